@@ -1,0 +1,2 @@
+/** @syncflow/adapter-core */
+export * from "./errors/AdapterError.ts"

@@ -1,0 +1,115 @@
+/**
+ * A real HTTP server on 127.0.0.1 with an Effect handler, for fakes of upstream APIs in tests.
+ */
+
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { Effect, Ref, type Scope } from "effect"
+
+/** A request as the fake server received it. */
+export interface TestRequest {
+  readonly method: string
+  /** The path and query, as sent (`/items?page=2`). */
+  readonly url: URL
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly body: string
+}
+
+/** What the fake server answers. `body` may be an object (sent as JSON) or raw text. */
+export interface TestResponse {
+  readonly status?: number
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: unknown
+  /** Close the connection after writing this many bytes of the body (a truncated response). */
+  readonly truncateAt?: number
+  /** Destroy the socket without answering (a network error). */
+  readonly destroy?: boolean
+}
+
+/** A running fake server. */
+export interface TestServer {
+  /** `http://127.0.0.1:PORT`, without a trailing slash. */
+  readonly baseUrl: string
+  /** Every request received so far, in order. */
+  readonly requests: Effect.Effect<ReadonlyArray<TestRequest>>
+}
+
+const readBody = (req: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (chunk: Buffer) => chunks.push(chunk))
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
+    req.on("error", reject)
+  })
+
+const headersOf = (req: IncomingMessage): Record<string, string | undefined> => {
+  const out: Record<string, string | undefined> = {}
+  for (const [name, value] of Object.entries(req.headers)) {
+    out[name] = Array.isArray(value) ? value.join(", ") : value
+  }
+  return out
+}
+
+const write = (res: ServerResponse, response: TestResponse): void => {
+  if (response.destroy === true) {
+    res.socket?.destroy()
+    return
+  }
+  const raw =
+    response.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body)
+  const isJson = response.body !== undefined && typeof response.body !== "string"
+  const headers: Record<string, string> = {
+    ...(isJson ? { "content-type": "application/json" } : {}),
+    ...response.headers
+  }
+  const bytes = Buffer.from(raw, "utf8")
+  if (response.truncateAt !== undefined) {
+    res.writeHead(response.status ?? 200, { ...headers, "content-length": String(bytes.length) })
+    res.write(bytes.subarray(0, response.truncateAt))
+    res.socket?.destroy()
+    return
+  }
+  res.writeHead(response.status ?? 200, { ...headers, "content-length": String(bytes.length) })
+  res.end(bytes)
+}
+
+/**
+ * Starts a server on 127.0.0.1 and a free port for the life of the scope. The handler runs with the
+ * caller's services (so it sees the test's clock).
+ */
+export const make = Effect.fnUntraced(function* <R>(
+  handler: (request: TestRequest) => Effect.Effect<TestResponse, never, R>
+): Effect.fn.Return<TestServer, never, R | Scope.Scope> {
+  const context = yield* Effect.context<R>()
+  const log = yield* Ref.make<ReadonlyArray<TestRequest>>([])
+  const server = createServer((req, res) => {
+    readBody(req).then(
+      (body) => {
+        const request: TestRequest = {
+          method: req.method ?? "GET",
+          url: new URL(req.url ?? "/", "http://127.0.0.1"),
+          headers: headersOf(req),
+          body
+        }
+        const program = Ref.update(log, (all) => [...all, request]).pipe(
+          Effect.andThen(handler(request)),
+          Effect.catchDefect((defect) => Effect.succeed<TestResponse>({ status: 500, body: String(defect) })),
+          Effect.map((response) => write(res, response))
+        )
+        Effect.runForkWith(context)(program)
+      },
+      () => res.socket?.destroy()
+    )
+  })
+  const port = yield* Effect.acquireRelease(
+    Effect.callback<number>((resume) => {
+      server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
+    }),
+    () =>
+      Effect.callback<void>((resume) => {
+        server.closeAllConnections()
+        server.close(() => resume(Effect.void))
+      })
+  )
+  return { baseUrl: `http://127.0.0.1:${port}`, requests: Ref.get(log) }
+})

@@ -1,0 +1,3 @@
+/** Test helpers for adapters: a loopback fake server and a clock that reports sleeps. */
+export * as RecordingClock from "./RecordingClock.ts"
+export * as TestServer from "./TestServer.ts"

@@ -1,0 +1,2 @@
+/** @syncflow/apismith: see the package README. */
+export const packageName = "@syncflow/apismith"

@@ -1,0 +1,2 @@
+/** @syncflow/pco: see the package README. */
+export const packageName = "@syncflow/pco"

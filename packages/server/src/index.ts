@@ -1,0 +1,2 @@
+/** @syncflow/server: see the package README. */
+export const packageName = "@syncflow/server"
