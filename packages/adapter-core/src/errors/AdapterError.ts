@@ -64,6 +64,12 @@ export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("Inva
   sample: Schema.String
 }) {}
 
+/** The caller's request does not fit the endpoint (a path param or payload fails its schema). */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+  endpoint: Schema.String,
+  message: Schema.String
+}) {}
+
 /** Any failure of an adapter call. */
 export type AdapterError =
   | Unauthorized
@@ -74,6 +80,7 @@ export type AdapterError =
   | UpstreamUnavailable
   | RequestTimeout
   | InvalidResponse
+  | InvalidRequest
 
 /** The schema of {@link AdapterError}, for persisting and decoding failures. */
 export const AdapterError = Schema.Union([
@@ -84,7 +91,8 @@ export const AdapterError = Schema.Union([
   RequestRejected,
   UpstreamUnavailable,
   RequestTimeout,
-  InvalidResponse
+  InvalidResponse,
+  InvalidRequest
 ])
 
 /** Whether a failure is worth retrying with backoff (rate limits, unavailability, timeouts). */

@@ -1,0 +1,75 @@
+/**
+ * Decodes a response body with an endpoint's schema; anything that does not fit becomes an
+ * `InvalidResponse` naming the endpoint, the path of the failing field and a sample of the body.
+ */
+import { Effect, Schema, SchemaIssue } from "effect"
+import type { HttpClientResponse } from "effect/http"
+import type { BodySchema } from "../endpoint/EndpointDefinition.ts"
+import { InvalidResponse, sampleOf } from "../errors/AdapterError.ts"
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/** Renders a decoding path as `data[3].attributes.created_at`. */
+export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path
+    .map((key, i) =>
+      typeof key === "number"
+        ? `[${key}]`
+        : i === 0
+          ? String(key)
+          : /^[A-Za-z_$][\w$]*$/.test(String(key))
+            ? `.${String(key)}`
+            : `[${JSON.stringify(String(key))}]`
+    )
+    .join("")
+
+/** The first issue of a schema failure: its path and message. */
+export const firstIssue = (issue: SchemaIssue.Issue): { readonly path: string; readonly message: string } => {
+  const first = formatter(issue).issues[0]
+  return first === undefined
+    ? { path: "", message: "does not match the schema" }
+    : { path: formatPath((first.path ?? []).map((p) => (typeof p === "object" ? p.key : p))), message: first.message }
+}
+
+/** Parses `text` as JSON and decodes it with `schema`. */
+export const decodeText = <S extends BodySchema>(
+  endpoint: string,
+  schema: S,
+  text: string
+): Effect.Effect<S["Type"], InvalidResponse> => {
+  let json: unknown
+  try {
+    json = text === "" ? undefined : JSON.parse(text)
+  } catch (cause) {
+    return Effect.fail(
+      new InvalidResponse({
+        endpoint,
+        path: "",
+        message: `the body is not valid JSON (${cause instanceof Error ? cause.message : String(cause)})`,
+        sample: sampleOf(text)
+      })
+    )
+  }
+  return Schema.decodeUnknownEffect(schema)(json).pipe(
+    Effect.mapError((error) => {
+      const { path, message } = firstIssue(error.issue)
+      return new InvalidResponse({
+        endpoint,
+        path,
+        message: path === "" ? message : `${path}: ${message}`,
+        sample: sampleOf(text)
+      })
+    })
+  )
+}
+
+/** Decodes a (buffered) response body with `schema`. */
+export const decodeBody = <S extends BodySchema>(
+  endpoint: string,
+  schema: S,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<S["Type"], InvalidResponse> =>
+  response.text.pipe(
+    Effect.orElseSucceed(() => ""),
+    Effect.flatMap((text) => decodeText(endpoint, schema, text))
+  )
