@@ -44,7 +44,9 @@ export class UpstreamUnavailable extends Schema.TaggedError<UpstreamUnavailable>
   endpoint: Schema.String,
   reason: Schema.Literals(["status", "network", "circuit-open"]),
   message: Schema.String,
-  status: Schema.optional(Schema.Number)
+  status: Schema.optional(Schema.Number),
+  /** How long the upstream asked us to wait (a 503 with `Retry-After`), in milliseconds. */
+  retryAfterMillis: Schema.optional(Schema.Number)
 }) {}
 
 /** The upstream did not answer within the per-request timeout. */
@@ -95,9 +97,17 @@ export const AdapterError = Schema.Union([
   InvalidRequest
 ])
 
-/** Whether a failure is worth retrying with backoff (rate limits, unavailability, timeouts). */
+/** Whether a value is one of the {@link AdapterError}s. */
+export const isAdapterError: (u: unknown) => u is AdapterError = Schema.is(AdapterError)
+
+/**
+ * Whether a failure may go away by itself (rate limits, an unavailable upstream, timeouts), so a
+ * later attempt is worth making. An open circuit is not: it is the answer to repeated failures.
+ */
 export const isTransient = (error: AdapterError): boolean =>
-  error._tag === "RateLimited" || error._tag === "UpstreamUnavailable" || error._tag === "RequestTimeout"
+  error._tag === "RateLimited" ||
+  error._tag === "RequestTimeout" ||
+  (error._tag === "UpstreamUnavailable" && error.reason !== "circuit-open")
 
 /** The first `max` characters of a body, for error messages. */
 export const sampleOf = (body: string, max = 200): string => (body.length <= max ? body : `${body.slice(0, max)}…`)

@@ -5,6 +5,7 @@ import { HttpClient } from "effect/http"
 import { bufferBody } from "../../src/http/bufferBody.ts"
 import { CurrentEndpoint } from "../../src/http/CurrentEndpoint.ts"
 import { classifyResponse } from "../../src/http/classifyResponse.ts"
+import { parseRetryAfter } from "../../src/http/parseRetryAfter.ts"
 import { TestServer } from "../../src/testing/index.ts"
 
 const failureOf = (response: TestServer.TestResponse) =>
@@ -47,6 +48,25 @@ describe("classifyResponse", () => {
       if (error._tag === "RateLimited") assert.strictEqual(error.retryAfterMillis, 7000)
     })
   )
+
+  it.effect("503 with Retry-After carries the delay too, so retries wait exactly as asked", () =>
+    Effect.gen(function* () {
+      const error = yield* failureOf({ status: 503, headers: { "retry-after": "3" } })
+      assert.strictEqual(error._tag, "UpstreamUnavailable")
+      if (error._tag === "UpstreamUnavailable") assert.strictEqual(error.retryAfterMillis, 3000)
+    })
+  )
+
+  it("Retry-After: seconds, HTTP dates, and nonsense", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z")
+    assert.strictEqual(parseRetryAfter("120", now), 120_000)
+    assert.strictEqual(parseRetryAfter("-5", now), 0)
+    assert.strictEqual(parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now), 30_000)
+    assert.strictEqual(parseRetryAfter("Wed, 31 Dec 2025 00:00:00 GMT", now), 0)
+    assert.strictEqual(parseRetryAfter("soon", now), undefined)
+    assert.strictEqual(parseRetryAfter("12:30", now), undefined)
+    assert.strictEqual(parseRetryAfter(undefined, now), undefined)
+  })
 
   it.effect("a rejected request keeps a sample of what the upstream said", () =>
     Effect.gen(function* () {
