@@ -27,17 +27,13 @@ const statusError = Effect.fnUntraced(function* (
   if (status === 401) return yield* new Unauthorized({ endpoint, message })
   if (status === 403) return yield* new Forbidden({ endpoint, message })
   if (status === 404 || status === 410) return yield* new NotFound({ endpoint, message })
-  if (status === 429) {
-    const now = yield* Clock.currentTimeMillis
-    const retryAfterMillis = parseRetryAfter(response.headers["retry-after"], now)
-    return yield* new RateLimited({
-      endpoint,
-      message,
-      ...(retryAfterMillis === undefined ? {} : { retryAfterMillis })
-    })
+  const now = yield* Clock.currentTimeMillis
+  const retryAfterMillis = parseRetryAfter(response.headers["retry-after"], now)
+  const retryAfter = retryAfterMillis === undefined ? {} : { retryAfterMillis }
+  if (status === 429) return yield* new RateLimited({ endpoint, message, ...retryAfter })
+  if (status === 408 || status >= 500) {
+    return yield* new UpstreamUnavailable({ endpoint, reason: "status", status, message, ...retryAfter })
   }
-  if (status === 408) return yield* new UpstreamUnavailable({ endpoint, reason: "status", status, message })
-  if (status >= 500) return yield* new UpstreamUnavailable({ endpoint, reason: "status", status, message })
   return yield* new RequestRejected({ endpoint, status, message, sample: sampleOf(body) })
 })
 
