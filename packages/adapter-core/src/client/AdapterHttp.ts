@@ -45,7 +45,8 @@ export const make = Effect.fnUntraced(function* (
   const timed = withRequestTimeout(bufferBody(platform), options.timeout ?? Duration.seconds(30))
   const limited = options.rateLimit === undefined ? timed : withRateLimit(timed, { limiter, policy: options.rateLimit })
   const classified = classifyResponse(limited)
-  const authenticated = options.authenticator === undefined ? classified : withAuthentication(options.authenticator)(classified)
+  const authenticated =
+    options.authenticator === undefined ? classified : withAuthentication(options.authenticator)(classified)
   return authenticated.pipe(withCircuitBreaker({ breaker }), withRetry(options.retry ?? RetryPolicy.make()))
 })
 
