@@ -21,6 +21,7 @@ import { type EmbeddedPostgresClass, loadEmbeddedPostgres } from "./internal/loa
 import { isRoot, type OsUser, postgresOsUser } from "./internal/postgresOsUser.ts"
 import { readPostmasterPid, removePostmasterPid, runningPostmaster } from "./internal/postmasterPid.ts"
 import { isRunning } from "./internal/processInfo.ts"
+import { embeddedPostgresDir, makeSearchableByOthers } from "./internal/searchableByPostgres.ts"
 import { forget, stopOnExit } from "./internal/stopOnExit.ts"
 
 /** How to start an embedded PostgreSQL server. */
@@ -316,6 +317,14 @@ export const startEmbeddedPostgres = Effect.fn("startEmbeddedPostgres")(
       try: () => mkdir(parent, { recursive: true }),
       catch: fileSystemError(dataDir, `Cannot create ${parent}`)
     })
+    if (Option.isSome(owner)) {
+      const opened = yield* makeSearchableByOthers([parent, embeddedPostgresDir()]).pipe(
+        Effect.mapError(fileSystemError(dataDir, "Cannot let the `postgres` OS user reach the binaries and data"))
+      )
+      if (opened.length > 0) {
+        yield* Effect.logInfo(`[testing-pg] made searchable (o+x) for the postgres OS user: ${opened.join(", ")}`)
+      }
+    }
 
     yield* acquireLock(dataDir)
     const locked = Effect.gen(function* () {
