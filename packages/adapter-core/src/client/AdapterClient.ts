@@ -183,7 +183,7 @@ export const make = Effect.fnUntraced(function* <
       } else {
         const listQuery = (definition.queryStyle ?? flat).encode(request)
         response = yield* send(definition, {
-          params: request.params ?? {},
+          ...(request.params === undefined ? {} : { params: request.params }),
           query: { ...listQuery, ...pageRequest.query }
         })
       }

@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import type { HttpMethod } from "effect/http"
-import { HttpApiEndpoint } from "effect/http-api"
+import { HttpApiEndpoint, HttpApiSchema } from "effect/http-api"
 import { type Pagination, type Styles, styles } from "../pagination/Pagination.ts"
 import type { QuerySpec } from "./QuerySpec.ts"
 import type { QueryStyle } from "./QueryStyle.ts"
@@ -44,6 +44,8 @@ export interface EndpointSpec<
   readonly payload?: Payload
   /** The schema of a 2xx response body. */
   readonly response: Response
+  /** The success status the upstream answers with: 200 unless said (e.g. 201 for a create). */
+  readonly status?: number
   /**
    * For list endpoints: how pages are requested and chained, picked from the styles typed by this
    * endpoint's response, e.g. `(p) => p.offsetLimit({ items: (body) => body.data })`.
@@ -64,7 +66,7 @@ export type HttpApiEndpointOf<
   Name,
   Method,
   Path,
-  Schema.Struct<Params>,
+  [keyof Params] extends [never] ? never : Schema.Struct<Params>,
   List extends true ? typeof WireQuery : never,
   Payload,
   never,
@@ -105,6 +107,7 @@ export interface AnyEndpointDefinition {
   readonly queryStyle?: QueryStyle
   readonly payload?: BodySchema
   readonly response: BodySchema
+  readonly status?: number
   readonly pagination?: Pagination<never, unknown>
   readonly endpoint: HttpApiEndpoint.ConstraintRequest
   readonly qualifiedName: string
@@ -132,12 +135,12 @@ export const defineEndpoint = <
 ): Defined<Name, Module, Method, Path, Params, Query, Payload, Response, Item> => {
   const list = spec.pagination !== undefined || spec.query !== undefined
   const endpoint = HttpApiEndpoint.make(spec.method)(spec.name, spec.path, {
-    params: Schema.Struct(spec.params ?? {}),
+    ...(spec.params === undefined ? {} : { params: Schema.Struct(spec.params) }),
     ...(list ? { query: WireQuery } : {}),
     ...(spec.payload === undefined
       ? {}
       : { payload: spec.payload as Schema.Top as HttpApiEndpoint.PayloadConstraintCodecs<Method> }),
-    success: spec.response
+    success: spec.status === undefined ? spec.response : HttpApiSchema.status(spec.status)(spec.response)
   })
   const { pagination, ...rest } = spec
   const definition: EndpointDefinition<Name, Module, Method, Path, Params, Query, Payload, Response, Item> = {
