@@ -1,0 +1,2 @@
+/** Test fakes for @syncflow/pco. */
+export {}
