@@ -4,7 +4,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { Effect, Ref, type Scope } from "effect"
+import { Effect, type Scope } from "effect"
 
 /** A request as the fake server received it. */
 export interface TestRequest {
@@ -81,7 +81,8 @@ export const make = Effect.fnUntraced(function* <R>(
   handler: (request: TestRequest) => Effect.Effect<TestResponse, never, R>
 ): Effect.fn.Return<TestServer, never, R | Scope.Scope> {
   const context = yield* Effect.context<R>()
-  const log = yield* Ref.make<ReadonlyArray<TestRequest>>([])
+  // Appended in place (a long listing makes thousands of requests); read as a snapshot.
+  const log: Array<TestRequest> = []
   const server = createServer((req, res) => {
     readBody(req).then(
       (body) => {
@@ -91,8 +92,8 @@ export const make = Effect.fnUntraced(function* <R>(
           headers: headersOf(req),
           body
         }
-        const program = Ref.update(log, (all) => [...all, request]).pipe(
-          Effect.andThen(handler(request)),
+        log.push(request)
+        const program = handler(request).pipe(
           Effect.catchDefect((defect) => Effect.succeed<TestResponse>({ status: 500, body: String(defect) })),
           Effect.map((response) => write(res, response))
         )
@@ -111,5 +112,5 @@ export const make = Effect.fnUntraced(function* <R>(
         server.close(() => resume(Effect.void))
       })
   )
-  return { baseUrl: `http://127.0.0.1:${port}`, requests: Ref.get(log) }
+  return { baseUrl: `http://127.0.0.1:${port}`, requests: Effect.sync(() => log.slice()) }
 })

@@ -5,8 +5,8 @@
  * Decoded into typed events: created/updated events carry the resource decoded with its schema,
  * destroyed events only its identifier, events of other resources or apps their raw resource.
  */
-import { decodeText, sampleOf } from "@syncflow/adapter-core"
-import { type DateTime, Effect, Schema, SchemaIssue } from "effect"
+import { decodeText, firstIssue, sampleOf } from "@syncflow/adapter-core"
+import { type DateTime, Effect, Schema } from "effect"
 import { ToOne } from "../jsonApi/Relationship.ts"
 import { type AnyResourceSchema, OtherResource } from "../jsonApi/Resource.ts"
 import { ResourceIdentifier } from "../jsonApi/ResourceIdentifier.ts"
@@ -57,18 +57,6 @@ const PayloadEnvelope = Schema.Struct({
   included: Schema.optionalKey(Schema.Array(OtherResource)),
   meta: Schema.optionalKey(EventMeta)
 })
-
-const issueFormatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-/** The path and message of the first issue of a schema failure, the path as `data.attributes.created_at`. */
-const firstIssue = (error: Schema.SchemaError): { readonly path: string; readonly message: string } => {
-  const issue = issueFormatter(error.issue).issues[0]
-  const path = (issue?.path ?? [])
-    .map((key) => (typeof key === "object" ? key.key : key))
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
-    .join("")
-  return { path, message: issue?.message ?? "does not match the schema" }
-}
 
 /** The People resources whose events decode into typed records, by their event name. */
 export const webhookResources = {
@@ -166,7 +154,7 @@ const payloadDecoder =
         Schema.decodeUnknownEffect(schema)(envelope.data).pipe(
           Effect.map((data) => ({ data, meta: envelope.meta })),
           Effect.mapError((error) => {
-            const issue = firstIssue(error)
+            const issue = firstIssue(error.issue)
             const at = issue.path === "" ? `${path}.data` : `${path}.data.${issue.path}`
             return new WebhookPayloadInvalid({
               path: at,
