@@ -1,0 +1,95 @@
+/**
+ * Stages 2-5 of the pipeline for one entity — Normalize, Validate, Map, Identity — built once from
+ * the entity's manifest and settings, and run on a chunk of raw records in one pass per stage.
+ */
+import type { EntityManifest } from "@syncflow/adapter-core"
+import { Effect } from "effect"
+import type { ChunkResult } from "./ChunkResult.ts"
+import { type Identifier, type IdentityOptions, makeIdentifier } from "./identity/Identifier.ts"
+import { identifyChunk } from "./identity/identifyChunk.ts"
+import { type MapOptions, type Mapper, makeMapper } from "./map/Mapper.ts"
+import { mapChunk } from "./map/mapChunk.ts"
+import type { NormalizeOptions } from "./normalize/NormalizeOptions.ts"
+import { makeNormalizer, type Normalizer } from "./normalize/Normalizer.ts"
+import { normalizeChunk } from "./normalize/normalizeChunk.ts"
+import type { RecordFailure } from "./RecordFailure.ts"
+import type { Identified, SourceRecord } from "./Row.ts"
+import type { StageConfigError } from "./StageConfigError.ts"
+import { makeValidator, type Validator } from "./validate/Validator.ts"
+import { validateChunk } from "./validate/validateChunk.ts"
+
+/** The settings of stages 2-5 for one entity (connector settings merged with the entity's). */
+export interface StagesOptions {
+  readonly normalize?: NormalizeOptions
+  /** Logical fields that must not be null, besides the business key and the non-nullable columns. */
+  readonly required?: ReadonlyArray<string>
+  readonly map?: MapOptions
+  readonly identity?: IdentityOptions
+}
+
+/** Stages 2-5 compiled for one entity. */
+export interface Stages {
+  readonly normalizer: Normalizer
+  readonly validator: Validator
+  readonly mapper: Mapper
+  readonly identifier: Identifier
+}
+
+/** How many records each stage passed on, for the run's counts. */
+export interface StageCounts {
+  /** Records given to Normalize (fetched). */
+  readonly input: number
+  readonly normalized: number
+  readonly validated: number
+  readonly mapped: number
+  readonly identified: number
+  /** Records rejected by any of the stages (`input - identified`). */
+  readonly failed: number
+}
+
+/** Stages 2-5 on one chunk: identified records, every failure (in stage order), counts, drift. */
+export interface StagesResult extends ChunkResult<Identified> {
+  readonly counts: StageCounts
+  /** Fields present in the chunk that the manifest does not declare (schema drift). */
+  readonly unknownFields: ReadonlyArray<string>
+}
+
+/** Builds stages 2-5 of an entity. Fails with `StageConfigError` on settings that cannot work. */
+export const makeStages = Effect.fnUntraced(function* (
+  manifest: Pick<EntityManifest, "entity" | "businessKey" | "columns" | "cursorField">,
+  options: StagesOptions = {}
+): Effect.fn.Return<Stages, StageConfigError> {
+  const normalizer = yield* makeNormalizer(manifest, options.normalize)
+  const validator = makeValidator({
+    columns: normalizer.columns,
+    businessKey: normalizer.businessKey,
+    ...(options.required === undefined ? {} : { required: options.required })
+  })
+  const mapper = yield* makeMapper(normalizer, options.map)
+  const identifier = yield* makeIdentifier(mapper, options.identity)
+  return { normalizer, validator, mapper, identifier }
+})
+
+const concat = (...lists: ReadonlyArray<ReadonlyArray<RecordFailure>>): ReadonlyArray<RecordFailure> =>
+  lists.every((l) => l.length === 0) ? [] : lists.flat()
+
+/** Runs stages 2-5 on a chunk of raw records. Never fails: rejected records are in `failures`. */
+export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>): StagesResult => {
+  const normalized = normalizeChunk(stages.normalizer, records)
+  const validated = validateChunk(stages.validator, normalized.ok)
+  const mapped = mapChunk(stages.mapper, validated.ok)
+  const identified = identifyChunk(stages.identifier, mapped.ok)
+  return {
+    ok: identified.ok,
+    failures: concat(normalized.failures, validated.failures, mapped.failures, identified.failures),
+    counts: {
+      input: records.length,
+      normalized: normalized.ok.length,
+      validated: validated.ok.length,
+      mapped: mapped.ok.length,
+      identified: identified.ok.length,
+      failed: records.length - identified.ok.length
+    },
+    unknownFields: normalized.unknownFields
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The data hash of a record: BLAKE3 (256 bits, unkeyed) of the canonical text of all its data fields
+ * (see `canonicalForm.ts`: sorted by name, `name=value` joined by `|`, escaped, nulls omitted), as 64
+ * lowercase hex digits. Example: BLAKE3("desc=Widget|price=10.50|uom=EA").
+ * The data fields are the given columns minus `exclude` (e.g. a row-version column), or, without a
+ * column list, every field of each record minus `exclude`.
+ */
+import { Effect } from "effect"
+import { createBLAKE3 } from "hash-wasm"
+import type { Row } from "../Row.ts"
+import { type CanonicalFields, canonicalFields, canonicalRecord } from "./canonicalForm.ts"
+import { type TextDigest, textDigest } from "./TextDigest.ts"
+
+/** The data hasher of an entity. */
+export interface DataHash {
+  /** The data fields, sorted; `undefined` when every field of each record is hashed. */
+  readonly fields: CanonicalFields | undefined
+  /** The canonical text of a record's data. */
+  readonly canonical: (row: Row) => string
+  /** The hash (64 lowercase hex) of a record's data. */
+  readonly hash: (row: Row) => string
+  /** BLAKE3 (64 lowercase hex) of any text. */
+  readonly digest: TextDigest
+}
+
+/** Builds the data hasher (one BLAKE3 instance, reused). */
+export const makeDataHash = Effect.fnUntraced(function* (options: {
+  readonly fields?: Iterable<string> | undefined
+  readonly exclude?: Iterable<string> | undefined
+}) {
+  const digest = textDigest(yield* Effect.promise(() => createBLAKE3()))
+  const exclude = new Set(options.exclude ?? [])
+  const fields =
+    options.fields === undefined
+      ? undefined
+      : canonicalFields(Array.from(options.fields).filter((f) => !exclude.has(f)))
+  const canonical =
+    fields !== undefined
+      ? (row: Row) => canonicalRecord(fields, row)
+      : (row: Row) => canonicalRecord(canonicalFields(Object.keys(row).filter((f) => !exclude.has(f))), row)
+  const hasher: DataHash = { fields, canonical, hash: (row) => digest(canonical(row)), digest }
+  return hasher
+})
