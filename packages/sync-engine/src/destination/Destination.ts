@@ -1,0 +1,130 @@
+/**
+ * Stage 8, "Ingest": where mapped, identified rows end up. The interface speaks of entities, rows
+ * and business-key hashes, not of tables, so a destination that pushes to a target system's API
+ * can implement it later; the PostgreSQL implementation is `PostgresDestination`.
+ *
+ * A destination that writes through the ambient `SqlClient` (as `PostgresDestination` does) joins
+ * the caller's `sql.withTransaction`, so a window's rows, its checkpoint and its run counts commit
+ * together.
+ */
+import type { EntityManifest } from "@syncflow/adapter-core"
+import { Context, type Effect } from "effect"
+import type { DestinationError } from "./DestinationError.ts"
+import type { InvalidIdentifier } from "./Identifier.ts"
+
+/**
+ * A mapped row, ready to write: destination column names to values, plus its identity from stage 5.
+ * Values per column type: `string` (numbers and booleans are stringified), `integer` (safe integer,
+ * bigint or a decimal digit string), `decimal` (decimal string, finite number or bigint; strings keep
+ * their precision), `boolean`, `date` (`YYYY-MM-DD`, an ISO date-time whose date part is taken, a
+ * `Date` or `DateTime`), `timestamp` (ISO 8601 string, kept to the microsecond, a `Date`, epoch
+ * milliseconds or `DateTime`), `json` (any JSON-serialisable value, stored as `jsonb`), `binary`
+ * (`Uint8Array` or a hex string). `null` and missing fields are SQL `NULL`.
+ */
+export interface IngestRow {
+  /** The business-key hash (xxHash128, 32 hex): the row's identity. */
+  readonly _bk_hash: string
+  /** The data hash (BLAKE3, 64 hex): a different one means the row changed. */
+  readonly _data_hash: string
+  /** The source's row version, when it has one. */
+  readonly _row_version?: string | null | undefined
+  readonly [column: string]: unknown
+}
+
+/** How a chunk of rows landed. `inserted + updated + unchanged + deduplicated` is the number of rows given. */
+export interface UpsertResult {
+  /** Rows whose business key was new. */
+  readonly inserted: number
+  /** Rows whose data hash differed from the stored one, or that were soft-deleted and reappeared. */
+  readonly updated: number
+  /** Rows stored with the same data hash: not rewritten. */
+  readonly unchanged: number
+  /** Rows dropped because a later row in the same chunk had the same business key (the last one wins). */
+  readonly deduplicated: number
+}
+
+/** Options of {@link Destination} `upsert`. */
+export interface UpsertOptions {
+  /** The sync run writing the rows: recorded as the rows' `_last_seen_run`. */
+  readonly runId?: string | undefined
+}
+
+/** What the destination holds for one business key. */
+export interface StoredRow {
+  readonly dataHash: string
+  readonly rowVersion: string | null
+  /** Soft-deleted: a row that reappears must be upserted again even when its data hash is the same. */
+  readonly deleted: boolean
+}
+
+/** A column whose stored type differs from what the manifest asks for (it is never altered). */
+export interface TypeMismatch {
+  readonly column: string
+  readonly expected: string
+  readonly actual: string
+}
+
+/** What `ensureEntity` did. */
+export interface EnsureEntityResult {
+  /** Where the entity's rows go, e.g. `"public"."items"`. */
+  readonly table: string
+  /** Whether the table was created by this call. */
+  readonly created: boolean
+  /** Columns added to an existing table by this call. */
+  readonly addedColumns: ReadonlyArray<string>
+  /** Columns whose existing type differs from the manifest's. */
+  readonly typeMismatches: ReadonlyArray<TypeMismatch>
+}
+
+/** Where rows are ingested. Entities are named by their manifest's `entity`. */
+export class Destination extends Context.Service<
+  Destination,
+  {
+    /**
+     * Makes the destination ready for the entity's rows: creates its table from the manifest's
+     * columns (plus audit columns), or adds the columns the source has gained since. Never drops or
+     * retypes a column. Idempotent and safe to run from several processes at once.
+     */
+    readonly ensureEntity: (
+      manifest: EntityManifest
+    ) => Effect.Effect<EnsureEntityResult, DestinationError | InvalidIdentifier>
+    /**
+     * Inserts new rows, rewrites rows whose data hash changed (un-deleting soft-deleted ones), and
+     * leaves rows with an unchanged data hash alone. One statement per chunk of rows.
+     */
+    readonly upsert: (
+      entity: string,
+      rows: ReadonlyArray<IngestRow>,
+      options?: UpsertOptions
+    ) => Effect.Effect<UpsertResult, DestinationError | InvalidIdentifier>
+    /**
+     * Records that these business keys were seen by the run, without rewriting their rows: for rows
+     * the delta stage skipped as unchanged, ahead of `markDeletedNotSeen`. Rows written by `upsert`
+     * with the run's id count as seen already.
+     */
+    readonly touch: (
+      entity: string,
+      bkHashes: ReadonlyArray<string>,
+      runId: string
+    ) => Effect.Effect<void, DestinationError | InvalidIdentifier>
+    /**
+     * After a complete listing: soft-deletes (`_deleted`, `_deleted_at`) every row the run neither
+     * wrote nor touched, and consumes the run's seen keys. Returns how many rows were soft-deleted.
+     * Idempotent per run: calling it again for the same run (a replayed step) deletes nothing.
+     */
+    readonly markDeletedNotSeen: (
+      entity: string,
+      runId: string
+    ) => Effect.Effect<number, DestinationError | InvalidIdentifier>
+    /**
+     * Forgets what the destination recorded for the run (seen keys, the reconciliation marker)
+     * without deleting anything: for a run that will not reconcile, or one that has finished.
+     */
+    readonly forgetSeen: (entity: string, runId: string) => Effect.Effect<void, DestinationError | InvalidIdentifier>
+    /** Which of these business keys the destination holds, with their data hashes (for delta and parent resolution). */
+    readonly existingHashes: (
+      entity: string,
+      bkHashes: ReadonlyArray<string>
+    ) => Effect.Effect<ReadonlyMap<string, StoredRow>, DestinationError | InvalidIdentifier>
+  }
+>()("@syncflow/sync-engine/destination/Destination") {}

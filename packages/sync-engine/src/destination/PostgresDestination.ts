@@ -1,0 +1,530 @@
+/**
+ * The PostgreSQL `Destination`: one table per entity, created and evolved from the manifest, written
+ * with one `INSERT ... SELECT FROM unnest(<one array per column>) ON CONFLICT (_bk_hash) DO UPDATE
+ * ... WHERE the data hash differs` statement per chunk. It writes through the ambient `SqlClient`,
+ * so it joins the caller's `sql.withTransaction`.
+ *
+ * Reconciliation: rows the run writes get `_last_seen_run = run`; rows the delta stage skipped as
+ * unchanged are recorded with `touch`, which appends ONE row per call (the chunk's hashes as a
+ * `text[]`) to a staging table, `syncflow.destination_seen`, instead of rewriting every unchanged row
+ * (an UPDATE per row would cost as much as the upsert itself and bloat the table). The staging rows
+ * are written in the window's transaction, so they survive a crash exactly as far as the rows and
+ * the checkpoint do. `markDeletedNotSeen` consumes them in one statement (hash anti-join) and
+ * leaves a marker, so reconciling the same run again is a no-op; `forgetSeen` removes what is left.
+ *
+ * ```ts
+ * const destination = yield* Destination
+ * yield* destination.ensureEntity(manifest)
+ * const counts = yield* destination.upsert("items", rows, { runId })
+ * ```
+ */
+import { PgTypes } from "@effect/sql-pg"
+import type { EntityManifest } from "@syncflow/adapter-core"
+import { Effect, Layer, Result } from "effect"
+import { SqlClient, type SqlError } from "effect/sql"
+import { addableAuditColumns, auditColumnNames, auditColumns, requiredAuditColumnNames } from "./AuditColumns.ts"
+import { integerElements, Rejected, timestampElements } from "./ColumnEncoding.ts"
+import { columnSqlType } from "./ColumnSqlType.ts"
+import { withDdlLock } from "./DdlLock.ts"
+import {
+  Destination,
+  type EnsureEntityResult,
+  type IngestRow,
+  type StoredRow,
+  type TypeMismatch,
+  type UpsertOptions,
+  type UpsertResult
+} from "./Destination.ts"
+import {
+  ColumnConflict,
+  DatabaseFailure,
+  DestinationError,
+  type DestinationErrorReason,
+  ForeignTable,
+  InvalidArgument,
+  InvalidValue,
+  MissingColumns,
+  UnknownColumn,
+  UnknownEntity
+} from "./DestinationError.ts"
+import * as Identifier from "./Identifier.ts"
+import {
+  type CatalogColumn,
+  catalogColumnsSql,
+  existingSql,
+  makeTablePlan,
+  markDeletedSql,
+  type PlannedColumn,
+  type TablePlan,
+  upsertSql
+} from "./TablePlan.ts"
+
+/** Settings of the PostgreSQL destination. */
+export interface PostgresDestinationOptions {
+  /** The schema of the entity tables. Default `public`. */
+  readonly schema?: string | undefined
+  /** The schema of the seen-keys staging table. Default `syncflow` (the StateStore's). */
+  readonly stagingSchema?: string | undefined
+  /**
+   * Rows per statement: a larger chunk passed to `upsert` is written in several statements. Default
+   * 10,000 (the measured sweet spot of unnest upserts).
+   */
+  readonly maxRowsPerStatement?: number | undefined
+}
+
+/** Business-key hashes per `existingHashes` / `touch` statement. */
+const keysPerStatement = 50_000
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const noRows: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
+
+/** The fields of a row that are its identity rather than its columns. */
+const identityFields: ReadonlySet<string> = new Set(["_bk_hash", "_data_hash", "_row_version"])
+
+/** An array parameter of the given element type. Cannot fail for the built-in element OIDs used here. */
+const arrayParameter = (values: ReadonlyArray<unknown>, elementOid: number): PgTypes.Parameter =>
+  Result.getOrThrow(PgTypes.array(values, elementOid))
+
+/** Keeps the last row of each business key, with the rows' positions in the input when any were dropped. */
+const dedupe = (
+  rows: ReadonlyArray<IngestRow>
+): { readonly rows: ReadonlyArray<IngestRow>; readonly positions: ReadonlyArray<number> | undefined } => {
+  const keys = new Set<unknown>()
+  for (let i = 0; i < rows.length; i++) keys.add(rows[i]!._bk_hash)
+  if (keys.size === rows.length) return { rows, positions: undefined }
+  const last = new Map<unknown, number>()
+  for (let i = 0; i < rows.length; i++) last.set(rows[i]!._bk_hash, i)
+  const unique: Array<IngestRow> = []
+  const positions: Array<number> = []
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!
+    if (last.get(row._bk_hash) === i) {
+      unique.push(row)
+      positions.push(i)
+    }
+  }
+  return { rows: unique, positions }
+}
+
+/**
+ * The column fields of a chunk: the union of its rows' fields (a mapper that omits null fields gives
+ * rows of different shapes), found cheaply when rows share the first row's field order.
+ */
+const fieldNames = (rows: ReadonlyArray<IngestRow>): ReadonlyArray<string> => {
+  const shape = Object.keys(rows[0]!)
+  let known: Set<string> | undefined
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i]!
+    let k = 0
+    for (const key in row) {
+      if (key !== shape[k]) {
+        known ??= new Set(shape)
+        if (!known.has(key)) {
+          known.add(key)
+          shape.push(key)
+        }
+      }
+      k++
+    }
+  }
+  return shape.filter((name) => !identityFields.has(name))
+}
+
+/** The planned columns of `names`, or the first name that is not a writable column. */
+const resolveColumns = (
+  plan: TablePlan,
+  names: ReadonlyArray<string>
+): Result.Result<ReadonlyArray<PlannedColumn>, string> => {
+  const columns: Array<PlannedColumn> = []
+  for (const name of names) {
+    const column = plan.columns.get(name)
+    if (column === undefined) return Result.fail(name)
+    columns.push(column)
+  }
+  return Result.succeed(columns)
+}
+
+/** A text array of a chunk's identity field, rejecting values that are not (non-empty) strings. */
+const identityArray = (
+  rows: ReadonlyArray<IngestRow>,
+  field: "_bk_hash" | "_data_hash" | "_row_version",
+  position: (index: number) => number
+): Result.Result<Array<string | null>, InvalidValue> => {
+  const values: Array<string | null> = new Array(rows.length)
+  const optional = field === "_row_version"
+  for (let i = 0; i < rows.length; i++) {
+    const value: unknown = rows[i]![field]
+    if (typeof value === "string" && value.length > 0) {
+      values[i] = value
+    } else if (optional && (value === null || value === undefined)) {
+      values[i] = null
+    } else if (optional && (typeof value === "number" || typeof value === "bigint")) {
+      values[i] = String(value)
+    } else {
+      return Result.fail(new InvalidValue({ column: field, row: position(i), detail: "expected a non-empty string" }))
+    }
+  }
+  return Result.succeed(values)
+}
+
+/** The parameters of one upsert statement: an array per column, the identity arrays, the run id. */
+const encodeChunk = (
+  rows: ReadonlyArray<IngestRow>,
+  columns: ReadonlyArray<PlannedColumn>,
+  runId: string | null,
+  position: (index: number) => number
+): Result.Result<Array<PgTypes.Parameter>, InvalidValue> => {
+  const n = rows.length
+  const params: Array<PgTypes.Parameter> = []
+  for (const column of columns) {
+    const name = column.name
+    const convert = column.encoding.convert
+    const values: Array<unknown> = new Array(n)
+    for (let i = 0; i < n; i++) {
+      const value = rows[i]![name]
+      if (value === null || value === undefined) {
+        values[i] = null
+        continue
+      }
+      const converted = convert(value)
+      if (converted instanceof Rejected) {
+        return Result.fail(new InvalidValue({ column: name, row: position(i), detail: converted.detail }))
+      }
+      values[i] = converted
+    }
+    const kind = column.encoding.kind
+    const elementOid =
+      kind === "timestamptz"
+        ? timestampElements(values)
+        : kind === "int8"
+          ? integerElements(values)
+          : column.encoding.elementOid
+    params.push(arrayParameter(values, elementOid))
+  }
+  for (const field of ["_bk_hash", "_data_hash", "_row_version"] as const) {
+    const values = identityArray(rows, field, position)
+    if (Result.isFailure(values)) return Result.fail(values.failure)
+    params.push(arrayParameter(values.success, PgTypes.OID.text))
+  }
+  params.push(PgTypes.uuid(runId))
+  return Result.succeed(params)
+}
+
+/** Builds the destination on the ambient `SqlClient`. */
+export const make = Effect.fnUntraced(function* (options: PostgresDestinationOptions = {}) {
+  const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+  const schema = yield* Identifier.validate("schema", options.schema ?? "public")
+  const stagingSchema = yield* Identifier.validate("schema", options.stagingSchema ?? "syncflow")
+  const maxRows = Math.max(1, Math.floor(options.maxRowsPerStatement ?? 10_000))
+  const seenTable = Identifier.qualified(stagingSchema, "destination_seen")
+  /** Table plans by table name; dropped when a statement on the table fails, re-read on next use. */
+  const plans = new Map<string, TablePlan>()
+  /** Whether this process has made sure the staging table exists (reset when a statement on it fails). */
+  let stagingReady = false
+
+  const fail = (entity: string, reason: DestinationErrorReason) => Effect.fail(new DestinationError({ entity, reason }))
+
+  const database =
+    (entity: string, operation: string) =>
+    <A, R>(effect: Effect.Effect<A, SqlError.SqlError, R>): Effect.Effect<A, DestinationError, R> =>
+      Effect.mapError(
+        effect,
+        (cause) =>
+          new DestinationError({ entity, reason: new DatabaseFailure({ operation, detail: cause.message, cause }) })
+      )
+
+  const checkRunId = (entity: string, runId: string) =>
+    uuidPattern.test(runId)
+      ? Effect.void
+      : fail(entity, new InvalidArgument({ argument: "runId", detail: "expected a UUID (a sync run id)" }))
+
+  const loadCatalog = (table: string) => sql.unsafe<CatalogColumn>(catalogColumnsSql, [schema, table])
+
+  const relationKind = (table: string) =>
+    Effect.map(
+      sql.unsafe<{ readonly relkind: string }>(
+        `SELECT c.relkind::text AS relkind FROM pg_catalog.pg_class c
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+        [schema, table]
+      ),
+      (rows) => rows[0]?.relkind
+    )
+
+  const ensureSchema = (name: string) =>
+    Effect.flatMap(sql.unsafe(`SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1`, [name]), (rows) =>
+      rows.length > 0 ? Effect.void : Effect.asVoid(sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${Identifier.quote(name)}`))
+    )
+
+  const createStagingTable = Effect.andThen(
+    sql.unsafe(`CREATE TABLE IF NOT EXISTS ${seenTable} (
+  run_id uuid NOT NULL,
+  table_name text NOT NULL,
+  bk_hashes text[] NOT NULL,
+  reconciled boolean NOT NULL DEFAULT false,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+)`),
+    sql.unsafe(`CREATE INDEX IF NOT EXISTS destination_seen_run_idx ON ${seenTable} (run_id, table_name)`)
+  )
+
+  /** Makes sure the staging table exists, once per process. */
+  const staging = (entity: string) =>
+    Effect.suspend(() =>
+      stagingReady
+        ? Effect.void
+        : withDdlLock(sql, Effect.andThen(ensureSchema(stagingSchema), createStagingTable)).pipe(
+            Effect.tap(() =>
+              Effect.sync(() => {
+                stagingReady = true
+              })
+            ),
+            database(entity, "creating the staging table")
+          )
+    )
+
+  const forgetStaging = Effect.sync(() => {
+    stagingReady = false
+  })
+
+  /** The table's plan, from the cache or the catalog. */
+  const planFor = Effect.fnUntraced(function* (entity: string, table: string, refresh: boolean) {
+    const cached = plans.get(table)
+    if (cached !== undefined && !refresh) return cached
+    const catalog = yield* loadCatalog(table).pipe(database(entity, "reading the table's columns"))
+    if (catalog.length === 0) {
+      return yield* fail(entity, new UnknownEntity({ table: Identifier.qualified(schema, table) }))
+    }
+    if (!catalog.some((column) => column.name === "_bk_hash")) {
+      return yield* fail(entity, new ForeignTable({ table: Identifier.qualified(schema, table) }))
+    }
+    const plan = makeTablePlan(schema, table, catalog)
+    plans.set(table, plan)
+    return plan
+  })
+
+  const ensureEntity = Effect.fn("PostgresDestination.ensureEntity")(function* (
+    manifest: EntityManifest
+  ): Effect.fn.Return<EnsureEntityResult, DestinationError | Identifier.InvalidIdentifier> {
+    const entity = manifest.entity
+    const table = yield* Identifier.validate("table", entity)
+    if (manifest.columns === undefined) return yield* fail(entity, new MissingColumns())
+    const wanted: Array<{ readonly name: string; readonly type: string }> = []
+    for (const column of manifest.columns) {
+      const name = yield* Identifier.validate("column", column.name)
+      if (auditColumnNames.has(name)) {
+        return yield* fail(entity, new ColumnConflict({ column: name, detail: "is the name of an audit column" }))
+      }
+      if (wanted.some((other) => other.name === name)) {
+        return yield* fail(entity, new ColumnConflict({ column: name, detail: "is declared twice" }))
+      }
+      wanted.push({ name, type: columnSqlType(column) })
+    }
+    const qualified = Identifier.qualified(schema, table)
+
+    const outcome = yield* withDdlLock(
+      sql,
+      Effect.gen(function* () {
+        yield* ensureSchema(schema)
+        yield* ensureSchema(stagingSchema)
+        yield* createStagingTable
+        const kind = yield* relationKind(table)
+        let created = false
+        let added: ReadonlyArray<string> = []
+        let mismatches: ReadonlyArray<TypeMismatch> = []
+        if (kind === undefined) {
+          const [identity, ...rest] = auditColumns
+          const definitions = [
+            `${Identifier.quote(identity!.name)} ${identity!.definition}`,
+            ...wanted.map((column) => `${Identifier.quote(column.name)} ${column.type}`),
+            ...rest.map((column) => `${Identifier.quote(column.name)} ${column.definition}`)
+          ]
+          yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${qualified} (\n  ${definitions.join(",\n  ")}\n)`)
+          created = true
+        } else {
+          const existing = new Map((yield* loadCatalog(table)).map((column) => [column.name, column]))
+          if ((kind !== "r" && kind !== "p") || ![...requiredAuditColumnNames].every((name) => existing.has(name))) {
+            return { foreign: true as const }
+          }
+          const missing = [
+            ...wanted.filter((column) => !existing.has(column.name)),
+            ...addableAuditColumns
+              .filter((column) => !existing.has(column.name))
+              .map((column) => ({ name: column.name, type: column.definition }))
+          ]
+          if (missing.length > 0) {
+            const clauses = missing.map(
+              (column) => `ADD COLUMN IF NOT EXISTS ${Identifier.quote(column.name)} ${column.type}`
+            )
+            yield* sql.unsafe(`ALTER TABLE ${qualified} ${clauses.join(", ")}`)
+          }
+          added = missing.map((column) => column.name)
+          mismatches = wanted.flatMap((column) => {
+            const actual = existing.get(column.name)?.type
+            return actual !== undefined && actual !== column.type
+              ? [{ column: column.name, expected: column.type, actual }]
+              : []
+          })
+        }
+        const catalog = yield* loadCatalog(table)
+        return { foreign: false as const, created, added, mismatches, catalog }
+      })
+    ).pipe(database(entity, "creating or altering the table"))
+
+    if (outcome.foreign) return yield* fail(entity, new ForeignTable({ table: qualified }))
+    stagingReady = true
+    plans.set(table, makeTablePlan(schema, table, outcome.catalog))
+    return {
+      table: qualified,
+      created: outcome.created,
+      addedColumns: outcome.added,
+      typeMismatches: outcome.mismatches
+    }
+  })
+
+  const upsert = Effect.fn("PostgresDestination.upsert")(function* (
+    entity: string,
+    rows: ReadonlyArray<IngestRow>,
+    options?: UpsertOptions
+  ): Effect.fn.Return<UpsertResult, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    const runId = options?.runId ?? null
+    if (runId !== null) yield* checkRunId(entity, runId)
+    if (rows.length === 0) return noRows
+    let plan = yield* planFor(entity, table, false)
+    const { rows: unique, positions } = dedupe(rows)
+    // Every statement is encoded (and every value checked) before the first one runs.
+    const statements: Array<{ readonly sql: string; readonly params: ReadonlyArray<PgTypes.Parameter> }> = []
+    for (let start = 0; start < unique.length; start += maxRows) {
+      const chunk = unique.length <= maxRows ? unique : unique.slice(start, start + maxRows)
+      const position =
+        positions === undefined ? (index: number) => start + index : (index: number) => positions[start + index]!
+      const names = fieldNames(chunk)
+      let columns = resolveColumns(plan, names)
+      if (Result.isFailure(columns)) {
+        // Another process may have added the column since the plan was read.
+        plan = yield* planFor(entity, table, true)
+        columns = resolveColumns(plan, names)
+        if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
+      }
+      const params = encodeChunk(chunk, columns.success, runId, position)
+      if (Result.isFailure(params)) return yield* fail(entity, params.failure)
+      statements.push({ sql: upsertSql(plan, columns.success), params: params.success })
+    }
+    const run = Effect.forEach(statements, (statement) =>
+      sql.unsafe<{ readonly inserted: number; readonly updated: number }>(statement.sql, statement.params)
+    )
+    // Several statements commit together (a savepoint inside the caller's transaction).
+    const results = yield* (statements.length > 1 ? sql.withTransaction(run) : run).pipe(
+      Effect.tapError(() => Effect.sync(() => plans.delete(table))),
+      database(entity, "upsert")
+    )
+    let inserted = 0
+    let updated = 0
+    for (const counts of results) {
+      inserted += counts[0]?.inserted ?? 0
+      updated += counts[0]?.updated ?? 0
+    }
+    return {
+      inserted,
+      updated,
+      unchanged: unique.length - inserted - updated,
+      deduplicated: rows.length - unique.length
+    }
+  })
+
+  const existingHashes = Effect.fn("PostgresDestination.existingHashes")(function* (
+    entity: string,
+    bkHashes: ReadonlyArray<string>
+  ): Effect.fn.Return<ReadonlyMap<string, StoredRow>, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    const plan = yield* planFor(entity, table, false)
+    const found = new Map<string, StoredRow>()
+    for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
+      const batch = bkHashes.slice(start, start + keysPerStatement)
+      const rows = yield* sql
+        .unsafe<{
+          readonly bk: string
+          readonly data: string
+          readonly version: string | null
+          readonly deleted: boolean
+        }>(existingSql(plan), [arrayParameter(batch, PgTypes.OID.text)])
+        .pipe(database(entity, "reading stored hashes"))
+      for (const row of rows) found.set(row.bk, { dataHash: row.data, rowVersion: row.version, deleted: row.deleted })
+    }
+    return found
+  })
+
+  const touch = Effect.fn("PostgresDestination.touch")(function* (
+    entity: string,
+    bkHashes: ReadonlyArray<string>,
+    runId: string
+  ): Effect.fn.Return<void, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    yield* checkRunId(entity, runId)
+    if (bkHashes.length === 0) return
+    const plan = yield* planFor(entity, table, false)
+    yield* staging(entity)
+    for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
+      const batch = bkHashes.slice(start, start + keysPerStatement)
+      yield* sql
+        .unsafe(`INSERT INTO ${seenTable} (run_id, table_name, bk_hashes) VALUES ($1::uuid, $2, $3::text[])`, [
+          PgTypes.uuid(runId),
+          PgTypes.text(plan.key),
+          arrayParameter(batch, PgTypes.OID.text)
+        ])
+        .pipe(
+          Effect.tapError(() => forgetStaging),
+          database(entity, "recording seen keys")
+        )
+    }
+  })
+
+  const markDeletedNotSeen = Effect.fn("PostgresDestination.markDeletedNotSeen")(function* (
+    entity: string,
+    runId: string
+  ): Effect.fn.Return<number, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    yield* checkRunId(entity, runId)
+    const plan = yield* planFor(entity, table, false)
+    yield* staging(entity)
+    const rows = yield* sql
+      .unsafe<{ readonly deleted: number }>(markDeletedSql(plan, seenTable), [
+        PgTypes.uuid(runId),
+        PgTypes.text(plan.key)
+      ])
+      .pipe(
+        Effect.tapError(() => forgetStaging),
+        database(entity, "soft-deleting unseen rows")
+      )
+    return rows[0]?.deleted ?? 0
+  })
+
+  const forgetSeen = Effect.fn("PostgresDestination.forgetSeen")(function* (
+    entity: string,
+    runId: string
+  ): Effect.fn.Return<void, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    yield* checkRunId(entity, runId)
+    yield* staging(entity)
+    yield* sql
+      .unsafe(`DELETE FROM ${seenTable} WHERE run_id = $1::uuid AND table_name = $2`, [
+        PgTypes.uuid(runId),
+        PgTypes.text(`${schema}.${table}`)
+      ])
+      .pipe(
+        Effect.tapError(() => forgetStaging),
+        database(entity, "forgetting seen keys")
+      )
+  })
+
+  return Destination.of({ ensureEntity, upsert, touch, markDeletedNotSeen, forgetSeen, existingHashes })
+})
+
+/** The PostgreSQL destination with the given settings. */
+export const layerWith = (
+  options: PostgresDestinationOptions
+): Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient> =>
+  Layer.effect(Destination, make(options))
+
+/** The PostgreSQL destination with default settings: entity tables in `public`, staging in `syncflow`. */
+export const layer: Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient> = layerWith({})

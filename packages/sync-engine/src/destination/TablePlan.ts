@@ -1,0 +1,139 @@
+/**
+ * What the PostgreSQL destination knows about one entity table: its writable columns as they are
+ * in the catalog (not as a manifest says they should be), and the statements that write it. Every
+ * identifier in these statements has passed `Identifier.validate` and is quoted.
+ */
+
+import { auditColumnNames } from "./AuditColumns.ts"
+import { type ColumnEncoding, encodingForPgType } from "./ColumnEncoding.ts"
+import { quote } from "./Identifier.ts"
+
+/** A source column SyncFlow can write. */
+export interface PlannedColumn {
+  readonly name: string
+  readonly quoted: string
+  readonly encoding: ColumnEncoding
+}
+
+/** A column as the catalog describes it. */
+export interface CatalogColumn {
+  readonly name: string
+  /** `pg_type.typname`, e.g. `int8`. */
+  readonly typname: string
+  /** `format_type(...)`, e.g. `numeric(12,2)`. */
+  readonly type: string
+}
+
+/** An entity table: where it is, its writable source columns, and its upsert statements by column set. */
+export interface TablePlan {
+  readonly schema: string
+  readonly table: string
+  /** `"schema"."table"`. */
+  readonly qualified: string
+  /** `schema.table`, as recorded with seen keys. */
+  readonly key: string
+  readonly columns: ReadonlyMap<string, PlannedColumn>
+  /** Upsert statements already built, by the comma-joined names of their columns. */
+  readonly upserts: Map<string, string>
+}
+
+/** The catalog query for a table's columns: parameters `$1` schema, `$2` table. */
+export const catalogColumnsSql = `SELECT a.attname::text AS name, t.typname::text AS typname,
+  format_type(a.atttypid, a.atttypmod) AS type
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`
+
+/** Builds the plan of a table from its catalog columns. Columns of types SyncFlow does not write are left out. */
+export const makeTablePlan = (schema: string, table: string, catalog: ReadonlyArray<CatalogColumn>): TablePlan => {
+  const columns = new Map<string, PlannedColumn>()
+  for (const column of catalog) {
+    if (auditColumnNames.has(column.name)) continue
+    const encoding = encodingForPgType(column.typname)
+    if (encoding !== undefined) columns.set(column.name, { name: column.name, quoted: quote(column.name), encoding })
+  }
+  return {
+    schema,
+    table,
+    qualified: `${quote(schema)}.${quote(table)}`,
+    key: `${schema}.${table}`,
+    columns,
+    upserts: new Map()
+  }
+}
+
+/**
+ * The upsert of a chunk: one array parameter per column (`$1..$n`), then `_bk_hash`, `_data_hash`,
+ * `_row_version` arrays and the run id. Rows with an unchanged data hash are not rewritten (and not
+ * returned); only the two counts come back.
+ *
+ * The arrays are unnested in the select list (`SELECT unnest($1), unnest($2), ...`, which zips
+ * arrays of equal length) rather than in `FROM unnest($1, $2, ...)`: the latter materialises the
+ * rows in a tuplestore first, which measured ~0.3 us/row slower.
+ */
+export const upsertSql = (plan: TablePlan, columns: ReadonlyArray<PlannedColumn>): string => {
+  const cacheKey = columns.map((column) => column.name).join(",")
+  const cached = plan.upserts.get(cacheKey)
+  if (cached !== undefined) return cached
+  const n = columns.length
+  const names = [...columns.map((column) => column.quoted), '"_bk_hash"', '"_data_hash"', '"_row_version"']
+  const arrays = [
+    ...columns.map((column, index) => `$${index + 1}::${column.encoding.arrayCast}`),
+    `$${n + 1}::text[]`,
+    `$${n + 2}::text[]`,
+    `$${n + 3}::text[]`
+  ]
+  const updates = [
+    ...columns.map((column) => `${column.quoted} = excluded.${column.quoted}`),
+    '"_data_hash" = excluded."_data_hash"',
+    '"_row_version" = excluded."_row_version"',
+    '"_last_seen_run" = excluded."_last_seen_run"',
+    '"_updated_at" = now()',
+    '"_deleted" = false',
+    '"_deleted_at" = NULL'
+  ]
+  const sql = `WITH written AS (
+  INSERT INTO ${plan.qualified} AS t (${names.join(", ")}, "_last_seen_run")
+  SELECT ${arrays.map((array) => `unnest(${array})`).join(", ")}, $${n + 4}::uuid
+  ON CONFLICT ("_bk_hash") DO UPDATE SET ${updates.join(", ")}
+  WHERE t."_data_hash" IS DISTINCT FROM excluded."_data_hash" OR t."_deleted"
+  RETURNING (t.xmax = 0) AS inserted
+)
+SELECT (count(*) FILTER (WHERE inserted))::int4 AS inserted, (count(*) FILTER (WHERE NOT inserted))::int4 AS updated
+FROM written`
+  plan.upserts.set(cacheKey, sql)
+  return sql
+}
+
+/** Which of `$1` (business-key hashes) the table holds, with their data hashes. */
+export const existingSql = (plan: TablePlan): string =>
+  `SELECT "_bk_hash" AS bk, "_data_hash" AS data, "_row_version" AS version, "_deleted" AS deleted
+FROM ${plan.qualified} WHERE "_bk_hash" = ANY($1::text[])`
+
+/**
+ * Soft-deletes the rows run `$1` neither wrote nor touched, consuming the run's seen keys for table
+ * `$2` from the staging table and leaving a marker row, in one statement. With the marker there,
+ * the statement does nothing: reconciling a run again (a replayed workflow step) deletes nothing
+ * more, although the seen keys are gone.
+ */
+export const markDeletedSql = (plan: TablePlan, seenTable: string): string => `WITH done AS (
+  SELECT 1 FROM ${seenTable} WHERE run_id = $1::uuid AND table_name = $2 AND reconciled
+), batches AS (
+  DELETE FROM ${seenTable}
+  WHERE run_id = $1::uuid AND table_name = $2 AND NOT reconciled AND NOT EXISTS (SELECT 1 FROM done)
+  RETURNING bk_hashes
+), seen AS (
+  SELECT DISTINCT h COLLATE "C" AS bk FROM batches, unnest(batches.bk_hashes) AS h
+), gone AS (
+  UPDATE ${plan.qualified} AS t SET "_deleted" = true, "_deleted_at" = now(), "_updated_at" = now()
+  WHERE NOT EXISTS (SELECT 1 FROM done) AND NOT t."_deleted" AND t."_last_seen_run" IS DISTINCT FROM $1::uuid
+    AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.bk = t."_bk_hash")
+  RETURNING 1
+), marker AS (
+  INSERT INTO ${seenTable} (run_id, table_name, bk_hashes, reconciled)
+  SELECT $1::uuid, $2, '{}'::text[], true WHERE NOT EXISTS (SELECT 1 FROM done)
+)
+SELECT count(*)::int4 AS deleted FROM gone`

@@ -1,0 +1,30 @@
+/**
+ * Where an entity's sync stands: the listing cursor to resume from and the highest row version
+ * committed. It advances only together with the rows before it (see `StateStore`).
+ */
+import { Cursor } from "@syncflow/adapter-core"
+import { Schema } from "effect"
+
+/** A stored checkpoint, as read back (decoded) from `syncflow.checkpoints`. */
+export const Checkpoint = Schema.Struct({
+  connectorId: Schema.String,
+  entity: Schema.String,
+  /** Where the listing resumes, or `null` to start from the first page. */
+  cursor: Schema.NullOr(Cursor.Cursor),
+  /** The highest row version committed (rowversion delta), if any. */
+  rowVersion: Schema.NullOr(Schema.String),
+  /** The run that saved it. */
+  runId: Schema.NullOr(Schema.String),
+  updatedAt: Schema.DateTimeUtcFromDate
+})
+/** A stored checkpoint. */
+export type Checkpoint = typeof Checkpoint.Type
+
+/** What `saveCheckpoint` stores. Absent fields are stored as `null`. */
+export interface CheckpointInput {
+  readonly connectorId: string
+  readonly entity: string
+  readonly cursor?: Cursor.Cursor | null | undefined
+  readonly rowVersion?: string | null | undefined
+  readonly runId?: string | null | undefined
+}

@@ -1,0 +1,16 @@
+/**
+ * An entity as discovered from a connector: its manifest (columns, business key, parents) and when
+ * it was discovered.
+ */
+import { EntityManifest } from "@syncflow/adapter-core"
+import { Schema } from "effect"
+
+/** A discovered entity, as read back (decoded) from `syncflow.entities`. */
+export const DiscoveredEntity = Schema.Struct({
+  connectorId: Schema.String,
+  entity: Schema.String,
+  manifest: EntityManifest,
+  discoveredAt: Schema.DateTimeUtcFromDate
+})
+/** A discovered entity. */
+export type DiscoveredEntity = typeof DiscoveredEntity.Type

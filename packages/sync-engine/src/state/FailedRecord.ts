@@ -1,0 +1,72 @@
+/**
+ * The dead-letter queue: a record that failed a pipeline stage, with what it looked like at each
+ * stage, retried with backoff (see `RetryPolicy.failedRecordsRetry`) until resolved.
+ */
+import { Schema } from "effect"
+
+/** The pipeline stages a record can fail in. */
+export const PipelineStage = Schema.Literals([
+  "fetch",
+  "normalize",
+  "validate",
+  "map",
+  "identity",
+  "delta",
+  "resolve",
+  "ingest",
+  "track"
+])
+/** The pipeline stages a record can fail in. */
+export type PipelineStage = typeof PipelineStage.Type
+
+/** A stored failed record, as read back (decoded) from `syncflow.failed_records`. */
+export const FailedRecord = Schema.Struct({
+  id: Schema.String,
+  runId: Schema.NullOr(Schema.String),
+  connectorId: Schema.String,
+  entity: Schema.String,
+  stage: PipelineStage,
+  errorType: Schema.String,
+  message: Schema.String,
+  rawData: Schema.Json,
+  normalizedData: Schema.Json,
+  mappedData: Schema.Json,
+  businessKey: Schema.NullOr(Schema.String),
+  /** Retries taken so far. */
+  attempts: Schema.Number,
+  /** When the next retry is due; `null` once the retries are exhausted (manual resolution). */
+  nextAttemptAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  createdAt: Schema.DateTimeUtcFromDate,
+  resolvedAt: Schema.NullOr(Schema.DateTimeUtcFromDate)
+})
+/** A stored failed record. */
+export type FailedRecord = typeof FailedRecord.Type
+
+/** A record to put in the dead-letter queue. Data fields are any JSON-serialisable values. */
+export interface NewFailedRecord {
+  readonly connectorId: string
+  readonly entity: string
+  readonly stage: PipelineStage
+  /** A short classifier, e.g. `RequiredFieldMissing` or the error's `_tag`. */
+  readonly errorType: string
+  readonly message: string
+  readonly runId?: string | null | undefined
+  readonly raw?: unknown
+  readonly normalized?: unknown
+  readonly mapped?: unknown
+  /** The business key (its hash, or a readable `key=value`), when known. */
+  readonly businessKey?: string | null | undefined
+}
+
+/** Which failed records `listFailedRecords` returns. */
+export interface FailedRecordFilter {
+  readonly connectorId: string
+  readonly entity?: string | undefined
+  readonly runId?: string | undefined
+  /** Include resolved records. Default false. */
+  readonly includeResolved?: boolean | undefined
+  /** At most this many, oldest first. Default 100. */
+  readonly limit?: number | undefined
+  /** Only records with a larger id (paging). */
+  readonly afterId?: string | undefined
+}

@@ -1,0 +1,144 @@
+/**
+ * The schema `syncflow` of the StateStore, as ordered migrations, and the runner that applies them.
+ *
+ * The runner applies every pending migration in ONE transaction that first takes the advisory lock
+ * SyncFlow's DDL shares (`hashtextextended('syncflow:ddl', 0)`, see `destination/DdlLock.ts`), so
+ * two processes starting at once apply each migration exactly once: the second waits for the
+ * first, then finds nothing to do. Applied migrations are recorded in `syncflow.schema_migrations`.
+ * A migration is a list of statements (the extended protocol runs one statement at a time) and is
+ * never edited once released: changes go in a new migration.
+ */
+import { Effect } from "effect"
+import { SqlClient, type SqlError } from "effect/sql"
+
+/** One migration: an id (its order), a name, and its statements. */
+export interface Migration {
+  readonly id: number
+  readonly name: string
+  readonly statements: ReadonlyArray<string>
+}
+
+const counts = ["fetched", "normalized", "validated", "mapped", "inserted", "updated", "unchanged", "deleted", "failed"]
+
+/** The migrations, in order. */
+export const migrations: ReadonlyArray<Migration> = [
+  {
+    id: 1,
+    name: "state_store",
+    statements: [
+      `CREATE TABLE syncflow.connectors (
+  id text PRIMARY KEY,
+  adapter text NOT NULL,
+  name text NOT NULL UNIQUE,
+  config jsonb NOT NULL DEFAULT '{}'::jsonb,
+  credentials bytea,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+)`,
+      `CREATE TABLE syncflow.entities (
+  connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  manifest jsonb NOT NULL,
+  discovered_at timestamptz NOT NULL,
+  PRIMARY KEY (connector_id, entity)
+)`,
+      `CREATE TABLE syncflow.sync_runs (
+  id uuid PRIMARY KEY,
+  connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  mode text NOT NULL,
+  status text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+  started_at timestamptz NOT NULL,
+  finished_at timestamptz,
+  duration_ms bigint,
+  ${counts.map((count) => `${count} bigint NOT NULL DEFAULT 0`).join(",\n  ")},
+  error text
+)`,
+      "CREATE INDEX sync_runs_entity_idx ON syncflow.sync_runs (connector_id, entity, started_at DESC)",
+      `CREATE TABLE syncflow.checkpoints (
+  connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  cursor jsonb,
+  row_version text,
+  run_id uuid REFERENCES syncflow.sync_runs (id) ON DELETE SET NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (connector_id, entity)
+)`,
+      `CREATE TABLE syncflow.failed_records (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  run_id uuid REFERENCES syncflow.sync_runs (id) ON DELETE SET NULL,
+  connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  stage text NOT NULL,
+  error_type text NOT NULL,
+  message text NOT NULL,
+  raw_data jsonb,
+  normalized_data jsonb,
+  mapped_data jsonb,
+  business_key text,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz,
+  created_at timestamptz NOT NULL,
+  resolved_at timestamptz
+)`,
+      `CREATE INDEX failed_records_due_idx ON syncflow.failed_records (connector_id, entity, next_attempt_at)
+  WHERE resolved_at IS NULL`,
+      "CREATE INDEX failed_records_run_idx ON syncflow.failed_records (run_id)",
+      `CREATE TABLE syncflow.pending_children (
+  connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  bk_hash text COLLATE "C" NOT NULL,
+  parent_entity text NOT NULL,
+  parent_bk_hash text COLLATE "C" NOT NULL,
+  row_data jsonb NOT NULL,
+  run_id uuid REFERENCES syncflow.sync_runs (id) ON DELETE SET NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  last_error text,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (connector_id, entity, bk_hash)
+)`,
+      "CREATE INDEX pending_children_parent_idx ON syncflow.pending_children (connector_id, parent_entity, parent_bk_hash)",
+      "CREATE INDEX pending_children_due_idx ON syncflow.pending_children (connector_id, entity, next_attempt_at)",
+      `CREATE TABLE syncflow.tokens (
+  connection_id text PRIMARY KEY,
+  token_set bytea NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+)`
+    ]
+  }
+]
+
+/**
+ * Applies the pending migrations (creating the schema `syncflow` first), returning the ids it
+ * applied: none when the database is up to date. Idempotent and safe to run concurrently.
+ */
+export const migrate: Effect.Effect<ReadonlyArray<number>, SqlError.SqlError, SqlClient.SqlClient> = Effect.gen(
+  function* () {
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+    return yield* sql.withTransaction(
+      Effect.gen(function* () {
+        yield* sql.unsafe("SELECT pg_advisory_xact_lock(hashtextextended('syncflow:ddl', 0))")
+        const schema = yield* sql.unsafe("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = 'syncflow'")
+        if (schema.length === 0) yield* sql.unsafe("CREATE SCHEMA IF NOT EXISTS syncflow")
+        yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.schema_migrations (
+  id integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+)`)
+        const applied = new Set(
+          (yield* sql.unsafe<{ readonly id: number }>("SELECT id FROM syncflow.schema_migrations")).map((row) => row.id)
+        )
+        const pending = migrations.filter((migration) => !applied.has(migration.id))
+        for (const migration of pending) {
+          for (const statement of migration.statements) yield* sql.unsafe(statement)
+          yield* sql.unsafe("INSERT INTO syncflow.schema_migrations (id, name) VALUES ($1, $2)", [
+            migration.id,
+            migration.name
+          ])
+        }
+        return pending.map((migration) => migration.id)
+      })
+    )
+  }
+).pipe(Effect.withSpan("StateStore.migrate"))

@@ -1,0 +1,70 @@
+/**
+ * Stage 9, "Track": one `sync_runs` row per run of an entity, with the counts of every stage, the
+ * duration and the error.
+ */
+import { Schema } from "effect"
+
+/** Where a run is. */
+export const RunStatus = Schema.Literals(["running", "succeeded", "failed", "cancelled"])
+/** Where a run is. */
+export type RunStatus = typeof RunStatus.Type
+
+/** The stage counters of a run, in pipeline order. */
+export const runCountNames = [
+  "fetched",
+  "normalized",
+  "validated",
+  "mapped",
+  "inserted",
+  "updated",
+  "unchanged",
+  "deleted",
+  "failed"
+] as const
+
+/** The name of one stage counter. */
+export type RunCountName = (typeof runCountNames)[number]
+
+/** The stage counters of a run. */
+export type RunCounts = { readonly [K in RunCountName]: number }
+
+/** A stored run, as read back (decoded) from `syncflow.sync_runs`. */
+export const SyncRun = Schema.Struct({
+  id: Schema.String,
+  connectorId: Schema.String,
+  entity: Schema.String,
+  /** How the run detects changes (`full`, `rowversion`, `hash`) or why it runs (e.g. `retry`). */
+  mode: Schema.String,
+  status: RunStatus,
+  startedAt: Schema.DateTimeUtcFromDate,
+  finishedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  durationMs: Schema.NullOr(Schema.Number),
+  fetched: Schema.Number,
+  normalized: Schema.Number,
+  validated: Schema.Number,
+  mapped: Schema.Number,
+  inserted: Schema.Number,
+  updated: Schema.Number,
+  unchanged: Schema.Number,
+  deleted: Schema.Number,
+  failed: Schema.Number,
+  error: Schema.NullOr(Schema.String)
+})
+/** A stored run. */
+export type SyncRun = typeof SyncRun.Type
+
+/** What `startRun` needs. */
+export interface StartRun {
+  /** The run's id (a UUID); generated when absent. Starting a run that exists returns it unchanged. */
+  readonly id?: string | undefined
+  readonly connectorId: string
+  readonly entity: string
+  readonly mode: string
+}
+
+/** How a run ended. */
+export interface FinishRun {
+  readonly status: Exclude<RunStatus, "running">
+  /** The first error, for a failed run. */
+  readonly error?: string | undefined
+}

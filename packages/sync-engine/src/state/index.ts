@@ -1,0 +1,13 @@
+/** SyncFlow's state in PostgreSQL: the StateStore, its migrations, the PostgreSQL TokenStore and the SecretBox. */
+export * from "./Checkpoint.ts"
+export * from "./Connector.ts"
+export * from "./DiscoveredEntity.ts"
+export * from "./FailedRecord.ts"
+export * from "./PendingChild.ts"
+export * as PostgresTokenStore from "./PostgresTokenStore.ts"
+export * as RetryPolicy from "./RetryPolicy.ts"
+export * from "./SecretBox.ts"
+export * as StateMigrations from "./StateMigrations.ts"
+export * from "./StateStore.ts"
+export * from "./StateStoreError.ts"
+export * from "./SyncRun.ts"
