@@ -1,2 +1,48 @@
-/** @syncflow/apismith: see the package README. */
-export const packageName = "@syncflow/apismith"
+/**
+ * @syncflow/apismith: the APISmith (Oracle ERP data API) adapter for SyncFlow, usable on its own as
+ * a typed client. Discovery of the APIs and their Oracle metadata, paged row listings (full or by
+ * row version, resumable), health, and the adapter-core `Adapter` contract for the sync engine.
+ * Test fakes are in `@syncflow/apismith/testing`.
+ */
+
+/** The adapter-core `Adapter` over an `ApiSmithClient`: manifests, record pages, test connection. */
+export {
+  ApiSmithAdapter,
+  type ApiSmithAdapterOptions,
+  type ApiSmithAdapterService,
+  type OnInvalidApi
+} from "./ApiSmithAdapter.ts"
+/** The typed client service and its options. */
+export {
+  ApiSmithClient,
+  type ApiSmithClientOptions,
+  type ApiSmithClientService,
+  type ListRowsOptions,
+  type RowPage
+} from "./ApiSmithClient.ts"
+/** Bearer or service-JWT credentials for APISmith. */
+export * as ApiSmithCredentials from "./ApiSmithCredentials.ts"
+/** The decoded metadata of one API. */
+export { ApiDescription, ApiSlug, ParentDescription } from "./discovery/ApiDescription.ts"
+/** The decoded metadata of one column. */
+export { ColumnDescription, ColumnName } from "./discovery/ColumnDescription.ts"
+/** Per-API decoding of the discovery list. */
+export { type Discovery, decodeDiscovery } from "./discovery/Discovery.ts"
+/** The typed error of one malformed API. */
+export { InvalidApiMetadata, toInvalidResponse } from "./discovery/InvalidApiMetadata.ts"
+/** Oracle data types: parser, schema and mapping to column types. */
+export * as OracleType from "./discovery/OracleType.ts"
+/** From API metadata to the engine's entity manifest. */
+export { DATA_ENDPOINT, toColumnManifest, toEntityManifest } from "./discovery/toEntityManifest.ts"
+/** The APISmith `HttpApi`. */
+export { ApiSmithApi } from "./endpoints/ApiSmithApi.ts"
+/** The health endpoint. */
+export { GetHealth, HealthStatus } from "./endpoints/GetHealth.ts"
+/** The discovery endpoint. */
+export { ListApis } from "./endpoints/ListApis.ts"
+/** The data endpoint and its rows. */
+export { DataPage, DataRow, ListData, MAX_PAGE_SIZE, OracleKeyValue } from "./endpoints/ListData.ts"
+/** Rows as source records. */
+export { ORACLE_KEYS_FIELD, ROW_VERSION_FIELD, toSourceRecord } from "./rows/ApiSmithRecord.ts"
+/** Row versions (`YYYYMMDDHH24MISS`). */
+export * as RowVersion from "./rows/RowVersion.ts"
