@@ -79,7 +79,7 @@ export interface ApiSmithClientService {
 
 /** Whether a failure is a body that is not valid JSON although the response looked complete. */
 const isTruncatedBody = (error: AdapterError): boolean =>
-  error._tag === "InvalidResponse" && error.path === "" && error.message.startsWith("the body is not valid JSON")
+  error._tag === "InvalidResponse" && error.reason === "malformed-body"
 
 const make = Effect.fnUntraced(function* (options: ApiSmithClientOptions) {
   const connectionId = options.connectionId ?? "apismith"

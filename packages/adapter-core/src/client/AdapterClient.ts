@@ -174,6 +174,7 @@ export const make = Effect.fnUntraced(function* <
         if (url.origin !== origin) {
           return yield* new InvalidResponse({
             endpoint,
+            reason: "pagination",
             path: "next",
             message: `the next page link points to another origin (${url.origin}); credentials are not sent there`,
             sample: pageRequest.url
@@ -193,6 +194,7 @@ export const make = Effect.fnUntraced(function* <
       if (next !== undefined && toJson(next) === toJson(cursor)) {
         return yield* new InvalidResponse({
           endpoint,
+          reason: "pagination",
           path: "next",
           message: "the upstream's next page is the page just read; stopping instead of looping",
           sample: JSON.stringify(next)

@@ -44,6 +44,7 @@ export const decodeText = <S extends BodySchema>(
     return Effect.fail(
       new InvalidResponse({
         endpoint,
+        reason: "malformed-body",
         path: "",
         message: `the body is not valid JSON (${cause instanceof Error ? cause.message : String(cause)})`,
         sample: sampleOf(text)
@@ -55,6 +56,7 @@ export const decodeText = <S extends BodySchema>(
       const { path, message } = firstIssue(error.issue)
       return new InvalidResponse({
         endpoint,
+        reason: "schema",
         path,
         message: path === "" ? message : `${path}: ${message}`,
         sample: sampleOf(text)

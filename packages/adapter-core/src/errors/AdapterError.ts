@@ -59,6 +59,11 @@ export class RequestTimeout extends Schema.TaggedError<RequestTimeout>()("Reques
 /** The upstream answered 2xx with a body that does not match the endpoint's schema. */
 export class InvalidResponse extends Schema.TaggedError<InvalidResponse>()("InvalidResponse", {
   endpoint: Schema.String,
+  /**
+   * What is wrong: the body is not JSON at all (`malformed-body`, e.g. cut off), it does not match
+   * the endpoint's schema (`schema`), or its pagination makes no sense (`pagination`).
+   */
+  reason: Schema.Literals(["malformed-body", "schema", "pagination"]),
   /** The path of the failing field in the body, such as `data[3].attributes.created_at`. */
   path: Schema.String,
   message: Schema.String,

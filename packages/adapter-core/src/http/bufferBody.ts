@@ -11,10 +11,10 @@ const noBody = (status: number) => status === 204 || status === 205 || status ==
 export const bufferBody = <E, R>(self: HttpClient.HttpClient.With<E, R>) =>
   HttpClient.transformResponse(self, (effect) =>
     Effect.flatMap(effect, (response) =>
-      Effect.map(response.text, (text) =>
+      Effect.map(response.arrayBuffer, (bytes) =>
         HttpClientResponse.fromWeb(
           response.request,
-          new Response(noBody(response.status) ? null : text, {
+          new Response(noBody(response.status) ? null : bytes, {
             status: response.status,
             headers: Object.entries(response.headers)
           })

@@ -15,7 +15,7 @@ export interface TestRequest {
   readonly body: string
 }
 
-/** What the fake server answers. `body` may be an object (sent as JSON) or raw text. */
+/** What the fake server answers. `body` may be an object (sent as JSON), raw text, or bytes. */
 export interface TestResponse {
   readonly status?: number
   readonly headers?: Readonly<Record<string, string>>
@@ -55,14 +55,19 @@ const write = (res: ServerResponse, response: TestResponse): void => {
     res.socket?.destroy()
     return
   }
-  const raw =
-    response.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body)
-  const isJson = response.body !== undefined && typeof response.body !== "string"
+  const body = response.body
+  const isRaw = body === undefined || typeof body === "string" || body instanceof Uint8Array
+  const bytes =
+    body === undefined
+      ? Buffer.alloc(0)
+      : body instanceof Uint8Array
+        ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+        : Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8")
+  const isJson = !isRaw
   const headers: Record<string, string> = {
     ...(isJson ? { "content-type": "application/json" } : {}),
     ...response.headers
   }
-  const bytes = Buffer.from(raw, "utf8")
   if (response.truncateAt !== undefined) {
     res.writeHead(response.status ?? 200, { ...headers, "content-length": String(bytes.length) })
     res.write(bytes.subarray(0, response.truncateAt))

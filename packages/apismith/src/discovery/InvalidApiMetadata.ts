@@ -26,6 +26,7 @@ export class InvalidApiMetadata extends Schema.TaggedError<InvalidApiMetadata>()
 export const toInvalidResponse = (error: InvalidApiMetadata, endpoint: string): InvalidResponse =>
   new InvalidResponse({
     endpoint,
+    reason: "schema",
     path: `[${error.index}]${error.path === "" ? "" : error.path.startsWith("[") ? error.path : `.${error.path}`}`,
     message: error.message,
     sample: sampleOf(error.sample)

@@ -38,6 +38,7 @@ export const toSourceRecord = <A>(
         (error) =>
           new InvalidResponse({
             endpoint,
+            reason: "schema",
             path: "attributes",
             message: `a decoded record could not be encoded back: ${error.message}`,
             sample: resource.id
