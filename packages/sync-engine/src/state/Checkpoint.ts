@@ -6,6 +6,19 @@ import { Cursor } from "@syncflow/adapter-core"
 import { Schema } from "effect"
 
 /** A stored checkpoint, as read back (decoded) from `syncflow.checkpoints`. */
+/**
+ * A listing in progress: the run that started it, its mode, the row version it lists from (an
+ * incremental listing's lower bound) and the newest row version committed so far.
+ */
+export const ListingState = Schema.Struct({
+  runId: Schema.String,
+  mode: Schema.String,
+  since: Schema.NullOr(Schema.String),
+  maxRowVersion: Schema.NullOr(Schema.String)
+})
+/** A listing in progress. */
+export type ListingState = typeof ListingState.Type
+
 export const Checkpoint = Schema.Struct({
   connectorId: Schema.String,
   entity: Schema.String,
@@ -15,6 +28,8 @@ export const Checkpoint = Schema.Struct({
   rowVersion: Schema.NullOr(Schema.String),
   /** The run that saved it. */
   runId: Schema.NullOr(Schema.String),
+  /** The listing in progress, or null when the last listing completed. */
+  listing: Schema.NullOr(ListingState),
   updatedAt: Schema.DateTimeUtcFromDate
 })
 /** A stored checkpoint. */
@@ -27,4 +42,5 @@ export interface CheckpointInput {
   readonly cursor?: Cursor.Cursor | null | undefined
   readonly rowVersion?: string | null | undefined
   readonly runId?: string | null | undefined
+  readonly listing?: ListingState | null | undefined
 }

@@ -106,6 +106,15 @@ export const migrations: ReadonlyArray<Migration> = [
   updated_at timestamptz NOT NULL DEFAULT now()
 )`
     ]
+  },
+  {
+    id: 2,
+    name: "checkpoint_listing",
+    statements: [
+      // The listing in progress: its run, mode, the lower bound it lists from, and the newest row
+      // version it has committed so far, so a resumed listing keeps its filter and its high-water mark.
+      `ALTER TABLE syncflow.checkpoints ADD COLUMN listing jsonb`
+    ]
   }
 ]
 

@@ -110,6 +110,8 @@ export interface StateStoreService {
   ) => Effect.Effect<void, StateStoreError | RunNotFound>
   /** Ends a running run with its status, error and duration. A run that has already ended is returned as is. */
   readonly finishRun: (runId: string, outcome: FinishRun) => Effect.Effect<SyncRun, StateStoreError | RunNotFound>
+  /** Marks an interrupted or failed run as running again, when a later process resumes its listing. */
+  readonly resumeRun: (runId: string) => Effect.Effect<SyncRun, StateStoreError | RunNotFound>
   readonly getRun: (runId: string) => Effect.Effect<Option.Option<SyncRun>, StateStoreError>
   readonly listRuns: (filter: RunFilter) => Effect.Effect<ReadonlyArray<SyncRun>, StateStoreError>
 
@@ -157,7 +159,7 @@ const connectorColumns = `id, adapter, name, config, credentials IS NOT NULL AS 
 const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt"`
 
 const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
-  run_id::text AS "runId", updated_at AS "updatedAt"`
+  run_id::text AS "runId", listing, updated_at AS "updatedAt"`
 
 const runColumns = `id::text AS id, connector_id AS "connectorId", entity, mode, status, started_at AS "startedAt",
   finished_at AS "finishedAt", duration_ms::float8 AS "durationMs",
@@ -365,17 +367,18 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     const cursor =
       checkpoint.cursor === undefined || checkpoint.cursor === null ? null : yield* encodeCursor(checkpoint.cursor)
     yield* sql.unsafe(
-      `INSERT INTO syncflow.checkpoints (connector_id, entity, cursor, row_version, run_id, updated_at)
-       VALUES ($1, $2, $3, $4::text, $5, $6)
+      `INSERT INTO syncflow.checkpoints (connector_id, entity, cursor, row_version, run_id, listing, updated_at)
+       VALUES ($1, $2, $3, $4::text, $5, $7, $6)
        ON CONFLICT (connector_id, entity) DO UPDATE SET cursor = excluded.cursor, row_version = excluded.row_version,
-         run_id = excluded.run_id, updated_at = excluded.updated_at`,
+         run_id = excluded.run_id, listing = excluded.listing, updated_at = excluded.updated_at`,
       [
         checkpoint.connectorId,
         checkpoint.entity,
         PgTypes.jsonb(cursor),
         checkpoint.rowVersion ?? null,
         PgTypes.uuid(checkpoint.runId ?? null),
-        yield* now
+        yield* now,
+        PgTypes.jsonb(checkpoint.listing ?? null)
       ]
     )
   }, storeError("saveCheckpoint"))
@@ -429,6 +432,19 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
         Effect.flatMap((updated) => (updated.length > 0 ? Effect.succeed(updated) : selectRun(runId))),
         storeError("finishRun")
       )
+    const run = rows[0]
+    if (run === undefined) return yield* new RunNotFound({ runId })
+    return run
+  })
+
+  const resumeRun = Effect.fn("StateStore.resumeRun")(function* (runId: string) {
+    const rows = yield* sql
+      .unsafe(
+        `UPDATE syncflow.sync_runs SET status = 'running', error = NULL, finished_at = NULL, duration_ms = NULL
+         WHERE id = $1 RETURNING ${runColumns}`,
+        [PgTypes.uuid(runId)]
+      )
+      .pipe(Effect.flatMap(decodeRuns), storeError("resumeRun"))
     const run = rows[0]
     if (run === undefined) return yield* new RunNotFound({ runId })
     return run
@@ -670,6 +686,7 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     startRun,
     addRunCounts,
     finishRun,
+    resumeRun,
     getRun,
     listRuns,
     recordFailedRecords,

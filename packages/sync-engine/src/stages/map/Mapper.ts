@@ -15,7 +15,8 @@
  *   same names, values unchanged (meta fields such as the cursor field left out).
  */
 import type { ColumnManifest, ColumnType } from "@syncflow/adapter-core"
-import { Effect } from "effect"
+import { Effect, Result } from "effect"
+import * as Base64 from "effect/encoding/Base64"
 import { isInheritedName } from "../Fields.ts"
 import { type Invalid, invalid, showValue } from "../Invalid.ts"
 import { formatDate, formatTimestamp } from "../normalize/CivilTime.ts"
@@ -81,8 +82,13 @@ export const convertValue = (type: ColumnType, v: unknown): unknown => {
       return unmappable(type, v)
     case "json":
       return typeof v === "bigint" || typeof v === "function" || typeof v === "symbol" ? unmappable(type, v) : v
-    case "binary":
-      return typeof v === "string" ? v : unmappable(type, v)
+    case "binary": {
+      // The clean form of binary data is base64 text; the destination takes the bytes.
+      if (v instanceof Uint8Array) return v
+      if (typeof v !== "string") return unmappable(type, v)
+      const bytes = Base64.decode(v)
+      return Result.isSuccess(bytes) ? bytes.success : unmappable(type, v)
+    }
   }
 }
 

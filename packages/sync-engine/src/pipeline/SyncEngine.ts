@@ -1,0 +1,381 @@
+/**
+ * The sync engine: runs an entity's records from an adapter through the nine stages into the
+ * destination, one window at a time, committing each window's rows, failed records, parked
+ * children, checkpoint and run counts in one transaction.
+ */
+import { type Adapter, type AdapterError, Cursor, type EntityManifest } from "@syncflow/adapter-core"
+import { Context, Effect, Layer, Option, Predicate, Schema, Stream } from "effect"
+import { SqlClient, type SqlError } from "effect/sql"
+import { Destination, type IngestRow } from "../destination/Destination.ts"
+import type { DestinationError } from "../destination/DestinationError.ts"
+import type { InvalidIdentifier } from "../destination/Identifier.ts"
+import { makeBusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
+import type { StageConfigError } from "../stages/StageConfigError.ts"
+import { makeStages, runStages, type StagesOptions } from "../stages/Stages.ts"
+import type { ListingState } from "../state/Checkpoint.ts"
+import { StateStore } from "../state/StateStore.ts"
+import type { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
+import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
+import { dependencyOrder } from "./dependencyOrder.ts"
+import type { ParentLink } from "./ParentLink.ts"
+import { planDelta } from "./planDelta.ts"
+import { resolveParents } from "./resolveParents.ts"
+import type { SyncMode } from "./SyncMode.ts"
+import type { SyncSummary } from "./SyncSummary.ts"
+import { toFailedRecords } from "./toFailedRecords.ts"
+import { maxRowVersion, toIngestRows } from "./toIngestRows.ts"
+import { type Window, windows } from "./Window.ts"
+
+/** A configuration problem found before syncing, e.g. a parent entity without a manifest. */
+export class SyncConfigError extends Schema.TaggedError<SyncConfigError>()("SyncConfigError", {
+  entity: Schema.String,
+  message: Schema.String
+}) {}
+
+/** Any failure of a sync. */
+export type SyncError =
+  | AdapterError
+  | DestinationError
+  | InvalidIdentifier
+  | StateStoreError
+  | RunNotFound
+  | StageConfigError
+  | SyncConfigError
+  | SqlError.SqlError
+
+/** What to sync and how. */
+export interface SyncEntityRequest {
+  readonly connectorId: string
+  readonly adapter: Adapter
+  readonly manifest: EntityManifest
+  /** The connector's other manifests, for resolving parents. */
+  readonly manifests?: ReadonlyArray<EntityManifest> | undefined
+  readonly mode?: SyncMode | undefined
+  readonly stages?: StagesOptions | undefined
+  /** Records per upstream page (capped by the adapter). */
+  readonly pageSize?: number | undefined
+  /** Records per committed window (10,000 by default): a crash re-reads at most this many. */
+  readonly windowRows?: number | undefined
+}
+
+/** A connector-wide sync: every entity (or the named ones) in dependency order. */
+export interface SyncConnectorRequest {
+  readonly connectorId: string
+  readonly adapter: Adapter
+  readonly entities?: ReadonlyArray<string> | undefined
+  readonly mode?: SyncMode | undefined
+  readonly stages?: ((manifest: EntityManifest) => StagesOptions | undefined) | undefined
+  readonly pageSize?: number | undefined
+  readonly windowRows?: number | undefined
+}
+
+/** What a retry of parked children or failed records did. */
+export interface RetryOutcome {
+  readonly resolved: number
+  readonly stillWaiting: number
+  readonly movedToFailed: number
+}
+
+const zeroCounts: RunCounts = Object.fromEntries(runCountNames.map((name) => [name, 0])) as RunCounts
+
+const addCounts = (a: RunCounts, b: Partial<RunCounts>): RunCounts =>
+  Object.fromEntries(runCountNames.map((name) => [name, a[name] + (b[name] ?? 0)])) as RunCounts
+
+const IngestRowJson = Schema.StructWithRest(Schema.Struct({ _bk_hash: Schema.String, _data_hash: Schema.String }), [
+  Schema.Record(Schema.String, Schema.Unknown)
+])
+
+/** The sync engine service. */
+export class SyncEngine extends Context.Service<
+  SyncEngine,
+  {
+    /** Syncs one entity, resuming an interrupted listing when there is one. */
+    readonly syncEntity: (request: SyncEntityRequest) => Effect.Effect<SyncSummary, SyncError>
+    /** Syncs a connector's entities, parents first, then retries children parked for missing parents. */
+    readonly syncConnector: (request: SyncConnectorRequest) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncError>
+    /** Retries the parked children of an entity whose parents may have arrived. */
+    readonly retryPendingChildren: (
+      connectorId: string,
+      manifest: EntityManifest,
+      manifests: ReadonlyArray<EntityManifest>
+    ) => Effect.Effect<RetryOutcome, SyncError>
+  }
+>()("@syncflow/sync-engine/pipeline/SyncEngine") {
+  /** The engine over a StateStore, a Destination and the SQL client they share. */
+  static readonly layer: Layer.Layer<SyncEngine, never, StateStore | Destination | SqlClient.SqlClient> = Layer.effect(
+    SyncEngine,
+    Effect.gen(function* () {
+      const state = yield* StateStore
+      const destination = yield* Destination
+      const sql = yield* SqlClient.SqlClient
+
+      const parentLinks = Effect.fnUntraced(function* (
+        manifest: EntityManifest,
+        manifests: ReadonlyArray<EntityManifest>,
+        stages: ((manifest: EntityManifest) => StagesOptions | undefined) | undefined
+      ) {
+        const links: Array<ParentLink> = []
+        for (const parent of manifest.parents) {
+          const parentManifest = manifests.find((m) => m.entity === parent.entity)
+          if (parentManifest === undefined) {
+            return yield* new SyncConfigError({
+              entity: manifest.entity,
+              message: `its parent "${parent.entity}" has no manifest in this connector`
+            })
+          }
+          const parentStages = yield* makeStages(parentManifest, stages?.(parentManifest))
+          const parentKey = parentStages.mapper.businessKey
+          if (parentKey.length !== parent.foreignKey.length) {
+            return yield* new SyncConfigError({
+              entity: manifest.entity,
+              message: `foreign key (${parent.foreignKey.join(", ")}) does not match ${parent.entity}'s business key (${parentKey.join(", ")})`
+            })
+          }
+          links.push({
+            parentEntity: parent.entity,
+            foreignKey: parent.foreignKey,
+            parentKey,
+            parentHash: yield* makeBusinessKeyHash(parentKey)
+          })
+        }
+        return links
+      })
+
+      const syncEntity = Effect.fn("SyncEngine.syncEntity")(function* (request: SyncEntityRequest) {
+        const { connectorId, manifest } = request
+        const entity = manifest.entity
+        const mode: SyncMode = request.mode ?? "incremental"
+        yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
+        const stages = yield* makeStages(manifest, request.stages)
+        const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
+        yield* destination.ensureEntity({ ...manifest, columns: stages.mapper.columns })
+
+        const saved = yield* state.getCheckpoint(connectorId, entity)
+        const checkpoint = Option.getOrUndefined(saved)
+        const resumable = checkpoint?.listing?.mode === mode ? checkpoint.listing : null
+        let listing: ListingState
+        if (resumable !== null) {
+          listing = resumable
+          yield* state.resumeRun(resumable.runId)
+        } else {
+          const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion"
+          const run = yield* state.startRun({ connectorId, entity, mode })
+          listing = {
+            runId: run.id,
+            mode,
+            since: incremental ? (checkpoint?.rowVersion ?? null) : null,
+            maxRowVersion: checkpoint?.rowVersion ?? null
+          }
+        }
+        const runId = listing.runId
+        const highWater = checkpoint?.rowVersion ?? null
+        // A complete listing (not filtered by row version) can find deletes and needs the seen set.
+        const complete = listing.since === null
+        // Never synced before: the table is empty, so there is nothing to compare or mark as seen.
+        const initial = resumable === null && checkpoint === undefined
+        const from = resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined)
+        let counts = zeroCounts
+        let pending = 0
+
+        const commitWindow = (window: Window) =>
+          sql
+            .withTransaction(
+              Effect.gen(function* () {
+                const identified = window.pages.flatMap((p) => p.staged.ok)
+                const failures = window.pages.flatMap((p) => p.staged.failures)
+                const rows = toIngestRows(identified, manifest.cursorField)
+                const resolved = yield* resolveParents(destination, links, rows)
+                if (resolved.waiting.length > 0) {
+                  yield* state.enqueuePendingChildren(
+                    resolved.waiting.map((child) => ({
+                      connectorId,
+                      entity,
+                      bkHash: child.row._bk_hash,
+                      parentEntity: child.parentEntity,
+                      parentBkHash: child.parentBkHash,
+                      row: child.row,
+                      runId,
+                      lastError: `parent ${child.parentEntity} ${child.parentBkHash} not synced yet`
+                    }))
+                  )
+                }
+                const plan =
+                  complete && !initial
+                    ? yield* planDelta(destination, entity, resolved.ready)
+                    : { write: resolved.ready, unchanged: [] }
+                const written =
+                  plan.write.length === 0
+                    ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
+                    : yield* destination.upsert(entity, plan.write, { runId })
+                if (complete && plan.unchanged.length > 0) yield* destination.touch(entity, plan.unchanged, runId)
+                if (failures.length > 0) {
+                  yield* state.recordFailedRecords(toFailedRecords(failures, { connectorId, entity, runId }))
+                }
+                const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
+                yield* state.saveCheckpoint({
+                  connectorId,
+                  entity,
+                  cursor: window.next ?? null,
+                  rowVersion: highWater,
+                  runId,
+                  listing: next
+                })
+                const stageCounts = window.pages.reduce(
+                  (acc, p) => ({
+                    fetched: acc.fetched + p.staged.counts.input,
+                    normalized: acc.normalized + p.staged.counts.normalized,
+                    validated: acc.validated + p.staged.counts.validated,
+                    mapped: acc.mapped + p.staged.counts.mapped,
+                    failed: acc.failed + p.staged.counts.failed
+                  }),
+                  { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
+                )
+                const windowCounts: Partial<RunCounts> = {
+                  ...stageCounts,
+                  inserted: written.inserted,
+                  updated: written.updated,
+                  // A duplicate of a row in the same window is not a change of its own.
+                  unchanged: written.unchanged + written.deduplicated + plan.unchanged.length
+                }
+                yield* state.addRunCounts(runId, windowCounts)
+                return { next, windowCounts, waiting: resolved.waiting.length }
+              })
+            )
+            .pipe(
+              Effect.map(({ next, windowCounts, waiting }) => {
+                listing = next
+                counts = addCounts(counts, windowCounts)
+                pending += waiting
+              })
+            )
+
+        const finalize = sql.withTransaction(
+          Effect.gen(function* () {
+            const deleted = complete ? yield* destination.markDeletedNotSeen(entity, runId) : 0
+            if (complete) yield* destination.forgetSeen(entity, runId)
+            yield* state.saveCheckpoint({
+              connectorId,
+              entity,
+              cursor: null,
+              rowVersion: listing.maxRowVersion,
+              runId,
+              listing: null
+            })
+            if (deleted > 0) yield* state.addRunCounts(runId, { deleted })
+            return deleted
+          })
+        )
+
+        const run = Effect.gen(function* () {
+          if (from !== undefined) {
+            yield* request.adapter
+              .streamPages(entity, {
+                from,
+                ...(listing.since === null ? {} : { since: listing.since }),
+                ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
+              })
+              .pipe(
+                Stream.map((page) => ({ page, staged: runStages(stages, page.items) })),
+                windows(request.windowRows ?? 10_000),
+                // Fetch, parse and stage the next window while the database commits this one.
+                Stream.buffer({ capacity: 1 }),
+                Stream.runForEach(commitWindow)
+              )
+          }
+          const deleted = yield* finalize
+          counts = addCounts(counts, { deleted })
+          const finished = yield* state.finishRun(runId, { status: "succeeded" })
+          return finished
+        })
+
+        const finished = yield* run.pipe(
+          Effect.tapError((error) =>
+            state.finishRun(runId, { status: "failed", error: errorMessage(error) }).pipe(Effect.ignore)
+          )
+        )
+        const summary: SyncSummary = {
+          runId,
+          connectorId,
+          entity,
+          mode,
+          resumed: resumable !== null,
+          counts: resumable === null ? counts : pickCounts(finished),
+          pending
+        }
+        return summary
+      })
+
+      const retryPendingChildren = Effect.fn("SyncEngine.retryPendingChildren")(function* (
+        connectorId: string,
+        manifest: EntityManifest,
+        manifests: ReadonlyArray<EntityManifest>
+      ) {
+        const { due, movedToFailed } = yield* state.takeDuePendingChildren({ connectorId, entity: manifest.entity })
+        if (due.length === 0) return { resolved: 0, stillWaiting: 0, movedToFailed }
+        const links = yield* parentLinks(manifest, manifests, undefined)
+        const rows: Array<IngestRow> = []
+        for (const child of due) {
+          const row = yield* Schema.decodeUnknownEffect(IngestRowJson)(child.row).pipe(Effect.option)
+          if (Option.isSome(row)) rows.push(row.value)
+        }
+        const resolved = yield* resolveParents(destination, links, rows)
+        yield* sql.withTransaction(
+          Effect.gen(function* () {
+            if (resolved.ready.length === 0) return
+            yield* destination.upsert(manifest.entity, resolved.ready)
+            yield* state.removePendingChildren(
+              connectorId,
+              manifest.entity,
+              resolved.ready.map((row) => row._bk_hash)
+            )
+          })
+        )
+        return {
+          resolved: resolved.ready.length,
+          stillWaiting: resolved.waiting.length,
+          movedToFailed
+        }
+      })
+
+      const syncConnector = Effect.fn("SyncEngine.syncConnector")(function* (request: SyncConnectorRequest) {
+        const discovered = yield* request.adapter.manifests
+        yield* state.saveManifests(request.connectorId, discovered)
+        const wanted = request.entities
+        const ordered = dependencyOrder(discovered).filter((m) => wanted === undefined || wanted.includes(m.entity))
+        const summaries: Array<SyncSummary> = []
+        for (const manifest of ordered) {
+          summaries.push(
+            yield* syncEntity({
+              connectorId: request.connectorId,
+              adapter: request.adapter,
+              manifest,
+              manifests: discovered,
+              mode: request.mode,
+              stages: request.stages?.(manifest),
+              pageSize: request.pageSize,
+              windowRows: request.windowRows
+            })
+          )
+          for (const child of discovered) {
+            if (child.parents.some((p) => p.entity === manifest.entity)) {
+              yield* retryPendingChildren(request.connectorId, child, discovered)
+            }
+          }
+        }
+        return summaries
+      })
+
+      return SyncEngine.of({ syncEntity, syncConnector, retryPendingChildren })
+    })
+  )
+}
+
+const errorMessage = (error: unknown): string => {
+  const tag = Predicate.hasProperty(error, "_tag") && Predicate.isString(error._tag) ? error._tag : "Error"
+  return Predicate.hasProperty(error, "message") && Predicate.isString(error.message)
+    ? `${tag}: ${error.message}`
+    : String(error)
+}
+
+const pickCounts = (run: RunCounts): RunCounts =>
+  Object.fromEntries(runCountNames.map((name) => [name, run[name]])) as RunCounts

@@ -1,0 +1,22 @@
+/**
+ * Stage failures as rows of the failed-records table.
+ */
+import type { RecordFailure } from "../stages/RecordFailure.ts"
+import type { NewFailedRecord } from "../state/FailedRecord.ts"
+
+/** The failed-record rows of a window's stage failures. */
+export const toFailedRecords = (
+  failures: ReadonlyArray<RecordFailure>,
+  context: { readonly connectorId: string; readonly entity: string; readonly runId: string }
+): Array<NewFailedRecord> =>
+  failures.map((failure) => ({
+    connectorId: context.connectorId,
+    entity: context.entity,
+    runId: context.runId,
+    stage: failure.stage,
+    errorType: failure.errorType,
+    message: failure.message,
+    raw: failure.raw,
+    ...(failure.normalized === undefined ? {} : { normalized: failure.normalized }),
+    ...(failure.mapped === undefined ? {} : { mapped: failure.mapped })
+  }))
