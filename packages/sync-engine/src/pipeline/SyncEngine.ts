@@ -124,6 +124,8 @@ export class SyncEngine extends Context.Service<
             })
           }
           const parentStages = yield* makeStages(parentManifest, stages?.(parentManifest))
+          // The parent's table may not exist yet (children synced first): create it, empty.
+          yield* destination.ensureEntity({ ...parentManifest, columns: parentStages.mapper.columns })
           const parentKey = parentStages.mapper.businessKey
           if (parentKey.length !== parent.foreignKey.length) {
             return yield* new SyncConfigError({
@@ -310,30 +312,36 @@ export class SyncEngine extends Context.Service<
         manifest: EntityManifest,
         manifests: ReadonlyArray<EntityManifest>
       ) {
-        const { due, movedToFailed } = yield* state.takeDuePendingChildren({ connectorId, entity: manifest.entity })
-        if (due.length === 0) return { resolved: 0, stillWaiting: 0, movedToFailed }
         const links = yield* parentLinks(manifest, manifests, undefined)
-        const rows: Array<IngestRow> = []
-        for (const child of due) {
-          const row = yield* Schema.decodeUnknownEffect(IngestRowJson)(child.row).pipe(Effect.option)
-          if (Option.isSome(row)) rows.push(row.value)
-        }
-        const resolved = yield* resolveParents(destination, links, rows)
-        yield* sql.withTransaction(
-          Effect.gen(function* () {
-            if (resolved.ready.length === 0) return
-            yield* destination.upsert(manifest.entity, resolved.ready)
-            yield* state.removePendingChildren(
-              connectorId,
-              manifest.entity,
-              resolved.ready.map((row) => row._bk_hash)
+        let outcome: RetryOutcome = { resolved: 0, stillWaiting: 0, movedToFailed: 0 }
+        // Batch after batch: a child taken now is not due again until its next attempt.
+        while (true) {
+          const { due, movedToFailed } = yield* state.takeDuePendingChildren({ connectorId, entity: manifest.entity })
+          outcome = { ...outcome, movedToFailed: outcome.movedToFailed + movedToFailed }
+          if (due.length === 0) return outcome
+          const rows: Array<IngestRow> = []
+          for (const child of due) {
+            const row = yield* Schema.decodeUnknownEffect(IngestRowJson)(child.row).pipe(Effect.option)
+            if (Option.isSome(row)) rows.push(row.value)
+          }
+          const resolved = yield* resolveParents(destination, links, rows)
+          if (resolved.ready.length > 0) {
+            yield* sql.withTransaction(
+              Effect.gen(function* () {
+                yield* destination.upsert(manifest.entity, resolved.ready)
+                yield* state.removePendingChildren(
+                  connectorId,
+                  manifest.entity,
+                  resolved.ready.map((row) => row._bk_hash)
+                )
+              })
             )
-          })
-        )
-        return {
-          resolved: resolved.ready.length,
-          stillWaiting: resolved.waiting.length,
-          movedToFailed
+          }
+          outcome = {
+            ...outcome,
+            resolved: outcome.resolved + resolved.ready.length,
+            stillWaiting: outcome.stillWaiting + resolved.waiting.length
+          }
         }
       })
 
