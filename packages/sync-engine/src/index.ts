@@ -1,2 +1,8 @@
-/** @syncflow/sync-engine: see the package README. */
-export const packageName = "@syncflow/sync-engine"
+/**
+ * @syncflow/sync-engine: turns any adapter's entity stream into exact, incremental, idempotent
+ * changes in PostgreSQL — the nine-stage pipeline, its state store and its destinations.
+ */
+export * from "./destination/index.ts"
+export * from "./pipeline/index.ts"
+export * as Stages from "./stages/index.ts"
+export * from "./state/index.ts"

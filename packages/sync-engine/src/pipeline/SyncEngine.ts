@@ -244,11 +244,13 @@ export class SyncEngine extends Context.Service<
               })
             )
             .pipe(
-              Effect.map(({ next, windowCounts, waiting }) => {
-                listing = next
-                counts = addCounts(counts, windowCounts)
-                pending += waiting
-              })
+              Effect.flatMap(({ next, windowCounts, waiting }) =>
+                Effect.sync(() => {
+                  listing = next
+                  counts = addCounts(counts, windowCounts)
+                  pending += waiting
+                })
+              )
             )
 
         const finalize = sql.withTransaction(

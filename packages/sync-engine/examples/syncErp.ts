@@ -1,0 +1,42 @@
+import { NodeHttpClient } from "@effect/platform-node"
+import { AdapterHttp, TokenManager, TokenStore } from "@syncflow/adapter-core"
+import { ApiSmithAdapter, ApiSmithClient, ApiSmithCredentials } from "@syncflow/apismith"
+import { PostgresDestination, SecretBox, StateStore, SyncEngine } from "@syncflow/sync-engine"
+import { Effect, Layer, Redacted } from "effect"
+
+// Sync every entity of an APISmith connector into PostgreSQL, parents first.
+export const syncErp = Effect.gen(function* () {
+  const engine = yield* SyncEngine
+  const state = yield* StateStore
+  const adapter = yield* ApiSmithAdapter
+  const existing = yield* state.getConnector("erp")
+  if (existing._tag === "None") yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+  return yield* engine.syncConnector({
+    connectorId: "erp",
+    adapter,
+    // APISmith rows carry their row version and Oracle keys beside the data.
+    stages: () => ({ normalize: { mapping: { metaFields: ["_row_version", "_oracle_keys"] } } })
+  })
+})
+
+// The engine on a PostgreSQL database (the SqlClient comes from @effect/sql-pg's PgClient.layer).
+export const EngineLive = (secretKey: Redacted.Redacted<string>) =>
+  SyncEngine.layer.pipe(
+    Layer.provideMerge(PostgresDestination.layer),
+    Layer.provideMerge(StateStore.layer),
+    Layer.provide(SecretBox.layer({ key: secretKey }))
+  )
+
+// The APISmith adapter with a service JWT minted from the shared secret.
+export const ErpLive = (baseUrl: string, secret: string) =>
+  ApiSmithAdapter.layer().pipe(
+    Layer.provide(
+      ApiSmithClient.layer({ baseUrl, credentials: ApiSmithCredentials.serviceJwt({ secret: Redacted.make(secret) }) })
+    ),
+    Layer.provide(
+      Layer.mergeAll(TokenManager.layer, AdapterHttp.layerMemory()).pipe(
+        Layer.provideMerge(TokenStore.layerMemory),
+        Layer.provideMerge(NodeHttpClient.layerUndici)
+      )
+    )
+  )

@@ -1,0 +1,12 @@
+/** The pipeline: the sync engine and what it reports. */
+export { dependencyOrder } from "./dependencyOrder.ts"
+export type { ParentLink } from "./ParentLink.ts"
+export { parentHashOf } from "./ParentLink.ts"
+export { type DeltaPlan, planDelta } from "./planDelta.ts"
+export { type Resolved, resolveParents, type WaitingChild } from "./resolveParents.ts"
+export * from "./SyncEngine.ts"
+export * from "./SyncMode.ts"
+export type { SyncSummary } from "./SyncSummary.ts"
+export { maxRowVersion, toIngestRows } from "./toIngestRows.ts"
+export type { StagedPage, Window } from "./Window.ts"
+export { windows } from "./Window.ts"
