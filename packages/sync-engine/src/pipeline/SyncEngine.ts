@@ -3,7 +3,13 @@
  * destination, one window at a time, committing each window's rows, failed records, parked
  * children, checkpoint and run counts in one transaction.
  */
-import { type Adapter, type AdapterError, Cursor, type EntityManifest } from "@syncflow/adapter-core"
+import {
+  type Adapter,
+  type AdapterError,
+  type ColumnManifest,
+  Cursor,
+  type EntityManifest
+} from "@syncflow/adapter-core"
 import { Context, Effect, Layer, Option, Predicate, Schema, Stream } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { Destination, type IngestRow } from "../destination/Destination.ts"
@@ -11,12 +17,13 @@ import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
 import { makeBusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
 import type { StageConfigError } from "../stages/StageConfigError.ts"
-import { makeStages, runStages, type StagesOptions } from "../stages/Stages.ts"
+import { makeStages, runStages, type Stages, type StagesOptions } from "../stages/Stages.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
 import { StateStore } from "../state/StateStore.ts"
 import type { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
 import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
 import { dependencyOrder } from "./dependencyOrder.ts"
+import { businessKeyColumns, inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
 import type { ParentLink } from "./ParentLink.ts"
 import { planDelta } from "./planDelta.ts"
 import { resolveParents } from "./resolveParents.ts"
@@ -76,6 +83,10 @@ export interface RetryOutcome {
   readonly movedToFailed: number
 }
 
+/** The columns an entity's table starts with: the declared ones, or its business key when none are. */
+const startingColumns = (manifest: EntityManifest, stages: Stages): ReadonlyArray<ColumnManifest> =>
+  stages.mapper.passThrough ? businessKeyColumns(manifest.businessKey) : stages.mapper.columns
+
 const zeroCounts: RunCounts = Object.fromEntries(runCountNames.map((name) => [name, 0])) as RunCounts
 
 const addCounts = (a: RunCounts, b: Partial<RunCounts>): RunCounts =>
@@ -125,7 +136,7 @@ export class SyncEngine extends Context.Service<
           }
           const parentStages = yield* makeStages(parentManifest, stages?.(parentManifest))
           // The parent's table may not exist yet (children synced first): create it, empty.
-          yield* destination.ensureEntity({ ...parentManifest, columns: parentStages.mapper.columns })
+          yield* destination.ensureEntity({ ...parentManifest, columns: startingColumns(parentManifest, parentStages) })
           const parentKey = parentStages.mapper.businessKey
           if (parentKey.length !== parent.foreignKey.length) {
             return yield* new SyncConfigError({
@@ -150,7 +161,8 @@ export class SyncEngine extends Context.Service<
         yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
         const stages = yield* makeStages(manifest, request.stages)
         const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
-        yield* destination.ensureEntity({ ...manifest, columns: stages.mapper.columns })
+        const known = new Map(startingColumns(manifest, stages).map((column) => [column.name, column]))
+        yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
 
         const saved = yield* state.getCheckpoint(connectorId, entity)
         const checkpoint = Option.getOrUndefined(saved)
@@ -185,7 +197,13 @@ export class SyncEngine extends Context.Service<
               Effect.gen(function* () {
                 const identified = window.pages.flatMap((p) => p.staged.ok)
                 const failures = window.pages.flatMap((p) => p.staged.failures)
-                const rows = toIngestRows(identified, manifest.cursorField)
+                let rows: ReadonlyArray<IngestRow> = toIngestRows(identified, manifest.cursorField)
+                if (stages.mapper.passThrough) {
+                  if (inferColumns(known, rows).length > 0) {
+                    yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
+                  }
+                  rows = withoutUnknownNulls(known, rows)
+                }
                 const resolved = yield* resolveParents(destination, links, rows)
                 if (resolved.waiting.length > 0) {
                   yield* state.enqueuePendingChildren(

@@ -1,5 +1,6 @@
 /** The pipeline: the sync engine and what it reports. */
 export { dependencyOrder } from "./dependencyOrder.ts"
+export { businessKeyColumns, inferColumns } from "./inferColumns.ts"
 export type { ParentLink } from "./ParentLink.ts"
 export { parentHashOf } from "./ParentLink.ts"
 export { type DeltaPlan, planDelta } from "./planDelta.ts"
