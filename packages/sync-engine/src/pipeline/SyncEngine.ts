@@ -8,7 +8,8 @@ import {
   type AdapterError,
   type ColumnManifest,
   Cursor,
-  type EntityManifest
+  type EntityManifest,
+  type SourceRecord
 } from "@syncflow/adapter-core"
 import { Context, Effect, Layer, Option, Predicate, Schema, Stream } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
@@ -76,6 +77,14 @@ export interface SyncConnectorRequest {
   readonly windowRows?: number | undefined
 }
 
+/** Which failed records to retry, and the configuration to run them through. */
+export interface RetryFailedRequest {
+  readonly connectorId: string
+  readonly manifest: EntityManifest
+  readonly manifests?: ReadonlyArray<EntityManifest> | undefined
+  readonly stages?: StagesOptions | undefined
+}
+
 /** What a retry of parked children or failed records did. */
 export interface RetryOutcome {
   readonly resolved: number
@@ -86,6 +95,8 @@ export interface RetryOutcome {
 /** The columns an entity's table starts with: the declared ones, or its business key when none are. */
 const startingColumns = (manifest: EntityManifest, stages: Stages): ReadonlyArray<ColumnManifest> =>
   stages.mapper.passThrough ? businessKeyColumns(manifest.businessKey) : stages.mapper.columns
+
+const decodeRawRecord = Schema.decodeUnknownOption(Schema.Record(Schema.String, Schema.Unknown))
 
 const zeroCounts: RunCounts = Object.fromEntries(runCountNames.map((name) => [name, 0])) as RunCounts
 
@@ -104,6 +115,11 @@ export class SyncEngine extends Context.Service<
     readonly syncEntity: (request: SyncEntityRequest) => Effect.Effect<SyncSummary, SyncError>
     /** Syncs a connector's entities, parents first, then retries children parked for missing parents. */
     readonly syncConnector: (request: SyncConnectorRequest) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncError>
+    /**
+     * Retries an entity's due failed records (at most 3 times each, with backoff): their raw data
+     * goes through the stages again (with today's configuration) and the ones that pass are written.
+     */
+    readonly retryFailedRecords: (request: RetryFailedRequest) => Effect.Effect<RetryOutcome, SyncError>
     /** Retries the parked children of an entity whose parents may have arrived. */
     readonly retryPendingChildren: (
       connectorId: string,
@@ -365,6 +381,40 @@ export class SyncEngine extends Context.Service<
         }
       })
 
+      const retryFailedRecords = Effect.fn("SyncEngine.retryFailedRecords")(function* (request: RetryFailedRequest) {
+        const { connectorId, manifest } = request
+        const stages = yield* makeStages(manifest, request.stages)
+        const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
+        let outcome: RetryOutcome = { resolved: 0, stillWaiting: 0, movedToFailed: 0 }
+        while (true) {
+          const due = yield* state.takeDueFailedRecords({ connectorId, entity: manifest.entity })
+          if (due.length === 0) return outcome
+          const retried = due.flatMap((record) => {
+            const raw = decodeRawRecord(record.rawData)
+            return Option.isSome(raw) ? [{ id: record.id, raw: raw.value }] : []
+          })
+          const staged = runStages(
+            stages,
+            retried.map((record) => record.raw)
+          )
+          // Each row that passed keeps its raw record: that is how it is paired with its failed record.
+          const passed = new Set<SourceRecord>(staged.ok.map((row) => row.raw))
+          const fixedIds = retried.filter((record) => passed.has(record.raw)).map((record) => record.id)
+          const resolved = yield* resolveParents(destination, links, toIngestRows(staged.ok, manifest.cursorField))
+          yield* sql.withTransaction(
+            Effect.gen(function* () {
+              if (resolved.ready.length > 0) yield* destination.upsert(manifest.entity, resolved.ready)
+              if (fixedIds.length > 0) yield* state.resolveFailedRecords(fixedIds)
+            })
+          )
+          outcome = {
+            resolved: outcome.resolved + resolved.ready.length,
+            stillWaiting: outcome.stillWaiting + (due.length - fixedIds.length) + resolved.waiting.length,
+            movedToFailed: outcome.movedToFailed
+          }
+        }
+      })
+
       const syncConnector = Effect.fn("SyncEngine.syncConnector")(function* (request: SyncConnectorRequest) {
         const discovered = yield* request.adapter.manifests
         yield* state.saveManifests(request.connectorId, discovered)
@@ -393,7 +443,7 @@ export class SyncEngine extends Context.Service<
         return summaries
       })
 
-      return SyncEngine.of({ syncEntity, syncConnector, retryPendingChildren })
+      return SyncEngine.of({ syncEntity, syncConnector, retryFailedRecords, retryPendingChildren })
     })
   )
 }

@@ -6,6 +6,7 @@ import { assert, layer } from "@effect/vitest"
 import { type Adapter, Cursor, type EntityManifest, type SourceRecord } from "@syncflow/adapter-core"
 import { Effect, Stream } from "effect"
 import { SqlClient } from "effect/sql"
+import { TestClock } from "effect/testing"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { apiSmithStages, engineLayer, fakeErp } from "./fixtures.ts"
@@ -110,5 +111,84 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
         assert.include(record?.message ?? "", "amount")
         assert.strictEqual(record?.runId, summary.runId)
       })
+  )
+})
+
+/** Ten notes, three without a body: invalid while a body is required. */
+const notes: EntityManifest = {
+  entity: "notes",
+  endpoint: "notes.list",
+  businessKey: ["note_id"],
+  deltaStrategy: "hash",
+  parents: [],
+  columns: [
+    { name: "note_id", type: "string", nullable: false, businessKey: true },
+    { name: "body", type: "string", nullable: true, businessKey: false }
+  ]
+}
+const noteRecords: ReadonlyArray<SourceRecord> = Array.from({ length: 10 }, (_, i) => ({
+  note_id: `N-${i}`,
+  body: i % 4 === 1 ? null : `note ${i}`
+}))
+const notesAdapter: Adapter = {
+  name: "notes",
+  manifests: Effect.succeed([notes]),
+  testConnection: Effect.void,
+  streamPages: () => Stream.make({ items: noteRecords, cursor: Cursor.start, next: undefined, body: null, index: 0 })
+}
+
+layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
+  it.effect("due records are retried with backoff through today's configuration, at most 3 times", () =>
+    Effect.gen(function* () {
+      const engine = yield* SyncEngine
+      const state = yield* StateStore
+      yield* state.createConnector({ id: "notes", adapter: "notes", name: "Notes" })
+      const strict = { required: ["body"] }
+      const synced = yield* engine.syncEntity({
+        connectorId: "notes",
+        adapter: notesAdapter,
+        manifest: notes,
+        stages: strict
+      })
+      assert.deepInclude(synced.counts, { inserted: 7, failed: 3 })
+
+      // Not due yet: the first retry waits its backoff.
+      const early = yield* engine.retryFailedRecords({ connectorId: "notes", manifest: notes })
+      assert.deepStrictEqual(early, { resolved: 0, stillWaiting: 0, movedToFailed: 0 })
+
+      // Still strict: retried, still failing, three times; then they are left for a human.
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        yield* TestClock.adjust("10 minutes")
+        const again = yield* engine.retryFailedRecords({ connectorId: "notes", manifest: notes, stages: strict })
+        assert.deepStrictEqual(again, { resolved: 0, stillWaiting: 3, movedToFailed: 0 }, `attempt ${attempt}`)
+      }
+      yield* TestClock.adjust("1 hour")
+      const exhausted = yield* engine.retryFailedRecords({ connectorId: "notes", manifest: notes })
+      assert.deepStrictEqual(exhausted, { resolved: 0, stillWaiting: 0, movedToFailed: 0 })
+      assert.strictEqual(yield* count("notes"), 7)
+    })
+  )
+
+  it.effect("a record fixed by a relaxed configuration is written and marked resolved", () =>
+    Effect.gen(function* () {
+      const engine = yield* SyncEngine
+      const state = yield* StateStore
+      yield* state.createConnector({ id: "notes2", adapter: "notes", name: "Notes 2" })
+      const manifest = { ...notes, entity: "notes2" }
+      yield* engine.syncEntity({
+        connectorId: "notes2",
+        adapter: notesAdapter,
+        manifest,
+        stages: { required: ["body"] }
+      })
+      yield* TestClock.adjust("10 minutes")
+      const retried = yield* engine.retryFailedRecords({ connectorId: "notes2", manifest })
+      assert.deepStrictEqual(retried, { resolved: 3, stillWaiting: 0, movedToFailed: 0 })
+      assert.strictEqual(yield* count("notes2"), 10)
+      assert.strictEqual((yield* state.listFailedRecords({ connectorId: "notes2" })).length, 0)
+      const all = yield* state.listFailedRecords({ connectorId: "notes2", includeResolved: true })
+      assert.strictEqual(all.length, 3)
+      for (const record of all) assert.isNotNull(record.resolvedAt)
+    })
   )
 })
