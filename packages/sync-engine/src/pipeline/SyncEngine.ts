@@ -304,6 +304,9 @@ export class SyncEngine extends Context.Service<
           })
         )
 
+        const timings = { wallMs: 0, stagesMs: 0, writeMs: 0, waitMs: 0 }
+        const startedAt = performance.now()
+        let lastCommitEnd = startedAt
         const run = Effect.gen(function* () {
           if (from !== undefined) {
             yield* request.adapter
@@ -313,11 +316,27 @@ export class SyncEngine extends Context.Service<
                 ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
               })
               .pipe(
-                Stream.map((page) => ({ page, staged: runStages(stages, page.items) })),
+                Stream.map((page) => {
+                  const started = performance.now()
+                  const staged = runStages(stages, page.items)
+                  timings.stagesMs += performance.now() - started
+                  return { page, staged }
+                }),
                 windows(request.windowRows ?? 10_000),
                 // Fetch, parse and stage the next window while the database commits this one.
                 Stream.buffer({ capacity: 1 }),
-                Stream.runForEach(commitWindow)
+                Stream.runForEach((window) => {
+                  const started = performance.now()
+                  timings.waitMs += started - lastCommitEnd
+                  return commitWindow(window).pipe(
+                    Effect.ensuring(
+                      Effect.sync(() => {
+                        lastCommitEnd = performance.now()
+                        timings.writeMs += lastCommitEnd - started
+                      })
+                    )
+                  )
+                })
               )
           }
           const deleted = yield* finalize
@@ -338,7 +357,8 @@ export class SyncEngine extends Context.Service<
           mode,
           resumed: resumable !== null,
           counts: resumable === null ? counts : pickCounts(finished),
-          pending
+          pending,
+          timings: { ...timings, wallMs: performance.now() - startedAt }
         }
         return summary
       })

@@ -15,4 +15,18 @@ export interface SyncSummary {
   readonly counts: RunCounts
   /** Child rows parked in `pending_children` during this run (their parents were missing). */
   readonly pending: number
+  /** Where this process's time went, in milliseconds of wall clock (stages overlap with writes). */
+  readonly timings: SyncTimings
+}
+
+/** Where a sync's time went, in milliseconds. */
+export interface SyncTimings {
+  /** From start to finish. */
+  readonly wallMs: number
+  /** In stages 2-5 (normalize, validate, map, identity), on this process's thread. */
+  readonly stagesMs: number
+  /** Committing windows: resolve, delta, upsert, failed records, checkpoint, in their transactions. */
+  readonly writeMs: number
+  /** The writer waiting for the next window (fetching, parsing and staging were behind). */
+  readonly waitMs: number
 }
