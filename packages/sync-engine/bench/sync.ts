@@ -5,7 +5,7 @@
  * delta (complete listing) with 1% changed. Each prints rows/s, where the time went and the peak
  * RSS; the same run's raw `COPY` of the synced rows is the baseline.
  *
- *   pnpm bench [--rows 1000000]
+ *   pnpm bench [--rows 1000000] [--window 10000]
  */
 
 import { spawn } from "node:child_process"
@@ -34,6 +34,7 @@ const argument = (name: string, fallback: number): number => {
   return index === -1 ? fallback : Number(process.argv[index + 1])
 }
 const ROWS = argument("rows", 1_000_000)
+const WINDOW = argument("window", 10_000)
 const stages = { normalize: { mapping: { metaFields: ["_row_version", "_oracle_keys"] } } }
 
 /** The fake ERP in a child process: its URL and secret, and a way to mutate it. */
@@ -129,7 +130,7 @@ const report = (label: string, summary: SyncSummary, baselineMs?: number) => {
 
 const main = Effect.gen(function* () {
   yield* Console.log(
-    `SyncFlow sync benchmark: ${ROWS} item rows; Node ${process.versions.node}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB`
+    `SyncFlow sync benchmark: ${ROWS} item rows in windows of ${WINDOW}; Node ${process.versions.node}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB`
   )
   const adminUrl =
     process.env.DATABASE_URL ??
@@ -163,7 +164,8 @@ const main = Effect.gen(function* () {
   yield* state.createConnector({ id: "bench", adapter: "apismith", name: "bench" })
   const manifests = yield* adapter.manifests
   const items = manifests.find((m) => m.entity === "items") as EntityManifest
-  const sync = (mode: SyncMode) => engine.syncEntity({ connectorId: "bench", adapter, manifest: items, mode, stages })
+  const sync = (mode: SyncMode) =>
+    engine.syncEntity({ connectorId: "bench", adapter, manifest: items, mode, stages, windowRows: WINDOW })
 
   const initial = yield* sync("incremental")
   const baselineMs = yield* copyBaseline(database.url)
