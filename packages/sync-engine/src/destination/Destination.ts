@@ -5,7 +5,8 @@
  *
  * A destination that writes through the ambient `SqlClient` (as `PostgresDestination` does) joins
  * the caller's `sql.withTransaction`, so a window's rows, its checkpoint and its run counts commit
- * together.
+ * together. Its bulk path keeps that: rows are COPYed into a private staging table over another
+ * connection, but published into the entity's table through the `SqlClient`, in the transaction.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Context, type Effect } from "effect"

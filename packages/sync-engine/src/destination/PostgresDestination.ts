@@ -17,14 +17,22 @@
  * yield* destination.ensureEntity(manifest)
  * const counts = yield* destination.upsert("items", rows, { runId })
  * ```
+ *
+ * With `layerBulk` (on a `PgBulkPool`), large chunks take the bulk path instead (`CopyLoader`):
+ * COPY into a staging table over a `pg` connection, then one `INSERT ... SELECT` from it through
+ * the ambient `SqlClient`, so the rows still commit with the caller's transaction. It is used while
+ * a table's chunks are all new (an initial load), where it is faster than unnest; a chunk with
+ * existing keys sends the next ones back to unnest. Same counts, same semantics.
  */
 import { PgTypes } from "@effect/sql-pg"
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { Effect, Layer, Result } from "effect"
+import { type Duration, Effect, Layer, Result } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { addableAuditColumns, auditColumnNames, auditColumns, requiredAuditColumnNames } from "./AuditColumns.ts"
+import { dedupe, fieldNames, identityArray, resolveColumns } from "./ChunkRows.ts"
 import { integerElements, Rejected, timestampElements } from "./ColumnEncoding.ts"
 import { columnSqlType } from "./ColumnSqlType.ts"
+import * as CopyLoader from "./CopyLoader.ts"
 import { withDdlLock } from "./DdlLock.ts"
 import {
   Destination,
@@ -48,6 +56,7 @@ import {
   UnknownEntity
 } from "./DestinationError.ts"
 import * as Identifier from "./Identifier.ts"
+import type { PgBulkPool } from "./PgBulkPool.ts"
 import {
   type CatalogColumn,
   catalogColumnsSql,
@@ -72,6 +81,28 @@ export interface PostgresDestinationOptions {
   readonly maxRowsPerStatement?: number | undefined
 }
 
+/** Settings of the bulk (COPY) path of {@link makeBulk} / {@link layerBulk}. */
+export interface BulkOptions {
+  /**
+   * Chunks of at least this many rows (after folding repeated keys) are written with COPY through
+   * a staging table; smaller ones with unnest. Default 5,000.
+   */
+  readonly minRows?: number | undefined
+  /**
+   * `"adaptive"` (the default): a large chunk goes through COPY when the table's previous chunk was
+   * all new (or there was none), because only new keys are published faster than unnest; after a
+   * chunk with existing keys, the next ones go to unnest until one is all new again.
+   * `"always"`: every large chunk goes through COPY (chunks with existing keys are merged from the
+   * staging table with `ON CONFLICT`): for measurements.
+   */
+  readonly strategy?: "adaptive" | "always" | undefined
+  /**
+   * Staging tables older than this, left by attempts that failed before their commit, are dropped
+   * when the layer starts and then about as often. Default 1 hour.
+   */
+  readonly sweepAfter?: Duration.Input | undefined
+}
+
 /** Business-key hashes per `existingHashes` / `touch` statement. */
 const keysPerStatement = 50_000
 
@@ -79,94 +110,9 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 const noRows: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
 
-/** The fields of a row that are its identity rather than its columns. */
-const identityFields: ReadonlySet<string> = new Set(["_bk_hash", "_data_hash", "_row_version"])
-
 /** An array parameter of the given element type. Cannot fail for the built-in element OIDs used here. */
 const arrayParameter = (values: ReadonlyArray<unknown>, elementOid: number): PgTypes.Parameter =>
   Result.getOrThrow(PgTypes.array(values, elementOid))
-
-/** Keeps the last row of each business key, with the rows' positions in the input when any were dropped. */
-const dedupe = (
-  rows: ReadonlyArray<IngestRow>
-): { readonly rows: ReadonlyArray<IngestRow>; readonly positions: ReadonlyArray<number> | undefined } => {
-  const keys = new Set<unknown>()
-  for (let i = 0; i < rows.length; i++) keys.add(rows[i]!._bk_hash)
-  if (keys.size === rows.length) return { rows, positions: undefined }
-  const last = new Map<unknown, number>()
-  for (let i = 0; i < rows.length; i++) last.set(rows[i]!._bk_hash, i)
-  const unique: Array<IngestRow> = []
-  const positions: Array<number> = []
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!
-    if (last.get(row._bk_hash) === i) {
-      unique.push(row)
-      positions.push(i)
-    }
-  }
-  return { rows: unique, positions }
-}
-
-/**
- * The column fields of a chunk: the union of its rows' fields (a mapper that omits null fields gives
- * rows of different shapes), found cheaply when rows share the first row's field order.
- */
-const fieldNames = (rows: ReadonlyArray<IngestRow>): ReadonlyArray<string> => {
-  const shape = Object.keys(rows[0]!)
-  let known: Set<string> | undefined
-  for (let i = 1; i < rows.length; i++) {
-    const row = rows[i]!
-    let k = 0
-    for (const key in row) {
-      if (key !== shape[k]) {
-        known ??= new Set(shape)
-        if (!known.has(key)) {
-          known.add(key)
-          shape.push(key)
-        }
-      }
-      k++
-    }
-  }
-  return shape.filter((name) => !identityFields.has(name))
-}
-
-/** The planned columns of `names`, or the first name that is not a writable column. */
-const resolveColumns = (
-  plan: TablePlan,
-  names: ReadonlyArray<string>
-): Result.Result<ReadonlyArray<PlannedColumn>, string> => {
-  const columns: Array<PlannedColumn> = []
-  for (const name of names) {
-    const column = plan.columns.get(name)
-    if (column === undefined) return Result.fail(name)
-    columns.push(column)
-  }
-  return Result.succeed(columns)
-}
-
-/** A text array of a chunk's identity field, rejecting values that are not (non-empty) strings. */
-const identityArray = (
-  rows: ReadonlyArray<IngestRow>,
-  field: "_bk_hash" | "_data_hash" | "_row_version",
-  position: (index: number) => number
-): Result.Result<Array<string | null>, InvalidValue> => {
-  const values: Array<string | null> = new Array(rows.length)
-  const optional = field === "_row_version"
-  for (let i = 0; i < rows.length; i++) {
-    const value: unknown = rows[i]![field]
-    if (typeof value === "string" && value.length > 0) {
-      values[i] = value
-    } else if (optional && (value === null || value === undefined)) {
-      values[i] = null
-    } else if (optional && (typeof value === "number" || typeof value === "bigint")) {
-      values[i] = String(value)
-    } else {
-      return Result.fail(new InvalidValue({ column: field, row: position(i), detail: "expected a non-empty string" }))
-    }
-  }
-  return Result.succeed(values)
-}
 
 /** The parameters of one upsert statement: an array per column, the identity arrays, the run id. */
 const encodeChunk = (
@@ -211,8 +157,38 @@ const encodeChunk = (
   return Result.succeed(params)
 }
 
-/** Builds the destination on the ambient `SqlClient`. */
-export const make = Effect.fnUntraced(function* (options: PostgresDestinationOptions = {}) {
+/** Builds the destination on the ambient `SqlClient`, writing every chunk with unnest. */
+export const make = (
+  options: PostgresDestinationOptions = {}
+): Effect.Effect<Destination["Service"], Identifier.InvalidIdentifier, SqlClient.SqlClient> => build(options, undefined)
+
+/**
+ * Builds the destination on the ambient `SqlClient` and `PgBulkPool`: chunks of at least `minRows`
+ * rows go, while they are all new, through COPY into a staging table and are published in the
+ * caller's transaction (see `CopyLoader`); other chunks are written with unnest. Sweeps staging
+ * tables left by failed attempts first (a failed sweep is logged, not fatal).
+ */
+export const makeBulk = Effect.fnUntraced(function* (options: PostgresDestinationOptions & BulkOptions = {}) {
+  const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+  const loader = yield* CopyLoader.make(sql, {
+    stagingSchema: options.stagingSchema ?? "syncflow",
+    sweepAfter: options.sweepAfter
+  })
+  yield* loader
+    .sweep(options.sweepAfter)
+    .pipe(Effect.catch((error) => Effect.logWarning(`Could not sweep bulk staging tables: ${error.message}`)))
+  return yield* build(options, {
+    loader,
+    minRows: Math.max(1, Math.floor(options.minRows ?? 5_000)),
+    always: options.strategy === "always"
+  })
+})
+
+/** The destination, with or without its bulk path. */
+const build = Effect.fnUntraced(function* (
+  options: PostgresDestinationOptions,
+  bulk: { readonly loader: CopyLoader.CopyLoader; readonly minRows: number; readonly always: boolean } | undefined
+) {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const schema = yield* Identifier.validate("schema", options.schema ?? "public")
   const stagingSchema = yield* Identifier.validate("schema", options.stagingSchema ?? "syncflow")
@@ -222,6 +198,8 @@ export const make = Effect.fnUntraced(function* (options: PostgresDestinationOpt
   const plans = new Map<string, TablePlan>()
   /** Whether this process has made sure the staging table exists (reset when a statement on it fails). */
   let stagingReady = false
+  /** Per table, whether its last chunk had only new keys (bulk path only): decides between COPY and unnest. */
+  const lastAllNew = new Map<string, boolean>()
 
   const fail = (entity: string, reason: DestinationErrorReason) => Effect.fail(new DestinationError({ entity, reason }))
 
@@ -392,6 +370,27 @@ export const make = Effect.fnUntraced(function* (options: PostgresDestinationOpt
     if (rows.length === 0) return noRows
     let plan = yield* planFor(entity, table, false)
     const { rows: unique, positions } = dedupe(rows)
+    const expectNew = lastAllNew.get(table) !== false
+    if (bulk !== undefined && unique.length >= bulk.minRows && (expectNew || bulk.always)) {
+      const names = fieldNames(unique)
+      let columns = resolveColumns(plan, names)
+      if (Result.isFailure(columns)) {
+        plan = yield* planFor(entity, table, true)
+        columns = resolveColumns(plan, names)
+        if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
+      }
+      const position = positions === undefined ? (index: number) => index : (index: number) => positions[index]!
+      const written = yield* bulk.loader
+        .write(entity, plan, columns.success, unique, position, { runId, insertFirst: expectNew })
+        .pipe(Effect.tapError(() => Effect.sync(() => plans.delete(table))))
+      lastAllNew.set(table, written.inserted === unique.length)
+      return {
+        inserted: written.inserted,
+        updated: written.updated,
+        unchanged: unique.length - written.inserted - written.updated,
+        deduplicated: rows.length - unique.length
+      }
+    }
     // Every statement is encoded (and every value checked) before the first one runs.
     const statements: Array<{ readonly sql: string; readonly params: ReadonlyArray<PgTypes.Parameter> }> = []
     for (let start = 0; start < unique.length; start += maxRows) {
@@ -424,6 +423,7 @@ export const make = Effect.fnUntraced(function* (options: PostgresDestinationOpt
       inserted += counts[0]?.inserted ?? 0
       updated += counts[0]?.updated ?? 0
     }
+    if (bulk !== undefined) lastAllNew.set(table, inserted === unique.length)
     return {
       inserted,
       updated,
@@ -528,3 +528,18 @@ export const layerWith = (
 
 /** The PostgreSQL destination with default settings: entity tables in `public`, staging in `syncflow`. */
 export const layer: Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient> = layerWith({})
+
+/**
+ * The PostgreSQL destination with its bulk (COPY) path, on a `SqlClient` and a `PgBulkPool`:
+ *
+ * ```ts
+ * const destination = PostgresDestination.layerBulk({ minRows: 5_000 }).pipe(
+ *   Layer.provide(PgBulkPool.layerConfig({ url: Config.Redacted("DATABASE_URL") })),
+ *   Layer.provideMerge(PgClient.layerConfig({ url: Config.Redacted("DATABASE_URL") }))
+ * )
+ * ```
+ */
+export const layerBulk = (
+  options: PostgresDestinationOptions & BulkOptions = {}
+): Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient | PgBulkPool> =>
+  Layer.effect(Destination, makeBulk(options))

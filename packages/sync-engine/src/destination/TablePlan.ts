@@ -65,6 +65,32 @@ export const makeTablePlan = (schema: string, table: string, catalog: ReadonlyAr
   }
 }
 
+/** The written columns of a chunk, then the identity columns, quoted. */
+const writtenNames = (columns: ReadonlyArray<PlannedColumn>): Array<string> => [
+  ...columns.map((column) => column.quoted),
+  '"_bk_hash"',
+  '"_data_hash"',
+  '"_row_version"'
+]
+
+/** What `ON CONFLICT DO UPDATE` sets: the chunk's columns, the identity, the run, and un-deletes. */
+const updateAssignments = (columns: ReadonlyArray<PlannedColumn>): string =>
+  [
+    ...columns.map((column) => `${column.quoted} = excluded.${column.quoted}`),
+    '"_data_hash" = excluded."_data_hash"',
+    '"_row_version" = excluded."_row_version"',
+    '"_last_seen_run" = excluded."_last_seen_run"',
+    '"_updated_at" = now()',
+    '"_deleted" = false',
+    '"_deleted_at" = NULL'
+  ].join(", ")
+
+/** Rows are rewritten only when their data hash changed or they were soft-deleted. */
+const rewriteWhen = 'WHERE t."_data_hash" IS DISTINCT FROM excluded."_data_hash" OR t."_deleted"'
+
+/** Counts the `written` CTE's rows: new ones (no previous version, `xmax = 0`) and rewritten ones. */
+const countWritten = `SELECT (count(*) FILTER (WHERE inserted))::int4 AS inserted, (count(*) FILTER (WHERE NOT inserted))::int4 AS updated`
+
 /**
  * The upsert of a chunk: one array parameter per column (`$1..$n`), then `_bk_hash`, `_data_hash`,
  * `_row_version` arrays and the run id. Rows with an unchanged data hash are not rewritten (and not
@@ -79,33 +105,75 @@ export const upsertSql = (plan: TablePlan, columns: ReadonlyArray<PlannedColumn>
   const cached = plan.upserts.get(cacheKey)
   if (cached !== undefined) return cached
   const n = columns.length
-  const names = [...columns.map((column) => column.quoted), '"_bk_hash"', '"_data_hash"', '"_row_version"']
   const arrays = [
     ...columns.map((column, index) => `$${index + 1}::${column.encoding.arrayCast}`),
     `$${n + 1}::text[]`,
     `$${n + 2}::text[]`,
     `$${n + 3}::text[]`
   ]
-  const updates = [
-    ...columns.map((column) => `${column.quoted} = excluded.${column.quoted}`),
-    '"_data_hash" = excluded."_data_hash"',
-    '"_row_version" = excluded."_row_version"',
-    '"_last_seen_run" = excluded."_last_seen_run"',
-    '"_updated_at" = now()',
-    '"_deleted" = false',
-    '"_deleted_at" = NULL'
-  ]
   const sql = `WITH written AS (
-  INSERT INTO ${plan.qualified} AS t (${names.join(", ")}, "_last_seen_run")
+  INSERT INTO ${plan.qualified} AS t (${writtenNames(columns).join(", ")}, "_last_seen_run")
   SELECT ${arrays.map((array) => `unnest(${array})`).join(", ")}, $${n + 4}::uuid
-  ON CONFLICT ("_bk_hash") DO UPDATE SET ${updates.join(", ")}
-  WHERE t."_data_hash" IS DISTINCT FROM excluded."_data_hash" OR t."_deleted"
+  ON CONFLICT ("_bk_hash") DO UPDATE SET ${updateAssignments(columns)}
+  ${rewriteWhen}
   RETURNING (t.xmax = 0) AS inserted
 )
-SELECT (count(*) FILTER (WHERE inserted))::int4 AS inserted, (count(*) FILTER (WHERE NOT inserted))::int4 AS updated
+${countWritten}
 FROM written`
   plan.upserts.set(cacheKey, sql)
   return sql
+}
+
+/**
+ * A staging table for a chunk's rows on their way in with COPY: UNLOGGED (no WAL), not vacuumed,
+ * no constraints. Its columns have the element types the unnest path casts its arrays to (`numeric`,
+ * `timestamptz`, ...), so values are parsed exactly as they would be there, and assigned to the
+ * entity's columns with the same casts when they are published.
+ */
+export const stagingTableSql = (staging: string, columns: ReadonlyArray<PlannedColumn>): string => {
+  const definitions = [
+    ...columns.map((column) => `${column.quoted} ${column.encoding.arrayCast.slice(0, -2)}`),
+    '"_bk_hash" text NOT NULL',
+    '"_data_hash" text NOT NULL',
+    '"_row_version" text'
+  ]
+  return `CREATE UNLOGGED TABLE ${staging} (${definitions.join(", ")}) WITH (autovacuum_enabled = false)`
+}
+
+/** The COPY that fills a staging table, in the field order of `CopyText`. */
+export const copyIntoStagingSql = (staging: string, columns: ReadonlyArray<PlannedColumn>): string =>
+  `COPY ${staging} (${writtenNames(columns).join(", ")}) FROM STDIN`
+
+/**
+ * Publishes staged rows whose business keys are all new: a plain INSERT (no speculative insertion),
+ * failing with a unique violation as soon as one key exists. `$1` is the run id. Returns the count.
+ */
+export const publishNewSql = (plan: TablePlan, columns: ReadonlyArray<PlannedColumn>, staging: string): string => {
+  const names = writtenNames(columns).join(", ")
+  return `WITH written AS (
+  INSERT INTO ${plan.qualified} (${names}, "_last_seen_run")
+  SELECT ${names}, $1::uuid FROM ${staging}
+  RETURNING 1
+)
+SELECT count(*)::int4 AS inserted, 0 AS updated FROM written`
+}
+
+/**
+ * Publishes staged rows with upsert semantics (the statement of {@link upsertSql}, reading the
+ * staging table instead of arrays). `$1` is the run id. Also returns how many rows were staged,
+ * so rows the caller's transaction cannot see are noticed rather than counted as unchanged.
+ */
+export const publishUpsertSql = (plan: TablePlan, columns: ReadonlyArray<PlannedColumn>, staging: string): string => {
+  const names = writtenNames(columns).join(", ")
+  return `WITH written AS (
+  INSERT INTO ${plan.qualified} AS t (${names}, "_last_seen_run")
+  SELECT ${names}, $1::uuid FROM ${staging}
+  ON CONFLICT ("_bk_hash") DO UPDATE SET ${updateAssignments(columns)}
+  ${rewriteWhen}
+  RETURNING (t.xmax = 0) AS inserted
+)
+${countWritten}, (SELECT count(*)::int4 FROM ${staging}) AS staged
+FROM written`
 }
 
 /** Which of `$1` (business-key hashes) the table holds, with their data hashes. */
