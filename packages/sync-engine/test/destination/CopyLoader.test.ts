@@ -7,7 +7,6 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { assert, layer } from "@effect/vitest"
-import type { EntityManifest } from "@syncflow/adapter-core"
 import { PgTest } from "@syncflow/testing-pg"
 import { Config, ConfigProvider, Context, Duration, Effect, Exit, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
@@ -16,49 +15,7 @@ import { Destination, type IngestRow, type UpsertResult } from "../../src/destin
 import type { DestinationError } from "../../src/destination/DestinationError.ts"
 import { PgBulkPool } from "../../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
-
-const column = (
-  name: string,
-  type: NonNullable<EntityManifest["columns"]>[number]["type"],
-  extra: Partial<NonNullable<EntityManifest["columns"]>[number]> = {}
-) => ({ name, type, nullable: true, businessKey: false, ...extra })
-
-const manifest = (entity: string, columns: EntityManifest["columns"]): EntityManifest => ({
-  entity,
-  endpoint: `${entity}.list`,
-  businessKey: ["code"],
-  deltaStrategy: "hash",
-  parents: [],
-  ...(columns === undefined ? {} : { columns })
-})
-
-const partColumns = [
-  column("code", "string", { businessKey: true, nullable: false }),
-  column("description", "string"),
-  column("price", "decimal", { precision: 12, scale: 2 }),
-  column("qty", "integer")
-]
-
-const bk = (i: number) => i.toString(16).padStart(32, "0")
-const dh = (i: number, version: number) =>
-  `${version.toString(16).padStart(32, "0")}${i.toString(16).padStart(32, "0")}`
-
-const part = (i: number, version = 1): IngestRow => ({
-  code: `P-${i}`,
-  description: `part ${i} v${version}`,
-  price: `${i}.${version % 100}`,
-  qty: i,
-  _bk_hash: bk(i),
-  _data_hash: dh(i, version),
-  _row_version: `v${version}`
-})
-
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k)
-
-const run1 = "00000000-0000-4000-8000-000000000001"
-const run2 = "00000000-0000-4000-8000-000000000002"
-const run3 = "00000000-0000-4000-8000-000000000003"
-const run4 = "00000000-0000-4000-8000-000000000004"
+import { bk, column, dh, manifest, part, partColumns, range, run1, run2, run3, run4 } from "./fixtures.ts"
 
 /** The columns of the hostile-values entity: every type, and reserved words as names. */
 const nastyColumns = [
