@@ -9,54 +9,18 @@
  * scratch database and drops it afterwards.
  */
 import { PgClient } from "@effect/sql-pg"
-import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { Destination, type IngestRow } from "../src/destination/Destination.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
+import { itemRow, itemsManifest } from "./copyRows.ts"
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
 const total = Number(process.argv[2] ?? 100_000)
 const chunkSize = Number(process.argv[3] ?? 10_000)
 const database = `syncflow_bench_${Date.now()}`
 
-const manifest: EntityManifest = {
-  entity: "items",
-  endpoint: "items.list",
-  businessKey: ["item_number"],
-  deltaStrategy: "hash",
-  parents: [],
-  columns: [
-    { name: "item_number", type: "string", nullable: false, businessKey: true },
-    { name: "description", type: "string", nullable: true, businessKey: false },
-    { name: "uom", type: "string", nullable: true, businessKey: false },
-    { name: "list_price", type: "decimal", nullable: true, businessKey: false, precision: 12, scale: 2 },
-    { name: "weight", type: "decimal", nullable: true, businessKey: false, precision: 10, scale: 3 },
-    { name: "quantity", type: "integer", nullable: true, businessKey: false },
-    { name: "active", type: "boolean", nullable: true, businessKey: false },
-    { name: "created_date", type: "date", nullable: true, businessKey: false },
-    { name: "updated_at", type: "timestamp", nullable: true, businessKey: false },
-    { name: "attributes", type: "json", nullable: true, businessKey: false }
-  ]
-}
-
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, "0").slice(-width)
-
-const makeRow = (i: number, version: number): IngestRow => ({
-  item_number: `PART-${i}`,
-  description: `Widget number ${i} in a long description of some length`,
-  uom: i % 3 === 0 ? "EA" : "BOX",
-  list_price: `${(i % 10_000) + 0.5}`,
-  weight: `${(i % 977) / 7}`.slice(0, 8),
-  quantity: i % 1000,
-  active: i % 2 === 0,
-  created_date: "2025-12-08",
-  updated_at: `2025-12-08T10:30:00.${hex(i % 1_000_000, 6).replace(/[a-f]/g, "1")}Z`,
-  attributes: i % 5 === 0 ? { color: "red", size: i % 7 } : null,
-  _bk_hash: hex(i * 2_654_435_761, 16) + hex(i, 16),
-  _data_hash: hex(version, 32) + hex(i, 32),
-  _row_version: `2025-12-08 10:30:00.${version}`
-})
+const manifest = itemsManifest("items")
 
 const measure = <A, E, R>(label: string, rows: number, effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
@@ -89,7 +53,7 @@ const program = Effect.gen(function* () {
   for (let round = 0; round < 2; round++) {
     for (let start = 0; start < 30_000; start += chunkSize) {
       const chunk: Array<IngestRow> = []
-      for (let i = start; i < start + chunkSize; i++) chunk.push(makeRow(i, round))
+      for (let i = start; i < start + chunkSize; i++) chunk.push(itemRow(i, round))
       yield* sql.withTransaction(destination.upsert("warmup", chunk))
     }
   }
@@ -98,7 +62,7 @@ const program = Effect.gen(function* () {
     const out: Array<Array<IngestRow>> = []
     for (let start = 0; start < total; start += chunkSize) {
       const chunk: Array<IngestRow> = []
-      for (let i = start; i < Math.min(total, start + chunkSize); i++) chunk.push(makeRow(i, version(i)))
+      for (let i = start; i < Math.min(total, start + chunkSize); i++) chunk.push(itemRow(i, version(i)))
       out.push(chunk)
     }
     return out
