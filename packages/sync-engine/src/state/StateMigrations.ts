@@ -115,6 +115,18 @@ export const migrations: ReadonlyArray<Migration> = [
       // version it has committed so far, so a resumed listing keeps its filter and its high-water mark.
       `ALTER TABLE syncflow.checkpoints ADD COLUMN listing jsonb`
     ]
+  },
+  {
+    id: 3,
+    name: "entity_settings",
+    statements: [
+      // Whether and when each entity is synced, and in which mode scheduled syncs run.
+      `ALTER TABLE syncflow.entities
+  ADD COLUMN enabled boolean NOT NULL DEFAULT true,
+  ADD COLUMN interval_seconds integer NOT NULL DEFAULT 300 CHECK (interval_seconds > 0),
+  ADD COLUMN cron text,
+  ADD COLUMN mode text NOT NULL DEFAULT 'incremental' CHECK (mode IN ('incremental', 'full-refresh', 'reconcile'))`
+    ]
   }
 ]
 

@@ -31,6 +31,7 @@ import { SqlClient } from "effect/sql"
 import { Checkpoint, type CheckpointInput } from "./Checkpoint.ts"
 import { Connector, type ConnectorPatch, type NewConnector } from "./Connector.ts"
 import { DiscoveredEntity } from "./DiscoveredEntity.ts"
+import type { EntitySettingsPatch } from "./EntitySettings.ts"
 import { FailedRecord, type FailedRecordFilter, type NewFailedRecord } from "./FailedRecord.ts"
 import { jsonText } from "./jsonText.ts"
 import { type DuePendingChildren, type NewPendingChild, PendingChild } from "./PendingChild.ts"
@@ -91,6 +92,14 @@ export interface StateStoreService {
     entity: string
   ) => Effect.Effect<Option.Option<DiscoveredEntity>, StateStoreError>
   readonly listManifests: (connectorId: string) => Effect.Effect<ReadonlyArray<DiscoveredEntity>, StateStoreError>
+  /** Changes an entity's sync settings; `None` when the entity was never discovered. */
+  readonly updateEntitySettings: (
+    connectorId: string,
+    entity: string,
+    patch: EntitySettingsPatch
+  ) => Effect.Effect<Option.Option<DiscoveredEntity>, StateStoreError>
+  /** Every enabled entity of every connector, for the scheduler. */
+  readonly listEnabledEntities: Effect.Effect<ReadonlyArray<DiscoveredEntity>, StateStoreError>
 
   readonly getCheckpoint: (
     connectorId: string,
@@ -156,7 +165,8 @@ export interface StateStoreService {
 const connectorColumns = `id, adapter, name, config, credentials IS NOT NULL AS "hasCredentials",
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
-const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt"`
+const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt",
+  json_build_object('enabled', enabled, 'intervalSeconds', interval_seconds, 'cron', cron, 'mode', mode) AS settings`
 
 const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
   run_id::text AS "runId", listing, updated_at AS "updatedAt"`
@@ -350,6 +360,37 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
       .unsafe(`SELECT ${entityColumns} FROM syncflow.entities WHERE connector_id = $1 ORDER BY entity`, [connectorId])
       .pipe(Effect.flatMap(decodeEntities))
   }, storeError("listManifests"))
+
+  const updateEntitySettings = Effect.fn("StateStore.updateEntitySettings")(function* (
+    connectorId: string,
+    entity: string,
+    patch: EntitySettingsPatch
+  ) {
+    const rows = yield* sql
+      .unsafe(
+        `UPDATE syncflow.entities SET enabled = coalesce($3, enabled), interval_seconds = coalesce($4, interval_seconds),
+           cron = CASE WHEN $5 THEN $6 ELSE cron END, mode = coalesce($7, mode)
+         WHERE connector_id = $1 AND entity = $2
+         RETURNING ${entityColumns}`,
+        [
+          connectorId,
+          entity,
+          patch.enabled ?? null,
+          patch.intervalSeconds ?? null,
+          patch.cron !== undefined,
+          patch.cron ?? null,
+          patch.mode ?? null
+        ]
+      )
+      .pipe(Effect.flatMap(decodeEntities))
+    return Option.fromUndefinedOr(rows[0])
+  }, storeError("updateEntitySettings"))
+
+  const listEnabledEntities = Effect.gen(function* () {
+    return yield* sql
+      .unsafe(`SELECT ${entityColumns} FROM syncflow.entities WHERE enabled ORDER BY connector_id, entity`)
+      .pipe(Effect.flatMap(decodeEntities))
+  }).pipe(Effect.withSpan("StateStore.listEnabledEntities"), storeError("listEnabledEntities"))
 
   // -- checkpoints -----------------------------------------------------------------------------------
 
@@ -680,6 +721,8 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     saveManifests,
     getManifest,
     listManifests,
+    updateEntitySettings,
+    listEnabledEntities,
     getCheckpoint,
     saveCheckpoint,
     clearCheckpoint,

@@ -2,6 +2,7 @@
 export * from "./Checkpoint.ts"
 export * from "./Connector.ts"
 export * from "./DiscoveredEntity.ts"
+export * from "./EntitySettings.ts"
 export * from "./FailedRecord.ts"
 export * from "./PendingChild.ts"
 export * as PostgresTokenStore from "./PostgresTokenStore.ts"

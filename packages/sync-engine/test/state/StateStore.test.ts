@@ -117,6 +117,36 @@ layer(stateStoreLayer())("StateStore", (it) => {
     })
   )
 
+  it.effect("keeps each entity's sync settings, defaulting to enabled, every 5 minutes, incremental", () =>
+    Effect.gen(function* () {
+      const state = yield* StateStore
+      const { id } = yield* connector("settings")
+      yield* state.saveManifests(id, [items, orderLines])
+      const fresh = Option.getOrThrow(yield* state.getManifest(id, "items"))
+      assert.deepStrictEqual(fresh.settings, { enabled: true, intervalSeconds: 300, cron: null, mode: "incremental" })
+
+      const updated = yield* state.updateEntitySettings(id, "items", { intervalSeconds: 60, cron: "*/2 * * * *" })
+      assert.deepStrictEqual(Option.getOrThrow(updated).settings, {
+        enabled: true,
+        intervalSeconds: 60,
+        cron: "*/2 * * * *",
+        mode: "incremental"
+      })
+      yield* state.updateEntitySettings(id, "order_lines", { enabled: false, mode: "reconcile" })
+      // Rediscovery keeps the settings; `cron: null` clears the cron.
+      yield* state.saveManifests(id, [items])
+      const cleared = yield* state.updateEntitySettings(id, "items", { cron: null })
+      assert.deepStrictEqual(Option.getOrThrow(cleared).settings.cron, null)
+      assert.strictEqual(Option.getOrThrow(cleared).settings.intervalSeconds, 60)
+      const enabled = (yield* state.listEnabledEntities).filter((row) => row.connectorId === id)
+      assert.deepStrictEqual(
+        enabled.map((row) => row.entity),
+        ["items"]
+      )
+      assert.deepStrictEqual(yield* state.updateEntitySettings(id, "nope", { enabled: false }), Option.none())
+    })
+  )
+
   it.effect("saves, reads and clears checkpoints", () =>
     Effect.gen(function* () {
       const state = yield* StateStore
