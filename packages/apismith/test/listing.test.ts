@@ -89,3 +89,19 @@ describe("full listing", () => {
     }).pipe(Effect.scoped, Effect.provide(ClientStack))
   )
 })
+
+describe("page cache (for benchmarks)", () => {
+  it.effect("serves the same pages from the cache until a mutation, then the new data", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeErp.make({ seed: 3, rows: { items: 1500 }, pageCache: true })
+      const adapter = fromClient(yield* clientOf(fake))
+      assert.strictEqual(yield* fake.prerender("items", { pageSize: MAX_PAGE_SIZE }), 2)
+      assert.deepStrictEqual(yield* cleanRecordsOf(adapter, "items"), truthOf(fake, "items"))
+      const report = yield* fake.mutate("items", { update: 10, insert: 5 })
+      assert.strictEqual(report.updated.length, 10)
+      const after = yield* cleanRecordsOf(adapter, "items")
+      assert.strictEqual(after.length, 1505)
+      assert.deepStrictEqual(after, truthOf(fake, "items"))
+    }).pipe(Effect.scoped, Effect.provide(ClientStack))
+  )
+})

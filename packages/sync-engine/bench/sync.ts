@@ -5,7 +5,10 @@
  * delta (complete listing) with 1% changed. Each prints rows/s, where the time went and the peak
  * RSS; the same run's raw `COPY` of the synced rows is the baseline.
  *
- *   pnpm bench [--rows 1000000] [--window 10000]
+ * With `--destination copy`, the destination is `PostgresDestination.layerBulk` (COPY into a
+ * staging table for all-new chunks) instead of the unnest upserts.
+ *
+ *   pnpm bench [--rows 1000000] [--window 10000] [--destination unnest|copy]
  */
 
 import { spawn } from "node:child_process"
@@ -22,6 +25,7 @@ import { Console, Context, Effect, Layer, Redacted } from "effect"
 import * as Base64 from "effect/encoding/Base64"
 import pg from "pg"
 import { from as copyFrom, to as copyTo } from "pg-copy-streams"
+import { PgBulkPool } from "../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
 import type { SyncMode } from "../src/pipeline/SyncMode.ts"
@@ -35,6 +39,7 @@ const argument = (name: string, fallback: number): number => {
 }
 const ROWS = argument("rows", 1_000_000)
 const WINDOW = argument("window", 10_000)
+const DESTINATION = process.argv.includes("copy") ? "copy" : "unnest"
 const stages = { normalize: { mapping: { metaFields: ["_row_version", "_oracle_keys"] } } }
 
 /** The fake ERP in a child process: its URL and secret, and a way to mutate it. */
@@ -130,7 +135,7 @@ const report = (label: string, summary: SyncSummary, baselineMs?: number) => {
 
 const main = Effect.gen(function* () {
   yield* Console.log(
-    `SyncFlow sync benchmark: ${ROWS} item rows in windows of ${WINDOW}; Node ${process.versions.node}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB`
+    `SyncFlow sync benchmark: ${ROWS} item rows in windows of ${WINDOW}, ${DESTINATION} destination; Node ${process.versions.node}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB`
   )
   const adminUrl =
     process.env.DATABASE_URL ??
@@ -151,8 +156,12 @@ const main = Effect.gen(function* () {
     ),
     Layer.provide(HttpStack)
   )
+  const DestinationLive =
+    DESTINATION === "copy"
+      ? PostgresDestination.layerBulk().pipe(Layer.provide(PgBulkPool.layer({ url: Redacted.make(database.url) })))
+      : PostgresDestination.layer
   const EngineLive = SyncEngine.layer.pipe(
-    Layer.provideMerge(PostgresDestination.layer),
+    Layer.provideMerge(DestinationLive),
     Layer.provideMerge(StateStore.layer),
     Layer.provide(SecretBox.layer({ key: Redacted.make(Base64.encode(crypto.getRandomValues(new Uint8Array(32)))) })),
     Layer.provideMerge(PgClient.layer({ url: Redacted.make(database.url), maxConnections: 4 }))

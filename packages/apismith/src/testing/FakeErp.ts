@@ -20,7 +20,9 @@ import {
   type ErpDatasetOptions,
   type Mutation,
   type MutationReport,
-  makeErpDataset
+  makeErpDataset,
+  type PageRequest,
+  type RenderedPage
 } from "./ErpDataset.ts"
 
 /** How the fake behaves. */
@@ -35,6 +37,12 @@ export interface FakeErpOptions extends ErpDatasetOptions {
   readonly extraApis?: ReadonlyArray<unknown> | undefined
   /** Rows per page when the request names no `page_size`; 100 by default. */
   readonly defaultPageSize?: number | undefined
+  /**
+   * Keeps every rendered page and serves it again until the next mutation, so that serving costs
+   * the fake almost no CPU: for benchmarks, where the fake shares the machine with what it measures.
+   * Off by default.
+   */
+  readonly pageCache?: boolean | undefined
 }
 
 /** How a truncated response is cut. */
@@ -100,7 +108,15 @@ export interface FakeErp {
   readonly credentials: (options?: { readonly ttlSeconds?: number | undefined }) => ServiceJwt
   /** A token the fake accepts now, for static-bearer clients: minted on the current Clock, `ttlSeconds` (300) long. */
   readonly mintToken: (ttlSeconds?: number) => Effect.Effect<Redacted.Redacted<string>>
-  /** Changes an entity between runs (insert, update, touch, delete, add a column). */
+  /**
+   * Renders every page of a listing into the page cache (with `pageCache`; otherwise does nothing)
+   * and returns how many pages it holds.
+   */
+  readonly prerender: (
+    slug: string,
+    options: { readonly pageSize: number; readonly rowversionGt?: string | undefined }
+  ) => Effect.Effect<number>
+  /** Changes an entity between runs (insert, update, touch, delete, add a column); clears the page cache. */
   readonly mutate: (slug: string, mutation: Mutation) => Effect.Effect<MutationReport>
   /** The expected clean rows. */
   readonly groundTruth: GroundTruth
@@ -155,6 +171,16 @@ export const make = Effect.fnUntraced(function* (
   const extraApis = options.extraApis ?? []
   const defaultPageSize = options.defaultPageSize ?? 100
   const slowRequests = yield* Queue.unbounded<number>()
+  const pageCache = options.pageCache === true ? new Map<string, RenderedPage>() : undefined
+  const render = (slug: string, request: PageRequest): RenderedPage => {
+    if (pageCache === undefined) return dataset.renderPage(slug, request)
+    const key = `${slug}\u0000${request.page}\u0000${request.pageSize}\u0000${request.rowversionGt ?? ""}`
+    const cached = pageCache.get(key)
+    if (cached !== undefined) return cached
+    const rendered = dataset.renderPage(slug, request)
+    pageCache.set(key, rendered)
+    return rendered
+  }
 
   let requests = 0
   let pages = 0
@@ -227,7 +253,7 @@ export const make = Effect.fnUntraced(function* (
       yield* Queue.offer(slowRequests, millis)
       yield* Effect.sleep(millis)
     }
-    const rendered = dataset.renderPage(slug, {
+    const rendered = render(slug, {
       page,
       pageSize,
       ...(query.success.rowversion_gt === undefined ? {} : { rowversionGt: query.success.rowversion_gt })
@@ -292,7 +318,20 @@ export const make = Effect.fnUntraced(function* (
         Effect.map((minted) => minted.token),
         Effect.orDie
       ),
-    mutate: (slug, mutation) => Effect.sync(() => dataset.mutate(slug, mutation)),
+    prerender: (slug, { pageSize, rowversionGt }) =>
+      Effect.sync(() => {
+        if (pageCache === undefined) return 0
+        const pages = Math.max(1, Math.ceil(dataset.count(slug, rowversionGt) / pageSize))
+        for (let page = 1; page <= pages; page++) {
+          render(slug, { page, pageSize, ...(rowversionGt === undefined ? {} : { rowversionGt }) })
+        }
+        return pages
+      }),
+    mutate: (slug, mutation) =>
+      Effect.sync(() => {
+        pageCache?.clear()
+        return dataset.mutate(slug, mutation)
+      }),
     groundTruth,
     faults: {
       failNext: (count, failOptions = {}) =>
