@@ -1,8 +1,9 @@
 /**
  * The sync benchmark (`pnpm bench`, not a test): the fake ERP in its own process over real HTTP,
- * a real PostgreSQL (DATABASE_URL, or an embedded one), and four scenarios on `items`: the initial
- * sync, a re-sync with nothing changed, a row-version delta with 1,000 changed rows, and a hash
- * delta (complete listing) with 1% changed. Each prints rows/s, where the time went and the peak
+ * a real PostgreSQL (DATABASE_URL, or an embedded one), and five scenarios on `items`: the initial
+ * sync, a re-sync with nothing changed (incremental, as the scheduler runs it, and full, comparing
+ * every row's hash), a row-version delta with 1,000 changed rows, and a hash delta (complete listing)
+ * with 1% changed. Each prints rows/s, where the time went and the peak
  * RSS; the same run's raw `COPY` of the synced rows is the baseline.
  *
  * With `--destination copy`, the destination is `PostgresDestination.layerBulk` (COPY into a
@@ -125,7 +126,7 @@ const report = (label: string, summary: SyncSummary, baselineMs?: number) => {
   const rate = Math.round(c.fetched / (t.wallMs / 1000))
   return Console.log(
     [
-      `${label.padEnd(34)} ${(t.wallMs / 1000).toFixed(2).padStart(6)} s  ${String(rate).padStart(8)} rows/s`,
+      `${label.padEnd(40)} ${(t.wallMs / 1000).toFixed(2).padStart(6)} s  ${String(rate).padStart(8)} rows/s`,
       `fetched ${c.fetched} inserted ${c.inserted} updated ${c.updated} unchanged ${c.unchanged} deleted ${c.deleted} failed ${c.failed}`,
       `stages ${(t.stagesMs / 1000).toFixed(2)} s, writes ${(t.writeMs / 1000).toFixed(2)} s, writer waiting ${(t.waitMs / 1000).toFixed(2)} s`,
       `peak RSS ${peakRssMb()} MB${baselineMs === undefined ? "" : `, ${(t.wallMs / baselineMs).toFixed(2)}x the raw COPY baseline`}`
@@ -182,6 +183,7 @@ const main = Effect.gen(function* () {
     `raw COPY of the same ${initial.counts.inserted} rows into an indexed table: ${(baselineMs / 1000).toFixed(2)} s`
   )
   yield* report("initial sync", initial, baselineMs)
+  yield* report("re-sync, nothing changed (incremental)", yield* sync("incremental"))
   yield* report("re-sync, nothing changed (full)", yield* sync("full-refresh"))
   yield* fake.mutate({ update: 1000 })
   yield* report("row-version delta, 1,000 changed", yield* sync("incremental"))
