@@ -22,7 +22,7 @@ import { makeStages, runStages, type Stages, type StagesOptions } from "../stage
 import type { ListingState } from "../state/Checkpoint.ts"
 import { StateStore } from "../state/StateStore.ts"
 import type { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
-import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
+import { type RunCounts, runCountNames, type SyncRun } from "../state/SyncRun.ts"
 import { dependencyOrder } from "./dependencyOrder.ts"
 import { businessKeyColumns, inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
 import type { ParentLink } from "./ParentLink.ts"
@@ -92,6 +92,36 @@ export interface RetryOutcome {
   readonly movedToFailed: number
 }
 
+/** One window of an entity's listing: what `syncWindow` needs. */
+export interface SyncWindowRequest extends SyncEntityRequest {
+  /**
+   * The id of the run to start when no listing of this mode is in progress (a UUID). A durable
+   * workflow passes one derived from its execution, so a retried first window reuses the same run.
+   */
+  readonly runId?: string | undefined
+}
+
+/** What one `syncWindow` call committed. */
+export interface WindowOutcome {
+  /** The run the listing belongs to. */
+  readonly runId: string
+  /** Whether the listing has no window left: call `finishListing` next. */
+  readonly done: boolean
+  /** Whether this window continued a listing an earlier call (or process) had started. */
+  readonly resumed: boolean
+  /** The stage counts of this window (all zero when there was nothing left to read). */
+  readonly counts: RunCounts
+  /** Child rows parked because their parents are missing. */
+  readonly pending: number
+}
+
+/** Ends a listing whose windows are all committed. */
+export interface FinishListingRequest {
+  readonly connectorId: string
+  readonly manifest: EntityManifest
+  readonly runId: string
+}
+
 /** The columns an entity's table starts with: the declared ones, or its business key when none are. */
 const startingColumns = (manifest: EntityManifest, stages: Stages): ReadonlyArray<ColumnManifest> =>
   stages.mapper.passThrough ? businessKeyColumns(manifest.businessKey) : stages.mapper.columns
@@ -113,6 +143,18 @@ export class SyncEngine extends Context.Service<
   {
     /** Syncs one entity, resuming an interrupted listing when there is one. */
     readonly syncEntity: (request: SyncEntityRequest) => Effect.Effect<SyncSummary, SyncError>
+    /**
+     * Commits the next window of an entity's listing (at most `windowRows` records, read from the
+     * checkpoint's cursor): rows, failed records, parked children, checkpoint and run counts in one
+     * transaction. Starts a listing (and its run) when none of this mode is in progress. Calling it
+     * again after a crash continues from the committed checkpoint, so no window is written twice.
+     */
+    readonly syncWindow: (request: SyncWindowRequest) => Effect.Effect<WindowOutcome, SyncError>
+    /**
+     * Ends a listing whose windows are all committed: soft-deletes the rows a complete listing did
+     * not see, moves the high-water mark, clears the listing and finishes the run. Idempotent.
+     */
+    readonly finishListing: (request: FinishListingRequest) => Effect.Effect<SyncRun, SyncError>
     /** Syncs a connector's entities, parents first, then retries children parked for missing parents. */
     readonly syncConnector: (request: SyncConnectorRequest) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncError>
     /**
@@ -170,16 +212,24 @@ export class SyncEngine extends Context.Service<
         return links
       })
 
-      const syncEntity = Effect.fn("SyncEngine.syncEntity")(function* (request: SyncEntityRequest) {
-        const { connectorId, manifest } = request
-        const entity = manifest.entity
-        const mode: SyncMode = request.mode ?? "incremental"
-        yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
+      /** Stages, parent links and the entity's table, ready for its windows. */
+      const prepare = Effect.fnUntraced(function* (request: SyncEntityRequest) {
+        const { manifest } = request
         const stages = yield* makeStages(manifest, request.stages)
         const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
         const known = new Map(startingColumns(manifest, stages).map((column) => [column.name, column]))
         yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
+        return { stages, links, known }
+      })
 
+      /** The listing to continue (same mode, in progress) or a new one with its run. */
+      const openListing = Effect.fnUntraced(function* (
+        connectorId: string,
+        manifest: EntityManifest,
+        mode: SyncMode,
+        runId: string | undefined
+      ) {
+        const entity = manifest.entity
         const saved = yield* state.getCheckpoint(connectorId, entity)
         const checkpoint = Option.getOrUndefined(saved)
         const resumable = checkpoint?.listing?.mode === mode ? checkpoint.listing : null
@@ -189,105 +239,121 @@ export class SyncEngine extends Context.Service<
           yield* state.resumeRun(resumable.runId)
         } else {
           const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion"
-          const run = yield* state.startRun({ connectorId, entity, mode })
+          const run = yield* state.startRun({ id: runId, connectorId, entity, mode })
           listing = {
             runId: run.id,
             mode,
             since: incremental ? (checkpoint?.rowVersion ?? null) : null,
-            maxRowVersion: checkpoint?.rowVersion ?? null
+            maxRowVersion: checkpoint?.rowVersion ?? null,
+            initial: checkpoint === undefined
           }
         }
+        return {
+          listing,
+          resumed: resumable !== null,
+          highWater: checkpoint?.rowVersion ?? null,
+          // Never synced before: the table was empty when the listing began, so every row in it was
+          // written by this listing (also when it is resumed): there is nothing to compare or mark as seen.
+          initial: listing.initial === true,
+          // Where to read from; `undefined` when a resumed listing has no window left.
+          from: resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined)
+        }
+      })
+
+      type Prepared = Effect.Success<ReturnType<typeof prepare>>
+
+      /**
+       * Commits one window after `listing` in one transaction and returns the listing after it,
+       * the window's counts and how many children it parked.
+       */
+      const commitWindow = (
+        request: SyncEntityRequest,
+        prepared: Prepared,
+        opened: { readonly highWater: string | null; readonly initial: boolean },
+        listing: ListingState,
+        window: Window
+      ) => {
+        const { connectorId, manifest } = request
+        const entity = manifest.entity
+        const { stages, links, known } = prepared
         const runId = listing.runId
-        const highWater = checkpoint?.rowVersion ?? null
         // A complete listing (not filtered by row version) can find deletes and needs the seen set.
         const complete = listing.since === null
-        // Never synced before: the table is empty, so there is nothing to compare or mark as seen.
-        const initial = resumable === null && checkpoint === undefined
-        const from = resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined)
-        let counts = zeroCounts
-        let pending = 0
-
-        const commitWindow = (window: Window) =>
-          sql
-            .withTransaction(
-              Effect.gen(function* () {
-                const identified = window.pages.flatMap((p) => p.staged.ok)
-                const failures = window.pages.flatMap((p) => p.staged.failures)
-                let rows: ReadonlyArray<IngestRow> = toIngestRows(identified, manifest.cursorField)
-                if (stages.mapper.passThrough) {
-                  if (inferColumns(known, rows).length > 0) {
-                    yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
-                  }
-                  rows = withoutUnknownNulls(known, rows)
-                }
-                const resolved = yield* resolveParents(destination, links, rows)
-                if (resolved.waiting.length > 0) {
-                  yield* state.enqueuePendingChildren(
-                    resolved.waiting.map((child) => ({
-                      connectorId,
-                      entity,
-                      bkHash: child.row._bk_hash,
-                      parentEntity: child.parentEntity,
-                      parentBkHash: child.parentBkHash,
-                      row: child.row,
-                      runId,
-                      lastError: `parent ${child.parentEntity} ${child.parentBkHash} not synced yet`
-                    }))
-                  )
-                }
-                const plan =
-                  complete && !initial
-                    ? yield* planDelta(destination, entity, resolved.ready)
-                    : { write: resolved.ready, unchanged: [] }
-                const written =
-                  plan.write.length === 0
-                    ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
-                    : yield* destination.upsert(entity, plan.write, { runId })
-                if (complete && plan.unchanged.length > 0) yield* destination.touch(entity, plan.unchanged, runId)
-                if (failures.length > 0) {
-                  yield* state.recordFailedRecords(toFailedRecords(failures, { connectorId, entity, runId }))
-                }
-                const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
-                yield* state.saveCheckpoint({
+        return sql.withTransaction(
+          Effect.gen(function* () {
+            const identified = window.pages.flatMap((p) => p.staged.ok)
+            const failures = window.pages.flatMap((p) => p.staged.failures)
+            let rows: ReadonlyArray<IngestRow> = toIngestRows(identified, manifest.cursorField)
+            if (stages.mapper.passThrough) {
+              if (inferColumns(known, rows).length > 0) {
+                yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
+              }
+              rows = withoutUnknownNulls(known, rows)
+            }
+            const resolved = yield* resolveParents(destination, links, rows)
+            if (resolved.waiting.length > 0) {
+              yield* state.enqueuePendingChildren(
+                resolved.waiting.map((child) => ({
                   connectorId,
                   entity,
-                  cursor: window.next ?? null,
-                  rowVersion: highWater,
+                  bkHash: child.row._bk_hash,
+                  parentEntity: child.parentEntity,
+                  parentBkHash: child.parentBkHash,
+                  row: child.row,
                   runId,
-                  listing: next
-                })
-                const stageCounts = window.pages.reduce(
-                  (acc, p) => ({
-                    fetched: acc.fetched + p.staged.counts.input,
-                    normalized: acc.normalized + p.staged.counts.normalized,
-                    validated: acc.validated + p.staged.counts.validated,
-                    mapped: acc.mapped + p.staged.counts.mapped,
-                    failed: acc.failed + p.staged.counts.failed
-                  }),
-                  { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
-                )
-                const windowCounts: Partial<RunCounts> = {
-                  ...stageCounts,
-                  inserted: written.inserted,
-                  updated: written.updated,
-                  // A duplicate of a row in the same window is not a change of its own.
-                  unchanged: written.unchanged + written.deduplicated + plan.unchanged.length
-                }
-                yield* state.addRunCounts(runId, windowCounts)
-                return { next, windowCounts, waiting: resolved.waiting.length }
-              })
-            )
-            .pipe(
-              Effect.flatMap(({ next, windowCounts, waiting }) =>
-                Effect.sync(() => {
-                  listing = next
-                  counts = addCounts(counts, windowCounts)
-                  pending += waiting
-                })
+                  lastError: `parent ${child.parentEntity} ${child.parentBkHash} not synced yet`
+                }))
               )
+            }
+            const plan =
+              complete && !opened.initial
+                ? yield* planDelta(destination, entity, resolved.ready)
+                : { write: resolved.ready, unchanged: [] }
+            const written =
+              plan.write.length === 0
+                ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
+                : yield* destination.upsert(entity, plan.write, { runId })
+            if (complete && plan.unchanged.length > 0) yield* destination.touch(entity, plan.unchanged, runId)
+            if (failures.length > 0) {
+              yield* state.recordFailedRecords(toFailedRecords(failures, { connectorId, entity, runId }))
+            }
+            const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
+            yield* state.saveCheckpoint({
+              connectorId,
+              entity,
+              cursor: window.next ?? null,
+              rowVersion: opened.highWater,
+              runId,
+              listing: next
+            })
+            const stageCounts = window.pages.reduce(
+              (acc, p) => ({
+                fetched: acc.fetched + p.staged.counts.input,
+                normalized: acc.normalized + p.staged.counts.normalized,
+                validated: acc.validated + p.staged.counts.validated,
+                mapped: acc.mapped + p.staged.counts.mapped,
+                failed: acc.failed + p.staged.counts.failed
+              }),
+              { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
             )
+            const windowCounts: Partial<RunCounts> = {
+              ...stageCounts,
+              inserted: written.inserted,
+              updated: written.updated,
+              // A duplicate of a row in the same window is not a change of its own.
+              unchanged: written.unchanged + written.deduplicated + plan.unchanged.length
+            }
+            yield* state.addRunCounts(runId, windowCounts)
+            return { next, windowCounts, waiting: resolved.waiting.length }
+          })
+        )
+      }
 
-        const finalize = sql.withTransaction(
+      /** Soft-deletes what a complete listing did not see and clears the listing, in one transaction. */
+      const finalize = (connectorId: string, entity: string, listing: ListingState) => {
+        const complete = listing.since === null
+        const runId = listing.runId
+        return sql.withTransaction(
           Effect.gen(function* () {
             const deleted = complete ? yield* destination.markDeletedNotSeen(entity, runId) : 0
             if (complete) yield* destination.forgetSeen(entity, runId)
@@ -303,64 +369,140 @@ export class SyncEngine extends Context.Service<
             return deleted
           })
         )
+      }
+
+      /** The pages of a listing from a cursor, through stages 2-5. */
+      const stagedPages = (
+        request: SyncEntityRequest,
+        stages: Stages,
+        listing: ListingState,
+        from: Cursor.Cursor,
+        onStaged: (millis: number) => void
+      ) =>
+        request.adapter
+          .streamPages(request.manifest.entity, {
+            from,
+            ...(listing.since === null ? {} : { since: listing.since }),
+            ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
+          })
+          .pipe(
+            Stream.map((page) => {
+              const started = performance.now()
+              const staged = runStages(stages, page.items)
+              onStaged(performance.now() - started)
+              return { page, staged }
+            }),
+            windows(request.windowRows ?? 10_000)
+          )
+
+      const markFailed = (runId: string) => (error: unknown) =>
+        state.finishRun(runId, { status: "failed", error: errorMessage(error) }).pipe(Effect.ignore)
+
+      const syncEntity = Effect.fn("SyncEngine.syncEntity")(function* (request: SyncEntityRequest) {
+        const { connectorId, manifest } = request
+        const entity = manifest.entity
+        const mode: SyncMode = request.mode ?? "incremental"
+        yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
+        const prepared = yield* prepare(request)
+        const opened = yield* openListing(connectorId, manifest, mode, undefined)
+        let listing = opened.listing
+        const runId = listing.runId
+        let counts = zeroCounts
+        let pending = 0
 
         const timings = { wallMs: 0, stagesMs: 0, writeMs: 0, waitMs: 0 }
         const startedAt = performance.now()
         let lastCommitEnd = startedAt
         const run = Effect.gen(function* () {
-          if (from !== undefined) {
-            yield* request.adapter
-              .streamPages(entity, {
-                from,
-                ...(listing.since === null ? {} : { since: listing.since }),
-                ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
-              })
-              .pipe(
-                Stream.map((page) => {
-                  const started = performance.now()
-                  const staged = runStages(stages, page.items)
-                  timings.stagesMs += performance.now() - started
-                  return { page, staged }
-                }),
-                windows(request.windowRows ?? 10_000),
-                // Fetch, parse and stage the next window while the database commits this one.
-                Stream.buffer({ capacity: 1 }),
-                Stream.runForEach((window) => {
-                  const started = performance.now()
-                  timings.waitMs += started - lastCommitEnd
-                  return commitWindow(window).pipe(
-                    Effect.ensuring(
-                      Effect.sync(() => {
-                        lastCommitEnd = performance.now()
-                        timings.writeMs += lastCommitEnd - started
-                      })
-                    )
+          if (opened.from !== undefined) {
+            yield* stagedPages(request, prepared.stages, listing, opened.from, (millis) => {
+              timings.stagesMs += millis
+            }).pipe(
+              // Fetch, parse and stage the next window while the database commits this one.
+              Stream.buffer({ capacity: 1 }),
+              Stream.runForEach((window) => {
+                const started = performance.now()
+                timings.waitMs += started - lastCommitEnd
+                return commitWindow(request, prepared, opened, listing, window).pipe(
+                  Effect.flatMap(({ next, windowCounts, waiting }) =>
+                    Effect.sync(() => {
+                      listing = next
+                      counts = addCounts(counts, windowCounts)
+                      pending += waiting
+                    })
+                  ),
+                  Effect.ensuring(
+                    Effect.sync(() => {
+                      lastCommitEnd = performance.now()
+                      timings.writeMs += lastCommitEnd - started
+                    })
                   )
-                })
-              )
+                )
+              })
+            )
           }
-          const deleted = yield* finalize
+          const deleted = yield* finalize(connectorId, entity, listing)
           counts = addCounts(counts, { deleted })
           const finished = yield* state.finishRun(runId, { status: "succeeded" })
           return finished
         })
 
-        const finished = yield* run.pipe(
-          Effect.tapError((error) =>
-            state.finishRun(runId, { status: "failed", error: errorMessage(error) }).pipe(Effect.ignore)
-          )
-        )
+        const finished = yield* run.pipe(Effect.tapError(markFailed(runId)))
         const summary: SyncSummary = {
           runId,
           connectorId,
           entity,
           mode,
-          resumed: resumable !== null,
-          counts: resumable === null ? counts : pickCounts(finished),
+          resumed: opened.resumed,
+          counts: opened.resumed ? pickCounts(finished) : counts,
           pending,
           timings: { ...timings, wallMs: performance.now() - startedAt }
         }
         return summary
+      })
+
+      const syncWindow = Effect.fn("SyncEngine.syncWindow")(function* (request: SyncWindowRequest) {
+        const { connectorId, manifest } = request
+        const mode: SyncMode = request.mode ?? "incremental"
+        yield* Effect.annotateCurrentSpan({ connectorId, entity: manifest.entity, mode })
+        const prepared = yield* prepare(request)
+        const opened = yield* openListing(connectorId, manifest, mode, request.runId)
+        const listing = opened.listing
+        const outcome = (done: boolean, counts: RunCounts, pending: number): WindowOutcome => ({
+          runId: listing.runId,
+          done,
+          resumed: opened.resumed,
+          counts,
+          pending
+        })
+        if (opened.from === undefined) return outcome(true, zeroCounts, 0)
+        const first = yield* stagedPages(request, prepared.stages, listing, opened.from, () => {}).pipe(
+          Stream.runHead,
+          Effect.tapError(markFailed(listing.runId))
+        )
+        // An empty listing still commits its (empty) last window, so the checkpoint says it is done.
+        const window: Window = Option.getOrElse(first, () => ({ pages: [], next: undefined, rows: 0 }))
+        const committed = yield* commitWindow(request, prepared, opened, listing, window).pipe(
+          Effect.tapError(markFailed(listing.runId))
+        )
+        return outcome(window.next === undefined, addCounts(zeroCounts, committed.windowCounts), committed.waiting)
+      })
+
+      const finishListing = Effect.fn("SyncEngine.finishListing")(function* (request: FinishListingRequest) {
+        const { connectorId, manifest, runId } = request
+        const saved = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, manifest.entity))
+        const listing = saved?.listing
+        // Already finalized (a retried call): only the run may be left to finish.
+        if (listing !== undefined && listing !== null && listing.runId === runId) {
+          if (saved?.cursor !== null) {
+            return yield* new SyncConfigError({
+              entity: manifest.entity,
+              message: `the listing of run ${runId} still has windows to read`
+            })
+          }
+          yield* finalize(connectorId, manifest.entity, listing).pipe(Effect.tapError(markFailed(runId)))
+        }
+        return yield* state.finishRun(runId, { status: "succeeded" })
       })
 
       const retryPendingChildren = Effect.fn("SyncEngine.retryPendingChildren")(function* (
@@ -463,7 +605,14 @@ export class SyncEngine extends Context.Service<
         return summaries
       })
 
-      return SyncEngine.of({ syncEntity, syncConnector, retryFailedRecords, retryPendingChildren })
+      return SyncEngine.of({
+        syncEntity,
+        syncWindow,
+        finishListing,
+        syncConnector,
+        retryFailedRecords,
+        retryPendingChildren
+      })
     })
   )
 }

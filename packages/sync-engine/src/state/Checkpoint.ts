@@ -14,7 +14,9 @@ export const ListingState = Schema.Struct({
   runId: Schema.String,
   mode: Schema.String,
   since: Schema.NullOr(Schema.String),
-  maxRowVersion: Schema.NullOr(Schema.String)
+  maxRowVersion: Schema.NullOr(Schema.String),
+  /** Whether the listing started on an empty table (nothing to compare); absent means no. */
+  initial: Schema.optionalKey(Schema.Boolean)
 })
 /** A listing in progress. */
 export type ListingState = typeof ListingState.Type

@@ -3,9 +3,26 @@
  * cluster (one in-process runner by default, or several sharing the database) and reads their
  * outcome. The server's triggers, webhooks and scheduler go through it.
  */
-import { Context, type Effect, Schema } from "effect"
+import { Context, Duration, Effect, Layer, Option, Schedule } from "effect"
+import type { SqlClient, SqlError } from "effect/sql"
+import type { WorkflowEngine } from "effect/workflow"
+import type { SyncEngine } from "../pipeline/SyncEngine.ts"
 import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
+import type { StateStore } from "../state/StateStore.ts"
+import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
+import { SyncConnectorWorkflow, SyncConnectorWorkflowLayer } from "./SyncConnectorWorkflow.ts"
+import {
+  SyncEntityWorkflow,
+  SyncEntityWorkflowLayer,
+  SyncWorkflowConfig,
+  type SyncWorkflowSettings
+} from "./SyncEntityWorkflow.ts"
+import { SyncWorkflowError } from "./SyncWorkflowError.ts"
+import { connectorTriggerKey, entityTriggerKey, isEntityRunning } from "./triggerKeys.ts"
+import { WorkflowTriggers } from "./WorkflowTriggers.ts"
+
+export { SyncWorkflowError } from "./SyncWorkflowError.ts"
 
 /** Start one entity's sync. */
 export interface StartEntitySync {
@@ -26,10 +43,11 @@ export interface StartConnectorSync {
   readonly mode: SyncMode
 }
 
-/** A sync that could not be started or did not finish. */
-export class SyncWorkflowError extends Schema.TaggedError<SyncWorkflowError>()("SyncWorkflowError", {
-  message: Schema.String
-}) {}
+/** Where a started sync stands. */
+export type SyncStatus =
+  | { readonly _tag: "Running" }
+  | { readonly _tag: "Succeeded"; readonly summary: SyncSummary }
+  | { readonly _tag: "Failed"; readonly message: string }
 
 /** Durable syncs on the cluster. */
 export class SyncWorkflows extends Context.Service<
@@ -44,5 +62,118 @@ export class SyncWorkflows extends Context.Service<
     readonly startConnector: (request: StartConnectorSync) => Effect.Effect<string, SyncWorkflowError>
     /** Runs a connector's sync to the end and returns each entity's summary. */
     readonly runConnector: (request: StartConnectorSync) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncWorkflowError>
+    /** Where an entity sync started by `startEntity` stands (any runner may be running it). */
+    readonly entityStatus: (executionId: string) => Effect.Effect<SyncStatus>
+    /** Waits for an entity sync started by `startEntity` to end, polling the shared storage. */
+    readonly awaitEntity: (executionId: string) => Effect.Effect<SyncSummary, SyncWorkflowError>
   }
->()("@syncflow/sync-engine/workflow/SyncWorkflows") {}
+>()("@syncflow/sync-engine/workflow/SyncWorkflows") {
+  /**
+   * The service over a running workflow engine, with both workflows registered on it. Every runner
+   * of a cluster builds this layer (with the same settings), so any of them can run any execution.
+   */
+  static readonly layerWith = (
+    settings: SyncWorkflowSettings = {}
+  ): Layer.Layer<
+    SyncWorkflows | WorkflowTriggers,
+    SqlError.SqlError,
+    WorkflowEngine.WorkflowEngine | SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
+  > =>
+    Layer.effect(
+      SyncWorkflows,
+      Effect.gen(function* () {
+        const triggers = yield* WorkflowTriggers
+        const context = yield* Effect.context<WorkflowEngine.WorkflowEngine>()
+
+        const startEntity = Effect.fn("SyncWorkflows.startEntity")(
+          function* (request: StartEntitySync) {
+            const claim = yield* triggers.claim(entityTriggerKey(request.connectorId, request.entity), (seq) =>
+              isEntityRunning({ connectorId: request.connectorId, entity: request.entity, mode: request.mode, seq })
+            )
+            return yield* SyncEntityWorkflow.execute(
+              {
+                connectorId: request.connectorId,
+                entity: request.entity,
+                mode: request.mode,
+                ...(request.recordIds === undefined ? {} : { recordIds: request.recordIds }),
+                seq: claim.seq
+              },
+              { discard: true }
+            )
+          },
+          Effect.mapError(SyncWorkflowError.from),
+          Effect.provideContext(context)
+        )
+
+        const connectorPayload = Effect.fnUntraced(function* (request: StartConnectorSync) {
+          const claim = yield* triggers.claim(connectorTriggerKey(request.connectorId), (seq) =>
+            Effect.gen(function* () {
+              const executionId = yield* SyncConnectorWorkflow.executionId({
+                connectorId: request.connectorId,
+                mode: request.mode,
+                seq
+              })
+              const result = yield* SyncConnectorWorkflow.poll(executionId)
+              return result._tag === "None" || result.value._tag === "Suspended"
+            })
+          )
+          return {
+            connectorId: request.connectorId,
+            mode: request.mode,
+            ...(request.entities === undefined ? {} : { entities: request.entities }),
+            seq: claim.seq
+          }
+        })
+
+        const startConnector = Effect.fn("SyncWorkflows.startConnector")(
+          function* (request: StartConnectorSync) {
+            return yield* SyncConnectorWorkflow.execute(yield* connectorPayload(request), { discard: true })
+          },
+          Effect.mapError(SyncWorkflowError.from),
+          Effect.provideContext(context)
+        )
+
+        const runConnector = Effect.fn("SyncWorkflows.runConnector")(
+          function* (request: StartConnectorSync) {
+            return yield* SyncConnectorWorkflow.execute(yield* connectorPayload(request))
+          },
+          Effect.mapError(SyncWorkflowError.from),
+          Effect.provideContext(context)
+        )
+
+        const entityStatus = (executionId: string): Effect.Effect<SyncStatus> =>
+          SyncEntityWorkflow.poll(executionId).pipe(
+            Effect.map((result): SyncStatus => {
+              if (Option.isNone(result) || result.value._tag === "Suspended") return { _tag: "Running" }
+              const exit = result.value.exit
+              if (exit._tag === "Success") return { _tag: "Succeeded", summary: exit.value }
+              const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+              return { _tag: "Failed", message: error?._tag === "Fail" ? error.error.message : "the sync died" }
+            }),
+            Effect.provideContext(context)
+          )
+
+        const awaitEntity = (executionId: string) =>
+          entityStatus(executionId).pipe(
+            Effect.repeat({
+              until: (status) => status._tag !== "Running",
+              schedule: Schedule.min([Schedule.exponential(Duration.millis(100), 1.5), Schedule.spaced("2 seconds")])
+            }),
+            Effect.flatMap((status) =>
+              status._tag === "Succeeded"
+                ? Effect.succeed(status.summary)
+                : Effect.fail(new SyncWorkflowError({ message: status._tag === "Failed" ? status.message : "running" }))
+            )
+          )
+
+        return SyncWorkflows.of({ startEntity, startConnector, runConnector, entityStatus, awaitEntity })
+      })
+    ).pipe(
+      Layer.provideMerge(Layer.mergeAll(SyncEntityWorkflowLayer, SyncConnectorWorkflowLayer)),
+      Layer.provideMerge(WorkflowTriggers.layer),
+      Layer.provide(Layer.succeed(SyncWorkflowConfig, settings))
+    )
+
+  /** The service with the default settings (windows of 10,000 records, 4 entities at once). */
+  static readonly layer = SyncWorkflows.layerWith()
+}

@@ -1,3 +1,11 @@
 /** Durable sync workflows on effect/cluster: the workflows, the cluster they run on, and their scheduler. */
+export * from "../rate-limit/index.ts"
 export * from "./ConnectorAdapters.ts"
+export * as SyncCluster from "./SyncCluster.ts"
+export * from "./SyncConnectorWorkflow.ts"
+export * from "./SyncEntityWorkflow.ts"
+export * as SyncScheduler from "./SyncScheduler.ts"
+export * from "./SyncSummarySchema.ts"
 export * from "./SyncWorkflows.ts"
+export * from "./triggerKeys.ts"
+export * from "./WorkflowTriggers.ts"

@@ -1,0 +1,90 @@
+/**
+ * The cluster the sync workflows run on, with its message and runner storage in the shared
+ * PostgreSQL (tables `cluster_*`, created on first start):
+ *
+ * - `SyncCluster.layerSingle`: one in-process runner (the default of `syncflow serve`). It owns
+ *   every shard; a restarted process resumes the executions the previous one left.
+ * - `SyncCluster.layerRunner`: a runner that joins a cluster over the same `DATABASE_URL`. It
+ *   listens on a socket for the other runners, shards are spread over the live runners, and the
+ *   shards of a runner that dies (its locks expire) move to the others, which resume its workflows.
+ *
+ * Both give the `WorkflowEngine` (and `Sharding`) the workflows register on.
+ */
+import { NodeClusterSocket, NodeCrypto } from "@effect/platform-node"
+import { Duration, Layer, Option } from "effect"
+import type { ConfigError } from "effect/Config"
+import {
+  ClusterWorkflowEngine,
+  type MessageStorage,
+  RunnerAddress,
+  type Runners,
+  type Sharding,
+  type ShardingConfig,
+  SingleRunner
+} from "effect/cluster"
+import type { SocketServer } from "effect/socket"
+import type { SqlClient } from "effect/sql"
+import type { WorkflowEngine } from "effect/workflow"
+
+/** Sharding settings a deployment may tune (see effect's `ShardingConfig`). */
+export type ClusterTuning = Partial<ShardingConfig.ShardingConfig["Service"]>
+
+/** Where a runner listens for the other runners, and the address it tells them. */
+export interface RunnerOptions {
+  /** The host other runners reach this one at (default `localhost`). */
+  readonly host?: string | undefined
+  readonly port: number
+  /** The interface to listen on when it differs from `host` (e.g. `0.0.0.0` in a container). */
+  readonly listenHost?: string | undefined
+  readonly tuning?: ClusterTuning | undefined
+}
+
+/**
+ * How quickly a cluster notices a dead runner: shard locks are refreshed every 2 s and expire after
+ * 10 s (effect's defaults are 10 s and 35 s), and runners check each other every 5 s.
+ */
+export const defaultTuning: ClusterTuning = {
+  shardLockRefreshInterval: Duration.seconds(2),
+  shardLockExpiration: Duration.seconds(10),
+  runnerHealthCheckInterval: Duration.seconds(5),
+  entityMessagePollInterval: Duration.seconds(2)
+}
+
+/** The services a cluster layer provides. */
+export type ClusterServices =
+  | WorkflowEngine.WorkflowEngine
+  | Sharding.Sharding
+  | Runners.Runners
+  | MessageStorage.MessageStorage
+
+/** One in-process runner that owns every shard, on SQL storage. */
+export const layerSingle = (
+  tuning: ClusterTuning = {}
+): Layer.Layer<ClusterServices, ConfigError, SqlClient.SqlClient> =>
+  ClusterWorkflowEngine.layer.pipe(
+    Layer.provideMerge(SingleRunner.layer({ runnerStorage: "sql", shardingConfig: { ...defaultTuning, ...tuning } })),
+    Layer.provide(NodeCrypto.layerDigest)
+  )
+
+/** A runner of a multi-runner cluster, on SQL storage, reachable by the others over a socket. */
+export const layerRunner = (
+  options: RunnerOptions
+): Layer.Layer<ClusterServices, ConfigError | SocketServer.SocketServerError, SqlClient.SqlClient> => {
+  const host = options.host ?? "localhost"
+  return ClusterWorkflowEngine.layer.pipe(
+    Layer.provideMerge(
+      NodeClusterSocket.layer({
+        storage: "sql",
+        shardingConfig: {
+          ...defaultTuning,
+          ...options.tuning,
+          runnerAddress: Option.some(RunnerAddress.make(host, options.port)),
+          runnerListenAddress:
+            options.listenHost === undefined
+              ? Option.none()
+              : Option.some(RunnerAddress.make(options.listenHost, options.port))
+        }
+      })
+    )
+  )
+}

@@ -1,0 +1,170 @@
+/**
+ * The SyncConnector workflow: a connector's entities in dependency order from its manifests.
+ *
+ * A `plan` activity discovers and stores the manifests and groups the entities in levels: an
+ * entity's level is one more than its deepest parent's, so each level only depends on the ones
+ * before it. Level by level, a `claim/<n>` activity picks each entity's SyncEntity execution (the
+ * running one when a sync of that entity is already in progress), the level's entities run as child
+ * workflows, at most `entityConcurrency` at once, and a `pending/<n>` activity retries the children
+ * parked while their parents were missing. Child workflows (not concurrent activities in one
+ * workflow) carry the concurrency, which replays safely.
+ */
+import type { EntityManifest } from "@syncflow/adapter-core"
+import { Effect, Schema } from "effect"
+import { Activity, Workflow } from "effect/workflow"
+import { dependencyOrder } from "../pipeline/dependencyOrder.ts"
+import { SyncEngine } from "../pipeline/SyncEngine.ts"
+import { SyncMode } from "../pipeline/SyncMode.ts"
+import type { SyncSummary } from "../pipeline/SyncSummary.ts"
+import { StateStore } from "../state/StateStore.ts"
+import { ConnectorAdapters } from "./ConnectorAdapters.ts"
+import { SyncEntityWorkflow, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
+import { SyncSummarySchema } from "./SyncSummarySchema.ts"
+import { SyncWorkflowError } from "./SyncWorkflowError.ts"
+import { entityTriggerKey, isEntityRunning } from "./triggerKeys.ts"
+import { WorkflowTriggers } from "./WorkflowTriggers.ts"
+
+/** What a SyncConnector execution syncs. */
+export const SyncConnectorPayload = Schema.Struct({
+  connectorId: Schema.String,
+  /** Only these entities (in dependency order among themselves); all when absent. */
+  entities: Schema.optional(Schema.Array(Schema.String)),
+  mode: SyncMode,
+  seq: Schema.Number
+})
+/** What a SyncConnector execution syncs. */
+export type SyncConnectorPayload = typeof SyncConnectorPayload.Type
+
+/** The SyncConnector workflow definition: each entity's summary, in the order they ran. */
+export const SyncConnectorWorkflow = Workflow.make("SyncConnector", {
+  payload: SyncConnectorPayload,
+  success: Schema.Array(SyncSummarySchema),
+  error: SyncWorkflowError,
+  idempotencyKey: (payload) => `${payload.connectorId}/${payload.seq}`
+})
+
+/** The entities grouped in levels: every entity comes after all of its parents' levels. */
+export const dependencyLevels = (
+  manifests: ReadonlyArray<EntityManifest>,
+  wanted: ReadonlyArray<string> | undefined
+): ReadonlyArray<ReadonlyArray<string>> => {
+  const ordered = dependencyOrder(manifests)
+  const level = new Map<string, number>()
+  for (const manifest of ordered) {
+    // Parents come first in `ordered`; a parent on a broken cycle counts as level 0.
+    const parents = manifest.parents.map((parent) => level.get(parent.entity) ?? -1)
+    level.set(manifest.entity, parents.length === 0 ? 0 : Math.max(...parents) + 1)
+  }
+  const levels: Array<Array<string>> = []
+  for (const manifest of ordered) {
+    if (wanted !== undefined && !wanted.includes(manifest.entity)) continue
+    const at = level.get(manifest.entity) ?? 0
+    while (levels.length <= at) levels.push([])
+    levels[at]?.push(manifest.entity)
+  }
+  return levels.filter((entities) => entities.length > 0)
+}
+
+const Plan = Schema.Struct({
+  levels: Schema.Array(Schema.Array(Schema.String)),
+  /** Per entity, the entities that have it as a parent. */
+  children: Schema.Record(Schema.String, Schema.Array(Schema.String))
+})
+
+const planActivity = (payload: SyncConnectorPayload) =>
+  Activity.make({
+    name: "plan",
+    success: Plan,
+    error: SyncWorkflowError,
+    execute: Effect.gen(function* () {
+      const adapters = yield* ConnectorAdapters
+      const state = yield* StateStore
+      const runtime = yield* adapters.runtime(payload.connectorId)
+      const discovered = yield* runtime.adapter.manifests
+      yield* state.saveManifests(payload.connectorId, discovered)
+      const children: Record<string, Array<string>> = {}
+      for (const manifest of discovered) {
+        for (const parent of manifest.parents) {
+          children[parent.entity] = [...(children[parent.entity] ?? []), manifest.entity]
+        }
+      }
+      return { levels: dependencyLevels(discovered, payload.entities), children }
+    }).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
+const claimActivity = (payload: SyncConnectorPayload, index: number, entities: ReadonlyArray<string>) =>
+  Activity.make({
+    name: `claim/${index}`,
+    success: Schema.Record(Schema.String, Schema.Number),
+    error: SyncWorkflowError,
+    execute: Effect.gen(function* () {
+      const triggers = yield* WorkflowTriggers
+      const seqs: Record<string, number> = {}
+      for (const entity of entities) {
+        const claim = yield* triggers.claim(entityTriggerKey(payload.connectorId, entity), (seq) =>
+          isEntityRunning({ connectorId: payload.connectorId, entity, mode: payload.mode, seq })
+        )
+        seqs[entity] = claim.seq
+      }
+      return seqs
+    }).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
+const pendingActivity = (
+  payload: SyncConnectorPayload,
+  index: number,
+  parents: ReadonlyArray<string>,
+  children: Readonly<Record<string, ReadonlyArray<string>>>
+) =>
+  Activity.make({
+    name: `pending/${index}`,
+    error: SyncWorkflowError,
+    execute: Effect.gen(function* () {
+      const engine = yield* SyncEngine
+      const state = yield* StateStore
+      const manifests = (yield* state.listManifests(payload.connectorId)).map((discovered) => discovered.manifest)
+      const retried = new Set<string>()
+      for (const parent of parents) {
+        for (const child of children[parent] ?? []) {
+          const manifest = manifests.find((m) => m.entity === child)
+          if (manifest === undefined || retried.has(child)) continue
+          retried.add(child)
+          yield* engine.retryPendingChildren(payload.connectorId, manifest, manifests)
+        }
+      }
+    }).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
+/** The SyncConnector workflow's implementation: register it on a runner. */
+export const SyncConnectorWorkflowLayer = SyncConnectorWorkflow.toLayer(
+  Effect.fnUntraced(function* (payload) {
+    const settings = yield* SyncWorkflowConfig
+    const plan = yield* planActivity(payload)
+    const summaries: Array<SyncSummary> = []
+    for (const [index, level] of plan.levels.entries()) {
+      const seqs = yield* claimActivity(payload, index, level)
+      const results = yield* Effect.forEach(
+        level,
+        (entity) =>
+          SyncEntityWorkflow.execute({
+            connectorId: payload.connectorId,
+            entity,
+            mode: payload.mode,
+            seq: seqs[entity] ?? 1
+          }).pipe(Effect.result),
+        { concurrency: Math.max(1, settings.entityConcurrency ?? 4) }
+      )
+      const failures: Array<string> = []
+      for (const [i, result] of results.entries()) {
+        if (result._tag === "Success") summaries.push(result.success)
+        else failures.push(`${level[i]}: ${result.failure.message}`)
+      }
+      if (failures.length > 0) {
+        // Children of a failed parent would only be parked: stop here, with what did run.
+        return yield* new SyncWorkflowError({ message: `entities failed: ${failures.join("; ")}` })
+      }
+      yield* pendingActivity(payload, index, level, plan.children)
+    }
+    return summaries
+  })
+)

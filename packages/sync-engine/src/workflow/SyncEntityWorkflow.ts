@@ -1,0 +1,173 @@
+/**
+ * The SyncEntity workflow: one entity of one connector, one durable activity per page window.
+ *
+ * Each `window/<n>` activity asks the engine for the next window of the listing: it reads the
+ * entity's checkpoint, fetches at most `windowRows` records from the saved cursor, runs the stages
+ * and commits rows, checkpoint and run counts in one transaction. The checkpoint in the database is
+ * what makes it exactly-once: an activity that runs again after a crash (at-least-once) continues
+ * from the committed checkpoint, so it never writes a window twice. Completed activities return
+ * their stored results when the workflow replays on another process. A `finish` activity then
+ * soft-deletes what a complete listing did not see and finishes the run.
+ *
+ * A targeted sync (a webhook's `recordIds`) runs an incremental listing: adapters list entities,
+ * not single records, so for row-version sources it reads only what changed, otherwise everything.
+ */
+import type { EntityManifest } from "@syncflow/adapter-core"
+import { Context, Effect, Schema } from "effect"
+import { Activity, Workflow } from "effect/workflow"
+import { SyncEngine } from "../pipeline/SyncEngine.ts"
+import { SyncMode } from "../pipeline/SyncMode.ts"
+import type { SyncSummary } from "../pipeline/SyncSummary.ts"
+import { StateStore } from "../state/StateStore.ts"
+import { ConnectorAdapters } from "./ConnectorAdapters.ts"
+import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
+import { SyncWorkflowError } from "./SyncWorkflowError.ts"
+
+/** How the workflows read: records per page and per committed window, and connector concurrency. */
+export interface SyncWorkflowSettings {
+  /** Records per upstream page (capped by the adapter); the adapter's default when absent. */
+  readonly pageSize?: number | undefined
+  /** Records per window, i.e. per durable activity (10,000 by default). */
+  readonly windowRows?: number | undefined
+  /** How many independent entities a SyncConnector workflow syncs at once (4 by default). */
+  readonly entityConcurrency?: number | undefined
+}
+
+/** The settings the workflows run with (the same on every runner: replays depend on them). */
+export class SyncWorkflowConfig extends Context.Reference<SyncWorkflowSettings>(
+  "@syncflow/sync-engine/workflow/SyncWorkflowConfig",
+  { defaultValue: () => ({}) }
+) {}
+
+/** What a SyncEntity execution syncs. `seq` tells executions of the same entity apart (see `WorkflowTriggers`). */
+export const SyncEntityPayload = Schema.Struct({
+  connectorId: Schema.String,
+  entity: Schema.String,
+  mode: SyncMode,
+  /** Records a webhook said changed: a targeted sync (see the module comment). */
+  recordIds: Schema.optional(Schema.Array(Schema.String)),
+  seq: Schema.Number
+})
+/** What a SyncEntity execution syncs. */
+export type SyncEntityPayload = typeof SyncEntityPayload.Type
+
+/** The SyncEntity workflow definition. */
+export const SyncEntityWorkflow = Workflow.make("SyncEntity", {
+  payload: SyncEntityPayload,
+  success: SyncSummarySchema,
+  error: SyncWorkflowError,
+  idempotencyKey: (payload) => `${payload.connectorId}/${payload.entity}/${payload.seq}`
+})
+
+/** A UUID derived from an execution id (hex), so a retried first window starts the same run. */
+export const runIdOf = (executionId: string): string => {
+  const hex = executionId
+    .replace(/[^0-9a-f]/gi, "")
+    .padEnd(32, "0")
+    .slice(0, 32)
+    .toLowerCase()
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+/** The entity's manifest (stored, or discovered and stored) and the connector's others. */
+const manifestsFor = Effect.fnUntraced(function* (connectorId: string, entity: string) {
+  const state = yield* StateStore
+  const adapters = yield* ConnectorAdapters
+  const runtime = yield* adapters.runtime(connectorId)
+  let stored = yield* state.listManifests(connectorId)
+  if (!stored.some((discovered) => discovered.entity === entity)) {
+    yield* state.saveManifests(connectorId, yield* runtime.adapter.manifests)
+    stored = yield* state.listManifests(connectorId)
+  }
+  const manifests: ReadonlyArray<EntityManifest> = stored.map((discovered) => discovered.manifest)
+  const manifest = manifests.find((m) => m.entity === entity)
+  if (manifest === undefined) {
+    return yield* new SyncWorkflowError({ message: `connector ${connectorId} has no entity "${entity}"` })
+  }
+  return { runtime, manifest, manifests }
+})
+
+/** The mode the engine lists in: a targeted sync lists incrementally. */
+const engineMode = (payload: SyncEntityPayload): SyncMode =>
+  payload.recordIds !== undefined && payload.recordIds.length > 0 ? "incremental" : payload.mode
+
+/** The activity that commits the next window of the listing. */
+const windowActivity = (payload: SyncEntityPayload, runId: string, index: number) =>
+  Activity.make({
+    name: `window/${index}`,
+    success: WindowOutcomeSchema,
+    error: SyncWorkflowError,
+    execute: Effect.gen(function* () {
+      const engine = yield* SyncEngine
+      const settings = yield* SyncWorkflowConfig
+      const { runtime, manifest, manifests } = yield* manifestsFor(payload.connectorId, payload.entity)
+      return yield* engine.syncWindow({
+        connectorId: payload.connectorId,
+        adapter: runtime.adapter,
+        manifest,
+        manifests,
+        mode: engineMode(payload),
+        stages: runtime.stages(manifest),
+        pageSize: settings.pageSize,
+        windowRows: settings.windowRows,
+        runId
+      })
+    }).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
+/** The activity that ends the listing and finishes the run. */
+const finishActivity = (payload: SyncEntityPayload, runId: string) =>
+  Activity.make({
+    name: "finish",
+    success: SyncSummarySchema.fields.counts,
+    error: SyncWorkflowError,
+    execute: Effect.gen(function* () {
+      const engine = yield* SyncEngine
+      const { manifest } = yield* manifestsFor(payload.connectorId, payload.entity)
+      const run = yield* engine.finishListing({ connectorId: payload.connectorId, manifest, runId })
+      const { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed } = run
+      return { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed }
+    }).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
+/** Marks the run failed when the workflow fails (the next trigger resumes its listing). */
+const failActivity = (runId: string, error: SyncWorkflowError) =>
+  Activity.make({
+    name: "fail",
+    execute: StateStore.use((state) => state.finishRun(runId, { status: "failed", error: error.message })).pipe(
+      Effect.ignore
+    )
+  })
+
+/** The SyncEntity workflow's implementation: register it on a runner. */
+export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer(
+  Effect.fnUntraced(function* (payload, executionId) {
+    const startedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    let runId = runIdOf(executionId)
+    let resumed = false
+    let pending = 0
+    const body = Effect.gen(function* () {
+      for (let index = 0; ; index++) {
+        const outcome = yield* windowActivity(payload, runIdOf(executionId), index)
+        runId = outcome.runId
+        if (index === 0) resumed = outcome.resumed
+        pending += outcome.pending
+        if (outcome.done) break
+      }
+      return yield* finishActivity(payload, runId)
+    })
+    const counts = yield* body.pipe(Effect.tapError((error) => failActivity(runId, error)))
+    const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const summary: SyncSummary = {
+      runId,
+      connectorId: payload.connectorId,
+      entity: payload.entity,
+      mode: payload.mode,
+      resumed,
+      counts,
+      pending,
+      timings: { wallMs: finishedAt - startedAt, stagesMs: 0, writeMs: 0, waitMs: 0 }
+    }
+    return summary
+  })
+)

@@ -1,0 +1,45 @@
+/**
+ * Schemas of what the sync workflows store as activity and workflow results: an entity sync's
+ * summary and a window's outcome (results are persisted as JSON, so they need a codec).
+ */
+import { Schema } from "effect"
+import { SyncMode } from "../pipeline/SyncMode.ts"
+
+/** The stage counters of a run. */
+export const RunCountsSchema = Schema.Struct({
+  fetched: Schema.Number,
+  normalized: Schema.Number,
+  validated: Schema.Number,
+  mapped: Schema.Number,
+  inserted: Schema.Number,
+  updated: Schema.Number,
+  unchanged: Schema.Number,
+  deleted: Schema.Number,
+  failed: Schema.Number
+})
+
+/** A `SyncSummary`, as a workflow result. */
+export const SyncSummarySchema = Schema.Struct({
+  runId: Schema.String,
+  connectorId: Schema.String,
+  entity: Schema.String,
+  mode: SyncMode,
+  resumed: Schema.Boolean,
+  counts: RunCountsSchema,
+  pending: Schema.Number,
+  timings: Schema.Struct({
+    wallMs: Schema.Number,
+    stagesMs: Schema.Number,
+    writeMs: Schema.Number,
+    waitMs: Schema.Number
+  })
+})
+
+/** A `WindowOutcome`, as an activity result. */
+export const WindowOutcomeSchema = Schema.Struct({
+  runId: Schema.String,
+  done: Schema.Boolean,
+  resumed: Schema.Boolean,
+  counts: RunCountsSchema,
+  pending: Schema.Number
+})

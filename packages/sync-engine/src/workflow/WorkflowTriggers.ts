@@ -1,0 +1,118 @@
+/**
+ * Which execution of a sync is the current one, kept in the shared database so every runner agrees:
+ * a sequence number per trigger key (an entity, a connector). A new execution takes the next
+ * number only when the current one has completed, which is how a trigger skips a sync that is still
+ * running. Also holds the last schedule slot fired per entity, so a schedule fires once per slot
+ * whichever runner hosts the scheduler, and the history of fires (`syncflow.schedule_fires`: key,
+ * slot, which host:pid fired it, when) for operators.
+ */
+import { hostname } from "node:os"
+import { Context, Effect, Layer } from "effect"
+import { SqlClient, type SqlError } from "effect/sql"
+
+/** The execution a trigger should run: its sequence number and whether the claim started it. */
+export interface Claim {
+  readonly seq: number
+  /** `false` when an execution with this number may already be running (skip-if-running). */
+  readonly fresh: boolean
+}
+
+/** The trigger table's operations. */
+export class WorkflowTriggers extends Context.Service<
+  WorkflowTriggers,
+  {
+    /**
+     * The sequence number to run for `key`: the current one while `isRunning` says its execution has
+     * not completed, or the next one. Concurrent callers get the same number.
+     */
+    readonly claim: <E, R>(
+      key: string,
+      isRunning: (seq: number) => Effect.Effect<boolean, E, R>
+    ) => Effect.Effect<Claim, E | SqlError.SqlError, R>
+    /**
+     * Records that the schedule slot `slot` of `key` fired; `true` only for the one caller that
+     * moved it forward (any later slot wins over an earlier one).
+     */
+    readonly claimSlot: (key: string, slot: number) => Effect.Effect<boolean, SqlError.SqlError>
+  }
+>()("@syncflow/sync-engine/workflow/WorkflowTriggers") {
+  /** The triggers over the ambient SQL client; creates its table when missing. */
+  static readonly layer: Layer.Layer<WorkflowTriggers, SqlError.SqlError, SqlClient.SqlClient> = Layer.effect(
+    WorkflowTriggers,
+    Effect.gen(function* () {
+      const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+      // Several runners may start at once: one creates the table, the others wait for it.
+      yield* sql.withTransaction(
+        Effect.gen(function* () {
+          yield* sql.unsafe(`SELECT pg_advisory_xact_lock(hashtextextended('syncflow:ddl', 0))`)
+          yield* sql.unsafe(`CREATE SCHEMA IF NOT EXISTS syncflow`)
+          yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.workflow_triggers (
+  key text PRIMARY KEY,
+  seq bigint NOT NULL DEFAULT 0,
+  last_slot bigint,
+  fired_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now()
+)`)
+          yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.schedule_fires (
+  key text NOT NULL,
+  slot bigint NOT NULL,
+  fired_by text NOT NULL,
+  fired_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (key, slot)
+)`)
+        })
+      )
+      const firedBy = `${hostname()}:${process.pid}`
+
+      const claim = <E, R>(key: string, isRunning: (seq: number) => Effect.Effect<boolean, E, R>) =>
+        Effect.gen(function* () {
+          const inserted = yield* sql.unsafe<{ readonly seq: string }>(
+            `INSERT INTO syncflow.workflow_triggers (key, seq) VALUES ($1, 1) ON CONFLICT (key) DO NOTHING
+             RETURNING seq::text`,
+            [key]
+          )
+          if (inserted.length > 0) return { seq: 1, fresh: true }
+          while (true) {
+            const [current] = yield* sql.unsafe<{ readonly seq: string }>(
+              `SELECT seq::text FROM syncflow.workflow_triggers WHERE key = $1`,
+              [key]
+            )
+            const seq = Number(current?.seq ?? 0)
+            if (seq > 0 && (yield* isRunning(seq))) return { seq, fresh: false }
+            const bumped = yield* sql.unsafe<{ readonly seq: string }>(
+              `UPDATE syncflow.workflow_triggers SET seq = seq + 1, updated_at = now() WHERE key = $1 AND seq = $2
+               RETURNING seq::text`,
+              [key, seq]
+            )
+            const next = bumped[0]
+            if (next !== undefined) return { seq: Number(next.seq), fresh: true }
+            // Another trigger moved it on first: its execution is the current one now.
+          }
+        }).pipe(Effect.withSpan("WorkflowTriggers.claim", { attributes: { key } }))
+
+      const claimSlot = (key: string, slot: number) =>
+        sql
+          .unsafe(
+            `WITH moved AS (
+               INSERT INTO syncflow.workflow_triggers (key, last_slot, fired_at) VALUES ($1, $2, now())
+               ON CONFLICT (key) DO UPDATE SET last_slot = excluded.last_slot, fired_at = excluded.fired_at,
+                 updated_at = now()
+               WHERE syncflow.workflow_triggers.last_slot IS NULL
+                 OR syncflow.workflow_triggers.last_slot < excluded.last_slot
+               RETURNING 1
+             ), fired AS (
+               INSERT INTO syncflow.schedule_fires (key, slot, fired_by) SELECT $1, $2, $3 FROM moved
+               ON CONFLICT DO NOTHING RETURNING 1
+             )
+             SELECT 1 FROM moved`,
+            [key, slot, firedBy]
+          )
+          .pipe(
+            Effect.map((rows) => rows.length > 0),
+            Effect.withSpan("WorkflowTriggers.claimSlot", { attributes: { key, slot } })
+          )
+
+      return WorkflowTriggers.of({ claim, claimSlot })
+    })
+  )
+}

@@ -1,0 +1,77 @@
+/**
+ * Schedules: the slot arithmetic (interval periods and cron occurrences), and two runner processes
+ * that both register the scheduler firing each slot of an entity's interval exactly once.
+ */
+import { assert, describe, it, layer } from "@effect/vitest"
+import { Effect, Option } from "effect"
+import { defaultEntitySettings } from "../../src/state/EntitySettings.ts"
+import { StateStore } from "../../src/state/StateStore.ts"
+import { currentSlot } from "../../src/workflow/SyncScheduler.ts"
+import { engineLayer, fakeErp } from "../pipeline/fixtures.ts"
+import { freePort, ready, rowsOrEmpty, spawnRunner, waitFor } from "./processes.ts"
+
+describe("schedule slots", () => {
+  it("an interval schedule has one slot per period; a cron schedule one per occurrence", () => {
+    const every5min = { ...defaultEntitySettings, intervalSeconds: 300 }
+    const at = Date.UTC(2026, 0, 1, 12, 0, 0)
+    assert.strictEqual(currentSlot(every5min, at), currentSlot(every5min, at + 299_999))
+    assert.strictEqual(currentSlot(every5min, at + 300_000), (currentSlot(every5min, at) ?? 0) + 1)
+    const hourly = { ...defaultEntitySettings, cron: "0 * * * *" }
+    assert.strictEqual(currentSlot(hourly, at), at)
+    assert.strictEqual(currentSlot(hourly, at + 3_599_999), at)
+    assert.strictEqual(currentSlot(hourly, at + 3_600_000), at + 3_600_000)
+    assert.isUndefined(currentSlot({ ...defaultEntitySettings, cron: "not a cron" }, at))
+  })
+})
+
+layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("one scheduler for the cluster", (it) => {
+  it.effect(
+    "fires each interval slot once across two runners",
+    () =>
+      Effect.gen(function* () {
+        const { fake, manifests } = yield* fakeErp({ seed: 41, rows: { items: 200 } })
+        const state = yield* StateStore
+        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        yield* state.saveManifests("erp", manifests)
+        for (const manifest of manifests) {
+          yield* state.updateEntitySettings(
+            "erp",
+            manifest.entity,
+            manifest.entity === "items" ? { intervalSeconds: 2, mode: "full-refresh" } : { enabled: false }
+          )
+        }
+        const env = { ERP_URL: fake.baseUrl, ROLE: "runner", SCHEDULER: "1" }
+        const a = yield* spawnRunner({ ...env, RUNNER_NAME: "a", RUNNER_PORT: String(yield* freePort) })
+        const b = yield* spawnRunner({ ...env, RUNNER_NAME: "b", RUNNER_PORT: String(yield* freePort) })
+        yield* ready(a)
+        yield* ready(b)
+
+        const fires = yield* waitFor(
+          "four fires",
+          rowsOrEmpty<{ readonly slot: number; readonly firedBy: string }>(
+            `SELECT slot::float8 AS slot, fired_by AS "firedBy" FROM syncflow.schedule_fires
+           WHERE key = 'schedule:erp/items' ORDER BY slot`
+          ).pipe(Effect.map((rows) => (rows.length >= 4 ? Option.some(rows) : Option.none()))),
+          { timeout: "60 seconds", context: () => `${a.output()}\n${b.output()}` }
+        )
+        // One fire per interval: consecutive slots, none skipped, none twice.
+        const slots = fires.map((fire) => fire.slot)
+        for (let i = 1; i < slots.length; i++) assert.strictEqual(slots[i], (slots[i - 1] ?? 0) + 1)
+        // One scheduler at a time: the host changes at most once (a hand-over when the second runner joined).
+        const handovers = fires.filter((fire, i) => i > 0 && fire.firedBy !== fires[i - 1]?.firedBy).length
+        assert.isAtMost(handovers, 1)
+        // Every fire started one sync (or found the previous one still running): never more runs than fires.
+        const runs = yield* rowsOrEmpty<{ readonly n: number }>(
+          `SELECT count(*)::int AS n FROM syncflow.sync_runs WHERE entity = 'items'`
+        )
+        assert.isAtLeast(runs[0]?.n ?? 0, 1)
+        assert.isAtMost(runs[0]?.n ?? 0, fires.length)
+        // The entities whose schedule is disabled never ran.
+        const others = yield* rowsOrEmpty<{ readonly n: number }>(
+          `SELECT count(*)::int AS n FROM syncflow.sync_runs WHERE entity <> 'items'`
+        )
+        assert.strictEqual(others[0]?.n, 0)
+      }).pipe(Effect.scoped),
+    120_000
+  )
+})
