@@ -118,6 +118,8 @@ const copyBaseline = (url: string) =>
     return ms
   })
 
+const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2)
+
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
 const report = (label: string, summary: SyncSummary, baselineMs?: number) => {
@@ -128,7 +130,8 @@ const report = (label: string, summary: SyncSummary, baselineMs?: number) => {
     [
       `${label.padEnd(40)} ${(t.wallMs / 1000).toFixed(2).padStart(6)} s  ${String(rate).padStart(8)} rows/s`,
       `fetched ${c.fetched} inserted ${c.inserted} updated ${c.updated} unchanged ${c.unchanged} deleted ${c.deleted} failed ${c.failed}`,
-      `stages ${(t.stagesMs / 1000).toFixed(2)} s, writes ${(t.writeMs / 1000).toFixed(2)} s, writer waiting ${(t.waitMs / 1000).toFixed(2)} s`,
+      `stages 2-5 ${seconds(t.stagesMs)} s (normalize ${seconds(t.stages?.normalize)}, validate ${seconds(t.stages?.validate)}, map ${seconds(t.stages?.map)}, identity ${seconds(t.stages?.identify)})`,
+      `delta + resolve + ingest + track, in the windows' transactions: ${seconds(t.writeMs)} s; writer waiting for the next window (fetch, parse, stages): ${seconds(t.waitMs)} s`,
       `peak RSS ${peakRssMb()} MB${baselineMs === undefined ? "" : `, ${(t.wallMs / baselineMs).toFixed(2)}x the raw COPY baseline`}`
     ].join("\n    ")
   )

@@ -18,7 +18,14 @@ import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
 import { makeBusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
 import type { StageConfigError } from "../stages/StageConfigError.ts"
-import { makeStages, runStages, type Stages, type StagesOptions } from "../stages/Stages.ts"
+import {
+  emptyStageTimes,
+  makeStages,
+  runStages,
+  type Stages,
+  type StagesOptions,
+  type StageTimes
+} from "../stages/Stages.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
 import { StateStore } from "../state/StateStore.ts"
 import type { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
@@ -377,7 +384,7 @@ export class SyncEngine extends Context.Service<
         stages: Stages,
         listing: ListingState,
         from: Cursor.Cursor,
-        onStaged: (millis: number) => void
+        times?: StageTimes
       ) =>
         request.adapter
           .streamPages(request.manifest.entity, {
@@ -386,12 +393,7 @@ export class SyncEngine extends Context.Service<
             ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
           })
           .pipe(
-            Stream.map((page) => {
-              const started = performance.now()
-              const staged = runStages(stages, page.items)
-              onStaged(performance.now() - started)
-              return { page, staged }
-            }),
+            Stream.map((page) => ({ page, staged: runStages(stages, page.items, times) })),
             windows(request.windowRows ?? 10_000)
           )
 
@@ -410,14 +412,13 @@ export class SyncEngine extends Context.Service<
         let counts = zeroCounts
         let pending = 0
 
-        const timings = { wallMs: 0, stagesMs: 0, writeMs: 0, waitMs: 0 }
+        const timings = { wallMs: 0, writeMs: 0, waitMs: 0 }
+        const stageTimes = emptyStageTimes()
         const startedAt = performance.now()
         let lastCommitEnd = startedAt
         const run = Effect.gen(function* () {
           if (opened.from !== undefined) {
-            yield* stagedPages(request, prepared.stages, listing, opened.from, (millis) => {
-              timings.stagesMs += millis
-            }).pipe(
+            yield* stagedPages(request, prepared.stages, listing, opened.from, stageTimes).pipe(
               // Fetch, parse and stage the next window while the database commits this one.
               Stream.buffer({ capacity: 1 }),
               Stream.runForEach((window) => {
@@ -456,7 +457,12 @@ export class SyncEngine extends Context.Service<
           resumed: opened.resumed,
           counts: opened.resumed ? pickCounts(finished) : counts,
           pending,
-          timings: { ...timings, wallMs: performance.now() - startedAt }
+          timings: {
+            ...timings,
+            wallMs: performance.now() - startedAt,
+            stagesMs: stageTimes.normalize + stageTimes.validate + stageTimes.map + stageTimes.identify,
+            stages: stageTimes
+          }
         }
         return summary
       })
@@ -476,7 +482,7 @@ export class SyncEngine extends Context.Service<
           pending
         })
         if (opened.from === undefined) return outcome(true, zeroCounts, 0)
-        const first = yield* stagedPages(request, prepared.stages, listing, opened.from, () => {}).pipe(
+        const first = yield* stagedPages(request, prepared.stages, listing, opened.from).pipe(
           Stream.runHead,
           Effect.tapError(markFailed(listing.runId))
         )

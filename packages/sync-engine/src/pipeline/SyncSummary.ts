@@ -1,6 +1,7 @@
 /**
  * What one entity sync did: its run and the counts of every stage.
  */
+import type { StageTimes } from "../stages/Stages.ts"
 import type { RunCounts } from "../state/SyncRun.ts"
 import type { SyncMode } from "./SyncMode.ts"
 
@@ -25,6 +26,8 @@ export interface SyncTimings {
   readonly wallMs: number
   /** In stages 2-5 (normalize, validate, map, identity), on this process's thread. */
   readonly stagesMs: number
+  /** The same, stage by stage (syncs that run in one process: not the workflows). */
+  readonly stages?: Readonly<StageTimes> | undefined
   /** Committing windows: resolve, delta, upsert, failed records, checkpoint, in their transactions. */
   readonly writeMs: number
   /** The writer waiting for the next window (fetching, parsing and staging were behind). */
