@@ -1,15 +1,27 @@
 /**
- * The `syncflow` entry point. For now it reports the version and the packages of this build;
- * `serve` and the CLI commands arrive with the server issue.
+ * The `syncflow` entry point: `node packages/server/src/bin.ts <command>` (`pnpm start` runs
+ * `serve`). See `syncflow --help`. A command that cannot do what was asked (bad input, missing or
+ * wrong configuration, PostgreSQL that will not start) prints why on stderr and exits 1.
  */
-import { NodeRuntime } from "@effect/platform-node"
-import { Console, Effect } from "effect"
-import { describeBuild } from "./describeBuild.ts"
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Console, Effect, Predicate } from "effect"
+import { run } from "./cli/Cli.ts"
 
-const main = Effect.gen(function* () {
-  const build = yield* describeBuild
-  yield* Console.log(`SyncFlow ${build.version} on Node ${process.versions.node}`)
-  for (const pkg of build.packages) yield* Console.log(`  ${pkg.name.padEnd(24)} ${pkg.version}  ${pkg.description}`)
-})
+/** Failures that are the user's to fix: their message says how, a stack trace would not help. */
+const userFailures = new Set(["CliFailure", "ConfigurationError", "SecretKeyError", "EmbeddedPostgresError"])
 
-NodeRuntime.runMain(main)
+const isUserFailure = (error: unknown): error is { readonly _tag: string; readonly message: string } =>
+  Predicate.isTagged(error, "CliFailure") ||
+  (Predicate.hasProperty(error, "_tag") &&
+    typeof error._tag === "string" &&
+    userFailures.has(error._tag) &&
+    Predicate.hasProperty(error, "message") &&
+    typeof error.message === "string")
+
+run.pipe(
+  Effect.catchIf(isUserFailure, (failure) =>
+    Console.error(`syncflow: ${failure.message}`).pipe(Effect.andThen(Effect.sync(() => (process.exitCode = 1))))
+  ),
+  Effect.provide(NodeServices.layer),
+  NodeRuntime.runMain
+)

@@ -1,2 +1,15 @@
-/** @syncflow/server: see the package README. */
+/**
+ * @syncflow/server: the `syncflow` server and CLI. Importable parts: the admin API's schema `Api`
+ * (for typed clients), the server as a layer, and the configuration.
+ */
+
+export * as AdminAuth from "./api/AdminAuth.ts"
+export * from "./api/Api.ts"
+export * from "./api/ApiErrors.ts"
+export * from "./api/Views.ts"
+export { serve, serverAppLayer } from "./app/ServerApp.ts"
+export * from "./config/ServerConfig.ts"
+export * from "./connectors/ConnectorSettings.ts"
+
+/** The package's name. */
 export const packageName = "@syncflow/server"

@@ -39,7 +39,7 @@ import { failedRecordsRetry, pendingChildrenRetry, type RetryPolicy } from "./Re
 import { SecretBox } from "./SecretBox.ts"
 import { migrate } from "./StateMigrations.ts"
 import { ConnectorNotFound, RunNotFound, StateStoreError } from "./StateStoreError.ts"
-import { type FinishRun, type RunCounts, runCountNames, type StartRun, SyncRun } from "./SyncRun.ts"
+import { type FinishRun, type RunCounts, type RunStatus, runCountNames, type StartRun, SyncRun } from "./SyncRun.ts"
 
 /** Settings of the StateStore. */
 export interface StateStoreOptions {
@@ -60,6 +60,21 @@ export interface TakeDue {
 
 /** Which runs `listRuns` returns, newest first (default 50). */
 export interface RunFilter {
+  readonly connectorId: string
+  readonly entity?: string | undefined
+  readonly limit?: number | undefined
+}
+
+/** Which runs `searchRuns` returns, newest first (default 50): every filter is optional. */
+export interface RunSearch {
+  readonly connectorId?: string | undefined
+  readonly entity?: string | undefined
+  readonly status?: RunStatus | undefined
+  readonly limit?: number | undefined
+}
+
+/** Which pending children `listPendingChildren` returns, oldest first (default 100). */
+export interface PendingChildFilter {
   readonly connectorId: string
   readonly entity?: string | undefined
   readonly limit?: number | undefined
@@ -123,6 +138,8 @@ export interface StateStoreService {
   readonly resumeRun: (runId: string) => Effect.Effect<SyncRun, StateStoreError | RunNotFound>
   readonly getRun: (runId: string) => Effect.Effect<Option.Option<SyncRun>, StateStoreError>
   readonly listRuns: (filter: RunFilter) => Effect.Effect<ReadonlyArray<SyncRun>, StateStoreError>
+  /** Runs across connectors, filtered by connector, entity and status, newest first. */
+  readonly searchRuns: (filter: RunSearch) => Effect.Effect<ReadonlyArray<SyncRun>, StateStoreError>
 
   /** Adds records to the dead-letter queue, one statement per batch; the first retry is due after the policy's first delay. */
   readonly recordFailedRecords: (records: ReadonlyArray<NewFailedRecord>) => Effect.Effect<number, StateStoreError>
@@ -134,6 +151,15 @@ export interface StateStoreService {
    * (doubling the delay), or none after the last attempt. Concurrent callers get distinct records.
    */
   readonly takeDueFailedRecords: (options: TakeDue) => Effect.Effect<ReadonlyArray<FailedRecord>, StateStoreError>
+  /** One failed record by id; `None` when there is no such record (or the id is not a record id). */
+  readonly getFailedRecord: (id: string) => Effect.Effect<Option.Option<FailedRecord>, StateStoreError>
+  /**
+   * Makes unresolved records due for a retry now, even those whose retries were exhausted (a manual
+   * retry: they get one more attempt). Returns how many were requeued.
+   */
+  readonly requeueFailedRecords: (ids: ReadonlyArray<string>) => Effect.Effect<number, StateStoreError>
+  /** Deletes records from the dead-letter queue (given up on by hand). Returns how many were deleted. */
+  readonly discardFailedRecords: (ids: ReadonlyArray<string>) => Effect.Effect<number, StateStoreError>
   /** Marks records resolved (retried successfully, or by hand). Returns how many were unresolved. */
   readonly resolveFailedRecords: (ids: ReadonlyArray<string>) => Effect.Effect<number, StateStoreError>
 
@@ -153,6 +179,10 @@ export interface StateStoreService {
     connectorId: string,
     parentEntity: string,
     parentBkHashes: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyArray<PendingChild>, StateStoreError>
+  /** The children waiting for their parents, oldest first. */
+  readonly listPendingChildren: (
+    filter: PendingChildFilter
   ) => Effect.Effect<ReadonlyArray<PendingChild>, StateStoreError>
   /** Removes resolved children. Returns how many were removed. */
   readonly removePendingChildren: (
@@ -505,6 +535,18 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
       .pipe(Effect.flatMap(decodeRuns))
   }, storeError("listRuns"))
 
+  const searchRuns = Effect.fn("StateStore.searchRuns")(function* (filter: RunSearch) {
+    return yield* sql
+      .unsafe(
+        `SELECT ${runColumns} FROM syncflow.sync_runs
+         WHERE ($1::text IS NULL OR connector_id = $1) AND ($2::text IS NULL OR entity = $2)
+           AND ($3::text IS NULL OR status = $3)
+         ORDER BY started_at DESC, id LIMIT $4`,
+        [filter.connectorId ?? null, filter.entity ?? null, filter.status ?? null, limitOf(filter.limit, 50)]
+      )
+      .pipe(Effect.flatMap(decodeRuns))
+  }, storeError("searchRuns"))
+
   // -- failed records --------------------------------------------------------------------------------
 
   const recordFailedRecords = Effect.fn("StateStore.recordFailedRecords")(function* (
@@ -584,6 +626,38 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
       .pipe(Effect.flatMap(decodeFailed))
     return [...rows].sort((a, b) => Number(a.id) - Number(b.id))
   }, storeError("takeDueFailedRecords"))
+
+  /** The ids that are failed-record ids (bigint text); others match no record. */
+  const recordIds = (ids: ReadonlyArray<string>) => ids.filter((id) => /^[0-9]{1,18}$/.test(id))
+
+  const getFailedRecord = Effect.fn("StateStore.getFailedRecord")(function* (id: string) {
+    if (recordIds([id]).length === 0) return Option.none<FailedRecord>()
+    const rows = yield* sql
+      .unsafe(`SELECT ${failedColumns("f")} FROM syncflow.failed_records f WHERE f.id = $1::bigint`, [id])
+      .pipe(Effect.flatMap(decodeFailed))
+    return Option.fromUndefinedOr(rows[0])
+  }, storeError("getFailedRecord"))
+
+  const requeueFailedRecords = Effect.fn("StateStore.requeueFailedRecords")(function* (ids: ReadonlyArray<string>) {
+    const valid = recordIds(ids)
+    if (valid.length === 0) return 0
+    const rows = yield* sql.unsafe(
+      `UPDATE syncflow.failed_records SET next_attempt_at = $2, attempts = LEAST(attempts, $3::int - 1)
+       WHERE id = ANY($1::text[]::bigint[]) AND resolved_at IS NULL RETURNING 1`,
+      [yield* textArray(valid), yield* now, failedRetry.maxAttempts]
+    )
+    return rows.length
+  }, storeError("requeueFailedRecords"))
+
+  const discardFailedRecords = Effect.fn("StateStore.discardFailedRecords")(function* (ids: ReadonlyArray<string>) {
+    const valid = recordIds(ids)
+    if (valid.length === 0) return 0
+    const rows = yield* sql.unsafe(
+      `DELETE FROM syncflow.failed_records WHERE id = ANY($1::text[]::bigint[]) RETURNING 1`,
+      [yield* textArray(valid)]
+    )
+    return rows.length
+  }, storeError("discardFailedRecords"))
 
   const resolveFailedRecords = Effect.fn("StateStore.resolveFailedRecords")(function* (ids: ReadonlyArray<string>) {
     if (ids.length === 0) return 0
@@ -697,6 +771,17 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
       .pipe(Effect.flatMap(decodePending))
   }, storeError("pendingChildrenOf"))
 
+  const listPendingChildren = Effect.fn("StateStore.listPendingChildren")(function* (filter: PendingChildFilter) {
+    return yield* sql
+      .unsafe(
+        `SELECT ${pendingColumns("p")} FROM syncflow.pending_children p
+         WHERE p.connector_id = $1 AND ($2::text IS NULL OR p.entity = $2)
+         ORDER BY p.created_at, p.entity, p.bk_hash LIMIT $3`,
+        [filter.connectorId, filter.entity ?? null, limitOf(filter.limit, 100)]
+      )
+      .pipe(Effect.flatMap(decodePending))
+  }, storeError("listPendingChildren"))
+
   const removePendingChildren = Effect.fn("StateStore.removePendingChildren")(function* (
     connectorId: string,
     entity: string,
@@ -732,13 +817,18 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     resumeRun,
     getRun,
     listRuns,
+    searchRuns,
     recordFailedRecords,
     listFailedRecords,
     takeDueFailedRecords,
+    getFailedRecord,
+    requeueFailedRecords,
+    discardFailedRecords,
     resolveFailedRecords,
     enqueuePendingChildren,
     takeDuePendingChildren,
     pendingChildrenOf,
+    listPendingChildren,
     removePendingChildren
   })
 })

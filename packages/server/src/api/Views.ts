@@ -1,0 +1,167 @@
+/**
+ * What the admin API returns: connectors (never their credentials), entities, runs with their stage
+ * counts, failed records and pending children, with times as ISO-8601 strings.
+ */
+import { EntityManifest } from "@syncflow/adapter-core"
+import {
+  type Connector,
+  type DiscoveredEntity,
+  EntitySettings,
+  type FailedRecord,
+  type PendingChild,
+  RunStatus,
+  type SyncRun
+} from "@syncflow/sync-engine"
+import { DateTime, Schema } from "effect"
+import * as WebhookSecret from "../connectors/WebhookSecret.ts"
+
+const iso = (value: DateTime.Utc): string => DateTime.formatIso(value)
+const isoOrNull = (value: DateTime.Utc | null): string | null => (value === null ? null : iso(value))
+
+/** A connector as the API shows it: no credentials, only whether they are stored. */
+export const ConnectorView = Schema.Struct({
+  id: Schema.String,
+  adapter: Schema.String,
+  name: Schema.String,
+  config: Schema.Json,
+  hasCredentials: Schema.Boolean,
+  hasWebhookSecret: Schema.Boolean,
+  createdAt: Schema.String,
+  updatedAt: Schema.String
+})
+
+/** The view of a stored connector. */
+export const connectorView = (connector: Connector): typeof ConnectorView.Type => {
+  const { config, hasWebhookSecret } = WebhookSecret.publicConfig(connector.config)
+  return {
+    id: connector.id,
+    adapter: connector.adapter,
+    name: connector.name,
+    config: Schema.is(Schema.Json)(config) ? config : {},
+    hasCredentials: connector.hasCredentials,
+    hasWebhookSecret,
+    createdAt: iso(connector.createdAt),
+    updatedAt: iso(connector.updatedAt)
+  }
+}
+
+/** A discovered entity: its manifest and sync settings. */
+export const EntityView = Schema.Struct({
+  connectorId: Schema.String,
+  entity: Schema.String,
+  manifest: EntityManifest,
+  settings: EntitySettings,
+  discoveredAt: Schema.String
+})
+
+/** The view of a discovered entity. */
+export const entityView = (entity: DiscoveredEntity): typeof EntityView.Type => ({
+  connectorId: entity.connectorId,
+  entity: entity.entity,
+  manifest: entity.manifest,
+  settings: entity.settings,
+  discoveredAt: iso(entity.discoveredAt)
+})
+
+/** The counts of every stage of a run. */
+export const RunCountsView = Schema.Struct({
+  fetched: Schema.Number,
+  normalized: Schema.Number,
+  validated: Schema.Number,
+  mapped: Schema.Number,
+  inserted: Schema.Number,
+  updated: Schema.Number,
+  unchanged: Schema.Number,
+  deleted: Schema.Number,
+  failed: Schema.Number
+})
+
+/** A run with its stage counts; a running one's counts grow with every committed window. */
+export const RunView = Schema.Struct({
+  id: Schema.String,
+  connectorId: Schema.String,
+  entity: Schema.String,
+  mode: Schema.String,
+  status: RunStatus,
+  /** Whether the run is still going (its counts are live). */
+  live: Schema.Boolean,
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String),
+  durationMs: Schema.NullOr(Schema.Number),
+  counts: RunCountsView,
+  error: Schema.NullOr(Schema.String)
+})
+
+/** The view of a run. */
+export const runView = (run: SyncRun): typeof RunView.Type => ({
+  id: run.id,
+  connectorId: run.connectorId,
+  entity: run.entity,
+  mode: run.mode,
+  status: run.status,
+  live: run.status === "running",
+  startedAt: iso(run.startedAt),
+  finishedAt: isoOrNull(run.finishedAt),
+  durationMs: run.durationMs,
+  counts: {
+    fetched: run.fetched,
+    normalized: run.normalized,
+    validated: run.validated,
+    mapped: run.mapped,
+    inserted: run.inserted,
+    updated: run.updated,
+    unchanged: run.unchanged,
+    deleted: run.deleted,
+    failed: run.failed
+  },
+  error: run.error
+})
+
+/** A failed record: what it looked like at each stage, where and why it failed. */
+export const FailedRecordView = Schema.Struct({
+  id: Schema.String,
+  runId: Schema.NullOr(Schema.String),
+  connectorId: Schema.String,
+  entity: Schema.String,
+  stage: Schema.String,
+  errorType: Schema.String,
+  message: Schema.String,
+  rawData: Schema.Json,
+  normalizedData: Schema.Json,
+  mappedData: Schema.Json,
+  businessKey: Schema.NullOr(Schema.String),
+  attempts: Schema.Number,
+  nextAttemptAt: Schema.NullOr(Schema.String),
+  createdAt: Schema.String,
+  resolvedAt: Schema.NullOr(Schema.String)
+})
+
+/** The view of a failed record. */
+export const failedRecordView = (record: FailedRecord): typeof FailedRecordView.Type => ({
+  ...record,
+  nextAttemptAt: isoOrNull(record.nextAttemptAt),
+  createdAt: iso(record.createdAt),
+  resolvedAt: isoOrNull(record.resolvedAt)
+})
+
+/** A child row waiting for its parent. */
+export const PendingChildView = Schema.Struct({
+  connectorId: Schema.String,
+  entity: Schema.String,
+  bkHash: Schema.String,
+  parentEntity: Schema.String,
+  parentBkHash: Schema.String,
+  row: Schema.Json,
+  runId: Schema.NullOr(Schema.String),
+  attempts: Schema.Number,
+  nextAttemptAt: Schema.String,
+  lastError: Schema.NullOr(Schema.String),
+  createdAt: Schema.String
+})
+
+/** The view of a pending child. */
+export const pendingChildView = (child: PendingChild): typeof PendingChildView.Type => ({
+  ...child,
+  nextAttemptAt: iso(child.nextAttemptAt),
+  createdAt: iso(child.createdAt)
+})

@@ -1,0 +1,33 @@
+/**
+ * Helpers shared by the API handlers: reading a connector or an entity or failing with `NotFound`,
+ * and turning internal failures into the API's errors.
+ */
+import { StateStore } from "@syncflow/sync-engine"
+import { Effect, Option } from "effect"
+import { NotFound, Unavailable } from "../ApiErrors.ts"
+
+/** Any failure with a message becomes a 503 `Unavailable` (the database or the engine failed). */
+export const unavailable = <A, E extends { readonly message: string }, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, Unavailable, R> => Effect.mapError(effect, (error) => new Unavailable({ message: error.message }))
+
+/** The connector, or `NotFound`. */
+export const requireConnector = Effect.fnUntraced(function* (connectorId: string) {
+  const state = yield* StateStore
+  const found = yield* unavailable(state.getConnector(connectorId)).pipe(Effect.orDie)
+  if (Option.isNone(found)) return yield* new NotFound({ message: `No connector ${JSON.stringify(connectorId)}` })
+  return found.value
+})
+
+/** The discovered entity, or `NotFound`. */
+export const requireEntity = Effect.fnUntraced(function* (connectorId: string, entity: string) {
+  yield* requireConnector(connectorId)
+  const state = yield* StateStore
+  const found = yield* unavailable(state.getManifest(connectorId, entity)).pipe(Effect.orDie)
+  if (Option.isNone(found)) {
+    return yield* new NotFound({
+      message: `Connector ${JSON.stringify(connectorId)} has no discovered entity ${JSON.stringify(entity)}`
+    })
+  }
+  return found.value
+})

@@ -1,0 +1,119 @@
+/**
+ * The connectors group: create (settings and credentials checked per adapter, credentials sealed,
+ * in one statement), list, get, update, delete, test connection, discover, and a connector-wide sync.
+ */
+import { StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { Duration, Effect } from "effect"
+import { HttpApiBuilder } from "effect/http-api"
+import * as ConnectorAdmin from "../../connectors/ConnectorAdmin.ts"
+import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
+import { Api } from "../Api.ts"
+import { InvalidField, NotFound, UpstreamFailed } from "../ApiErrors.ts"
+import { ServerInfo } from "../ServerInfo.ts"
+import { connectorView, entityView } from "../Views.ts"
+import { requireConnector, unavailable } from "./common.ts"
+
+/** How long a test connection or a discovery may take. */
+const upstreamTimeout = Duration.seconds(60)
+
+/** The connectors handlers. */
+export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handlers) =>
+  Effect.gen(function* () {
+    const state = yield* StateStore
+    const runtimes = yield* ConnectorRuntimes
+    const workflows = yield* SyncWorkflows
+    const info = yield* ServerInfo
+
+    return handlers
+      .handle("list", () =>
+        unavailable(state.listConnectors).pipe(
+          Effect.map((all) => all.map(connectorView)),
+          Effect.orDie
+        )
+      )
+      .handle("create", ({ payload }) =>
+        Effect.map(
+          ConnectorAdmin.createConnector(
+            {
+              id: payload.id,
+              adapter: payload.adapter,
+              name: payload.name,
+              config: payload.config,
+              credentials: payload.credentials,
+              webhookSecret: payload.webhookSecret,
+              webhookSecrets: payload.webhookSecrets
+            },
+            info.publicUrl
+          ),
+          connectorView
+        )
+      )
+      .handle("get", ({ params }) => Effect.map(requireConnector(params.connectorId), connectorView))
+      .handle("update", ({ params, payload }) =>
+        Effect.gen(function* () {
+          const existing = yield* requireConnector(params.connectorId)
+          const updated = yield* ConnectorAdmin.updateConnector(existing, payload, info.publicUrl)
+          yield* runtimes.invalidate(existing.id)
+          return connectorView(updated)
+        })
+      )
+      .handle("remove", ({ params }) =>
+        Effect.gen(function* () {
+          const deleted = yield* unavailable(state.deleteConnector(params.connectorId))
+          if (!deleted) return yield* new NotFound({ message: `No connector ${JSON.stringify(params.connectorId)}` })
+          yield* runtimes.forget(params.connectorId)
+        })
+      )
+      .handle("test", ({ params }) =>
+        Effect.gen(function* () {
+          yield* requireConnector(params.connectorId)
+          const running = yield* runtimes
+            .get(params.connectorId)
+            .pipe(Effect.mapError((error) => new UpstreamFailed({ message: error.message })))
+          yield* running.runtime.adapter.testConnection.pipe(
+            Effect.timeoutOrElse({
+              duration: upstreamTimeout,
+              orElse: () => Effect.fail({ message: "the upstream did not answer in time" })
+            }),
+            Effect.mapError((error) => new UpstreamFailed({ message: error.message }))
+          )
+          return { ok: true, message: "connected" }
+        })
+      )
+      .handle("discover", ({ params }) =>
+        Effect.gen(function* () {
+          yield* requireConnector(params.connectorId)
+          const running = yield* runtimes
+            .get(params.connectorId)
+            .pipe(Effect.mapError((error) => new UpstreamFailed({ message: error.message })))
+          const manifests = yield* running.runtime.adapter.manifests.pipe(
+            Effect.mapError((error) => new UpstreamFailed({ message: error.message }))
+          )
+          yield* unavailable(state.saveManifests(params.connectorId, manifests))
+          const entities = yield* unavailable(state.listManifests(params.connectorId))
+          return entities.map(entityView)
+        })
+      )
+      .handle("sync", ({ params, payload }) =>
+        Effect.gen(function* () {
+          yield* requireConnector(params.connectorId)
+          const known = yield* unavailable(state.listManifests(params.connectorId))
+          const unknown = (payload.entities ?? []).find((entity) => !known.some((e) => e.entity === entity))
+          if (unknown !== undefined) {
+            return yield* new InvalidField({
+              field: "entities",
+              message: `entities: ${JSON.stringify(unknown)} was not discovered for this connector (POST .../discover first)`
+            })
+          }
+          const executionId = yield* unavailable(
+            workflows.startConnector({
+              connectorId: params.connectorId,
+              entities: payload.entities,
+              mode: payload.mode ?? "incremental"
+            })
+          )
+          return { executionId }
+        })
+      )
+  })
+)

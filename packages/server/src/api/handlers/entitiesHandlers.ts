@@ -1,0 +1,55 @@
+/**
+ * The entities group: list, get, change sync settings, and start a sync or a full refresh of one
+ * entity (through the durable `SyncWorkflows`).
+ */
+import { StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { Effect, Option } from "effect"
+import { HttpApiBuilder } from "effect/http-api"
+import { Api } from "../Api.ts"
+import { NotFound } from "../ApiErrors.ts"
+import { entityView } from "../Views.ts"
+import { requireConnector, requireEntity, unavailable } from "./common.ts"
+
+/** The entities handlers. */
+export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers) =>
+  Effect.gen(function* () {
+    const state = yield* StateStore
+    const workflows = yield* SyncWorkflows
+
+    const start = Effect.fnUntraced(function* (connectorId: string, entity: string, fullRefresh: boolean) {
+      const found = yield* requireEntity(connectorId, entity)
+      const executionId = yield* unavailable(
+        workflows.startEntity({ connectorId, entity, mode: fullRefresh ? "full-refresh" : found.settings.mode })
+      )
+      yield* Effect.logInfo(fullRefresh ? "full refresh started" : "sync started").pipe(
+        Effect.annotateLogs({ connector: connectorId, entity, executionId })
+      )
+      return { executionId }
+    })
+
+    return handlers
+      .handle("list", ({ params }) =>
+        Effect.gen(function* () {
+          yield* requireConnector(params.connectorId)
+          const entities = yield* unavailable(state.listManifests(params.connectorId)).pipe(Effect.orDie)
+          return entities.map(entityView)
+        })
+      )
+      .handle("get", ({ params }) => Effect.map(requireEntity(params.connectorId, params.entity), entityView))
+      .handle("update", ({ params, payload }) =>
+        Effect.gen(function* () {
+          const updated = yield* unavailable(
+            state.updateEntitySettings(params.connectorId, params.entity, payload)
+          ).pipe(Effect.orDie)
+          if (Option.isNone(updated)) {
+            return yield* new NotFound({
+              message: `Connector ${JSON.stringify(params.connectorId)} has no discovered entity ${JSON.stringify(params.entity)}`
+            })
+          }
+          return entityView(updated.value)
+        })
+      )
+      .handle("sync", ({ params }) => start(params.connectorId, params.entity, false))
+      .handle("fullRefresh", ({ params }) => start(params.connectorId, params.entity, true))
+  })
+)

@@ -1,0 +1,88 @@
+/**
+ * The failed records and pending children group: list and show failed records, retry one now
+ * (through today's configuration, as the automatic retries do), discard one, list pending children.
+ */
+import { StateStore, SyncEngine } from "@syncflow/sync-engine"
+import { Effect, Option } from "effect"
+import { HttpApiBuilder } from "effect/http-api"
+import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
+import { Api } from "../Api.ts"
+import { NotFound, Unavailable } from "../ApiErrors.ts"
+import { failedRecordView, pendingChildView } from "../Views.ts"
+import { requireConnector, unavailable } from "./common.ts"
+
+/** The failed records and pending children handlers. */
+export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =>
+  Effect.gen(function* () {
+    const state = yield* StateStore
+    const engine = yield* SyncEngine
+    const runtimes = yield* ConnectorRuntimes
+
+    const requireRecord = Effect.fnUntraced(function* (recordId: string) {
+      const record = yield* unavailable(state.getFailedRecord(recordId)).pipe(Effect.orDie)
+      if (Option.isNone(record)) return yield* new NotFound({ message: `No failed record ${JSON.stringify(recordId)}` })
+      return record.value
+    })
+
+    return handlers
+      .handle("listFailed", ({ params, query }) =>
+        Effect.gen(function* () {
+          yield* requireConnector(params.connectorId)
+          const records = yield* unavailable(
+            state.listFailedRecords({
+              connectorId: params.connectorId,
+              entity: query.entity,
+              runId: query.runId,
+              includeResolved: query.includeResolved === "true",
+              afterId: query.afterId,
+              limit: query.limit
+            })
+          ).pipe(Effect.orDie)
+          return records.map(failedRecordView)
+        })
+      )
+      .handle("getFailed", ({ params }) => Effect.map(requireRecord(params.recordId), failedRecordView))
+      .handle("retryFailed", ({ params }) =>
+        Effect.gen(function* () {
+          const record = yield* requireRecord(params.recordId)
+          const manifests = yield* unavailable(state.listManifests(record.connectorId))
+          const manifest = manifests.find((entity) => entity.entity === record.entity)?.manifest
+          if (manifest === undefined) {
+            return yield* new Unavailable({ message: `Entity ${record.entity} is no longer discovered` })
+          }
+          const running = yield* unavailable(runtimes.get(record.connectorId))
+          yield* unavailable(state.requeueFailedRecords([record.id]))
+          const outcome = yield* unavailable(
+            engine.retryFailedRecords({
+              connectorId: record.connectorId,
+              manifest,
+              manifests: manifests.map((entity) => entity.manifest),
+              stages: running.runtime.stages(manifest)
+            })
+          )
+          yield* Effect.logInfo("failed record retried").pipe(
+            Effect.annotateLogs({ connector: record.connectorId, entity: record.entity, recordId: record.id })
+          )
+          const after = yield* requireRecord(record.id)
+          return { resolved: outcome.resolved, stillWaiting: outcome.stillWaiting, record: failedRecordView(after) }
+        })
+      )
+      .handle("discardFailed", ({ params }) =>
+        Effect.gen(function* () {
+          const discarded = yield* unavailable(state.discardFailedRecords([params.recordId])).pipe(Effect.orDie)
+          if (discarded === 0) {
+            return yield* new NotFound({ message: `No failed record ${JSON.stringify(params.recordId)}` })
+          }
+        })
+      )
+      .handle("listPending", ({ params, query }) =>
+        Effect.gen(function* () {
+          yield* requireConnector(params.connectorId)
+          const children = yield* unavailable(
+            state.listPendingChildren({ connectorId: params.connectorId, entity: query.entity, limit: query.limit })
+          ).pipe(Effect.orDie)
+          return children.map(pendingChildView)
+        })
+      )
+  })
+)

@@ -1,0 +1,51 @@
+/**
+ * `syncflow serve` as one layer: the configuration's database and secrets, the engine, the durable
+ * workflows with their scheduler (unless `SYNCFLOW_SCHEDULER=false`), and the HTTP server. Building it starts everything; releasing it
+ * stops the server, the runner and (when embedded) PostgreSQL.
+ */
+import { type Cause, Effect, Layer, Option, type Schema } from "effect"
+import type { ConfigError } from "effect/Config"
+import type { HttpServer, HttpServerError } from "effect/http"
+import { ServerInfo } from "../api/ServerInfo.ts"
+import { ServerConfig, type ServerSettings } from "../config/ServerConfig.ts"
+import { resolveAdminAuth, resolveSecretKey } from "../config/ServerSecrets.ts"
+import { describeBuild } from "../describeBuild.ts"
+import { serverLayer } from "../http/HttpServerLive.ts"
+import * as Observability from "../observability/Observability.ts"
+import { type CoreStartupError, coreLayer } from "../wiring/core.ts"
+import { workflowsLayer, workflowsWithSchedulerLayer } from "../wiring/workflows.ts"
+
+/** Why the server could not start. */
+export type ServerStartupError =
+  | CoreStartupError
+  | ConfigError
+  | HttpServerError.ServeError
+  | Schema.SchemaError
+  | Cause.UnknownError
+
+/** The whole server for these settings; it provides the `HttpServer` (to read its address). */
+export const serverAppLayer = (settings: ServerSettings): Layer.Layer<HttpServer.HttpServer, ServerStartupError> =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      const admin = yield* resolveAdminAuth(settings)
+      const stateKey = yield* resolveSecretKey(settings)
+      const { version } = yield* describeBuild
+      const publicUrl = Option.getOrElse(settings.publicUrl, () => `http://localhost:${settings.port}`).replace(
+        /\/+$/,
+        ""
+      )
+      return serverLayer(admin, { port: settings.port, host: settings.host }).pipe(
+        Layer.provide(Layer.succeed(ServerInfo, ServerInfo.of({ version, publicUrl, stateKey }))),
+        Layer.provide(settings.scheduler ? workflowsWithSchedulerLayer : workflowsLayer),
+        Layer.provide(coreLayer),
+        Layer.provide(Layer.succeed(ServerConfig, settings))
+      )
+    })
+  )
+
+/** Runs the server until interrupted, with logs and traces as configured. */
+export const serve = (settings: ServerSettings): Effect.Effect<never, ServerStartupError> =>
+  Effect.gen(function* () {
+    const { version } = yield* describeBuild
+    return yield* Layer.launch(serverAppLayer(settings)).pipe(Effect.provide(Observability.layer(settings, version)))
+  })

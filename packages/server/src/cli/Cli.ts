@@ -1,0 +1,30 @@
+/**
+ * The `syncflow` command line: `serve`, `connectors add|list|test|remove`, `discover`, `sync`,
+ * `runs`, `failed list|retry`, `version` (and `--version`, `--help` on every command).
+ */
+import { Effect } from "effect"
+import { Command } from "effect/cli"
+import { describeBuild } from "../describeBuild.ts"
+import { connectorsCommand } from "./connectorsCommand.ts"
+import { discoverCommand, failedCommand, runsCommand, serveCommand, versionCommand } from "./otherCommands.ts"
+import { syncflow } from "./Root.ts"
+import { syncCommand } from "./syncCommand.ts"
+
+/** The whole command tree. */
+export const command = syncflow.pipe(
+  Command.withSubcommands([
+    serveCommand,
+    connectorsCommand,
+    discoverCommand,
+    syncCommand,
+    runsCommand,
+    failedCommand,
+    versionCommand
+  ])
+)
+
+/** Runs the command line (arguments from the process). */
+export const run = Effect.gen(function* () {
+  const { version } = yield* describeBuild
+  return yield* Command.run(command, { version })
+})

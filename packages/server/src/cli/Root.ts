@@ -1,0 +1,48 @@
+/**
+ * The `syncflow` root command and its shared flags (`--data-dir`, `--database-url`),
+ * and how a subcommand gets the core services: the same configuration as the server (environment,
+ * then flags), talking to the database directly.
+ */
+import { type Config, Effect, Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { loadSettings, ServerConfig, type ServerSettings } from "../config/ServerConfig.ts"
+import { loggerLayer } from "../observability/Observability.ts"
+import { type CoreServices, type CoreStartupError, coreLayer } from "../wiring/core.ts"
+
+/** The root command with its shared flags. */
+export const syncflow = Command.make("syncflow").pipe(
+  Command.withSharedFlags({
+    dataDir: Flag.String("data-dir").pipe(
+      Flag.withDescription("Data directory (embedded PostgreSQL, generated secrets); env SYNCFLOW_DATA_DIR"),
+      Flag.optional
+    ),
+    databaseUrl: Flag.Redacted("database-url").pipe(
+      Flag.withDescription("PostgreSQL URL; env DATABASE_URL; unset: an embedded PostgreSQL in the data directory"),
+      Flag.optional
+    )
+  }),
+  Command.withDescription("SyncFlow: sync third-party APIs into PostgreSQL")
+)
+
+/** The settings of this invocation: the environment, then the shared flags, then `port`. */
+export const cliSettings = (port: Option.Option<number> = Option.none()) =>
+  Effect.gen(function* () {
+    const flags = yield* syncflow
+    return yield* loadSettings({ port, dataDir: flags.dataDir, databaseUrl: flags.databaseUrl })
+  })
+
+/** Runs a command's effect on the core services (logs on stderr; quieten them with `--log-level warn`). */
+export const withCore = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<
+  A,
+  E | CoreStartupError | Config.ConfigError,
+  Exclude<R, CoreServices | ServerConfig> | Command.CommandContext<"syncflow">
+> =>
+  Effect.gen(function* () {
+    const settings: ServerSettings = yield* cliSettings()
+    return yield* effect.pipe(
+      Effect.provide(coreLayer.pipe(Layer.provideMerge(Layer.succeed(ServerConfig, settings)))),
+      Effect.provide(loggerLayer(settings))
+    )
+  })

@@ -1,0 +1,169 @@
+/**
+ * The smaller `syncflow` commands: `serve`, `discover <connector>`, `runs`, `failed list|retry`,
+ * and `version`.
+ */
+import { StateStore, SyncEngine } from "@syncflow/sync-engine"
+import { Console, Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { entityView, failedRecordView, runView } from "../api/Views.ts"
+import { serve } from "../app/ServerApp.ts"
+import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
+import { describeBuild } from "../describeBuild.ts"
+import { CliFailure } from "./CliFailure.ts"
+import { cliSettings, withCore } from "./Root.ts"
+
+const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
+
+/** `syncflow serve [--port N]`. */
+export const serveCommand = Command.make(
+  "serve",
+  {
+    port: Flag.Int("port").pipe(Flag.withDescription("HTTP port; env PORT; default 8080"), Flag.optional)
+  },
+  Effect.fnUntraced(function* (input) {
+    const settings = yield* cliSettings(input.port)
+    return yield* serve(settings)
+  })
+).pipe(Command.withDescription("Run the admin API, webhooks, metrics, the scheduler and the durable workflows"))
+
+/** `syncflow discover <connector>`. */
+export const discoverCommand = Command.make(
+  "discover",
+  { connector: Argument.String("connector"), json },
+  Effect.fnUntraced(function* (input) {
+    const entities = yield* withCore(
+      Effect.gen(function* () {
+        const state = yield* StateStore
+        const running = yield* (yield* ConnectorRuntimes).get(input.connector)
+        const manifests = yield* running.runtime.adapter.manifests
+        yield* state.saveManifests(input.connector, manifests)
+        return yield* state.listManifests(input.connector)
+      }).pipe(Effect.mapError((error) => new CliFailure({ message: `Discovery failed: ${error.message}` })))
+    )
+    if (input.json) return yield* Console.log(JSON.stringify(entities.map(entityView)))
+    for (const entity of entities) {
+      const { manifest } = entity
+      yield* Console.log(
+        `${entity.entity.padEnd(28)} ${manifest.deltaStrategy.padEnd(10)} ${manifest.columns?.length ?? 0} columns` +
+          (manifest.parents.length === 0 ? "" : `  parents: ${manifest.parents.map((p) => p.entity).join(", ")}`)
+      )
+    }
+  })
+).pipe(Command.withDescription("Discover a connector's entities and store their manifests"))
+
+/** `syncflow runs [--connector] [--entity] [--status] [--limit] [--json]`. */
+export const runsCommand = Command.make(
+  "runs",
+  {
+    connector: Flag.String("connector").pipe(Flag.optional),
+    entity: Flag.String("entity").pipe(Flag.optional),
+    status: Flag.Literals("status", ["running", "succeeded", "failed", "cancelled"]).pipe(Flag.optional),
+    limit: Flag.Int("limit").pipe(Flag.withDefault(20)),
+    json
+  },
+  Effect.fnUntraced(function* (input) {
+    const runs = yield* withCore(
+      Effect.flatMap(StateStore, (state) =>
+        state.searchRuns({
+          connectorId: Option.getOrUndefined(input.connector),
+          entity: Option.getOrUndefined(input.entity),
+          status: Option.getOrUndefined(input.status),
+          limit: input.limit
+        })
+      )
+    )
+    if (input.json) return yield* Console.log(JSON.stringify(runs.map(runView)))
+    if (runs.length === 0) return yield* Console.log("No runs")
+    for (const run of runs.map(runView)) {
+      yield* Console.log(
+        `${run.startedAt}  ${run.status.padEnd(9)} ${run.connectorId}/${run.entity}  fetched ${run.counts.fetched}  ` +
+          `inserted ${run.counts.inserted}  updated ${run.counts.updated}  failed ${run.counts.failed}  ${run.id}`
+      )
+    }
+  })
+).pipe(Command.withDescription("List recent sync runs"))
+
+const failedList = Command.make(
+  "list",
+  {
+    connector: Argument.String("connector"),
+    entity: Flag.String("entity").pipe(Flag.optional),
+    limit: Flag.Int("limit").pipe(Flag.withDefault(100)),
+    json
+  },
+  Effect.fnUntraced(function* (input) {
+    const records = yield* withCore(
+      Effect.flatMap(StateStore, (state) =>
+        state.listFailedRecords({
+          connectorId: input.connector,
+          entity: Option.getOrUndefined(input.entity),
+          limit: input.limit
+        })
+      )
+    )
+    if (input.json) return yield* Console.log(JSON.stringify(records.map(failedRecordView)))
+    if (records.length === 0) return yield* Console.log("No failed records")
+    for (const record of records) {
+      yield* Console.log(
+        `${record.id.padStart(8)}  ${record.entity}  ${record.stage}  ${record.errorType}: ${record.message}`
+      )
+    }
+  })
+).pipe(Command.withDescription("List a connector's unresolved failed records"))
+
+const failedRetry = Command.make(
+  "retry",
+  { records: Argument.String("record").pipe(Argument.variadic({ min: 1 })) },
+  Effect.fnUntraced(function* (input) {
+    yield* withCore(
+      Effect.gen(function* () {
+        const state = yield* StateStore
+        const engine = yield* SyncEngine
+        const runtimes = yield* ConnectorRuntimes
+        for (const id of input.records) {
+          const record = yield* state.getFailedRecord(id)
+          if (Option.isNone(record)) return yield* new CliFailure({ message: `No failed record ${id}` })
+          const { connectorId, entity } = record.value
+          const manifests = (yield* state.listManifests(connectorId)).map((e) => e.manifest)
+          const manifest = manifests.find((m) => m.entity === entity)
+          if (manifest === undefined) return yield* new CliFailure({ message: `Entity ${entity} is not discovered` })
+          const running = yield* runtimes.get(connectorId)
+          yield* state.requeueFailedRecords([id])
+          const outcome = yield* engine.retryFailedRecords({
+            connectorId,
+            manifest,
+            manifests,
+            stages: running.runtime.stages(manifest)
+          })
+          yield* Console.log(
+            `${id}: ${outcome.resolved > 0 ? "resolved" : "still failing"} (${connectorId}/${entity}: ` +
+              `${outcome.resolved} resolved, ${outcome.stillWaiting} still failing)`
+          )
+        }
+      }).pipe(
+        Effect.mapError((error) =>
+          error._tag === "CliFailure" ? error : new CliFailure({ message: `Retry failed: ${error.message}` })
+        )
+      )
+    )
+  })
+).pipe(Command.withDescription("Retry failed records now, through today's configuration"))
+
+/** `syncflow failed list|retry`. */
+export const failedCommand = Command.make("failed").pipe(
+  Command.withDescription("The dead-letter queue: failed records"),
+  Command.withSubcommands([failedList, failedRetry])
+)
+
+/** `syncflow version`: the version, the Node it runs on and the packages of this build. */
+export const versionCommand = Command.make(
+  "version",
+  {},
+  Effect.fnUntraced(function* () {
+    const build = yield* describeBuild
+    yield* Console.log(`SyncFlow ${build.version} on Node ${process.versions.node}`)
+    for (const pkg of build.packages) {
+      yield* Console.log(`  ${pkg.name.padEnd(24)} ${pkg.version}  ${pkg.description}`)
+    }
+  })
+).pipe(Command.withDescription("Print the version and the packages of this build"))

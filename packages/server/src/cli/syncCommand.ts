@@ -1,0 +1,163 @@
+/**
+ * `syncflow sync <connector> [entities...] [--full-refresh] [--json]`: a one-off sync in this process,
+ * straight against the database (no server needed). Entities are discovered first when they never
+ * were. On a terminal, a progress line shows the rows fetched and the rate; `--json` prints a
+ * summary of every entity's run.
+ */
+import type { Adapter, EntityManifest } from "@syncflow/adapter-core"
+import { StateStore, SyncEngine, type SyncSummary } from "@syncflow/sync-engine"
+import { Clock, Console, Duration, Effect, Fiber, Schedule } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
+import { CliFailure } from "./CliFailure.ts"
+import { withCore } from "./Root.ts"
+
+/** The JSON summary of a one-off sync. */
+export interface SyncReport {
+  readonly connectorId: string
+  readonly mode: string
+  readonly entities: ReadonlyArray<{
+    readonly entity: string
+    readonly runId: string
+    readonly resumed: boolean
+    readonly counts: SyncSummary["counts"]
+    readonly pending: number
+    readonly wallMs: number
+  }>
+  readonly totals: SyncSummary["counts"]
+}
+
+const addCounts = (a: SyncSummary["counts"], b: SyncSummary["counts"]): SyncSummary["counts"] => ({
+  fetched: a.fetched + b.fetched,
+  normalized: a.normalized + b.normalized,
+  validated: a.validated + b.validated,
+  mapped: a.mapped + b.mapped,
+  inserted: a.inserted + b.inserted,
+  updated: a.updated + b.updated,
+  unchanged: a.unchanged + b.unchanged,
+  deleted: a.deleted + b.deleted,
+  failed: a.failed + b.failed
+})
+
+const zero: SyncSummary["counts"] = {
+  fetched: 0,
+  normalized: 0,
+  validated: 0,
+  mapped: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  failed: 0
+}
+
+/** Builds the report of a connector sync. */
+export const toReport = (connectorId: string, mode: string, summaries: ReadonlyArray<SyncSummary>): SyncReport => ({
+  connectorId,
+  mode,
+  entities: summaries.map((summary) => ({
+    entity: summary.entity,
+    runId: summary.runId,
+    resumed: summary.resumed,
+    counts: summary.counts,
+    pending: summary.pending,
+    wallMs: summary.timings.wallMs
+  })),
+  totals: summaries.reduce((total, summary) => addCounts(total, summary.counts), zero)
+})
+
+/** The manifests of a connector, discovered now if they never were. */
+const manifestsOf = Effect.fnUntraced(function* (connectorId: string, adapter: Adapter) {
+  const state = yield* StateStore
+  const stored = yield* state.listManifests(connectorId)
+  if (stored.length > 0) return stored.map((entity) => entity.manifest)
+  const discovered: ReadonlyArray<EntityManifest> = yield* adapter.manifests
+  yield* state.saveManifests(connectorId, discovered)
+  return discovered
+})
+
+/** Rewrites one stderr line with the rows fetched by the connector's running runs and the rate. */
+const progress = (connectorId: string, startedAt: number) =>
+  Effect.gen(function* () {
+    const state = yield* StateStore
+    const running = yield* state.searchRuns({ connectorId, status: "running", limit: 100 })
+    const done = yield* state.searchRuns({ connectorId, limit: 100 })
+    const since = done.filter((run) => run.startedAt.epochMilliseconds >= startedAt)
+    const rows = since.reduce((sum, run) => sum + run.fetched, 0)
+    const seconds = Math.max(0.001, ((yield* Clock.currentTimeMillis) - startedAt) / 1000)
+    const entity = running[0]?.entity ?? "…"
+    process.stderr.write(
+      `\r\u001b[2K${entity}: ${rows.toLocaleString("en-US")} rows fetched, ${Math.round(rows / seconds).toLocaleString("en-US")} rows/s`
+    )
+  }).pipe(Effect.ignore, Effect.repeat(Schedule.spaced(Duration.millis(500))))
+
+const sync = Effect.fnUntraced(function* (input: {
+  readonly connector: string
+  readonly entities: ReadonlyArray<string>
+  readonly fullRefresh: boolean
+  readonly json: boolean
+}) {
+  const engine = yield* SyncEngine
+  const running = yield* (yield* ConnectorRuntimes).get(input.connector)
+  const adapter = running.runtime.adapter
+  const manifests = yield* manifestsOf(input.connector, adapter)
+  const unknown = input.entities.find((entity) => !manifests.some((manifest) => manifest.entity === entity))
+  if (unknown !== undefined) {
+    return yield* new CliFailure({
+      message: `Connector ${input.connector} has no entity ${unknown} (known: ${manifests.map((m) => m.entity).join(", ")})`
+    })
+  }
+  const mode = input.fullRefresh ? "full-refresh" : "incremental"
+  const startedAt = yield* Clock.currentTimeMillis
+  const display = !input.json && process.stderr.isTTY === true
+  const ticker = display ? yield* Effect.forkChild(progress(input.connector, startedAt)) : undefined
+  const summaries = yield* engine
+    .syncConnector({
+      connectorId: input.connector,
+      adapter,
+      mode,
+      ...(input.entities.length === 0 ? {} : { entities: input.entities }),
+      stages: running.runtime.stages,
+      pageSize: running.pageSize
+    })
+    .pipe(
+      Effect.annotateLogs({ connector: input.connector }),
+      Effect.ensuring(ticker === undefined ? Effect.void : Fiber.interrupt(ticker))
+    )
+  if (display) process.stderr.write("\n")
+  const report = toReport(input.connector, mode, summaries)
+  if (input.json) return yield* Console.log(JSON.stringify(report))
+  for (const entity of report.entities) {
+    const c = entity.counts
+    yield* Console.log(
+      `${entity.entity.padEnd(24)} fetched ${c.fetched}  inserted ${c.inserted}  updated ${c.updated}  ` +
+        `unchanged ${c.unchanged}  deleted ${c.deleted}  failed ${c.failed}  pending ${entity.pending}  ` +
+        `(${(entity.wallMs / 1000).toFixed(1)} s, run ${entity.runId})`
+    )
+  }
+})
+
+/** `syncflow sync ...`. */
+export const syncCommand = Command.make(
+  "sync",
+  {
+    connector: Argument.String("connector").pipe(Argument.withDescription("The connector's id")),
+    entities: Argument.String("entity").pipe(
+      Argument.withDescription("Entities to sync (default: all, parents first)"),
+      Argument.variadic()
+    ),
+    fullRefresh: Flag.Boolean("full-refresh").pipe(
+      Flag.withDescription("List everything from the start (soft-deletes rows not seen)"),
+      Flag.withDefault(false)
+    ),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("Print a JSON summary"), Flag.withDefault(false))
+  },
+  (input) =>
+    withCore(
+      sync(input).pipe(
+        Effect.mapError((error) =>
+          error._tag === "CliFailure" ? error : new CliFailure({ message: `Sync failed: ${error.message}` })
+        )
+      )
+    )
+).pipe(Command.withDescription("Sync a connector now, in this process"))

@@ -1,0 +1,86 @@
+/**
+ * SyncFlow's configuration, from the environment (and the CLI's flags, which win): where to listen,
+ * which PostgreSQL, the data directory, the admin credentials, the key that seals connector
+ * credentials, tracing. Secrets are `Redacted` and never logged.
+ */
+import { resolve } from "node:path"
+import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
+
+/** The resolved settings (before secrets are completed by `ServerSecrets`). */
+export interface ServerSettings {
+  /** `PORT` / `--port`: the HTTP port; 8080 by default; 0 picks a free one (logged). */
+  readonly port: number
+  /** `SYNCFLOW_HOST`: the address to listen on; `0.0.0.0` by default. */
+  readonly host: string
+  /** `SYNCFLOW_DATA_DIR` / `--data-dir`: the embedded PostgreSQL and generated secrets; `./.data` by default. */
+  readonly dataDir: string
+  /** `DATABASE_URL` / `--database-url`: the PostgreSQL to use; none: an embedded one in the data directory. */
+  readonly databaseUrl: Option.Option<Redacted.Redacted<string>>
+  /** `SYNCFLOW_API_KEY`: a static admin bearer token. */
+  readonly apiKey: Option.Option<Redacted.Redacted<string>>
+  /** `SYNCFLOW_JWT_SECRET`: the HS256 secret admin JWTs are signed with. */
+  readonly jwtSecret: Option.Option<Redacted.Redacted<string>>
+  /** `SYNCFLOW_SECRET_KEY`: 32 bytes (base64 or hex) sealing credentials and tokens with AES-256-GCM. */
+  readonly secretKey: Option.Option<Redacted.Redacted<string>>
+  /** `SYNCFLOW_PUBLIC_URL`: the server's external URL (OAuth2 redirect URIs); `http://localhost:PORT` by default. */
+  readonly publicUrl: Option.Option<string>
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: where to export traces (OTLP/HTTP JSON); none: traces are not exported. */
+  readonly otlpEndpoint: Option.Option<string>
+  /** `OTEL_SERVICE_NAME`: the service name on exported traces; `syncflow` by default. */
+  readonly serviceName: string
+  /** `SYNCFLOW_SCHEDULER`: whether `serve` runs the scheduler of enabled entities; `true` by default. */
+  readonly scheduler: boolean
+  /** `SYNCFLOW_LOG_FORMAT`: `json` (default, one object per line) or `pretty` (logfmt). */
+  readonly logFormat: "json" | "pretty"
+}
+
+/** What the CLI's flags may override. */
+export interface SettingsOverrides {
+  readonly port?: Option.Option<number> | undefined
+  readonly dataDir?: Option.Option<string> | undefined
+  readonly databaseUrl?: Option.Option<Redacted.Redacted<string>> | undefined
+}
+
+/** The settings from the environment. */
+export const settingsConfig: Config.Config<ServerSettings> = Config.all({
+  port: Config.schema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 })), "PORT").pipe(
+    Config.withDefault(8080)
+  ),
+  host: Config.String("SYNCFLOW_HOST").pipe(Config.withDefault("0.0.0.0")),
+  dataDir: Config.String("SYNCFLOW_DATA_DIR").pipe(Config.withDefault("./.data")),
+  databaseUrl: Config.option(Config.Redacted("DATABASE_URL")),
+  apiKey: Config.option(Config.Redacted("SYNCFLOW_API_KEY")),
+  jwtSecret: Config.option(Config.Redacted("SYNCFLOW_JWT_SECRET")),
+  secretKey: Config.option(Config.Redacted("SYNCFLOW_SECRET_KEY")),
+  publicUrl: Config.option(Config.String("SYNCFLOW_PUBLIC_URL")),
+  otlpEndpoint: Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")),
+  serviceName: Config.String("OTEL_SERVICE_NAME").pipe(Config.withDefault("syncflow")),
+  scheduler: Config.Boolean("SYNCFLOW_SCHEDULER").pipe(Config.withDefault(true)),
+  logFormat: Config.Literals(["json", "pretty"], "SYNCFLOW_LOG_FORMAT").pipe(Config.withDefault("json" as const))
+})
+
+/** An empty secret in the environment means "unset" (e.g. `DATABASE_URL=` in a `.env`). */
+const nonEmpty = (value: Option.Option<Redacted.Redacted<string>>): Option.Option<Redacted.Redacted<string>> =>
+  Option.filter(value, (secret) => Redacted.value(secret).trim() !== "")
+
+/** The settings: the environment, then the flags. The data directory is made absolute. */
+export const loadSettings = Effect.fnUntraced(function* (overrides: SettingsOverrides = {}) {
+  const env = yield* settingsConfig
+  const settings: ServerSettings = {
+    ...env,
+    apiKey: nonEmpty(env.apiKey),
+    jwtSecret: nonEmpty(env.jwtSecret),
+    secretKey: nonEmpty(env.secretKey),
+    port: Option.getOrElse(overrides.port ?? Option.none(), () => env.port),
+    dataDir: resolve(Option.getOrElse(overrides.dataDir ?? Option.none(), () => env.dataDir)),
+    databaseUrl: nonEmpty(Option.orElse(overrides.databaseUrl ?? Option.none(), () => env.databaseUrl))
+  }
+  return settings
+})
+
+/** The settings of this process. */
+export class ServerConfig extends Context.Service<ServerConfig, ServerSettings>()("@syncflow/server/ServerConfig") {
+  /** The settings from the environment and the given flag values. */
+  static readonly layer = (overrides: SettingsOverrides = {}): Layer.Layer<ServerConfig, Config.ConfigError> =>
+    Layer.effect(ServerConfig, loadSettings(overrides))
+}

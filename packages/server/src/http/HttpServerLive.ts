@@ -1,0 +1,54 @@
+/**
+ * The HTTP server of `syncflow serve`: the admin API under `/api/v1` (with its OpenAPI document at
+ * `/openapi.json` and an interactive docs page at `/docs`), webhooks, and `/metrics`.
+ */
+import { createServer } from "node:http"
+import { NodeHttpServer } from "@effect/platform-node"
+import { PcoWebhooks } from "@syncflow/pco"
+import { Layer } from "effect"
+import { HttpRouter } from "effect/http"
+import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api"
+import * as AdminAuth from "../api/AdminAuth.ts"
+import { Api } from "../api/Api.ts"
+import { ConnectorsHandlers } from "../api/handlers/connectorsHandlers.ts"
+import { EntitiesHandlers } from "../api/handlers/entitiesHandlers.ts"
+import { HealthHandlers } from "../api/handlers/healthHandlers.ts"
+import { OAuthCallbackHandlers, OAuthStartHandlers } from "../api/handlers/oauthHandlers.ts"
+import { RecordsHandlers } from "../api/handlers/recordsHandlers.ts"
+import { RunsHandlers } from "../api/handlers/runsHandlers.ts"
+import type { AdminAuth as AdminCredentials } from "../config/ServerSecrets.ts"
+import { MetricsRoute } from "./MetricsRoute.ts"
+import { WebhookRoute } from "./WebhookRoute.ts"
+
+/** Where the OpenAPI document is served. */
+export const openApiPath = "/openapi.json"
+
+/** Where the interactive API docs are served. */
+export const docsPath = "/docs"
+
+/** Every route of the server. */
+export const routesLayer = (admin: AdminCredentials) =>
+  Layer.mergeAll(
+    HttpApiBuilder.layer(Api, { openapiPath: openApiPath }).pipe(
+      Layer.provide([
+        HealthHandlers,
+        ConnectorsHandlers,
+        EntitiesHandlers,
+        RunsHandlers,
+        RecordsHandlers,
+        OAuthStartHandlers,
+        OAuthCallbackHandlers
+      ]),
+      Layer.provide(HttpApiMiddleware.layerProblemDetails({ includeDetails: true })),
+      Layer.provide(AdminAuth.layer(admin))
+    ),
+    HttpApiScalar.layer(Api, { path: docsPath }),
+    WebhookRoute.pipe(Layer.provide(PcoWebhooks.layer)),
+    MetricsRoute
+  )
+
+/** The routes served on `host:port`. */
+export const serverLayer = (admin: AdminCredentials, listen: { readonly port: number; readonly host: string }) =>
+  HttpRouter.serve(routesLayer(admin)).pipe(
+    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: listen.port, host: listen.host }))
+  )

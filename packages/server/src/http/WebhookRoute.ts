@@ -1,0 +1,86 @@
+/**
+ * `POST /webhooks/pco/{connector}`: a Planning Center webhook delivery. Its signature is checked
+ * against the connector's webhook secret before anything else: a bad or missing signature is a 401
+ * and nothing is processed. A verified delivery starts a targeted sync of each changed entity (its
+ * changed record ids passed along) through the durable `SyncWorkflows`, and is answered 202.
+ */
+import { PcoWebhooks, parseEventName, type WebhookEvent } from "@syncflow/pco"
+import { StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { Effect, Option } from "effect"
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
+
+/** The path deliveries are posted to. */
+export const webhookPath = "/webhooks/pco/:connectorId"
+
+const refuse = (status: number, message: string) => HttpServerResponse.jsonUnsafe({ message }, { status })
+
+/** The entity and record id an event is about, when it is a People resource event. */
+const changeOf = (event: WebhookEvent): { readonly entity: string; readonly id: string } | undefined => {
+  const parsed = parseEventName(event.name)
+  if (parsed === undefined) return undefined
+  const data: unknown = event.data
+  const id =
+    typeof data === "object" && data !== null && "id" in data && typeof data.id === "string" ? data.id : undefined
+  return id === undefined ? undefined : { entity: parsed.resource, id }
+}
+
+/** The webhook route, on the router. */
+export const WebhookRoute = HttpRouter.use((router) =>
+  Effect.gen(function* () {
+    const runtimes = yield* ConnectorRuntimes
+    const webhooks = yield* PcoWebhooks
+    const workflows = yield* SyncWorkflows
+    const state = yield* StateStore
+
+    const handle = Effect.gen(function* () {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const params = yield* HttpRouter.params
+      const connectorId = params.connectorId ?? ""
+      const running = yield* Effect.option(runtimes.get(connectorId))
+      if (Option.isNone(running) || running.value.adapterName !== "pco") {
+        return refuse(404, `No Planning Center connector ${JSON.stringify(connectorId)}`)
+      }
+      const secrets = running.value.webhookSecrets
+      if (Option.isNone(secrets)) return refuse(401, "This connector has no webhook secret: deliveries are refused")
+      const body = new Uint8Array(yield* request.arrayBuffer.pipe(Effect.orElseSucceed(() => new ArrayBuffer(0))))
+      const verified = yield* Effect.result(webhooks.verify({ body, headers: request.headers }, secrets.value))
+      if (verified._tag === "Failure") {
+        const error = verified.failure
+        yield* Effect.logWarning("webhook refused").pipe(
+          Effect.annotateLogs({ connector: connectorId, reason: error._tag })
+        )
+        return error._tag === "WebhookPayloadInvalid"
+          ? refuse(400, `The delivery is not a valid webhook payload: ${error.message}`)
+          : refuse(401, `Webhook signature refused: ${error.message}`)
+      }
+      const known = new Set(
+        (yield* state.listManifests(connectorId).pipe(Effect.orElseSucceed(() => []))).map((e) => e.entity)
+      )
+      const byEntity = new Map<string, Set<string>>()
+      for (const event of verified.success) {
+        const change = changeOf(event)
+        if (change === undefined || !known.has(change.entity)) continue
+        const ids = byEntity.get(change.entity) ?? new Set<string>()
+        ids.add(change.id)
+        byEntity.set(change.entity, ids)
+      }
+      const syncs = yield* Effect.forEach([...byEntity], ([entity, ids]) =>
+        workflows.startEntity({ connectorId, entity, mode: "incremental", recordIds: [...ids] }).pipe(
+          Effect.map((executionId) => ({ entity, executionId, recordIds: [...ids] })),
+          Effect.tap((sync) =>
+            Effect.logInfo("webhook sync started").pipe(
+              Effect.annotateLogs({ connector: connectorId, entity, executionId: sync.executionId })
+            )
+          )
+        )
+      )
+      return HttpServerResponse.jsonUnsafe({ events: verified.success.length, syncs }, { status: 202 })
+    }).pipe(
+      Effect.catch((error) => Effect.succeed(refuse(503, `Cannot start the sync: ${error.message}`))),
+      Effect.withSpan("webhook.pco")
+    )
+
+    yield* router.add("POST", webhookPath, handle)
+  })
+)

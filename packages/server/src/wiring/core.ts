@@ -1,0 +1,55 @@
+/**
+ * The services every SyncFlow command runs on: the database (external or embedded), the secret box,
+ * the state store, the PostgreSQL destination, the sync engine and the connectors' running adapters.
+ */
+import {
+  type ConnectorAdapters,
+  type InvalidIdentifier,
+  PostgresDestination,
+  SecretBox,
+  type SecretKeyError,
+  StateStore,
+  type StateStoreError,
+  SyncEngine
+} from "@syncflow/sync-engine"
+import { Effect, Layer } from "effect"
+import type { SqlClient, SqlError } from "effect/sql"
+import { ServerConfig } from "../config/ServerConfig.ts"
+import { type ConfigurationError, resolveSecretKey } from "../config/ServerSecrets.ts"
+import { ConnectorRuntimes, connectorAdaptersLayer } from "../connectors/ConnectorRuntimes.ts"
+import * as Database from "../database/Database.ts"
+import type { EmbeddedPostgresError } from "../postgres/EmbeddedPostgresError.ts"
+
+/** What the core layer provides. */
+export type CoreServices =
+  | SqlClient.SqlClient
+  | SecretBox
+  | StateStore
+  | SyncEngine
+  | ConnectorRuntimes
+  | ConnectorAdapters
+
+/** Why the core services could not start: configuration, the key, the database, the state. */
+export type CoreStartupError =
+  | ConfigurationError
+  | SecretKeyError
+  | EmbeddedPostgresError
+  | SqlError.SqlError
+  | StateStoreError
+  | InvalidIdentifier
+
+/** The core services, from the configuration. */
+export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig> = Layer.unwrap(
+  Effect.gen(function* () {
+    const settings = yield* ServerConfig
+    const key = yield* resolveSecretKey(settings)
+    const base = StateStore.layer.pipe(
+      Layer.provideMerge(SecretBox.layer({ key })),
+      Layer.provideMerge(Database.layer(settings))
+    )
+    return Layer.mergeAll(
+      SyncEngine.layer.pipe(Layer.provide(PostgresDestination.layer)),
+      connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer))
+    ).pipe(Layer.provideMerge(base))
+  })
+)
