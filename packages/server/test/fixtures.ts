@@ -33,6 +33,8 @@ export const testSettings = (databaseUrl: Redacted.Redacted<string>): ServerSett
   publicUrl: Option.some("http://127.0.0.1"),
   otlpEndpoint: Option.none(),
   serviceName: "syncflow-test",
+  runner: Option.none(),
+  redisUrl: Option.none(),
   // Syncs start only when a test triggers them (the scheduler would sync new entities at once).
   scheduler: false,
   logFormat: "json"

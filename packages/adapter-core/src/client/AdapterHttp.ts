@@ -5,7 +5,7 @@
  */
 import { Duration, Effect, Layer } from "effect"
 import { HttpClient } from "effect/http"
-import { CircuitBreaker } from "effect/persistence"
+import { CircuitBreaker, type RateLimiter } from "effect/persistence"
 import type { Authenticator } from "../auth/Authenticator.ts"
 import { withAuthentication } from "../auth/withAuthentication.ts"
 import type { AdapterError } from "../errors/AdapterError.ts"
@@ -58,3 +58,12 @@ export const layerMemory = (
   circuitBreaker: CircuitBreakerPolicy.CircuitBreakerPolicy = CircuitBreakerPolicy.defaults
 ): Layer.Layer<UpstreamRateLimiter | CircuitBreaker.CircuitBreaker> =>
   Layer.merge(UpstreamRateLimiter.layerMemory, CircuitBreakerPolicy.layerMemory(circuitBreaker))
+
+/**
+ * Rate-limit budgets in the given `RateLimiterStore` (shared by every process that uses the same
+ * store: PostgreSQL or Redis) and circuit breakers in this process.
+ */
+export const layerShared = (
+  circuitBreaker: CircuitBreakerPolicy.CircuitBreakerPolicy = CircuitBreakerPolicy.defaults
+): Layer.Layer<UpstreamRateLimiter | CircuitBreaker.CircuitBreaker, never, RateLimiter.RateLimiterStore> =>
+  Layer.merge(UpstreamRateLimiter.layer, CircuitBreakerPolicy.layerMemory(circuitBreaker))

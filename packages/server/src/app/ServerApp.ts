@@ -1,6 +1,7 @@
 /**
  * `syncflow serve` as one layer: the configuration's database and secrets, the engine, the durable
- * workflows with their scheduler (unless `SYNCFLOW_SCHEDULER=false`), and the HTTP server. Building it starts everything; releasing it
+ * workflows on the in-process runner or a cluster runner (`--runner`) with their scheduler (unless
+ * `SYNCFLOW_SCHEDULER=false`), and the HTTP server. Building it starts everything; releasing it
  * stops the server, the runner and (when embedded) PostgreSQL.
  */
 import { type Cause, Effect, Layer, Option, type Schema } from "effect"
@@ -13,11 +14,12 @@ import { describeBuild } from "../describeBuild.ts"
 import { serverLayer } from "../http/HttpServerLive.ts"
 import * as Observability from "../observability/Observability.ts"
 import { type CoreStartupError, coreLayer } from "../wiring/core.ts"
-import { workflowsLayer, workflowsWithSchedulerLayer } from "../wiring/workflows.ts"
+import { type WorkflowsStartupError, workflowsLayer } from "../wiring/workflows.ts"
 
 /** Why the server could not start. */
 export type ServerStartupError =
   | CoreStartupError
+  | WorkflowsStartupError
   | ConfigError
   | HttpServerError.ServeError
   | Schema.SchemaError
@@ -36,7 +38,7 @@ export const serverAppLayer = (settings: ServerSettings): Layer.Layer<HttpServer
       )
       return serverLayer(admin, { port: settings.port, host: settings.host }).pipe(
         Layer.provide(Layer.succeed(ServerInfo, ServerInfo.of({ version, publicUrl, stateKey }))),
-        Layer.provide(settings.scheduler ? workflowsWithSchedulerLayer : workflowsLayer),
+        Layer.provide(workflowsLayer(settings)),
         Layer.provide(coreLayer),
         Layer.provide(Layer.succeed(ServerConfig, settings))
       )

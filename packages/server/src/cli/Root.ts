@@ -3,9 +3,9 @@
  * and how a subcommand gets the core services: the same configuration as the server (environment,
  * then flags), talking to the database directly.
  */
-import { type Config, Effect, Layer, Option } from "effect"
+import { type Config, Effect, Layer } from "effect"
 import { Command, Flag } from "effect/cli"
-import { loadSettings, ServerConfig, type ServerSettings } from "../config/ServerConfig.ts"
+import { loadSettings, ServerConfig, type ServerSettings, type SettingsOverrides } from "../config/ServerConfig.ts"
 import { loggerLayer } from "../observability/Observability.ts"
 import { type CoreServices, type CoreStartupError, coreLayer } from "../wiring/core.ts"
 
@@ -24,11 +24,11 @@ export const syncflow = Command.make("syncflow").pipe(
   Command.withDescription("SyncFlow: sync third-party APIs into PostgreSQL")
 )
 
-/** The settings of this invocation: the environment, then the shared flags, then `port`. */
-export const cliSettings = (port: Option.Option<number> = Option.none()) =>
+/** The settings of this invocation: the environment, then the shared flags, then the command's own. */
+export const cliSettings = (overrides: Omit<SettingsOverrides, "dataDir" | "databaseUrl"> = {}) =>
   Effect.gen(function* () {
     const flags = yield* syncflow
-    return yield* loadSettings({ port, dataDir: flags.dataDir, databaseUrl: flags.databaseUrl })
+    return yield* loadSettings({ ...overrides, dataDir: flags.dataDir, databaseUrl: flags.databaseUrl })
   })
 
 /** Runs a command's effect on the core services (logs on stderr; quieten them with `--log-level warn`). */

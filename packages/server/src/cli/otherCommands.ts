@@ -14,14 +14,33 @@ import { cliSettings, withCore } from "./Root.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
 
-/** `syncflow serve [--port N]`. */
+/** `syncflow serve [--port N] [--runner [--runner-host H] [--runner-port N]]`. */
 export const serveCommand = Command.make(
   "serve",
   {
-    port: Flag.Int("port").pipe(Flag.withDescription("HTTP port; env PORT; default 8080"), Flag.optional)
+    port: Flag.Int("port").pipe(Flag.withDescription("HTTP port; env PORT; default 8080"), Flag.optional),
+    runner: Flag.Boolean("runner").pipe(
+      Flag.withDescription(
+        "Join the cluster of runners sharing DATABASE_URL instead of running the one in-process runner; env SYNCFLOW_RUNNER"
+      ),
+      Flag.withDefault(false)
+    ),
+    runnerHost: Flag.String("runner-host").pipe(
+      Flag.withDescription("The name other runners reach this one by; env SYNCFLOW_RUNNER_HOST; default localhost"),
+      Flag.optional
+    ),
+    runnerPort: Flag.Int("runner-port").pipe(
+      Flag.withDescription("The port runners talk on; env SYNCFLOW_RUNNER_PORT; default 34431"),
+      Flag.optional
+    )
   },
   Effect.fnUntraced(function* (input) {
-    const settings = yield* cliSettings(input.port)
+    const settings = yield* cliSettings({
+      port: input.port,
+      runner: input.runner,
+      runnerHost: input.runnerHost,
+      runnerPort: input.runnerPort
+    })
     return yield* serve(settings)
   })
 ).pipe(Command.withDescription("Run the admin API, webhooks, metrics, the scheduler and the durable workflows"))

@@ -32,6 +32,23 @@ export interface ServerSettings {
   readonly scheduler: boolean
   /** `SYNCFLOW_LOG_FORMAT`: `json` (default, one object per line) or `pretty` (logfmt). */
   readonly logFormat: "json" | "pretty"
+  /**
+   * `SYNCFLOW_RUNNER=true` / `serve --runner`: join a cluster of runners sharing `DATABASE_URL`
+   * instead of running the one in-process runner; none: the in-process runner.
+   */
+  readonly runner: Option.Option<RunnerSettings>
+  /** `REDIS_URL`: where runners share their upstream rate-limit budgets; none: in PostgreSQL. */
+  readonly redisUrl: Option.Option<Redacted.Redacted<string>>
+}
+
+/** How a cluster runner is reached by the others. */
+export interface RunnerSettings {
+  /** `SYNCFLOW_RUNNER_HOST` / `--runner-host`: the name other runners reach this one by; `localhost` by default. */
+  readonly host: string
+  /** `SYNCFLOW_RUNNER_PORT` / `--runner-port`: the port runners talk on; 34431 by default. */
+  readonly port: number
+  /** `SYNCFLOW_RUNNER_LISTEN_HOST`: the interface to bind when it differs from `host` (e.g. `0.0.0.0`). */
+  readonly listenHost: Option.Option<string>
 }
 
 /** What the CLI's flags may override. */
@@ -39,29 +56,56 @@ export interface SettingsOverrides {
   readonly port?: Option.Option<number> | undefined
   readonly dataDir?: Option.Option<string> | undefined
   readonly databaseUrl?: Option.Option<Redacted.Redacted<string>> | undefined
+  /** `serve --runner`: join a cluster (a flag can only turn it on). */
+  readonly runner?: boolean | undefined
+  readonly runnerHost?: Option.Option<string> | undefined
+  readonly runnerPort?: Option.Option<number> | undefined
+}
+
+const portSchema = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 }))
+
+/** What the environment says of a runner, turned on or not. */
+interface RunnerEnv extends RunnerSettings {
+  readonly enabled: boolean
 }
 
 /** The settings from the environment. */
-export const settingsConfig: Config.Config<ServerSettings> = Config.all({
-  port: Config.schema(Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 65535 })), "PORT").pipe(
-    Config.withDefault(8080)
-  ),
-  host: Config.String("SYNCFLOW_HOST").pipe(Config.withDefault("0.0.0.0")),
-  dataDir: Config.String("SYNCFLOW_DATA_DIR").pipe(Config.withDefault("./.data")),
-  databaseUrl: Config.option(Config.Redacted("DATABASE_URL")),
-  apiKey: Config.option(Config.Redacted("SYNCFLOW_API_KEY")),
-  jwtSecret: Config.option(Config.Redacted("SYNCFLOW_JWT_SECRET")),
-  secretKey: Config.option(Config.Redacted("SYNCFLOW_SECRET_KEY")),
-  publicUrl: Config.option(Config.String("SYNCFLOW_PUBLIC_URL")),
-  otlpEndpoint: Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")),
-  serviceName: Config.String("OTEL_SERVICE_NAME").pipe(Config.withDefault("syncflow")),
-  scheduler: Config.Boolean("SYNCFLOW_SCHEDULER").pipe(Config.withDefault(true)),
-  logFormat: Config.Literals(["json", "pretty"], "SYNCFLOW_LOG_FORMAT").pipe(Config.withDefault("json" as const))
-})
+export const settingsConfig: Config.Config<Omit<ServerSettings, "runner"> & { readonly runner: RunnerEnv }> =
+  Config.all({
+    port: Config.schema(portSchema, "PORT").pipe(Config.withDefault(8080)),
+    host: Config.String("SYNCFLOW_HOST").pipe(Config.withDefault("0.0.0.0")),
+    dataDir: Config.String("SYNCFLOW_DATA_DIR").pipe(Config.withDefault("./.data")),
+    databaseUrl: Config.option(Config.Redacted("DATABASE_URL")),
+    apiKey: Config.option(Config.Redacted("SYNCFLOW_API_KEY")),
+    jwtSecret: Config.option(Config.Redacted("SYNCFLOW_JWT_SECRET")),
+    secretKey: Config.option(Config.Redacted("SYNCFLOW_SECRET_KEY")),
+    publicUrl: Config.option(Config.String("SYNCFLOW_PUBLIC_URL")),
+    otlpEndpoint: Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")),
+    serviceName: Config.String("OTEL_SERVICE_NAME").pipe(Config.withDefault("syncflow")),
+    scheduler: Config.Boolean("SYNCFLOW_SCHEDULER").pipe(Config.withDefault(true)),
+    logFormat: Config.Literals(["json", "pretty"], "SYNCFLOW_LOG_FORMAT").pipe(Config.withDefault("json" as const)),
+    runner: Config.all({
+      enabled: Config.Boolean("SYNCFLOW_RUNNER").pipe(Config.withDefault(false)),
+      host: Config.String("SYNCFLOW_RUNNER_HOST").pipe(Config.withDefault("localhost")),
+      port: Config.schema(portSchema, "SYNCFLOW_RUNNER_PORT").pipe(Config.withDefault(34431)),
+      listenHost: Config.option(Config.String("SYNCFLOW_RUNNER_LISTEN_HOST"))
+    }),
+    redisUrl: Config.option(Config.Redacted("REDIS_URL"))
+  })
 
 /** An empty secret in the environment means "unset" (e.g. `DATABASE_URL=` in a `.env`). */
 const nonEmpty = (value: Option.Option<Redacted.Redacted<string>>): Option.Option<Redacted.Redacted<string>> =>
   Option.filter(value, (secret) => Redacted.value(secret).trim() !== "")
+
+/** The runner settings: the environment's, turned on by `--runner` too, with the runner flags winning. */
+const runnerSettings = (env: RunnerEnv, overrides: SettingsOverrides): Option.Option<RunnerSettings> =>
+  env.enabled || overrides.runner === true
+    ? Option.some({
+        host: Option.getOrElse(overrides.runnerHost ?? Option.none(), () => env.host),
+        port: Option.getOrElse(overrides.runnerPort ?? Option.none(), () => env.port),
+        listenHost: env.listenHost
+      })
+    : Option.none()
 
 /** The settings: the environment, then the flags. The data directory is made absolute. */
 export const loadSettings = Effect.fnUntraced(function* (overrides: SettingsOverrides = {}) {
@@ -73,7 +117,9 @@ export const loadSettings = Effect.fnUntraced(function* (overrides: SettingsOver
     secretKey: nonEmpty(env.secretKey),
     port: Option.getOrElse(overrides.port ?? Option.none(), () => env.port),
     dataDir: resolve(Option.getOrElse(overrides.dataDir ?? Option.none(), () => env.dataDir)),
-    databaseUrl: nonEmpty(Option.orElse(overrides.databaseUrl ?? Option.none(), () => env.databaseUrl))
+    databaseUrl: nonEmpty(Option.orElse(overrides.databaseUrl ?? Option.none(), () => env.databaseUrl)),
+    runner: runnerSettings(env.runner, overrides),
+    redisUrl: nonEmpty(env.redisUrl)
   }
   return settings
 })

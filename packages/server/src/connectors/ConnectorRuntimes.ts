@@ -10,6 +10,7 @@ import {
   AdapterHttp,
   type Credentials,
   type EntityManifest,
+  RateLimitPolicy,
   TokenManager,
   TokenStore
 } from "@syncflow/adapter-core"
@@ -25,7 +26,8 @@ import {
   type Stages,
   StateStore
 } from "@syncflow/sync-engine"
-import { Context, Effect, Exit, Layer, Option, Scope, Semaphore } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Option, Scope, Semaphore } from "effect"
+import type { RateLimiter } from "effect/persistence"
 import type { SqlClient, SqlError } from "effect/sql"
 import { layerInstrumentedHttpClient, layerInstrumentedRateLimiter } from "../observability/SyncMetrics.ts"
 import { type AdapterName, checkApiSmithSettings, checkPcoSettings } from "./ConnectorSettings.ts"
@@ -97,7 +99,23 @@ const make = Effect.gen(function* () {
       }
       const config = settings.settings
       const layer = ApiSmithAdapter.layer().pipe(
-        Layer.provide(ApiSmithClient.layer({ baseUrl: config.baseUrl, credentials, connectionId: connector.id }))
+        Layer.provide(
+          ApiSmithClient.layer({
+            baseUrl: config.baseUrl,
+            credentials,
+            connectionId: connector.id,
+            ...(config.rateLimit === undefined
+              ? {}
+              : {
+                  rateLimit: RateLimitPolicy.make({
+                    adapter: "apismith",
+                    connection: connector.id,
+                    limit: config.rateLimit.limit,
+                    window: Duration.seconds(config.rateLimit.windowSeconds)
+                  })
+                })
+          })
+        )
       )
       return Effect.map(buildIn(layer), ({ scope, context }) => ({
         scope,
@@ -225,16 +243,19 @@ export class ConnectorRuntimes extends Context.Service<
     readonly forget: (connectorId: string) => Effect.Effect<void>
   }
 >()("@syncflow/server/ConnectorRuntimes") {
-  /** Adapters over undici, tokens sealed in PostgreSQL, in-process rate limits and circuit breakers. */
+  /**
+   * Adapters over undici, tokens sealed in PostgreSQL, rate-limit budgets in the given store (shared
+   * with every process using it), circuit breakers in this process.
+   */
   static readonly layer: Layer.Layer<
     ConnectorRuntimes,
     SqlError.SqlError,
-    StateStore | SecretBox | SqlClient.SqlClient
+    StateStore | SecretBox | SqlClient.SqlClient | RateLimiter.RateLimiterStore
   > = Layer.effect(ConnectorRuntimes, make).pipe(
     Layer.provide(
       Layer.mergeAll(
         TokenManager.layer,
-        layerInstrumentedRateLimiter.pipe(Layer.provideMerge(AdapterHttp.layerMemory()))
+        layerInstrumentedRateLimiter.pipe(Layer.provideMerge(AdapterHttp.layerShared()))
       ).pipe(
         Layer.provideMerge(PostgresTokenStore.layer),
         Layer.provideMerge(layerInstrumentedHttpClient),

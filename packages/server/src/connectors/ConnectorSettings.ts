@@ -27,7 +27,17 @@ export const ApiSmithSettings = Schema.Struct({
   /** The APISmith instance, e.g. `http://apismith:8007`. */
   baseUrl: HttpUrl,
   /** Rows per page (1 to 1,000). */
-  pageSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 })))
+  pageSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))),
+  /**
+   * At most `limit` requests per `windowSeconds` to this instance, shared by every runner (none by
+   * default: APISmith publishes no limit).
+   */
+  rateLimit: Schema.optionalKey(
+    Schema.Struct({
+      limit: Schema.Int.check(Schema.isGreaterThan(0)),
+      windowSeconds: Schema.Number.check(Schema.isGreaterThan(0))
+    })
+  )
 })
 
 /** The settings of a Planning Center connector. */

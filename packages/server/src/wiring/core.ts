@@ -1,18 +1,20 @@
 /**
  * The services every SyncFlow command runs on: the database (external or embedded), the secret box,
- * the state store, the PostgreSQL destination, the sync engine and the connectors' running adapters.
+ * the state store, the PostgreSQL destination, the sync engine and the connectors' running adapters
+ * with their shared rate-limit budgets.
  */
 import {
   type ConnectorAdapters,
   type InvalidIdentifier,
   PostgresDestination,
+  RateLimitStore,
   SecretBox,
   type SecretKeyError,
   StateStore,
   type StateStoreError,
   SyncEngine
 } from "@syncflow/sync-engine"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import type { SqlClient, SqlError } from "effect/sql"
 import { ServerConfig } from "../config/ServerConfig.ts"
 import { type ConfigurationError, resolveSecretKey } from "../config/ServerSecrets.ts"
@@ -47,9 +49,14 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
       Layer.provideMerge(SecretBox.layer({ key })),
       Layer.provideMerge(Database.layer(settings))
     )
+    // Upstream budgets are shared by every process on this database (or on REDIS_URL's Redis):
+    // the server's runners and a one-off `syncflow sync` alike.
+    const rateLimits = RateLimitStore.layer({
+      redisUrl: Option.getOrUndefined(Option.map(settings.redisUrl, Redacted.value))
+    })
     return Layer.mergeAll(
       SyncEngine.layer.pipe(Layer.provide(PostgresDestination.layer)),
-      connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer))
+      connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer), Layer.provide(rateLimits))
     ).pipe(Layer.provideMerge(base))
   })
 )

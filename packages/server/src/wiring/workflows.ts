@@ -1,7 +1,8 @@
 /**
  * The durable workflows the server's triggers, webhooks and scheduler go through: the engine's
- * `SyncWorkflows` on a single in-process cluster runner (`SyncCluster.layerSingle`) storing its
- * state in the same PostgreSQL, and the cluster-wide scheduler of enabled entities.
+ * `SyncWorkflows` on the cluster (one in-process runner, or a runner joining the cluster that shares
+ * the database, with `serve --runner`) storing its state in the same PostgreSQL, and the
+ * cluster-wide scheduler of enabled entities.
  *
  * This is the one place the server depends on the workflow module's layers.
  */
@@ -14,20 +15,35 @@ import {
   SyncWorkflows,
   type WorkflowTriggers
 } from "@syncflow/sync-engine"
-import { Layer } from "effect"
+import { Layer, Option } from "effect"
 import type { ConfigError } from "effect/Config"
+import type { SocketServer } from "effect/socket"
 import type { SqlClient, SqlError } from "effect/sql"
+import type { ServerSettings } from "../config/ServerConfig.ts"
 
-/** `SyncWorkflows` (and its triggers) on one in-process runner. */
-export const workflowsLayer: Layer.Layer<
-  SyncWorkflows | WorkflowTriggers,
-  ConfigError | SqlError.SqlError,
-  SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
-> = SyncWorkflows.layer.pipe(Layer.provideMerge(SyncCluster.layerSingle()))
+/** Why the workflows could not start. */
+export type WorkflowsStartupError = ConfigError | SqlError.SqlError | SocketServer.SocketServerError
 
-/** The workflows with the scheduler running on them (for `serve`). */
-export const workflowsWithSchedulerLayer: Layer.Layer<
+/** The cluster of these settings: the in-process runner, or a runner of a shared cluster. */
+const clusterLayer = (settings: Pick<ServerSettings, "runner">) =>
+  Option.match(settings.runner, {
+    onNone: () => SyncCluster.layerSingle(),
+    onSome: (runner) =>
+      SyncCluster.layerRunner({
+        host: runner.host,
+        port: runner.port,
+        listenHost: Option.getOrUndefined(runner.listenHost)
+      })
+  })
+
+/** `SyncWorkflows` (and its triggers) on the cluster of these settings, with the scheduler when enabled. */
+export const workflowsLayer = (
+  settings: Pick<ServerSettings, "runner" | "scheduler">
+): Layer.Layer<
   SyncWorkflows | WorkflowTriggers,
-  ConfigError | SqlError.SqlError,
+  WorkflowsStartupError,
   SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
-> = SyncScheduler.layer().pipe(Layer.provideMerge(SyncWorkflows.layer), Layer.provideMerge(SyncCluster.layerSingle()))
+> => {
+  const workflows = SyncWorkflows.layer.pipe(Layer.provideMerge(clusterLayer(settings)))
+  return settings.scheduler ? SyncScheduler.layer().pipe(Layer.provideMerge(workflows)) : workflows
+}

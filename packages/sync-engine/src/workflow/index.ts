@@ -1,5 +1,4 @@
 /** Durable sync workflows on effect/cluster: the workflows, the cluster they run on, and their scheduler. */
-export * from "../rate-limit/index.ts"
 export * from "./ConnectorAdapters.ts"
 export * as SyncCluster from "./SyncCluster.ts"
 export * from "./SyncConnectorWorkflow.ts"
