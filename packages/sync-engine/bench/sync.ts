@@ -21,7 +21,7 @@ import { NodeHttpClient, NodeRuntime, NodeServices } from "@effect/platform-node
 import { PgClient } from "@effect/sql-pg"
 import { AdapterHttp, type EntityManifest, TokenManager, TokenStore } from "@syncflow/adapter-core"
 import { ApiSmithAdapter, ApiSmithClient, ApiSmithCredentials } from "@syncflow/apismith"
-import { acquireEmbeddedPostgres } from "@syncflow/testing-pg"
+import { acquireEmbeddedPostgres } from "@syncflow/embedded-postgres"
 import { Console, Context, Effect, Layer, Redacted } from "effect"
 import * as Base64 from "effect/encoding/Base64"
 import pg from "pg"

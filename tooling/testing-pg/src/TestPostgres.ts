@@ -4,10 +4,13 @@
  */
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
+import {
+  acquireEmbeddedPostgres,
+  type EmbeddedPostgresError,
+  type EmbeddedPostgresServer
+} from "@syncflow/embedded-postgres"
 import { Duration, Effect, Option, Redacted, type Scope } from "effect"
 import { SqlClient } from "effect/sql"
-import { acquireEmbeddedPostgres, type EmbeddedPostgresServer } from "./EmbeddedPostgres.ts"
-import type { EmbeddedPostgresError } from "./EmbeddedPostgresError.ts"
 import { maskPassword } from "./internal/connectionUrl.ts"
 import { PgTestError } from "./PgTestError.ts"
 import { testDatabasePrefix } from "./TestDatabase.ts"

@@ -1,6 +1,4 @@
-/** @syncflow/testing-pg: PostgreSQL for SyncFlow's tests, and an embedded PostgreSQL server. */
-export * from "./EmbeddedPostgres.ts"
-export * from "./EmbeddedPostgresError.ts"
+/** @syncflow/testing-pg: PostgreSQL for SyncFlow's tests. */
 export * as PgTest from "./PgTest.ts"
 export * from "./PgTestError.ts"
 export * from "./TestDatabase.ts"

@@ -4,11 +4,10 @@
  */
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
+import { acquireEmbeddedPostgres, type EmbeddedPostgresError } from "@syncflow/embedded-postgres"
 import { Effect, Layer, Option } from "effect"
 import type { SqlClient, SqlError } from "effect/sql"
 import type { ServerSettings } from "../config/ServerConfig.ts"
-import { acquireEmbeddedPostgres } from "../postgres/EmbeddedPostgres.ts"
-import type { EmbeddedPostgresError } from "../postgres/EmbeddedPostgresError.ts"
 
 /** Connections kept open per process; the bulk of a sync is one window transaction at a time. */
 const maxConnections = 10

@@ -3,6 +3,8 @@
  * the state store, the PostgreSQL destination, the sync engine and the connectors' running adapters
  * with their shared rate-limit budgets.
  */
+
+import type { EmbeddedPostgresError } from "@syncflow/embedded-postgres"
 import {
   type ConnectorAdapters,
   type InvalidIdentifier,
@@ -20,7 +22,6 @@ import { ServerConfig } from "../config/ServerConfig.ts"
 import { type ConfigurationError, resolveSecretKey } from "../config/ServerSecrets.ts"
 import { ConnectorRuntimes, connectorAdaptersLayer } from "../connectors/ConnectorRuntimes.ts"
 import * as Database from "../database/Database.ts"
-import type { EmbeddedPostgresError } from "../postgres/EmbeddedPostgresError.ts"
 
 /** What the core layer provides. */
 export type CoreServices =

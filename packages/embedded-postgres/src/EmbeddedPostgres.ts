@@ -322,7 +322,9 @@ export const startEmbeddedPostgres = Effect.fn("startEmbeddedPostgres")(
         Effect.mapError(fileSystemError(dataDir, "Cannot let the `postgres` OS user reach the binaries and data"))
       )
       if (opened.length > 0) {
-        yield* Effect.logInfo(`[testing-pg] made searchable (o+x) for the postgres OS user: ${opened.join(", ")}`)
+        yield* Effect.logInfo(
+          `[embedded-postgres] made searchable (o+x) for the postgres OS user: ${opened.join(", ")}`
+        )
       }
     }
 
