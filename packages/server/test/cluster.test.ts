@@ -3,7 +3,7 @@
  * runners, a sync triggered through either one's API runs on the cluster to the end, and the
  * upstream's rate-limit budget lives in the shared database.
  */
-import { type ChildProcess, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { createServer } from "node:net"
 import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
@@ -12,6 +12,7 @@ import { PgTest } from "@syncflow/testing-pg"
 import { Duration, Effect, Option, Redacted, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
 import { apiKey, secretKey } from "./fixtures.ts"
+import { exited, listening } from "./serverProcess.ts"
 
 const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
 
@@ -28,19 +29,6 @@ const freePort = Effect.promise(
       })
     })
 )
-
-/** Resolves with the server's URL once it logs that it listens; rejects if it exits first. */
-const listening = (child: ChildProcess, output: Array<string>) =>
-  new Promise<string>((resolve, reject) => {
-    let buffer = ""
-    child.stderr?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString("utf8")
-      output.push(chunk.toString("utf8"))
-      const match = /Listening on http:\/\/[^:]+:(\d+)/.exec(buffer)
-      if (match !== null) resolve(`http://127.0.0.1:${match[1]}`)
-    })
-    child.once("exit", (code) => reject(new Error(`the server exited (${code}) before listening:\n${buffer}`)))
-  })
 
 /** `syncflow serve --runner` on a random HTTP port and the given runner port, killed with the scope. */
 const startRunner = (databaseUrl: string, runnerPort: number) =>
@@ -63,14 +51,10 @@ const startRunner = (databaseUrl: string, runnerPort: number) =>
         )
       ),
       (child) =>
-        Effect.promise(
-          () =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve()
-              child.once("exit", () => resolve())
-              child.kill("SIGKILL")
-            })
-        )
+        Effect.promise(() => {
+          child.kill("SIGKILL")
+          return exited(child)
+        })
     )
     const url = yield* Effect.promise(() => listening(child, output)).pipe(Effect.timeout(Duration.seconds(90)))
     return { url, output }

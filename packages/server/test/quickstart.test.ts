@@ -3,7 +3,7 @@
  * on a bare machine — no DATABASE_URL, no secrets — starts an embedded PostgreSQL in the data
  * directory, generates and keeps the secrets there, and serves the API; it stops cleanly.
  */
-import { type ChildProcess, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -11,29 +11,11 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { Duration, Effect, Schema } from "effect"
+import { exited, listening } from "./serverProcess.ts"
 
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 
 const PackageJson = Schema.Struct({ scripts: Schema.Struct({ start: Schema.String }) })
-
-/** Resolves with the server's URL once it logs that it listens; rejects if it exits first. */
-const listening = (child: ChildProcess, output: Array<string>) =>
-  new Promise<string>((resolve, reject) => {
-    let buffer = ""
-    child.stderr?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString("utf8")
-      output.push(chunk.toString("utf8"))
-      const match = /Listening on http:\/\/[^:]+:(\d+)/.exec(buffer)
-      if (match !== null) resolve(`http://127.0.0.1:${match[1]}`)
-    })
-    child.once("exit", (code) => reject(new Error(`the server exited (${code}) before listening:\n${buffer}`)))
-  })
-
-const exited = (child: ChildProcess) =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode)
-    else child.once("exit", (code) => resolve(code))
-  })
 
 describe("README quick start", () => {
   it("documents `pnpm install && pnpm start`, and `start` runs `syncflow serve`", () => {

@@ -9,6 +9,7 @@ import {
   EntitySettings,
   type FailedRecord,
   type PendingChild,
+  RunCounts,
   RunStatus,
   type SyncRun
 } from "@syncflow/sync-engine"
@@ -64,17 +65,7 @@ export const entityView = (entity: DiscoveredEntity): typeof EntityView.Type => 
 })
 
 /** The counts of every stage of a run. */
-export const RunCountsView = Schema.Struct({
-  fetched: Schema.Number,
-  normalized: Schema.Number,
-  validated: Schema.Number,
-  mapped: Schema.Number,
-  inserted: Schema.Number,
-  updated: Schema.Number,
-  unchanged: Schema.Number,
-  deleted: Schema.Number,
-  failed: Schema.Number
-})
+export const RunCountsView = RunCounts
 
 /** A run with its stage counts; a running one's counts grow with every committed window. */
 export const RunView = Schema.Struct({

@@ -26,6 +26,18 @@ export const runCountNames = [
 export type RunCountName = (typeof runCountNames)[number]
 
 /** The stage counters of a run. */
+export const RunCounts = Schema.Struct({
+  fetched: Schema.Number,
+  normalized: Schema.Number,
+  validated: Schema.Number,
+  mapped: Schema.Number,
+  inserted: Schema.Number,
+  updated: Schema.Number,
+  unchanged: Schema.Number,
+  deleted: Schema.Number,
+  failed: Schema.Number
+})
+/** The stage counters of a run. */
 export type RunCounts = { readonly [K in RunCountName]: number }
 
 /** A stored run, as read back (decoded) from `syncflow.sync_runs`. */
@@ -39,15 +51,7 @@ export const SyncRun = Schema.Struct({
   startedAt: Schema.DateTimeUtcFromDate,
   finishedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
   durationMs: Schema.NullOr(Schema.Number),
-  fetched: Schema.Number,
-  normalized: Schema.Number,
-  validated: Schema.Number,
-  mapped: Schema.Number,
-  inserted: Schema.Number,
-  updated: Schema.Number,
-  unchanged: Schema.Number,
-  deleted: Schema.Number,
-  failed: Schema.Number,
+  ...RunCounts.fields,
   error: Schema.NullOr(Schema.String)
 })
 /** A stored run. */

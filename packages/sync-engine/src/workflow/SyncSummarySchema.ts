@@ -4,19 +4,7 @@
  */
 import { Schema } from "effect"
 import { SyncMode } from "../pipeline/SyncMode.ts"
-
-/** The stage counters of a run. */
-export const RunCountsSchema = Schema.Struct({
-  fetched: Schema.Number,
-  normalized: Schema.Number,
-  validated: Schema.Number,
-  mapped: Schema.Number,
-  inserted: Schema.Number,
-  updated: Schema.Number,
-  unchanged: Schema.Number,
-  deleted: Schema.Number,
-  failed: Schema.Number
-})
+import { RunCounts } from "../state/SyncRun.ts"
 
 /** A `SyncSummary`, as a workflow result. */
 export const SyncSummarySchema = Schema.Struct({
@@ -25,7 +13,7 @@ export const SyncSummarySchema = Schema.Struct({
   entity: Schema.String,
   mode: SyncMode,
   resumed: Schema.Boolean,
-  counts: RunCountsSchema,
+  counts: RunCounts,
   pending: Schema.Number,
   timings: Schema.Struct({
     wallMs: Schema.Number,
@@ -40,6 +28,6 @@ export const WindowOutcomeSchema = Schema.Struct({
   runId: Schema.String,
   done: Schema.Boolean,
   resumed: Schema.Boolean,
-  counts: RunCountsSchema,
+  counts: RunCounts,
   pending: Schema.Number
 })
