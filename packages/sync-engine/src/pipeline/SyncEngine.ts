@@ -398,101 +398,136 @@ export class SyncEngine extends Context.Service<
           )
 
       const markFailed = (runId: string) => (error: unknown) =>
-        state.finishRun(runId, { status: "failed", error: errorMessage(error) }).pipe(Effect.ignore)
+        Effect.logError("sync failed", { error: errorMessage(error) }).pipe(
+          Effect.andThen(state.finishRun(runId, { status: "failed", error: errorMessage(error) })),
+          Effect.ignore
+        )
 
-      const syncEntity = Effect.fn("SyncEngine.syncEntity")(function* (request: SyncEntityRequest) {
-        const { connectorId, manifest } = request
-        const entity = manifest.entity
-        const mode: SyncMode = request.mode ?? "incremental"
-        yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
-        const prepared = yield* prepare(request)
-        const opened = yield* openListing(connectorId, manifest, mode, undefined)
-        let listing = opened.listing
-        const runId = listing.runId
-        let counts = zeroCounts
-        let pending = 0
-
-        const timings = { wallMs: 0, writeMs: 0, waitMs: 0 }
-        const stageTimes = emptyStageTimes()
-        const startedAt = performance.now()
-        let lastCommitEnd = startedAt
-        const run = Effect.gen(function* () {
-          if (opened.from !== undefined) {
-            yield* stagedPages(request, prepared.stages, listing, opened.from, stageTimes).pipe(
-              // Fetch, parse and stage the next window while the database commits this one.
-              Stream.buffer({ capacity: 1 }),
-              Stream.runForEach((window) => {
-                const started = performance.now()
-                timings.waitMs += started - lastCommitEnd
-                return commitWindow(request, prepared, opened, listing, window).pipe(
-                  Effect.flatMap(({ next, windowCounts, waiting }) =>
-                    Effect.sync(() => {
-                      listing = next
-                      counts = addCounts(counts, windowCounts)
-                      pending += waiting
-                    })
-                  ),
-                  Effect.ensuring(
-                    Effect.sync(() => {
-                      lastCommitEnd = performance.now()
-                      timings.writeMs += lastCommitEnd - started
-                    })
-                  )
-                )
-              })
-            )
-          }
-          const deleted = yield* finalize(connectorId, entity, listing)
-          counts = addCounts(counts, { deleted })
-          const finished = yield* state.finishRun(runId, { status: "succeeded" })
-          return finished
-        })
-
-        const finished = yield* run.pipe(Effect.tapError(markFailed(runId)))
-        const summary: SyncSummary = {
-          runId,
-          connectorId,
-          entity,
-          mode,
-          resumed: opened.resumed,
-          counts: opened.resumed ? pickCounts(finished) : counts,
-          pending,
-          timings: {
-            ...timings,
-            wallMs: performance.now() - startedAt,
-            stagesMs: stageTimes.normalize + stageTimes.validate + stageTimes.map + stageTimes.identify,
-            stages: stageTimes
-          }
+      /** Every log line of an entity's sync names its connector, entity and mode (and run, once known). */
+      const annotateSync = <A, E, R>(
+        effect: Effect.Effect<A, E, R>,
+        request: {
+          readonly connectorId: string
+          readonly manifest: EntityManifest
+          readonly mode?: SyncMode | undefined
         }
-        return summary
-      })
-
-      const syncWindow = Effect.fn("SyncEngine.syncWindow")(function* (request: SyncWindowRequest) {
-        const { connectorId, manifest } = request
-        const mode: SyncMode = request.mode ?? "incremental"
-        yield* Effect.annotateCurrentSpan({ connectorId, entity: manifest.entity, mode })
-        const prepared = yield* prepare(request)
-        const opened = yield* openListing(connectorId, manifest, mode, request.runId)
-        const listing = opened.listing
-        const outcome = (done: boolean, counts: RunCounts, pending: number): WindowOutcome => ({
-          runId: listing.runId,
-          done,
-          resumed: opened.resumed,
-          counts,
-          pending
+      ) =>
+        Effect.annotateLogs(effect, {
+          connector: request.connectorId,
+          entity: request.manifest.entity,
+          mode: request.mode ?? "incremental"
         })
-        if (opened.from === undefined) return outcome(true, zeroCounts, 0)
-        const first = yield* stagedPages(request, prepared.stages, listing, opened.from).pipe(
-          Stream.runHead,
-          Effect.tapError(markFailed(listing.runId))
-        )
-        // An empty listing still commits its (empty) last window, so the checkpoint says it is done.
-        const window: Window = Option.getOrElse(first, () => ({ pages: [], next: undefined, rows: 0 }))
-        const committed = yield* commitWindow(request, prepared, opened, listing, window).pipe(
-          Effect.tapError(markFailed(listing.runId))
-        )
-        return outcome(window.next === undefined, addCounts(zeroCounts, committed.windowCounts), committed.waiting)
-      })
+
+      const syncEntity = Effect.fn("SyncEngine.syncEntity")(
+        function* (request: SyncEntityRequest) {
+          const { connectorId, manifest } = request
+          const entity = manifest.entity
+          const mode: SyncMode = request.mode ?? "incremental"
+          yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
+          const prepared = yield* prepare(request)
+          const opened = yield* openListing(connectorId, manifest, mode, undefined)
+          let listing = opened.listing
+          const runId = listing.runId
+          yield* Effect.annotateLogsScoped({ runId })
+          yield* Effect.logInfo(opened.resumed ? "sync resumed" : "sync started")
+          let counts = zeroCounts
+          let pending = 0
+
+          const timings = { wallMs: 0, writeMs: 0, waitMs: 0 }
+          const stageTimes = emptyStageTimes()
+          const startedAt = performance.now()
+          let lastCommitEnd = startedAt
+          const run = Effect.gen(function* () {
+            if (opened.from !== undefined) {
+              yield* stagedPages(request, prepared.stages, listing, opened.from, stageTimes).pipe(
+                // Fetch, parse and stage the next window while the database commits this one.
+                Stream.buffer({ capacity: 1 }),
+                Stream.runForEach((window) => {
+                  const started = performance.now()
+                  timings.waitMs += started - lastCommitEnd
+                  return commitWindow(request, prepared, opened, listing, window).pipe(
+                    Effect.flatMap(({ next, windowCounts, waiting }) =>
+                      Effect.sync(() => {
+                        listing = next
+                        counts = addCounts(counts, windowCounts)
+                        pending += waiting
+                      }).pipe(Effect.andThen(Effect.logDebug("window committed", { stage: "ingest", ...windowCounts })))
+                    ),
+                    Effect.ensuring(
+                      Effect.sync(() => {
+                        lastCommitEnd = performance.now()
+                        timings.writeMs += lastCommitEnd - started
+                      })
+                    )
+                  )
+                })
+              )
+            }
+            const deleted = yield* finalize(connectorId, entity, listing)
+            counts = addCounts(counts, { deleted })
+            const finished = yield* state.finishRun(runId, { status: "succeeded" })
+            return finished
+          })
+
+          const finished = yield* run.pipe(Effect.tapError(markFailed(runId)))
+          const summary: SyncSummary = {
+            runId,
+            connectorId,
+            entity,
+            mode,
+            resumed: opened.resumed,
+            counts: opened.resumed ? pickCounts(finished) : counts,
+            pending,
+            timings: {
+              ...timings,
+              wallMs: performance.now() - startedAt,
+              stagesMs: stageTimes.normalize + stageTimes.validate + stageTimes.map + stageTimes.identify,
+              stages: stageTimes
+            }
+          }
+          yield* Effect.logInfo("sync finished", {
+            ...summary.counts,
+            pending,
+            durationMs: Math.round(summary.timings.wallMs)
+          })
+          return summary
+        },
+        Effect.scoped,
+        annotateSync
+      )
+
+      const syncWindow = Effect.fn("SyncEngine.syncWindow")(
+        function* (request: SyncWindowRequest) {
+          const { connectorId, manifest } = request
+          const mode: SyncMode = request.mode ?? "incremental"
+          yield* Effect.annotateCurrentSpan({ connectorId, entity: manifest.entity, mode })
+          const prepared = yield* prepare(request)
+          const opened = yield* openListing(connectorId, manifest, mode, request.runId)
+          const listing = opened.listing
+          yield* Effect.annotateLogsScoped({ runId: listing.runId })
+          const outcome = (done: boolean, counts: RunCounts, pending: number): WindowOutcome => ({
+            runId: listing.runId,
+            done,
+            resumed: opened.resumed,
+            counts,
+            pending
+          })
+          if (opened.from === undefined) return outcome(true, zeroCounts, 0)
+          const first = yield* stagedPages(request, prepared.stages, listing, opened.from).pipe(
+            Stream.runHead,
+            Effect.tapError(markFailed(listing.runId))
+          )
+          // An empty listing still commits its (empty) last window, so the checkpoint says it is done.
+          const window: Window = Option.getOrElse(first, () => ({ pages: [], next: undefined, rows: 0 }))
+          const committed = yield* commitWindow(request, prepared, opened, listing, window).pipe(
+            Effect.tapError(markFailed(listing.runId))
+          )
+          yield* Effect.logDebug("window committed", { stage: "ingest", ...committed.windowCounts })
+          return outcome(window.next === undefined, addCounts(zeroCounts, committed.windowCounts), committed.waiting)
+        },
+        Effect.scoped,
+        annotateSync
+      )
 
       const finishListing = Effect.fn("SyncEngine.finishListing")(function* (request: FinishListingRequest) {
         const { connectorId, manifest, runId } = request
