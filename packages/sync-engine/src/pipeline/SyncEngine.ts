@@ -505,6 +505,8 @@ export class SyncEngine extends Context.Service<
           const opened = yield* openListing(connectorId, manifest, mode, request.runId)
           const listing = opened.listing
           yield* Effect.annotateLogsScoped({ runId: listing.runId })
+          // A window of a listing in progress continues it; only a new listing is a new sync.
+          if (!opened.resumed) yield* Effect.logInfo("sync started")
           const outcome = (done: boolean, counts: RunCounts, pending: number): WindowOutcome => ({
             runId: listing.runId,
             done,
@@ -529,22 +531,32 @@ export class SyncEngine extends Context.Service<
         annotateSync
       )
 
-      const finishListing = Effect.fn("SyncEngine.finishListing")(function* (request: FinishListingRequest) {
-        const { connectorId, manifest, runId } = request
-        const saved = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, manifest.entity))
-        const listing = saved?.listing
-        // Already finalized (a retried call): only the run may be left to finish.
-        if (listing !== undefined && listing !== null && listing.runId === runId) {
-          if (saved?.cursor !== null) {
-            return yield* new SyncConfigError({
-              entity: manifest.entity,
-              message: `the listing of run ${runId} still has windows to read`
-            })
+      const finishListing = Effect.fn("SyncEngine.finishListing")(
+        function* (request: FinishListingRequest) {
+          const { connectorId, manifest, runId } = request
+          const saved = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, manifest.entity))
+          const listing = saved?.listing
+          // Already finalized (a retried call): only the run may be left to finish.
+          if (listing !== undefined && listing !== null && listing.runId === runId) {
+            if (saved?.cursor !== null) {
+              return yield* new SyncConfigError({
+                entity: manifest.entity,
+                message: `the listing of run ${runId} still has windows to read`
+              })
+            }
+            yield* finalize(connectorId, manifest.entity, listing).pipe(Effect.tapError(markFailed(runId)))
           }
-          yield* finalize(connectorId, manifest.entity, listing).pipe(Effect.tapError(markFailed(runId)))
-        }
-        return yield* state.finishRun(runId, { status: "succeeded" })
-      })
+          const run = yield* state.finishRun(runId, { status: "succeeded" })
+          yield* Effect.logInfo("sync finished", { ...pickCounts(run), durationMs: run.durationMs })
+          return run
+        },
+        (effect, request) =>
+          Effect.annotateLogs(effect, {
+            connector: request.connectorId,
+            entity: request.manifest.entity,
+            runId: request.runId
+          })
+      )
 
       const retryPendingChildren = Effect.fn("SyncEngine.retryPendingChildren")(function* (
         connectorId: string,

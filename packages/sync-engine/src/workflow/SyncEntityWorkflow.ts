@@ -7,7 +7,8 @@
  * what makes it exactly-once: an activity that runs again after a crash (at-least-once) continues
  * from the committed checkpoint, so it never writes a window twice. Completed activities return
  * their stored results when the workflow replays on another process. A `finish` activity then
- * soft-deletes what a complete listing did not see and finishes the run.
+ * soft-deletes what a complete listing did not see and finishes the run, and a `pending` activity
+ * retries its children's parked rows, which this sync may have unblocked.
  *
  * A targeted sync (a webhook's `recordIds`) runs an incremental listing: adapters list entities,
  * not single records, so for row-version sources it reads only what changed, otherwise everything.
@@ -130,6 +131,25 @@ const finishActivity = (payload: SyncEntityPayload, runId: string) =>
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
+/**
+ * The activity that retries the rows of its children parked in `pending_children`: their parents
+ * may have just arrived. Entities synced one by one (the scheduler, the API) thus resolve in
+ * whatever order they run (within the parked rows' retry backoff).
+ */
+const pendingActivity = (payload: SyncEntityPayload) =>
+  Activity.make({
+    name: "pending",
+    error: SyncWorkflowError,
+    execute: Effect.gen(function* () {
+      const engine = yield* SyncEngine
+      const { manifest, manifests } = yield* manifestsFor(payload.connectorId, payload.entity)
+      const waiting = manifests.filter((candidate) =>
+        candidate.parents.some((parent) => parent.entity === manifest.entity)
+      )
+      for (const child of waiting) yield* engine.retryPendingChildren(payload.connectorId, child, manifests)
+    }).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
 /** Marks the run failed when the workflow fails (the next trigger resumes its listing). */
 const failActivity = (runId: string, error: SyncWorkflowError) =>
   Activity.make({
@@ -154,7 +174,9 @@ export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer(
         pending += outcome.pending
         if (outcome.done) break
       }
-      return yield* finishActivity(payload, runId)
+      const finished = yield* finishActivity(payload, runId)
+      yield* pendingActivity(payload)
+      return finished
     })
     const counts = yield* body.pipe(Effect.tapError((error) => failActivity(runId, error)))
     const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
