@@ -11,7 +11,7 @@
  * Both give the `WorkflowEngine` (and `Sharding`) the workflows register on.
  */
 import { NodeClusterSocket, NodeCrypto } from "@effect/platform-node"
-import { Duration, Layer, Option } from "effect"
+import { Duration, Effect, Layer, Option } from "effect"
 import type { ConfigError } from "effect/Config"
 import {
   ClusterWorkflowEngine,
@@ -23,7 +23,7 @@ import {
   SingleRunner
 } from "effect/cluster"
 import type { SocketServer } from "effect/socket"
-import type { SqlClient } from "effect/sql"
+import { SqlClient, type SqlError } from "effect/sql"
 import type { WorkflowEngine } from "effect/workflow"
 
 /** Sharding settings a deployment may tune (see effect's `ShardingConfig`). */
@@ -57,34 +57,72 @@ export type ClusterServices =
   | Runners.Runners
   | MessageStorage.MessageStorage
 
+/**
+ * Builds a cluster layer while holding a database-wide lock. The cluster's SQL storage creates its
+ * tables when first built, and effect's migrator creates its history table before it locks it, so
+ * runners starting together on a fresh database race on `CREATE TABLE` (a unique violation in
+ * `pg_type`). Holding a session-level advisory lock on a reserved connection for the duration of
+ * the build lets one runner create the tables while the others wait.
+ */
+export const serializedStartup = <A, E, R>(
+  layer: Layer.Layer<A, E, R>
+): Layer.Layer<A, E | SqlError.SqlError, R | SqlClient.SqlClient> =>
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      const scope = yield* Effect.scope
+      return yield* Effect.scoped(
+        Effect.gen(function* () {
+          const connection = yield* sql.reserve
+          yield* Effect.acquireRelease(
+            connection.executeUnprepared(startupLock("pg_advisory_lock"), [], undefined),
+            () => Effect.ignore(connection.executeUnprepared(startupLock("pg_advisory_unlock"), [], undefined))
+          )
+          return yield* Layer.buildWithScope(layer, scope)
+        })
+      )
+    })
+  )
+
+const startupLock = (fn: "pg_advisory_lock" | "pg_advisory_unlock") =>
+  `SELECT ${fn}(hashtextextended('syncflow:cluster-startup', 0))`
+
 /** One in-process runner that owns every shard, on SQL storage. */
 export const layerSingle = (
   tuning: ClusterTuning = {}
-): Layer.Layer<ClusterServices, ConfigError, SqlClient.SqlClient> =>
-  ClusterWorkflowEngine.layer.pipe(
-    Layer.provideMerge(SingleRunner.layer({ runnerStorage: "sql", shardingConfig: { ...defaultTuning, ...tuning } })),
-    Layer.provide(NodeCrypto.layerDigest)
+): Layer.Layer<ClusterServices, ConfigError | SqlError.SqlError, SqlClient.SqlClient> =>
+  serializedStartup(
+    ClusterWorkflowEngine.layer.pipe(
+      Layer.provideMerge(SingleRunner.layer({ runnerStorage: "sql", shardingConfig: { ...defaultTuning, ...tuning } })),
+      Layer.provide(NodeCrypto.layerDigest)
+    )
   )
 
 /** A runner of a multi-runner cluster, on SQL storage, reachable by the others over a socket. */
 export const layerRunner = (
   options: RunnerOptions
-): Layer.Layer<ClusterServices, ConfigError | SocketServer.SocketServerError, SqlClient.SqlClient> => {
+): Layer.Layer<
+  ClusterServices,
+  ConfigError | SocketServer.SocketServerError | SqlError.SqlError,
+  SqlClient.SqlClient
+> => {
   const host = options.host ?? "localhost"
-  return ClusterWorkflowEngine.layer.pipe(
-    Layer.provideMerge(
-      NodeClusterSocket.layer({
-        storage: "sql",
-        shardingConfig: {
-          ...defaultTuning,
-          ...options.tuning,
-          runnerAddress: Option.some(RunnerAddress.make(host, options.port)),
-          runnerListenAddress:
-            options.listenHost === undefined
-              ? Option.none()
-              : Option.some(RunnerAddress.make(options.listenHost, options.port))
-        }
-      })
+  return serializedStartup(
+    ClusterWorkflowEngine.layer.pipe(
+      Layer.provideMerge(
+        NodeClusterSocket.layer({
+          storage: "sql",
+          shardingConfig: {
+            ...defaultTuning,
+            ...options.tuning,
+            runnerAddress: Option.some(RunnerAddress.make(host, options.port)),
+            runnerListenAddress:
+              options.listenHost === undefined
+                ? Option.none()
+                : Option.some(RunnerAddress.make(options.listenHost, options.port))
+          }
+        })
+      )
     )
   )
 }
