@@ -22,7 +22,7 @@ import { PgClient } from "@effect/sql-pg"
 import { AdapterHttp, type EntityManifest, TokenManager, TokenStore } from "@syncflow/adapter-core"
 import { ApiSmithAdapter, ApiSmithClient, ApiSmithCredentials } from "@syncflow/apismith"
 import { acquireEmbeddedPostgres } from "@syncflow/embedded-postgres"
-import { Console, Context, Effect, Layer, Redacted } from "effect"
+import { Console, Context, Effect, Layer, Redacted, References } from "effect"
 import * as Base64 from "effect/encoding/Base64"
 import pg from "pg"
 import { from as copyFrom, to as copyTo } from "pg-copy-streams"
@@ -192,6 +192,11 @@ const main = Effect.gen(function* () {
   yield* report("row-version delta, 1,000 changed", yield* sync("incremental"))
   yield* fake.mutate({ update: Math.round(ROWS / 100) })
   yield* report("hash delta (full), 1% changed", yield* sync("full-refresh"))
-}).pipe(Effect.scoped, Effect.provide(NodeServices.layer))
+}).pipe(
+  Effect.scoped,
+  Effect.provide(NodeServices.layer),
+  // The figures are the output: the engine's per-sync log lines would only interleave with them.
+  Effect.provideService(References.MinimumLogLevel, "Warn")
+)
 
 NodeRuntime.runMain(main)
