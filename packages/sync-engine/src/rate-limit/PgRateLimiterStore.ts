@@ -10,6 +10,7 @@ import { PgTypes } from "@effect/sql-pg"
 import { Duration, Effect, Layer } from "effect"
 import { RateLimiter } from "effect/persistence"
 import { SqlClient } from "effect/sql"
+import { withDdlLock } from "../destination/DdlLock.ts"
 
 const adaptiveGraceMillis = 60_000
 const adaptiveMaxWindowMillis = 60 * 60 * 1_000
@@ -52,9 +53,9 @@ export const make = Effect.fnUntraced(function* (options: PgRateLimiterStoreOpti
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const prefix = options.prefix ?? "ratelimiter:"
   // Several runners may start at once: one creates the table, the others wait for it.
-  yield* sql.withTransaction(
+  yield* withDdlLock(
+    sql,
     Effect.gen(function* () {
-      yield* sql.unsafe(`SELECT pg_advisory_xact_lock(hashtextextended('syncflow:ddl', 0))`)
       yield* sql.unsafe(`CREATE SCHEMA IF NOT EXISTS syncflow`)
       yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.rate_limits (
   key text PRIMARY KEY,

@@ -9,6 +9,7 @@
 import { hostname } from "node:os"
 import { Context, Effect, Layer } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
+import { withDdlLock } from "../destination/DdlLock.ts"
 
 /** The execution a trigger should run: its sequence number and whether the claim started it. */
 export interface Claim {
@@ -42,9 +43,9 @@ export class WorkflowTriggers extends Context.Service<
     Effect.gen(function* () {
       const sql = (yield* SqlClient.SqlClient).withoutTransforms()
       // Several runners may start at once: one creates the table, the others wait for it.
-      yield* sql.withTransaction(
+      yield* withDdlLock(
+        sql,
         Effect.gen(function* () {
-          yield* sql.unsafe(`SELECT pg_advisory_xact_lock(hashtextextended('syncflow:ddl', 0))`)
           yield* sql.unsafe(`CREATE SCHEMA IF NOT EXISTS syncflow`)
           yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.workflow_triggers (
   key text PRIMARY KEY,
