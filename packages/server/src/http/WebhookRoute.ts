@@ -66,7 +66,7 @@ export const WebhookRoute = HttpRouter.use((router) =>
         byEntity.set(change.entity, ids)
       }
       const syncs = yield* Effect.forEach([...byEntity], ([entity, ids]) =>
-        workflows.startEntity({ connectorId, entity, mode: "incremental", recordIds: [...ids] }).pipe(
+        workflows.startEntity({ connectorId, entity, mode: "incremental", recordIds: [...ids], followUp: true }).pipe(
           Effect.map((executionId) => ({ entity, executionId, recordIds: [...ids] })),
           Effect.tap((sync) =>
             Effect.logInfo("webhook sync started").pipe(

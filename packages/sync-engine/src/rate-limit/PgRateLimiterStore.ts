@@ -89,7 +89,9 @@ export const make = Effect.fnUntraced(function* (options: PgRateLimiterStoreOpti
         const current = row === undefined || row.expired || row.state === null ? undefined : (row.state as S)
         const [result, next, expiresAt] = step(current, now)
         yield* sql.unsafe(
-          `UPDATE syncflow.rate_limits SET state = $2, expires_at = to_timestamp($3::float8 / 1000) WHERE key = $1`,
+          // No state (e.g. an adaptive limit that is inactive) is stored as JSON null, not SQL NULL.
+          `UPDATE syncflow.rate_limits SET state = coalesce($2, 'null'::jsonb), expires_at = to_timestamp($3::float8 / 1000)
+           WHERE key = $1`,
           [key, PgTypes.jsonb(next ?? null), PgTypes.float8(expiresAt)]
         )
         return result

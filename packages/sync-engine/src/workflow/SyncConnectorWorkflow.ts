@@ -18,10 +18,10 @@ import { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
-import { SyncEntityWorkflow, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
+import { isEntityRunning, SyncEntityWorkflow, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
-import { entityTriggerKey, isEntityRunning } from "./triggerKeys.ts"
+import { entityTriggerKey } from "./triggerKeys.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 
 /** What a SyncConnector execution syncs. */

@@ -7,14 +7,15 @@
  * what makes it exactly-once: an activity that runs again after a crash (at-least-once) continues
  * from the committed checkpoint, so it never writes a window twice. Completed activities return
  * their stored results when the workflow replays on another process. A `finish` activity then
- * soft-deletes what a complete listing did not see and finishes the run, and a `pending` activity
- * retries its children's parked rows, which this sync may have unblocked.
+ * soft-deletes what a complete listing did not see and finishes the run, a `pending` activity
+ * retries its children's parked rows, which this sync may have unblocked, and a `close` activity
+ * starts the follow-up execution a trigger asked for while this one ran.
  *
  * A targeted sync (a webhook's `recordIds`) runs an incremental listing: adapters list entities,
  * not single records, so for row-version sources it reads only what changed, otherwise everything.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { Context, Effect, Schema } from "effect"
+import { Context, Effect, Option, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
@@ -23,6 +24,8 @@ import { StateStore } from "../state/StateStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
+import { entityTriggerKey } from "./triggerKeys.ts"
+import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 
 /** How the workflows read: records per page and per committed window, and connector concurrency. */
 export interface SyncWorkflowSettings {
@@ -59,6 +62,17 @@ export const SyncEntityWorkflow = Workflow.make("SyncEntity", {
   error: SyncWorkflowError,
   idempotencyKey: (payload) => `${payload.connectorId}/${payload.entity}/${payload.seq}`
 })
+
+/**
+ * Whether the SyncEntity execution of this payload has not completed: no result yet (running, or
+ * about to start) or suspended.
+ */
+export const isEntityRunning = (payload: SyncEntityPayload) =>
+  Effect.gen(function* () {
+    const executionId = yield* SyncEntityWorkflow.executionId(payload)
+    const result = yield* SyncEntityWorkflow.poll(executionId)
+    return result._tag === "None" || result.value._tag === "Suspended"
+  })
 
 /** A UUID derived from an execution id (hex), so a retried first window starts the same run. */
 export const runIdOf = (executionId: string): string => {
@@ -150,6 +164,27 @@ const pendingActivity = (payload: SyncEntityPayload) =>
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
+/**
+ * The last activity: closes this execution's trigger and, when a follow-up was asked for while it ran
+ * (a webhook's change may have come after the listing passed it), starts that execution.
+ */
+const closeActivity = (payload: SyncEntityPayload) =>
+  Activity.make({
+    name: "close",
+    error: SyncWorkflowError,
+    execute: Effect.gen(function* () {
+      const triggers = yield* WorkflowTriggers
+      const next = yield* triggers.closeRun(entityTriggerKey(payload.connectorId, payload.entity), payload.seq)
+      if (Option.isNone(next)) return
+      // Idempotent: the follow-up's execution id comes from its sequence number.
+      yield* SyncEntityWorkflow.execute(
+        { connectorId: payload.connectorId, entity: payload.entity, mode: "incremental", seq: next.value },
+        { discard: true }
+      )
+      yield* Effect.logInfo("follow-up sync started", { entity: payload.entity, seq: next.value })
+    }).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
 /** Marks the run failed when the workflow fails (the next trigger resumes its listing). */
 const failActivity = (runId: string, error: SyncWorkflowError) =>
   Activity.make({
@@ -176,6 +211,7 @@ export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer(
       }
       const finished = yield* finishActivity(payload, runId)
       yield* pendingActivity(payload)
+      yield* closeActivity(payload)
       return finished
     })
     const counts = yield* body.pipe(Effect.tapError((error) => failActivity(runId, error)))

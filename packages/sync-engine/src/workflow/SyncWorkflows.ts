@@ -13,13 +13,14 @@ import type { StateStore } from "../state/StateStore.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { SyncConnectorWorkflow, SyncConnectorWorkflowLayer } from "./SyncConnectorWorkflow.ts"
 import {
+  isEntityRunning,
   SyncEntityWorkflow,
   SyncEntityWorkflowLayer,
   SyncWorkflowConfig,
   type SyncWorkflowSettings
 } from "./SyncEntityWorkflow.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
-import { connectorTriggerKey, entityTriggerKey, isEntityRunning } from "./triggerKeys.ts"
+import { connectorTriggerKey, entityTriggerKey } from "./triggerKeys.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 
 export { SyncWorkflowError } from "./SyncWorkflowError.ts"
@@ -34,6 +35,12 @@ export interface StartEntitySync {
    * so a targeted sync may read more than these (the workflow documents what it does).
    */
   readonly recordIds?: ReadonlyArray<string> | undefined
+  /**
+   * While a sync of the entity runs: `true` runs one more (incremental) sync after it, and returns
+   * that one's id, so a change that came after the running listing passed it is not missed (what a
+   * webhook wants); otherwise the running sync's id is returned (skip-if-running).
+   */
+  readonly followUp?: boolean | undefined
 }
 
 /** Start a connector's sync: every entity (or the named ones), parents first. */
@@ -87,9 +94,30 @@ export class SyncWorkflows extends Context.Service<
 
         const startEntity = Effect.fn("SyncWorkflows.startEntity")(
           function* (request: StartEntitySync) {
-            const claim = yield* triggers.claim(entityTriggerKey(request.connectorId, request.entity), (seq) =>
+            const key = entityTriggerKey(request.connectorId, request.entity)
+            const running = (seq: number) =>
               isEntityRunning({ connectorId: request.connectorId, entity: request.entity, mode: request.mode, seq })
-            )
+            let claim = yield* triggers.claim(key, running)
+            if (!claim.fresh && request.followUp === true) {
+              if (yield* triggers.requestRerun(key, claim.seq)) {
+                // The running execution starts the follow-up when it closes; this is its id.
+                return yield* SyncEntityWorkflow.executionId({
+                  connectorId: request.connectorId,
+                  entity: request.entity,
+                  mode: "incremental",
+                  seq: claim.seq + 1
+                })
+              }
+              // It has already closed: once it has ended, this trigger starts the next one itself.
+              yield* running(claim.seq).pipe(
+                Effect.repeat({ until: (stillRunning) => !stillRunning, schedule: Schedule.spaced("50 millis") }),
+                Effect.timeoutOrElse({
+                  duration: "30 seconds",
+                  orElse: () => Effect.fail(new SyncWorkflowError({ message: "the running sync did not end" }))
+                })
+              )
+              claim = yield* triggers.claim(key, running)
+            }
             return yield* SyncEntityWorkflow.execute(
               {
                 connectorId: request.connectorId,

@@ -7,7 +7,7 @@
  * slot, which host:pid fired it, when) for operators.
  */
 import { hostname } from "node:os"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { withDdlLock } from "../destination/DdlLock.ts"
 
@@ -35,6 +35,18 @@ export class WorkflowTriggers extends Context.Service<
      * moved it forward (any later slot wins over an earlier one).
      */
     readonly claimSlot: (key: string, slot: number) => Effect.Effect<boolean, SqlError.SqlError>
+    /**
+     * Asks for one more execution after the running one `seq` of `key` (a change may have arrived
+     * after its listing passed it). `false` when that execution has already closed (it is finishing):
+     * the caller then starts a new one itself.
+     */
+    readonly requestRerun: (key: string, seq: number) => Effect.Effect<boolean, SqlError.SqlError>
+    /**
+     * Closes execution `seq` of `key` (its last step): the sequence number of the follow-up execution
+     * to start when one was asked for, moving the current number on to it. Idempotent: a retried close
+     * returns the same follow-up.
+     */
+    readonly closeRun: (key: string, seq: number) => Effect.Effect<Option.Option<number>, SqlError.SqlError>
   }
 >()("@syncflow/sync-engine/workflow/WorkflowTriggers") {
   /** The triggers over the ambient SQL client; creates its table when missing. */
@@ -61,6 +73,10 @@ export class WorkflowTriggers extends Context.Service<
   fired_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (key, slot)
 )`)
+          // Follow-up executions: asked for while one runs, started by it when it closes.
+          yield* sql.unsafe(`ALTER TABLE syncflow.workflow_triggers
+  ADD COLUMN IF NOT EXISTS rerun boolean NOT NULL DEFAULT false,
+  ADD COLUMN IF NOT EXISTS closed_seq bigint`)
         })
       )
       const firedBy = `${hostname()}:${process.pid}`
@@ -81,7 +97,8 @@ export class WorkflowTriggers extends Context.Service<
             const seq = Number(current?.seq ?? 0)
             if (seq > 0 && (yield* isRunning(seq))) return { seq, fresh: false }
             const bumped = yield* sql.unsafe<{ readonly seq: string }>(
-              `UPDATE syncflow.workflow_triggers SET seq = seq + 1, updated_at = now() WHERE key = $1 AND seq = $2
+              `UPDATE syncflow.workflow_triggers SET seq = seq + 1, rerun = false, updated_at = now()
+               WHERE key = $1 AND seq = $2
                RETURNING seq::text`,
               [key, seq]
             )
@@ -113,7 +130,41 @@ export class WorkflowTriggers extends Context.Service<
             Effect.withSpan("WorkflowTriggers.claimSlot", { attributes: { key, slot } })
           )
 
-      return WorkflowTriggers.of({ claim, claimSlot })
+      const requestRerun = (key: string, seq: number) =>
+        sql
+          .unsafe(
+            `UPDATE syncflow.workflow_triggers SET rerun = true, updated_at = now()
+             WHERE key = $1 AND seq = $2 AND (closed_seq IS NULL OR closed_seq < $2)
+             RETURNING 1`,
+            [key, seq]
+          )
+          .pipe(
+            Effect.map((rows) => rows.length > 0),
+            Effect.withSpan("WorkflowTriggers.requestRerun", { attributes: { key, seq } })
+          )
+
+      const closeRun = (key: string, seq: number) =>
+        Effect.gen(function* () {
+          const closed = yield* sql.unsafe<{ readonly seq: string }>(
+            `UPDATE syncflow.workflow_triggers
+             SET closed_seq = $2, rerun = false, seq = CASE WHEN rerun THEN seq + 1 ELSE seq END, updated_at = now()
+             WHERE key = $1 AND seq = $2 AND (closed_seq IS NULL OR closed_seq < $2)
+             RETURNING seq::text`,
+            [key, seq]
+          )
+          const next = closed[0] === undefined ? undefined : Number(closed[0].seq)
+          if (next !== undefined) return next > seq ? Option.some(next) : Option.none()
+          // Closed already (a retried close): its follow-up, if it asked for one, is the current number.
+          const [current] = yield* sql.unsafe<{ readonly seq: string; readonly closed: string | null }>(
+            `SELECT seq::text, closed_seq::text AS closed FROM syncflow.workflow_triggers WHERE key = $1`,
+            [key]
+          )
+          return current !== undefined && Number(current.closed) === seq && Number(current.seq) === seq + 1
+            ? Option.some(seq + 1)
+            : Option.none()
+        }).pipe(Effect.withSpan("WorkflowTriggers.closeRun", { attributes: { key, seq } }))
+
+      return WorkflowTriggers.of({ claim, claimSlot, requestRerun, closeRun })
     })
   )
 }

@@ -40,4 +40,33 @@ layer(PgTest.layer, { timeout: 60_000, excludeTestServices: true })("PgRateLimit
       assert.isAbove(Duration.toMillis(third.delay), 0)
     })
   )
+
+  it.effect("adaptive limits: inactive until the upstream says 429, then a cooldown every store sees", () =>
+    Effect.gen(function* () {
+      const storeOf = Effect.provide(
+        Effect.gen(function* () {
+          return yield* RateLimiter.RateLimiterStore
+        }),
+        PgRateLimiterStore.layer({ prefix: "ad:" })
+      )
+      const [one, two] = yield* Effect.all([storeOf, storeOf])
+      const consume = { key: "upstream", tokens: 1, fallbackLimit: 10, fallbackWindow: Duration.seconds(10) }
+      // Nothing is known yet: no delay, and nothing fails (the state is stored as "none").
+      const fresh = yield* one.adaptiveConsume(consume)
+      assert.strictEqual(fresh.phase, "inactive")
+      assert.strictEqual(Duration.toMillis(fresh.delay), 0)
+      assert.strictEqual((yield* two.adaptiveConsume(consume)).phase, "inactive")
+      // The upstream answers 429 with Retry-After: the other store (another process) waits too.
+      yield* one.adaptiveFeedback({
+        key: "upstream",
+        epoch: fresh.epoch,
+        tokens: 1,
+        status: 429,
+        retryAfter: Duration.seconds(30)
+      })
+      const after = yield* two.adaptiveConsume(consume)
+      assert.strictEqual(after.phase, "cooldown")
+      assert.isAbove(Duration.toMillis(after.delay), 20_000)
+    })
+  )
 })
