@@ -9,17 +9,18 @@ import { InvalidResponse, sampleOf } from "../errors/AdapterError.ts"
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
-/** Renders a decoding path as `data[3].attributes.created_at`. */
+/**
+ * Renders a decoding path as `data[3].attributes.created_at`; keys that are not identifiers are
+ * quoted: `data["PART NO"]`.
+ */
 export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
   path
     .map((key, i) =>
       typeof key === "number"
         ? `[${key}]`
-        : i === 0
-          ? String(key)
-          : /^[A-Za-z_$][\w$]*$/.test(String(key))
-            ? `.${String(key)}`
-            : `[${JSON.stringify(String(key))}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(key))
+          ? `${i === 0 ? "" : "."}${String(key)}`
+          : `[${JSON.stringify(String(key))}]`
     )
     .join("")
 

@@ -2,21 +2,10 @@
  * Renders a Schema failure as one field path and message, the way APISmith's errors name fields:
  * `columns[2].data_type`.
  */
+import { formatPath } from "@syncflow/adapter-core"
 import { SchemaIssue } from "effect"
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-/** A path as `columns[2].data_type` (keys that are not identifiers are quoted: `data["PART NO"]`). */
-export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path
-    .map((key, i) =>
-      typeof key === "number"
-        ? `[${key}]`
-        : /^[A-Za-z_$][\w$]*$/.test(String(key))
-          ? `${i === 0 ? "" : "."}${String(key)}`
-          : `[${JSON.stringify(String(key))}]`
-    )
-    .join("")
 
 const MISSING = Symbol("missing")
 
