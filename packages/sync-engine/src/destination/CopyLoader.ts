@@ -29,10 +29,10 @@
 import { randomUUID } from "node:crypto"
 import { PgTypes } from "@effect/sql-pg"
 import { Clock, Duration, Effect, Exit, Fiber, Scope } from "effect"
-import type { SqlClient, SqlError } from "effect/sql"
+import type { SqlClient } from "effect/sql"
 import { copyBatches } from "./CopyText.ts"
 import type { IngestRow } from "./Destination.ts"
-import { DatabaseFailure, DestinationError } from "./DestinationError.ts"
+import { DatabaseFailure, DestinationError, databaseFailure } from "./DestinationError.ts"
 import * as Identifier from "./Identifier.ts"
 import { PgBulkPool } from "./PgBulkPool.ts"
 import {
@@ -131,15 +131,6 @@ export const make = Effect.fnUntraced(function* (sql: SqlClient.SqlClient, optio
   let lastSweep = yield* Clock.currentTimeMillis
   let settings: ParseSettings | undefined
 
-  const database =
-    (entity: string, operation: string) =>
-    <A, R>(effect: Effect.Effect<A, SqlError.SqlError, R>): Effect.Effect<A, DestinationError, R> =>
-      Effect.mapError(
-        effect,
-        (cause) =>
-          new DestinationError({ entity, reason: new DatabaseFailure({ operation, detail: cause.message, cause }) })
-      )
-
   /** The `SqlClient` session's parse settings, read once: the staging COPY parses values under the same. */
   const parseSettings = (entity: string) =>
     settings !== undefined
@@ -153,7 +144,7 @@ export const make = Effect.fnUntraced(function* (sql: SqlClient.SqlClient, optio
               settings = { timeZone: rows[0]?.tz ?? "UTC", dateStyle: rows[0]?.ds ?? "ISO, MDY" }
               return settings
             }),
-            database(entity, "reading the session's parse settings")
+            databaseFailure(entity, "reading the session's parse settings")
           )
 
   /**

@@ -3,7 +3,8 @@
  * recover from one kind (`Effect.catchReason("DestinationError", "InvalidValue", ...)`) and let the
  * rest through. Messages name tables, columns and rows, never secrets.
  */
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
+import type { SqlError } from "effect/sql"
 
 /** The entity's table does not exist (call `ensureEntity` first). */
 export class UnknownEntity extends Schema.TaggedError<UnknownEntity>()("UnknownEntity", {
@@ -95,3 +96,13 @@ export class DestinationError extends Schema.TaggedError<DestinationError>()("De
     return `${this.entity}: ${describe(this.reason)}`
   }
 }
+
+/** Maps a statement's `SqlError` to a `DestinationError` naming the entity and the operation. */
+export const databaseFailure =
+  (entity: string, operation: string) =>
+  <A, R>(effect: Effect.Effect<A, SqlError.SqlError, R>): Effect.Effect<A, DestinationError, R> =>
+    Effect.mapError(
+      effect,
+      (cause) =>
+        new DestinationError({ entity, reason: new DatabaseFailure({ operation, detail: cause.message, cause }) })
+    )

@@ -27,7 +27,7 @@
 import { PgTypes } from "@effect/sql-pg"
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { type Duration, Effect, Layer, Result } from "effect"
-import { SqlClient, type SqlError } from "effect/sql"
+import { SqlClient } from "effect/sql"
 import { addableAuditColumns, auditColumnNames, auditColumns, requiredAuditColumnNames } from "./AuditColumns.ts"
 import { dedupe, fieldNames, identityArray, resolveColumns } from "./ChunkRows.ts"
 import { integerElements, Rejected, timestampElements } from "./ColumnEncoding.ts"
@@ -45,9 +45,9 @@ import {
 } from "./Destination.ts"
 import {
   ColumnConflict,
-  DatabaseFailure,
   DestinationError,
   type DestinationErrorReason,
+  databaseFailure,
   ForeignTable,
   InvalidArgument,
   InvalidValue,
@@ -203,15 +203,6 @@ const build = Effect.fnUntraced(function* (
 
   const fail = (entity: string, reason: DestinationErrorReason) => Effect.fail(new DestinationError({ entity, reason }))
 
-  const database =
-    (entity: string, operation: string) =>
-    <A, R>(effect: Effect.Effect<A, SqlError.SqlError, R>): Effect.Effect<A, DestinationError, R> =>
-      Effect.mapError(
-        effect,
-        (cause) =>
-          new DestinationError({ entity, reason: new DatabaseFailure({ operation, detail: cause.message, cause }) })
-      )
-
   const checkRunId = (entity: string, runId: string) =>
     uuidPattern.test(runId)
       ? Effect.void
@@ -256,7 +247,7 @@ const build = Effect.fnUntraced(function* (
                 stagingReady = true
               })
             ),
-            database(entity, "creating the staging table")
+            databaseFailure(entity, "creating the staging table")
           )
     )
 
@@ -268,7 +259,7 @@ const build = Effect.fnUntraced(function* (
   const planFor = Effect.fnUntraced(function* (entity: string, table: string, refresh: boolean) {
     const cached = plans.get(table)
     if (cached !== undefined && !refresh) return cached
-    const catalog = yield* loadCatalog(table).pipe(database(entity, "reading the table's columns"))
+    const catalog = yield* loadCatalog(table).pipe(databaseFailure(entity, "reading the table's columns"))
     if (catalog.length === 0) {
       return yield* fail(entity, new UnknownEntity({ table: Identifier.qualified(schema, table) }))
     }
@@ -346,7 +337,7 @@ const build = Effect.fnUntraced(function* (
         const catalog = yield* loadCatalog(table)
         return { foreign: false as const, created, added, mismatches, catalog }
       })
-    ).pipe(database(entity, "creating or altering the table"))
+    ).pipe(databaseFailure(entity, "creating or altering the table"))
 
     if (outcome.foreign) return yield* fail(entity, new ForeignTable({ table: qualified }))
     stagingReady = true
@@ -415,7 +406,7 @@ const build = Effect.fnUntraced(function* (
     // Several statements commit together (a savepoint inside the caller's transaction).
     const results = yield* (statements.length > 1 ? sql.withTransaction(run) : run).pipe(
       Effect.tapError(() => Effect.sync(() => plans.delete(table))),
-      database(entity, "upsert")
+      databaseFailure(entity, "upsert")
     )
     let inserted = 0
     let updated = 0
@@ -448,7 +439,7 @@ const build = Effect.fnUntraced(function* (
           readonly version: string | null
           readonly deleted: boolean
         }>(existingSql(plan), [arrayParameter(batch, PgTypes.OID.text)])
-        .pipe(database(entity, "reading stored hashes"))
+        .pipe(databaseFailure(entity, "reading stored hashes"))
       for (const row of rows) found.set(row.bk, { dataHash: row.data, rowVersion: row.version, deleted: row.deleted })
     }
     return found
@@ -474,7 +465,7 @@ const build = Effect.fnUntraced(function* (
         ])
         .pipe(
           Effect.tapError(() => forgetStaging),
-          database(entity, "recording seen keys")
+          databaseFailure(entity, "recording seen keys")
         )
     }
   })
@@ -494,7 +485,7 @@ const build = Effect.fnUntraced(function* (
       ])
       .pipe(
         Effect.tapError(() => forgetStaging),
-        database(entity, "soft-deleting unseen rows")
+        databaseFailure(entity, "soft-deleting unseen rows")
       )
     return rows[0]?.deleted ?? 0
   })
@@ -513,7 +504,7 @@ const build = Effect.fnUntraced(function* (
       ])
       .pipe(
         Effect.tapError(() => forgetStaging),
-        database(entity, "forgetting seen keys")
+        databaseFailure(entity, "forgetting seen keys")
       )
   })
 
