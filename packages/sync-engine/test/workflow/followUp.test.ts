@@ -4,12 +4,10 @@
  * still synced; a plain trigger joins the running sync (skip-if-running).
  */
 import { assert, layer } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { StateStore } from "../../src/state/StateStore.ts"
-import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
-import * as SyncCluster from "../../src/workflow/SyncCluster.ts"
-import { SyncWorkflows } from "../../src/workflow/SyncWorkflows.ts"
-import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
+import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
+import { inProcessWorkflows } from "./inProcessWorkflows.ts"
 import { rowsOrEmpty } from "./processes.ts"
 
 layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("follow-up syncs", (it) => {
@@ -20,17 +18,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("follow-up s
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 31, rows: { items: 4000 } })
         const state = yield* StateStore
         yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-        const adapters = Layer.succeed(
-          ConnectorAdapters,
-          ConnectorAdapters.of({ runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages }) })
-        )
-        const services = yield* Layer.build(
-          SyncWorkflows.layerWith({ windowRows: 500, pageSize: 100 }).pipe(
-            Layer.provideMerge(SyncCluster.layerSingle()),
-            Layer.provide(adapters)
-          )
-        )
-        const workflows = Context.get(services, SyncWorkflows)
+        const workflows = yield* inProcessWorkflows(adapter, { windowRows: 500, pageSize: 100 })
 
         const first = yield* workflows.startEntity({ connectorId: "erp", entity: "items", mode: "full-refresh" })
         // A plain trigger while it runs joins it.

@@ -4,12 +4,10 @@
  * while one runs returns the running execution (skip-if-running).
  */
 import { assert, layer } from "@effect/vitest"
-import { Context, Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { StateStore } from "../../src/state/StateStore.ts"
-import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
-import * as SyncCluster from "../../src/workflow/SyncCluster.ts"
-import { SyncWorkflows } from "../../src/workflow/SyncWorkflows.ts"
-import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
+import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
+import { inProcessWorkflows } from "./inProcessWorkflows.ts"
 import { rowsOrEmpty } from "./processes.ts"
 
 layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("SyncConnector workflow", (it) => {
@@ -23,17 +21,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("SyncConnect
         })
         const state = yield* StateStore
         yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-        const adapters = Layer.succeed(
-          ConnectorAdapters,
-          ConnectorAdapters.of({ runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages }) })
-        )
-        const services = yield* Layer.build(
-          SyncWorkflows.layerWith({ windowRows: 250, pageSize: 100, entityConcurrency: 2 }).pipe(
-            Layer.provideMerge(SyncCluster.layerSingle()),
-            Layer.provide(adapters)
-          )
-        )
-        const workflows = Context.get(services, SyncWorkflows)
+        const workflows = yield* inProcessWorkflows(adapter, { windowRows: 250, pageSize: 100, entityConcurrency: 2 })
 
         const summaries = yield* workflows.runConnector({ connectorId: "erp", mode: "full-refresh" })
         assert.deepStrictEqual(summaries.map((s) => s.entity).sort(), [
