@@ -34,9 +34,15 @@ export const currentSlot = (settings: EntitySettings, nowMillis: number): number
   return Math.floor(nowMillis / (settings.intervalSeconds * 1000))
 }
 
-/** One pass: starts the sync of every enabled entity whose current slot has not fired. Returns how many fired. */
-export const tick: Effect.Effect<number, never, StateStore | WorkflowTriggers | SyncWorkflows> = Effect.gen(
-  function* () {
+/**
+ * One pass: starts the sync of every enabled entity whose current slot has not fired. Returns how
+ * many fired. `claimed` remembers the slot last claimed (or found claimed) per entity by this
+ * scheduler, so an entity whose slot has not moved since costs no statement.
+ */
+export const tick = (
+  claimed: Map<string, number>
+): Effect.Effect<number, never, StateStore | WorkflowTriggers | SyncWorkflows> =>
+  Effect.gen(function* () {
     const state = yield* StateStore
     const triggers = yield* WorkflowTriggers
     const workflows = yield* SyncWorkflows
@@ -46,7 +52,10 @@ export const tick: Effect.Effect<number, never, StateStore | WorkflowTriggers | 
     for (const entity of entities) {
       const slot = currentSlot(entity.settings, now)
       if (slot === undefined) continue
-      const due = yield* triggers.claimSlot(scheduleKey(entity.connectorId, entity.entity), slot)
+      const key = scheduleKey(entity.connectorId, entity.entity)
+      if (claimed.get(key) === slot) continue
+      const due = yield* triggers.claimSlot(key, slot)
+      claimed.set(key, slot)
       if (!due) continue
       fired++
       yield* workflows
@@ -61,11 +70,10 @@ export const tick: Effect.Effect<number, never, StateStore | WorkflowTriggers | 
         )
     }
     return fired
-  }
-).pipe(
-  Effect.catch((error) => Effect.as(Effect.logWarning("scheduler tick failed", { error: error.message }), 0)),
-  Effect.withSpan("SyncScheduler.tick")
-)
+  }).pipe(
+    Effect.catch((error) => Effect.as(Effect.logWarning("scheduler tick failed", { error: error.message }), 0)),
+    Effect.withSpan("SyncScheduler.tick")
+  )
 
 /** The cluster-wide scheduler: register it on every runner; the cluster runs it on exactly one. */
 export const layer = (
@@ -73,5 +81,8 @@ export const layer = (
 ): Layer.Layer<never, never, Sharding.Sharding | StateStore | WorkflowTriggers | SyncWorkflows> =>
   Singleton.make(
     "syncflow/SyncScheduler",
-    Effect.forever(Effect.andThen(tick, Effect.sleep(options.tick ?? Duration.seconds(1))))
+    Effect.suspend(() => {
+      const claimed = new Map<string, number>()
+      return Effect.forever(Effect.andThen(tick(claimed), Effect.sleep(options.tick ?? Duration.seconds(1))))
+    })
   )
