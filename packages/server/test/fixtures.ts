@@ -1,6 +1,7 @@
 /**
  * Shared fixtures of the server tests: the whole server (`serverAppLayer`) on a random port over the
- * file's test database, a small JSON client for it, and a bounded wait on a real condition.
+ * file's test database (stopped once the syncs its test started have finished), a small JSON client
+ * for it, and a bounded wait on a real condition.
  */
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -8,6 +9,7 @@ import { PgTest } from "@syncflow/testing-pg"
 import { Context, Duration, Effect, Layer, Option, Redacted, References, Schedule, Schema } from "effect"
 import * as Base64 from "effect/encoding/Base64"
 import { HttpServer } from "effect/http"
+import { SqlClient } from "effect/sql"
 import { serverAppLayer } from "../src/app/ServerApp.ts"
 import type { ServerSettings } from "../src/config/ServerConfig.ts"
 
@@ -53,6 +55,17 @@ export const testServerLayer = Layer.unwrap(
         const server = yield* HttpServer.HttpServer
         const address = server.address
         if (address._tag === "UnixPathAddress") return yield* Effect.die("the server is not on TCP")
+        // Before the server stops: let the syncs a test started (and did not wait for) finish, so the
+        // runner does not shut down under a workflow that is still sending messages.
+        const sql = yield* SqlClient.SqlClient
+        yield* Effect.addFinalizer(() =>
+          eventually(
+            sql<{ readonly pending: number }>`
+              SELECT count(*)::int AS pending FROM cluster_messages WHERE NOT processed`.pipe(
+              Effect.map(([row]) => (row?.pending === 0 ? Option.some(row) : Option.none()))
+            )
+          ).pipe(Effect.ignore)
+        )
         return TestServer.of({ baseUrl: `http://127.0.0.1:${address.port}` })
       })
     ).pipe(
