@@ -93,161 +93,174 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
     })
   )
 
-  it.effect("APISmith end to end: connector, discovery, syncs, runs, pending children, failed records", () =>
-    Effect.gen(function* () {
-      const fake = yield* FakeErp.make({ seed: 7, rows: { items: 300, customers: 40, orders: 60 } })
-      const created = yield* call("POST", "/api/v1/connectors", {
-        body: {
-          id: "erp",
-          adapter: "apismith",
-          name: "ERP",
-          config: { baseUrl: fake.baseUrl, pageSize: 100 },
-          credentials: { type: "serviceJwt", secret: Redacted.value(fake.secret) }
-        }
-      })
-      assert.strictEqual(created.status, 201)
-      const connector = bodyAs(created, ConnectorView)
-      assert.deepInclude(connector, { id: "erp", adapter: "apismith", hasCredentials: true })
-      // Credentials are never returned, in any form.
-      assert.notInclude(JSON.stringify(created.body), Redacted.value(fake.secret))
-      assert.notInclude(JSON.stringify((yield* call("GET", "/api/v1/connectors/erp")).body), "secret")
-      const duplicate = yield* call("POST", "/api/v1/connectors", {
-        body: { ...(created.body as object), id: "erp2", credentials: { type: "bearer", token: "t" } }
-      })
-      assert.strictEqual(duplicate.status, 409)
-      assert.deepInclude(duplicate.body, { field: "name" })
-
-      assert.deepStrictEqual((yield* call("POST", "/api/v1/connectors/erp/test")).body, {
-        ok: true,
-        message: "connected"
-      })
-      const discovered = bodyAs(yield* call("POST", "/api/v1/connectors/erp/discover"), Schema.Array(EntityView))
-      assert.includeMembers(
-        discovered.map((e) => e.entity),
-        ["items", "customers", "orders", "order_lines"]
-      )
-
-      // Settings: disable the schedule of everything so only our triggers run.
-      for (const entity of discovered) {
-        const updated = yield* call("PATCH", `/api/v1/connectors/erp/entities/${entity.entity}`, {
-          body: { enabled: false, intervalSeconds: 3600 }
+  it.effect(
+    "APISmith end to end: connector, discovery, syncs, runs, pending children, failed records",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeErp.make({ seed: 7, rows: { items: 300, customers: 40, orders: 60 } })
+        const created = yield* call("POST", "/api/v1/connectors", {
+          body: {
+            id: "erp",
+            adapter: "apismith",
+            name: "ERP",
+            config: { baseUrl: fake.baseUrl, pageSize: 100 },
+            credentials: { type: "serviceJwt", secret: Redacted.value(fake.secret) }
+          }
         })
-        assert.strictEqual(updated.status, 200)
-        assert.deepInclude(bodyAs(updated, EntityView).settings, { enabled: false, intervalSeconds: 3600 })
-      }
-      const badMode = yield* call("PATCH", "/api/v1/connectors/erp/entities/items", { body: { mode: "sometimes" } })
-      assert.strictEqual(badMode.status, 400)
-      assert.include(JSON.stringify(badMode.body), '"path":["payload","mode"]')
+        assert.strictEqual(created.status, 201)
+        const connector = bodyAs(created, ConnectorView)
+        assert.deepInclude(connector, { id: "erp", adapter: "apismith", hasCredentials: true })
+        // Credentials are never returned, in any form.
+        assert.notInclude(JSON.stringify(created.body), Redacted.value(fake.secret))
+        assert.notInclude(JSON.stringify((yield* call("GET", "/api/v1/connectors/erp")).body), "secret")
+        const duplicate = yield* call("POST", "/api/v1/connectors", {
+          body: { ...(created.body as object), id: "erp2", credentials: { type: "bearer", token: "t" } }
+        })
+        assert.strictEqual(duplicate.status, 409)
+        assert.deepInclude(duplicate.body, { field: "name" })
 
-      // Order lines before their orders: they wait as pending children.
-      const early = yield* call("POST", "/api/v1/connectors/erp/entities/order_lines/sync")
-      assert.strictEqual(early.status, 202)
-      const linesRun = yield* finishedRun("erp", "order_lines")
-      assert.strictEqual(linesRun.status, "succeeded")
-      const pending = bodyAs(
-        yield* call("GET", "/api/v1/connectors/erp/pending-children?entity=order_lines&limit=10000"),
-        Schema.Array(PendingChildView)
-      )
-      assert.strictEqual(pending.length, fake.groundTruth.count("order_lines"))
-      assert.deepInclude(pending[0], { parentEntity: "orders" })
+        assert.deepStrictEqual((yield* call("POST", "/api/v1/connectors/erp/test")).body, {
+          ok: true,
+          message: "connected"
+        })
+        const discovered = bodyAs(yield* call("POST", "/api/v1/connectors/erp/discover"), Schema.Array(EntityView))
+        assert.includeMembers(
+          discovered.map((e) => e.entity),
+          ["items", "customers", "orders", "order_lines"]
+        )
 
-      // A connector-wide sync, parents first: every table matches the ground truth.
-      const started = yield* call("POST", "/api/v1/connectors/erp/sync", { body: {} })
-      assert.strictEqual(started.status, 202)
-      for (const entity of ["items", "customers", "orders", "order_lines"]) {
-        const table = entity
+        // Settings: disable the schedule of everything so only our triggers run.
+        for (const entity of discovered) {
+          const updated = yield* call("PATCH", `/api/v1/connectors/erp/entities/${entity.entity}`, {
+            body: { enabled: false, intervalSeconds: 3600 }
+          })
+          assert.strictEqual(updated.status, 200)
+          assert.deepInclude(bodyAs(updated, EntityView).settings, { enabled: false, intervalSeconds: 3600 })
+        }
+        const badMode = yield* call("PATCH", "/api/v1/connectors/erp/entities/items", { body: { mode: "sometimes" } })
+        assert.strictEqual(badMode.status, 400)
+        assert.include(JSON.stringify(badMode.body), '"path":["payload","mode"]')
+
+        // Order lines before their orders: they wait as pending children.
+        const early = yield* call("POST", "/api/v1/connectors/erp/entities/order_lines/sync")
+        assert.strictEqual(early.status, 202)
+        const linesRun = yield* finishedRun("erp", "order_lines")
+        assert.strictEqual(linesRun.status, "succeeded")
+        const pending = bodyAs(
+          yield* call("GET", "/api/v1/connectors/erp/pending-children?entity=order_lines&limit=10000"),
+          Schema.Array(PendingChildView)
+        )
+        assert.strictEqual(pending.length, fake.groundTruth.count("order_lines"))
+        assert.deepInclude(pending[0], { parentEntity: "orders" })
+
+        // A connector-wide sync, parents first: every table matches the ground truth.
+        const started = yield* call("POST", "/api/v1/connectors/erp/sync", { body: {} })
+        assert.strictEqual(started.status, 202)
+        for (const entity of ["items", "customers", "orders", "order_lines"]) {
+          const table = entity
+          yield* eventually(
+            Effect.map(count(table).pipe(Effect.orElseSucceed(() => -1)), (n) =>
+              n === fake.groundTruth.count(entity) ? Option.some(n) : Option.none()
+            )
+          )
+        }
+        const itemsRun = yield* finishedRun("erp", "items")
+        assert.deepInclude(itemsRun, { status: "succeeded", live: false })
+        assert.deepInclude(itemsRun.counts, { fetched: 300, inserted: 300, failed: 0 })
+        const one = yield* call("GET", `/api/v1/runs/${itemsRun.id}`)
+        assert.deepStrictEqual(bodyAs(one, RunView), itemsRun)
+        assert.strictEqual((yield* call("GET", "/api/v1/runs/00000000-0000-4000-8000-000000000000")).status, 404)
+        assert.strictEqual((yield* call("GET", "/api/v1/runs/not-a-run")).status, 404)
+        const entityRuns = bodyAs(
+          yield* call("GET", "/api/v1/connectors/erp/entities/items/runs"),
+          Schema.Array(RunView)
+        )
+        assert.isTrue(entityRuns.every((run) => run.entity === "items"))
+        const failedRuns = bodyAs(yield* call("GET", "/api/v1/runs?status=failed"), Schema.Array(RunView))
+        assert.strictEqual(failedRuns.length, 0)
+        assert.strictEqual(
+          bodyAs(
+            yield* call("GET", "/api/v1/connectors/erp/pending-children?entity=order_lines"),
+            Schema.Array(PendingChildView)
+          ).length,
+          0
+        )
+
+        // A record whose write failed (say, the database went away mid-window) waits in the DLQ...
+        const [row] = Array.from(fake.groundTruth.rows("customers"))
+        yield* Effect.gen(function* () {
+          const state = yield* StateStore
+          yield* state.recordFailedRecords([
+            {
+              connectorId: "erp",
+              entity: "customers",
+              stage: "ingest",
+              errorType: "DestinationError",
+              message: "connection terminated",
+              raw: row?.values
+            }
+          ])
+        }).pipe(Effect.provide(stateStore))
+        const failed = bodyAs(
+          yield* call("GET", "/api/v1/connectors/erp/failed-records?entity=customers"),
+          Schema.Array(FailedRecordView)
+        )
+        assert.strictEqual(failed.length, 1)
+        const record = failed[0]!
+        assert.deepInclude(record, { stage: "ingest", errorType: "DestinationError", resolvedAt: null })
+        const shown = bodyAs(yield* call("GET", `/api/v1/failed-records/${record.id}`), FailedRecordView)
+        assert.deepStrictEqual(shown.rawData, record.rawData)
+
+        // ...and a manual retry runs it through the stages again and writes it.
+        const retried = yield* call("POST", `/api/v1/failed-records/${record.id}/retry`)
+        assert.strictEqual(retried.status, 200)
+        assert.deepInclude(retried.body, { resolved: 1, stillWaiting: 0 })
+        assert.isNotNull(bodyAs(retried, Schema.Struct({ record: FailedRecordView })).record.resolvedAt)
+        assert.strictEqual(
+          bodyAs(yield* call("GET", "/api/v1/connectors/erp/failed-records"), Schema.Array(FailedRecordView)).length,
+          0
+        )
+        assert.strictEqual((yield* call("DELETE", `/api/v1/failed-records/${record.id}`)).status, 204)
+        assert.strictEqual((yield* call("GET", `/api/v1/failed-records/${record.id}`)).status, 404)
+
+        // Health: the upstream's database goes down, the connector check degrades to 503.
+        assert.strictEqual((yield* call("GET", "/api/v1/health/db", { token: null })).status, 200)
+        assert.strictEqual((yield* call("GET", "/api/v1/health/connectors", { token: null })).status, 200)
+        yield* fake.faults.setDatabaseAvailable(false)
+        const degraded = yield* call("GET", "/api/v1/health/connectors", { token: null })
+        assert.strictEqual(degraded.status, 503)
+        assert.deepInclude(degraded.body, { status: "degraded" })
+        assert.include(JSON.stringify(degraded.body), '"status":"down"')
+        yield* fake.faults.setDatabaseAvailable(true)
+        // Back to 200 once the upstream answers again: at once, or, when the failed check's retries
+        // opened the connector's circuit breaker, at its next trial (30 s later).
         yield* eventually(
-          Effect.map(count(table).pipe(Effect.orElseSucceed(() => -1)), (n) =>
-            n === fake.groundTruth.count(entity) ? Option.some(n) : Option.none()
+          Effect.map(call("GET", "/api/v1/health/connectors", { token: null }), (reply) =>
+            reply.status === 200 ? Option.some(reply) : Option.none()
           )
         )
-      }
-      const itemsRun = yield* finishedRun("erp", "items")
-      assert.deepInclude(itemsRun, { status: "succeeded", live: false })
-      assert.deepInclude(itemsRun.counts, { fetched: 300, inserted: 300, failed: 0 })
-      const one = yield* call("GET", `/api/v1/runs/${itemsRun.id}`)
-      assert.deepStrictEqual(bodyAs(one, RunView), itemsRun)
-      assert.strictEqual((yield* call("GET", "/api/v1/runs/00000000-0000-4000-8000-000000000000")).status, 404)
-      assert.strictEqual((yield* call("GET", "/api/v1/runs/not-a-run")).status, 404)
-      const entityRuns = bodyAs(yield* call("GET", "/api/v1/connectors/erp/entities/items/runs"), Schema.Array(RunView))
-      assert.isTrue(entityRuns.every((run) => run.entity === "items"))
-      const failedRuns = bodyAs(yield* call("GET", "/api/v1/runs?status=failed"), Schema.Array(RunView))
-      assert.strictEqual(failedRuns.length, 0)
-      assert.strictEqual(
-        bodyAs(
-          yield* call("GET", "/api/v1/connectors/erp/pending-children?entity=order_lines"),
-          Schema.Array(PendingChildView)
-        ).length,
-        0
-      )
 
-      // A record whose write failed (say, the database went away mid-window) waits in the DLQ...
-      const [row] = Array.from(fake.groundTruth.rows("customers"))
-      yield* Effect.gen(function* () {
-        const state = yield* StateStore
-        yield* state.recordFailedRecords([
-          {
-            connectorId: "erp",
-            entity: "customers",
-            stage: "ingest",
-            errorType: "DestinationError",
-            message: "connection terminated",
-            raw: row?.values
-          }
-        ])
-      }).pipe(Effect.provide(stateStore))
-      const failed = bodyAs(
-        yield* call("GET", "/api/v1/connectors/erp/failed-records?entity=customers"),
-        Schema.Array(FailedRecordView)
-      )
-      assert.strictEqual(failed.length, 1)
-      const record = failed[0]!
-      assert.deepInclude(record, { stage: "ingest", errorType: "DestinationError", resolvedAt: null })
-      const shown = bodyAs(yield* call("GET", `/api/v1/failed-records/${record.id}`), FailedRecordView)
-      assert.deepStrictEqual(shown.rawData, record.rawData)
+        // Metrics: Prometheus text with the runs, rows per stage and upstream latency.
+        const metrics = yield* call("GET", "/metrics", { token: null })
+        assert.strictEqual(metrics.status, 200)
+        assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/)
+        const text = String(metrics.body)
+        const sample =
+          /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? [-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|NaN|\+Inf|-Inf)$/
+        for (const line of text.split("\n")) {
+          if (line === "" || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) continue
+          assert.match(line, sample)
+        }
+        assert.match(text, /^syncflow_runs\{.*connector="erp".*status="succeeded".*\} \d+/m)
+        assert.match(text, /^syncflow_rows\{.*entity="items".*stage="inserted".*\} 300$/m)
+        assert.match(text, /^syncflow_upstream_request_duration_seconds_bucket\{/m)
+        assert.match(text, /^syncflow_upstream_requests_total\{.*outcome="ok".*\} \d+/m)
 
-      // ...and a manual retry runs it through the stages again and writes it.
-      const retried = yield* call("POST", `/api/v1/failed-records/${record.id}/retry`)
-      assert.strictEqual(retried.status, 200)
-      assert.deepInclude(retried.body, { resolved: 1, stillWaiting: 0 })
-      assert.isNotNull(bodyAs(retried, Schema.Struct({ record: FailedRecordView })).record.resolvedAt)
-      assert.strictEqual(
-        bodyAs(yield* call("GET", "/api/v1/connectors/erp/failed-records"), Schema.Array(FailedRecordView)).length,
-        0
-      )
-      assert.strictEqual((yield* call("DELETE", `/api/v1/failed-records/${record.id}`)).status, 204)
-      assert.strictEqual((yield* call("GET", `/api/v1/failed-records/${record.id}`)).status, 404)
-
-      // Health: the upstream's database goes down, the connector check degrades to 503.
-      assert.strictEqual((yield* call("GET", "/api/v1/health/db", { token: null })).status, 200)
-      assert.strictEqual((yield* call("GET", "/api/v1/health/connectors", { token: null })).status, 200)
-      yield* fake.faults.setDatabaseAvailable(false)
-      const degraded = yield* call("GET", "/api/v1/health/connectors", { token: null })
-      assert.strictEqual(degraded.status, 503)
-      assert.deepInclude(degraded.body, { status: "degraded" })
-      assert.include(JSON.stringify(degraded.body), '"status":"down"')
-      yield* fake.faults.setDatabaseAvailable(true)
-      assert.strictEqual((yield* call("GET", "/api/v1/health/connectors", { token: null })).status, 200)
-
-      // Metrics: Prometheus text with the runs, rows per stage and upstream latency.
-      const metrics = yield* call("GET", "/metrics", { token: null })
-      assert.strictEqual(metrics.status, 200)
-      assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/)
-      const text = String(metrics.body)
-      const sample =
-        /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? [-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|NaN|\+Inf|-Inf)$/
-      for (const line of text.split("\n")) {
-        if (line === "" || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) continue
-        assert.match(line, sample)
-      }
-      assert.match(text, /^syncflow_runs\{.*connector="erp".*status="succeeded".*\} \d+/m)
-      assert.match(text, /^syncflow_rows\{.*entity="items".*stage="inserted".*\} 300$/m)
-      assert.match(text, /^syncflow_upstream_request_duration_seconds_bucket\{/m)
-      assert.match(text, /^syncflow_upstream_requests_total\{.*outcome="ok".*\} \d+/m)
-
-      // Deleting the connector removes it and its state.
-      assert.strictEqual((yield* call("DELETE", "/api/v1/connectors/erp")).status, 204)
-      assert.strictEqual((yield* call("GET", "/api/v1/connectors/erp")).status, 404)
-    }).pipe(Effect.scoped)
+        // Deleting the connector removes it and its state.
+        assert.strictEqual((yield* call("DELETE", "/api/v1/connectors/erp")).status, 204)
+        assert.strictEqual((yield* call("GET", "/api/v1/connectors/erp")).status, 404)
+      }).pipe(Effect.scoped),
+    // Room for the circuit breaker's 30-second trial in the health check above.
+    90_000
   )
 })
