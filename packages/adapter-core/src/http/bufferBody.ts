@@ -3,22 +3,14 @@
  * a transport error that timeouts and retries above can see, rather than later while decoding.
  */
 import { Effect } from "effect"
-import { HttpClient, HttpClientResponse } from "effect/http"
+import { HttpClient } from "effect/http"
 
-const noBody = (status: number) => status === 204 || status === 205 || status === 304 || status < 200
-
-/** Middleware: responses come back with their body already read into memory (one page at a time). */
+/**
+ * Middleware: responses come back with their body already read into memory (one page at a time).
+ * Effect's HTTP clients keep the bytes they read, so the response's `text` and `json` decode them
+ * without copying or reading again.
+ */
 export const bufferBody = <E, R>(self: HttpClient.HttpClient.With<E, R>) =>
   HttpClient.transformResponse(self, (effect) =>
-    Effect.flatMap(effect, (response) =>
-      Effect.map(response.arrayBuffer, (bytes) =>
-        HttpClientResponse.fromWeb(
-          response.request,
-          new Response(noBody(response.status) ? null : bytes, {
-            status: response.status,
-            headers: Object.entries(response.headers)
-          })
-        )
-      )
-    )
+    Effect.flatMap(effect, (response) => Effect.as(response.arrayBuffer, response))
   )

@@ -58,6 +58,12 @@ export interface StoredRow {
   readonly deleted: boolean
 }
 
+/** A row's identity as the delta stage compares it. */
+export interface RowHashes {
+  readonly bkHash: string
+  readonly dataHash: string
+}
+
 /** A column whose stored type differs from what the manifest asks for (it is never altered). */
 export interface TypeMismatch {
   readonly column: string
@@ -122,7 +128,17 @@ export class Destination extends Context.Service<
      * without deleting anything: for a run that will not reconcile, or one that has finished.
      */
     readonly forgetSeen: (entity: string, runId: string) => Effect.Effect<void, DestinationError | InvalidIdentifier>
-    /** Which of these business keys the destination holds, with their data hashes (for delta and parent resolution). */
+    /**
+     * Stage 6 of a complete listing in one round trip: compares the rows' data hashes with the
+     * stored ones, records the rows found unchanged as seen by the run (as `touch` does) and returns
+     * the indexes of the others — new, changed, or soft-deleted — the rows to write.
+     */
+    readonly compareHashes: (
+      entity: string,
+      rows: ReadonlyArray<RowHashes>,
+      runId: string
+    ) => Effect.Effect<ReadonlyArray<number>, DestinationError | InvalidIdentifier>
+    /** Which of these business keys the destination holds, with their data hashes (for parent resolution). */
     readonly existingHashes: (
       entity: string,
       bkHashes: ReadonlyArray<string>

@@ -29,7 +29,7 @@ import type { EntityManifest } from "@syncflow/adapter-core"
 import { type Duration, Effect, Layer, Result } from "effect"
 import { SqlClient } from "effect/sql"
 import { addableAuditColumns, auditColumnNames, auditColumns, requiredAuditColumnNames } from "./AuditColumns.ts"
-import { dedupe, fieldNames, identityArray, resolveColumns } from "./ChunkRows.ts"
+import { dedupe, fieldNames, identityArray, resolveColumns, sortByKey } from "./ChunkRows.ts"
 import { integerElements, Rejected, timestampElements } from "./ColumnEncoding.ts"
 import { columnSqlType } from "./ColumnSqlType.ts"
 import * as CopyLoader from "./CopyLoader.ts"
@@ -38,6 +38,7 @@ import {
   Destination,
   type EnsureEntityResult,
   type IngestRow,
+  type RowHashes,
   type StoredRow,
   type TypeMismatch,
   type UpsertOptions,
@@ -60,6 +61,7 @@ import type { PgBulkPool } from "./PgBulkPool.ts"
 import {
   type CatalogColumn,
   catalogColumnsSql,
+  compareHashesSql,
   existingSql,
   makeTablePlan,
   markDeletedSql,
@@ -360,7 +362,8 @@ const build = Effect.fnUntraced(function* (
     if (runId !== null) yield* checkRunId(entity, runId)
     if (rows.length === 0) return noRows
     let plan = yield* planFor(entity, table, false)
-    const { rows: unique, positions } = dedupe(rows)
+    const deduplicated = dedupe(rows)
+    const { rows: unique, positions } = sortByKey(deduplicated)
     const expectNew = lastAllNew.get(table) !== false
     if (bulk !== undefined && unique.length >= bulk.minRows && (expectNew || bulk.always)) {
       const names = fieldNames(unique)
@@ -370,7 +373,7 @@ const build = Effect.fnUntraced(function* (
         columns = resolveColumns(plan, names)
         if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
       }
-      const position = positions === undefined ? (index: number) => index : (index: number) => positions[index]!
+      const position = (index: number) => positions[index]!
       const written = yield* bulk.loader
         .write(entity, plan, columns.success, unique, position, { runId, insertFirst: expectNew })
         .pipe(Effect.tapError(() => Effect.sync(() => plans.delete(table))))
@@ -386,8 +389,7 @@ const build = Effect.fnUntraced(function* (
     const statements: Array<{ readonly sql: string; readonly params: ReadonlyArray<PgTypes.Parameter> }> = []
     for (let start = 0; start < unique.length; start += maxRows) {
       const chunk = unique.length <= maxRows ? unique : unique.slice(start, start + maxRows)
-      const position =
-        positions === undefined ? (index: number) => start + index : (index: number) => positions[start + index]!
+      const position = (index: number) => positions[start + index]!
       const names = fieldNames(chunk)
       let columns = resolveColumns(plan, names)
       if (Result.isFailure(columns)) {
@@ -443,6 +445,48 @@ const build = Effect.fnUntraced(function* (
       for (const row of rows) found.set(row.bk, { dataHash: row.data, rowVersion: row.version, deleted: row.deleted })
     }
     return found
+  })
+
+  const compareHashes = Effect.fn("PostgresDestination.compareHashes")(function* (
+    entity: string,
+    rows: ReadonlyArray<RowHashes>,
+    runId: string
+  ): Effect.fn.Return<ReadonlyArray<number>, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    yield* checkRunId(entity, runId)
+    if (rows.length === 0) return []
+    const plan = yield* planFor(entity, table, false)
+    yield* staging(entity)
+    // Probed in key order: neighbouring index pages, as `sortByKey` does for writes.
+    const order = Array.from(rows.keys()).sort((a, b) => {
+      const x = rows[a]!.bkHash
+      const y = rows[b]!.bkHash
+      return x < y ? -1 : x > y ? 1 : 0
+    })
+    const sorted = order.map((index) => rows[index]!)
+    const changed: Array<number> = []
+    for (let start = 0; start < sorted.length; start += keysPerStatement) {
+      const batch = sorted.length <= keysPerStatement ? sorted : sorted.slice(start, start + keysPerStatement)
+      const found = yield* sql
+        .unsafe<{ readonly n: number }>(compareHashesSql(plan, seenTable), [
+          arrayParameter(
+            batch.map((row) => row.bkHash),
+            PgTypes.OID.text
+          ),
+          arrayParameter(
+            batch.map((row) => row.dataHash),
+            PgTypes.OID.text
+          ),
+          PgTypes.uuid(runId),
+          PgTypes.text(plan.key)
+        ])
+        .pipe(
+          Effect.tapError(() => forgetStaging),
+          databaseFailure(entity, "comparing data hashes")
+        )
+      for (const row of found) changed.push(order[start + row.n - 1]!)
+    }
+    return changed.sort((a, b) => a - b)
   })
 
   const touch = Effect.fn("PostgresDestination.touch")(function* (
@@ -508,7 +552,15 @@ const build = Effect.fnUntraced(function* (
       )
   })
 
-  return Destination.of({ ensureEntity, upsert, touch, markDeletedNotSeen, forgetSeen, existingHashes })
+  return Destination.of({
+    ensureEntity,
+    upsert,
+    touch,
+    compareHashes,
+    markDeletedNotSeen,
+    forgetSeen,
+    existingHashes
+  })
 })
 
 /** The PostgreSQL destination with the given settings. */

@@ -176,6 +176,24 @@ ${countWritten}, (SELECT count(*)::int4 FROM ${staging}) AS staged
 FROM written`
 }
 
+/**
+ * The delta comparison of a complete listing: `$1` business-key hashes and `$2` data hashes (text
+ * arrays of one length), `$3` the run, `$4` the table's key. Returns the 1-based positions of the
+ * rows to write (no stored row, another data hash, or soft-deleted) and appends the business keys of
+ * the others, in one array, to the seen-keys table. Only the (usually few) rows to write come back.
+ */
+export const compareHashesSql = (plan: TablePlan, seenTable: string): string => `WITH input AS (
+  SELECT i.bk, i.dh, i.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(bk, dh, n)
+), compared AS (
+  SELECT input.n, input.bk,
+    (t."_bk_hash" IS NOT NULL AND NOT t."_deleted" AND t."_data_hash" = input.dh) AS same
+  FROM input LEFT JOIN ${plan.qualified} AS t ON t."_bk_hash" = input.bk
+), seen AS (
+  INSERT INTO ${seenTable} (run_id, table_name, bk_hashes)
+  SELECT $3::uuid, $4, array_agg(bk) FROM compared WHERE same HAVING count(*) > 0
+)
+SELECT n::int4 AS n FROM compared WHERE NOT same`
+
 /** Which of `$1` (business-key hashes) the table holds, with their data hashes. */
 export const existingSql = (plan: TablePlan): string =>
   `SELECT "_bk_hash" AS bk, "_data_hash" AS data, "_row_version" AS version, "_deleted" AS deleted

@@ -39,7 +39,7 @@ import type { SyncMode } from "./SyncMode.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
 import { maxRowVersion, toIngestRows } from "./toIngestRows.ts"
-import { type Window, windows } from "./Window.ts"
+import { type StagedPage, type Window, windows } from "./Window.ts"
 
 /** A configuration problem found before syncing, e.g. a parent entity without a manifest. */
 export class SyncConfigError extends Schema.TaggedError<SyncConfigError>()("SyncConfigError", {
@@ -288,9 +288,9 @@ export class SyncEngine extends Context.Service<
         const complete = listing.since === null
         return sql.withTransaction(
           Effect.gen(function* () {
-            const identified = window.pages.flatMap((p) => p.staged.ok)
-            const failures = window.pages.flatMap((p) => p.staged.failures)
-            let rows: ReadonlyArray<IngestRow> = toIngestRows(identified, manifest.cursorField)
+            const failures = window.pages.flatMap((p) => p.failures)
+            let rows: ReadonlyArray<IngestRow> =
+              window.pages.length === 1 ? window.pages[0]!.rows : window.pages.flatMap((p) => p.rows)
             if (stages.mapper.passThrough) {
               if (inferColumns(known, rows).length > 0) {
                 yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
@@ -312,15 +312,15 @@ export class SyncEngine extends Context.Service<
                 }))
               )
             }
+            // A complete listing of a table that had rows compares hashes (and records unchanged rows as seen).
             const plan =
               complete && !opened.initial
-                ? yield* planDelta(destination, entity, resolved.ready)
-                : { write: resolved.ready, unchanged: [] }
+                ? yield* planDelta(destination, entity, resolved.ready, runId)
+                : { write: resolved.ready, unchanged: 0 }
             const written =
               plan.write.length === 0
                 ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
                 : yield* destination.upsert(entity, plan.write, { runId })
-            if (complete && plan.unchanged.length > 0) yield* destination.touch(entity, plan.unchanged, runId)
             if (failures.length > 0) {
               yield* state.recordFailedRecords(toFailedRecords(failures, { connectorId, entity, runId }))
             }
@@ -335,11 +335,11 @@ export class SyncEngine extends Context.Service<
             })
             const stageCounts = window.pages.reduce(
               (acc, p) => ({
-                fetched: acc.fetched + p.staged.counts.input,
-                normalized: acc.normalized + p.staged.counts.normalized,
-                validated: acc.validated + p.staged.counts.validated,
-                mapped: acc.mapped + p.staged.counts.mapped,
-                failed: acc.failed + p.staged.counts.failed
+                fetched: acc.fetched + p.counts.input,
+                normalized: acc.normalized + p.counts.normalized,
+                validated: acc.validated + p.counts.validated,
+                mapped: acc.mapped + p.counts.mapped,
+                failed: acc.failed + p.counts.failed
               }),
               { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
             )
@@ -348,7 +348,7 @@ export class SyncEngine extends Context.Service<
               inserted: written.inserted,
               updated: written.updated,
               // A duplicate of a row in the same window is not a change of its own.
-              unchanged: written.unchanged + written.deduplicated + plan.unchanged.length
+              unchanged: written.unchanged + written.deduplicated + plan.unchanged
             }
             yield* state.addRunCounts(runId, windowCounts)
             return { next, windowCounts, waiting: resolved.waiting.length }
@@ -393,7 +393,16 @@ export class SyncEngine extends Context.Service<
             ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
           })
           .pipe(
-            Stream.map((page) => ({ page, staged: runStages(stages, page.items, times) })),
+            // Only the destination rows go on: the page's raw records are collected as soon as it is staged.
+            Stream.map((page): StagedPage => {
+              const staged = runStages(stages, page.items, times)
+              return {
+                rows: toIngestRows(staged.ok, request.manifest.cursorField),
+                failures: staged.failures,
+                counts: staged.counts,
+                next: page.next
+              }
+            }),
             windows(request.windowRows ?? 10_000)
           )
 

@@ -2,20 +2,30 @@
  * A window: consecutive pages whose rows are committed together with the checkpoint after them,
  * so a crash re-reads at most one window.
  */
-import type { Cursor, Page, SourceRecord } from "@syncflow/adapter-core"
+import type { Cursor } from "@syncflow/adapter-core"
 import { Stream } from "effect"
-import type { StagesResult } from "../stages/Stages.ts"
+import type { IngestRow } from "../destination/Destination.ts"
+import type { RecordFailure } from "../stages/RecordFailure.ts"
+import type { StageCounts } from "../stages/Stages.ts"
 
-/** A page with the result of stages 2-5 on its records. */
+/**
+ * A page after stages 2-5: its rows as the destination takes them, its failures, its counts and the
+ * cursor after it. The page's raw records are not kept (failures carry their own), so they can be
+ * collected as soon as the page is staged rather than living as long as the window.
+ */
 export interface StagedPage {
-  readonly page: Page<SourceRecord>
-  readonly staged: StagesResult
+  readonly rows: ReadonlyArray<IngestRow>
+  readonly failures: ReadonlyArray<RecordFailure>
+  readonly counts: StageCounts
+  /** The cursor after the page (`undefined` on the last page of the listing). */
+  readonly next: Cursor.Cursor | undefined
 }
 
 /** Consecutive staged pages and the cursor after the last of them (`undefined` at the end of the listing). */
 export interface Window {
   readonly pages: ReadonlyArray<StagedPage>
   readonly next: Cursor.Cursor | undefined
+  /** The number of records fetched for the window. */
   readonly rows: number
 }
 
@@ -25,25 +35,19 @@ export const windows =
   <E, R>(self: Stream.Stream<StagedPage, E, R>): Stream.Stream<Window, E, R> =>
     self.pipe(
       Stream.mapAccum(
-        (): ReadonlyArray<StagedPage> => [],
+        (): { readonly pages: ReadonlyArray<StagedPage>; readonly total: number } => ({ pages: [], total: 0 }),
         (buffered, staged) => {
-          const pages = [...buffered, staged]
-          const total = pages.reduce((n, p) => n + p.page.items.length, 0)
-          return total >= rows || staged.page.next === undefined
-            ? [[], [{ pages, next: staged.page.next, rows: total }]]
-            : [pages, []]
+          const pages = [...buffered.pages, staged]
+          const total = buffered.total + staged.counts.input
+          return total >= rows || staged.next === undefined
+            ? [{ pages: [], total: 0 }, [{ pages, next: staged.next, rows: total }]]
+            : [{ pages, total }, []]
         },
         {
           onHalt: (buffered) =>
-            buffered.length === 0
+            buffered.pages.length === 0
               ? []
-              : [
-                  {
-                    pages: buffered,
-                    next: buffered.at(-1)?.page.next,
-                    rows: buffered.reduce((n, p) => n + p.page.items.length, 0)
-                  }
-                ]
+              : [{ pages: buffered.pages, next: buffered.pages.at(-1)?.next, rows: buffered.total }]
         }
       )
     )

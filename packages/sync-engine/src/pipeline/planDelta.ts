@@ -1,33 +1,30 @@
 /**
  * Stage 6, Delta (hash strategy): compares incoming data hashes with the stored ones, so rows that
- * did not change are counted and never written.
+ * did not change are counted and never written. The destination records the unchanged rows as seen
+ * by the run in the same round trip, for the delete detection after a complete listing.
  */
 import { Effect } from "effect"
 import type { Destination, IngestRow } from "../destination/Destination.ts"
 
-/** The rows to write, and the business-key hashes of the ones found unchanged. */
+/** The rows to write, and how many were found unchanged. */
 export interface DeltaPlan {
   readonly write: ReadonlyArray<IngestRow>
-  readonly unchanged: ReadonlyArray<string>
+  readonly unchanged: number
 }
 
-/** Splits a window into rows to write (new, changed, or deleted before) and unchanged ones. */
+/** Splits a window into rows to write (new, changed, or deleted before) and unchanged ones, recorded as seen by `runId`. */
 export const planDelta = Effect.fnUntraced(function* (
   destination: Destination["Service"],
   entity: string,
-  rows: ReadonlyArray<IngestRow>
+  rows: ReadonlyArray<IngestRow>,
+  runId: string
 ) {
-  if (rows.length === 0) return { write: rows, unchanged: [] } satisfies DeltaPlan
-  const stored = yield* destination.existingHashes(
+  if (rows.length === 0) return { write: rows, unchanged: 0 } satisfies DeltaPlan
+  const changed = yield* destination.compareHashes(
     entity,
-    rows.map((row) => row._bk_hash)
+    rows.map((row) => ({ bkHash: row._bk_hash, dataHash: row._data_hash })),
+    runId
   )
-  const write: Array<IngestRow> = []
-  const unchanged: Array<string> = []
-  for (const row of rows) {
-    const current = stored.get(row._bk_hash)
-    if (current !== undefined && !current.deleted && current.dataHash === row._data_hash) unchanged.push(row._bk_hash)
-    else write.push(row)
-  }
-  return { write, unchanged } satisfies DeltaPlan
+  const write = changed.length === rows.length ? rows : changed.map((index) => rows[index]!)
+  return { write, unchanged: rows.length - changed.length } satisfies DeltaPlan
 })

@@ -311,6 +311,38 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     })
   )
 
+  it.effect("compares data hashes in one round trip: the rows to write come back, unchanged rows count as seen", () =>
+    Effect.gen(function* () {
+      const destination = yield* Destination
+      const sql = yield* SqlClient.SqlClient
+      yield* destination.ensureEntity(manifest("compared", parts.columns))
+      yield* destination.upsert(
+        "compared",
+        range(0, 20).map((i) => part(i)),
+        { runId: run1 }
+      )
+      // Run 2 saw rows 0..14 only: 15..19 are soft-deleted.
+      yield* destination.touch("compared", range(0, 15).map(bk), run2)
+      assert.strictEqual(yield* destination.markDeletedNotSeen("compared", run2), 5)
+
+      const incoming = [part(7), part(1, 2), part(15), part(100), part(2), part(2), part(3, 5)]
+      const rows = incoming.map((row) => ({ bkHash: row._bk_hash, dataHash: row._data_hash }))
+      // Changed (1), soft-deleted (15), new (100) and changed (3) must be written; 7 and 2 (twice) are unchanged.
+      assert.deepStrictEqual(yield* destination.compareHashes("compared", rows, run3), [1, 2, 3, 6])
+      assert.deepStrictEqual(yield* destination.compareHashes("compared", [], run3), [])
+
+      // Run 3 wrote nothing, and saw 7 and 2 unchanged: every other live row is soft-deleted.
+      assert.strictEqual(yield* destination.markDeletedNotSeen("compared", run3), 13)
+      const live = yield* sql<{
+        readonly code: string
+      }>`SELECT code FROM public.compared WHERE NOT _deleted ORDER BY _id`
+      assert.deepStrictEqual(
+        live.map((row) => row.code),
+        ["P-2", "P-7"]
+      )
+    })
+  )
+
   it.effect("writes every column type through array parameters, nulls included, without losing precision", () =>
     Effect.gen(function* () {
       const destination = yield* Destination

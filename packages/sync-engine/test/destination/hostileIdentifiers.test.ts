@@ -72,6 +72,11 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("hostile
         assert.strictEqual(yield* errorTag(destination.upsert(name, [row({})])), "InvalidIdentifier", name)
         assert.strictEqual(yield* errorTag(destination.existingHashes(name, ["0"])), "InvalidIdentifier", name)
         assert.strictEqual(yield* errorTag(destination.touch(name, ["0"], run)), "InvalidIdentifier", name)
+        assert.strictEqual(
+          yield* errorTag(destination.compareHashes(name, [{ bkHash: "0", dataHash: "0" }], run)),
+          "InvalidIdentifier",
+          name
+        )
         assert.strictEqual(yield* errorTag(destination.markDeletedNotSeen(name, run)), "InvalidIdentifier", name)
         assert.strictEqual(yield* errorTag(destination.forgetSeen(name, run)), "InvalidIdentifier", name)
         // As a row's field it is just not a column: it never reaches SQL.
