@@ -41,34 +41,6 @@ export const dedupe = (rows: ReadonlyArray<IngestRow>): UniqueRows => {
 }
 
 /**
- * The rows ordered by business-key hash (their input positions carried along). Written in this
- * order, consecutive rows land on neighbouring pages of the table's unique index instead of random
- * ones: PostgreSQL inserts a chunk measurably faster (about 20% for a 10,000-row chunk of a
- * million-row table).
- */
-export const sortByKey = (
-  unique: UniqueRows
-): { readonly rows: ReadonlyArray<IngestRow>; readonly positions: ReadonlyArray<number> } => {
-  const { rows, positions } = unique
-  const n = rows.length
-  const keys: Array<string> = new Array(n)
-  const order: Array<number> = new Array(n)
-  for (let i = 0; i < n; i++) {
-    keys[i] = rows[i]!._bk_hash
-    order[i] = i
-  }
-  order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
-  const sorted: Array<IngestRow> = new Array(n)
-  const sortedPositions: Array<number> = new Array(n)
-  for (let i = 0; i < n; i++) {
-    const index = order[i]!
-    sorted[i] = rows[index]!
-    sortedPositions[i] = positions === undefined ? index : positions[index]!
-  }
-  return { rows: sorted, positions: sortedPositions }
-}
-
-/**
  * The column fields of a chunk: the union of its rows' fields (a mapper that omits null fields gives
  * rows of different shapes), found cheaply when rows share the first row's field order.
  */

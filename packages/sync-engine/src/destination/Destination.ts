@@ -138,6 +138,8 @@ export class Destination extends Context.Service<
       rows: ReadonlyArray<RowHashes>,
       runId: string
     ) => Effect.Effect<ReadonlyArray<number>, DestinationError | InvalidIdentifier>
+    /** Whether the entity's table holds no row at all (soft-deleted ones included). */
+    readonly isEmpty: (entity: string) => Effect.Effect<boolean, DestinationError | InvalidIdentifier>
     /** Which of these business keys the destination holds, with their data hashes (for parent resolution). */
     readonly existingHashes: (
       entity: string,

@@ -29,7 +29,7 @@ import type { EntityManifest } from "@syncflow/adapter-core"
 import { type Duration, Effect, Layer, Result } from "effect"
 import { SqlClient } from "effect/sql"
 import { addableAuditColumns, auditColumnNames, auditColumns, requiredAuditColumnNames } from "./AuditColumns.ts"
-import { dedupe, fieldNames, identityArray, resolveColumns, sortByKey } from "./ChunkRows.ts"
+import { dedupe, fieldNames, identityArray, resolveColumns } from "./ChunkRows.ts"
 import { integerElements, Rejected, timestampElements } from "./ColumnEncoding.ts"
 import { columnSqlType } from "./ColumnSqlType.ts"
 import * as CopyLoader from "./CopyLoader.ts"
@@ -362,8 +362,7 @@ const build = Effect.fnUntraced(function* (
     if (runId !== null) yield* checkRunId(entity, runId)
     if (rows.length === 0) return noRows
     let plan = yield* planFor(entity, table, false)
-    const deduplicated = dedupe(rows)
-    const { rows: unique, positions } = sortByKey(deduplicated)
+    const { rows: unique, positions } = dedupe(rows)
     const expectNew = lastAllNew.get(table) !== false
     if (bulk !== undefined && unique.length >= bulk.minRows && (expectNew || bulk.always)) {
       const names = fieldNames(unique)
@@ -373,7 +372,7 @@ const build = Effect.fnUntraced(function* (
         columns = resolveColumns(plan, names)
         if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
       }
-      const position = (index: number) => positions[index]!
+      const position = positions === undefined ? (index: number) => index : (index: number) => positions[index]!
       const written = yield* bulk.loader
         .write(entity, plan, columns.success, unique, position, { runId, insertFirst: expectNew })
         .pipe(Effect.tapError(() => Effect.sync(() => plans.delete(table))))
@@ -389,7 +388,8 @@ const build = Effect.fnUntraced(function* (
     const statements: Array<{ readonly sql: string; readonly params: ReadonlyArray<PgTypes.Parameter> }> = []
     for (let start = 0; start < unique.length; start += maxRows) {
       const chunk = unique.length <= maxRows ? unique : unique.slice(start, start + maxRows)
-      const position = (index: number) => positions[start + index]!
+      const position =
+        positions === undefined ? (index: number) => start + index : (index: number) => positions[start + index]!
       const names = fieldNames(chunk)
       let columns = resolveColumns(plan, names)
       if (Result.isFailure(columns)) {
@@ -457,16 +457,9 @@ const build = Effect.fnUntraced(function* (
     if (rows.length === 0) return []
     const plan = yield* planFor(entity, table, false)
     yield* staging(entity)
-    // Probed in key order: neighbouring index pages, as `sortByKey` does for writes.
-    const order = Array.from(rows.keys()).sort((a, b) => {
-      const x = rows[a]!.bkHash
-      const y = rows[b]!.bkHash
-      return x < y ? -1 : x > y ? 1 : 0
-    })
-    const sorted = order.map((index) => rows[index]!)
     const changed: Array<number> = []
-    for (let start = 0; start < sorted.length; start += keysPerStatement) {
-      const batch = sorted.length <= keysPerStatement ? sorted : sorted.slice(start, start + keysPerStatement)
+    for (let start = 0; start < rows.length; start += keysPerStatement) {
+      const batch = rows.length <= keysPerStatement ? rows : rows.slice(start, start + keysPerStatement)
       const found = yield* sql
         .unsafe<{ readonly n: number }>(compareHashesSql(plan, seenTable), [
           arrayParameter(
@@ -484,9 +477,20 @@ const build = Effect.fnUntraced(function* (
           Effect.tapError(() => forgetStaging),
           databaseFailure(entity, "comparing data hashes")
         )
-      for (const row of found) changed.push(order[start + row.n - 1]!)
+      for (const row of found) changed.push(start + row.n - 1)
     }
     return changed.sort((a, b) => a - b)
+  })
+
+  const isEmpty = Effect.fn("PostgresDestination.isEmpty")(function* (
+    entity: string
+  ): Effect.fn.Return<boolean, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    const plan = yield* planFor(entity, table, false)
+    const rows = yield* sql
+      .unsafe<{ readonly any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${plan.qualified}) AS any`)
+      .pipe(databaseFailure(entity, "checking for rows"))
+    return rows[0]?.any !== true
   })
 
   const touch = Effect.fn("PostgresDestination.touch")(function* (
@@ -557,6 +561,7 @@ const build = Effect.fnUntraced(function* (
     upsert,
     touch,
     compareHashes,
+    isEmpty,
     markDeletedNotSeen,
     forgetSeen,
     existingHashes

@@ -252,7 +252,8 @@ export class SyncEngine extends Context.Service<
             mode,
             since: incremental ? (checkpoint?.rowVersion ?? null) : null,
             maxRowVersion: checkpoint?.rowVersion ?? null,
-            initial: checkpoint === undefined
+            // Never synced, into an empty table: nothing to compare with, nothing that could be deleted.
+            initial: checkpoint === undefined && (yield* destination.isEmpty(entity))
           }
         }
         return {
@@ -362,7 +363,9 @@ export class SyncEngine extends Context.Service<
         const runId = listing.runId
         return sql.withTransaction(
           Effect.gen(function* () {
-            const deleted = complete ? yield* destination.markDeletedNotSeen(entity, runId) : 0
+            // Every row of an initial listing's table was written by it: no need to look for unseen ones.
+            const deleted =
+              complete && listing.initial !== true ? yield* destination.markDeletedNotSeen(entity, runId) : 0
             if (complete) yield* destination.forgetSeen(entity, runId)
             yield* state.saveCheckpoint({
               connectorId,

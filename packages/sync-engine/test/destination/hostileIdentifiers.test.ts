@@ -77,6 +77,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("hostile
           "InvalidIdentifier",
           name
         )
+        assert.strictEqual(yield* errorTag(destination.isEmpty(name)), "InvalidIdentifier", name)
         assert.strictEqual(yield* errorTag(destination.markDeletedNotSeen(name, run)), "InvalidIdentifier", name)
         assert.strictEqual(yield* errorTag(destination.forgetSeen(name, run)), "InvalidIdentifier", name)
         // As a row's field it is just not a column: it never reaches SQL.

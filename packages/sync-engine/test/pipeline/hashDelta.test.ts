@@ -43,6 +43,24 @@ layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
     }).pipe(Effect.scoped)
   )
 
+  it.effect("a first listing into a table that already holds rows compares hashes and soft-deletes what vanished", () =>
+    Effect.gen(function* () {
+      const { fake, adapter, manifest } = yield* fakeErp({ seed: 6, rows: { items: 300 } })
+      const items = manifest("items")
+      const engine = yield* SyncEngine
+      const state = yield* StateStore
+      yield* state.createConnector({ id: "erp-reset", adapter: "apismith", name: "ERP reset" })
+      const sync = engine.syncEntity({ connectorId: "erp-reset", adapter, manifest: items, stages: apiSmithStages })
+      assert.deepInclude((yield* sync).counts, { fetched: 300, inserted: 300, deleted: 0 })
+
+      // The checkpoint is gone (reset by hand), the rows are not: this is no initial load.
+      yield* state.clearCheckpoint("erp-reset", "items")
+      yield* fake.mutate("items", { delete: 4 })
+      assert.deepInclude((yield* sync).counts, { fetched: 296, inserted: 0, updated: 0, unchanged: 296, deleted: 4 })
+      assert.deepStrictEqual(yield* storedIdentities("items"), yield* expectedIdentities(fake, items))
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("full: the same on a small reference entity", () =>
     Effect.gen(function* () {
       const { fake, adapter, manifest } = yield* fakeErp({ seed: 9 })
