@@ -171,15 +171,19 @@ export const make = Effect.fnUntraced(function* (
   const extraApis = options.extraApis ?? []
   const defaultPageSize = options.defaultPageSize ?? 100
   const slowRequests = yield* Queue.unbounded<number>()
-  const pageCache = options.pageCache === true ? new Map<string, RenderedPage>() : undefined
-  const render = (slug: string, request: PageRequest): RenderedPage => {
+  // Cached pages keep their UTF-8 bytes too: encoding a page again for every response (and
+  // flattening its text the first time) would cost the fake several milliseconds a page.
+  const pageCache =
+    options.pageCache === true ? new Map<string, RenderedPage & { readonly bytes: Uint8Array }>() : undefined
+  const render = (slug: string, request: PageRequest): RenderedPage & { readonly bytes?: Uint8Array } => {
     if (pageCache === undefined) return dataset.renderPage(slug, request)
     const key = `${slug}\u0000${request.page}\u0000${request.pageSize}\u0000${request.rowversionGt ?? ""}`
     const cached = pageCache.get(key)
     if (cached !== undefined) return cached
     const rendered = dataset.renderPage(slug, request)
-    pageCache.set(key, rendered)
-    return rendered
+    const withBytes = { ...rendered, bytes: Buffer.from(rendered.body, "utf8") }
+    pageCache.set(key, withBytes)
+    return withBytes
   }
 
   let requests = 0
@@ -273,7 +277,7 @@ export const make = Effect.fnUntraced(function* (
           }
         : { status: 200, headers: JSON_HEADERS, body: rendered.body.slice(0, Math.floor(rendered.body.length / 2)) }
     }
-    return { status: 200, headers: JSON_HEADERS, body: rendered.body }
+    return { status: 200, headers: JSON_HEADERS, body: rendered.bytes ?? rendered.body }
   })
 
   const handler = Effect.fnUntraced(function* (request: TestServer.TestRequest) {
