@@ -56,6 +56,28 @@ const server = TestServer.make((request) =>
 )
 
 describe("makeApi", () => {
+  it.effect("decodes a UTF-8 body, with or without a byte-order mark", () =>
+    Effect.gen(function* () {
+      const json = JSON.stringify({ id: "t2", label: "Ørsted – 東京 ✓" })
+      // The tag "bom" is answered with a byte-order mark ahead of the same JSON.
+      const bom = Uint8Array.of(0xef, 0xbb, 0xbf)
+      const { baseUrl } = yield* TestServer.make((request) =>
+        Effect.succeed<TestServer.TestResponse>({
+          headers: { "content-type": "application/json" },
+          body: request.url.pathname === "/tags/bom" ? Buffer.concat([bom, Buffer.from(json)]) : json
+        })
+      )
+      const client = yield* AdapterClient.make(Api, {
+        baseUrl,
+        httpClient: classifyResponse(bufferBody(yield* HttpClient.HttpClient))
+      })
+      const plain = yield* client.call(GetTag, { params: { id: "t2" } })
+      assert.deepStrictEqual(plain, { id: "t2", label: "Ørsted – 東京 ✓" })
+      const withBom = yield* client.call(GetTag, { params: { id: "bom" } })
+      assert.deepStrictEqual(withBom, plain)
+    }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
+  )
+
   it("groups the definitions by module, one HttpApiGroup each", () => {
     assert.deepStrictEqual(Object.keys(Api.groups).sort(), ["notes", "tags"])
     const spec = OpenApi.fromApi(Api)

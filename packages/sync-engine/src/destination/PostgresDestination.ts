@@ -4,12 +4,13 @@
  * ... WHERE the data hash differs` statement per chunk. It writes through the ambient `SqlClient`,
  * so it joins the caller's `sql.withTransaction`.
  *
- * Reconciliation: rows the run writes get `_last_seen_run = run`; rows the delta stage skipped as
- * unchanged are recorded with `touch`, which appends ONE row per call (the chunk's hashes as a
- * `text[]`) to a staging table, `syncflow.destination_seen`, instead of rewriting every unchanged row
- * (an UPDATE per row would cost as much as the upsert itself and bloat the table). The staging rows
- * are written in the window's transaction, so they survive a crash exactly as far as the rows and
- * the checkpoint do. `markDeletedNotSeen` consumes them in one statement (hash anti-join) and
+ * Reconciliation: rows the run writes get `_last_seen_run = run`; rows the delta stage found
+ * unchanged (`compareHashes`, which compares a chunk's data hashes in the database and sends back
+ * only the rows to write) are recorded in the same statement, or with `touch`: ONE row per call (the
+ * chunk's hashes as a `text[]`) in a staging table, `syncflow.destination_seen`, instead of
+ * rewriting every unchanged row (an UPDATE per row would cost as much as the upsert itself and
+ * bloat the table). The staging rows are written in the window's transaction, so they survive a
+ * crash exactly as far as the rows and the checkpoint do. `markDeletedNotSeen` consumes them in one statement (hash anti-join) and
  * leaves a marker, so reconciling the same run again is a no-op; `forgetSeen` removes what is left.
  *
  * ```ts
