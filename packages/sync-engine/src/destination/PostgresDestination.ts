@@ -10,8 +10,9 @@
  * chunk's hashes as a `text[]`) in a staging table, `syncflow.destination_seen`, instead of
  * rewriting every unchanged row (an UPDATE per row would cost as much as the upsert itself and
  * bloat the table). The staging rows are written in the window's transaction, so they survive a
- * crash exactly as far as the rows and the checkpoint do. `markDeletedNotSeen` consumes them in one statement (hash anti-join) and
- * leaves a marker, so reconciling the same run again is a no-op; `forgetSeen` removes what is left.
+ * crash exactly as far as the rows and the checkpoint do. `markDeletedNotSeen` consumes them in one
+ * statement (hash anti-join) and leaves a marker, so reconciling the same run again is a no-op;
+ * `forgetSeen` removes what is left.
  *
  * ```ts
  * const destination = yield* Destination
