@@ -45,16 +45,29 @@ export const UpdateConnector = Schema.Struct({
   webhookSecrets: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Secret)))
 })
 
+const CronExpression = Schema.String.check(
+  Schema.isPattern(/^\S+( \S+){4}$/, { message: "expected a cron expression of five fields" })
+)
+
 /** The body of `PATCH .../entities/{entity}`: absent fields are kept. */
 export const UpdateEntity = Schema.Struct({
   enabled: Schema.optionalKey(Schema.Boolean),
   intervalSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
-  cron: Schema.optionalKey(
-    Schema.NullOr(
-      Schema.String.check(Schema.isPattern(/^\S+( \S+){4}$/, { message: "expected a cron expression of five fields" }))
-    )
+  cron: Schema.optionalKey(Schema.NullOr(CronExpression)),
+  mode: Schema.optionalKey(SyncMode),
+  /** Seconds between reconciliations (complete listings that soft-delete what the source no longer has); daily by default. */
+  reconcileIntervalSeconds: Schema.optionalKey(
+    Schema.NullOr(Schema.Int.check(Schema.isGreaterThan(0))).annotate({
+      description:
+        "Seconds between scheduled reconciliations (complete listings that soft-delete rows the source no longer has); default 86400. null together with reconcileCron null: never reconciled on schedule."
+    })
   ),
-  mode: Schema.optionalKey(SyncMode)
+  /** A cron expression (five fields, UTC) for reconciliations, replacing the interval; `null` clears it. */
+  reconcileCron: Schema.optionalKey(
+    Schema.NullOr(CronExpression).annotate({
+      description: "A cron expression (five fields, UTC) for reconciliations; replaces reconcileIntervalSeconds"
+    })
+  )
 })
 
 /** The body of `POST /connectors/{connectorId}/sync`. */

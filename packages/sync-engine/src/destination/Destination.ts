@@ -124,6 +124,15 @@ export class Destination extends Context.Service<
       runId: string
     ) => Effect.Effect<number, DestinationError | InvalidIdentifier>
     /**
+     * Soft-deletes (`_deleted`, `_deleted_at`) the rows of these business keys at once, e.g. the
+     * records a source said it destroyed. Keys it does not hold, and rows already soft-deleted, are
+     * left alone (so calling it again changes nothing). Returns how many rows it soft-deleted.
+     */
+    readonly markDeleted: (
+      entity: string,
+      bkHashes: ReadonlyArray<string>
+    ) => Effect.Effect<number, DestinationError | InvalidIdentifier>
+    /**
      * Forgets what the destination recorded for the run (seen keys, the reconciliation marker)
      * without deleting anything: for a run that will not reconcile, or one that has finished.
      */

@@ -66,6 +66,7 @@ import {
   compareHashesSql,
   existingSql,
   makeTablePlan,
+  markDeletedKeysSql,
   markDeletedSql,
   type PlannedColumn,
   type TablePlan,
@@ -540,6 +541,24 @@ const build = Effect.fnUntraced(function* (
     return rows[0]?.deleted ?? 0
   })
 
+  const markDeleted = Effect.fn("PostgresDestination.markDeleted")(function* (
+    entity: string,
+    bkHashes: ReadonlyArray<string>
+  ): Effect.fn.Return<number, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    if (bkHashes.length === 0) return 0
+    const plan = yield* planFor(entity, table, false)
+    let deleted = 0
+    for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
+      const batch = bkHashes.slice(start, start + keysPerStatement)
+      const rows = yield* sql
+        .unsafe<{ readonly deleted: number }>(markDeletedKeysSql(plan), [arrayParameter(batch, PgTypes.OID.text)])
+        .pipe(databaseFailure(entity, "soft-deleting rows"))
+      deleted += rows[0]?.deleted ?? 0
+    }
+    return deleted
+  })
+
   const forgetSeen = Effect.fn("PostgresDestination.forgetSeen")(function* (
     entity: string,
     runId: string
@@ -565,6 +584,7 @@ const build = Effect.fnUntraced(function* (
     compareHashes,
     isEmpty,
     markDeletedNotSeen,
+    markDeleted,
     forgetSeen,
     existingHashes
   })

@@ -234,3 +234,14 @@ export const markDeletedSql = (plan: TablePlan, seenTable: string): string => `W
   SELECT $1::uuid, $2, '{}'::text[], true WHERE NOT EXISTS (SELECT 1 FROM done)
 )
 SELECT count(*)::int4 AS deleted FROM gone`
+
+/**
+ * Soft-deletes the rows of the business keys in `$1` (a `text[]`) that are not soft-deleted yet;
+ * returns `deleted`, how many it marked.
+ */
+export const markDeletedKeysSql = (plan: TablePlan): string => `WITH gone AS (
+  UPDATE ${plan.qualified} AS t SET "_deleted" = true, "_deleted_at" = now(), "_updated_at" = now()
+  WHERE t."_bk_hash" = ANY($1::text[]) AND NOT t."_deleted"
+  RETURNING 1
+)
+SELECT count(*)::int4 AS deleted FROM gone`

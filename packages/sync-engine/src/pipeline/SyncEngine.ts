@@ -30,12 +30,13 @@ import type { ListingState } from "../state/Checkpoint.ts"
 import { StateStore } from "../state/StateStore.ts"
 import type { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
 import { type RunCounts, runCountNames, type SyncRun } from "../state/SyncRun.ts"
+import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
 import { dependencyOrder } from "./dependencyOrder.ts"
 import { businessKeyColumns, inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
 import type { ParentLink } from "./ParentLink.ts"
 import { planDelta } from "./planDelta.ts"
 import { resolveParents } from "./resolveParents.ts"
-import type { SyncMode } from "./SyncMode.ts"
+import { type SyncMode, sameListing } from "./SyncMode.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
 import { maxRowVersion, toIngestRows } from "./toIngestRows.ts"
@@ -169,6 +170,11 @@ export class SyncEngine extends Context.Service<
      * goes through the stages again (with today's configuration) and the ones that pass are written.
      */
     readonly retryFailedRecords: (request: RetryFailedRequest) => Effect.Effect<RetryOutcome, SyncError>
+    /**
+     * Soft-deletes at once the rows of records the source says it destroyed (named by their key
+     * fields, e.g. a webhook's `{ id }`), hashed as a sync of them would be. Idempotent.
+     */
+    readonly deleteRecords: (request: DeleteRecordsRequest) => Effect.Effect<DeleteRecordsOutcome, SyncError>
     /** Retries the parked children of an entity whose parents may have arrived. */
     readonly retryPendingChildren: (
       connectorId: string,
@@ -239,7 +245,9 @@ export class SyncEngine extends Context.Service<
         const entity = manifest.entity
         const saved = yield* state.getCheckpoint(connectorId, entity)
         const checkpoint = Option.getOrUndefined(saved)
-        const resumable = checkpoint?.listing?.mode === mode ? checkpoint.listing : null
+        // `full-refresh` and `reconcile` are the same complete listing: either resumes the other's.
+        const saving = checkpoint?.listing
+        const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
         let listing: ListingState
         if (resumable !== null) {
           listing = resumable
@@ -676,7 +684,12 @@ export class SyncEngine extends Context.Service<
         finishListing,
         syncConnector,
         retryFailedRecords,
-        retryPendingChildren
+        retryPendingChildren,
+        deleteRecords: Effect.fn("SyncEngine.deleteRecords")(
+          (request: DeleteRecordsRequest) => deleteRecords(destination, request),
+          (effect, request) =>
+            Effect.annotateLogs(effect, { connector: request.connectorId, entity: request.manifest.entity })
+        )
       })
     })
   )

@@ -1,4 +1,5 @@
 /** The pipeline: the sync engine and what it reports. */
+export type { DeleteRecordsOutcome, DeleteRecordsRequest } from "./deleteRecords.ts"
 export { dependencyOrder } from "./dependencyOrder.ts"
 export { businessKeyColumns, inferColumns } from "./inferColumns.ts"
 export type { ParentLink } from "./ParentLink.ts"

@@ -17,6 +17,7 @@ export {
 export { type DataHash, makeDataHash } from "./identity/DataHash.ts"
 export { type Identifier, type IdentityOptions, makeIdentifier } from "./identity/Identifier.ts"
 export { identifyChunk } from "./identity/identifyChunk.ts"
+export { sourceKeyHash } from "./identity/sourceKeyHash.ts"
 export { type ColumnMapping, convertValue, type MapOptions, type Mapper, makeMapper } from "./map/Mapper.ts"
 export { mapChunk, mapRecord } from "./map/mapChunk.ts"
 export { zoneOffset } from "./normalize/CivilTime.ts"

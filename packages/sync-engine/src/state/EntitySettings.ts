@@ -1,12 +1,18 @@
 /**
  * How and when an entity is synced: whether it is enabled, its schedule (an interval, or a cron
- * expression that takes precedence) and the mode a scheduled sync runs in.
+ * expression that takes precedence), the mode a scheduled sync runs in, and its reconciliation
+ * schedule: a complete listing (`reconcile`) beside the incremental one, so rows deleted upstream
+ * are soft-deleted even when every scheduled sync is incremental (which cannot see deletes). On by
+ * default, daily; off when both its interval and its cron are `null`.
  */
 import { Schema } from "effect"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 
 /** The interval of an entity that was never configured: every 5 minutes. */
 export const defaultIntervalSeconds = 300
+
+/** The reconciliation interval of an entity that was never configured: daily. */
+export const defaultReconcileIntervalSeconds = 86_400
 
 /** An entity's sync settings, as stored beside its manifest in `syncflow.entities`. */
 export const EntitySettings = Schema.Struct({
@@ -16,7 +22,15 @@ export const EntitySettings = Schema.Struct({
   /** A cron expression (five fields, UTC); when set it replaces the interval. */
   cron: Schema.NullOr(Schema.String),
   /** The mode scheduled syncs run in. */
-  mode: SyncMode
+  mode: SyncMode,
+  /**
+   * Seconds between scheduled reconciliations (complete listings that soft-delete what the source
+   * no longer has); ignored when `reconcileCron` is set. `null` with no cron: never reconciled on
+   * schedule.
+   */
+  reconcileIntervalSeconds: Schema.NullOr(Schema.Int.check(Schema.isGreaterThan(0))),
+  /** A cron expression (five fields, UTC) for reconciliations; when set it replaces the interval. */
+  reconcileCron: Schema.NullOr(Schema.String)
 })
 /** An entity's sync settings. */
 export type EntitySettings = typeof EntitySettings.Type
@@ -26,7 +40,9 @@ export const defaultEntitySettings: EntitySettings = {
   enabled: true,
   intervalSeconds: defaultIntervalSeconds,
   cron: null,
-  mode: "incremental"
+  mode: "incremental",
+  reconcileIntervalSeconds: defaultReconcileIntervalSeconds,
+  reconcileCron: null
 }
 
 /** What `updateEntitySettings` changes: absent fields are kept. */

@@ -127,6 +127,18 @@ export const migrations: ReadonlyArray<Migration> = [
   ADD COLUMN cron text,
   ADD COLUMN mode text NOT NULL DEFAULT 'incremental' CHECK (mode IN ('incremental', 'full-refresh', 'reconcile'))`
     ]
+  },
+  {
+    id: 8,
+    name: "reconcile_schedule",
+    statements: [
+      // Each entity's reconciliation schedule (a complete listing that finds deletes), beside its
+      // incremental one: daily by default, also for entities discovered before this migration;
+      // off when both are NULL.
+      `ALTER TABLE syncflow.entities
+  ADD COLUMN reconcile_interval_seconds integer DEFAULT 86400 CHECK (reconcile_interval_seconds > 0),
+  ADD COLUMN reconcile_cron text`
+    ]
   }
 ]
 

@@ -196,7 +196,8 @@ const connectorColumns = `id, adapter, name, config, credentials IS NOT NULL AS 
   created_at AS "createdAt", updated_at AS "updatedAt"`
 
 const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt",
-  json_build_object('enabled', enabled, 'intervalSeconds', interval_seconds, 'cron', cron, 'mode', mode) AS settings`
+  json_build_object('enabled', enabled, 'intervalSeconds', interval_seconds, 'cron', cron, 'mode', mode,
+    'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron) AS settings`
 
 const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
   run_id::text AS "runId", listing, updated_at AS "updatedAt"`
@@ -399,7 +400,9 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     const rows = yield* sql
       .unsafe(
         `UPDATE syncflow.entities SET enabled = coalesce($3, enabled), interval_seconds = coalesce($4, interval_seconds),
-           cron = CASE WHEN $5 THEN $6 ELSE cron END, mode = coalesce($7, mode)
+           cron = CASE WHEN $5 THEN $6 ELSE cron END, mode = coalesce($7, mode),
+           reconcile_interval_seconds = CASE WHEN $8 THEN $9::integer ELSE reconcile_interval_seconds END,
+           reconcile_cron = CASE WHEN $10 THEN $11 ELSE reconcile_cron END
          WHERE connector_id = $1 AND entity = $2
          RETURNING ${entityColumns}`,
         [
@@ -409,7 +412,11 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
           patch.intervalSeconds ?? null,
           patch.cron !== undefined,
           patch.cron ?? null,
-          patch.mode ?? null
+          patch.mode ?? null,
+          patch.reconcileIntervalSeconds !== undefined,
+          patch.reconcileIntervalSeconds ?? null,
+          patch.reconcileCron !== undefined,
+          patch.reconcileCron ?? null
         ]
       )
       .pipe(Effect.flatMap(decodeEntities))

@@ -3,15 +3,27 @@
  * and another takes it over when that runner dies). Every tick it reads the enabled entities and
  * starts the SyncEntity workflow of each one whose schedule slot has come: an interval schedule's
  * slots are the consecutive `intervalSeconds` periods since the epoch, a cron schedule's are its
- * occurrences (UTC). A slot fires once: it is recorded in the shared database before the sync is
- * started (whichever runner hosted the scheduler then), and a sync still running skips it.
+ * occurrences (UTC). A slot fires once: it is recorded in the shared database (with the mode it
+ * starts) before the sync is started (whichever runner hosted the scheduler then), and a sync still
+ * running skips it.
+ *
+ * Each entity has two schedules: its sync schedule (its configured mode, incremental by default)
+ * and its reconciliation schedule (daily by default), which starts a `reconcile`, a complete listing
+ * that soft-deletes what the source no longer has. When both come at once, the reconciliation runs
+ * (it also writes every change). A reconciliation schedule fires from its first slot after the
+ * scheduler first saw it, so a server start does not reconcile every entity at once. Entities that
+ * are always listed in full (`full`/`hash` strategies, or a complete mode) need no reconciliation:
+ * every sync of theirs finds deletes.
  */
+
+import type { EntityManifest } from "@syncflow/adapter-core"
 import { Clock, Cron, Duration, Effect, type Layer, Result } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"
+import { listingKind, type SyncMode } from "../pipeline/SyncMode.ts"
 import type { EntitySettings } from "../state/EntitySettings.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { SyncWorkflows } from "./SyncWorkflows.ts"
-import { scheduleKey } from "./triggerKeys.ts"
+import { reconcileKey, scheduleKey } from "./triggerKeys.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 
 /** The scheduler's settings. */
@@ -20,58 +32,120 @@ export interface SchedulerOptions {
   readonly tick?: Duration.Input | undefined
 }
 
+/** A schedule: an interval in seconds, or a cron expression (UTC) that takes precedence. */
+export interface Schedule {
+  readonly intervalSeconds: number | null
+  readonly cron: string | null
+}
+
 /**
- * The slot an entity's schedule is in at `nowMillis`: the number of the interval period, or the
- * time (ms) of the latest cron occurrence. `undefined` for an invalid cron expression.
+ * The slot a schedule is in at `nowMillis`: the number of the interval period, or the time (ms) of
+ * the latest cron occurrence. `undefined` for an invalid cron expression or no schedule at all.
  */
-export const currentSlot = (settings: EntitySettings, nowMillis: number): number | undefined => {
-  if (settings.cron !== null) {
-    const parsed = Cron.parse(settings.cron, "UTC")
+export const slotOf = (schedule: Schedule, nowMillis: number): number | undefined => {
+  if (schedule.cron !== null) {
+    const parsed = Cron.parse(schedule.cron, "UTC")
     if (Result.isFailure(parsed)) return undefined
     // `prev` of the next millisecond: an occurrence at exactly `now` is current.
     return Cron.prev(parsed.success, new Date(nowMillis + 1)).getTime()
   }
-  return Math.floor(nowMillis / (settings.intervalSeconds * 1000))
+  if (schedule.intervalSeconds === null) return undefined
+  return Math.floor(nowMillis / (schedule.intervalSeconds * 1000))
 }
 
 /**
- * One pass: starts the sync of every enabled entity whose current slot has not fired. Returns how
- * many fired. `claimed` remembers the slot last claimed (or found claimed) per entity by this
- * scheduler, so an entity whose slot has not moved since costs no statement.
+ * The slot an entity's sync schedule is in at `nowMillis`: the number of the interval period, or
+ * the time (ms) of the latest cron occurrence. `undefined` for an invalid cron expression.
+ */
+export const currentSlot = (settings: EntitySettings, nowMillis: number): number | undefined =>
+  slotOf(settings, nowMillis)
+
+/**
+ * Whether an entity needs reconciliations beside its scheduled syncs: only when those are
+ * incremental listings of a row-version entity (the only listings that cannot see deletes).
+ */
+export const needsReconciliation = (manifest: Pick<EntityManifest, "deltaStrategy">, settings: EntitySettings) =>
+  manifest.deltaStrategy === "rowversion" && listingKind(settings.mode) === "incremental"
+
+/**
+ * The slot an entity's reconciliation schedule is in at `nowMillis`; `undefined` when it has none
+ * (switched off, an invalid cron expression, or not needed: see {@link needsReconciliation}).
+ */
+export const reconcileSlot = (
+  manifest: Pick<EntityManifest, "deltaStrategy">,
+  settings: EntitySettings,
+  nowMillis: number
+): number | undefined =>
+  needsReconciliation(manifest, settings)
+    ? slotOf({ intervalSeconds: settings.reconcileIntervalSeconds, cron: settings.reconcileCron }, nowMillis)
+    : undefined
+
+/** A sync the scheduler started: what, in which mode, and its execution id (absent when it could not start). */
+export interface ScheduledSync {
+  readonly connectorId: string
+  readonly entity: string
+  readonly mode: SyncMode
+  readonly executionId: string | undefined
+}
+
+const noSyncs: ReadonlyArray<ScheduledSync> = []
+
+/**
+ * One pass: starts the sync of every enabled entity whose current slot (of either schedule) has not
+ * fired, as a reconciliation when its reconciliation slot has come. Returns what it started.
+ * `claimed` remembers the slot last claimed (or found claimed) per schedule by this scheduler, so
+ * an entity whose slots have not moved since costs no statement.
  */
 export const tick = (
   claimed: Map<string, number>
-): Effect.Effect<number, never, StateStore | WorkflowTriggers | SyncWorkflows> =>
+): Effect.Effect<ReadonlyArray<ScheduledSync>, never, StateStore | WorkflowTriggers | SyncWorkflows> =>
   Effect.gen(function* () {
     const state = yield* StateStore
     const triggers = yield* WorkflowTriggers
     const workflows = yield* SyncWorkflows
     const now = yield* Clock.currentTimeMillis
     const entities = yield* state.listEnabledEntities
-    let fired = 0
+    const fired: Array<ScheduledSync> = []
     for (const entity of entities) {
-      const slot = currentSlot(entity.settings, now)
-      if (slot === undefined) continue
-      const key = scheduleKey(entity.connectorId, entity.entity)
-      if (claimed.get(key) === slot) continue
-      const due = yield* triggers.claimSlot(key, slot)
-      claimed.set(key, slot)
-      if (!due) continue
-      fired++
-      yield* workflows
-        .startEntity({ connectorId: entity.connectorId, entity: entity.entity, mode: entity.settings.mode })
-        .pipe(
-          Effect.tap((executionId) =>
-            Effect.logInfo("scheduled sync", { connectorId: entity.connectorId, entity: entity.entity, executionId })
-          ),
-          Effect.catch((error) =>
-            Effect.logWarning("scheduled sync could not start", { entity: entity.entity, error: error.message })
+      const { connectorId, settings } = entity
+      // The reconciliation first: when both schedules come at once, it is the one that runs.
+      let reconcile = false
+      const reconcileAt = reconcileSlot(entity.manifest, settings, now)
+      const reconcileAs = reconcileKey(connectorId, entity.entity)
+      if (reconcileAt !== undefined && claimed.get(reconcileAs) !== reconcileAt) {
+        reconcile = yield* triggers.claimSlot(reconcileAs, reconcileAt, { mode: "reconcile", arm: true })
+        claimed.set(reconcileAs, reconcileAt)
+      }
+      let due = false
+      const slot = currentSlot(settings, now)
+      const key = scheduleKey(connectorId, entity.entity)
+      if (slot !== undefined && claimed.get(key) !== slot) {
+        due = yield* triggers.claimSlot(key, slot, { mode: reconcile ? "reconcile" : settings.mode })
+        claimed.set(key, slot)
+      }
+      if (!due && !reconcile) continue
+      const mode: SyncMode = reconcile ? "reconcile" : settings.mode
+      const executionId = yield* workflows.startEntity({ connectorId, entity: entity.entity, mode }).pipe(
+        Effect.tap((executionId) =>
+          Effect.logInfo(reconcile ? "scheduled reconciliation" : "scheduled sync", {
+            connectorId,
+            entity: entity.entity,
+            mode,
+            executionId
+          })
+        ),
+        Effect.catch((error) =>
+          Effect.as(
+            Effect.logWarning("scheduled sync could not start", { entity: entity.entity, error: error.message }),
+            undefined
           )
         )
+      )
+      fired.push({ connectorId, entity: entity.entity, mode, executionId })
     }
     return fired
   }).pipe(
-    Effect.catch((error) => Effect.as(Effect.logWarning("scheduler tick failed", { error: error.message }), 0)),
+    Effect.catch((error) => Effect.as(Effect.logWarning("scheduler tick failed", { error: error.message }), noSyncs)),
     Effect.withSpan("SyncScheduler.tick")
   )
 

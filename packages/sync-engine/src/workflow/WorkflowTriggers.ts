@@ -31,10 +31,17 @@ export class WorkflowTriggers extends Context.Service<
       isRunning: (seq: number) => Effect.Effect<boolean, E, R>
     ) => Effect.Effect<Claim, E | SqlError.SqlError, R>
     /**
-     * Records that the schedule slot `slot` of `key` fired; `true` only for the one caller that
-     * moved it forward (any later slot wins over an earlier one).
+     * Records that the schedule slot `slot` of `key` fired (with the mode it starts, for operators);
+     * `true` only for the one caller that moved it forward (any later slot wins over an earlier
+     * one). With `arm`, a key seen for the first time only records its slot and does not fire: its
+     * first fire is at its next slot (a daily reconciliation does not run at once for every entity
+     * when a server starts).
      */
-    readonly claimSlot: (key: string, slot: number) => Effect.Effect<boolean, SqlError.SqlError>
+    readonly claimSlot: (
+      key: string,
+      slot: number,
+      options?: { readonly mode?: string | undefined; readonly arm?: boolean | undefined }
+    ) => Effect.Effect<boolean, SqlError.SqlError>
     /**
      * Asks for one more execution after the running one `seq` of `key` (a change may have arrived
      * after its listing passed it). `false` when that execution has already closed (it is finishing):
@@ -73,6 +80,8 @@ export class WorkflowTriggers extends Context.Service<
   fired_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (key, slot)
 )`)
+          // The mode each fire started (a reconciliation, or the entity's scheduled mode).
+          yield* sql.unsafe(`ALTER TABLE syncflow.schedule_fires ADD COLUMN IF NOT EXISTS mode text`)
           // Follow-up executions: asked for while one runs, started by it when it closes.
           yield* sql.unsafe(`ALTER TABLE syncflow.workflow_triggers
   ADD COLUMN IF NOT EXISTS rerun boolean NOT NULL DEFAULT false,
@@ -108,22 +117,29 @@ export class WorkflowTriggers extends Context.Service<
           }
         }).pipe(Effect.withSpan("WorkflowTriggers.claim", { attributes: { key } }))
 
-      const claimSlot = (key: string, slot: number) =>
+      const claimSlot = (
+        key: string,
+        slot: number,
+        options: { readonly mode?: string | undefined; readonly arm?: boolean | undefined } = {}
+      ) =>
         sql
           .unsafe(
+            // `xmax = 0`: the row was inserted (the key is new), not updated.
             `WITH moved AS (
                INSERT INTO syncflow.workflow_triggers (key, last_slot, fired_at) VALUES ($1, $2, now())
                ON CONFLICT (key) DO UPDATE SET last_slot = excluded.last_slot, fired_at = excluded.fired_at,
                  updated_at = now()
                WHERE syncflow.workflow_triggers.last_slot IS NULL
                  OR syncflow.workflow_triggers.last_slot < excluded.last_slot
-               RETURNING 1
+               RETURNING (xmax = 0) AS armed
+             ), due AS (
+               SELECT 1 FROM moved WHERE NOT ($5::boolean AND moved.armed)
              ), fired AS (
-               INSERT INTO syncflow.schedule_fires (key, slot, fired_by) SELECT $1, $2, $3 FROM moved
+               INSERT INTO syncflow.schedule_fires (key, slot, fired_by, mode) SELECT $1, $2, $3, $4 FROM due
                ON CONFLICT DO NOTHING RETURNING 1
              )
-             SELECT 1 FROM moved`,
-            [key, slot, firedBy]
+             SELECT 1 FROM due`,
+            [key, slot, firedBy, options.mode ?? null, options.arm === true]
           )
           .pipe(
             Effect.map((rows) => rows.length > 0),

@@ -11,3 +11,6 @@ export const connectorTriggerKey = (connectorId: string): string => `connector:$
 
 /** The schedule key of an entity. */
 export const scheduleKey = (connectorId: string, entity: string): string => `schedule:${connectorId}/${entity}`
+
+/** The reconciliation schedule key of an entity (its complete listings, beside the incremental schedule). */
+export const reconcileKey = (connectorId: string, entity: string): string => `reconcile:${connectorId}/${entity}`

@@ -117,34 +117,61 @@ layer(stateStoreLayer())("StateStore", (it) => {
     })
   )
 
-  it.effect("keeps each entity's sync settings, defaulting to enabled, every 5 minutes, incremental", () =>
-    Effect.gen(function* () {
-      const state = yield* StateStore
-      const { id } = yield* connector("settings")
-      yield* state.saveManifests(id, [items, orderLines])
-      const fresh = Option.getOrThrow(yield* state.getManifest(id, "items"))
-      assert.deepStrictEqual(fresh.settings, { enabled: true, intervalSeconds: 300, cron: null, mode: "incremental" })
+  it.effect(
+    "keeps each entity's sync settings, defaulting to enabled, every 5 minutes, incremental, reconciled daily",
+    () =>
+      Effect.gen(function* () {
+        const state = yield* StateStore
+        const { id } = yield* connector("settings")
+        yield* state.saveManifests(id, [items, orderLines])
+        const fresh = Option.getOrThrow(yield* state.getManifest(id, "items"))
+        assert.deepStrictEqual(fresh.settings, {
+          enabled: true,
+          intervalSeconds: 300,
+          cron: null,
+          mode: "incremental",
+          reconcileIntervalSeconds: 86_400,
+          reconcileCron: null
+        })
 
-      const updated = yield* state.updateEntitySettings(id, "items", { intervalSeconds: 60, cron: "*/2 * * * *" })
-      assert.deepStrictEqual(Option.getOrThrow(updated).settings, {
-        enabled: true,
-        intervalSeconds: 60,
-        cron: "*/2 * * * *",
-        mode: "incremental"
+        const updated = yield* state.updateEntitySettings(id, "items", { intervalSeconds: 60, cron: "*/2 * * * *" })
+        assert.deepStrictEqual(Option.getOrThrow(updated).settings, {
+          enabled: true,
+          intervalSeconds: 60,
+          cron: "*/2 * * * *",
+          mode: "incremental",
+          reconcileIntervalSeconds: 86_400,
+          reconcileCron: null
+        })
+        // The reconciliation schedule: a cron replaces the interval; both null switch it off.
+        const nightly = yield* state.updateEntitySettings(id, "items", { reconcileCron: "0 3 * * *" })
+        assert.deepInclude(Option.getOrThrow(nightly).settings, {
+          reconcileIntervalSeconds: 86_400,
+          reconcileCron: "0 3 * * *"
+        })
+        const off = yield* state.updateEntitySettings(id, "items", {
+          reconcileIntervalSeconds: null,
+          reconcileCron: null
+        })
+        assert.deepInclude(Option.getOrThrow(off).settings, { reconcileIntervalSeconds: null, reconcileCron: null })
+        const weekly = yield* state.updateEntitySettings(id, "items", { reconcileIntervalSeconds: 604_800 })
+        assert.deepInclude(Option.getOrThrow(weekly).settings, {
+          reconcileIntervalSeconds: 604_800,
+          reconcileCron: null
+        })
+        yield* state.updateEntitySettings(id, "order_lines", { enabled: false, mode: "reconcile" })
+        // Rediscovery keeps the settings; `cron: null` clears the cron.
+        yield* state.saveManifests(id, [items])
+        const cleared = yield* state.updateEntitySettings(id, "items", { cron: null })
+        assert.deepStrictEqual(Option.getOrThrow(cleared).settings.cron, null)
+        assert.strictEqual(Option.getOrThrow(cleared).settings.intervalSeconds, 60)
+        const enabled = (yield* state.listEnabledEntities).filter((row) => row.connectorId === id)
+        assert.deepStrictEqual(
+          enabled.map((row) => row.entity),
+          ["items"]
+        )
+        assert.deepStrictEqual(yield* state.updateEntitySettings(id, "nope", { enabled: false }), Option.none())
       })
-      yield* state.updateEntitySettings(id, "order_lines", { enabled: false, mode: "reconcile" })
-      // Rediscovery keeps the settings; `cron: null` clears the cron.
-      yield* state.saveManifests(id, [items])
-      const cleared = yield* state.updateEntitySettings(id, "items", { cron: null })
-      assert.deepStrictEqual(Option.getOrThrow(cleared).settings.cron, null)
-      assert.strictEqual(Option.getOrThrow(cleared).settings.intervalSeconds, 60)
-      const enabled = (yield* state.listEnabledEntities).filter((row) => row.connectorId === id)
-      assert.deepStrictEqual(
-        enabled.map((row) => row.entity),
-        ["items"]
-      )
-      assert.deepStrictEqual(yield* state.updateEntitySettings(id, "nope", { enabled: false }), Option.none())
-    })
   )
 
   it.effect("saves, reads and clears checkpoints", () =>
