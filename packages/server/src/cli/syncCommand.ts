@@ -1,11 +1,10 @@
 /**
  * `syncflow sync <connector> [entities...] [--full-refresh] [--json]`: a one-off sync in this process,
- * straight against the database (no server needed). Entities are discovered first when they never
- * were. On a terminal, a progress line shows the rows fetched and the rate; `--json` prints a
+ * straight against the database (no server needed). The connector's entities are rediscovered first
+ * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced. On a terminal, a progress line shows the rows fetched and the rate; `--json` prints a
  * summary of every entity's run.
  */
-import type { Adapter, EntityManifest } from "@syncflow/adapter-core"
-import { StateStore, SyncEngine, type SyncSummary } from "@syncflow/sync-engine"
+import { freshManifests, StateStore, SyncEngine, type SyncSummary } from "@syncflow/sync-engine"
 import { Clock, Console, Duration, Effect, Fiber, Schedule } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
@@ -66,16 +65,6 @@ export const toReport = (connectorId: string, mode: string, summaries: ReadonlyA
   totals: summaries.reduce((total, summary) => addCounts(total, summary.counts), zero)
 })
 
-/** The manifests of a connector, discovered now if they never were. */
-const manifestsOf = Effect.fnUntraced(function* (connectorId: string, adapter: Adapter) {
-  const state = yield* StateStore
-  const stored = yield* state.listManifests(connectorId)
-  if (stored.length > 0) return stored.map((entity) => entity.manifest)
-  const discovered: ReadonlyArray<EntityManifest> = yield* adapter.manifests
-  yield* state.saveManifests(connectorId, discovered)
-  return discovered
-})
-
 /** Rewrites one stderr line with the rows fetched by the connector's running runs and the rate. */
 const progress = (connectorId: string, startedAt: number) =>
   Effect.gen(function* () {
@@ -100,7 +89,8 @@ const sync = Effect.fnUntraced(function* (input: {
   const engine = yield* SyncEngine
   const running = yield* (yield* ConnectorRuntimes).get(input.connector)
   const adapter = running.runtime.adapter
-  const manifests = yield* manifestsOf(input.connector, adapter)
+  // Rediscovered when the connector's discovery TTL has passed, so new upstream columns are synced.
+  const { manifests } = yield* freshManifests(input.connector, adapter, running.runtime.discoveryTtl)
   const unknown = input.entities.find((entity) => !manifests.some((manifest) => manifest.entity === entity))
   if (unknown !== undefined) {
     return yield* new CliFailure({
@@ -115,6 +105,7 @@ const sync = Effect.fnUntraced(function* (input: {
     .syncConnector({
       connectorId: input.connector,
       adapter,
+      manifests,
       mode,
       ...(input.entities.length === 0 ? {} : { entities: input.entities }),
       stages: running.runtime.stages,

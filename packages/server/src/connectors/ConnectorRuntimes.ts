@@ -26,7 +26,7 @@ import {
   type Stages,
   StateStore
 } from "@syncflow/sync-engine"
-import { Context, Duration, Effect, Exit, Layer, Option, Scope, Semaphore } from "effect"
+import { Context, Duration, Effect, Exit, Layer, Option, Predicate, Scope, Semaphore } from "effect"
 import type { RateLimiter } from "effect/persistence"
 import type { SqlClient, SqlError } from "effect/sql"
 import { layerInstrumentedHttpClient, layerInstrumentedRateLimiter } from "../observability/SyncMetrics.ts"
@@ -160,13 +160,13 @@ const make = Effect.gen(function* () {
     )
     const started = yield* start(connector, adapterName, credentials)
     const settings = settingsOf(connector.config)
-    const pageSize =
-      typeof settings === "object" &&
-      settings !== null &&
-      "pageSize" in settings &&
-      typeof settings.pageSize === "number"
-        ? settings.pageSize
-        : undefined
+    // Already checked by `start`: only the type is looked at here.
+    const numberSetting = (name: "pageSize" | "discoveryTtlSeconds"): number | undefined => {
+      const value = Predicate.isObject(settings) ? settings[name] : undefined
+      return typeof value === "number" ? value : undefined
+    }
+    const pageSize = numberSetting("pageSize")
+    const discoveryTtlSeconds = numberSetting("discoveryTtlSeconds")
     const webhookSecrets = yield* WebhookSecret.open(connector.id, connector.config).pipe(
       Effect.provide(Layer.succeedContext(shared))
     )
@@ -175,7 +175,8 @@ const make = Effect.gen(function* () {
       adapterName,
       runtime: {
         adapter: started.adapter,
-        stages: (_manifest: EntityManifest) => (adapterName === "apismith" ? apiSmithStages : undefined)
+        stages: (_manifest: EntityManifest) => (adapterName === "apismith" ? apiSmithStages : undefined),
+        ...(discoveryTtlSeconds === undefined ? {} : { discoveryTtl: Duration.seconds(discoveryTtlSeconds) })
       },
       pageSize,
       pco: started.pco,

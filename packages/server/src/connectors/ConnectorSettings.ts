@@ -37,7 +37,12 @@ export const ApiSmithSettings = Schema.Struct({
       limit: Schema.Int.check(Schema.isGreaterThan(0)),
       windowSeconds: Schema.Number.check(Schema.isGreaterThan(0))
     })
-  )
+  ),
+  /**
+   * How long discovered entities are reused before a sync rediscovers them (new upstream columns
+   * reach the tables at the next sync after this); 600 (10 minutes) by default, 0 before every sync.
+   */
+  discoveryTtlSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
 })
 
 /** The settings of a Planning Center connector. */
@@ -45,7 +50,12 @@ export const PcoSettings = Schema.Struct({
   /** The API host; Planning Center's by default. */
   baseUrl: Schema.optionalKey(HttpUrl),
   /** Records per page (1 to 100). */
-  pageSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })))
+  pageSize: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))),
+  /**
+   * How long discovered entities are reused before a sync rediscovers them (new upstream columns
+   * reach the tables at the next sync after this); 600 (10 minutes) by default, 0 before every sync.
+   */
+  discoveryTtlSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))
 })
 
 /** A connector's settings, whichever its adapter. */

@@ -79,6 +79,8 @@ export interface SyncConnectorRequest {
   readonly connectorId: string
   readonly adapter: Adapter
   readonly entities?: ReadonlyArray<string> | undefined
+  /** The connector's manifests (e.g. from `freshManifests`); discovered from the adapter and stored when absent. */
+  readonly manifests?: ReadonlyArray<EntityManifest> | undefined
   readonly mode?: SyncMode | undefined
   readonly stages?: ((manifest: EntityManifest) => StagesOptions | undefined) | undefined
   readonly pageSize?: number | undefined
@@ -651,8 +653,11 @@ export class SyncEngine extends Context.Service<
       })
 
       const syncConnector = Effect.fn("SyncEngine.syncConnector")(function* (request: SyncConnectorRequest) {
-        const discovered = yield* request.adapter.manifests
-        yield* state.saveManifests(request.connectorId, discovered)
+        let discovered = request.manifests
+        if (discovered === undefined) {
+          discovered = yield* request.adapter.manifests
+          yield* state.saveManifests(request.connectorId, discovered)
+        }
         const wanted = request.entities
         const ordered = dependencyOrder(discovered).filter((m) => wanted === undefined || wanted.includes(m.entity))
         const summaries: Array<SyncSummary> = []

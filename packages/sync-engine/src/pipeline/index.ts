@@ -1,6 +1,7 @@
 /** The pipeline: the sync engine and what it reports. */
 export type { DeleteRecordsOutcome, DeleteRecordsRequest } from "./deleteRecords.ts"
 export { dependencyOrder } from "./dependencyOrder.ts"
+export { defaultDiscoveryTtl, type FreshManifests, freshManifests } from "./freshManifests.ts"
 export { businessKeyColumns, inferColumns } from "./inferColumns.ts"
 export type { ParentLink } from "./ParentLink.ts"
 export { parentHashOf } from "./ParentLink.ts"

@@ -4,7 +4,7 @@
  * becomes an `Adapter` and which stage options its entities need.
  */
 import type { Adapter, EntityManifest } from "@syncflow/adapter-core"
-import { Context, type Effect, Schema } from "effect"
+import { Context, type Duration, type Effect, Schema } from "effect"
 import type { StagesOptions } from "../stages/Stages.ts"
 
 /** A connector's adapter, ready to list its entities, with the stage options of each entity. */
@@ -12,6 +12,11 @@ export interface ConnectorRuntime {
   readonly adapter: Adapter
   /** Stage options for an entity (e.g. an adapter's meta fields); `undefined` for the defaults. */
   readonly stages: (manifest: EntityManifest) => StagesOptions | undefined
+  /**
+   * How long the connector's discovered manifests are reused before a sync rediscovers them (10
+   * minutes when absent; `0` rediscovers before every sync). See `freshManifests`.
+   */
+  readonly discoveryTtl?: Duration.Input | undefined
 }
 
 /** A connector that cannot be turned into an adapter: unknown id, unknown adapter type, bad settings. */

@@ -1,9 +1,9 @@
 /**
  * The SyncConnector workflow: a connector's entities in dependency order from its manifests.
  *
- * A `plan` activity discovers and stores the manifests and groups the entities in levels: an
- * entity's level is one more than its deepest parent's, so each level only depends on the ones
- * before it. Level by level, a `claim/<n>` activity picks each entity's SyncEntity execution (the
+ * A `plan` activity rediscovers and stores the manifests (once the connector's discovery TTL has
+ * passed, see `freshManifests`) and groups the entities in levels: an entity's level is one more
+ * than its deepest parent's, so each level only depends on the ones before it. Level by level, a `claim/<n>` activity picks each entity's SyncEntity execution (the
  * running one when a sync of that entity is already in progress), the level's entities run as child
  * workflows, at most `entityConcurrency` at once, and a `pending/<n>` activity retries the children
  * parked while their parents were missing. Child workflows (not concurrent activities in one
@@ -13,6 +13,7 @@ import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
 import { dependencyOrder } from "../pipeline/dependencyOrder.ts"
+import { freshManifests } from "../pipeline/freshManifests.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
@@ -78,10 +79,12 @@ const planActivity = (payload: SyncConnectorPayload) =>
     error: SyncWorkflowError,
     execute: Effect.gen(function* () {
       const adapters = yield* ConnectorAdapters
-      const state = yield* StateStore
       const runtime = yield* adapters.runtime(payload.connectorId)
-      const discovered = yield* runtime.adapter.manifests
-      yield* state.saveManifests(payload.connectorId, discovered)
+      const { manifests: discovered } = yield* freshManifests(
+        payload.connectorId,
+        runtime.adapter,
+        runtime.discoveryTtl
+      )
       const children: Record<string, Array<string>> = {}
       for (const manifest of discovered) {
         for (const parent of manifest.parents) {

@@ -1,7 +1,9 @@
 /**
  * The SyncEntity workflow: one entity of one connector, one durable activity per page window.
  *
- * Each `window/<n>` activity asks the engine for the next window of the listing: it reads the
+ * The first window rediscovers the connector's manifests when its discovery TTL has passed (see
+ * `freshManifests`), so a scheduled sync picks up the columns the source gained. Each `window/<n>`
+ * activity asks the engine for the next window of the listing: it reads the
  * entity's checkpoint, fetches at most `windowRows` records from the saved cursor, runs the stages
  * and commits rows, checkpoint and run counts in one transaction. The checkpoint in the database is
  * what makes it exactly-once: an activity that runs again after a crash (at-least-once) continues
@@ -17,6 +19,7 @@
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Context, Effect, Option, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
+import { freshManifests } from "../pipeline/freshManifests.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
@@ -84,17 +87,22 @@ export const runIdOf = (executionId: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
-/** The entity's manifest (stored, or discovered and stored) and the connector's others. */
-const manifestsFor = Effect.fnUntraced(function* (connectorId: string, entity: string) {
+/**
+ * The entity's manifest and the connector's others. `rediscover` (the first window of an execution)
+ * rediscovers them when the connector's last discovery is older than its discovery TTL, so
+ * scheduled and triggered syncs pick up the source's new columns; the other activities read the
+ * stored ones (and discover when the entity was never discovered).
+ */
+const manifestsFor = Effect.fnUntraced(function* (connectorId: string, entity: string, rediscover: boolean) {
   const state = yield* StateStore
   const adapters = yield* ConnectorAdapters
   const runtime = yield* adapters.runtime(connectorId)
-  let stored = yield* state.listManifests(connectorId)
-  if (!stored.some((discovered) => discovered.entity === entity)) {
-    yield* state.saveManifests(connectorId, yield* runtime.adapter.manifests)
-    stored = yield* state.listManifests(connectorId)
+  let manifests: ReadonlyArray<EntityManifest> = rediscover
+    ? (yield* freshManifests(connectorId, runtime.adapter, runtime.discoveryTtl)).manifests
+    : (yield* state.listManifests(connectorId)).map((discovered) => discovered.manifest)
+  if (!manifests.some((manifest) => manifest.entity === entity)) {
+    manifests = (yield* freshManifests(connectorId, runtime.adapter, 0)).manifests
   }
-  const manifests: ReadonlyArray<EntityManifest> = stored.map((discovered) => discovered.manifest)
   const manifest = manifests.find((m) => m.entity === entity)
   if (manifest === undefined) {
     return yield* new SyncWorkflowError({ message: `connector ${connectorId} has no entity "${entity}"` })
@@ -115,7 +123,7 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
     execute: Effect.gen(function* () {
       const engine = yield* SyncEngine
       const settings = yield* SyncWorkflowConfig
-      const { runtime, manifest, manifests } = yield* manifestsFor(payload.connectorId, payload.entity)
+      const { runtime, manifest, manifests } = yield* manifestsFor(payload.connectorId, payload.entity, index === 0)
       return yield* engine.syncWindow({
         connectorId: payload.connectorId,
         adapter: runtime.adapter,
@@ -138,7 +146,7 @@ const finishActivity = (payload: SyncEntityPayload, runId: string) =>
     error: SyncWorkflowError,
     execute: Effect.gen(function* () {
       const engine = yield* SyncEngine
-      const { manifest } = yield* manifestsFor(payload.connectorId, payload.entity)
+      const { manifest } = yield* manifestsFor(payload.connectorId, payload.entity, false)
       const run = yield* engine.finishListing({ connectorId: payload.connectorId, manifest, runId })
       const { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed } = run
       return { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed }
@@ -156,7 +164,7 @@ const pendingActivity = (payload: SyncEntityPayload) =>
     error: SyncWorkflowError,
     execute: Effect.gen(function* () {
       const engine = yield* SyncEngine
-      const { manifest, manifests } = yield* manifestsFor(payload.connectorId, payload.entity)
+      const { manifest, manifests } = yield* manifestsFor(payload.connectorId, payload.entity, false)
       const waiting = manifests.filter((candidate) =>
         candidate.parents.some((parent) => parent.entity === manifest.entity)
       )

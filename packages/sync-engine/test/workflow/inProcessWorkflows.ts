@@ -1,21 +1,35 @@
 /** The durable workflows on one in-process runner over the test database, for the workflow tests. */
 import type { Adapter } from "@syncflow/adapter-core"
-import { Context, Effect, Layer } from "effect"
+import { Context, type Duration, Effect, Layer } from "effect"
 import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
 import * as SyncCluster from "../../src/workflow/SyncCluster.ts"
 import type { SyncWorkflowSettings } from "../../src/workflow/SyncEntityWorkflow.ts"
 import { SyncWorkflows } from "../../src/workflow/SyncWorkflows.ts"
 import { apiSmithStages } from "../pipeline/fixtures.ts"
 
-/** `SyncWorkflows` with these settings, every connector served by `adapter` (an APISmith one). */
-export const inProcessWorkflows = (adapter: Adapter, settings: SyncWorkflowSettings) =>
+/**
+ * `SyncWorkflows` with these settings, every connector served by `adapter` (an APISmith one), its
+ * manifests rediscovered after `discoveryTtl` (the engine's default when absent).
+ */
+export const inProcessWorkflows = (
+  adapter: Adapter,
+  settings: SyncWorkflowSettings,
+  options: { readonly discoveryTtl?: Duration.Input | undefined } = {}
+) =>
   Layer.build(
     SyncWorkflows.layerWith(settings).pipe(
       Layer.provideMerge(SyncCluster.layerSingle()),
       Layer.provide(
         Layer.succeed(
           ConnectorAdapters,
-          ConnectorAdapters.of({ runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages }) })
+          ConnectorAdapters.of({
+            runtime: () =>
+              Effect.succeed({
+                adapter,
+                stages: () => apiSmithStages,
+                ...(options.discoveryTtl === undefined ? {} : { discoveryTtl: options.discoveryTtl })
+              })
+          })
         )
       )
     )

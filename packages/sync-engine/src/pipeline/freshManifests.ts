@@ -1,0 +1,64 @@
+/**
+ * Schema drift on schedule: every sync (scheduled, triggered, workflow, CLI) asks for its
+ * connector's manifests through here before it lists, so columns the source gained since the last
+ * discovery reach the table without a manual `discover`. Discovering costs a metadata request, so
+ * the stored manifests are reused while the connector's last discovery is younger than its
+ * discovery TTL (10 minutes by default; `0` rediscovers before every sync). A rediscovery replaces
+ * the stored manifests and keeps each entity's sync settings (`StateStore.saveManifests`).
+ *
+ * The age is measured with the Effect `Clock` against the stored `discovered_at` (written with the
+ * same clock), so every process of a cluster shares the cache and tests drive it with `TestClock`.
+ * When the source's metadata cannot be read but manifests are stored, the sync goes on with them
+ * (logged as a warning): data the old manifests describe is still synced.
+ */
+import type { Adapter, AdapterError, EntityManifest } from "@syncflow/adapter-core"
+import { Clock, Duration, Effect } from "effect"
+import { StateStore } from "../state/StateStore.ts"
+import type { StateStoreError } from "../state/StateStoreError.ts"
+
+/** How long discovered manifests are reused when a connector does not say: 10 minutes. */
+export const defaultDiscoveryTtl: Duration.Duration = Duration.minutes(10)
+
+/** What {@link freshManifests} found. */
+export interface FreshManifests {
+  /** Every stored manifest of the connector, after the rediscovery when there was one. */
+  readonly manifests: ReadonlyArray<EntityManifest>
+  /** Whether the source's metadata was read (and stored) by this call. */
+  readonly rediscovered: boolean
+}
+
+/**
+ * The connector's manifests, rediscovered from the adapter when the last discovery is older than
+ * `ttl` (or there is none), else as stored.
+ */
+export const freshManifests = Effect.fnUntraced(function* (
+  connectorId: string,
+  adapter: Adapter,
+  ttl: Duration.Input | undefined
+): Effect.fn.Return<FreshManifests, AdapterError | StateStoreError, StateStore> {
+  const state = yield* StateStore
+  const stored = yield* state.listManifests(connectorId)
+  const now = yield* Clock.currentTimeMillis
+  const maxAge = Duration.toMillis(ttl ?? defaultDiscoveryTtl)
+  const newest = stored.reduce((at, entity) => Math.max(at, entity.discoveredAt.epochMilliseconds), -Infinity)
+  if (stored.length > 0 && now - newest < maxAge) {
+    return { manifests: stored.map((entity) => entity.manifest), rediscovered: false }
+  }
+  const discovered = yield* adapter.manifests.pipe(
+    Effect.map((manifests): ReadonlyArray<EntityManifest> | undefined => manifests),
+    Effect.catch((error) =>
+      stored.length === 0
+        ? Effect.fail(error)
+        : Effect.logWarning("rediscovery failed; syncing with the stored manifests", {
+            connector: connectorId,
+            error: error.message
+          }).pipe(Effect.as(undefined))
+    )
+  )
+  if (discovered === undefined) return { manifests: stored.map((entity) => entity.manifest), rediscovered: false }
+  yield* state.saveManifests(connectorId, discovered)
+  const byEntity = new Map(stored.map((entity) => [entity.entity, entity.manifest]))
+  for (const manifest of discovered) byEntity.set(manifest.entity, manifest)
+  yield* Effect.logDebug("manifests rediscovered", { connector: connectorId, entities: discovered.length })
+  return { manifests: [...byEntity.values()], rediscovered: true }
+})

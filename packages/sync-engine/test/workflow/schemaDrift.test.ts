@@ -1,0 +1,78 @@
+/**
+ * Schema drift on schedule: a SyncEntity execution (what the scheduler and every trigger start)
+ * rediscovers the connector's manifests before it lists, so a column the source gained reaches the
+ * table without a manual discover. Tables are compared with the fake ERP's ground truth.
+ */
+import { assert, layer } from "@effect/vitest"
+import type { FakeErp } from "@syncflow/apismith/testing"
+import { Effect } from "effect"
+import { StateStore } from "../../src/state/StateStore.ts"
+import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
+import { inProcessWorkflows } from "./inProcessWorkflows.ts"
+import { rowsOrEmpty } from "./processes.ts"
+
+/** `part_no -> value of column` of the fake's ground truth (JSON text, so numbers and texts compare exactly). */
+const truthColumn = (fake: FakeErp.FakeErp, column: string): ReadonlyMap<string, string | null> =>
+  new Map(
+    Array.from(fake.groundTruth.rows("items"), (row) => {
+      const value = row.values[column]
+      return [String(row.values.part_no), value === null || value === undefined ? null : String(value)] as const
+    })
+  )
+
+/** `part_no -> value of column` of the live rows of the items table. */
+const storedColumn = (column: string) =>
+  Effect.map(
+    rowsOrEmpty<{ readonly key: string; readonly value: string | null }>(
+      `SELECT part_no AS key, "${column}"::text AS value FROM public.items WHERE NOT _deleted`
+    ),
+    (rows) => new Map(rows.map((row) => [row.key, row.value]))
+  )
+
+layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("schema drift on schedule", (it) => {
+  it.effect(
+    "a workflow sync picks up a new upstream column without a manual discover",
+    () =>
+      Effect.gen(function* () {
+        const { fake, adapter } = yield* fakeErp({ seed: 91, rows: { items: 600 } })
+        const state = yield* StateStore
+        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        // Rediscover before every sync (the TTL itself is tested with the TestClock in freshManifests.test.ts).
+        const workflows = yield* inProcessWorkflows(adapter, { windowRows: 200, pageSize: 100 }, { discoveryTtl: 0 })
+
+        yield* workflows.awaitEntity(
+          yield* workflows.startEntity({ connectorId: "erp", entity: "items", mode: "incremental" })
+        )
+        const before = (yield* state.listManifests("erp")).find((e) => e.entity === "items")
+        assert.isDefined(before)
+        assert.isFalse(before?.manifest.columns?.some((c) => c.name === "planner_code"))
+
+        // The source gains a column; the rows changed from now on carry values for it.
+        const report = yield* fake.mutate("items", { addColumn: true, update: 40, insert: 15 })
+        assert.strictEqual(report.addedColumn, "planner_code")
+
+        // No discover: the next sync (as the scheduler starts it) finds the column by itself.
+        const summary = yield* workflows.awaitEntity(
+          yield* workflows.startEntity({ connectorId: "erp", entity: "items", mode: "incremental" })
+        )
+        assert.strictEqual(summary.counts.inserted, 15)
+        assert.strictEqual(summary.counts.updated, 40)
+        const after = (yield* state.listManifests("erp")).find((e) => e.entity === "items")
+        assert.isTrue(after?.manifest.columns?.some((c) => c.name === "planner_code"))
+        // Rediscovery keeps the entity's settings.
+        assert.deepStrictEqual(after?.settings, before?.settings)
+
+        // The table equals the truth: every row's identity, and the new column's values.
+        const manifest = (yield* adapter.manifests).find((m) => m.entity === "items")
+        assert.isDefined(manifest)
+        if (manifest === undefined) return
+        const expected = yield* expectedIdentities(fake, manifest)
+        assert.strictEqual(expected.size, 615)
+        assert.deepStrictEqual(yield* storedIdentities("items"), expected)
+        const truth = truthColumn(fake, "planner_code")
+        assert.strictEqual([...truth.values()].filter((value) => value !== null).length > 0, true)
+        assert.deepStrictEqual(yield* storedColumn("planner_code"), truth)
+      }).pipe(Effect.scoped),
+    120_000
+  )
+})
