@@ -59,6 +59,19 @@ const realities: ReadonlyArray<readonly [string, (s: Served) => boolean]> = [
   ["YYYYMMDDHH24MISS", text(/^\d{14}$/, /^DATE/)],
   ["date-time without a zone", text(/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?$/)],
   ['""', (s) => s.value === "" && s.type !== undefined],
+  ...["   ", "\t", " \r\n "].map(
+    (blank) =>
+      [
+        `white space only in VARCHAR2: ${JSON.stringify(blank)}`,
+        (s: Served) => s.value === blank && /^VARCHAR2/.test(s.type ?? "")
+      ] as const
+  ),
+  ["white space only in CHAR", text(/^[ \t]+$/, /^CHAR/)],
+  ["white space only in CLOB", text(/^[ \t\r\n]+$/, /^CLOB/)],
+  [
+    "white space only in a field missing from the metadata",
+    (s) => s.type === undefined && /^\s+$/.test(String(s.value))
+  ],
   ["null", (s) => s.value === null && s.type !== undefined],
   ['"Y" / "N"', text(/^[YN]$/, /^BOOLEAN/)],
   ["1 / 0", (s) => (s.value === 1 || s.value === 0) && s.type === "BOOLEAN"],

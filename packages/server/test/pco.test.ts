@@ -97,7 +97,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
 
       // A real change, delivered signed by the fake: a sync of that person's entity runs.
       const [someone = ""] = fake.truth.ids("Person")
-      yield* fake.mutate.update("Person", someone, { first_name: "Webhooked" })
+      // "" is a value in Planning Center (unlike Oracle): it reaches the table as "", not null.
+      yield* fake.mutate.update("Person", someone, { first_name: "Webhooked", nickname: "" })
       const attempts = yield* fake.webhooks.deliver
       assert.isAbove(attempts.length, 0)
       for (const attempt of attempts) assert.strictEqual(attempt.status, 202)
@@ -106,6 +107,12 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
       )
       const runs = yield* runsOf("church", "person")
       assert.strictEqual(runs.length, 2)
+      const truth = fake.truth.get("Person", someone)?.attributes
+      assert.strictEqual(truth?.nickname, "")
+      const [stored] = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql.unsafe<{ readonly nickname: string | null }>(`SELECT nickname FROM public.person WHERE id = $1`, [someone])
+      )
+      assert.strictEqual(stored?.nickname, truth?.nickname)
 
       // Every Planning Center request waited for its rate-limit budget (a zero wait counts too).
       const metrics = String((yield* call("GET", "/metrics", { token: null })).body)

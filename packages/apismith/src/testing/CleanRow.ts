@@ -6,7 +6,8 @@
 
 /**
  * A clean value:
- * - `null`: JSON `null`, a missing field, or `""` (Oracle stores `''` as NULL);
+ * - `null`: JSON `null`, a missing field, `""` (Oracle stores `''` as NULL), or text that is empty
+ *   after the cleaning below (white space only: Oracle has no empty string);
  * - text types (`VARCHAR2`, `NVARCHAR2`, `CHAR`, `NCHAR`, `CLOB`): a `string` with `CHAR` blank
  *   padding removed, CRLF and lone CR turned into LF, control characters removed (U+0000-U+001F
  *   except TAB and LF, U+007F, U+0080-U+009F, U+FEFF) and leading/trailing white space trimmed;
@@ -35,7 +36,7 @@ export interface CleanRow {
   readonly values: Readonly<Record<string, CleanValue>>
   /**
    * Fields the row carries that the metadata does not declare (schema drift), cleaned as text:
-   * `""` -> `null`, otherwise the text rules above.
+   * `""` and blank text -> `null`, otherwise the text rules above.
    */
   readonly undeclared: Readonly<Record<string, CleanValue>>
 }

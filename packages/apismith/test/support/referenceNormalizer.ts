@@ -121,9 +121,12 @@ export const normalizeValue = (raw: unknown, column: ColumnManifest): CleanValue
   if (raw === null || raw === undefined || raw === "") return null
   const source = (column.sourceType ?? "").toUpperCase()
   switch (column.type) {
-    case "string":
+    case "string": {
       if (typeof raw !== "string") throw new Error(`${column.name}: not text: ${JSON.stringify(raw)}`)
-      return cleanText(raw, /^N?CHAR\b/.test(source))
+      const text = cleanText(raw, /^N?CHAR\b/.test(source))
+      // Oracle has no empty string: text empty after cleanup is null (a NOT NULL column keeps "")
+      return text === "" && column.nullable ? null : text
+    }
     case "integer": {
       const text = parseNumber(raw)
       if (text === null) return null
@@ -156,7 +159,8 @@ export const normalizeRecord = (record: SourceRecord, columns: ReadonlyArray<Col
   const undeclared: Record<string, CleanValue> = {}
   for (const [name, raw] of Object.entries(record)) {
     if (declared.has(name) || name === ROW_VERSION_FIELD || name === ORACLE_KEYS_FIELD) continue
-    undeclared[name] = raw === null || raw === "" ? null : cleanText(String(raw), false)
+    const text = raw === null ? "" : cleanText(String(raw), false)
+    undeclared[name] = text === "" ? null : text
   }
   return {
     oracleKeys: record[ORACLE_KEYS_FIELD] as CleanRow["oracleKeys"],

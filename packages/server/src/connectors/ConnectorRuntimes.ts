@@ -38,6 +38,11 @@ export const apiSmithStages: Stages.StagesOptions = {
   normalize: { mapping: { metaFields: ["_row_version", "_oracle_keys"] } }
 }
 
+/** The stage options of Planning Center entities: `""` is a value there (Oracle's `''`-is-NULL rule does not apply). */
+export const pcoStages: Stages.StagesOptions = {
+  normalize: { coerce: { emptyStringIsNull: false } }
+}
+
 /** A connector with its running adapter. */
 export interface RunningConnector {
   readonly connector: Connector
@@ -175,7 +180,7 @@ const make = Effect.gen(function* () {
       adapterName,
       runtime: {
         adapter: started.adapter,
-        stages: (_manifest: EntityManifest) => (adapterName === "apismith" ? apiSmithStages : undefined),
+        stages: (_manifest: EntityManifest) => (adapterName === "apismith" ? apiSmithStages : pcoStages),
         ...(discoveryTtlSeconds === undefined ? {} : { discoveryTtl: Duration.seconds(discoveryTtlSeconds) })
       },
       pageSize,

@@ -3,7 +3,14 @@
  * 127.0.0.1 with the APISmith adapter pointed at it, and the expected identity of its clean rows.
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { type Adapter, AdapterHttp, type EntityManifest, TokenManager, TokenStore } from "@syncflow/adapter-core"
+import {
+  type Adapter,
+  AdapterHttp,
+  type ColumnManifest,
+  type EntityManifest,
+  TokenManager,
+  TokenStore
+} from "@syncflow/adapter-core"
 import { ApiSmithAdapter, ApiSmithClient } from "@syncflow/apismith"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { Context, Effect, Layer } from "effect"
@@ -70,4 +77,51 @@ export const storedIdentities = Effect.fnUntraced(function* (table: string) {
     `SELECT _bk_hash AS bk, _data_hash AS data FROM public."${table}" WHERE NOT _deleted`
   )
   return new Map(rows.map((row) => [row.bk, row.data]))
+})
+
+/** A PostgreSQL expression giving a column's value as the text of its clean form (see `cleanText`). */
+const cleanTextSql = (column: ColumnManifest): string => {
+  const name = `"${column.name}"`
+  switch (column.type) {
+    case "string":
+      return name
+    case "integer":
+    case "boolean":
+    case "json":
+      return `${name}::text`
+    case "decimal":
+      return `trim_scale(${name})::text`
+    case "date":
+      return `to_char(${name}, 'YYYY-MM-DD')`
+    case "timestamp":
+      return `to_char(${name} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    case "binary":
+      return `translate(encode(${name}, 'base64'), E'\\n', '')`
+  }
+}
+
+/** A clean value as text, to compare with what `storedRows` reads: numbers and booleans as written, JSON as JSON. */
+export const cleanText = (value: unknown): string | null =>
+  value === null || value === undefined
+    ? null
+    : typeof value === "string"
+      ? value
+      : typeof value === "object"
+        ? JSON.stringify(value)
+        : String(value)
+
+/**
+ * Every row of an entity's table (live and soft-deleted, with `_deleted`), each column as the text of its
+ * clean form, computed by PostgreSQL from the stored typed value (independent of the engine's stages).
+ */
+export const storedRows = Effect.fnUntraced(function* (table: string, columns: ReadonlyArray<ColumnManifest>) {
+  const sql = yield* SqlClient.SqlClient
+  const select = columns.map((column, i) => `${cleanTextSql(column)} AS c${i}`).join(", ")
+  const rows = yield* sql.unsafe<Record<string, string | null>>(
+    `SELECT _deleted::text AS deleted, ${select} FROM public."${table}"`
+  )
+  return rows.map((row) => ({
+    deleted: row.deleted === "true",
+    values: columns.map((_, i) => row[`c${i}`] ?? null)
+  }))
 })

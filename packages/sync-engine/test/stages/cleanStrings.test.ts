@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Schema } from "effect"
 import { cleanString, cleanStrings, cleanStringsStep } from "../../src/stages/normalize/cleanStrings.ts"
-import { fieldType } from "../../src/stages/normalize/FieldType.ts"
+import { fieldType, untypedField } from "../../src/stages/normalize/FieldType.ts"
 import { column, field } from "./fixtures.ts"
 
 describe("cleanStrings (layer 2)", () => {
@@ -48,6 +48,26 @@ describe("cleanStrings (layer 2)", () => {
     assert.strictEqual(cleanStringsStep(field("json")), undefined)
     assert.strictEqual(cleanStringsStep(field("binary")), undefined)
     assert.strictEqual(cleanStringsStep(field("string"))?.(42), 42)
+  })
+
+  it('blank text is null in nullable text fields where "" means null; "" where it is a value or the column is NOT NULL', () => {
+    for (const blank of ["   ", "\t", " \r\n ", "\u0000", "\uFEFF\u00A0"]) {
+      assert.strictEqual(cleanStringsStep(field("string", "VARCHAR2(10)"))?.(blank), null, JSON.stringify(blank))
+      assert.strictEqual(cleanStringsStep(field("string", "CLOB"))?.(blank), null, JSON.stringify(blank))
+      assert.strictEqual(cleanStringsStep(untypedField("extra"))?.(blank), null, JSON.stringify(blank))
+      assert.strictEqual(cleanStringsStep(field("string", "VARCHAR2(10)", { nullable: false }))?.(blank), "")
+      assert.strictEqual(
+        cleanStringsStep(field("string", "VARCHAR2(10)"), {}, { emptyStringIsNull: false })?.(blank),
+        ""
+      )
+      assert.strictEqual(cleanStringsStep(untypedField("extra"), {}, { emptyStringIsNull: false })?.(blank), "")
+      // numbers and dates read blank text as null in their own layers
+      assert.strictEqual(cleanStringsStep(field("decimal"))?.(blank), "")
+    }
+    // with trim off, spaces are kept (not empty after cleanup); control characters alone still clean to null
+    assert.strictEqual(cleanStringsStep(field("string"), { trim: false })?.("   "), "   ")
+    assert.strictEqual(cleanStringsStep(field("string"), { trim: false })?.("\u0007"), null)
+    assert.strictEqual(cleanStringsStep(field("string"))?.(" a "), "a")
   })
 
   it("on a record", () => {

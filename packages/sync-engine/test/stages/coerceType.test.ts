@@ -18,7 +18,8 @@ describe("coerceType (layer 1)", () => {
     ["VARCHAR2 as is (layer 2 trims)", field("string", "VARCHAR2(50)"), "  PART-1  ", "  PART-1  "],
     ["CHAR padding", field("string", "CHAR(8)"), "PART-1  ", "PART-1"],
     ["CHAR keeps leading blanks", field("string", "CHAR(5)"), " AB  ", " AB"],
-    ["blank CHAR is not null", field("string", "CHAR(3)"), "   ", ""],
+    ["blank CHAR is null (Oracle: empty after cleanup)", field("string", "CHAR(3)"), "   ", null],
+    ["blank CHAR in a NOT NULL column stays a value", field("string", "CHAR(3)", { nullable: false }), "   ", ""],
     ["NCHAR padding", field("string", "NCHAR(4)"), "EA  ", "EA"],
     ["leading zeros stay text", field("string", "VARCHAR2(10)"), "00123", "00123"],
     ["number in a text column", field("string", "VARCHAR2(10)"), 1.5e21, "1500000000000000000000"],
@@ -80,6 +81,7 @@ describe("coerceType (layer 1)", () => {
     assert.strictEqual(step(""), "")
     assert.strictEqual(step(null), null)
     assert.strictEqual(coerceTypeStep(field("decimal"), { emptyStringIsNull: false })(""), null)
+    assert.strictEqual(coerceTypeStep(field("string", "CHAR(3)"), { emptyStringIsNull: false })("   "), "")
   })
 
   it('undeclared fields: only "" and missing become null', () => {

@@ -3,7 +3,7 @@ import { Effect, Exit } from "effect"
 import type { NormalizeOptions } from "../../src/stages/normalize/NormalizeOptions.ts"
 import { makeNormalizer } from "../../src/stages/normalize/Normalizer.ts"
 import { normalizeChunk } from "../../src/stages/normalize/normalizeChunk.ts"
-import { items } from "./fixtures.ts"
+import { column, items } from "./fixtures.ts"
 
 const normalizer = (options?: NormalizeOptions) => makeNormalizer(items, options)
 
@@ -59,12 +59,59 @@ describe("normalizeChunk", () => {
       assert.strictEqual(b?.description, null)
       assert.strictEqual(c?.description, null)
       assert.isTrue(c !== undefined && Object.hasOwn(c, "description"))
-      // white space only is a value at the source (NOT NULL columns hold ' '): it cleans to "", not null
+      // white space only is empty after cleanup: null like "" (Oracle has no empty string), except in a
+      // NOT NULL column (uom), where the source holds a non-null blank and null would fail the record
       const [blank] = normalizeChunk(n, [{ part_no: "P4", uom: "   ", is_active: 0, description: "  " }]).ok
       assert.strictEqual(blank?.normalized.uom, "")
-      assert.strictEqual(blank?.normalized.description, "")
+      assert.strictEqual(blank?.normalized.description, null)
       const keep = yield* normalizer({ coerce: { emptyStringIsNull: false } })
       assert.strictEqual(normalizeChunk(keep, [{ part_no: "P2", description: "" }]).ok[0]?.normalized.description, "")
+    })
+  )
+
+  it.effect('blank text ("   ", "\t", " \r\n ", controls only) is null in text, CHAR, CLOB and undeclared fields', () =>
+    Effect.gen(function* () {
+      const blanks = ["", "   ", "\t", " \r\n ", "\u0000\u0007", "\uFEFF \u0085"]
+      const entity = {
+        entity: "notes",
+        businessKey: ["id"] as const,
+        columns: [
+          column("id", "string", "VARCHAR2(10)", { nullable: false, businessKey: true }),
+          column("name", "string", "VARCHAR2(50)"),
+          column("code", "string", "CHAR(3)"),
+          column("notes", "string", "CLOB"),
+          column("label", "string", "VARCHAR2(50)", { nullable: false })
+        ]
+      }
+      const oracle = yield* makeNormalizer(entity)
+      const pco = yield* makeNormalizer(entity, { coerce: { emptyStringIsNull: false } })
+      const rows = blanks.map((b, i) => ({ id: `R${i}`, name: b, code: b, notes: b, label: b, extra: b }))
+      const seen = normalizeChunk(oracle, rows)
+      assert.strictEqual(seen.failures.length, 0)
+      assert.deepStrictEqual(
+        seen.ok.map((row) => row.normalized),
+        // a raw "" is null in any column (layer 1: Oracle cannot hold it); other blanks in NOT NULL `label` are ""
+        rows.map((row) => ({
+          id: row.id,
+          name: null,
+          code: null,
+          notes: null,
+          label: row.label === "" ? null : "",
+          extra: null
+        }))
+      )
+      // Where "" is a value (Planning Center), blank text cleans to "" and stays a value.
+      const kept = normalizeChunk(pco, rows)
+      assert.strictEqual(kept.failures.length, 0)
+      assert.deepStrictEqual(
+        kept.ok.map((row) => row.normalized),
+        rows.map((row) => ({ id: row.id, name: "", code: "", notes: "", label: "", extra: "" }))
+      )
+      // Text around the blanks is untouched, and so are other types' blanks (read by their own layers).
+      const [text] = normalizeChunk(oracle, [
+        { id: "T", name: " a ", code: "B  ", notes: "x\r\n\r\n  ", label: "L" }
+      ]).ok
+      assert.deepStrictEqual(text?.normalized, { id: "T", name: "a", code: "B", notes: "x", label: "L" })
     })
   )
 

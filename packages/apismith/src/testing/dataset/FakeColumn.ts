@@ -86,8 +86,20 @@ const unicodeJson = (s: string): string => JSON.stringify(s)
 
 const str = asciiJson
 
-/** The messy spellings of a clean text: padding, tabs, CR/LF, control characters, a BOM, `""`, null. */
-export const messText = (clean: string, variant: number, nullable: boolean): string | null => {
+/**
+ * The spellings of a blank text value of a nullable column: `""` and white space only. Oracle has no
+ * empty string, so each of them is null in the clean form (a text value empty after cleanup is null).
+ */
+export const BLANKS: ReadonlyArray<string> = ["", "   ", "\t", " \r\n "]
+
+/** Whether a served text is blank: empty once trimmed (the fake's blanks have no control characters). */
+const isBlank = (s: string): boolean => s.trim() === ""
+
+/**
+ * The messy spellings of a clean text: padding, tabs, CR/LF, control characters, a BOM, and for
+ * nullable columns a blank (`BLANKS[blank % 4]`: `""` or white space only) or null.
+ */
+export const messText = (clean: string, variant: number, nullable: boolean, blank = 0): string | null => {
   switch (variant) {
     case 9:
       return `${clean}   `
@@ -102,7 +114,7 @@ export const messText = (clean: string, variant: number, nullable: boolean): str
     case 13:
       return `\uFEFF${clean}\u0085\n`
     case 14:
-      return nullable ? "" : clean
+      return nullable ? (BLANKS[blank % BLANKS.length] ?? "") : clean
     case 15:
       return nullable ? null : clean
     default:
@@ -133,13 +145,13 @@ export const textPool = (
   const size = options.pool.length
   const json: Array<string> = []
   const clean: Array<CleanValue> = []
-  for (const value of options.pool) {
+  options.pool.forEach((value, k) => {
     for (let v = 0; v < VARIANTS; v++) {
-      const raw = messText(value, v, options.nullable)
+      const raw = messText(value, v, options.nullable, k)
       json.push(raw === null ? "null" : toJson(raw))
-      clean.push(raw === null || raw === "" ? null : value)
+      clean.push(raw === null || isBlank(raw) ? null : value)
     }
-  }
+  })
   const slot = (row: RowContext) => {
     const v = hash2(row.h, salt)
     return ((v >>> 4) % size) * VARIANTS + (v & 15)
@@ -159,8 +171,9 @@ export const textPool = (
 }
 
 /**
- * Text computed from the row (an e-mail, a code), served clean or padded, `""` or null when
- * nullable. `safe` values (ASCII without quotes or backslashes) skip JSON escaping.
+ * Text computed from the row (an e-mail, a code), served clean or padded, blank (`""` or white
+ * space only) or null when nullable. `safe` values (ASCII without quotes or backslashes) skip JSON
+ * escaping.
  */
 export const derivedText = (
   options: TextOptions & { readonly value: (row: RowContext) => string; readonly safe?: boolean }
@@ -168,13 +181,14 @@ export const derivedText = (
   const salt = hashText(options.name)
   const quote = options.safe === true ? (value: string) => `"${value}"` : str
   const raw = (row: RowContext): string | null => {
-    const v = hash2(row.h, salt) & 15
+    const h = hash2(row.h, salt)
+    const v = h & 15
     const value = options.value(row)
     return v === 13
       ? ` ${value}  `
       : v === 14
         ? options.nullable
-          ? ""
+          ? (BLANKS[(h >>> 4) % BLANKS.length] ?? "")
           : value
         : v === 15 && options.nullable
           ? null
@@ -187,11 +201,11 @@ export const derivedText = (
     declared: true,
     json: (row) => {
       const value = raw(row)
-      return value === null ? "null" : quote(value)
+      return value === null ? "null" : isBlank(value) ? str(value) : quote(value)
     },
     clean: (row) => {
       const value = raw(row)
-      return value === null || value === "" ? null : options.value(row)
+      return value === null || isBlank(value) ? null : options.value(row)
     }
   }
 }
@@ -216,7 +230,10 @@ export const keyText = (options: {
   }
 }
 
-/** `CHAR(n)` text from a pool: always blank-padded to `n`, as Oracle stores CHAR. */
+/**
+ * `CHAR(n)` text from a pool: always blank-padded to `n`, as Oracle stores CHAR. A nullable column
+ * also holds blank values (`n` spaces, or a TAB padded with spaces; clean: null) and nulls.
+ */
 export const charPool = (options: {
   readonly name: string
   readonly length: number
@@ -225,8 +242,11 @@ export const charPool = (options: {
 }): FakeColumn => {
   const salt = hashText(options.name)
   const json = options.pool.map((value) => str(value.padEnd(options.length, " ")))
+  const blanks = [" ".repeat(options.length), "\t".padEnd(options.length, " ")].map(str)
   const size = options.pool.length
   const isNull = (v: number) => options.nullable && (v & 15) === 15
+  const isBlankValue = (v: number) => options.nullable && (v & 15) === 14
+  const blankOf = (v: number) => (v >>> 4) & 1
   return {
     name: options.name,
     dataType: `CHAR(${options.length})`,
@@ -234,18 +254,23 @@ export const charPool = (options: {
     declared: true,
     json: (row) => {
       const v = hash2(row.h, salt)
-      return isNull(v) ? "null" : (json[(v >>> 4) % size] ?? "null")
+      if (isNull(v)) return "null"
+      if (isBlankValue(v)) return blanks[blankOf(v)] ?? "null"
+      return json[(v >>> 4) % size] ?? "null"
     },
     clean: (row) => {
       const v = hash2(row.h, salt)
-      return isNull(v) ? null : (options.pool[(v >>> 4) % size] ?? null)
+      return isNull(v) || isBlankValue(v) ? null : (options.pool[(v >>> 4) % size] ?? null)
     },
     renderWith: (prefix) => {
       const merged = json.map((j) => prefix + j)
+      const mergedBlanks = blanks.map((j) => prefix + j)
       const nullJson = `${prefix}null`
       return (row) => {
         const v = hash2(row.h, salt)
-        return isNull(v) ? nullJson : (merged[(v >>> 4) % size] ?? nullJson)
+        if (isNull(v)) return nullJson
+        if (isBlankValue(v)) return mergedBlanks[blankOf(v)] ?? nullJson
+        return merged[(v >>> 4) % size] ?? nullJson
       }
     }
   }
@@ -554,7 +579,7 @@ export const rawBytes = (options: TextOptions & { readonly length: number }): Fa
 
 /**
  * A `CLOB` of several lines from a pool (clean lines joined by LF): served with CRLF, LF or lone
- * CR line endings and trailing blank lines, `""` or null.
+ * CR line endings and trailing blank lines, blank (`""` or white space only; clean: null) or null.
  */
 export const clobText = (options: TextOptions & { readonly pool: ReadonlyArray<string> }): FakeColumn => {
   const salt = hashText(options.name)
@@ -567,7 +592,7 @@ export const clobText = (options: TextOptions & { readonly pool: ReadonlyArray<s
     if (variant === 12) return clean.replaceAll("\n", "\r")
     if (variant === 13) return `${clean.replaceAll("\n", "\r\n")}\r\n\r\n  `
     if (!options.nullable) return clean
-    return variant === 14 ? "" : null
+    return variant === 14 ? (BLANKS[(v >>> 12) % BLANKS.length] ?? "") : null
   }
   return {
     ...metadataOf(options),
@@ -578,14 +603,14 @@ export const clobText = (options: TextOptions & { readonly pool: ReadonlyArray<s
     clean: (row) => {
       const v = hash2(row.h, salt)
       const value = raw(v)
-      return value === null || value === "" ? null : (options.pool[(v >>> 4) % size] ?? null)
+      return value === null || isBlank(value) ? null : (options.pool[(v >>> 4) % size] ?? null)
     }
   }
 }
 
 /**
  * A field the rows carry but the metadata does not declare (schema drift). Its clean form is that
- * of text: `""` -> null.
+ * of text: blank (`""` or white space only) -> null.
  */
 export const undeclaredText = (options: {
   readonly name: string
@@ -594,7 +619,7 @@ export const undeclaredText = (options: {
   const salt = hashText(options.name)
   const size = options.pool.length
   const json = options.pool.map((v) => (v === null ? "null" : str(v)))
-  const clean = options.pool.map((v) => (v === null || v === "" ? null : v.trim()))
+  const clean = options.pool.map((v) => (v === null || isBlank(v) ? null : v.trim()))
   return {
     name: options.name,
     dataType: "VARCHAR2(1)",

@@ -120,6 +120,7 @@ const UOM_NAMES = ["Each", "Kilogram", "Metre", "Litre", "Pieces", "Box", "Set",
 const UOM_DECIMALS = [0, 3, 2, 3, 0, 0, 0, 0]
 const COUNTRIES = ["US", "SE", "DE", "GB", "FR", "NO", "JP", "ES"]
 const CURRENCIES = ["USD", "EUR", "SEK", "GBP", "JPY"]
+const CARRIERS = ["DHL", "UPS", "FDX", "POST", "PICK"]
 const ORDER_STATUSES = ["Planned", "Released", "Reserved", "Picked", "Delivered", "Invoiced", "Cancelled"]
 
 const partNo = (k: number) => `PART-${padNumber(k + 1, 7)}`
@@ -180,7 +181,7 @@ export const makeEntities = (seed: number, sizes: EntitySizes): ReadonlyArray<Fa
       zeroPaddedCode({ name: "commodity_code", dataType: "VARCHAR2(10)", nullable: true, digits: 5 }),
       flag({ name: "is_active", nullable: false }),
       dateOnly({ name: "created_date", dataType: "DATE", nullable: true, fromDays: DAYS_1985, spanDays: 14_600 }),
-      undeclaredText({ name: "legacy_flag", pool: ["X", "", null, "X ", null, null] })
+      undeclaredText({ name: "legacy_flag", pool: ["X", "", null, "X ", null, null, "   ", " \r\n "] })
     ],
     laterColumns: [
       zeroPaddedCode({ name: "planner_code", dataType: "VARCHAR2(10)", nullable: true, digits: 4 }),
@@ -271,7 +272,8 @@ export const makeEntities = (seed: number, sizes: EntitySizes): ReadonlyArray<Fa
         zoned: true,
         fromSeconds: at(2024, 1, 1),
         spanSeconds: 60_000_000
-      })
+      }),
+      charPool({ name: "ship_via", length: 4, nullable: true, pool: CARRIERS })
     ],
     laterColumns: [
       textPool({ name: "route_id", dataType: "VARCHAR2(12)", nullable: true, pool: ["R-NORTH", "R-SOUTH", "R-EXPORT"] })

@@ -9,6 +9,8 @@ export interface FieldType {
   readonly name: string
   /** Whether the manifest describes the field; undeclared fields (schema drift) are only cleaned as text. */
   readonly declared: boolean
+  /** Whether the column may hold null (undeclared fields may). */
+  readonly nullable: boolean
   readonly type: ColumnType
   readonly source: SourceType
   /** Maximum length: characters for text, bytes for binary (manifest first, then the source type). */
@@ -25,6 +27,7 @@ export const fieldType = (column: ColumnManifest): FieldType => {
   return {
     name: column.name,
     declared: true,
+    nullable: column.nullable,
     type: column.type,
     source,
     length: column.length ?? source.length,
@@ -37,6 +40,7 @@ export const fieldType = (column: ColumnManifest): FieldType => {
 export const untypedField = (name: string): FieldType => ({
   name,
   declared: false,
+  nullable: true,
   type: "string",
   source: parseSourceType(undefined),
   length: undefined,

@@ -6,7 +6,11 @@ import { Schema } from "effect"
 
 /** Layer 1 (coerceType) settings. */
 export const CoerceOptions = Schema.Struct({
-  /** An empty string from the source means null, as in Oracle (default `true`; set `false` for sources where "" is a value). */
+  /**
+   * An empty string from the source means null, as in Oracle (default `true`; set `false` for sources where "" is
+   * a value, e.g. Planning Center). With it, text that is empty after layer 2's cleanup (white space only) is null
+   * too, except in NOT NULL columns.
+   */
   emptyStringIsNull: Schema.optional(Schema.Boolean)
 })
 /** Layer 1 (coerceType) settings. */

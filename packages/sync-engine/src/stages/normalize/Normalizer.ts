@@ -68,7 +68,7 @@ const plan = (
   }
   add("coerceType", coerceTypeStep(type, options.coerce))
   const strings = mapping?.trim === undefined ? options.strings : { ...options.strings, trim: mapping.trim }
-  add("cleanStrings", cleanStringsStep(type, strings))
+  add("cleanStrings", cleanStringsStep(type, strings, options.coerce))
   add("parseNumerics", parseNumericsStep(type, options.numbers))
   add("normalizeDateTimes", normalizeDateTimesStep(type, options.dates))
   add("mapFields", mapFieldStep(mapping))

@@ -10,12 +10,17 @@
  * 3. trim (`trim`, default true, overridable per field): remove leading and trailing white space
  *    (JavaScript `String.prototype.trim`: spaces, TAB, LF, CR, NBSP, other Unicode spaces).
  *
- * A value that becomes `""` by cleaning stays `""`: only a raw `""` means null (layer 1), so a
- * NOT NULL column holding `' '` keeps a non-null value.
+ * Blank text: a text value (a `string` column, or a field the manifest does not declare) that is
+ * `""` after these rules is null where the source says `""` means null (`emptyStringIsNull`,
+ * default true: Oracle has no empty string), so `"   "`, `"\t"` and `" \r\n "` are null like `""`.
+ * Two exceptions keep `""`: sources where `""` is a value (`emptyStringIsNull: false`, e.g. Planning
+ * Center), and columns the manifest declares NOT NULL (the source holds a non-null blank there; null
+ * would make Validate reject the record). Other column types (numbers, dates) read blank text as
+ * null in their own layers.
  */
 import type { Row } from "../Row.ts"
 import type { FieldType } from "./FieldType.ts"
-import type { CleanStringsOptions } from "./NormalizeOptions.ts"
+import type { CleanStringsOptions, CoerceOptions } from "./NormalizeOptions.ts"
 import { applyLayer, type LayerResult, type Step } from "./Step.ts"
 
 const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0xfeff
@@ -53,17 +58,40 @@ export const cleanString = (s: string, options: CleanStringsOptions = {}): strin
   return (options.trim ?? true) ? out.trim() : out
 }
 
-/** Compiles layer 2 for one field; `undefined` for columns whose text is not cleaned (json, binary). */
-export const cleanStringsStep = (field: FieldType, options: CleanStringsOptions = {}): Step | undefined => {
+/**
+ * Whether a blank text of the field (`""` after cleaning) is null: text fields that may be null, of a
+ * source where `""` means null (see the module doc).
+ */
+export const blankIsNull = (field: FieldType, coerce: CoerceOptions = {}): boolean =>
+  (coerce.emptyStringIsNull ?? true) && field.type === "string" && field.nullable
+
+/**
+ * Compiles layer 2 for one field; `undefined` for columns whose text is not cleaned (json, binary).
+ * `coerce` is layer 1's settings: its `emptyStringIsNull` decides whether blank text is null.
+ */
+export const cleanStringsStep = (
+  field: FieldType,
+  options: CleanStringsOptions = {},
+  coerce: CoerceOptions = {}
+): Step | undefined => {
   if (field.type === "json" || field.type === "binary") return undefined
   const trim = options.trim ?? true
   const touch = (options.lineEndings ?? "lf") === "lf" || (options.controlCharacters ?? "strip") === "strip"
   if (!trim && !touch) return undefined
+  if (blankIsNull(field, coerce)) {
+    return (v) => {
+      if (typeof v !== "string") return v
+      const s = cleanString(v, options)
+      return s.length === 0 ? null : s
+    }
+  }
   return (v) => (typeof v === "string" ? cleanString(v, options) : v)
 }
 
-/** Layer 2 on a record. */
+/** Layer 2 on a record (`coerce`: layer 1's settings, for blank text). */
 export const cleanStrings = (
   fields: ReadonlyArray<FieldType>,
-  options: CleanStringsOptions = {}
-): ((record: Row) => LayerResult) => applyLayer("cleanStrings", fields, (field) => cleanStringsStep(field, options))
+  options: CleanStringsOptions = {},
+  coerce: CoerceOptions = {}
+): ((record: Row) => LayerResult) =>
+  applyLayer("cleanStrings", fields, (field) => cleanStringsStep(field, options, coerce))

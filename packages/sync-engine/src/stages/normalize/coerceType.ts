@@ -6,7 +6,8 @@
  * - every type: `null`, `undefined` (missing) -> `null`; `""` -> `null` (Oracle stores '' as NULL;
  *   for `string` columns only when `emptyStringIsNull`, default true).
  * - `string`: text as is; CHAR/NCHAR loses its trailing blank padding (`"PART-1   "` -> `"PART-1"`,
- *   `"   "` -> `""`); a finite number -> its canonical decimal text; bigint -> digits;
+ *   `"   "` -> null, or `""` in a NOT NULL column or when `""` is a value: see layer 2's blank
+ *   text); a finite number -> its canonical decimal text; bigint -> digits;
  *   boolean -> `"true"`/`"false"`; objects -> `TypeMismatch`.
  * - `integer`/`decimal`: numbers and text pass to layer 3; bigint -> digits; NaN/Infinity -> `InvalidNumber`.
  * - `boolean`: `true`/`false`; `1`/`0` (number or bigint); text, trimmed and case-insensitive:
@@ -15,11 +16,13 @@
  * - `json`: objects, arrays, numbers, booleans as is; text is parsed as JSON (`InvalidJson` if it is not).
  * - `binary` (RAW, BLOB): base64 text (standard or URL-safe, padding optional, white space ignored) or a
  *   `Uint8Array` -> canonical standard base64 with padding; more bytes than RAW(n) -> `InvalidBinary`.
- * - fields the manifest does not declare: only `""` -> null (when `emptyStringIsNull`) and missing -> null.
+ * - fields the manifest does not declare: only `""` -> null (when `emptyStringIsNull`; layer 2 then makes
+ *   blank text null too) and missing -> null.
  */
 import { Buffer } from "node:buffer"
 import { invalid, showValue } from "../Invalid.ts"
 import type { Row } from "../Row.ts"
+import { blankIsNull } from "./cleanStrings.ts"
 import { formatNumber } from "./Decimal.ts"
 import type { FieldType } from "./FieldType.ts"
 import type { CoerceOptions } from "./NormalizeOptions.ts"
@@ -97,10 +100,13 @@ export const coerceTypeStep = (field: FieldType, options: CoerceOptions = {}): S
   switch (field.type) {
     case "string": {
       const padded = field.source.family === "char"
+      const blankNull = blankIsNull(field, options)
       return (v) => {
         if (typeof v === "string") {
           if (v === "") return emptyIsNull ? null : ""
-          return padded ? stripCharPadding(v) : v
+          if (!padded) return v
+          const s = stripCharPadding(v)
+          return s.length === 0 && blankNull ? null : s
         }
         if (v == null) return null
         if (typeof v === "number") {
