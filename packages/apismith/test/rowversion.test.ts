@@ -132,6 +132,37 @@ describe("rowversion listing", () => {
     }).pipe(Effect.scoped, Effect.provide(ClientStack))
   )
 
+  it.effect(
+    "a NUMBER column retyped to text is VARCHAR2 in the metadata; changed rows carry texts, some not numbers",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeErp.make({ seed: 4, rows: { items: 1200 } })
+        const adapter = fromClient(yield* clientOf(fake))
+        const before = yield* cleanRecordsOf(adapter, "items")
+        const report = yield* fake.mutate("items", { retypeColumn: true, update: 60, insert: 10 })
+        assert.strictEqual(report.retypedColumn, "weight_kg")
+        const column = (yield* adapter.manifests)
+          .find((m) => m.entity === "items")
+          ?.columns?.find((c) => c.name === "weight_kg")
+        assert.deepInclude(column, { type: "string", sourceType: "VARCHAR2(20)", nullable: true })
+        // What the adapter serves, cleaned as text by the reference normalizer, is the truth.
+        const full = yield* cleanRecordsOf(adapter, "items")
+        assert.deepStrictEqual(full, truthOf(fake, "items"))
+        // Unchanged rows keep their number, as text; changed rows hold texts, some of them not numbers.
+        const changed = new Set([...report.updated, ...report.inserted].map(key))
+        const old = new Map(before.map((row) => [key(row.oracleKeys), row.values.weight_kg]))
+        const unchanged = full.filter((row) => !changed.has(key(row.oracleKeys)))
+        assert.strictEqual(unchanged.length, 1200 - 60)
+        for (const row of unchanged) {
+          const was = old.get(key(row.oracleKeys))
+          assert.strictEqual(row.values.weight_kg, was === null || was === undefined ? null : String(was))
+        }
+        const texts = full.filter((row) => changed.has(key(row.oracleKeys))).map((row) => row.values.weight_kg)
+        assert.isTrue(texts.some((text) => typeof text === "string" && !/^[0-9.]+$/.test(text)))
+        assert.isTrue(texts.some((text) => typeof text === "string" && /^[0-9.]+$/.test(text)))
+      }).pipe(Effect.scoped, Effect.provide(ClientStack))
+  )
+
   it.effect("children keep their order keys; a deleted order leaves its lines behind", () =>
     Effect.gen(function* () {
       const fake = yield* FakeErp.make({ rows: { orders: 40 } })

@@ -8,6 +8,7 @@ import type { DeltaStrategy } from "@syncflow/adapter-core"
 import { fromEpochSeconds } from "../rows/RowVersion.ts"
 import type { CleanRow, CleanValue, OracleKeyValue } from "./CleanRow.ts"
 import {
+  currentColumns,
   type EntityState,
   indicesAt,
   type Listing,
@@ -25,7 +26,7 @@ import { makeRowContext, rendererOf } from "./dataset/FakeColumn.ts"
 import { type EntitySizes, MUTATION_EPOCH, makeEntities } from "./dataset/FakeEntities.ts"
 import { hash2, hash3, hashText } from "./dataset/Prng.ts"
 
-/** What a mutation asks for (insert, update, touch, delete N rows; add a column; same second). */
+/** What a mutation asks for (insert, update, touch, delete N rows; add or retype a column; same second). */
 export type { Mutation } from "./dataset/EntityState.ts"
 
 /** How to generate a dataset. */
@@ -93,6 +94,8 @@ export interface MutationReport {
   readonly deleted: ReadonlyArray<OracleKeys>
   /** The column the mutation added, if it added one. */
   readonly addedColumn: string | undefined
+  /** The column the mutation retyped to text, if it retyped one. */
+  readonly retypedColumn: string | undefined
 }
 
 /** The dataset. Every method throws a `RangeError` for an unknown slug. */
@@ -165,16 +168,13 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
     return found
   }
 
-  const declared = (state: EntityState): ReadonlyArray<FakeColumn> => [
-    ...state.entity.columns.filter((c) => c.declared),
-    ...state.added
-  ]
+  const declared = (state: EntityState): ReadonlyArray<FakeColumn> => currentColumns(state).filter((c) => c.declared)
 
   const plans = new Map<string, RenderPlan>()
   const planOf = (state: EntityState): RenderPlan => {
     const cached = plans.get(state.entity.slug)
     if (cached !== undefined) return cached
-    const columns = [...state.entity.columns, ...state.added]
+    const columns = currentColumns(state)
     const plan: RenderPlan = {
       columns,
       renderers: columns.map((c, i) => rendererOf(c, `${i === 0 ? "" : ","}${JSON.stringify(c.name)}:`)),
@@ -311,7 +311,8 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
       updated: changed.updated.map(keysAt),
       touched: changed.touched.map(keysAt),
       deleted: changed.deleted.map(keysAt),
-      addedColumn: changed.addedColumn
+      addedColumn: changed.addedColumn,
+      retypedColumn: changed.retypedColumn
     }
   }
 

@@ -10,7 +10,7 @@
  * index. A `rowversion_gt` filter keeps the rows whose version is strictly greater.
  */
 import { fromEpochSeconds } from "../../rows/RowVersion.ts"
-import { addedLater, type FakeColumn } from "./FakeColumn.ts"
+import { addedLater, type FakeColumn, retypedLater } from "./FakeColumn.ts"
 import type { FakeEntity } from "./FakeEntities.ts"
 import { hash3 } from "./Prng.ts"
 
@@ -41,6 +41,8 @@ export interface EntityState {
   changed: ReadonlyArray<ChangedRow>
   /** Columns added by mutations, with the mutation that added them. */
   readonly added: Array<FakeColumn>
+  /** Columns retyped by mutations (see `retypedLater`), by name: they replace the originals. */
+  readonly retyped: Map<string, FakeColumn>
 }
 
 /** The latest row version an original row may have: the second before the first mutation. */
@@ -57,9 +59,16 @@ export const makeEntityState = (entity: FakeEntity, mutationEpoch: number): Enti
     deleted: new Set(),
     excluded: [],
     changed: [],
-    added: []
+    added: [],
+    retyped: new Map()
   }
 }
+
+/** The entity's columns now: the generated ones (retyped ones replaced), then the added ones. */
+export const currentColumns = (state: EntityState): ReadonlyArray<FakeColumn> => [
+  ...state.entity.columns.map((column) => state.retyped.get(column.name) ?? column),
+  ...state.added
+]
 
 /** The row-version second of an original row. */
 export const originalSecond = (state: EntityState, index: number): number =>
@@ -198,6 +207,11 @@ export interface Mutation {
   /** Add the entity's next later column to the metadata (rows changed from now on carry values). */
   readonly addColumn?: boolean | undefined
   /**
+   * Retype the entity's next retypable `NUMBER` column to text (`items`: `weight_kg`, `customers`:
+   * `credit_limit`, to `VARCHAR2(20)`): rows changed from now on carry texts, some not numbers.
+   */
+  readonly retypeColumn?: boolean | undefined
+  /**
    * Give the changed rows the entity's newest existing row version instead of a new second: a
    * change committed in the same second as rows a previous listing already saw.
    */
@@ -212,10 +226,11 @@ export interface MutationIndices {
   readonly touched: ReadonlyArray<number>
   readonly deleted: ReadonlyArray<number>
   readonly addedColumn: string | undefined
+  readonly retypedColumn: string | undefined
 }
 
 /**
- * Applies a mutation: columns first, then deletes, updates, touches (distinct live rows picked by
+ * Applies a mutation: columns first (added, then retyped), then deletes, updates, touches (distinct live rows picked by
  * the seed and the mutation number) and inserts. Throws a `RangeError` when fewer live rows exist
  * than asked for, or when no later column is left to add.
  */
@@ -231,6 +246,16 @@ export const mutate = (
     if (next === undefined) throw new RangeError(`${state.entity.slug}: no more columns to add`)
     state.added.push(addedLater(next, context.sequence))
     addedColumn = next.name
+  }
+  let retypedColumn: string | undefined
+  if (mutation.retypeColumn === true) {
+    const retype = state.entity.retypes[state.retyped.size]
+    const column = state.entity.columns.find((c) => c.name === retype?.name)
+    if (retype === undefined || column === undefined) {
+      throw new RangeError(`${state.entity.slug}: no more columns to retype`)
+    }
+    state.retyped.set(retype.name, retypedLater(column, retype, context.sequence))
+    retypedColumn = retype.name
   }
   const counts = [mutation.delete ?? 0, mutation.update ?? 0, mutation.touch ?? 0]
   const wanted = counts.reduce((a, b) => a + b, 0)
@@ -274,5 +299,5 @@ export const mutate = (
   }
   state.inserted += inserted.length
   reindex(state)
-  return { version, inserted, updated, touched, deleted, addedColumn }
+  return { version, inserted, updated, touched, deleted, addedColumn, retypedColumn }
 }

@@ -643,3 +643,47 @@ export const addedLater = (column: FakeColumn, addedAt: number): FakeColumn => (
   json: (row) => (row.changedAt >= addedAt ? column.json(row) : "null"),
   clean: (row) => (row.changedAt >= addedAt ? column.clean(row) : null)
 })
+
+/** How a column is retyped by a mutation: its new Oracle type and the texts changed rows carry. */
+export interface Retype {
+  readonly name: string
+  /** The new data type, e.g. `VARCHAR2(20)`. */
+  readonly dataType: string
+  /** Clean texts rows changed from the retype on hold (some of them not numbers). */
+  readonly pool: ReadonlyArray<string>
+}
+
+/**
+ * A `NUMBER` column retyped to text at mutation `retypedAt` (the view behind the API now casts it,
+ * as APISmith's metadata then shows): rows changed before hold their number, served and clean as its
+ * canonical text; rows changed from then on hold a text of the pool (served with the messy
+ * spellings of text), which need not be a number.
+ */
+export const retypedLater = (column: FakeColumn, retype: Retype, retypedAt: number): FakeColumn => {
+  const salt = hashText(`${retype.name}:retyped`)
+  const size = retype.pool.length
+  const old = (row: RowContext): string | null => {
+    const value = column.clean(row)
+    return value === null ? null : String(value)
+  }
+  const raw = (row: RowContext): string | null => {
+    const v = hash2(row.h, salt)
+    return messText(retype.pool[(v >>> 4) % size] ?? "", v & 15, true)
+  }
+  return {
+    name: column.name,
+    dataType: retype.dataType,
+    nullable: true,
+    declared: column.declared,
+    json: (row) => {
+      const value = row.changedAt >= retypedAt ? raw(row) : old(row)
+      return value === null ? "null" : str(value)
+    },
+    clean: (row) => {
+      if (row.changedAt < retypedAt) return old(row)
+      const v = hash2(row.h, salt)
+      const value = raw(row)
+      return value === null || value === "" ? null : (retype.pool[(v >>> 4) % size] ?? null)
+    }
+  }
+}

@@ -17,6 +17,7 @@ import {
   flag,
   integerNumber,
   keyText,
+  type Retype,
   type RowContext,
   rawBytes,
   textPool,
@@ -47,6 +48,8 @@ export interface FakeEntity {
   readonly columns: ReadonlyArray<FakeColumn>
   /** Columns a mutation may add, in order (rows changed afterwards carry values for them). */
   readonly laterColumns: ReadonlyArray<FakeColumn>
+  /** `NUMBER` columns a mutation may retype to text, in order (see `retypedLater`). */
+  readonly retypes: ReadonlyArray<Retype>
   /** How many original rows there are. */
   readonly baseCount: number
   /** The row version (epoch seconds) of the first original row. */
@@ -188,6 +191,13 @@ export const makeEntities = (seed: number, sizes: EntitySizes): ReadonlyArray<Fa
       decimalNumber({ name: "safety_stock", dataType: "NUMBER(10,2)", nullable: true, scale: 2, maxUnits: 1_000_000 }),
       dateOnly({ name: "discontinued_on", dataType: "DATE", nullable: true, fromDays: DAYS_2024, spanDays: 1500 })
     ],
+    retypes: [
+      {
+        name: "weight_kg",
+        dataType: "VARCHAR2(20)",
+        pool: ["12.5", "0.75", "N/A", "40", "approx. 3", "1.25", "TBD", "see drawing"]
+      }
+    ],
     baseCount: sizes.items,
     versionEpoch: at(2024, 2, 1),
     rowsPerSecond: 50,
@@ -237,6 +247,7 @@ export const makeEntities = (seed: number, sizes: EntitySizes): ReadonlyArray<Fa
       textPool({ name: "segment", dataType: "VARCHAR2(20)", nullable: true, pool: ["Retail", "Wholesale", "OEM"] }),
       decimalNumber({ name: "discount_pct", dataType: "NUMBER(5,2)", nullable: true, scale: 2, maxUnits: 5000 })
     ],
+    retypes: [{ name: "credit_limit", dataType: "VARCHAR2(20)", pool: ["5000", "On request", "12000.5", "none"] }],
     baseCount: sizes.customers,
     versionEpoch: at(2024, 1, 1),
     rowsPerSecond: 3,
@@ -278,6 +289,7 @@ export const makeEntities = (seed: number, sizes: EntitySizes): ReadonlyArray<Fa
     laterColumns: [
       textPool({ name: "route_id", dataType: "VARCHAR2(12)", nullable: true, pool: ["R-NORTH", "R-SOUTH", "R-EXPORT"] })
     ],
+    retypes: [],
     baseCount: sizes.orders,
     versionEpoch: at(2024, 6, 1),
     rowsPerSecond: 5,
@@ -315,6 +327,7 @@ export const makeEntities = (seed: number, sizes: EntitySizes): ReadonlyArray<Fa
       })
     ],
     laterColumns: [textPool({ name: "site", dataType: "VARCHAR2(5)", nullable: true, pool: ["S01", "S02", "S10"] })],
+    retypes: [],
     baseCount: lineCount,
     versionEpoch: at(2024, 6, 1),
     rowsPerSecond: 15,
@@ -370,6 +383,7 @@ export const makeEntities = (seed: number, sizes: EntitySizes): ReadonlyArray<Fa
       })
     ],
     laterColumns: [flag({ name: "is_metric", nullable: true })],
+    retypes: [],
     baseCount: UOM_CODES.length,
     versionEpoch: at(2023, 6, 1),
     rowsPerSecond: 2,
