@@ -1,7 +1,8 @@
 /**
  * APISmith as a SyncFlow source: adapter-core's `Adapter` contract over `ApiSmithClient`. Entity
- * manifests come from discovery; records are the rows' data with their row version and Oracle
- * keys; "test connection" checks health and credentials.
+ * manifests come from discovery, named by identifiers (`Order-Lines` -> `order_lines`); records are
+ * the rows' data under those identifiers, with their row version and Oracle keys; "test connection"
+ * checks health and credentials.
  */
 import {
   type Adapter,
@@ -12,13 +13,15 @@ import {
   type Page,
   type SourceRecord
 } from "@syncflow/adapter-core"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Context, Effect, Layer, Ref, Stream } from "effect"
 import { ApiSmithClient, type ApiSmithClientService } from "./ApiSmithClient.ts"
 import type { Discovery } from "./discovery/Discovery.ts"
 import { toInvalidResponse } from "./discovery/InvalidApiMetadata.ts"
 import { toEntityManifest } from "./discovery/toEntityManifest.ts"
 import { ListApis } from "./endpoints/ListApis.ts"
+import type { ApiNames } from "./naming/ApiNames.ts"
 import { toSourceRecord } from "./rows/ApiSmithRecord.ts"
+import { namedSourceRecord } from "./rows/namedSourceRecord.ts"
 import * as RowVersion from "./rows/RowVersion.ts"
 
 /** What to do with an API whose metadata is malformed. */
@@ -64,9 +67,29 @@ export const fromClient = (
   options: ApiSmithAdapterOptions = {}
 ): ApiSmithAdapterService => {
   const onInvalidApi = options.onInvalidApi ?? "skip"
+  /** The names of the APIs by entity, from the latest discovery (`undefined` before the first). */
+  const namesByEntity = Ref.makeUnsafe<ReadonlyMap<string, ApiNames> | undefined>(undefined)
+
+  const discover = client.discover.pipe(
+    Effect.tap((discovery) =>
+      Ref.set(namesByEntity, new Map(Array.from(discovery.names.values(), (names) => [names.entity, names])))
+    )
+  )
+
+  /**
+   * The names of an entity: from the latest discovery, or from a new one when the entity is not in
+   * it (the first listing of this adapter, or an API added since). `undefined` when the instance has
+   * no such API: the entity is then requested as a slug, and APISmith answers 404.
+   */
+  const namesOf = Effect.fnUntraced(function* (entity: string) {
+    const known = (yield* Ref.get(namesByEntity))?.get(entity)
+    if (known !== undefined) return known
+    yield* discover
+    return (yield* Ref.get(namesByEntity))?.get(entity)
+  })
 
   const manifests = Effect.gen(function* () {
-    const discovery = yield* client.discover
+    const discovery = yield* discover
     const [first] = discovery.invalid
     if (first !== undefined && onInvalidApi === "fail") {
       return yield* toInvalidResponse(first, ListApis.qualifiedName)
@@ -76,7 +99,9 @@ export const fromClient = (
         Effect.annotateLogs({ slug: invalid.slug, path: invalid.path })
       )
     }
-    const manifests: ReadonlyArray<EntityManifest> = discovery.apis.map(toEntityManifest)
+    const manifests: ReadonlyArray<EntityManifest> = discovery.apis.map((api) =>
+      toEntityManifest(api, discovery.names.get(api.slug))
+    )
     return manifests
   }).pipe(Effect.withSpan("ApiSmithAdapter.manifests"))
 
@@ -85,23 +110,22 @@ export const fromClient = (
     list: ListRecordsOptions = {}
   ): Stream.Stream<Page<SourceRecord>, AdapterError> =>
     Stream.unwrap(
-      Effect.map(list.since === undefined ? Effect.succeed(undefined) : rowversionGtFor(list.since), (rowversionGt) =>
-        client
-          .streamPages(entity, {
-            from: list.from,
-            rowversionGt,
-            pageSize: list.pageSize
-          })
-          .pipe(Stream.map((page): Page<SourceRecord> => ({ ...page, items: page.items.map(toSourceRecord) })))
-      )
+      Effect.gen(function* () {
+        const rowversionGt = list.since === undefined ? undefined : yield* rowversionGtFor(list.since)
+        const names = yield* namesOf(entity)
+        const toRecord = names === undefined ? toSourceRecord : namedSourceRecord(names)
+        return client
+          .streamPages(names?.slug ?? entity, { from: list.from, rowversionGt, pageSize: list.pageSize })
+          .pipe(Stream.map((page): Page<SourceRecord> => ({ ...page, items: page.items.map(toRecord) })))
+      })
     )
 
   const testConnection = Effect.gen(function* () {
     yield* client.health
-    yield* client.discover
+    yield* discover
   }).pipe(Effect.withSpan("ApiSmithAdapter.testConnection"))
 
-  return { name: "apismith", manifests, streamPages, testConnection, discovery: client.discover }
+  return { name: "apismith", manifests, streamPages, testConnection, discovery: discover }
 }
 
 /**

@@ -42,6 +42,12 @@ export { GetHealth, HealthStatus } from "./endpoints/GetHealth.ts"
 export { ListApis } from "./endpoints/ListApis.ts"
 /** The data endpoint and its rows. */
 export { DataPage, DataRow, ListData, MAX_PAGE_SIZE, OracleKeyValue } from "./endpoints/ListData.ts"
+/** The names one API is stored under (entity and columns). */
+export { type ApiNames, apiNames } from "./naming/ApiNames.ts"
+/** The PostgreSQL identifier a slug or column name is stored under. */
+export { identifierOf, MAX_IDENTIFIER_LENGTH, type NameKind } from "./naming/identifierOf.ts"
+/** Two names of the metadata that normalize to one identifier. */
+export { NameCollision } from "./naming/NameCollision.ts"
 /** Rows as source records. */
 export { ORACLE_KEYS_FIELD, ROW_VERSION_FIELD, toSourceRecord } from "./rows/ApiSmithRecord.ts"
 /** Row versions (`YYYYMMDDHH24MISS`). */

@@ -21,6 +21,8 @@ export type ColumnType = typeof ColumnType.Type
 /** One column of an entity, as the source describes it. */
 export const ColumnManifest = Schema.Struct({
   name: Schema.String,
+  /** The column's name at the source when it differs from `name` (e.g. `PART_NO` for `part_no`). */
+  sourceName: Schema.optional(Schema.String),
   type: ColumnType,
   /** The source's own type, e.g. `VARCHAR2(50)` or `NUMBER(12,2)`, for coercion. */
   sourceType: Schema.optional(Schema.String),
@@ -50,6 +52,8 @@ export type ParentManifest = typeof ParentManifest.Type
 export const EntityManifest = Schema.Struct({
   /** The entity's name, unique within its adapter, e.g. `person` or `order_lines`. */
   entity: Schema.String,
+  /** The entity's name at the source when it differs from `entity` (e.g. the slug `Order-Lines` of `order_lines`). */
+  sourceName: Schema.optional(Schema.String),
   description: Schema.optional(Schema.String),
   /** The qualified name of the list endpoint the records come from. */
   endpoint: Schema.String,

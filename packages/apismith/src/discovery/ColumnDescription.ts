@@ -4,9 +4,12 @@
 import { Schema } from "effect"
 import { OracleTypeFromString } from "./OracleType.ts"
 
-/** A column name: the lowercase output alias of the API's query, non-empty and without spaces. */
+/**
+ * A column name: the output alias of the API's query, usually a lowercase identifier, but a quoted
+ * Oracle alias may be anything (`PART_NO`, `Line No`); discovery normalizes it (see `identifierOf`).
+ */
 export const ColumnName = Schema.String.check(
-  Schema.isPattern(/^[^\s]+$/, { message: "expected a column name (non-empty, without spaces)" })
+  Schema.isPattern(/\S/, { message: "expected a column name (not empty or blank)" })
 )
 
 /**

@@ -4,6 +4,7 @@
  */
 import { InvalidResponse, sampleOf } from "@syncflow/adapter-core"
 import { Schema } from "effect"
+import { NameCollision } from "../naming/NameCollision.ts"
 
 /** One API's metadata is malformed or inconsistent, so that API cannot be synced. */
 export class InvalidApiMetadata extends Schema.TaggedError<InvalidApiMetadata>()("InvalidApiMetadata", {
@@ -16,7 +17,9 @@ export class InvalidApiMetadata extends Schema.TaggedError<InvalidApiMetadata>()
   /** What is wrong, starting with the API and the path. */
   message: Schema.String,
   /** The start of the API's metadata as received. */
-  sample: Schema.String
+  sample: Schema.String,
+  /** When two names normalize to one identifier: which two (the API is refused rather than mixed). */
+  collision: Schema.optionalKey(NameCollision)
 }) {}
 
 /**

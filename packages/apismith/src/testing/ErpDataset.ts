@@ -25,9 +25,12 @@ import type { FakeColumn, RowContext } from "./dataset/FakeColumn.ts"
 import { makeRowContext, rendererOf } from "./dataset/FakeColumn.ts"
 import { type EntitySizes, MUTATION_EPOCH, makeEntities } from "./dataset/FakeEntities.ts"
 import { hash2, hash3, hashText } from "./dataset/Prng.ts"
+import type { PublishedNames } from "./dataset/PublishedNames.ts"
 
 /** What a mutation asks for (insert, update, touch, delete N rows; add or retype a column; same second). */
 export type { Mutation } from "./dataset/EntityState.ts"
+/** Names published instead of the fake's own, and a preset of non-identifier names. */
+export { NON_IDENTIFIER_NAMES, type PublishedNames } from "./dataset/PublishedNames.ts"
 
 /** How to generate a dataset. */
 export interface ErpDatasetOptions {
@@ -38,6 +41,12 @@ export interface ErpDatasetOptions {
    * (300). Order lines follow from orders (1-6 per order, about 3.5 on average); units are 8.
    */
   readonly rows?: Partial<EntitySizes> | undefined
+  /**
+   * Slugs and column names to publish instead of the fake's own lowercase identifiers (e.g.
+   * `NON_IDENTIFIER_NAMES`): metadata, rows' data and the data endpoint's path use them; the
+   * dataset's methods and the ground truth keep the fake's own names. None by default.
+   */
+  readonly publishedNames?: PublishedNames | undefined
 }
 
 /** The default sizes. */
@@ -105,6 +114,8 @@ export interface ErpDataset {
   readonly slugs: ReadonlyArray<string>
   /** Whether a slug is one of the entities. */
   readonly has: (slug: string) => boolean
+  /** The entity published under a slug (see `publishedNames`), or `undefined`. */
+  readonly entityPublishedAs: (publishedSlug: string) => string | undefined
   /** Every API's metadata as served now (columns added by mutations included). */
   readonly metadata: () => ReadonlyArray<ApiMetadata>
   /** Renders one page of an entity's listing. */
@@ -158,6 +169,10 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
       seed: hash2(seed, hashText(entity.slug))
     })
   }
+  const published = options.publishedNames ?? {}
+  const slugOut = (slug: string): string => published.slugs?.[slug] ?? slug
+  const columnOut = (slug: string, column: string): string => published.columns?.[slug]?.[column] ?? column
+  const entitiesByPublishedSlug = new Map(Array.from(entries.keys(), (slug) => [slugOut(slug), slug]))
   let sequence = 0
   let second = MUTATION_EPOCH - 1
   let rendered = 0
@@ -177,7 +192,9 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
     const columns = currentColumns(state)
     const plan: RenderPlan = {
       columns,
-      renderers: columns.map((c, i) => rendererOf(c, `${i === 0 ? "" : ","}${JSON.stringify(c.name)}:`)),
+      renderers: columns.map((c, i) =>
+        rendererOf(c, `${i === 0 ? "" : ","}${JSON.stringify(columnOut(state.entity.slug, c.name))}:`)
+      ),
       keyPrefixes: state.entity.keys.map((k, i) => `${i === 0 ? "" : ","}${JSON.stringify(k.oracle)}:`),
       keyValues: state.entity.keys.map((k) => k.value)
     }
@@ -274,22 +291,23 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
   const metadataOf = (state: EntityState): ApiMetadata => {
     const entity = state.entity
     const keys = new Set(entity.businessKey)
+    const column = (name: string) => columnOut(entity.slug, name)
     return {
-      slug: entity.slug,
+      slug: slugOut(entity.slug),
       name: entity.name,
       description: entity.description,
       columns: declared(state).map((c) => ({
-        name: c.name,
+        name: column(c.name),
         data_type: c.dataType,
         is_nullable: c.nullable,
         is_business_key: keys.has(c.name)
       })),
-      business_key_columns: entity.businessKey,
+      business_key_columns: entity.businessKey.map(column),
       delta_strategy: entity.deltaStrategy,
       parent:
         entity.parent === undefined
           ? null
-          : { slug: entity.parent.slug, foreign_key_columns: entity.parent.foreignKeyColumns }
+          : { slug: slugOut(entity.parent.slug), foreign_key_columns: entity.parent.foreignKeyColumns.map(column) }
     }
   }
 
@@ -320,6 +338,7 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
     seed,
     slugs: Array.from(entries.keys()),
     has: (slug) => entries.has(slug),
+    entityPublishedAs: (publishedSlug) => entitiesByPublishedSlug.get(publishedSlug),
     metadata: () => Array.from(entries.values(), (e) => metadataOf(e.state)),
     renderPage,
     count: (slug, rowversionGt) => listing(entry(slug).state, rowversionGt).total,

@@ -232,8 +232,9 @@ export const make = Effect.fnUntraced(function* (
     return undefined
   })
 
-  const dataRoute = Effect.fnUntraced(function* (request: TestServer.TestRequest, slug: string) {
-    if (!dataset.has(slug)) return detail(404, `API '${slug}' not found`)
+  const dataRoute = Effect.fnUntraced(function* (request: TestServer.TestRequest, publishedSlug: string) {
+    const slug = dataset.entityPublishedAs(publishedSlug)
+    if (slug === undefined) return detail(404, `API '${publishedSlug}' not found`)
     const query = decodeDataQuery(Object.fromEntries(request.url.searchParams))
     if (Result.isFailure(query)) {
       const { path, message } = formatIssue(query.failure.issue)

@@ -11,6 +11,7 @@ import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { describeBuild } from "../describeBuild.ts"
 import { CliFailure } from "./CliFailure.ts"
 import { cliSettings, withCore } from "./Root.ts"
+import { renamedNames } from "./renamedNames.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
 
@@ -66,6 +67,7 @@ export const discoverCommand = Command.make(
         `${entity.entity.padEnd(28)} ${manifest.deltaStrategy.padEnd(10)} ${manifest.columns?.length ?? 0} columns` +
           (manifest.parents.length === 0 ? "" : `  parents: ${manifest.parents.map((p) => p.entity).join(", ")}`)
       )
+      for (const line of renamedNames(manifest)) yield* Console.log(`  ${line}`)
     }
   })
 ).pipe(Command.withDescription("Discover a connector's entities and store their manifests"))
