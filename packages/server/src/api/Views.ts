@@ -103,7 +103,8 @@ export const runView = (run: SyncRun): typeof RunView.Type => ({
     updated: run.updated,
     unchanged: run.unchanged,
     deleted: run.deleted,
-    failed: run.failed
+    failed: run.failed,
+    orphaned: run.orphaned
   },
   error: run.error
 })

@@ -35,7 +35,8 @@ const addCounts = (a: SyncSummary["counts"], b: SyncSummary["counts"]): SyncSumm
   updated: a.updated + b.updated,
   unchanged: a.unchanged + b.unchanged,
   deleted: a.deleted + b.deleted,
-  failed: a.failed + b.failed
+  failed: a.failed + b.failed,
+  orphaned: a.orphaned + b.orphaned
 })
 
 const zero: SyncSummary["counts"] = {
@@ -47,7 +48,8 @@ const zero: SyncSummary["counts"] = {
   updated: 0,
   unchanged: 0,
   deleted: 0,
-  failed: 0
+  failed: 0,
+  orphaned: 0
 }
 
 /** Builds the report of a connector sync. */
@@ -122,7 +124,8 @@ const sync = Effect.fnUntraced(function* (input: {
     const c = entity.counts
     yield* Console.log(
       `${entity.entity.padEnd(24)} fetched ${c.fetched}  inserted ${c.inserted}  updated ${c.updated}  ` +
-        `unchanged ${c.unchanged}  deleted ${c.deleted}  failed ${c.failed}  pending ${entity.pending}  ` +
+        `unchanged ${c.unchanged}  deleted ${c.deleted}  failed ${c.failed}  orphaned ${c.orphaned}  ` +
+        `pending ${entity.pending}  ` +
         `(${(entity.wallMs / 1000).toFixed(1)} s, run ${entity.runId})`
     )
   }

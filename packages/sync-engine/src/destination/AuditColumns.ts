@@ -1,6 +1,7 @@
 /**
  * The columns SyncFlow keeps on every entity table besides the source's own: identity, hashes,
- * times, the soft-delete flag and the last run that wrote the row. Source columns may not use
+ * times, the soft-delete flag, the last run that wrote the row and whether a parent it names is
+ * missing. Source columns may not use
  * these names.
  *
  * `_bk_hash` and `_data_hash` are hex strings compared byte-wise (`COLLATE "C"`): locale-aware
@@ -23,7 +24,9 @@ export const auditColumns: ReadonlyArray<AuditColumn> = [
   { name: "_updated_at", definition: "timestamptz NOT NULL DEFAULT now()" },
   { name: "_deleted", definition: "boolean NOT NULL DEFAULT false" },
   { name: "_deleted_at", definition: "timestamptz" },
-  { name: "_last_seen_run", definition: "uuid" }
+  { name: "_last_seen_run", definition: "uuid" },
+  // A child row written while a parent it names was missing (orphans `keep`); cleared when the parent arrives.
+  { name: "_parent_missing", definition: "boolean NOT NULL DEFAULT false" }
 ]
 
 /** The audit columns a table must already have to be treated as SyncFlow's. */

@@ -54,8 +54,23 @@ export interface UpsertOptions {
 export interface StoredRow {
   readonly dataHash: string
   readonly rowVersion: string | null
+  /** The run that last wrote the row (`null`: written outside a run, e.g. by a retry). */
+  readonly lastSeenRun?: string | null | undefined
   /** Soft-deleted: a row that reappears must be upserted again even when its data hash is the same. */
   readonly deleted: boolean
+}
+
+/** A live row flagged `_parent_missing`: its business-key hash and its columns (audit columns left out) as JSON. */
+export interface ParentMissingRow {
+  readonly bkHash: string
+  readonly row: { readonly [column: string]: unknown }
+}
+
+/** Which flagged rows `listParentMissing` returns: in business-key-hash order, after `afterBkHash`. */
+export interface ParentMissingPage {
+  readonly afterBkHash?: string | undefined
+  /** At most this many (default 1,000). */
+  readonly limit?: number | undefined
 }
 
 /** A row's identity as the delta stage compares it. */
@@ -149,6 +164,21 @@ export class Destination extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<number>, DestinationError | InvalidIdentifier>
     /** Whether the entity's table holds no row at all (soft-deleted ones included). */
     readonly isEmpty: (entity: string) => Effect.Effect<boolean, DestinationError | InvalidIdentifier>
+    /**
+     * Flags the rows of `missing` (a parent they name is not in the destination) and clears the flag
+     * of the rows of `present` (every parent they name is there). Rows already in that state are not
+     * rewritten. Returns how many rows were flagged or cleared.
+     */
+    readonly markParentMissing: (
+      entity: string,
+      missing: ReadonlyArray<string>,
+      present: ReadonlyArray<string>
+    ) => Effect.Effect<{ readonly flagged: number; readonly cleared: number }, DestinationError | InvalidIdentifier>
+    /** The live rows flagged `_parent_missing` (orphans kept), a page at a time. */
+    readonly listParentMissing: (
+      entity: string,
+      page?: ParentMissingPage
+    ) => Effect.Effect<ReadonlyArray<ParentMissingRow>, DestinationError | InvalidIdentifier>
     /** Which of these business keys the destination holds, with their data hashes (for parent resolution). */
     readonly existingHashes: (
       entity: string,

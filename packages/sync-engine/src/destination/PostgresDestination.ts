@@ -40,6 +40,8 @@ import {
   Destination,
   type EnsureEntityResult,
   type IngestRow,
+  type ParentMissingPage,
+  type ParentMissingRow,
   type RowHashes,
   type StoredRow,
   type TypeMismatch,
@@ -59,6 +61,12 @@ import {
   UnknownEntity
 } from "./DestinationError.ts"
 import * as Identifier from "./Identifier.ts"
+import {
+  clearParentMissingSql,
+  flagParentMissingSql,
+  listParentMissingSql,
+  parentMissingIndexSql
+} from "./ParentMissing.ts"
 import type { PgBulkPool } from "./PgBulkPool.ts"
 import {
   type CatalogColumn,
@@ -313,6 +321,7 @@ const build = Effect.fnUntraced(function* (
             ...rest.map((column) => `${Identifier.quote(column.name)} ${column.definition}`)
           ]
           yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${qualified} (\n  ${definitions.join(",\n  ")}\n)`)
+          yield* sql.unsafe(parentMissingIndexSql(schema, table))
           created = true
         } else {
           const existing = new Map((yield* loadCatalog(table)).map((column) => [column.name, column]))
@@ -330,6 +339,9 @@ const build = Effect.fnUntraced(function* (
               (column) => `ADD COLUMN IF NOT EXISTS ${Identifier.quote(column.name)} ${column.type}`
             )
             yield* sql.unsafe(`ALTER TABLE ${qualified} ${clauses.join(", ")}`)
+            if (missing.some((column) => column.name === "_parent_missing")) {
+              yield* sql.unsafe(parentMissingIndexSql(schema, table))
+            }
           }
           added = missing.map((column) => column.name)
           mismatches = wanted.flatMap((column) => {
@@ -443,9 +455,12 @@ const build = Effect.fnUntraced(function* (
           readonly data: string
           readonly version: string | null
           readonly deleted: boolean
+          readonly run: string | null
         }>(existingSql(plan), [arrayParameter(batch, PgTypes.OID.text)])
         .pipe(databaseFailure(entity, "reading stored hashes"))
-      for (const row of rows) found.set(row.bk, { dataHash: row.data, rowVersion: row.version, deleted: row.deleted })
+      for (const row of rows) {
+        found.set(row.bk, { dataHash: row.data, rowVersion: row.version, deleted: row.deleted, lastSeenRun: row.run })
+      }
     }
     return found
   })
@@ -577,8 +592,55 @@ const build = Effect.fnUntraced(function* (
       )
   })
 
+  const markParentMissing = Effect.fn("PostgresDestination.markParentMissing")(function* (
+    entity: string,
+    missing: ReadonlyArray<string>,
+    present: ReadonlyArray<string>
+  ): Effect.fn.Return<
+    { readonly flagged: number; readonly cleared: number },
+    DestinationError | Identifier.InvalidIdentifier
+  > {
+    const table = yield* Identifier.validate("table", entity)
+    if (missing.length === 0 && present.length === 0) return { flagged: 0, cleared: 0 }
+    const plan = yield* planFor(entity, table, false)
+    const run = (statement: string, keys: ReadonlyArray<string>) =>
+      Effect.map(
+        Effect.forEach(
+          Array.from({ length: Math.ceil(keys.length / keysPerStatement) }, (_, i) =>
+            keys.slice(i * keysPerStatement, (i + 1) * keysPerStatement)
+          ),
+          (batch) =>
+            sql
+              .unsafe<{ readonly n: number }>(statement, [arrayParameter(batch, PgTypes.OID.text)])
+              .pipe(databaseFailure(entity, "flagging rows whose parent is missing"))
+        ),
+        (results) => results.reduce((sum, rows) => sum + (rows[0]?.n ?? 0), 0)
+      )
+    const flagged = yield* run(flagParentMissingSql(plan), missing)
+    const cleared = yield* run(clearParentMissingSql(plan), present)
+    return { flagged, cleared }
+  })
+
+  const listParentMissing = Effect.fn("PostgresDestination.listParentMissing")(function* (
+    entity: string,
+    page?: ParentMissingPage
+  ): Effect.fn.Return<ReadonlyArray<ParentMissingRow>, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    const plan = yield* planFor(entity, table, false)
+    const limit = Math.min(10_000, Math.max(1, Math.floor(page?.limit ?? 1_000)))
+    const rows = yield* sql
+      .unsafe<{ readonly bk: string; readonly row: { readonly [column: string]: unknown } }>(
+        listParentMissingSql(plan),
+        [PgTypes.text(page?.afterBkHash ?? null), limit]
+      )
+      .pipe(databaseFailure(entity, "listing rows whose parent is missing"))
+    return rows.map((row) => ({ bkHash: row.bk, row: row.row }))
+  })
+
   return Destination.of({
     ensureEntity,
+    markParentMissing,
+    listParentMissing,
     upsert,
     touch,
     compareHashes,

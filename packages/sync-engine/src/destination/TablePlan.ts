@@ -207,7 +207,8 @@ SELECT n::int4 AS n FROM compared WHERE NOT same`
 
 /** Which of `$1` (business-key hashes) the table holds, with their data hashes. */
 export const existingSql = (plan: TablePlan): string =>
-  `SELECT "_bk_hash" AS bk, "_data_hash" AS data, "_row_version" AS version, "_deleted" AS deleted
+  `SELECT "_bk_hash" AS bk, "_data_hash" AS data, "_row_version" AS version, "_deleted" AS deleted,
+  "_last_seen_run"::text AS run
 FROM ${plan.qualified} WHERE "_bk_hash" = ANY($1::text[])`
 
 /**

@@ -8,8 +8,7 @@ import {
   type AdapterError,
   type ColumnManifest,
   Cursor,
-  type EntityManifest,
-  type SourceRecord
+  type EntityManifest
 } from "@syncflow/adapter-core"
 import { Context, Effect, Layer, Option, Predicate, Schema, Stream } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
@@ -27,15 +26,20 @@ import {
   type StageTimes
 } from "../stages/Stages.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
+import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import { StateStore } from "../state/StateStore.ts"
 import type { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
 import { type RunCounts, runCountNames, type SyncRun } from "../state/SyncRun.ts"
 import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
 import { dependencyOrder } from "./dependencyOrder.ts"
+import { makeFailureKey } from "./failureKey.ts"
 import { businessKeyColumns, inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
 import type { ParentLink } from "./ParentLink.ts"
+import { placeOrphans } from "./placeOrphans.ts"
 import { planDelta } from "./planDelta.ts"
+import { resolveKeptOrphans } from "./resolveKeptOrphans.ts"
 import { resolveParents } from "./resolveParents.ts"
+import { addOutcomes, noRetries, type RetryOutcome, retryFailedBatch } from "./retryFailedBatch.ts"
 import { type SyncMode, sameListing } from "./SyncMode.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
@@ -72,6 +76,8 @@ export interface SyncEntityRequest {
   readonly pageSize?: number | undefined
   /** Records per committed window (10,000 by default): a crash re-reads at most this many. */
   readonly windowRows?: number | undefined
+  /** What happens to rows whose parent is missing; the entity's stored setting (`keep` by default) when absent. */
+  readonly orphans?: OrphanPolicy | undefined
 }
 
 /** A connector-wide sync: every entity (or the named ones) in dependency order. */
@@ -93,14 +99,14 @@ export interface RetryFailedRequest {
   readonly manifest: EntityManifest
   readonly manifests?: ReadonlyArray<EntityManifest> | undefined
   readonly stages?: StagesOptions | undefined
+  /**
+   * Only these records, due or not (a one-record retry from the API or the CLI); records of other
+   * entities are left alone. Without it, every due record of the entity.
+   */
+  readonly ids?: ReadonlyArray<string> | undefined
 }
 
-/** What a retry of parked children or failed records did. */
-export interface RetryOutcome {
-  readonly resolved: number
-  readonly stillWaiting: number
-  readonly movedToFailed: number
-}
+export { noRetries, type RetryOutcome } from "./retryFailedBatch.ts"
 
 /** One window of an entity's listing: what `syncWindow` needs. */
 export interface SyncWindowRequest extends SyncEntityRequest {
@@ -136,8 +142,6 @@ export interface FinishListingRequest {
 const startingColumns = (manifest: EntityManifest, stages: Stages): ReadonlyArray<ColumnManifest> =>
   stages.mapper.passThrough ? businessKeyColumns(manifest.businessKey) : stages.mapper.columns
 
-const decodeRawRecord = Schema.decodeUnknownOption(Schema.Record(Schema.String, Schema.Unknown))
-
 const zeroCounts: RunCounts = Object.fromEntries(runCountNames.map((name) => [name, 0])) as RunCounts
 
 const addCounts = (a: RunCounts, b: Partial<RunCounts>): RunCounts =>
@@ -168,8 +172,9 @@ export class SyncEngine extends Context.Service<
     /** Syncs a connector's entities, parents first, then retries children parked for missing parents. */
     readonly syncConnector: (request: SyncConnectorRequest) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncError>
     /**
-     * Retries an entity's due failed records (at most 3 times each, with backoff): their raw data
-     * goes through the stages again (with today's configuration) and the ones that pass are written.
+     * Retries an entity's due failed records (at most 3 times each, with backoff), or only the
+     * records `ids` names: their raw data goes through the stages again (with today's configuration)
+     * and the ones that pass are written when still newer than the table's row (see `retryFailedBatch`).
      */
     readonly retryFailedRecords: (request: RetryFailedRequest) => Effect.Effect<RetryOutcome, SyncError>
     /**
@@ -177,7 +182,10 @@ export class SyncEngine extends Context.Service<
      * fields, e.g. a webhook's `{ id }`), hashed as a sync of them would be. Idempotent.
      */
     readonly deleteRecords: (request: DeleteRecordsRequest) => Effect.Effect<DeleteRecordsOutcome, SyncError>
-    /** Retries the parked children of an entity whose parents may have arrived. */
+    /**
+     * Retries the parked children of an entity whose parents may have arrived, and clears the flag of
+     * its kept orphans (`_parent_missing`) whose parents have.
+     */
     readonly retryPendingChildren: (
       connectorId: string,
       manifest: EntityManifest,
@@ -227,14 +235,22 @@ export class SyncEngine extends Context.Service<
         return links
       })
 
-      /** Stages, parent links and the entity's table, ready for its windows. */
+      /** The entity's orphan policy: the stored setting, `keep` for an entity never discovered. */
+      const orphanPolicy = (connectorId: string, entity: string) =>
+        Effect.map(state.getManifest(connectorId, entity), (found) =>
+          Option.match(found, { onNone: (): OrphanPolicy => "keep", onSome: (e) => e.settings.orphans })
+        )
+
+      /** Stages, parent links, orphan policy and the entity's table, ready for its windows. */
       const prepare = Effect.fnUntraced(function* (request: SyncEntityRequest) {
         const { manifest } = request
         const stages = yield* makeStages(manifest, request.stages)
         const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
         const known = new Map(startingColumns(manifest, stages).map((column) => [column.name, column]))
         yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
-        return { stages, links, known }
+        const orphans =
+          request.orphans ?? (links.length === 0 ? "keep" : yield* orphanPolicy(request.connectorId, manifest.entity))
+        return { stages, links, known, orphans, failureKey: makeFailureKey(stages) }
       })
 
       /** The listing to continue (same mode, in progress) or a new one with its run. */
@@ -309,9 +325,10 @@ export class SyncEngine extends Context.Service<
               rows = withoutUnknownNulls(known, rows)
             }
             const resolved = yield* resolveParents(destination, links, rows)
-            if (resolved.waiting.length > 0) {
+            const placed = placeOrphans(prepared.orphans, rows, resolved, links.length > 0)
+            if (placed.parked.length > 0) {
               yield* state.enqueuePendingChildren(
-                resolved.waiting.map((child) => ({
+                placed.parked.map((child) => ({
                   connectorId,
                   entity,
                   bkHash: child.row._bk_hash,
@@ -322,18 +339,35 @@ export class SyncEngine extends Context.Service<
                   lastError: `parent ${child.parentEntity} ${child.parentBkHash} not synced yet`
                 }))
               )
+              // The source lists these rows: a reconcile must not take them for deleted.
+              if (complete && !opened.initial) {
+                yield* destination.touch(
+                  entity,
+                  placed.parked.map((child) => child.row._bk_hash),
+                  runId
+                )
+              }
             }
             // A complete listing of a table that had rows compares hashes (and records unchanged rows as seen).
             const plan =
               complete && !opened.initial
-                ? yield* planDelta(destination, entity, resolved.ready, runId)
-                : { write: resolved.ready, unchanged: 0 }
+                ? yield* planDelta(destination, entity, placed.write, runId)
+                : { write: placed.write, unchanged: 0 }
             const written =
               plan.write.length === 0
                 ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
                 : yield* destination.upsert(entity, plan.write, { runId })
+            if (links.length > 0) yield* destination.markParentMissing(entity, placed.missing, placed.present)
+            // The window's keys now hold the source's state: their older failures are closed.
+            yield* state.supersedeFailedRecords(
+              connectorId,
+              entity,
+              placed.write.map((row) => row._bk_hash)
+            )
             if (failures.length > 0) {
-              yield* state.recordFailedRecords(toFailedRecords(failures, { connectorId, entity, runId }))
+              yield* state.recordFailedRecords(
+                toFailedRecords(failures, { connectorId, entity, runId }, prepared.failureKey)
+              )
             }
             const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
             yield* state.saveCheckpoint({
@@ -359,10 +393,11 @@ export class SyncEngine extends Context.Service<
               inserted: written.inserted,
               updated: written.updated,
               // A duplicate of a row in the same window is not a change of its own.
-              unchanged: written.unchanged + written.deduplicated + plan.unchanged
+              unchanged: written.unchanged + written.deduplicated + plan.unchanged,
+              orphaned: placed.missing.length + placed.parked.length
             }
             yield* state.addRunCounts(runId, windowCounts)
-            return { next, windowCounts, waiting: resolved.waiting.length }
+            return { next, windowCounts, waiting: placed.parked.length }
           })
         )
       }
@@ -586,7 +621,8 @@ export class SyncEngine extends Context.Service<
         manifests: ReadonlyArray<EntityManifest>
       ) {
         const links = yield* parentLinks(manifest, manifests, undefined)
-        let outcome: RetryOutcome = { resolved: 0, stillWaiting: 0, movedToFailed: 0 }
+        const kept = yield* resolveKeptOrphans(destination, manifest.entity, links)
+        let outcome: RetryOutcome = { ...noRetries, resolved: kept.cleared, stillWaiting: kept.stillMissing }
         // Batch after batch: a child taken now is not due again until its next attempt.
         while (true) {
           const { due, movedToFailed } = yield* state.takeDuePendingChildren({ connectorId, entity: manifest.entity })
@@ -601,12 +637,11 @@ export class SyncEngine extends Context.Service<
           if (resolved.ready.length > 0) {
             yield* sql.withTransaction(
               Effect.gen(function* () {
+                const keys = resolved.ready.map((row) => row._bk_hash)
                 yield* destination.upsert(manifest.entity, resolved.ready)
-                yield* state.removePendingChildren(
-                  connectorId,
-                  manifest.entity,
-                  resolved.ready.map((row) => row._bk_hash)
-                )
+                yield* destination.markParentMissing(manifest.entity, [], keys)
+                yield* state.removePendingChildren(connectorId, manifest.entity, keys)
+                yield* state.supersedeFailedRecords(connectorId, manifest.entity, keys)
               })
             )
           }
@@ -622,33 +657,26 @@ export class SyncEngine extends Context.Service<
         const { connectorId, manifest } = request
         const stages = yield* makeStages(manifest, request.stages)
         const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
-        let outcome: RetryOutcome = { resolved: 0, stillWaiting: 0, movedToFailed: 0 }
+        const context = {
+          state,
+          destination,
+          sql,
+          connectorId,
+          manifest,
+          stages,
+          links,
+          orphans: links.length === 0 ? ("keep" as const) : yield* orphanPolicy(connectorId, manifest.entity)
+        }
+        if (request.ids !== undefined) {
+          const taken = yield* state.takeFailedRecords(request.ids)
+          const mine = taken.filter((record) => record.connectorId === connectorId && record.entity === manifest.entity)
+          return mine.length === 0 ? noRetries : yield* retryFailedBatch(context, mine)
+        }
+        let outcome = noRetries
         while (true) {
           const due = yield* state.takeDueFailedRecords({ connectorId, entity: manifest.entity })
           if (due.length === 0) return outcome
-          const retried = due.flatMap((record) => {
-            const raw = decodeRawRecord(record.rawData)
-            return Option.isSome(raw) ? [{ id: record.id, raw: raw.value }] : []
-          })
-          const staged = runStages(
-            stages,
-            retried.map((record) => record.raw)
-          )
-          // Each row that passed keeps its raw record: that is how it is paired with its failed record.
-          const passed = new Set<SourceRecord>(staged.ok.map((row) => row.raw))
-          const fixedIds = retried.filter((record) => passed.has(record.raw)).map((record) => record.id)
-          const resolved = yield* resolveParents(destination, links, toIngestRows(staged.ok, manifest.cursorField))
-          yield* sql.withTransaction(
-            Effect.gen(function* () {
-              if (resolved.ready.length > 0) yield* destination.upsert(manifest.entity, resolved.ready)
-              if (fixedIds.length > 0) yield* state.resolveFailedRecords(fixedIds)
-            })
-          )
-          outcome = {
-            resolved: outcome.resolved + resolved.ready.length,
-            stillWaiting: outcome.stillWaiting + (due.length - fixedIds.length) + resolved.waiting.length,
-            movedToFailed: outcome.movedToFailed
-          }
+          outcome = addOutcomes(outcome, yield* retryFailedBatch(context, due))
         }
       })
 

@@ -3,13 +3,16 @@
  */
 import type { RecordFailure } from "../stages/RecordFailure.ts"
 import type { NewFailedRecord } from "../state/FailedRecord.ts"
+import type { FailureKey } from "./failureKey.ts"
 
-/** The failed-record rows of a window's stage failures. */
+/** The failed-record rows of a window's stage failures, keyed by business-key hash when `keyOf` finds one. */
 export const toFailedRecords = (
   failures: ReadonlyArray<RecordFailure>,
-  context: { readonly connectorId: string; readonly entity: string; readonly runId: string }
+  context: { readonly connectorId: string; readonly entity: string; readonly runId: string },
+  keyOf?: FailureKey
 ): Array<NewFailedRecord> =>
   failures.map((failure) => ({
+    businessKey: keyOf?.(failure) ?? null,
     connectorId: context.connectorId,
     entity: context.entity,
     runId: context.runId,

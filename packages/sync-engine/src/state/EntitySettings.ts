@@ -8,6 +8,15 @@
 import { Schema } from "effect"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 
+/**
+ * What happens to a child row whose parent is missing from the destination: `keep` writes it and
+ * flags it (`_parent_missing`) until the parent arrives; `park` holds it in `pending_children`
+ * (retried with backoff, then a failed record). Either way the row counts as seen by a reconcile.
+ */
+export const OrphanPolicy = Schema.Literals(["keep", "park"])
+/** What happens to a child row whose parent is missing. */
+export type OrphanPolicy = typeof OrphanPolicy.Type
+
 /** The interval of an entity that was never configured: every 5 minutes. */
 export const defaultIntervalSeconds = 300
 
@@ -30,7 +39,9 @@ export const EntitySettings = Schema.Struct({
    */
   reconcileIntervalSeconds: Schema.NullOr(Schema.Int.check(Schema.isGreaterThan(0))),
   /** A cron expression (five fields, UTC) for reconciliations; when set it replaces the interval. */
-  reconcileCron: Schema.NullOr(Schema.String)
+  reconcileCron: Schema.NullOr(Schema.String),
+  /** What happens to rows whose parent is missing (`keep` by default). */
+  orphans: OrphanPolicy
 })
 /** An entity's sync settings. */
 export type EntitySettings = typeof EntitySettings.Type
@@ -42,7 +53,8 @@ export const defaultEntitySettings: EntitySettings = {
   cron: null,
   mode: "incremental",
   reconcileIntervalSeconds: defaultReconcileIntervalSeconds,
-  reconcileCron: null
+  reconcileCron: null,
+  orphans: "keep"
 }
 
 /** What `updateEntitySettings` changes: absent fields are kept. */

@@ -19,6 +19,13 @@ export const PipelineStage = Schema.Literals([
 /** The pipeline stages a record can fail in. */
 export type PipelineStage = typeof PipelineStage.Type
 
+/**
+ * Why a failed record was closed: `retried` (a retry wrote it), `superseded` (its key was written
+ * later by a sync, or failed again later: the newer record is the one that counts), `stale` (a retry
+ * found the table holding a newer or a deleted row, and wrote nothing), `resolved` (by hand).
+ */
+export type FailedRecordResolution = "retried" | "superseded" | "stale" | "resolved"
+
 /** A stored failed record, as read back (decoded) from `syncflow.failed_records`. */
 export const FailedRecord = Schema.Struct({
   id: Schema.String,
@@ -37,7 +44,9 @@ export const FailedRecord = Schema.Struct({
   /** When the next retry is due; `null` once the retries are exhausted (manual resolution). */
   nextAttemptAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
   createdAt: Schema.DateTimeUtcFromDate,
-  resolvedAt: Schema.NullOr(Schema.DateTimeUtcFromDate)
+  resolvedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
+  /** Why it was closed: see {@link FailedRecordResolution}; `null` while open. */
+  resolution: Schema.NullOr(Schema.String)
 })
 /** A stored failed record. */
 export type FailedRecord = typeof FailedRecord.Type

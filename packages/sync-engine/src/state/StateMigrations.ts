@@ -129,6 +129,22 @@ export const migrations: ReadonlyArray<Migration> = [
     ]
   },
   {
+    id: 5,
+    name: "orphans_and_superseded_failures",
+    statements: [
+      // What a child row whose parent is missing becomes: written and flagged (`keep`) or parked (`park`).
+      `ALTER TABLE syncflow.entities
+  ADD COLUMN orphans text NOT NULL DEFAULT 'keep' CHECK (orphans IN ('keep', 'park'))`,
+      // Rows a run wrote (or kept) while their parent was missing.
+      "ALTER TABLE syncflow.sync_runs ADD COLUMN orphaned bigint NOT NULL DEFAULT 0",
+      // Why a failed record was closed: `retried` (a retry wrote it), `superseded` (its key was written
+      // later), `stale` (the table holds a newer or deleted row), `resolved` (by hand).
+      "ALTER TABLE syncflow.failed_records ADD COLUMN resolution text",
+      `CREATE INDEX failed_records_key_idx ON syncflow.failed_records (connector_id, entity, business_key)
+  WHERE resolved_at IS NULL`
+    ]
+  },
+  {
     id: 8,
     name: "reconcile_schedule",
     statements: [

@@ -32,7 +32,12 @@ import { Checkpoint, type CheckpointInput } from "./Checkpoint.ts"
 import { Connector, type ConnectorPatch, type NewConnector } from "./Connector.ts"
 import { DiscoveredEntity } from "./DiscoveredEntity.ts"
 import type { EntitySettingsPatch } from "./EntitySettings.ts"
-import { FailedRecord, type FailedRecordFilter, type NewFailedRecord } from "./FailedRecord.ts"
+import {
+  FailedRecord,
+  type FailedRecordFilter,
+  type FailedRecordResolution,
+  type NewFailedRecord
+} from "./FailedRecord.ts"
 import { jsonText } from "./jsonText.ts"
 import { type DuePendingChildren, type NewPendingChild, PendingChild } from "./PendingChild.ts"
 import { failedRecordsRetry, pendingChildrenRetry, type RetryPolicy } from "./RetryPolicy.ts"
@@ -141,7 +146,11 @@ export interface StateStoreService {
   /** Runs across connectors, filtered by connector, entity and status, newest first. */
   readonly searchRuns: (filter: RunSearch) => Effect.Effect<ReadonlyArray<SyncRun>, StateStoreError>
 
-  /** Adds records to the dead-letter queue, one statement per batch; the first retry is due after the policy's first delay. */
+  /**
+   * Adds records to the dead-letter queue, one statement per batch; the first retry is due after the
+   * policy's first delay. Older unresolved records of the same business keys are closed as
+   * `superseded`: the newest failure of a key is the one to retry.
+   */
   readonly recordFailedRecords: (records: ReadonlyArray<NewFailedRecord>) => Effect.Effect<number, StateStoreError>
   readonly listFailedRecords: (
     filter: FailedRecordFilter
@@ -160,8 +169,30 @@ export interface StateStoreService {
   readonly requeueFailedRecords: (ids: ReadonlyArray<string>) => Effect.Effect<number, StateStoreError>
   /** Deletes records from the dead-letter queue (given up on by hand). Returns how many were deleted. */
   readonly discardFailedRecords: (ids: ReadonlyArray<string>) => Effect.Effect<number, StateStoreError>
-  /** Marks records resolved (retried successfully, or by hand). Returns how many were unresolved. */
-  readonly resolveFailedRecords: (ids: ReadonlyArray<string>) => Effect.Effect<number, StateStoreError>
+  /**
+   * Marks records resolved (`retried` by default: a retry wrote them; `resolved` by hand; `stale`: a
+   * retry found a newer or deleted row). Returns how many were unresolved.
+   */
+  readonly resolveFailedRecords: (
+    ids: ReadonlyArray<string>,
+    resolution?: FailedRecordResolution
+  ) => Effect.Effect<number, StateStoreError>
+  /**
+   * Claims these unresolved records for a retry now, due or not (a one-record retry from the API or
+   * the CLI: exhausted records get one more attempt). Counts the attempt; other records are untouched.
+   */
+  readonly takeFailedRecords: (
+    ids: ReadonlyArray<string>
+  ) => Effect.Effect<ReadonlyArray<FailedRecord>, StateStoreError>
+  /**
+   * Closes (resolution `superseded`) the entity's unresolved failed records of these business keys:
+   * call it in the transaction that wrote the keys. One statement. Returns how many were closed.
+   */
+  readonly supersedeFailedRecords: (
+    connectorId: string,
+    entity: string,
+    bkHashes: ReadonlyArray<string>
+  ) => Effect.Effect<number, StateStoreError>
 
   /**
    * Parks children whose parent is missing, one statement per batch. A child already parked keeps
@@ -197,7 +228,7 @@ const connectorColumns = `id, adapter, name, config, credentials IS NOT NULL AS 
 
 const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt",
   json_build_object('enabled', enabled, 'intervalSeconds', interval_seconds, 'cron', cron, 'mode', mode,
-    'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron) AS settings`
+    'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron, 'orphans', orphans) AS settings`
 
 const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
   run_id::text AS "runId", listing, updated_at AS "updatedAt"`
@@ -210,7 +241,8 @@ const failedColumns = (alias: string) => `${alias}.id::text AS id, ${alias}.run_
   ${alias}.connector_id AS "connectorId", ${alias}.entity, ${alias}.stage, ${alias}.error_type AS "errorType",
   ${alias}.message, ${alias}.raw_data AS "rawData", ${alias}.normalized_data AS "normalizedData",
   ${alias}.mapped_data AS "mappedData", ${alias}.business_key AS "businessKey", ${alias}.attempts,
-  ${alias}.next_attempt_at AS "nextAttemptAt", ${alias}.created_at AS "createdAt", ${alias}.resolved_at AS "resolvedAt"`
+  ${alias}.next_attempt_at AS "nextAttemptAt", ${alias}.created_at AS "createdAt", ${alias}.resolved_at AS "resolvedAt",
+  ${alias}.resolution`
 
 const pendingColumns = (alias: string) => `${alias}.connector_id AS "connectorId", ${alias}.entity,
   ${alias}.bk_hash AS "bkHash", ${alias}.parent_entity AS "parentEntity", ${alias}.parent_bk_hash AS "parentBkHash",
@@ -402,7 +434,8 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
         `UPDATE syncflow.entities SET enabled = coalesce($3, enabled), interval_seconds = coalesce($4, interval_seconds),
            cron = CASE WHEN $5 THEN $6 ELSE cron END, mode = coalesce($7, mode),
            reconcile_interval_seconds = CASE WHEN $8 THEN $9::integer ELSE reconcile_interval_seconds END,
-           reconcile_cron = CASE WHEN $10 THEN $11 ELSE reconcile_cron END
+           reconcile_cron = CASE WHEN $10 THEN $11 ELSE reconcile_cron END,
+           orphans = coalesce($12, orphans)
          WHERE connector_id = $1 AND entity = $2
          RETURNING ${entityColumns}`,
         [
@@ -416,7 +449,8 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
           patch.reconcileIntervalSeconds !== undefined,
           patch.reconcileIntervalSeconds ?? null,
           patch.reconcileCron !== undefined,
-          patch.reconcileCron ?? null
+          patch.reconcileCron ?? null,
+          patch.orphans ?? null
         ]
       )
       .pipe(Effect.flatMap(decodeEntities))
@@ -563,6 +597,23 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     const at = yield* now
     const due = new Date(at.getTime() + Duration.toMillis(failedRetry.firstDelay))
     for (const batch of batches(records, batchSize)) {
+      const keyed = batch.filter((record) => record.businessKey !== undefined && record.businessKey !== null)
+      if (keyed.length > 0) {
+        yield* sql.unsafe(
+          `UPDATE syncflow.failed_records f SET resolved_at = $4::timestamptz, next_attempt_at = NULL,
+             resolution = 'superseded'
+           FROM (SELECT unnest($1::text[]) AS connector_id, unnest($2::text[]) AS entity,
+             unnest($3::text[]) AS business_key) k
+           WHERE f.resolved_at IS NULL AND f.connector_id = k.connector_id AND f.entity = k.entity
+             AND f.business_key = k.business_key`,
+          [
+            yield* textArray(keyed.map((record) => record.connectorId)),
+            yield* textArray(keyed.map((record) => record.entity)),
+            yield* textArray(keyed.map((record) => record.businessKey ?? null)),
+            at
+          ]
+        )
+      }
       yield* sql.unsafe(
         `INSERT INTO syncflow.failed_records (run_id, connector_id, entity, stage, error_type, message, raw_data,
            normalized_data, mapped_data, business_key, next_attempt_at, created_at)
@@ -666,15 +717,60 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     return rows.length
   }, storeError("discardFailedRecords"))
 
-  const resolveFailedRecords = Effect.fn("StateStore.resolveFailedRecords")(function* (ids: ReadonlyArray<string>) {
-    if (ids.length === 0) return 0
+  const resolveFailedRecords = Effect.fn("StateStore.resolveFailedRecords")(function* (
+    ids: ReadonlyArray<string>,
+    resolution: FailedRecordResolution = "retried"
+  ) {
+    const valid = recordIds(ids)
+    if (valid.length === 0) return 0
     const rows = yield* sql.unsafe(
-      `UPDATE syncflow.failed_records SET resolved_at = $2, next_attempt_at = NULL
+      `UPDATE syncflow.failed_records SET resolved_at = $2, next_attempt_at = NULL, resolution = $3
        WHERE id = ANY($1::text[]::bigint[]) AND resolved_at IS NULL RETURNING 1`,
-      [yield* textArray(ids), yield* now]
+      [yield* textArray(valid), yield* now, resolution]
     )
     return rows.length
   }, storeError("resolveFailedRecords"))
+
+  const takeFailedRecords = Effect.fn("StateStore.takeFailedRecords")(function* (ids: ReadonlyArray<string>) {
+    const valid = recordIds(ids)
+    if (valid.length === 0) return []
+    const at = yield* now
+    const rows = yield* sql
+      .unsafe(
+        `UPDATE syncflow.failed_records f SET attempts = f.attempts + 1,
+           next_attempt_at = CASE WHEN f.attempts + 1 >= $3 THEN NULL
+             ELSE $2::timestamptz + ($4::float8 * power(2, LEAST(f.attempts, 30))) * interval '1 millisecond' END
+         WHERE f.id = ANY($1::text[]::bigint[]) AND f.resolved_at IS NULL
+         RETURNING ${failedColumns("f")}`,
+        [
+          yield* textArray(valid),
+          at,
+          failedRetry.maxAttempts,
+          PgTypes.float8(Duration.toMillis(failedRetry.retryDelay))
+        ]
+      )
+      .pipe(Effect.flatMap(decodeFailed))
+    return [...rows].sort((a, b) => Number(a.id) - Number(b.id))
+  }, storeError("takeFailedRecords"))
+
+  const supersedeFailedRecords = Effect.fn("StateStore.supersedeFailedRecords")(function* (
+    connectorId: string,
+    entity: string,
+    bkHashes: ReadonlyArray<string>
+  ) {
+    if (bkHashes.length === 0) return 0
+    const rows = yield* sql.unsafe<{ readonly closed: number }>(
+      `WITH closed AS (
+         UPDATE syncflow.failed_records SET resolved_at = $4::timestamptz, next_attempt_at = NULL,
+           resolution = 'superseded'
+         WHERE connector_id = $1 AND entity = $2 AND resolved_at IS NULL AND business_key = ANY($3::text[])
+         RETURNING 1
+       )
+       SELECT count(*)::int4 AS closed FROM closed`,
+      [connectorId, entity, yield* textArray(bkHashes), yield* now]
+    )
+    return rows[0]?.closed ?? 0
+  }, storeError("supersedeFailedRecords"))
 
   // -- pending children ------------------------------------------------------------------------------
 
@@ -832,6 +928,8 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     requeueFailedRecords,
     discardFailedRecords,
     resolveFailedRecords,
+    takeFailedRecords,
+    supersedeFailedRecords,
     enqueuePendingChildren,
     takeDuePendingChildren,
     pendingChildrenOf,

@@ -19,7 +19,8 @@ export const runCountNames = [
   "updated",
   "unchanged",
   "deleted",
-  "failed"
+  "failed",
+  "orphaned"
 ] as const
 
 /** The name of one stage counter. */
@@ -35,7 +36,9 @@ export const RunCounts = Schema.Struct({
   updated: Schema.Number,
   unchanged: Schema.Number,
   deleted: Schema.Number,
-  failed: Schema.Number
+  failed: Schema.Number,
+  /** Rows written (or kept) while their parent was missing: flagged `_parent_missing`, or parked. */
+  orphaned: Schema.Number
 })
 /** The stage counters of a run. */
 export type RunCounts = { readonly [K in RunCountName]: number }

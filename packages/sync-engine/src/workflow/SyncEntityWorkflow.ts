@@ -148,8 +148,8 @@ const finishActivity = (payload: SyncEntityPayload, runId: string) =>
       const engine = yield* SyncEngine
       const { manifest } = yield* manifestsFor(payload.connectorId, payload.entity, false)
       const run = yield* engine.finishListing({ connectorId: payload.connectorId, manifest, runId })
-      const { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed } = run
-      return { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed }
+      const { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned } = run
+      return { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned }
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 

@@ -70,7 +70,8 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
           ["_updated_at", "timestamp with time zone", true],
           ["_deleted", "boolean", true],
           ["_deleted_at", "timestamp with time zone", false],
-          ["_last_seen_run", "uuid", false]
+          ["_last_seen_run", "uuid", false],
+          ["_parent_missing", "boolean", true]
         ]
       )
       const indexes = yield* sql<{ readonly def: string }>`
@@ -254,9 +255,9 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       )
       const states = yield* destination.existingHashes("parts", [bk(900), bk(950), bk(27), "f".repeat(32)])
       assert.deepStrictEqual(Object.fromEntries(states), {
-        [bk(900)]: { dataHash: dh(900, 1), rowVersion: "v1", deleted: false },
-        [bk(950)]: { dataHash: dh(950, 1), rowVersion: "v1", deleted: true },
-        [bk(27)]: { dataHash: dh(27, 2), rowVersion: "v2", deleted: false }
+        [bk(900)]: { dataHash: dh(900, 1), rowVersion: "v1", deleted: false, lastSeenRun: run4 },
+        [bk(950)]: { dataHash: dh(950, 1), rowVersion: "v1", deleted: true, lastSeenRun: run1 },
+        [bk(27)]: { dataHash: dh(27, 2), rowVersion: "v2", deleted: false, lastSeenRun: run2 }
       })
       const [undeleted] = yield* sql<{ readonly n: number }>`
         SELECT count(*)::int4 AS n FROM public.parts WHERE code = 'P-900' AND NOT _deleted AND _deleted_at IS NULL`

@@ -50,7 +50,7 @@ const paymentsAdapter: Adapter = {
 }
 
 layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
-  it.effect("children synced before their parents wait, then resolve when the parents arrive", () =>
+  it.effect("parked children (orphans: park) wait, then resolve when the parents arrive", () =>
     Effect.gen(function* () {
       const { fake, adapter, manifests, manifest } = yield* fakeErp({
         seed: 21,
@@ -70,7 +70,8 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
         adapter,
         manifest: lines,
         manifests,
-        stages: apiSmithStages
+        stages: apiSmithStages,
+        orphans: "park"
       })
       const lineCount = fake.groundTruth.count("order_lines")
       assert.strictEqual(early.pending, lineCount)
@@ -154,17 +155,21 @@ layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
 
       // Not due yet: the first retry waits its backoff.
       const early = yield* engine.retryFailedRecords({ connectorId: "notes", manifest: notes })
-      assert.deepStrictEqual(early, { resolved: 0, stillWaiting: 0, movedToFailed: 0 })
+      assert.deepStrictEqual(early, { resolved: 0, stillWaiting: 0, movedToFailed: 0, stale: 0 })
 
       // Still strict: retried, still failing, three times; then they are left for a human.
       for (let attempt = 1; attempt <= 3; attempt++) {
         yield* TestClock.adjust("10 minutes")
         const again = yield* engine.retryFailedRecords({ connectorId: "notes", manifest: notes, stages: strict })
-        assert.deepStrictEqual(again, { resolved: 0, stillWaiting: 3, movedToFailed: 0 }, `attempt ${attempt}`)
+        assert.deepStrictEqual(
+          again,
+          { resolved: 0, stillWaiting: 3, movedToFailed: 0, stale: 0 },
+          `attempt ${attempt}`
+        )
       }
       yield* TestClock.adjust("1 hour")
       const exhausted = yield* engine.retryFailedRecords({ connectorId: "notes", manifest: notes })
-      assert.deepStrictEqual(exhausted, { resolved: 0, stillWaiting: 0, movedToFailed: 0 })
+      assert.deepStrictEqual(exhausted, { resolved: 0, stillWaiting: 0, movedToFailed: 0, stale: 0 })
       assert.strictEqual(yield* count("notes"), 7)
     })
   )
@@ -183,7 +188,7 @@ layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
       })
       yield* TestClock.adjust("10 minutes")
       const retried = yield* engine.retryFailedRecords({ connectorId: "notes2", manifest })
-      assert.deepStrictEqual(retried, { resolved: 3, stillWaiting: 0, movedToFailed: 0 })
+      assert.deepStrictEqual(retried, { resolved: 3, stillWaiting: 0, movedToFailed: 0, stale: 0 })
       assert.strictEqual(yield* count("notes2"), 10)
       assert.strictEqual((yield* state.listFailedRecords({ connectorId: "notes2" })).length, 0)
       const all = yield* state.listFailedRecords({ connectorId: "notes2", includeResolved: true })

@@ -131,7 +131,8 @@ layer(stateStoreLayer())("StateStore", (it) => {
           cron: null,
           mode: "incremental",
           reconcileIntervalSeconds: 86_400,
-          reconcileCron: null
+          reconcileCron: null,
+          orphans: "keep"
         })
 
         const updated = yield* state.updateEntitySettings(id, "items", { intervalSeconds: 60, cron: "*/2 * * * *" })
@@ -141,7 +142,8 @@ layer(stateStoreLayer())("StateStore", (it) => {
           cron: "*/2 * * * *",
           mode: "incremental",
           reconcileIntervalSeconds: 86_400,
-          reconcileCron: null
+          reconcileCron: null,
+          orphans: "keep"
         })
         // The reconciliation schedule: a cron replaces the interval; both null switch it off.
         const nightly = yield* state.updateEntitySettings(id, "items", { reconcileCron: "0 3 * * *" })

@@ -1,7 +1,8 @@
 /**
  * Entities synced one by one through SyncEntity workflows, children before their parents (as the
- * scheduler may run them): the children wait in pending_children, and each parent's sync retries
- * the ones it unblocked, so the tables end equal to the ground truth.
+ * scheduler may run them): the children are written at once, flagged `_parent_missing` (orphans
+ * `keep`, the default), and each parent's sync clears the flags of the ones it resolved, so the
+ * tables end equal to the ground truth with no flag left.
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
@@ -12,7 +13,7 @@ import { rowsOrEmpty } from "./processes.ts"
 
 layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("SyncEntity workflows, children first", (it) => {
   it.effect(
-    "entities synced one by one, children first (as the scheduler may), end complete: parked children resolve",
+    "entities synced one by one, children first (as the scheduler may), end complete: kept orphans resolve",
     () =>
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 22, rows: { customers: 50, orders: 120 } })
@@ -25,11 +26,16 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("SyncEntity 
           )
 
         const lines = yield* sync("order_lines")
-        assert.strictEqual(lines.counts.inserted, 0)
-        assert.strictEqual(lines.pending, fake.groundTruth.count("order_lines"))
+        const lineCount = fake.groundTruth.count("order_lines")
+        assert.deepInclude(lines.counts, { inserted: lineCount, orphaned: lineCount })
+        assert.strictEqual(lines.pending, 0)
         yield* sync("customers")
         yield* sync("orders")
-        // The orders' sync retried the order lines it unblocked.
+        // The orders' sync resolved the order lines it unblocked: no flag, nothing parked.
+        const flagged = yield* rowsOrEmpty<{ readonly n: number }>(
+          `SELECT count(*)::int AS n FROM public.order_lines WHERE _parent_missing`
+        )
+        assert.strictEqual(flagged[0]?.n, 0)
         const pending = yield* rowsOrEmpty<{ readonly n: number }>(
           `SELECT count(*)::int AS n FROM syncflow.pending_children WHERE connector_id = 'erp'`
         )

@@ -1,0 +1,206 @@
+/**
+ * One batch of failed-record retries: the records' raw data goes through today's stages again, and a
+ * record that passes is written only when it is still newer than what the table holds, so a retry
+ * never regresses a row:
+ *
+ * - a row the table holds as soft-deleted is never un-deleted by a retry (the record is closed as
+ *   `stale`; a later listing that sees the key writes it);
+ * - when the record and the stored row both carry a row version, the record is written only if its
+ *   version is newer;
+ * - otherwise it is not written over a row that a run started after the failure was recorded wrote
+ *   (the row's `_last_seen_run`): that run read a newer state of the source.
+ *
+ * A record of stage `resolve` (a parked child whose parent never arrived) is retried from the mapped
+ * row it kept; the others from their raw data, through today's stages.
+ *
+ * Of several records of one key, only the newest is retried; the others are closed as `superseded`.
+ * Written rows keep the failed record's run as their last run, and close every other open failure of
+ * their key, in the same transaction.
+ */
+import type { EntityManifest, SourceRecord } from "@syncflow/adapter-core"
+import { Effect, Option, Schema } from "effect"
+import type { SqlClient } from "effect/sql"
+import type { Destination, IngestRow } from "../destination/Destination.ts"
+import { runStages, type Stages } from "../stages/Stages.ts"
+import type { OrphanPolicy } from "../state/EntitySettings.ts"
+import type { FailedRecord } from "../state/FailedRecord.ts"
+import type { StateStore } from "../state/StateStore.ts"
+import type { ParentLink } from "./ParentLink.ts"
+import { placeOrphans } from "./placeOrphans.ts"
+import { resolveParents } from "./resolveParents.ts"
+import { toIngestRows } from "./toIngestRows.ts"
+
+/** What a retry of parked children or failed records did. */
+export interface RetryOutcome {
+  /** Records written (or children resolved, or kept orphans whose parents arrived). */
+  readonly resolved: number
+  /** Records that failed again, or children whose parents are still missing. */
+  readonly stillWaiting: number
+  /** Children that used their attempts and became failed records. */
+  readonly movedToFailed: number
+  /** Records not written because the table holds a newer or a deleted row, or a newer record of the key exists. */
+  readonly stale: number
+}
+
+/** An outcome of nothing. */
+export const noRetries: RetryOutcome = { resolved: 0, stillWaiting: 0, movedToFailed: 0, stale: 0 }
+
+/** Adds two outcomes. */
+export const addOutcomes = (a: RetryOutcome, b: RetryOutcome): RetryOutcome => ({
+  resolved: a.resolved + b.resolved,
+  stillWaiting: a.stillWaiting + b.stillWaiting,
+  movedToFailed: a.movedToFailed + b.movedToFailed,
+  stale: a.stale + b.stale
+})
+
+const decodeRawRecord = Schema.decodeUnknownOption(Schema.Record(Schema.String, Schema.Unknown))
+
+/** A mapped row as a parked child keeps it (and a failed record of stage `resolve` after it). */
+const decodeMappedRow = Schema.decodeUnknownOption(
+  Schema.StructWithRest(Schema.Struct({ _bk_hash: Schema.String, _data_hash: Schema.String }), [
+    Schema.Record(Schema.String, Schema.Unknown)
+  ])
+)
+
+/** What the batch needs. */
+export interface RetryContext {
+  readonly state: StateStore["Service"]
+  readonly destination: Destination["Service"]
+  readonly sql: SqlClient.SqlClient
+  readonly connectorId: string
+  readonly manifest: EntityManifest
+  readonly stages: Stages
+  readonly links: ReadonlyArray<ParentLink>
+  readonly orphans: OrphanPolicy
+}
+
+/** Whether the row a retry would write is still newer than the stored one (see the module comment). */
+const isNewer = Effect.fnUntraced(function* (
+  state: StateStore["Service"],
+  record: FailedRecord,
+  row: IngestRow,
+  stored: {
+    readonly rowVersion: string | null
+    readonly deleted: boolean
+    readonly lastSeenRun?: string | null | undefined
+  }
+) {
+  if (stored.deleted) return false
+  const version = row._row_version
+  if (typeof version === "string" && stored.rowVersion !== null) return version > stored.rowVersion
+  const lastRun = stored.lastSeenRun ?? null
+  if (lastRun === null || lastRun === record.runId) return true
+  const run = yield* state.getRun(lastRun)
+  // A run that started after the failure was recorded read a newer state of the source.
+  return Option.match(run, {
+    onNone: () => true,
+    onSome: (found) => found.startedAt.epochMilliseconds < record.createdAt.epochMilliseconds
+  })
+})
+
+/** Retries a batch of claimed failed records of one entity. */
+export const retryFailedBatch = Effect.fnUntraced(function* (
+  context: RetryContext,
+  records: ReadonlyArray<FailedRecord>
+) {
+  const { state, destination, sql, connectorId, manifest } = context
+  const entity = manifest.entity
+  // The newest record of each key is the one to retry; the older ones are superseded by it.
+  const newest = new Map<string, FailedRecord>()
+  const older: Array<string> = []
+  for (const record of records) {
+    if (record.businessKey === null) continue
+    const seen = newest.get(record.businessKey)
+    if (seen === undefined || Number(seen.id) < Number(record.id)) {
+      if (seen !== undefined) older.push(seen.id)
+      newest.set(record.businessKey, record)
+    } else older.push(record.id)
+  }
+  const skipped = new Set(older)
+  const mapped: Array<{ readonly record: FailedRecord; readonly row: IngestRow }> = []
+  const retried = records.flatMap((record) => {
+    if (skipped.has(record.id)) return []
+    if (record.stage === "resolve") {
+      const row = decodeMappedRow(record.mappedData)
+      if (Option.isSome(row)) mapped.push({ record, row: row.value })
+      return []
+    }
+    const raw = decodeRawRecord(record.rawData)
+    return Option.isSome(raw) ? [{ record, raw: raw.value }] : []
+  })
+  const staged = runStages(
+    context.stages,
+    retried.map((entry) => entry.raw)
+  )
+  // Each row that passed keeps its raw record: that is how it is paired with its failed record.
+  const recordOf = new Map<SourceRecord, FailedRecord>(retried.map((entry) => [entry.raw, entry.record]))
+  const passed = [
+    ...mapped,
+    ...staged.ok.flatMap((row) => {
+      const record = recordOf.get(row.raw)
+      return record === undefined ? [] : [{ record, row: toIngestRows([row], manifest.cursorField)[0]! }]
+    })
+  ]
+  const stored = yield* destination.existingHashes(
+    entity,
+    passed.map((entry) => entry.row._bk_hash)
+  )
+  const fresh: Array<{ readonly record: FailedRecord; readonly row: IngestRow }> = []
+  const stale: Array<string> = [...older]
+  for (const entry of passed) {
+    const found = stored.get(entry.row._bk_hash)
+    if (found === undefined || (yield* isNewer(state, entry.record, entry.row, found))) fresh.push(entry)
+    else stale.push(entry.record.id)
+  }
+  const resolved = yield* resolveParents(
+    destination,
+    context.links,
+    fresh.map((entry) => entry.row)
+  )
+  const placed = placeOrphans(
+    context.orphans,
+    fresh.map((entry) => entry.row),
+    resolved,
+    context.links.length > 0
+  )
+  const written = new Set(placed.write)
+  const writtenEntries = fresh.filter((entry) => written.has(entry.row))
+  yield* sql.withTransaction(
+    Effect.gen(function* () {
+      // Rows keep the failed record's run as their last run (see `isNewer`).
+      const byRun = new Map<string | null, Array<IngestRow>>()
+      for (const entry of writtenEntries) {
+        const group = byRun.get(entry.record.runId) ?? []
+        group.push(entry.row)
+        byRun.set(entry.record.runId, group)
+      }
+      for (const [runId, rows] of byRun) {
+        yield* destination.upsert(entity, rows, runId === null ? {} : { runId })
+      }
+      if (context.links.length > 0) yield* destination.markParentMissing(entity, placed.missing, placed.present)
+      if (writtenEntries.length > 0) {
+        yield* state.resolveFailedRecords(
+          writtenEntries.map((entry) => entry.record.id),
+          "retried"
+        )
+        yield* state.supersedeFailedRecords(
+          connectorId,
+          entity,
+          writtenEntries.map((entry) => entry.row._bk_hash)
+        )
+      }
+      if (stale.length > 0) {
+        const superseded = older.length > 0 ? yield* state.resolveFailedRecords(older, "superseded") : 0
+        if (stale.length > older.length) yield* state.resolveFailedRecords(stale.slice(older.length), "stale")
+        return superseded
+      }
+      return 0
+    })
+  )
+  return {
+    resolved: writtenEntries.length,
+    stillWaiting: records.length - skipped.size - writtenEntries.length - (stale.length - older.length),
+    movedToFailed: 0,
+    stale: stale.length
+  } satisfies RetryOutcome
+})
