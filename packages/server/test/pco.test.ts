@@ -1,12 +1,14 @@
 /**
  * Planning Center through the server: webhooks with good and bad signatures (a good delivery starts
- * a targeted sync of the changed person; a bad one is refused with 401 and nothing runs), and the
+ * a targeted sync of the changed person; a bad one is refused with 401 and nothing runs), a
+ * `destroyed` delivery soft-deleting the person at once (table compared with the fake's truth), and the
  * OAuth2 authorization-code flow (start, the provider's redirect, callback, tokens stored).
  */
 import { assert, layer } from "@effect/vitest"
 import { FakePco } from "@syncflow/pco/testing"
 import { Effect, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
+import { SyncStarted } from "../src/api/Api.ts"
 import { ConnectorView, EntityView, RunView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, TestServer, testServerLayer } from "./fixtures.ts"
 
@@ -21,6 +23,26 @@ const firstName = (id: string) =>
   ).pipe(
     Effect.map(([row]) => row?.first_name),
     Effect.orElseSucceed(() => undefined)
+  )
+
+/** The ids of the live (not soft-deleted) people in the table, sorted. */
+const livePeople = Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  sql.unsafe<{ readonly id: string }>(`SELECT id FROM public.person WHERE NOT _deleted`)
+).pipe(
+  Effect.map((rows) => rows.map((row) => String(row.id)).sort()),
+  Effect.orDie
+)
+
+/** A person's row: whether it is soft-deleted, and when. */
+const personRow = (id: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.unsafe<{ readonly deleted: boolean; readonly deletedAt: Date | null }>(
+      `SELECT _deleted AS deleted, _deleted_at AS "deletedAt" FROM public.person WHERE id = $1`,
+      [id]
+    )
+  ).pipe(
+    Effect.map(([row]) => row),
+    Effect.orDie
   )
 
 layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Planning Center", (it) => {
@@ -117,6 +139,98 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
       // Every Planning Center request waited for its rate-limit budget (a zero wait counts too).
       const metrics = String((yield* call("GET", "/metrics", { token: null })).body)
       assert.match(metrics, /^syncflow_rate_limit_wait_seconds_count\{.*adapter="pco".*\} [1-9]\d*$/m)
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("a signed destroyed webhook soft-deletes the person at once; the table equals the fake's truth", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakePco.make({ people: 20, seed: 6 })
+      const { baseUrl } = yield* TestServer
+      const destroyed = yield* fake.webhooks.subscribe({
+        name: "people.v2.events.person.destroyed",
+        url: `${baseUrl}/webhooks/pco/church-deletes`
+      })
+      const created = yield* call("POST", "/api/v1/connectors", {
+        body: {
+          id: "church-deletes",
+          adapter: "pco",
+          name: "Church (deletes)",
+          config: { baseUrl: fake.baseUrl },
+          credentials: {
+            type: "personalAccessToken",
+            appId: fake.personalAccessToken.username,
+            secret: Redacted.value(fake.personalAccessToken.password)
+          },
+          webhookSecrets: { "people.v2.events.person.destroyed": Redacted.value(destroyed.secret) }
+        }
+      })
+      assert.strictEqual(created.status, 201)
+      const entities = bodyAs(
+        yield* call("POST", "/api/v1/connectors/church-deletes/discover"),
+        Schema.Array(EntityView)
+      )
+      for (const entity of entities) {
+        yield* call("PATCH", `/api/v1/connectors/church-deletes/entities/${entity.entity}`, {
+          body: { enabled: false }
+        })
+      }
+      // Each entity synced on its own (parents first), as the scheduler does.
+      const started = new Map<string, string>()
+      for (const entity of ["campus", "person"]) {
+        const sync = yield* call("POST", `/api/v1/connectors/church-deletes/entities/${entity}/sync`)
+        assert.strictEqual(sync.status, 202)
+        started.set(entity, bodyAs(sync, SyncStarted).executionId)
+        yield* eventually(
+          Effect.map(runsOf("church-deletes", entity), (runs) =>
+            runs.length === 1 && runs[0]!.status === "succeeded" ? Option.some(runs) : Option.none()
+          )
+        )
+      }
+      const truthIds = () => [...fake.truth.ids("Person")].sort()
+      assert.strictEqual(truthIds().length, 20)
+      assert.deepStrictEqual(yield* livePeople, truthIds())
+
+      // The person is destroyed upstream; the fake delivers the signed `destroyed` event.
+      const [gone = "", ...kept] = truthIds()
+      assert.isTrue(yield* fake.mutate.destroy("Person", gone))
+      const attempts = yield* fake.webhooks.deliver
+      assert.strictEqual(attempts.length, 1)
+      assert.strictEqual(attempts[0]?.status, 202)
+      // Soft-deleted by the time the delivery was answered: no sync, no waiting.
+      assert.deepStrictEqual(yield* livePeople, truthIds())
+      assert.deepStrictEqual(truthIds(), kept)
+      const row = yield* personRow(gone)
+      assert.isTrue(row?.deleted)
+      assert.isNotNull(row?.deletedAt)
+      assert.strictEqual((yield* runsOf("church-deletes", "person")).length, 1)
+
+      // A redelivery (Planning Center delivers at least once) changes nothing.
+      const attempt = attempts[0]!
+      const again = yield* Effect.promise(() =>
+        fetch(attempt.url, { method: "POST", headers: attempt.headers, body: attempt.body }).then(async (response) => ({
+          status: response.status,
+          body: await response.json()
+        }))
+      )
+      assert.strictEqual(again.status, 202)
+      assert.deepInclude(again.body, { deleted: [{ entity: "person", recordIds: [gone], deleted: 0 }] })
+      assert.deepStrictEqual((yield* personRow(gone))?.deletedAt, row?.deletedAt)
+
+      // A reconciliation finds nothing more to delete: the webhook deleted the very row the sync wrote.
+      // (Asked again until the first sync's workflow has closed: a trigger joins a sync still running.)
+      yield* eventually(
+        Effect.map(call("POST", "/api/v1/connectors/church-deletes/entities/person/full-refresh"), (reply) => {
+          const { executionId } = bodyAs(reply, SyncStarted)
+          return executionId === started.get("person") ? Option.none() : Option.some(executionId)
+        })
+      )
+      const runs = yield* eventually(
+        Effect.map(runsOf("church-deletes", "person"), (runs) =>
+          runs.length === 2 && runs.every((run) => run.status === "succeeded") ? Option.some(runs) : Option.none()
+        )
+      )
+      assert.deepInclude(runs[0]?.counts, { deleted: 0, inserted: 0, fetched: kept.length })
+      assert.deepStrictEqual(yield* livePeople, truthIds())
     }).pipe(Effect.scoped)
   )
 
