@@ -8,7 +8,9 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Result } from "effect"
 import { fromClient } from "../../src/ApiSmithAdapter.ts"
 import { decodeDiscovery } from "../../src/discovery/Discovery.ts"
+import { apiNames } from "../../src/naming/ApiNames.ts"
 import { identifierOf } from "../../src/naming/identifierOf.ts"
+import { namedSourceRecord } from "../../src/rows/namedSourceRecord.ts"
 import { ErpDataset, FakeErp } from "../../src/testing/index.ts"
 import { ClientStack, clientOf } from "../support/harness.ts"
 import { cleanRecordsOf, recordsOf, truthOf } from "../support/listing.ts"
@@ -177,6 +179,35 @@ describe("names from metadata", () => {
       assert.deepStrictEqual([...new Set(paths)], ["/api/v1/apis", "/api/v1/data/CUSTOMERS"])
     }).pipe(Effect.scoped, Effect.provide(ClientStack))
   )
+
+  it("renames a row's fields: declared columns always win, an undeclared field never overwrites", () => {
+    const decoded = decodeDiscovery([api("Parts", ["PART_NO", "Unit Price"])])
+    const names = decoded.names.get("Parts")
+    assert.isDefined(names)
+    if (names === undefined) return
+    const toRecord = namedSourceRecord(names)
+    const record = toRecord({
+      oracle_keys: { PART_NO: "P-1" },
+      row_version: "20250101000000",
+      // `part-no` is undeclared and would take `part_no`, which the declared `PART_NO` has.
+      data: JSON.parse('{"part-no":"undeclared","PART_NO":"P-1","Unit Price":"1.5","Legacy Flag":"X","__proto__":"p"}')
+    })
+    assert.deepStrictEqual(Object.keys(record), [
+      "part-no",
+      "part_no",
+      "unit_price",
+      "legacy_flag",
+      "__proto__",
+      "_row_version",
+      "_oracle_keys"
+    ])
+    assert.deepInclude(record, { part_no: "P-1", "part-no": "undeclared", unit_price: "1.5", legacy_flag: "X" })
+    assert.strictEqual(Object.getPrototypeOf(record), Object.prototype)
+    assert.strictEqual(Object.getOwnPropertyDescriptor(record, "__proto__")?.value, "p")
+    // Nothing to rename: the row passes as it is.
+    const plain = apiNames(decodeDiscovery([api("parts", ["part_no"])]).apis[0]!)
+    assert.isTrue(Result.isSuccess(plain) && !plain.success.renamesColumns)
+  })
 
   it("two columns of one API that normalize to one name: the API is refused, naming both", () => {
     const { apis, invalid, names } = decodeDiscovery([
