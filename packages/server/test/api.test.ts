@@ -137,6 +137,30 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
           assert.strictEqual(updated.status, 200)
           assert.deepInclude(bodyAs(updated, EntityView).settings, { enabled: false, intervalSeconds: 3600 })
         }
+        // The reconciliation schedule: daily by default, a cron replaces it, both null switch it off.
+        assert.deepInclude(discovered.find((e) => e.entity === "items")?.settings, {
+          reconcileIntervalSeconds: 86_400,
+          reconcileCron: null
+        })
+        const nightly = yield* call("PATCH", "/api/v1/connectors/erp/entities/items", {
+          body: { reconcileCron: "0 3 * * *" }
+        })
+        assert.deepInclude(bodyAs(nightly, EntityView).settings, {
+          reconcileIntervalSeconds: 86_400,
+          reconcileCron: "0 3 * * *"
+        })
+        const noReconcile = yield* call("PATCH", "/api/v1/connectors/erp/entities/items", {
+          body: { reconcileIntervalSeconds: null, reconcileCron: null }
+        })
+        assert.deepInclude(bodyAs(noReconcile, EntityView).settings, {
+          reconcileIntervalSeconds: null,
+          reconcileCron: null
+        })
+        const badReconcile = yield* call("PATCH", "/api/v1/connectors/erp/entities/items", {
+          body: { reconcileIntervalSeconds: 0 }
+        })
+        assert.strictEqual(badReconcile.status, 400)
+        assert.include(JSON.stringify(badReconcile.body), '"path":["payload","reconcileIntervalSeconds"]')
         const badMode = yield* call("PATCH", "/api/v1/connectors/erp/entities/items", { body: { mode: "sometimes" } })
         assert.strictEqual(badMode.status, 400)
         assert.include(JSON.stringify(badMode.body), '"path":["payload","mode"]')

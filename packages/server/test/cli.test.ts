@@ -9,7 +9,7 @@ import { FakeErp } from "@syncflow/apismith/testing"
 import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
-import { RunView } from "../src/api/Views.ts"
+import { EntityView, RunView } from "../src/api/Views.ts"
 import { secretKey } from "./fixtures.ts"
 
 const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
@@ -117,6 +117,59 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
       assert.notStrictEqual(unknown.code, 0)
       assert.include(unknown.stdout + unknown.stderr, "has no entity nothing")
     }).pipe(Effect.scoped)
+  )
+
+  it.effect(
+    "shows and changes an entity's schedules: reconciled daily by default, a cron, off, bad input refused",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeErp.make({ seed: 12, rows: { items: 20, customers: 5, orders: 5 } })
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
+          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
+        }
+        ok(
+          yield* syncflow(
+            [
+              "connectors",
+              "add",
+              "--adapter",
+              "apismith",
+              "--id",
+              "erp2",
+              "--config",
+              JSON.stringify({ baseUrl: fake.baseUrl }),
+              "--credentials",
+              JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
+              "ERP 2"
+            ],
+            env
+          )
+        )
+        ok(yield* syncflow(["discover", "erp2"], env))
+        // Entity settings: reconciled daily by default; a cron replaces the interval; "off"/"none" switch it off.
+        assert.match(
+          ok(yield* syncflow(["entities", "list", "erp2"], env)),
+          /^items\s+enabled\s+incremental\s+every 300s\s+reconcile: every 86400s$/m
+        )
+        const decodeEntity = Schema.decodeUnknownSync(Schema.fromJsonString(EntityView))
+        const nightly = decodeEntity(
+          ok(yield* syncflow(["entities", "set", "erp2", "items", "--reconcile-cron", "0 3 * * *", "--json"], env))
+        )
+        assert.deepInclude(nightly.settings, { reconcileIntervalSeconds: 86_400, reconcileCron: "0 3 * * *" })
+        const off = ok(
+          yield* syncflow(
+            ["entities", "set", "erp2", "items", "--reconcile-interval", "off", "--reconcile-cron", "none"],
+            env
+          )
+        )
+        assert.match(off, /^items\s+enabled\s+incremental\s+every 300s\s+reconcile: off$/m)
+        const bad = yield* syncflow(["entities", "set", "erp2", "items", "--reconcile-interval", "-5"], env)
+        assert.notStrictEqual(bad.code, 0)
+        assert.include(bad.stdout + bad.stderr, "reconcileIntervalSeconds")
+      }).pipe(Effect.scoped),
+    120_000
   )
 
   it.effect("refuses to run without the secrets an external database needs, or with bad input, saying which", () =>

@@ -35,7 +35,11 @@ export const ColumnManifest = Schema.Struct({
 /** One column of an entity, as the source describes it. */
 export type ColumnManifest = typeof ColumnManifest.Type
 
-/** How changes of an entity are detected. */
+/**
+ * How changes of an entity are detected. `rowversion`: listed incrementally by `cursorField` (such
+ * listings cannot see deletes; a scheduled reconciliation finds them). `hash` and `full` are one
+ * thing to the sync engine: every listing is complete, compared by data hash, and finds deletes.
+ */
 export const DeltaStrategy = Schema.Literals(["full", "rowversion", "hash"])
 /** How changes of an entity are detected. */
 export type DeltaStrategy = typeof DeltaStrategy.Type

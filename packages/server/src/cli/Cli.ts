@@ -1,11 +1,13 @@
 /**
- * The `syncflow` command line: `serve`, `connectors add|list|test|remove`, `discover`, `sync`,
- * `runs`, `failed list|retry`, `version` (and `--version`, `--help` on every command).
+ * The `syncflow` command line: `serve`, `connectors add|list|test|remove`, `discover`,
+ * `entities list|set`, `sync`, `runs`, `failed list|retry`, `version` (and `--version`, `--help` on
+ * every command).
  */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { describeBuild } from "../describeBuild.ts"
 import { connectorsCommand } from "./connectorsCommand.ts"
+import { entitiesCommand } from "./entitiesCommand.ts"
 import { discoverCommand, failedCommand, runsCommand, serveCommand, versionCommand } from "./otherCommands.ts"
 import { syncflow } from "./Root.ts"
 import { syncCommand } from "./syncCommand.ts"
@@ -16,6 +18,7 @@ export const command = syncflow.pipe(
     serveCommand,
     connectorsCommand,
     discoverCommand,
+    entitiesCommand,
     syncCommand,
     runsCommand,
     failedCommand,

@@ -1,0 +1,104 @@
+/**
+ * `syncflow entities list <connector>` and `syncflow entities set <connector> <entity> [...]`: each
+ * entity's sync settings (enabled, schedule, mode, reconciliation schedule), changed as the admin
+ * API's `PATCH /api/v1/connectors/{id}/entities/{entity}` changes them (absent flags are kept).
+ */
+import { type DiscoveredEntity, StateStore } from "@syncflow/sync-engine"
+import { Console, Effect, Option, Schema } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { UpdateEntity } from "../api/Api.ts"
+import { entityView } from "../api/Views.ts"
+import { CliFailure } from "./CliFailure.ts"
+import { withCore } from "./Root.ts"
+
+const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
+
+const decodePatch = Schema.decodeUnknownEffect(UpdateEntity)
+
+/** `every 300s` or `cron 0 3 * * *`, or `off`. */
+const scheduleText = (intervalSeconds: number | null, cron: string | null): string =>
+  cron !== null ? `cron ${cron}` : intervalSeconds !== null ? `every ${intervalSeconds}s` : "off"
+
+const line = (entity: DiscoveredEntity): string => {
+  const { settings } = entity
+  return (
+    `${entity.entity.padEnd(28)} ${settings.enabled ? "enabled " : "disabled"} ${settings.mode.padEnd(12)} ` +
+    `${scheduleText(settings.intervalSeconds, settings.cron)}  reconcile: ` +
+    scheduleText(settings.reconcileIntervalSeconds, settings.reconcileCron)
+  )
+}
+
+const list = Command.make(
+  "list",
+  { connector: Argument.String("connector"), json },
+  Effect.fnUntraced(function* (input) {
+    const entities = yield* withCore(Effect.flatMap(StateStore, (state) => state.listManifests(input.connector)))
+    if (input.json) return yield* Console.log(JSON.stringify(entities.map(entityView)))
+    if (entities.length === 0) return yield* Console.log(`No discovered entities for ${input.connector}`)
+    for (const entity of entities) yield* Console.log(line(entity))
+  })
+).pipe(Command.withDescription("List a connector's entities with their sync and reconciliation schedules"))
+
+/** `off`/`none` -> null, anything else as given (a number when it reads as one), for the schema to judge. */
+const nullable = (text: Option.Option<string>, numeric: boolean): unknown =>
+  Option.match(text, {
+    onNone: () => undefined,
+    onSome: (value) => (value === "off" || value === "none" ? null : numeric ? Number(value) : value)
+  })
+
+const set = Command.make(
+  "set",
+  {
+    connector: Argument.String("connector"),
+    entity: Argument.String("entity"),
+    enabled: Flag.Literals("enabled", ["true", "false"]).pipe(
+      Flag.withDescription("Whether the entity is synced on schedule"),
+      Flag.optional
+    ),
+    interval: Flag.Int("interval").pipe(Flag.withDescription("Seconds between scheduled syncs"), Flag.optional),
+    cron: Flag.String("cron").pipe(
+      Flag.withDescription('A cron expression (5 fields, UTC) for scheduled syncs; "none" clears it'),
+      Flag.optional
+    ),
+    mode: Flag.Literals("mode", ["incremental", "reconcile", "full-refresh"]).pipe(
+      Flag.withDescription("The mode scheduled syncs run in (full-refresh is another name for reconcile)"),
+      Flag.optional
+    ),
+    reconcileInterval: Flag.String("reconcile-interval").pipe(
+      Flag.withDescription('Seconds between reconciliations (default 86400, daily); "off" for none'),
+      Flag.optional
+    ),
+    reconcileCron: Flag.String("reconcile-cron").pipe(
+      Flag.withDescription('A cron expression (5 fields, UTC) for reconciliations; "none" clears it'),
+      Flag.optional
+    ),
+    json
+  },
+  Effect.fnUntraced(function* (input) {
+    const given = {
+      enabled: Option.getOrUndefined(Option.map(input.enabled, (value) => value === "true")),
+      intervalSeconds: Option.getOrUndefined(input.interval),
+      cron: nullable(input.cron, false),
+      mode: Option.getOrUndefined(input.mode),
+      reconcileIntervalSeconds: nullable(input.reconcileInterval, true),
+      reconcileCron: nullable(input.reconcileCron, false)
+    }
+    const patch = yield* decodePatch(
+      Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined))
+    ).pipe(Effect.mapError((error) => new CliFailure({ message: `Invalid settings: ${error.message}` })))
+    const updated = yield* withCore(
+      Effect.flatMap(StateStore, (state) => state.updateEntitySettings(input.connector, input.entity, patch))
+    )
+    if (Option.isNone(updated)) {
+      return yield* new CliFailure({ message: `Connector ${input.connector} has no discovered entity ${input.entity}` })
+    }
+    if (input.json) return yield* Console.log(JSON.stringify(entityView(updated.value)))
+    yield* Console.log(line(updated.value))
+  })
+).pipe(Command.withDescription("Change an entity's sync settings (absent flags are kept)"))
+
+/** `syncflow entities list|set`. */
+export const entitiesCommand = Command.make("entities").pipe(
+  Command.withDescription("Entities' sync settings: schedules, mode, reconciliation"),
+  Command.withSubcommands([list, set])
+)
