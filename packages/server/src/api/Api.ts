@@ -191,12 +191,17 @@ export class EntitiesGroup extends HttpApiGroup.make("entities")
       params: entityParams,
       success: SyncStarted.pipe(HttpApiSchema.status(202)),
       error: [NotFound, Unavailable]
-    }),
+    }).annotateMerge(OpenApi.annotations({ description: "Starts a sync of the entity in its configured mode." })),
     HttpApiEndpoint.post("fullRefresh", "/connectors/:connectorId/entities/:entity/full-refresh", {
       params: entityParams,
       success: SyncStarted.pipe(HttpApiSchema.status(202)),
       error: [NotFound, Unavailable]
-    })
+    }).annotateMerge(
+      OpenApi.annotations({
+        description:
+          "Starts a reconciliation (full-refresh is its other name): a complete listing that writes new and changed rows and soft-deletes the rows the source no longer has."
+      })
+    )
   )
   .middleware(AdminAuth)
   .annotateMerge(OpenApi.annotations({ title: "Entities" })) {}
