@@ -4,6 +4,7 @@
  */
 import { EntityManifest } from "@syncflow/adapter-core"
 import {
+  ColumnTypeMismatch,
   type Connector,
   type DiscoveredEntity,
   EntitySettings,
@@ -52,7 +53,12 @@ export const EntityView = Schema.Struct({
   entity: Schema.String,
   manifest: EntityManifest,
   settings: EntitySettings,
-  discoveredAt: Schema.String
+  discoveredAt: Schema.String,
+  /**
+   * Columns whose type in the table differs from the source's now (schema drift), as the latest
+   * sync found them; their values that the table cannot store are failed records of stage `ingest`.
+   */
+  typeMismatches: Schema.Array(ColumnTypeMismatch)
 })
 
 /** The view of a discovered entity. */
@@ -61,7 +67,8 @@ export const entityView = (entity: DiscoveredEntity): typeof EntityView.Type => 
   entity: entity.entity,
   manifest: entity.manifest,
   settings: entity.settings,
-  discoveredAt: iso(entity.discoveredAt)
+  discoveredAt: iso(entity.discoveredAt),
+  typeMismatches: entity.typeMismatches
 })
 
 /** The counts of every stage of a run. */
@@ -80,7 +87,9 @@ export const RunView = Schema.Struct({
   finishedAt: Schema.NullOr(Schema.String),
   durationMs: Schema.NullOr(Schema.Number),
   counts: RunCountsView,
-  error: Schema.NullOr(Schema.String)
+  error: Schema.NullOr(Schema.String),
+  /** Columns whose type in the table differs from the source's (schema drift), as this run found them. */
+  typeMismatches: Schema.Array(ColumnTypeMismatch)
 })
 
 /** The view of a run. */
@@ -106,7 +115,8 @@ export const runView = (run: SyncRun): typeof RunView.Type => ({
     failed: run.failed,
     orphaned: run.orphaned
   },
-  error: run.error
+  error: run.error,
+  typeMismatches: run.typeMismatches
 })
 
 /** A failed record: what it looked like at each stage, where and why it failed. */

@@ -41,6 +41,10 @@ const failedGauge = Metric.gauge("syncflow_failed_records", {
 const pendingGauge = Metric.gauge("syncflow_pending_children", {
   description: "Child rows waiting for their parent, by connector and entity"
 })
+const typeMismatchesGauge = Metric.gauge("syncflow_type_mismatches", {
+  description:
+    "Columns whose type in the table differs from the source's (schema drift), as each entity's latest sync found them, by connector and entity"
+})
 const connectionsGauge = Metric.gauge("syncflow_db_connections", {
   description: "Connections to SyncFlow's database, by state (pg_stat_activity)"
 })
@@ -150,6 +154,15 @@ export const scrape: Effect.Effect<string, never, SqlClient.SqlClient> = Effect.
   )
   for (const row of pending) {
     yield* Metric.update(Metric.withAttributes(pendingGauge, { connector: row.connector, entity: row.entity }), row.n)
+  }
+  const mismatches = yield* sql.unsafe<{ readonly connector: string; readonly entity: string; readonly n: number }>(
+    `SELECT connector_id AS connector, entity, jsonb_array_length(type_mismatches)::float8 AS n FROM syncflow.entities`
+  )
+  for (const row of mismatches) {
+    yield* Metric.update(
+      Metric.withAttributes(typeMismatchesGauge, { connector: row.connector, entity: row.entity }),
+      row.n
+    )
   }
   const connections = yield* sql.unsafe<{ readonly state: string; readonly n: number }>(
     `SELECT coalesce(state, 'unknown') AS state, count(*)::float8 AS n FROM pg_stat_activity

@@ -12,6 +12,7 @@ import type { EntityManifest } from "@syncflow/adapter-core"
 import { Context, type Effect } from "effect"
 import type { DestinationError } from "./DestinationError.ts"
 import type { InvalidIdentifier } from "./Identifier.ts"
+import type { RowCheck } from "./StorableValues.ts"
 
 /**
  * A mapped row, ready to write: destination column names to values, plus its identity from stage 5.
@@ -162,6 +163,16 @@ export class Destination extends Context.Service<
       rows: ReadonlyArray<RowHashes>,
       runId: string
     ) => Effect.Effect<ReadonlyArray<number>, DestinationError | InvalidIdentifier>
+    /**
+     * A synchronous check of rows against the entity table's column types as they are, over the
+     * named columns (all when absent): the first value of a row the table cannot store, e.g. text
+     * in a column whose type changed upstream. The engine sends such rows to the failed records
+     * instead of writing them (a statement would fail for the whole chunk).
+     */
+    readonly rowCheck: (
+      entity: string,
+      columns?: ReadonlyArray<string>
+    ) => Effect.Effect<RowCheck, DestinationError | InvalidIdentifier>
     /** Whether the entity's table holds no row at all (soft-deleted ones included). */
     readonly isEmpty: (entity: string) => Effect.Effect<boolean, DestinationError | InvalidIdentifier>
     /**

@@ -68,6 +68,7 @@ import {
   parentMissingIndexSql
 } from "./ParentMissing.ts"
 import type { PgBulkPool } from "./PgBulkPool.ts"
+import { type RowCheck, rowCheckFor } from "./StorableValues.ts"
 import {
   type CatalogColumn,
   catalogColumnsSql,
@@ -637,7 +638,16 @@ const build = Effect.fnUntraced(function* (
     return rows.map((row) => ({ bkHash: row.bk, row: row.row }))
   })
 
+  const rowCheck = Effect.fn("PostgresDestination.rowCheck")(function* (
+    entity: string,
+    columns?: ReadonlyArray<string>
+  ): Effect.fn.Return<RowCheck, DestinationError | Identifier.InvalidIdentifier> {
+    const table = yield* Identifier.validate("table", entity)
+    return rowCheckFor(yield* planFor(entity, table, false), columns)
+  })
+
   return Destination.of({
+    rowCheck,
     ensureEntity,
     markParentMissing,
     listParentMissing,

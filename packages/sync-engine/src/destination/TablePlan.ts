@@ -13,6 +13,8 @@ export interface PlannedColumn {
   readonly name: string
   readonly quoted: string
   readonly encoding: ColumnEncoding
+  /** The column's type as `format_type` prints it, e.g. `numeric(12,2)`. */
+  readonly type: string
 }
 
 /** A column as the catalog describes it. */
@@ -53,7 +55,8 @@ export const makeTablePlan = (schema: string, table: string, catalog: ReadonlyAr
   for (const column of catalog) {
     if (auditColumnNames.has(column.name)) continue
     const encoding = encodingForPgType(column.typname)
-    if (encoding !== undefined) columns.set(column.name, { name: column.name, quoted: quote(column.name), encoding })
+    if (encoding !== undefined)
+      columns.set(column.name, { name: column.name, quoted: quote(column.name), encoding, type: column.type })
   }
   return {
     schema,

@@ -15,6 +15,7 @@ import { SqlClient, type SqlError } from "effect/sql"
 import { Destination, type IngestRow } from "../destination/Destination.ts"
 import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
+import type { RowCheck } from "../destination/StorableValues.ts"
 import { makeBusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
 import type { StageConfigError } from "../stages/StageConfigError.ts"
 import {
@@ -44,6 +45,7 @@ import { type SyncMode, sameListing } from "./SyncMode.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
 import { maxRowVersion, toIngestRows } from "./toIngestRows.ts"
+import { splitUnstorable } from "./unstorableRows.ts"
 import { type StagedPage, type Window, windows } from "./Window.ts"
 
 /** A configuration problem found before syncing, e.g. a parent entity without a manifest. */
@@ -247,10 +249,21 @@ export class SyncEngine extends Context.Service<
         const stages = yield* makeStages(manifest, request.stages)
         const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
         const known = new Map(startingColumns(manifest, stages).map((column) => [column.name, column]))
-        yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
+        const ensured = yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
+        const { typeMismatches } = ensured
+        // Values checked against the table's columns before writing (see unstorableRows.ts): those of
+        // columns whose type changed upstream, and every value of an entity typed from its values.
+        const check = stages.mapper.passThrough
+          ? yield* destination.rowCheck(manifest.entity)
+          : typeMismatches.length > 0
+            ? yield* destination.rowCheck(
+                manifest.entity,
+                typeMismatches.map((mismatch) => mismatch.column)
+              )
+            : undefined
         const orphans =
           request.orphans ?? (links.length === 0 ? "keep" : yield* orphanPolicy(request.connectorId, manifest.entity))
-        return { stages, links, known, orphans, failureKey: makeFailureKey(stages) }
+        return { stages, links, known, orphans, failureKey: makeFailureKey(stages), check, typeMismatches }
       })
 
       /** The listing to continue (same mode, in progress) or a new one with its run. */
@@ -429,7 +442,7 @@ export class SyncEngine extends Context.Service<
       /** The pages of a listing from a cursor, through stages 2-5. */
       const stagedPages = (
         request: SyncEntityRequest,
-        stages: Stages,
+        { stages, check }: { readonly stages: Stages; readonly check: RowCheck | undefined },
         listing: ListingState,
         from: Cursor.Cursor,
         times?: StageTimes
@@ -444,10 +457,13 @@ export class SyncEngine extends Context.Service<
             // Only the destination rows go on: the page's raw records are collected as soon as it is staged.
             Stream.map((page): StagedPage => {
               const staged = runStages(stages, page.items, times)
+              const storable = splitUnstorable(check, staged.ok, toIngestRows(staged.ok, request.manifest.cursorField))
+              const unstorable = storable.failures.length
               return {
-                rows: toIngestRows(staged.ok, request.manifest.cursorField),
-                failures: staged.failures,
-                counts: staged.counts,
+                rows: storable.rows,
+                failures: unstorable === 0 ? staged.failures : [...staged.failures, ...storable.failures],
+                counts:
+                  unstorable === 0 ? staged.counts : { ...staged.counts, failed: staged.counts.failed + unstorable },
                 next: page.next
               }
             }),
@@ -485,6 +501,7 @@ export class SyncEngine extends Context.Service<
           const opened = yield* openListing(connectorId, manifest, mode, undefined)
           let listing = opened.listing
           const runId = listing.runId
+          yield* state.recordTypeMismatches(runId, prepared.typeMismatches)
           yield* Effect.annotateLogsScoped({ runId })
           yield* Effect.logInfo(opened.resumed ? "sync resumed" : "sync started")
           let counts = zeroCounts
@@ -496,7 +513,7 @@ export class SyncEngine extends Context.Service<
           let lastCommitEnd = startedAt
           const run = Effect.gen(function* () {
             if (opened.from !== undefined) {
-              yield* stagedPages(request, prepared.stages, listing, opened.from, stageTimes).pipe(
+              yield* stagedPages(request, prepared, listing, opened.from, stageTimes).pipe(
                 // Fetch, parse and stage the next window while the database commits this one.
                 Stream.buffer({ capacity: 1 }),
                 Stream.runForEach((window) => {
@@ -561,6 +578,7 @@ export class SyncEngine extends Context.Service<
           const prepared = yield* prepare(request)
           const opened = yield* openListing(connectorId, manifest, mode, request.runId)
           const listing = opened.listing
+          yield* state.recordTypeMismatches(listing.runId, prepared.typeMismatches)
           yield* Effect.annotateLogsScoped({ runId: listing.runId })
           // A window of a listing in progress continues it; only a new listing is a new sync.
           if (!opened.resumed) yield* Effect.logInfo("sync started")
@@ -572,7 +590,7 @@ export class SyncEngine extends Context.Service<
             pending
           })
           if (opened.from === undefined) return outcome(true, zeroCounts, 0)
-          const first = yield* stagedPages(request, prepared.stages, listing, opened.from).pipe(
+          const first = yield* stagedPages(request, prepared, listing, opened.from).pipe(
             Stream.runHead,
             Effect.tapError(markFailed(listing.runId))
           )

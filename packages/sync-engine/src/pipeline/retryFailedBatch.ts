@@ -141,13 +141,16 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
       return record === undefined ? [] : [{ record, row: toIngestRows([row], manifest.cursorField)[0]! }]
     })
   ]
+  // A value the table still cannot store (its column's type changed upstream) keeps its record failed.
+  const check = passed.length === 0 ? undefined : yield* destination.rowCheck(entity)
+  const storable = check === undefined ? passed : passed.filter((entry) => check(entry.row) === undefined)
   const stored = yield* destination.existingHashes(
     entity,
-    passed.map((entry) => entry.row._bk_hash)
+    storable.map((entry) => entry.row._bk_hash)
   )
   const fresh: Array<{ readonly record: FailedRecord; readonly row: IngestRow }> = []
   const stale: Array<string> = [...older]
-  for (const entry of passed) {
+  for (const entry of storable) {
     const found = stored.get(entry.row._bk_hash)
     if (found === undefined || (yield* isNewer(state, entry.record, entry.row, found))) fresh.push(entry)
     else stale.push(entry.record.id)

@@ -32,7 +32,12 @@ export const IssueReason = Schema.Literals([
   /** A business-key field that is null or missing. */
   "MissingBusinessKey",
   /** A value that the destination's column cannot take. */
-  "Unmappable"
+  "Unmappable",
+  /**
+   * A value the table's existing column cannot store: the source changed the column's type (e.g. a
+   * `NUMBER` became `VARCHAR2`) and the column keeps its type (e.g. `"N/A"` for a `numeric` column).
+   */
+  "UnstorableValue"
 ])
 /** Why a field's value was rejected. */
 export type IssueReason = typeof IssueReason.Type
@@ -46,7 +51,8 @@ export const IssueStep = Schema.Literals([
   "mapFields",
   "validate",
   "map",
-  "identity"
+  "identity",
+  "ingest"
 ])
 /** The step that found an issue. */
 export type IssueStep = typeof IssueStep.Type

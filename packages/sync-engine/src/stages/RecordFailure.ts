@@ -6,8 +6,11 @@ import { Schema } from "effect"
 import { FieldIssue } from "./FieldIssue.ts"
 import type { Row, SourceRecord } from "./Row.ts"
 
-/** The pipeline stage that rejected a record (the `stage` column of failed records). */
-export const FailedStage = Schema.Literals(["normalize", "validate", "map", "identity"])
+/**
+ * The pipeline stage that rejected a record (the `stage` column of failed records). `ingest`: a
+ * value the table's existing column cannot store (its type changed upstream).
+ */
+export const FailedStage = Schema.Literals(["normalize", "validate", "map", "identity", "ingest"])
 /** The pipeline stage that rejected a record. */
 export type FailedStage = typeof FailedStage.Type
 

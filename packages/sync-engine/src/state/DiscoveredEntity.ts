@@ -4,6 +4,7 @@
  */
 import { EntityManifest } from "@syncflow/adapter-core"
 import { Schema } from "effect"
+import { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
 import { EntitySettings } from "./EntitySettings.ts"
 
 /** A discovered entity, as read back (decoded) from `syncflow.entities`. */
@@ -13,7 +14,9 @@ export const DiscoveredEntity = Schema.Struct({
   manifest: EntityManifest,
   discoveredAt: Schema.DateTimeUtcFromDate,
   /** Whether and when it is synced. */
-  settings: EntitySettings
+  settings: EntitySettings,
+  /** Columns whose type in the table differs from the source's, as the entity's latest sync found them. */
+  typeMismatches: Schema.Array(ColumnTypeMismatch)
 })
 /** A discovered entity. */
 export type DiscoveredEntity = typeof DiscoveredEntity.Type

@@ -145,6 +145,15 @@ export const migrations: ReadonlyArray<Migration> = [
     ]
   },
   {
+    id: 7,
+    name: "type_mismatches",
+    statements: [
+      // Columns whose type changed upstream (schema drift): as a run found them, and as they are now.
+      `ALTER TABLE syncflow.sync_runs ADD COLUMN type_mismatches jsonb NOT NULL DEFAULT '[]'::jsonb`,
+      `ALTER TABLE syncflow.entities ADD COLUMN type_mismatches jsonb NOT NULL DEFAULT '[]'::jsonb`
+    ]
+  },
+  {
     id: 8,
     name: "reconcile_schedule",
     statements: [

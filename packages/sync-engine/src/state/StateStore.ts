@@ -29,6 +29,7 @@ import { Clock, Context, Duration, Effect, Layer, Option, Schema } from "effect"
 import { SecureRandom } from "effect/crypto"
 import { SqlClient } from "effect/sql"
 import { Checkpoint, type CheckpointInput } from "./Checkpoint.ts"
+import type { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
 import { Connector, type ConnectorPatch, type NewConnector } from "./Connector.ts"
 import { DiscoveredEntity } from "./DiscoveredEntity.ts"
 import type { EntitySettingsPatch } from "./EntitySettings.ts"
@@ -132,6 +133,14 @@ export interface StateStoreService {
 
   /** Starts a run (status `running`). Idempotent for a given `id`. */
   readonly startRun: (input: StartRun) => Effect.Effect<SyncRun, StateStoreError>
+  /**
+   * Records the columns whose type in the table differs from the source's (schema drift), on the
+   * run and on its entity (replacing what was recorded: an empty list clears them).
+   */
+  readonly recordTypeMismatches: (
+    runId: string,
+    mismatches: ReadonlyArray<ColumnTypeMismatch>
+  ) => Effect.Effect<void, StateStoreError>
   /** Adds to the run's stage counters: call it in the window's transaction. */
   readonly addRunCounts: (
     runId: string,
@@ -228,14 +237,16 @@ const connectorColumns = `id, adapter, name, config, credentials IS NOT NULL AS 
 
 const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt",
   json_build_object('enabled', enabled, 'intervalSeconds', interval_seconds, 'cron', cron, 'mode', mode,
-    'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron, 'orphans', orphans) AS settings`
+    'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron, 'orphans', orphans) AS settings,
+  type_mismatches AS "typeMismatches"`
 
 const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
   run_id::text AS "runId", listing, updated_at AS "updatedAt"`
 
 const runColumns = `id::text AS id, connector_id AS "connectorId", entity, mode, status, started_at AS "startedAt",
   finished_at AS "finishedAt", duration_ms::float8 AS "durationMs",
-  ${runCountNames.map((name) => `${name}::float8 AS ${name}`).join(", ")}, error`
+  ${runCountNames.map((name) => `${name}::float8 AS ${name}`).join(", ")}, error,
+  type_mismatches AS "typeMismatches"`
 
 const failedColumns = (alias: string) => `${alias}.id::text AS id, ${alias}.run_id::text AS "runId",
   ${alias}.connector_id AS "connectorId", ${alias}.entity, ${alias}.stage, ${alias}.error_type AS "errorType",
@@ -516,6 +527,24 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     )
     return (yield* selectRun(id))[0]!
   }, storeError("startRun"))
+
+  const recordTypeMismatches = Effect.fn("StateStore.recordTypeMismatches")(function* (
+    runId: string,
+    mismatches: ReadonlyArray<ColumnTypeMismatch>
+  ) {
+    const json = PgTypes.jsonb(mismatches.map(({ column, expected, actual }) => ({ column, expected, actual })))
+    yield* sql.unsafe(
+      `WITH run AS (
+         UPDATE syncflow.sync_runs SET type_mismatches = $2 WHERE id = $1 AND type_mismatches IS DISTINCT FROM $2
+         RETURNING connector_id, entity
+       )
+       UPDATE syncflow.entities e SET type_mismatches = $2 FROM (
+         SELECT connector_id, entity FROM syncflow.sync_runs WHERE id = $1
+       ) r
+       WHERE e.connector_id = r.connector_id AND e.entity = r.entity AND e.type_mismatches IS DISTINCT FROM $2`,
+      [PgTypes.uuid(runId), json]
+    )
+  }, storeError("recordTypeMismatches"))
 
   const addRunCounts = Effect.fn("StateStore.addRunCounts")(function* (runId: string, counts: Partial<RunCounts>) {
     const names = runCountNames.filter((name) => counts[name] !== undefined)
@@ -916,6 +945,7 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     clearCheckpoint,
     startRun,
     addRunCounts,
+    recordTypeMismatches,
     finishRun,
     resumeRun,
     getRun,

@@ -3,6 +3,7 @@
  * duration and the error.
  */
 import { Schema } from "effect"
+import { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
 
 /** Where a run is. */
 export const RunStatus = Schema.Literals(["running", "succeeded", "failed", "cancelled"])
@@ -55,7 +56,9 @@ export const SyncRun = Schema.Struct({
   finishedAt: Schema.NullOr(Schema.DateTimeUtcFromDate),
   durationMs: Schema.NullOr(Schema.Number),
   ...RunCounts.fields,
-  error: Schema.NullOr(Schema.String)
+  error: Schema.NullOr(Schema.String),
+  /** Columns whose type in the table differs from the source's (schema drift), as the run found them. */
+  typeMismatches: Schema.Array(ColumnTypeMismatch)
 })
 /** A stored run. */
 export type SyncRun = typeof SyncRun.Type

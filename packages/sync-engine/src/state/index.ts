@@ -1,5 +1,6 @@
 /** SyncFlow's state in PostgreSQL: the StateStore, its migrations, the PostgreSQL TokenStore and the SecretBox. */
 export * from "./Checkpoint.ts"
+export * from "./ColumnTypeMismatch.ts"
 export * from "./Connector.ts"
 export * from "./DiscoveredEntity.ts"
 export * from "./EntitySettings.ts"

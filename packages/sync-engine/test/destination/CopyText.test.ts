@@ -12,7 +12,7 @@ import type { PlannedColumn } from "../../src/destination/TablePlan.ts"
 const planned = (name: string, typname: string): PlannedColumn => {
   const encoding = encodingForPgType(typname)
   if (encoding === undefined) throw new Error(`no encoding for ${typname}`)
-  return { name, quoted: `"${name}"`, encoding }
+  return { name, quoted: `"${name}"`, encoding, type: typname }
 }
 
 const columns = [

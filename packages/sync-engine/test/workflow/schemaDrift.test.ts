@@ -1,33 +1,15 @@
 /**
  * Schema drift on schedule: a SyncEntity execution (what the scheduler and every trigger start)
  * rediscovers the connector's manifests before it lists, so a column the source gained reaches the
- * table without a manual discover. Tables are compared with the fake ERP's ground truth.
+ * table without a manual discover. Tables are compared with the fake ERP's ground truth (a column
+ * whose type changed: columnTypeChange.test.ts).
  */
 import { assert, layer } from "@effect/vitest"
-import type { FakeErp } from "@syncflow/apismith/testing"
 import { Effect } from "effect"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
+import { storedColumn, truthColumn } from "./driftFixtures.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
-import { rowsOrEmpty } from "./processes.ts"
-
-/** `part_no -> value of column` of the fake's ground truth (JSON text, so numbers and texts compare exactly). */
-const truthColumn = (fake: FakeErp.FakeErp, column: string): ReadonlyMap<string, string | null> =>
-  new Map(
-    Array.from(fake.groundTruth.rows("items"), (row) => {
-      const value = row.values[column]
-      return [String(row.values.part_no), value === null || value === undefined ? null : String(value)] as const
-    })
-  )
-
-/** `part_no -> value of column` of the live rows of the items table. */
-const storedColumn = (column: string) =>
-  Effect.map(
-    rowsOrEmpty<{ readonly key: string; readonly value: string | null }>(
-      `SELECT part_no AS key, "${column}"::text AS value FROM public.items WHERE NOT _deleted`
-    ),
-    (rows) => new Map(rows.map((row) => [row.key, row.value]))
-  )
 
 layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("schema drift on schedule", (it) => {
   it.effect(
