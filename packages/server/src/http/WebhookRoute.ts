@@ -9,7 +9,7 @@
  *   (`SyncEngine.deleteRecords`, keyed as a sync of the record would be). No sync starts for them:
  *   an incremental listing cannot see a record that is gone.
  */
-import { PcoWebhooks, parseEventName, type WebhookEvent } from "@syncflow/pco"
+import { PcoWebhooks, type WebhookEvent } from "@syncflow/pco"
 import { StateStore, SyncEngine, SyncWorkflows } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
@@ -24,12 +24,18 @@ const refuse = (status: number, message: string) => HttpServerResponse.jsonUnsaf
 const changeOf = (
   event: WebhookEvent
 ): { readonly entity: string; readonly id: string; readonly destroyed: boolean } | undefined => {
-  const parsed = parseEventName(event.name)
-  if (parsed === undefined) return undefined
-  const data: unknown = event.data
-  const id =
-    typeof data === "object" && data !== null && "id" in data && typeof data.id === "string" ? data.id : undefined
-  return id === undefined ? undefined : { entity: parsed.resource, id, destroyed: parsed.action === "destroyed" }
+  switch (event._tag) {
+    case "OtherEvent":
+      return undefined
+    case "ResourceDestroyed":
+      return { entity: event.resource, id: event.data.id, destroyed: true }
+    case "ResourceChanged": {
+      const data: unknown = event.data
+      const id =
+        typeof data === "object" && data !== null && "id" in data && typeof data.id === "string" ? data.id : undefined
+      return id === undefined ? undefined : { entity: event.resource, id, destroyed: false }
+    }
+  }
 }
 
 /** Adds `id` to the set of `entity` in `byEntity`. */
