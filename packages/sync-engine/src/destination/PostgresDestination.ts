@@ -643,7 +643,8 @@ const build = Effect.fnUntraced(function* (
     columns?: ReadonlyArray<string>
   ): Effect.fn.Return<RowCheck, DestinationError | Identifier.InvalidIdentifier> {
     const table = yield* Identifier.validate("table", entity)
-    return rowCheckFor(yield* planFor(entity, table, false), columns)
+    // Read from the catalog: a column altered by hand since (to take the source's new type) counts.
+    return rowCheckFor(yield* planFor(entity, table, true), columns)
   })
 
   return Destination.of({

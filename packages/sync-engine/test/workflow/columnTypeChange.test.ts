@@ -6,6 +6,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
+import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { identifyChunk } from "../../src/stages/identity/identifyChunk.ts"
 import { mapChunk } from "../../src/stages/map/mapChunk.ts"
 import { makeStages } from "../../src/stages/Stages.ts"
@@ -125,6 +126,33 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
           if (value === null) assert.isNull(storedValue, key)
           else assert.strictEqual(Number(storedValue), Number(value), key)
         }
+
+        // Retried as they are, the records stay failed: the column still cannot store them.
+        const ids = failed.map((record) => record.id)
+        const engine = yield* SyncEngine
+        const again = yield* engine.retryFailedRecords({ connectorId: "erp", manifest, stages: apiSmithStages, ids })
+        assert.deepInclude(again, { resolved: 0, stillWaiting: unstorable.size })
+        assert.strictEqual(
+          (yield* state.listFailedRecords({ connectorId: "erp", entity: "items" })).length,
+          unstorable.size
+        )
+
+        // The column altered to take the new type: retrying writes them, and the table equals the truth.
+        yield* rowsOrEmpty("ALTER TABLE public.items ALTER COLUMN weight_kg TYPE text USING weight_kg::text")
+        const retried = yield* engine.retryFailedRecords({ connectorId: "erp", manifest, stages: apiSmithStages, ids })
+        assert.deepInclude(retried, { resolved: unstorable.size, stillWaiting: 0 })
+        assert.strictEqual((yield* state.listFailedRecords({ connectorId: "erp", entity: "items" })).length, 0)
+        const all = yield* storedIdentities("items")
+        assert.strictEqual(all.size, 620)
+        for (const row of identified) assert.strictEqual(all.get(row.keyHash), row.dataHash, keyOf(row))
+        const texts = yield* storedColumn("weight_kg")
+        for (const [key, text] of unstorable) assert.strictEqual(texts.get(key), text, key)
+        // The next sync finds no mismatch, on the run and on the entity.
+        const clean = yield* sync
+        const cleanRun = yield* state.getRun(clean.runId)
+        assert.deepStrictEqual(cleanRun._tag === "Some" ? cleanRun.value.typeMismatches : undefined, [])
+        const cleared = yield* state.getManifest("erp", "items")
+        assert.deepStrictEqual(cleared._tag === "Some" ? cleared.value.typeMismatches : undefined, [])
       }).pipe(Effect.scoped),
     120_000
   )
