@@ -9,7 +9,7 @@ import { SecretBox, StateStore } from "@syncflow/sync-engine"
 import { Clock, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { signJwt } from "../src/api/AdminAuth.ts"
-import { ConnectorView, EntityView, FailedRecordView, PendingChildView, RunView } from "../src/api/Views.ts"
+import { ConnectorView, EntityView, FailedRecordView, OrphanView, PendingChildView, RunView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, jwtSecret, secretKey, testServerLayer } from "./fixtures.ts"
 
 const count = (table: string) =>
@@ -165,17 +165,33 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
         assert.strictEqual(badMode.status, 400)
         assert.include(JSON.stringify(badMode.body), '"path":["payload","mode"]')
 
-        // Order lines before their orders: they wait as pending children.
+        // What an entity does with rows whose parent is missing: keep (the default) or park.
+        const badOrphans = yield* call("PATCH", "/api/v1/connectors/erp/entities/order_lines", {
+          body: { orphans: "drop" }
+        })
+        assert.strictEqual(badOrphans.status, 400)
+        const parking = yield* call("PATCH", "/api/v1/connectors/erp/entities/order_lines", {
+          body: { orphans: "park" }
+        })
+        assert.deepInclude(bodyAs(parking, EntityView).settings, { orphans: "park" })
+        const keeping = yield* call("PATCH", "/api/v1/connectors/erp/entities/order_lines", {
+          body: { orphans: "keep" }
+        })
+        assert.deepInclude(bodyAs(keeping, EntityView).settings, { orphans: "keep" })
+
+        // Order lines before their orders: written at once, flagged as orphans, listed by the API.
+        const lineCount = fake.groundTruth.count("order_lines")
         const early = yield* call("POST", "/api/v1/connectors/erp/entities/order_lines/sync")
         assert.strictEqual(early.status, 202)
         const linesRun = yield* finishedRun("erp", "order_lines")
         assert.strictEqual(linesRun.status, "succeeded")
-        const pending = bodyAs(
-          yield* call("GET", "/api/v1/connectors/erp/pending-children?entity=order_lines&limit=10000"),
-          Schema.Array(PendingChildView)
+        assert.deepInclude(linesRun.counts, { inserted: lineCount, orphaned: lineCount })
+        const orphans = bodyAs(
+          yield* call("GET", "/api/v1/connectors/erp/entities/order_lines/orphans?limit=10000"),
+          Schema.Array(OrphanView)
         )
-        assert.strictEqual(pending.length, fake.groundTruth.count("order_lines"))
-        assert.deepInclude(pending[0], { parentEntity: "orders" })
+        assert.strictEqual(orphans.length, lineCount)
+        assert.strictEqual((yield* call("GET", "/api/v1/connectors/erp/entities/nope/orphans")).status, 404)
 
         // A connector-wide sync, parents first: every table matches the ground truth.
         const started = yield* call("POST", "/api/v1/connectors/erp/sync", { body: {} })
@@ -202,6 +218,12 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
         assert.isTrue(entityRuns.every((run) => run.entity === "items"))
         const failedRuns = bodyAs(yield* call("GET", "/api/v1/runs?status=failed"), Schema.Array(RunView))
         assert.strictEqual(failedRuns.length, 0)
+        // The orders arrived: no order line is an orphan any more.
+        yield* eventually(
+          Effect.map(call("GET", "/api/v1/connectors/erp/entities/order_lines/orphans"), (response) =>
+            bodyAs(response, Schema.Array(OrphanView)).length === 0 ? Option.some(true) : Option.none()
+          )
+        )
         assert.strictEqual(
           bodyAs(
             yield* call("GET", "/api/v1/connectors/erp/pending-children?entity=order_lines"),

@@ -3,13 +3,13 @@
  * and errors. The OpenAPI document (`/openapi.json`) and the docs page (`/docs`) are derived from it.
  * Every group but `health` and the OAuth2 callback requires the admin bearer token.
  */
-import { RunStatus, SyncMode } from "@syncflow/sync-engine"
+import { OrphanPolicy, RunStatus, SyncMode } from "@syncflow/sync-engine"
 import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "effect/http-api"
 import { AdapterName, CredentialsInput } from "../connectors/ConnectorSettings.ts"
 import { AdminAuth } from "./AdminAuth.ts"
 import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "./ApiErrors.ts"
-import { ConnectorView, EntityView, FailedRecordView, PendingChildView, RunView } from "./Views.ts"
+import { ConnectorView, EntityView, FailedRecordView, OrphanView, PendingChildView, RunView } from "./Views.ts"
 
 const ConnectorId = Schema.String.check(
   Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, {
@@ -55,6 +55,13 @@ export const UpdateEntity = Schema.Struct({
   intervalSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
   cron: Schema.optionalKey(Schema.NullOr(CronExpression)),
   mode: Schema.optionalKey(SyncMode),
+  /** What happens to child rows whose parent is missing: `keep` (written, flagged) or `park`. */
+  orphans: Schema.optionalKey(
+    OrphanPolicy.annotate({
+      description:
+        "keep (default): a child row whose parent is missing is written and flagged _parent_missing until the parent arrives; park: it waits in pending_children (5 attempts, then a failed record)"
+    })
+  ),
   /** Seconds between reconciliations (complete listings that soft-delete what the source no longer has); daily by default. */
   reconcileIntervalSeconds: Schema.optionalKey(
     Schema.NullOr(Schema.Int.check(Schema.isGreaterThan(0))).annotate({
@@ -86,6 +93,8 @@ export const ConnectionTest = Schema.Struct({ ok: Schema.Boolean, message: Schem
 export const RetryResult = Schema.Struct({
   resolved: Schema.Number,
   stillWaiting: Schema.Number,
+  /** 1 when the table holds a newer (or a deleted) row: nothing was written and the record is closed as `stale`. */
+  stale: Schema.Number,
   record: FailedRecordView
 })
 
@@ -261,6 +270,15 @@ export class RecordsGroup extends HttpApiGroup.make("records")
     HttpApiEndpoint.delete("discardFailed", "/failed-records/:recordId", {
       params: { recordId: Schema.String },
       success: HttpApiSchema.NoContent,
+      error: NotFound
+    }),
+    HttpApiEndpoint.get("listOrphans", "/connectors/:connectorId/entities/:entity/orphans", {
+      params: entityParams,
+      query: {
+        afterBkHash: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[0-9a-f]{1,64}$/))),
+        limit: Schema.optionalKey(Limit)
+      },
+      success: Schema.Array(OrphanView),
       error: NotFound
     }),
     HttpApiEndpoint.get("listPending", "/connectors/:connectorId/pending-children", {

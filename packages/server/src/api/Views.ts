@@ -135,7 +135,9 @@ export const FailedRecordView = Schema.Struct({
   attempts: Schema.Number,
   nextAttemptAt: Schema.NullOr(Schema.String),
   createdAt: Schema.String,
-  resolvedAt: Schema.NullOr(Schema.String)
+  resolvedAt: Schema.NullOr(Schema.String),
+  /** Why it was closed: `retried`, `superseded`, `stale` or `resolved`; `null` while open. */
+  resolution: Schema.NullOr(Schema.String)
 })
 
 /** The view of a failed record. */
@@ -159,6 +161,14 @@ export const PendingChildView = Schema.Struct({
   nextAttemptAt: Schema.String,
   lastError: Schema.NullOr(Schema.String),
   createdAt: Schema.String
+})
+
+/** A kept orphan: a live row written while a parent it names was missing (`_parent_missing`). */
+export const OrphanView = Schema.Struct({
+  /** The row's business-key hash. */
+  bkHash: Schema.String,
+  /** The row's columns (audit columns left out), as PostgreSQL renders them as JSON. */
+  row: Schema.Json
 })
 
 /** The view of a pending child. */

@@ -1,13 +1,14 @@
 /**
  * The `syncflow` command line: `serve`, `connectors add|list|test|remove`, `discover`,
- * `entities list|set`, `sync`, `runs`, `failed list|retry`, `version` (and `--version`, `--help` on
- * every command).
+ * `entities list|set`, `sync`, `runs`, `failed list|retry`, `orphans list|policy`, `version` (and
+ * `--version`, `--help` on every command).
  */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { describeBuild } from "../describeBuild.ts"
 import { connectorsCommand } from "./connectorsCommand.ts"
 import { entitiesCommand } from "./entitiesCommand.ts"
+import { orphansCommand } from "./orphansCommand.ts"
 import { discoverCommand, failedCommand, runsCommand, serveCommand, versionCommand } from "./otherCommands.ts"
 import { syncflow } from "./Root.ts"
 import { syncCommand } from "./syncCommand.ts"
@@ -22,6 +23,7 @@ export const command = syncflow.pipe(
     syncCommand,
     runsCommand,
     failedCommand,
+    orphansCommand,
     versionCommand
   ])
 )

@@ -24,7 +24,7 @@ const line = (entity: DiscoveredEntity): string => {
   return (
     `${entity.entity.padEnd(28)} ${settings.enabled ? "enabled " : "disabled"} ${settings.mode.padEnd(12)} ` +
     `${scheduleText(settings.intervalSeconds, settings.cron)}  reconcile: ` +
-    scheduleText(settings.reconcileIntervalSeconds, settings.reconcileCron)
+    `${scheduleText(settings.reconcileIntervalSeconds, settings.reconcileCron)}  orphans: ${settings.orphans}`
   )
 }
 
@@ -72,6 +72,10 @@ const set = Command.make(
       Flag.withDescription('A cron expression (5 fields, UTC) for reconciliations; "none" clears it'),
       Flag.optional
     ),
+    orphans: Flag.Literals("orphans", ["keep", "park"]).pipe(
+      Flag.withDescription("Rows whose parent is missing: keep (write and flag them, the default) or park"),
+      Flag.optional
+    ),
     json
   },
   Effect.fnUntraced(function* (input) {
@@ -81,7 +85,8 @@ const set = Command.make(
       cron: nullable(input.cron, false),
       mode: Option.getOrUndefined(input.mode),
       reconcileIntervalSeconds: nullable(input.reconcileInterval, true),
-      reconcileCron: nullable(input.reconcileCron, false)
+      reconcileCron: nullable(input.reconcileCron, false),
+      orphans: Option.getOrUndefined(input.orphans)
     }
     const patch = yield* decodePatch(
       Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined))

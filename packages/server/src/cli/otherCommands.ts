@@ -149,17 +149,23 @@ const failedRetry = Command.make(
           const manifest = manifests.find((m) => m.entity === entity)
           if (manifest === undefined) return yield* new CliFailure({ message: `Entity ${entity} is not discovered` })
           const running = yield* runtimes.get(connectorId)
-          yield* state.requeueFailedRecords([id])
+          // Exactly this record, due or not.
           const outcome = yield* engine.retryFailedRecords({
             connectorId,
             manifest,
             manifests,
-            stages: running.runtime.stages(manifest)
+            stages: running.runtime.stages(manifest),
+            ids: [id]
           })
-          yield* Console.log(
-            `${id}: ${outcome.resolved > 0 ? "resolved" : "still failing"} (${connectorId}/${entity}: ` +
-              `${outcome.resolved} resolved, ${outcome.stillWaiting} still failing)`
-          )
+          const verdict =
+            outcome.resolved > 0
+              ? "resolved"
+              : outcome.stale > 0
+                ? "stale: the table holds a newer or deleted row, nothing written"
+                : outcome.stillWaiting > 0
+                  ? "still failing"
+                  : "not open (already resolved)"
+          yield* Console.log(`${id}: ${verdict} (${connectorId}/${entity})`)
         }
       }).pipe(
         Effect.mapError((error) =>
@@ -168,7 +174,11 @@ const failedRetry = Command.make(
       )
     )
   })
-).pipe(Command.withDescription("Retry failed records now, through today's configuration"))
+).pipe(
+  Command.withDescription(
+    "Retry exactly these failed records now, through today's configuration (never over a newer or deleted row)"
+  )
+)
 
 /** `syncflow failed list|retry`. */
 export const failedCommand = Command.make("failed").pipe(

@@ -9,7 +9,7 @@
  * connection, but published into the entity's table through the `SqlClient`, in the transaction.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { Context, type Effect } from "effect"
+import { Context, type Effect, type Schema } from "effect"
 import type { DestinationError } from "./DestinationError.ts"
 import type { InvalidIdentifier } from "./Identifier.ts"
 import type { RowCheck } from "./StorableValues.ts"
@@ -64,7 +64,7 @@ export interface StoredRow {
 /** A live row flagged `_parent_missing`: its business-key hash and its columns (audit columns left out) as JSON. */
 export interface ParentMissingRow {
   readonly bkHash: string
-  readonly row: { readonly [column: string]: unknown }
+  readonly row: { readonly [column: string]: typeof Schema.Json.Type }
 }
 
 /** Which flagged rows `listParentMissing` returns: in business-key-hash order, after `afterBkHash`. */

@@ -28,7 +28,7 @@
  */
 import { PgTypes } from "@effect/sql-pg"
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { type Duration, Effect, Layer, Result } from "effect"
+import { type Duration, Effect, Layer, Result, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { addableAuditColumns, auditColumnNames, auditColumns, requiredAuditColumnNames } from "./AuditColumns.ts"
 import { dedupe, fieldNames, identityArray, resolveColumns } from "./ChunkRows.ts"
@@ -50,6 +50,7 @@ import {
 } from "./Destination.ts"
 import {
   ColumnConflict,
+  DatabaseFailure,
   DestinationError,
   type DestinationErrorReason,
   databaseFailure,
@@ -116,6 +117,11 @@ export interface BulkOptions {
    */
   readonly sweepAfter?: Duration.Input | undefined
 }
+
+/** The rows of `listParentMissingSql`. */
+const decodeParentMissing = Schema.decodeUnknownEffect(
+  Schema.Array(Schema.Struct({ bk: Schema.String, row: Schema.Record(Schema.String, Schema.Json) }))
+)
 
 /** Business-key hashes per `existingHashes` / `touch` statement. */
 const keysPerStatement = 50_000
@@ -630,12 +636,22 @@ const build = Effect.fnUntraced(function* (
     const plan = yield* planFor(entity, table, false)
     const limit = Math.min(10_000, Math.max(1, Math.floor(page?.limit ?? 1_000)))
     const rows = yield* sql
-      .unsafe<{ readonly bk: string; readonly row: { readonly [column: string]: unknown } }>(
-        listParentMissingSql(plan),
-        [PgTypes.text(page?.afterBkHash ?? null), limit]
-      )
+      .unsafe(listParentMissingSql(plan), [PgTypes.text(page?.afterBkHash ?? null), limit])
       .pipe(databaseFailure(entity, "listing rows whose parent is missing"))
-    return rows.map((row) => ({ bkHash: row.bk, row: row.row }))
+    const decoded = yield* decodeParentMissing(rows).pipe(
+      Effect.mapError(
+        (cause) =>
+          new DestinationError({
+            entity,
+            reason: new DatabaseFailure({
+              operation: "listing rows whose parent is missing",
+              detail: cause.message,
+              cause
+            })
+          })
+      )
+    )
+    return decoded.map((row) => ({ bkHash: row.bk, row: row.row }))
   })
 
   const rowCheck = Effect.fn("PostgresDestination.rowCheck")(function* (

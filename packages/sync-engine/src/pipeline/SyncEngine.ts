@@ -12,7 +12,12 @@ import {
 } from "@syncflow/adapter-core"
 import { Context, Effect, Layer, Option, Predicate, Schema, Stream } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
-import { Destination, type IngestRow } from "../destination/Destination.ts"
+import {
+  Destination,
+  type IngestRow,
+  type ParentMissingPage,
+  type ParentMissingRow
+} from "../destination/Destination.ts"
 import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
 import type { RowCheck } from "../destination/StorableValues.ts"
@@ -193,6 +198,15 @@ export class SyncEngine extends Context.Service<
       manifest: EntityManifest,
       manifests: ReadonlyArray<EntityManifest>
     ) => Effect.Effect<RetryOutcome, SyncError>
+    /**
+     * The entity's kept orphans: live rows written while a parent they name was missing (flagged
+     * `_parent_missing`), in business-key-hash order, a page at a time. None before its first sync.
+     */
+    readonly listOrphans: (
+      connectorId: string,
+      entity: string,
+      page?: ParentMissingPage
+    ) => Effect.Effect<ReadonlyArray<ParentMissingRow>, SyncError>
   }
 >()("@syncflow/sync-engine/pipeline/SyncEngine") {
   /** The engine over a StateStore, a Destination and the SQL client they share. */
@@ -729,7 +743,18 @@ export class SyncEngine extends Context.Service<
         return summaries
       })
 
+      const listOrphans = Effect.fn("SyncEngine.listOrphans")(function* (
+        _connectorId: string,
+        entity: string,
+        page?: ParentMissingPage
+      ) {
+        return yield* destination
+          .listParentMissing(entity, page)
+          .pipe(Effect.catchReason("DestinationError", "UnknownEntity", () => Effect.succeed([])))
+      })
+
       return SyncEngine.of({
+        listOrphans,
         syncEntity,
         syncWindow,
         finishListing,

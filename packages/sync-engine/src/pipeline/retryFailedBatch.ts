@@ -3,6 +3,7 @@
  * record that passes is written only when it is still newer than what the table holds, so a retry
  * never regresses a row:
  *
+ * - a row the table already holds as is (same data hash) needs no write: the record is `retried`;
  * - a row the table holds as soft-deleted is never un-deleted by a retry (the record is closed as
  *   `stale`; a later listing that sees the key writes it);
  * - when the record and the stored row both carry a row version, the record is written only if its
@@ -20,7 +21,7 @@
 import type { EntityManifest, SourceRecord } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
-import type { Destination, IngestRow } from "../destination/Destination.ts"
+import type { Destination, IngestRow, StoredRow } from "../destination/Destination.ts"
 import { runStages, type Stages } from "../stages/Stages.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import type { FailedRecord } from "../state/FailedRecord.ts"
@@ -74,28 +75,32 @@ export interface RetryContext {
   readonly orphans: OrphanPolicy
 }
 
-/** Whether the row a retry would write is still newer than the stored one (see the module comment). */
-const isNewer = Effect.fnUntraced(function* (
+/**
+ * What a retry does with a row the table already holds (see the module comment): `write` it (still
+ * newer), nothing because the table holds it already (`same`), or nothing because the table holds a
+ * newer or a deleted row (`stale`).
+ */
+const compareStored = Effect.fnUntraced(function* (
   state: StateStore["Service"],
   record: FailedRecord,
   row: IngestRow,
-  stored: {
-    readonly rowVersion: string | null
-    readonly deleted: boolean
-    readonly lastSeenRun?: string | null | undefined
-  }
+  stored: StoredRow
 ) {
-  if (stored.deleted) return false
+  if (stored.deleted) return "stale" as const
+  if (stored.dataHash === row._data_hash) return "same" as const
   const version = row._row_version
-  if (typeof version === "string" && stored.rowVersion !== null) return version > stored.rowVersion
+  if (typeof version === "string" && stored.rowVersion !== null) {
+    return version > stored.rowVersion ? ("write" as const) : ("stale" as const)
+  }
   const lastRun = stored.lastSeenRun ?? null
-  if (lastRun === null || lastRun === record.runId) return true
+  if (lastRun === null || lastRun === record.runId) return "write" as const
   const run = yield* state.getRun(lastRun)
   // A run that started after the failure was recorded read a newer state of the source.
-  return Option.match(run, {
+  const older = Option.match(run, {
     onNone: () => true,
     onSome: (found) => found.startedAt.epochMilliseconds < record.createdAt.epochMilliseconds
   })
+  return older ? ("write" as const) : ("stale" as const)
 })
 
 /** Retries a batch of claimed failed records of one entity. */
@@ -150,9 +155,13 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
   )
   const fresh: Array<{ readonly record: FailedRecord; readonly row: IngestRow }> = []
   const stale: Array<string> = [...older]
+  // Records whose row the table already holds, as is: retried, with nothing to write.
+  const same: Array<string> = []
   for (const entry of storable) {
     const found = stored.get(entry.row._bk_hash)
-    if (found === undefined || (yield* isNewer(state, entry.record, entry.row, found))) fresh.push(entry)
+    const verdict = found === undefined ? "write" : yield* compareStored(state, entry.record, entry.row, found)
+    if (verdict === "write") fresh.push(entry)
+    else if (verdict === "same") same.push(entry.record.id)
     else stale.push(entry.record.id)
   }
   const resolved = yield* resolveParents(
@@ -170,7 +179,7 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
   const writtenEntries = fresh.filter((entry) => written.has(entry.row))
   yield* sql.withTransaction(
     Effect.gen(function* () {
-      // Rows keep the failed record's run as their last run (see `isNewer`).
+      // Rows keep the failed record's run as their last run (see `compareStored`).
       const byRun = new Map<string | null, Array<IngestRow>>()
       for (const entry of writtenEntries) {
         const group = byRun.get(entry.record.runId) ?? []
@@ -181,6 +190,7 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
         yield* destination.upsert(entity, rows, runId === null ? {} : { runId })
       }
       if (context.links.length > 0) yield* destination.markParentMissing(entity, placed.missing, placed.present)
+      if (same.length > 0) yield* state.resolveFailedRecords(same, "retried")
       if (writtenEntries.length > 0) {
         yield* state.resolveFailedRecords(
           writtenEntries.map((entry) => entry.record.id),
@@ -201,8 +211,8 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
     })
   )
   return {
-    resolved: writtenEntries.length,
-    stillWaiting: records.length - skipped.size - writtenEntries.length - (stale.length - older.length),
+    resolved: writtenEntries.length + same.length,
+    stillWaiting: records.length - skipped.size - writtenEntries.length - same.length - (stale.length - older.length),
     movedToFailed: 0,
     stale: stale.length
   } satisfies RetryOutcome

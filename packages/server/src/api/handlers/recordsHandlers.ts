@@ -1,6 +1,7 @@
 /**
  * The failed records and pending children group: list and show failed records, retry one now
- * (through today's configuration, as the automatic retries do), discard one, list pending children.
+ * (exactly that record, through today's configuration, as the automatic retries do), discard one,
+ * list pending children and an entity's kept orphans.
  */
 import { StateStore, SyncEngine } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
@@ -9,7 +10,7 @@ import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
 import { Api } from "../Api.ts"
 import { NotFound, Unavailable } from "../ApiErrors.ts"
 import { failedRecordView, pendingChildView } from "../Views.ts"
-import { requireConnector, unavailable } from "./common.ts"
+import { requireConnector, requireEntity, unavailable } from "./common.ts"
 
 /** The failed records and pending children handlers. */
 export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =>
@@ -51,20 +52,25 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
             return yield* new Unavailable({ message: `Entity ${record.entity} is no longer discovered` })
           }
           const running = yield* unavailable(runtimes.get(record.connectorId))
-          yield* unavailable(state.requeueFailedRecords([record.id]))
           const outcome = yield* unavailable(
             engine.retryFailedRecords({
               connectorId: record.connectorId,
               manifest,
               manifests: manifests.map((entity) => entity.manifest),
-              stages: running.runtime.stages(manifest)
+              stages: running.runtime.stages(manifest),
+              ids: [record.id]
             })
           )
           yield* Effect.logInfo("failed record retried").pipe(
             Effect.annotateLogs({ connector: record.connectorId, entity: record.entity, recordId: record.id })
           )
           const after = yield* requireRecord(record.id)
-          return { resolved: outcome.resolved, stillWaiting: outcome.stillWaiting, record: failedRecordView(after) }
+          return {
+            resolved: outcome.resolved,
+            stillWaiting: outcome.stillWaiting,
+            stale: outcome.stale,
+            record: failedRecordView(after)
+          }
         })
       )
       .handle("discardFailed", ({ params }) =>
@@ -73,6 +79,17 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
           if (discarded === 0) {
             return yield* new NotFound({ message: `No failed record ${JSON.stringify(params.recordId)}` })
           }
+        })
+      )
+      .handle("listOrphans", ({ params, query }) =>
+        Effect.gen(function* () {
+          yield* requireEntity(params.connectorId, params.entity)
+          return yield* unavailable(
+            engine.listOrphans(params.connectorId, params.entity, {
+              afterBkHash: query.afterBkHash,
+              limit: query.limit
+            })
+          ).pipe(Effect.orDie)
         })
       )
       .handle("listPending", ({ params, query }) =>
