@@ -151,7 +151,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
         // Entity settings: reconciled daily by default; a cron replaces the interval; "off"/"none" switch it off.
         assert.match(
           ok(yield* syncflow(["entities", "list", "erp2"], env)),
-          /^items\s+enabled\s+incremental\s+every 300s\s+reconcile: every 86400s$/m
+          /^items\s+enabled\s+incremental\s+every 300s\s+reconcile: every 86400s\s+orphans: keep$/m
         )
         const decodeEntity = Schema.decodeUnknownSync(Schema.fromJsonString(EntityView))
         const nightly = decodeEntity(
@@ -164,7 +164,12 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
             env
           )
         )
-        assert.match(off, /^items\s+enabled\s+incremental\s+every 300s\s+reconcile: off$/m)
+        assert.match(off, /^items\s+enabled\s+incremental\s+every 300s\s+reconcile: off\s+orphans: keep$/m)
+        // Rows whose parent is missing: parked instead of kept, by `entities set` or `orphans policy`.
+        const parked = ok(yield* syncflow(["entities", "set", "erp2", "orders", "--orphans", "park"], env))
+        assert.match(parked, /^orders\s.*orphans: park$/m)
+        assert.include(ok(yield* syncflow(["orphans", "policy", "erp2", "orders", "keep"], env)), "orphans keep")
+        assert.include(ok(yield* syncflow(["orphans", "list", "erp2", "orders"], env)), "No orphans")
         const bad = yield* syncflow(["entities", "set", "erp2", "items", "--reconcile-interval", "-5"], env)
         assert.notStrictEqual(bad.code, 0)
         assert.include(bad.stdout + bad.stderr, "reconcileIntervalSeconds")
