@@ -138,12 +138,17 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("schema 
         // The table equals the truth but for the unstorable rows (an updated one keeps its previous
         // version, an inserted one is absent): the new column, and weight_kg compared as numbers.
         const sql = yield* SqlClient.SqlClient
+        // Wherever the connector's tables go (found in the catalog).
+        const [located] = yield* sql.unsafe<{ readonly name: string }>(
+          `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.columns
+           WHERE table_name = 'items' AND column_name = '_bk_hash' AND table_schema <> 'syncflow'`
+        )
         const rows = yield* sql.unsafe<{
           readonly key: string
           readonly weight: string | null
           readonly planner: string | null
         }>(
-          `SELECT part_no AS key, weight_kg::text AS weight, planner_code AS planner FROM public.items WHERE NOT _deleted`
+          `SELECT part_no AS key, weight_kg::text AS weight, planner_code AS planner FROM ${located?.name ?? "public.items"} WHERE NOT _deleted`
         )
         const stored = new Map(rows.map((row) => [row.key, row]))
         assert.strictEqual(stored.size, 410 - [...unstorable.keys()].filter((k) => inserted.has(k)).length)

@@ -12,7 +12,7 @@ import { mapChunk } from "../../src/stages/map/mapChunk.ts"
 import { makeStages } from "../../src/stages/Stages.ts"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { apiSmithStages, engineLayer, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
-import { field, storedColumn } from "./driftFixtures.ts"
+import { field, itemsTable, storedColumn } from "./driftFixtures.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
 import { rowsOrEmpty } from "./processes.ts"
 
@@ -41,7 +41,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
         yield* sync
         const before = new Map(
           (yield* rowsOrEmpty<{ readonly key: string; readonly data: string }>(
-            `SELECT part_no AS key, _data_hash AS data FROM public.items`
+            `SELECT part_no AS key, _data_hash AS data FROM ${yield* itemsTable}`
           )).map((row) => [row.key, row.data])
         )
         assert.strictEqual(before.size, 600)
@@ -138,7 +138,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
         )
 
         // The column altered to take the new type: retrying writes them, and the table equals the truth.
-        yield* rowsOrEmpty("ALTER TABLE public.items ALTER COLUMN weight_kg TYPE text USING weight_kg::text")
+        yield* rowsOrEmpty(`ALTER TABLE ${yield* itemsTable} ALTER COLUMN weight_kg TYPE text USING weight_kg::text`)
         const retried = yield* engine.retryFailedRecords({ connectorId: "erp", manifest, stages: apiSmithStages, ids })
         assert.deepInclude(retried, { resolved: unstorable.size, stillWaiting: 0 })
         assert.strictEqual((yield* state.listFailedRecords({ connectorId: "erp", entity: "items" })).length, 0)

@@ -15,11 +15,22 @@ export const truthColumn = (fake: FakeErp.FakeErp, column: string): ReadonlyMap<
     })
   )
 
+/**
+ * The items table, qualified: wherever the connector's tables go (found in the catalog, so the
+ * tests do not depend on the destination's schema rules).
+ */
+export const itemsTable = Effect.map(
+  rowsOrEmpty<{ readonly name: string }>(
+    `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.columns
+     WHERE table_name = 'items' AND column_name = '_bk_hash' AND table_schema <> 'syncflow'`
+  ),
+  (rows) => rows[0]?.name ?? "public.items"
+)
+
 /** `part_no -> value of column` of the live rows of the items table. */
-export const storedColumn = (column: string) =>
-  Effect.map(
-    rowsOrEmpty<{ readonly key: string; readonly value: string | null }>(
-      `SELECT part_no AS key, "${column}"::text AS value FROM public.items WHERE NOT _deleted`
-    ),
-    (rows) => new Map(rows.map((row) => [row.key, row.value]))
+export const storedColumn = Effect.fnUntraced(function* (column: string) {
+  const rows = yield* rowsOrEmpty<{ readonly key: string; readonly value: string | null }>(
+    `SELECT part_no AS key, "${column}"::text AS value FROM ${yield* itemsTable} WHERE NOT _deleted`
   )
+  return new Map(rows.map((row) => [row.key, row.value]))
+})
