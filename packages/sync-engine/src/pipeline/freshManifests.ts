@@ -21,7 +21,10 @@ export const defaultDiscoveryTtl: Duration.Duration = Duration.minutes(10)
 
 /** What {@link freshManifests} found. */
 export interface FreshManifests {
-  /** Every stored manifest of the connector, after the rediscovery when there was one. */
+  /**
+   * The manifests of the entities the connector's latest discovery found (this call's, when it
+   * rediscovered); every stored one when the metadata could not be read.
+   */
   readonly manifests: ReadonlyArray<EntityManifest>
   /** Whether the source's metadata was read (and stored) by this call. */
   readonly rediscovered: boolean
@@ -42,7 +45,9 @@ export const freshManifests = Effect.fnUntraced(function* (
   const maxAge = Duration.toMillis(ttl ?? defaultDiscoveryTtl)
   const newest = stored.reduce((at, entity) => Math.max(at, entity.discoveredAt.epochMilliseconds), -Infinity)
   if (stored.length > 0 && now - newest < maxAge) {
-    return { manifests: stored.map((entity) => entity.manifest), rediscovered: false }
+    // A discovery stores all it found at once: older rows are entities it no longer found.
+    const current = stored.filter((entity) => entity.discoveredAt.epochMilliseconds === newest)
+    return { manifests: current.map((entity) => entity.manifest), rediscovered: false }
   }
   const discovered = yield* adapter.manifests.pipe(
     Effect.map((manifests): ReadonlyArray<EntityManifest> | undefined => manifests),
@@ -57,8 +62,6 @@ export const freshManifests = Effect.fnUntraced(function* (
   )
   if (discovered === undefined) return { manifests: stored.map((entity) => entity.manifest), rediscovered: false }
   yield* state.saveManifests(connectorId, discovered)
-  const byEntity = new Map(stored.map((entity) => [entity.entity, entity.manifest]))
-  for (const manifest of discovered) byEntity.set(manifest.entity, manifest)
   yield* Effect.logDebug("manifests rediscovered", { connector: connectorId, entities: discovered.length })
-  return { manifests: [...byEntity.values()], rediscovered: true }
+  return { manifests: discovered, rediscovered: true }
 })

@@ -73,6 +73,28 @@ layer(engineLayer, { timeout: 60_000 })("discovery TTL", (it) => {
     }).pipe(Effect.scoped)
   )
 
+  it.effect("returns the entities the latest discovery found, not ones the source no longer lists", () =>
+    Effect.gen(function* () {
+      const { adapter, manifest } = yield* fakeErp({ seed: 94, rows: { items: 20 } })
+      const state = yield* StateStore
+      yield* state.createConnector({ id: "erp3", adapter: "apismith", name: "ERP 3" })
+      // An entity a discovery found once, under a name the source no longer lists.
+      yield* state.saveManifests("erp3", [{ ...manifest("items"), entity: "retired_items" }])
+      yield* TestClock.adjust("11 minutes")
+      const fresh = yield* freshManifests("erp3", adapter, "10 minutes")
+      assert.isTrue(fresh.rediscovered)
+      assert.notInclude(
+        fresh.manifests.map((m) => m.entity),
+        "retired_items"
+      )
+      const cached = yield* freshManifests("erp3", adapter, "10 minutes")
+      assert.isFalse(cached.rediscovered)
+      assert.deepStrictEqual(cached.manifests.map((m) => m.entity).sort(), fresh.manifests.map((m) => m.entity).sort())
+      // Still stored (its runs and settings are kept).
+      assert.isTrue((yield* state.getManifest("erp3", "retired_items"))._tag === "Some")
+    }).pipe(Effect.scoped)
+  )
+
   it.effect("goes on with the stored manifests when the source's metadata cannot be read", () =>
     Effect.gen(function* () {
       const { adapter: erp } = yield* fakeErp({ seed: 93, rows: { items: 20 } })
