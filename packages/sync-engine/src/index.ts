@@ -6,5 +6,7 @@ export * from "./destination/index.ts"
 export * from "./pipeline/index.ts"
 export * from "./rate-limit/index.ts"
 export * as Stages from "./stages/index.ts"
+/** Also at the top level: errors of the commands built on the pipeline name it in their types. */
+export { StageConfigError } from "./stages/StageConfigError.ts"
 export * from "./state/index.ts"
 export * from "./workflow/index.ts"
