@@ -14,7 +14,7 @@ import { bodyAs, call, eventually, jwtSecret, secretKey, testServerLayer } from 
 
 const count = (table: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public."${table}" WHERE NOT _deleted`)
+    sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp."${table}" WHERE NOT _deleted`)
   ).pipe(Effect.map(([row]) => row?.n ?? 0))
 
 /** The newest run of an entity once it has ended. */

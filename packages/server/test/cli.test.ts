@@ -46,7 +46,7 @@ const decodeReport = Schema.decodeUnknownSync(Schema.fromJsonString(Report))
 
 const count = (table: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public."${table}" WHERE NOT _deleted`)
+    sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp."${table}" WHERE NOT _deleted`)
   ).pipe(Effect.map(([row]) => row?.n ?? 0))
 
 layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow CLI", (it) => {

@@ -120,7 +120,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
           )
         )
         assert.strictEqual(run.inserted, 3000)
-        const [stored] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM public.items`
+        const [stored] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM erp.items`
         assert.strictEqual(stored?.n, 3000)
         // The upstream's budget is kept in the database the runners share (no REDIS_URL here).
         const budgets = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM syncflow.rate_limits`

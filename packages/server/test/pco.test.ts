@@ -19,7 +19,7 @@ const runsOf = (connector: string, entity: string) =>
 
 const firstName = (id: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.unsafe<{ readonly first_name: string }>(`SELECT first_name FROM public.person WHERE id = $1`, [id])
+    sql.unsafe<{ readonly first_name: string }>(`SELECT first_name FROM church.person WHERE id = $1`, [id])
   ).pipe(
     Effect.map(([row]) => row?.first_name),
     Effect.orElseSucceed(() => undefined)
@@ -27,7 +27,7 @@ const firstName = (id: string) =>
 
 /** The ids of the live (not soft-deleted) people in the table, sorted. */
 const livePeople = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql.unsafe<{ readonly id: string }>(`SELECT id FROM public.person WHERE NOT _deleted`)
+  sql.unsafe<{ readonly id: string }>(`SELECT id FROM church_deletes.person WHERE NOT _deleted`)
 ).pipe(
   Effect.map((rows) => rows.map((row) => String(row.id)).sort()),
   Effect.orDie
@@ -37,7 +37,7 @@ const livePeople = Effect.flatMap(SqlClient.SqlClient, (sql) =>
 const personRow = (id: string) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     sql.unsafe<{ readonly deleted: boolean; readonly deletedAt: Date | null }>(
-      `SELECT _deleted AS deleted, _deleted_at AS "deletedAt" FROM public.person WHERE id = $1`,
+      `SELECT _deleted AS deleted, _deleted_at AS "deletedAt" FROM church_deletes.person WHERE id = $1`,
       [id]
     )
   ).pipe(
@@ -132,7 +132,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
       const truth = fake.truth.get("Person", someone)?.attributes
       assert.strictEqual(truth?.nickname, "")
       const [stored] = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
-        sql.unsafe<{ readonly nickname: string | null }>(`SELECT nickname FROM public.person WHERE id = $1`, [someone])
+        sql.unsafe<{ readonly nickname: string | null }>(`SELECT nickname FROM church.person WHERE id = $1`, [someone])
       )
       assert.strictEqual(stored?.nickname, truth?.nickname)
 

@@ -29,7 +29,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("server 
       yield* eventually(
         Effect.map(
           sql
-            .unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public.order_lines`)
+            .unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp.order_lines`)
             .pipe(Effect.orElseSucceed(() => [{ n: -1 }])),
           ([row]) => (row?.n === fake.groundTruth.count("order_lines") ? Option.some(row.n) : Option.none())
         )

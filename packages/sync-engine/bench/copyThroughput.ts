@@ -33,6 +33,7 @@ import {
   copyIntoStagingSql,
   makeTablePlan
 } from "../src/destination/TablePlan.ts"
+import * as TableTarget from "../src/destination/TableTarget.ts"
 import { itemChunk, itemsManifest } from "./copyRows.ts"
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
@@ -96,6 +97,9 @@ const rate = (ms: number) => Math.round((total / ms) * 1000)
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
 
+/** The benchmark's tables are in public. */
+const inPublic = (table: string) => TableTarget.make("public", table)
+
 const program = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const pool = yield* PgBulkPool
@@ -107,7 +111,7 @@ const program = Effect.gen(function* () {
   console.log(`node ${process.version}; ${total} rows in chunks of ${chunkSize}; ${rounds} rounds; medians below`)
 
   const upsertWith = (destination: Destination["Service"], entity: string) => (rows: ReadonlyArray<IngestRow>) =>
-    sql.withTransaction(destination.upsert(entity, rows, { runId }))
+    sql.withTransaction(destination.upsert(inPublic(entity), rows, { runId }))
 
   /** Raw COPY: the same encoder, straight into the table, one transaction for all chunks. */
   const rawCopy = (table: string) =>
@@ -140,7 +144,7 @@ const program = Effect.gen(function* () {
     ["warm_adaptive", adaptive],
     ["warm_unnest", unnest]
   ] as const) {
-    yield* destination.ensureEntity(itemsManifest(name))
+    yield* destination.ensureEntity(inPublic(name), itemsManifest(name))
     for (let version = 1; version <= 2; version++) {
       for (let start = 0; start < 30_000; start += chunkSize) {
         yield* upsertWith(destination, name)(itemChunk(start, start + chunkSize, () => version))
@@ -163,12 +167,12 @@ const program = Effect.gen(function* () {
 
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round}`)
-    yield* unnest.ensureEntity(itemsManifest("raw_items"))
+    yield* unnest.ensureEntity(inPublic("raw_items"), itemsManifest("raw_items"))
     record("raw COPY, new", yield* rawCopy("raw_items"))
     yield* sql`DROP TABLE public.raw_items`
     // Alternate which path goes first, so neither always meets a warmer (or more bloated) server.
     for (const [name, table, destination] of round % 2 === 1 ? paths : [...paths].reverse()) {
-      yield* destination.ensureEntity(itemsManifest(table))
+      yield* destination.ensureEntity(inPublic(table), itemsManifest(table))
       const write = upsertWith(destination, table)
       record(`${name}, new`, yield* phase(() => 1, write))
       yield* sql.unsafe(`VACUUM ANALYZE public.${table}`)

@@ -113,14 +113,14 @@ const copyBaseline = (url: string) =>
     const target = new pg.Client({ connectionString: url })
     await source.connect()
     await target.connect()
-    await target.query("CREATE TABLE public.items_copy (LIKE public.items INCLUDING DEFAULTS INCLUDING INDEXES)")
+    await target.query("CREATE TABLE bench.items_copy (LIKE bench.items INCLUDING DEFAULTS INCLUDING INDEXES)")
     const started = performance.now()
     await pipeline(
-      source.query(copyTo("COPY public.items TO STDOUT")),
-      target.query(copyFrom("COPY public.items_copy FROM STDIN"))
+      source.query(copyTo("COPY bench.items TO STDOUT")),
+      target.query(copyFrom("COPY bench.items_copy FROM STDIN"))
     )
     const ms = performance.now() - started
-    await target.query("DROP TABLE public.items_copy")
+    await target.query("DROP TABLE bench.items_copy")
     await source.end()
     await target.end()
     return ms

@@ -13,6 +13,7 @@ import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { Destination, type IngestRow } from "../src/destination/Destination.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
+import * as TableTarget from "../src/destination/TableTarget.ts"
 import { itemRow, itemsManifest } from "./copyRows.ts"
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
@@ -42,19 +43,22 @@ const measure = <A, E, R>(label: string, rows: number, effect: Effect.Effect<A, 
     return result
   })
 
+/** The benchmark's tables are in public. */
+const inPublic = (table: string) => TableTarget.make("public", table)
+
 const program = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const destination = yield* Destination
   const [version] = yield* sql<{ readonly version: string }>`select version()`
   console.log(`${version?.version}; node ${process.version}; ${total} rows in chunks of ${chunkSize}`)
-  yield* destination.ensureEntity(manifest)
+  yield* destination.ensureEntity(inPublic(manifest.entity), manifest)
   // Warm-up (JIT, prepared statements) on a table of its own.
-  yield* destination.ensureEntity({ ...manifest, entity: "warmup" })
+  yield* destination.ensureEntity(inPublic("warmup"), { ...manifest, entity: "warmup" })
   for (let round = 0; round < 2; round++) {
     for (let start = 0; start < 30_000; start += chunkSize) {
       const chunk: Array<IngestRow> = []
       for (let i = start; i < start + chunkSize; i++) chunk.push(itemRow(i, round))
-      yield* sql.withTransaction(destination.upsert("warmup", chunk))
+      yield* sql.withTransaction(destination.upsert(inPublic("warmup"), chunk))
     }
   }
 
@@ -73,7 +77,7 @@ const program = Effect.gen(function* () {
       data,
       () => ({ inserted: 0, updated: 0, unchanged: 0 }),
       (acc, chunk) =>
-        sql.withTransaction(destination.upsert("items", chunk, { runId })).pipe(
+        sql.withTransaction(destination.upsert(inPublic("items"), chunk, { runId })).pipe(
           Effect.map((r) => ({
             inserted: acc.inserted + r.inserted,
             updated: acc.updated + r.updated,
@@ -113,16 +117,18 @@ const program = Effect.gen(function* () {
     Effect.reduce(
       keys,
       () => 0,
-      (acc, batch) => Effect.map(destination.existingHashes("items", batch), (found) => acc + found.size)
+      (acc, batch) => Effect.map(destination.existingHashes(inPublic("items"), batch), (found) => acc + found.size)
     )
   )
   const runId2 = "00000000-0000-4000-8000-000000000002"
   yield* measure(
     "touch (seen keys)",
     total,
-    Effect.forEach(keys, (batch) => sql.withTransaction(destination.touch("items", batch, runId2)), { discard: true })
+    Effect.forEach(keys, (batch) => sql.withTransaction(destination.touch(inPublic("items"), batch, runId2)), {
+      discard: true
+    })
   )
-  yield* measure("markDeletedNotSeen (none)", total, destination.markDeletedNotSeen("items", runId2))
+  yield* measure("markDeletedNotSeen (none)", total, destination.markDeletedNotSeen(inPublic("items"), runId2))
 })
 
 const withDatabase = (url: string, name: string) => {

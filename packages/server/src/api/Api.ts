@@ -32,7 +32,12 @@ export const CreateConnector = Schema.Struct({
   /** PCO: the secret webhook deliveries are signed with (any event without its own in `webhookSecrets`). */
   webhookSecret: Schema.optionalKey(Secret),
   /** PCO: secrets by event name, e.g. `{"people.v2.events.person.updated": "..."}`. */
-  webhookSecrets: Schema.optionalKey(Schema.Record(Schema.String, Secret))
+  webhookSecrets: Schema.optionalKey(Schema.Record(Schema.String, Secret)),
+  /**
+   * The PostgreSQL schema of the connector's tables (a lowercase identifier); absent or `null`: the
+   * connector's id as an identifier (`ERP-2` gives `erp_2`). Never shared with another connector.
+   */
+  targetSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
 })
 
 /** The body of `PATCH /connectors/{connectorId}`: absent fields are kept. */
@@ -42,7 +47,27 @@ export const UpdateConnector = Schema.Struct({
   credentials: Schema.optionalKey(CredentialsInput),
   /** Replaced together with `webhookSecrets` when either is given; `null` for none. */
   webhookSecret: Schema.optionalKey(Schema.NullOr(Secret)),
-  webhookSecrets: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Secret)))
+  webhookSecrets: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Secret))),
+  /**
+   * Another schema for the connector's tables (`null`: its id). Moves no table: the next syncs fill
+   * the new tables from the first row; `POST .../move-tables` moves them with their rows instead.
+   */
+  targetSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
+
+/** The body of `POST /connectors/{connectorId}/move-tables`. */
+export const MoveTables = Schema.Struct({
+  /** The schema to move the connector's tables to (a lowercase identifier); absent or `null`: its id. */
+  toSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
+
+/** What `move-tables` did with one entity's table. */
+export const MovedTableView = Schema.Struct({
+  entity: Schema.String,
+  from: Schema.String,
+  to: Schema.String,
+  /** `false`: no table at `from` (never synced); the next sync creates it at `to`. */
+  moved: Schema.Boolean
 })
 
 const CronExpression = Schema.String.check(
@@ -74,7 +99,12 @@ export const UpdateEntity = Schema.Struct({
     Schema.NullOr(CronExpression).annotate({
       description: "A cron expression (five fields, UTC) for reconciliations; replaces reconcileIntervalSeconds"
     })
-  )
+  ),
+  /**
+   * The entity's table in its connector's schema (a lowercase identifier); `null`: the entity's
+   * name. Moves no table: the next sync fills the new one from the first row.
+   */
+  targetTable: Schema.optionalKey(Schema.NullOr(Schema.String))
 })
 
 /** The body of `POST /connectors/{connectorId}/sync`. */
@@ -172,6 +202,12 @@ export class ConnectorsGroup extends HttpApiGroup.make("connectors")
       payload: SyncConnector,
       success: SyncStarted.pipe(HttpApiSchema.status(202)),
       error: [NotFound, InvalidField, Unavailable]
+    }),
+    HttpApiEndpoint.post("moveTables", "/connectors/:connectorId/move-tables", {
+      params: connectorParams,
+      payload: MoveTables,
+      success: Schema.Array(MovedTableView),
+      error: [NotFound, InvalidField, Conflict, Unavailable]
     })
   )
   .middleware(AdminAuth)
@@ -194,7 +230,7 @@ export class EntitiesGroup extends HttpApiGroup.make("entities")
       params: entityParams,
       payload: UpdateEntity,
       success: EntityView,
-      error: NotFound
+      error: [NotFound, InvalidField]
     }),
     HttpApiEndpoint.post("sync", "/connectors/:connectorId/entities/:entity/sync", {
       params: entityParams,

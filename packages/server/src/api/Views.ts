@@ -15,6 +15,7 @@ import {
   type SyncRun
 } from "@syncflow/sync-engine"
 import { DateTime, Schema } from "effect"
+import { effectiveSchema } from "../connectors/TargetSchema.ts"
 import * as WebhookSecret from "../connectors/WebhookSecret.ts"
 
 const iso = (value: DateTime.Utc): string => DateTime.formatIso(value)
@@ -28,6 +29,10 @@ export const ConnectorView = Schema.Struct({
   config: Schema.Json,
   hasCredentials: Schema.Boolean,
   hasWebhookSecret: Schema.Boolean,
+  /** The schema set for its tables; `null`: the default, its id as an identifier. */
+  targetSchema: Schema.NullOr(Schema.String),
+  /** Where its tables are: `targetSchema`, or the default. */
+  schema: Schema.NullOr(Schema.String),
   createdAt: Schema.String,
   updatedAt: Schema.String
 })
@@ -42,6 +47,8 @@ export const connectorView = (connector: Connector): typeof ConnectorView.Type =
     config: Schema.is(Schema.Json)(config) ? config : {},
     hasCredentials: connector.hasCredentials,
     hasWebhookSecret,
+    targetSchema: connector.targetSchema,
+    schema: effectiveSchema(connector) ?? null,
     createdAt: iso(connector.createdAt),
     updatedAt: iso(connector.updatedAt)
   }

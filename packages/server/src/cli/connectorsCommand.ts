@@ -1,18 +1,20 @@
 /**
- * `syncflow connectors add|list|test|remove`: manage connectors in the database directly.
+ * `syncflow connectors add|list|test|remove|move-tables`: manage connectors in the database directly.
  *
  * ```sh
  * syncflow connectors add erp --adapter apismith --config '{"baseUrl":"http://apismith:8007"}' \
  *   --credentials '{"type":"serviceJwt","secret":"..."}'
+ * syncflow connectors move-tables erp   # public.<entity> (the old layout) -> erp.<entity>
  * ```
  */
-import { StateStore } from "@syncflow/sync-engine"
+import { moveTables, StateStore } from "@syncflow/sync-engine"
 import { Console, Effect, Option, Redacted, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { connectorView } from "../api/Views.ts"
 import { createConnector } from "../connectors/ConnectorAdmin.ts"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { AdapterName, CredentialsInput } from "../connectors/ConnectorSettings.ts"
+import { checkTargetSchema } from "../connectors/TargetSchema.ts"
 import { CliFailure } from "./CliFailure.ts"
 import { cliSettings, withCore } from "./Root.ts"
 
@@ -38,6 +40,10 @@ const add = Command.make(
       Flag.withDescription("PCO: the secret webhook deliveries are signed with"),
       Flag.optional
     ),
+    targetSchema: Flag.String("target-schema").pipe(
+      Flag.withDescription("The PostgreSQL schema of its tables (default: the connector's id as an identifier)"),
+      Flag.optional
+    ),
     json
   },
   Effect.fnUntraced(function* (input) {
@@ -57,7 +63,8 @@ const add = Command.make(
           name: input.name,
           config,
           credentials,
-          webhookSecret: Option.getOrUndefined(input.webhookSecret)
+          webhookSecret: Option.getOrUndefined(input.webhookSecret),
+          targetSchema: Option.getOrUndefined(input.targetSchema)
         },
         publicUrl
       ).pipe(Effect.mapError((error) => new CliFailure({ message: error.message })))
@@ -109,8 +116,44 @@ const remove = Command.make(
   })
 ).pipe(Command.withDescription("Remove a connector and all its state (its synced tables stay)"))
 
+const move = Command.make(
+  "move-tables",
+  {
+    connector: Argument.String("connector"),
+    toSchema: Flag.String("to-schema").pipe(
+      Flag.withDescription("The schema to move to (default: the connector's id as an identifier)"),
+      Flag.optional
+    ),
+    json
+  },
+  Effect.fnUntraced(function* (input) {
+    const moved = yield* withCore(
+      Effect.gen(function* () {
+        const toSchema = Option.getOrNull(input.toSchema)
+        const existing = yield* (yield* StateStore).getConnector(input.connector)
+        if (Option.isNone(existing)) return yield* new CliFailure({ message: `No connector ${input.connector}` })
+        if (toSchema !== existing.value.targetSchema) yield* checkTargetSchema(input.connector, toSchema)
+        return yield* moveTables({ connectorId: input.connector, toSchema })
+      }).pipe(Effect.mapError((error) => new CliFailure({ message: error.message })))
+    )
+    if (input.json) return yield* Console.log(JSON.stringify(moved))
+    for (const table of moved) {
+      yield* Console.log(
+        table.moved
+          ? `${table.entity}: moved ${table.from} to ${table.to}`
+          : `${table.entity}: no table at ${table.from}; the next sync creates ${table.to}`
+      )
+    }
+    yield* Console.log(`Connector ${input.connector}: ${moved.filter((table) => table.moved).length} tables moved`)
+  })
+).pipe(
+  Command.withDescription(
+    "Move a connector's tables, rows and all, to another schema (default: its id) in one transaction, without re-syncing; run it while none of its syncs runs"
+  )
+)
+
 /** `syncflow connectors ...`. */
 export const connectorsCommand = Command.make("connectors").pipe(
   Command.withDescription("Manage connectors"),
-  Command.withSubcommands([add, list, test, remove])
+  Command.withSubcommands([add, list, test, remove, move])
 )

@@ -15,6 +15,7 @@ import {
   type InvalidConnectorField,
   toCredentials
 } from "./ConnectorSettings.ts"
+import { checkTargetSchema } from "./TargetSchema.ts"
 import * as WebhookSecret from "./WebhookSecret.ts"
 
 /** A new connector, as the API and CLI take it. */
@@ -24,6 +25,8 @@ export interface NewConnectorInput {
   readonly name: string
   readonly config?: unknown
   readonly credentials: CredentialsInput
+  /** The schema of its tables; absent or `null`: its id as an identifier. */
+  readonly targetSchema?: string | null | undefined
   /** PCO: the secret of every webhook event (without its own in `webhookSecrets`). */
   readonly webhookSecret?: Redacted.Redacted<string> | undefined
   /** PCO: secrets by event name (each Planning Center subscription has its own). */
@@ -38,6 +41,8 @@ export interface ConnectorChanges {
   readonly name?: string | undefined
   readonly config?: unknown
   readonly credentials?: CredentialsInput | undefined
+  /** The schema of its tables (`null`: its id). Moves no table: see `syncflow connectors move-tables`. */
+  readonly targetSchema?: string | null | undefined
   readonly webhookSecret?: Redacted.Redacted<string> | null | undefined
   readonly webhookSecrets?: Readonly<Record<string, Redacted.Redacted<string>>> | null | undefined
 }
@@ -120,6 +125,8 @@ export const createConnector = Effect.fnUntraced(function* (
     return yield* new Conflict({ field: "name", message: `name: a connector is already named ${input.name}` })
   }
   const id = input.id ?? randomUUID()
+  const targetSchema = input.targetSchema ?? null
+  yield* checkTargetSchema(id, targetSchema)
   const prepared = yield* prepare({
     id,
     adapter: input.adapter,
@@ -138,7 +145,8 @@ export const createConnector = Effect.fnUntraced(function* (
       adapter: input.adapter,
       name: input.name,
       config: prepared.config,
-      credentials: prepared.credentials
+      credentials: prepared.credentials,
+      targetSchema
     })
   )
   yield* Effect.logInfo("connector created").pipe(Effect.annotateLogs({ connector: id }))
@@ -156,6 +164,9 @@ export const updateConnector = Effect.fnUntraced(function* (
   if (changes.name !== undefined && (yield* nameTaken(changes.name, existing.id))) {
     return yield* new Conflict({ field: "name", message: `name: a connector is already named ${changes.name}` })
   }
+  if (changes.targetSchema !== undefined && changes.targetSchema !== existing.targetSchema) {
+    yield* checkTargetSchema(existing.id, changes.targetSchema)
+  }
   const prepared = yield* prepare({
     id: existing.id,
     adapter,
@@ -171,6 +182,7 @@ export const updateConnector = Effect.fnUntraced(function* (
   return yield* state
     .updateConnector(existing.id, {
       ...(changes.name === undefined ? {} : { name: changes.name }),
+      ...(changes.targetSchema === undefined ? {} : { targetSchema: changes.targetSchema }),
       config: prepared.config,
       ...(prepared.credentials === undefined ? {} : { credentials: prepared.credentials })
     })

@@ -313,7 +313,7 @@ describe("packed with pnpm pack, installed with npm outside the repository", () 
         const sql = yield* SqlClient.SqlClient
         for (const entity of ["items", "customers", "orders", "order_lines"]) {
           const [row] = yield* sql.unsafe<{ readonly n: number }>(
-            `SELECT count(*)::int AS n FROM public."${entity}" WHERE NOT _deleted`
+            `SELECT count(*)::int AS n FROM erp."${entity}" WHERE NOT _deleted`
           )
           assert.strictEqual(row?.n, fake.groundTruth.count(entity), entity)
         }

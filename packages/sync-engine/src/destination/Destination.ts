@@ -1,7 +1,8 @@
 /**
- * Stage 8, "Ingest": where mapped, identified rows end up. The interface speaks of entities, rows
- * and business-key hashes, not of tables, so a destination that pushes to a target system's API
- * can implement it later; the PostgreSQL implementation is `PostgresDestination`.
+ * Stage 8, "Ingest": where mapped, identified rows end up. The interface speaks of rows and
+ * business-key hashes, written to a {@link TableTarget} (a schema and a table, resolved by the
+ * engine per connector and entity), so a destination that pushes to a target system's API can
+ * implement it later; the PostgreSQL implementation is `PostgresDestination`.
  *
  * A destination that writes through the ambient `SqlClient` (as `PostgresDestination` does) joins
  * the caller's `sql.withTransaction`, so a window's rows, its checkpoint and its run counts commit
@@ -13,6 +14,7 @@ import { Context, type Effect, type Schema } from "effect"
 import type { DestinationError } from "./DestinationError.ts"
 import type { InvalidIdentifier } from "./Identifier.ts"
 import type { RowCheck } from "./StorableValues.ts"
+import type { TableTarget } from "./TableTarget.ts"
 
 /**
  * A mapped row, ready to write: destination column names to values, plus its identity from stage 5.
@@ -89,7 +91,7 @@ export interface TypeMismatch {
 
 /** What `ensureEntity` did. */
 export interface EnsureEntityResult {
-  /** Where the entity's rows go, e.g. `"public"."items"`. */
+  /** Where the entity's rows go, e.g. `"erp"."items"`. */
   readonly table: string
   /** Whether the table was created by this call. */
   readonly created: boolean
@@ -99,7 +101,10 @@ export interface EnsureEntityResult {
   readonly typeMismatches: ReadonlyArray<TypeMismatch>
 }
 
-/** Where rows are ingested. Entities are named by their manifest's `entity`. */
+/**
+ * Where rows are ingested. Every operation names its table with a {@link TableTarget}; the
+ * manifest given to `ensureEntity` says what the table holds, not where it is.
+ */
 export class Destination extends Context.Service<
   Destination,
   {
@@ -109,6 +114,7 @@ export class Destination extends Context.Service<
      * retypes a column. Idempotent and safe to run from several processes at once.
      */
     readonly ensureEntity: (
+      target: TableTarget,
       manifest: EntityManifest
     ) => Effect.Effect<EnsureEntityResult, DestinationError | InvalidIdentifier>
     /**
@@ -116,7 +122,7 @@ export class Destination extends Context.Service<
      * leaves rows with an unchanged data hash alone. One statement per chunk of rows.
      */
     readonly upsert: (
-      entity: string,
+      target: TableTarget,
       rows: ReadonlyArray<IngestRow>,
       options?: UpsertOptions
     ) => Effect.Effect<UpsertResult, DestinationError | InvalidIdentifier>
@@ -126,7 +132,7 @@ export class Destination extends Context.Service<
      * with the run's id count as seen already.
      */
     readonly touch: (
-      entity: string,
+      target: TableTarget,
       bkHashes: ReadonlyArray<string>,
       runId: string
     ) => Effect.Effect<void, DestinationError | InvalidIdentifier>
@@ -136,7 +142,7 @@ export class Destination extends Context.Service<
      * Idempotent per run: calling it again for the same run (a replayed step) deletes nothing.
      */
     readonly markDeletedNotSeen: (
-      entity: string,
+      target: TableTarget,
       runId: string
     ) => Effect.Effect<number, DestinationError | InvalidIdentifier>
     /**
@@ -145,21 +151,24 @@ export class Destination extends Context.Service<
      * left alone (so calling it again changes nothing). Returns how many rows it soft-deleted.
      */
     readonly markDeleted: (
-      entity: string,
+      target: TableTarget,
       bkHashes: ReadonlyArray<string>
     ) => Effect.Effect<number, DestinationError | InvalidIdentifier>
     /**
      * Forgets what the destination recorded for the run (seen keys, the reconciliation marker)
      * without deleting anything: for a run that will not reconcile, or one that has finished.
      */
-    readonly forgetSeen: (entity: string, runId: string) => Effect.Effect<void, DestinationError | InvalidIdentifier>
+    readonly forgetSeen: (
+      target: TableTarget,
+      runId: string
+    ) => Effect.Effect<void, DestinationError | InvalidIdentifier>
     /**
      * Stage 6 of a complete listing in one round trip: compares the rows' data hashes with the
      * stored ones, records the rows found unchanged as seen by the run (as `touch` does) and returns
      * the indexes of the others — new, changed, or soft-deleted — the rows to write.
      */
     readonly compareHashes: (
-      entity: string,
+      target: TableTarget,
       rows: ReadonlyArray<RowHashes>,
       runId: string
     ) => Effect.Effect<ReadonlyArray<number>, DestinationError | InvalidIdentifier>
@@ -170,29 +179,29 @@ export class Destination extends Context.Service<
      * instead of writing them (a statement would fail for the whole chunk).
      */
     readonly rowCheck: (
-      entity: string,
+      target: TableTarget,
       columns?: ReadonlyArray<string>
     ) => Effect.Effect<RowCheck, DestinationError | InvalidIdentifier>
     /** Whether the entity's table holds no row at all (soft-deleted ones included). */
-    readonly isEmpty: (entity: string) => Effect.Effect<boolean, DestinationError | InvalidIdentifier>
+    readonly isEmpty: (target: TableTarget) => Effect.Effect<boolean, DestinationError | InvalidIdentifier>
     /**
      * Flags the rows of `missing` (a parent they name is not in the destination) and clears the flag
      * of the rows of `present` (every parent they name is there). Rows already in that state are not
      * rewritten. Returns how many rows were flagged or cleared.
      */
     readonly markParentMissing: (
-      entity: string,
+      target: TableTarget,
       missing: ReadonlyArray<string>,
       present: ReadonlyArray<string>
     ) => Effect.Effect<{ readonly flagged: number; readonly cleared: number }, DestinationError | InvalidIdentifier>
     /** The live rows flagged `_parent_missing` (orphans kept), a page at a time. */
     readonly listParentMissing: (
-      entity: string,
+      target: TableTarget,
       page?: ParentMissingPage
     ) => Effect.Effect<ReadonlyArray<ParentMissingRow>, DestinationError | InvalidIdentifier>
     /** Which of these business keys the destination holds, with their data hashes (for parent resolution). */
     readonly existingHashes: (
-      entity: string,
+      target: TableTarget,
       bkHashes: ReadonlyArray<string>
     ) => Effect.Effect<ReadonlyMap<string, StoredRow>, DestinationError | InvalidIdentifier>
   }

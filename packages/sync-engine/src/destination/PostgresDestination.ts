@@ -1,5 +1,7 @@
 /**
- * The PostgreSQL `Destination`: one table per entity, created and evolved from the manifest, written
+ * The PostgreSQL `Destination`: one table per entity, in the schema and under the name its
+ * `TableTarget` gives (the engine puts each connector's tables in a schema of their own), created
+ * and evolved from the manifest, written
  * with one `INSERT ... SELECT FROM unnest(<one array per column>) ON CONFLICT (_bk_hash) DO UPDATE
  * ... WHERE the data hash differs` statement per chunk. It writes through the ambient `SqlClient`,
  * so it joins the caller's `sql.withTransaction`.
@@ -16,8 +18,9 @@
  *
  * ```ts
  * const destination = yield* Destination
- * yield* destination.ensureEntity(manifest)
- * const counts = yield* destination.upsert("items", rows, { runId })
+ * const items = TableTarget.make("erp", "items")
+ * yield* destination.ensureEntity(items, manifest)
+ * const counts = yield* destination.upsert(items, rows, { runId })
  * ```
  *
  * With `layerBulk` (on a `PgBulkPool`), large chunks take the bulk path instead (`CopyLoader`):
@@ -82,11 +85,10 @@ import {
   type TablePlan,
   upsertSql
 } from "./TablePlan.ts"
+import { entityOf, keyOf, type TableTarget } from "./TableTarget.ts"
 
 /** Settings of the PostgreSQL destination. */
 export interface PostgresDestinationOptions {
-  /** The schema of the entity tables. Default `public`. */
-  readonly schema?: string | undefined
   /** The schema of the seen-keys staging table. Default `syncflow` (the StateStore's). */
   readonly stagingSchema?: string | undefined
   /**
@@ -210,15 +212,14 @@ const build = Effect.fnUntraced(function* (
   bulk: { readonly loader: CopyLoader.CopyLoader; readonly minRows: number; readonly always: boolean } | undefined
 ) {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-  const schema = yield* Identifier.validate("schema", options.schema ?? "public")
   const stagingSchema = yield* Identifier.validate("schema", options.stagingSchema ?? "syncflow")
   const maxRows = Math.max(1, Math.floor(options.maxRowsPerStatement ?? 10_000))
   const seenTable = Identifier.qualified(stagingSchema, "destination_seen")
-  /** Table plans by table name; dropped when a statement on the table fails, re-read on next use. */
+  /** Table plans by `schema.table`; dropped when a statement on the table fails, re-read on next use. */
   const plans = new Map<string, TablePlan>()
   /** Whether this process has made sure the staging table exists (reset when a statement on it fails). */
   let stagingReady = false
-  /** Per table, whether its last chunk had only new keys (bulk path only): decides between COPY and unnest. */
+  /** Per `schema.table`, whether its last chunk had only new keys (bulk path only): decides between COPY and unnest. */
   const lastAllNew = new Map<string, boolean>()
 
   const fail = (entity: string, reason: DestinationErrorReason) => Effect.fail(new DestinationError({ entity, reason }))
@@ -228,9 +229,9 @@ const build = Effect.fnUntraced(function* (
       ? Effect.void
       : fail(entity, new InvalidArgument({ argument: "runId", detail: "expected a UUID (a sync run id)" }))
 
-  const loadCatalog = (table: string) => sql.unsafe<CatalogColumn>(catalogColumnsSql, [schema, table])
+  const loadCatalog = (schema: string, table: string) => sql.unsafe<CatalogColumn>(catalogColumnsSql, [schema, table])
 
-  const relationKind = (table: string) =>
+  const relationKind = (schema: string, table: string) =>
     Effect.map(
       sql.unsafe<{ readonly relkind: string }>(
         `SELECT c.relkind::text AS relkind FROM pg_catalog.pg_class c
@@ -275,11 +276,21 @@ const build = Effect.fnUntraced(function* (
     stagingReady = false
   })
 
+  /** A target whose schema and table pass the identifier rule, with its entity and key. */
+  const validTarget = Effect.fnUntraced(function* (target: TableTarget) {
+    const schema = yield* Identifier.validate("schema", target.schema)
+    const table = yield* Identifier.validate("table", target.table)
+    return { schema, table, entity: entityOf(target), key: keyOf({ schema, table }) }
+  })
+
   /** The table's plan, from the cache or the catalog. */
-  const planFor = Effect.fnUntraced(function* (entity: string, table: string, refresh: boolean) {
-    const cached = plans.get(table)
+  const planFor = Effect.fnUntraced(function* (
+    { entity, schema, table, key }: { entity: string; schema: string; table: string; key: string },
+    refresh: boolean
+  ) {
+    const cached = plans.get(key)
     if (cached !== undefined && !refresh) return cached
-    const catalog = yield* loadCatalog(table).pipe(databaseFailure(entity, "reading the table's columns"))
+    const catalog = yield* loadCatalog(schema, table).pipe(databaseFailure(entity, "reading the table's columns"))
     if (catalog.length === 0) {
       return yield* fail(entity, new UnknownEntity({ table: Identifier.qualified(schema, table) }))
     }
@@ -287,15 +298,15 @@ const build = Effect.fnUntraced(function* (
       return yield* fail(entity, new ForeignTable({ table: Identifier.qualified(schema, table) }))
     }
     const plan = makeTablePlan(schema, table, catalog)
-    plans.set(table, plan)
+    plans.set(key, plan)
     return plan
   })
 
   const ensureEntity = Effect.fn("PostgresDestination.ensureEntity")(function* (
+    target: TableTarget,
     manifest: EntityManifest
   ): Effect.fn.Return<EnsureEntityResult, DestinationError | Identifier.InvalidIdentifier> {
-    const entity = manifest.entity
-    const table = yield* Identifier.validate("table", entity)
+    const { entity, schema, table, key } = yield* validTarget(target)
     if (manifest.columns === undefined) return yield* fail(entity, new MissingColumns())
     const wanted: Array<{ readonly name: string; readonly type: string }> = []
     for (const column of manifest.columns) {
@@ -316,7 +327,7 @@ const build = Effect.fnUntraced(function* (
         yield* ensureSchema(schema)
         yield* ensureSchema(stagingSchema)
         yield* createStagingTable
-        const kind = yield* relationKind(table)
+        const kind = yield* relationKind(schema, table)
         let created = false
         let added: ReadonlyArray<string> = []
         let mismatches: ReadonlyArray<TypeMismatch> = []
@@ -331,7 +342,7 @@ const build = Effect.fnUntraced(function* (
           yield* sql.unsafe(parentMissingIndexSql(schema, table))
           created = true
         } else {
-          const existing = new Map((yield* loadCatalog(table)).map((column) => [column.name, column]))
+          const existing = new Map((yield* loadCatalog(schema, table)).map((column) => [column.name, column]))
           if ((kind !== "r" && kind !== "p") || ![...requiredAuditColumnNames].every((name) => existing.has(name))) {
             return { foreign: true as const }
           }
@@ -358,14 +369,14 @@ const build = Effect.fnUntraced(function* (
               : []
           })
         }
-        const catalog = yield* loadCatalog(table)
+        const catalog = yield* loadCatalog(schema, table)
         return { foreign: false as const, created, added, mismatches, catalog }
       })
     ).pipe(databaseFailure(entity, "creating or altering the table"))
 
     if (outcome.foreign) return yield* fail(entity, new ForeignTable({ table: qualified }))
     stagingReady = true
-    plans.set(table, makeTablePlan(schema, table, outcome.catalog))
+    plans.set(key, makeTablePlan(schema, table, outcome.catalog))
     return {
       table: qualified,
       created: outcome.created,
@@ -375,30 +386,31 @@ const build = Effect.fnUntraced(function* (
   })
 
   const upsert = Effect.fn("PostgresDestination.upsert")(function* (
-    entity: string,
+    target: TableTarget,
     rows: ReadonlyArray<IngestRow>,
     options?: UpsertOptions
   ): Effect.fn.Return<UpsertResult, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
+    const valid = yield* validTarget(target)
+    const { entity, key } = valid
     const runId = options?.runId ?? null
     if (runId !== null) yield* checkRunId(entity, runId)
     if (rows.length === 0) return noRows
-    let plan = yield* planFor(entity, table, false)
+    let plan = yield* planFor(valid, false)
     const { rows: unique, positions } = dedupe(rows)
-    const expectNew = lastAllNew.get(table) !== false
+    const expectNew = lastAllNew.get(key) !== false
     if (bulk !== undefined && unique.length >= bulk.minRows && (expectNew || bulk.always)) {
       const names = fieldNames(unique)
       let columns = resolveColumns(plan, names)
       if (Result.isFailure(columns)) {
-        plan = yield* planFor(entity, table, true)
+        plan = yield* planFor(valid, true)
         columns = resolveColumns(plan, names)
         if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
       }
       const position = positions === undefined ? (index: number) => index : (index: number) => positions[index]!
       const written = yield* bulk.loader
         .write(entity, plan, columns.success, unique, position, { runId, insertFirst: expectNew })
-        .pipe(Effect.tapError(() => Effect.sync(() => plans.delete(table))))
-      lastAllNew.set(table, written.inserted === unique.length)
+        .pipe(Effect.tapError(() => Effect.sync(() => plans.delete(key))))
+      lastAllNew.set(key, written.inserted === unique.length)
       return {
         inserted: written.inserted,
         updated: written.updated,
@@ -416,7 +428,7 @@ const build = Effect.fnUntraced(function* (
       let columns = resolveColumns(plan, names)
       if (Result.isFailure(columns)) {
         // Another process may have added the column since the plan was read.
-        plan = yield* planFor(entity, table, true)
+        plan = yield* planFor(valid, true)
         columns = resolveColumns(plan, names)
         if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
       }
@@ -429,7 +441,7 @@ const build = Effect.fnUntraced(function* (
     )
     // Several statements commit together (a savepoint inside the caller's transaction).
     const results = yield* (statements.length > 1 ? sql.withTransaction(run) : run).pipe(
-      Effect.tapError(() => Effect.sync(() => plans.delete(table))),
+      Effect.tapError(() => Effect.sync(() => plans.delete(key))),
       databaseFailure(entity, "upsert")
     )
     let inserted = 0
@@ -438,7 +450,7 @@ const build = Effect.fnUntraced(function* (
       inserted += counts[0]?.inserted ?? 0
       updated += counts[0]?.updated ?? 0
     }
-    if (bulk !== undefined) lastAllNew.set(table, inserted === unique.length)
+    if (bulk !== undefined) lastAllNew.set(key, inserted === unique.length)
     return {
       inserted,
       updated,
@@ -448,11 +460,12 @@ const build = Effect.fnUntraced(function* (
   })
 
   const existingHashes = Effect.fn("PostgresDestination.existingHashes")(function* (
-    entity: string,
+    target: TableTarget,
     bkHashes: ReadonlyArray<string>
   ): Effect.fn.Return<ReadonlyMap<string, StoredRow>, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
-    const plan = yield* planFor(entity, table, false)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    const plan = yield* planFor(valid, false)
     const found = new Map<string, StoredRow>()
     for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
       const batch = bkHashes.slice(start, start + keysPerStatement)
@@ -473,14 +486,15 @@ const build = Effect.fnUntraced(function* (
   })
 
   const compareHashes = Effect.fn("PostgresDestination.compareHashes")(function* (
-    entity: string,
+    target: TableTarget,
     rows: ReadonlyArray<RowHashes>,
     runId: string
   ): Effect.fn.Return<ReadonlyArray<number>, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
     yield* checkRunId(entity, runId)
     if (rows.length === 0) return []
-    const plan = yield* planFor(entity, table, false)
+    const plan = yield* planFor(valid, false)
     yield* staging(entity)
     const changed: Array<number> = []
     for (let start = 0; start < rows.length; start += keysPerStatement) {
@@ -508,10 +522,11 @@ const build = Effect.fnUntraced(function* (
   })
 
   const isEmpty = Effect.fn("PostgresDestination.isEmpty")(function* (
-    entity: string
+    target: TableTarget
   ): Effect.fn.Return<boolean, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
-    const plan = yield* planFor(entity, table, false)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    const plan = yield* planFor(valid, false)
     const rows = yield* sql
       .unsafe<{ readonly any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${plan.qualified}) AS any`)
       .pipe(databaseFailure(entity, "checking for rows"))
@@ -519,14 +534,15 @@ const build = Effect.fnUntraced(function* (
   })
 
   const touch = Effect.fn("PostgresDestination.touch")(function* (
-    entity: string,
+    target: TableTarget,
     bkHashes: ReadonlyArray<string>,
     runId: string
   ): Effect.fn.Return<void, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
     yield* checkRunId(entity, runId)
     if (bkHashes.length === 0) return
-    const plan = yield* planFor(entity, table, false)
+    const plan = yield* planFor(valid, false)
     yield* staging(entity)
     for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
       const batch = bkHashes.slice(start, start + keysPerStatement)
@@ -544,12 +560,13 @@ const build = Effect.fnUntraced(function* (
   })
 
   const markDeletedNotSeen = Effect.fn("PostgresDestination.markDeletedNotSeen")(function* (
-    entity: string,
+    target: TableTarget,
     runId: string
   ): Effect.fn.Return<number, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
     yield* checkRunId(entity, runId)
-    const plan = yield* planFor(entity, table, false)
+    const plan = yield* planFor(valid, false)
     yield* staging(entity)
     const rows = yield* sql
       .unsafe<{ readonly deleted: number }>(markDeletedSql(plan, seenTable), [
@@ -564,12 +581,13 @@ const build = Effect.fnUntraced(function* (
   })
 
   const markDeleted = Effect.fn("PostgresDestination.markDeleted")(function* (
-    entity: string,
+    target: TableTarget,
     bkHashes: ReadonlyArray<string>
   ): Effect.fn.Return<number, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
     if (bkHashes.length === 0) return 0
-    const plan = yield* planFor(entity, table, false)
+    const plan = yield* planFor(valid, false)
     let deleted = 0
     for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
       const batch = bkHashes.slice(start, start + keysPerStatement)
@@ -582,16 +600,16 @@ const build = Effect.fnUntraced(function* (
   })
 
   const forgetSeen = Effect.fn("PostgresDestination.forgetSeen")(function* (
-    entity: string,
+    target: TableTarget,
     runId: string
   ): Effect.fn.Return<void, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
+    const { entity, key } = yield* validTarget(target)
     yield* checkRunId(entity, runId)
     yield* staging(entity)
     yield* sql
       .unsafe(`DELETE FROM ${seenTable} WHERE run_id = $1::uuid AND table_name = $2`, [
         PgTypes.uuid(runId),
-        PgTypes.text(`${schema}.${table}`)
+        PgTypes.text(key)
       ])
       .pipe(
         Effect.tapError(() => forgetStaging),
@@ -600,16 +618,17 @@ const build = Effect.fnUntraced(function* (
   })
 
   const markParentMissing = Effect.fn("PostgresDestination.markParentMissing")(function* (
-    entity: string,
+    target: TableTarget,
     missing: ReadonlyArray<string>,
     present: ReadonlyArray<string>
   ): Effect.fn.Return<
     { readonly flagged: number; readonly cleared: number },
     DestinationError | Identifier.InvalidIdentifier
   > {
-    const table = yield* Identifier.validate("table", entity)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
     if (missing.length === 0 && present.length === 0) return { flagged: 0, cleared: 0 }
-    const plan = yield* planFor(entity, table, false)
+    const plan = yield* planFor(valid, false)
     const run = (statement: string, keys: ReadonlyArray<string>) =>
       Effect.map(
         Effect.forEach(
@@ -629,11 +648,12 @@ const build = Effect.fnUntraced(function* (
   })
 
   const listParentMissing = Effect.fn("PostgresDestination.listParentMissing")(function* (
-    entity: string,
+    target: TableTarget,
     page?: ParentMissingPage
   ): Effect.fn.Return<ReadonlyArray<ParentMissingRow>, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
-    const plan = yield* planFor(entity, table, false)
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    const plan = yield* planFor(valid, false)
     const limit = Math.min(10_000, Math.max(1, Math.floor(page?.limit ?? 1_000)))
     const rows = yield* sql
       .unsafe(listParentMissingSql(plan), [PgTypes.text(page?.afterBkHash ?? null), limit])
@@ -655,12 +675,11 @@ const build = Effect.fnUntraced(function* (
   })
 
   const rowCheck = Effect.fn("PostgresDestination.rowCheck")(function* (
-    entity: string,
+    target: TableTarget,
     columns?: ReadonlyArray<string>
   ): Effect.fn.Return<RowCheck, DestinationError | Identifier.InvalidIdentifier> {
-    const table = yield* Identifier.validate("table", entity)
     // Read from the catalog: a column altered by hand since (to take the source's new type) counts.
-    return rowCheckFor(yield* planFor(entity, table, true), columns)
+    return rowCheckFor(yield* planFor(yield* validTarget(target), true), columns)
   })
 
   return Destination.of({
@@ -685,7 +704,7 @@ export const layerWith = (
 ): Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient> =>
   Layer.effect(Destination, make(options))
 
-/** The PostgreSQL destination with default settings: entity tables in `public`, staging in `syncflow`. */
+/** The PostgreSQL destination with default settings: seen keys and bulk staging in `syncflow`. */
 export const layer: Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient> = layerWith({})
 
 /**

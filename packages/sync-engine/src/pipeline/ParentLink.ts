@@ -3,11 +3,14 @@
  * business key, so the parent's business-key hash can be computed from a child row.
  */
 import type { IngestRow } from "../destination/Destination.ts"
+import type { TableTarget } from "../destination/TableTarget.ts"
 import type { BusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
 
 /** A child's dependency on one parent entity. */
 export interface ParentLink {
   readonly parentEntity: string
+  /** The parent's table (in the child's connector's schema). */
+  readonly parentTarget: TableTarget
   /** The child's columns holding the parent's key, in the order of `parentKey`. */
   readonly foreignKey: ReadonlyArray<string>
   /** The parent's business-key columns. */

@@ -21,6 +21,7 @@ import {
 import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
 import type { RowCheck } from "../destination/StorableValues.ts"
+import type { TableTarget } from "../destination/TableTarget.ts"
 import { makeBusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
 import type { StageConfigError } from "../stages/StageConfigError.ts"
 import {
@@ -34,7 +35,7 @@ import {
 import type { ListingState } from "../state/Checkpoint.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import { StateStore } from "../state/StateStore.ts"
-import type { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
+import type { ConnectorNotFound, RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
 import { type RunCounts, runCountNames, type SyncRun } from "../state/SyncRun.ts"
 import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
 import { dependencyOrder } from "./dependencyOrder.ts"
@@ -45,6 +46,8 @@ import { placeOrphans } from "./placeOrphans.ts"
 import { planDelta } from "./planDelta.ts"
 import { resolveKeptOrphans } from "./resolveKeptOrphans.ts"
 import { resolveParents } from "./resolveParents.ts"
+import type { TableTaken } from "./resolveTarget.ts"
+import * as ResolveTarget from "./resolveTarget.ts"
 import { addOutcomes, noRetries, type RetryOutcome, retryFailedBatch } from "./retryFailedBatch.ts"
 import { type SyncMode, sameListing } from "./SyncMode.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
@@ -66,6 +69,8 @@ export type SyncError =
   | InvalidIdentifier
   | StateStoreError
   | RunNotFound
+  | ConnectorNotFound
+  | TableTaken
   | StageConfigError
   | SyncConfigError
   | SqlError.SqlError
@@ -217,10 +222,19 @@ export class SyncEngine extends Context.Service<
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
 
+      /** The targets of a connector's entities (see `resolveTarget.ts`). */
+      const connectorTargets = (connectorId: string) =>
+        ResolveTarget.connectorTargets(connectorId).pipe(
+          Effect.provideService(StateStore, state),
+          Effect.provideService(SqlClient.SqlClient, sql)
+        )
+      type Targets = Effect.Success<ReturnType<typeof connectorTargets>>
+
       const parentLinks = Effect.fnUntraced(function* (
         manifest: EntityManifest,
         manifests: ReadonlyArray<EntityManifest>,
-        stages: ((manifest: EntityManifest) => StagesOptions | undefined) | undefined
+        stages: ((manifest: EntityManifest) => StagesOptions | undefined) | undefined,
+        targets: Targets
       ) {
         const links: Array<ParentLink> = []
         for (const parent of manifest.parents) {
@@ -233,7 +247,11 @@ export class SyncEngine extends Context.Service<
           }
           const parentStages = yield* makeStages(parentManifest, stages?.(parentManifest))
           // The parent's table may not exist yet (children synced first): create it, empty.
-          yield* destination.ensureEntity({ ...parentManifest, columns: startingColumns(parentManifest, parentStages) })
+          const parentTarget = yield* targets.claimed(parent.entity)
+          yield* destination.ensureEntity(parentTarget, {
+            ...parentManifest,
+            columns: startingColumns(parentManifest, parentStages)
+          })
           const parentKey = parentStages.mapper.businessKey
           if (parentKey.length !== parent.foreignKey.length) {
             return yield* new SyncConfigError({
@@ -243,6 +261,7 @@ export class SyncEngine extends Context.Service<
           }
           links.push({
             parentEntity: parent.entity,
+            parentTarget,
             foreignKey: parent.foreignKey,
             parentKey,
             parentHash: yield* makeBusinessKeyHash(parentKey)
@@ -261,29 +280,32 @@ export class SyncEngine extends Context.Service<
       const prepare = Effect.fnUntraced(function* (request: SyncEntityRequest) {
         const { manifest } = request
         const stages = yield* makeStages(manifest, request.stages)
-        const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
+        const targets = yield* connectorTargets(request.connectorId)
+        const target = yield* targets.claimed(manifest.entity)
+        const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages, targets)
         const known = new Map(startingColumns(manifest, stages).map((column) => [column.name, column]))
-        const ensured = yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
+        const ensured = yield* destination.ensureEntity(target, { ...manifest, columns: [...known.values()] })
         const { typeMismatches } = ensured
         // Values checked against the table's columns before writing (see unstorableRows.ts): those of
         // columns whose type changed upstream, and every value of an entity typed from its values.
         const check = stages.mapper.passThrough
-          ? yield* destination.rowCheck(manifest.entity)
+          ? yield* destination.rowCheck(target)
           : typeMismatches.length > 0
             ? yield* destination.rowCheck(
-                manifest.entity,
+                target,
                 typeMismatches.map((mismatch) => mismatch.column)
               )
             : undefined
         const orphans =
           request.orphans ?? (links.length === 0 ? "keep" : yield* orphanPolicy(request.connectorId, manifest.entity))
-        return { stages, links, known, orphans, failureKey: makeFailureKey(stages), check, typeMismatches }
+        return { stages, links, known, orphans, failureKey: makeFailureKey(stages), check, typeMismatches, target }
       })
 
       /** The listing to continue (same mode, in progress) or a new one with its run. */
       const openListing = Effect.fnUntraced(function* (
         connectorId: string,
         manifest: EntityManifest,
+        target: TableTarget,
         mode: SyncMode,
         runId: string | undefined
       ) {
@@ -298,15 +320,18 @@ export class SyncEngine extends Context.Service<
           listing = resumable
           yield* state.resumeRun(resumable.runId)
         } else {
-          const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion"
+          // An empty table (never synced, or a new target: another schema or table) is listed completely,
+          // also by an incremental sync whose checkpoint has a high-water mark from the old table.
+          const empty = yield* destination.isEmpty(target)
+          const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
           const run = yield* state.startRun({ id: runId, connectorId, entity, mode })
           listing = {
             runId: run.id,
             mode,
             since: incremental ? (checkpoint?.rowVersion ?? null) : null,
             maxRowVersion: checkpoint?.rowVersion ?? null,
-            // Never synced, into an empty table: nothing to compare with, nothing that could be deleted.
-            initial: checkpoint === undefined && (yield* destination.isEmpty(entity))
+            // An empty table: nothing to compare with, nothing that could be deleted.
+            initial: empty
           }
         }
         return {
@@ -336,7 +361,7 @@ export class SyncEngine extends Context.Service<
       ) => {
         const { connectorId, manifest } = request
         const entity = manifest.entity
-        const { stages, links, known } = prepared
+        const { stages, links, known, target } = prepared
         const runId = listing.runId
         // A complete listing (not filtered by row version) can find deletes and needs the seen set.
         const complete = listing.since === null
@@ -347,7 +372,7 @@ export class SyncEngine extends Context.Service<
               window.pages.length === 1 ? window.pages[0]!.rows : window.pages.flatMap((p) => p.rows)
             if (stages.mapper.passThrough) {
               if (inferColumns(known, rows).length > 0) {
-                yield* destination.ensureEntity({ ...manifest, columns: [...known.values()] })
+                yield* destination.ensureEntity(target, { ...manifest, columns: [...known.values()] })
               }
               rows = withoutUnknownNulls(known, rows)
             }
@@ -369,7 +394,7 @@ export class SyncEngine extends Context.Service<
               // The source lists these rows: a reconcile must not take them for deleted.
               if (complete && !opened.initial) {
                 yield* destination.touch(
-                  entity,
+                  target,
                   placed.parked.map((child) => child.row._bk_hash),
                   runId
                 )
@@ -378,13 +403,13 @@ export class SyncEngine extends Context.Service<
             // A complete listing of a table that had rows compares hashes (and records unchanged rows as seen).
             const plan =
               complete && !opened.initial
-                ? yield* planDelta(destination, entity, placed.write, runId)
+                ? yield* planDelta(destination, target, placed.write, runId)
                 : { write: placed.write, unchanged: 0 }
             const written =
               plan.write.length === 0
                 ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
-                : yield* destination.upsert(entity, plan.write, { runId })
-            if (links.length > 0) yield* destination.markParentMissing(entity, placed.missing, placed.present)
+                : yield* destination.upsert(target, plan.write, { runId })
+            if (links.length > 0) yield* destination.markParentMissing(target, placed.missing, placed.present)
             // The window's keys now hold the source's state: their older failures are closed.
             yield* state.supersedeFailedRecords(
               connectorId,
@@ -430,15 +455,16 @@ export class SyncEngine extends Context.Service<
       }
 
       /** Soft-deletes what a complete listing did not see and clears the listing, in one transaction. */
-      const finalize = (connectorId: string, entity: string, listing: ListingState) => {
+      const finalize = (connectorId: string, target: TableTarget, listing: ListingState) => {
+        const entity = target.entity ?? target.table
         const complete = listing.since === null
         const runId = listing.runId
         return sql.withTransaction(
           Effect.gen(function* () {
             // Every row of an initial listing's table was written by it: no need to look for unseen ones.
             const deleted =
-              complete && listing.initial !== true ? yield* destination.markDeletedNotSeen(entity, runId) : 0
-            if (complete) yield* destination.forgetSeen(entity, runId)
+              complete && listing.initial !== true ? yield* destination.markDeletedNotSeen(target, runId) : 0
+            if (complete) yield* destination.forgetSeen(target, runId)
             yield* state.saveCheckpoint({
               connectorId,
               entity,
@@ -512,7 +538,7 @@ export class SyncEngine extends Context.Service<
           const mode: SyncMode = request.mode ?? "incremental"
           yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
           const prepared = yield* prepare(request)
-          const opened = yield* openListing(connectorId, manifest, mode, undefined)
+          const opened = yield* openListing(connectorId, manifest, prepared.target, mode, undefined)
           let listing = opened.listing
           const runId = listing.runId
           yield* state.recordTypeMismatches(runId, prepared.typeMismatches)
@@ -551,7 +577,7 @@ export class SyncEngine extends Context.Service<
                 })
               )
             }
-            const deleted = yield* finalize(connectorId, entity, listing)
+            const deleted = yield* finalize(connectorId, prepared.target, listing)
             counts = addCounts(counts, { deleted })
             const finished = yield* state.finishRun(runId, { status: "succeeded" })
             return finished
@@ -590,7 +616,7 @@ export class SyncEngine extends Context.Service<
           const mode: SyncMode = request.mode ?? "incremental"
           yield* Effect.annotateCurrentSpan({ connectorId, entity: manifest.entity, mode })
           const prepared = yield* prepare(request)
-          const opened = yield* openListing(connectorId, manifest, mode, request.runId)
+          const opened = yield* openListing(connectorId, manifest, prepared.target, mode, request.runId)
           const listing = opened.listing
           yield* state.recordTypeMismatches(listing.runId, prepared.typeMismatches)
           yield* Effect.annotateLogsScoped({ runId: listing.runId })
@@ -633,7 +659,11 @@ export class SyncEngine extends Context.Service<
                 message: `the listing of run ${runId} still has windows to read`
               })
             }
-            yield* finalize(connectorId, manifest.entity, listing).pipe(Effect.tapError(markFailed(runId)))
+            const target = yield* connectorTargets(connectorId).pipe(
+              Effect.flatMap((targets) => targets.claimed(manifest.entity)),
+              Effect.tapError(markFailed(runId))
+            )
+            yield* finalize(connectorId, target, listing).pipe(Effect.tapError(markFailed(runId)))
           }
           const run = yield* state.finishRun(runId, { status: "succeeded" })
           yield* Effect.logInfo("sync finished", { ...pickCounts(run), durationMs: run.durationMs })
@@ -652,8 +682,10 @@ export class SyncEngine extends Context.Service<
         manifest: EntityManifest,
         manifests: ReadonlyArray<EntityManifest>
       ) {
-        const links = yield* parentLinks(manifest, manifests, undefined)
-        const kept = yield* resolveKeptOrphans(destination, manifest.entity, links)
+        const targets = yield* connectorTargets(connectorId)
+        const target = yield* targets.claimed(manifest.entity)
+        const links = yield* parentLinks(manifest, manifests, undefined, targets)
+        const kept = yield* resolveKeptOrphans(destination, target, links)
         let outcome: RetryOutcome = { ...noRetries, resolved: kept.cleared, stillWaiting: kept.stillMissing }
         // Batch after batch: a child taken now is not due again until its next attempt.
         while (true) {
@@ -670,8 +702,8 @@ export class SyncEngine extends Context.Service<
             yield* sql.withTransaction(
               Effect.gen(function* () {
                 const keys = resolved.ready.map((row) => row._bk_hash)
-                yield* destination.upsert(manifest.entity, resolved.ready)
-                yield* destination.markParentMissing(manifest.entity, [], keys)
+                yield* destination.upsert(target, resolved.ready)
+                yield* destination.markParentMissing(target, [], keys)
                 yield* state.removePendingChildren(connectorId, manifest.entity, keys)
                 yield* state.supersedeFailedRecords(connectorId, manifest.entity, keys)
               })
@@ -688,13 +720,16 @@ export class SyncEngine extends Context.Service<
       const retryFailedRecords = Effect.fn("SyncEngine.retryFailedRecords")(function* (request: RetryFailedRequest) {
         const { connectorId, manifest } = request
         const stages = yield* makeStages(manifest, request.stages)
-        const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages)
+        const targets = yield* connectorTargets(connectorId)
+        const target = yield* targets.claimed(manifest.entity)
+        const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages, targets)
         const context = {
           state,
           destination,
           sql,
           connectorId,
           manifest,
+          target,
           stages,
           links,
           orphans: links.length === 0 ? ("keep" as const) : yield* orphanPolicy(connectorId, manifest.entity)
@@ -744,12 +779,13 @@ export class SyncEngine extends Context.Service<
       })
 
       const listOrphans = Effect.fn("SyncEngine.listOrphans")(function* (
-        _connectorId: string,
+        connectorId: string,
         entity: string,
         page?: ParentMissingPage
       ) {
+        const target = yield* (yield* connectorTargets(connectorId)).target(entity)
         return yield* destination
-          .listParentMissing(entity, page)
+          .listParentMissing(target, page)
           .pipe(Effect.catchReason("DestinationError", "UnknownEntity", () => Effect.succeed([])))
       })
 
@@ -762,7 +798,11 @@ export class SyncEngine extends Context.Service<
         retryFailedRecords,
         retryPendingChildren,
         deleteRecords: Effect.fn("SyncEngine.deleteRecords")(
-          (request: DeleteRecordsRequest) => deleteRecords(destination, request),
+          (request: DeleteRecordsRequest) =>
+            connectorTargets(request.connectorId).pipe(
+              Effect.flatMap((targets) => targets.claimed(request.manifest.entity)),
+              Effect.flatMap((target) => deleteRecords(destination, target, request))
+            ),
           (effect, request) =>
             Effect.annotateLogs(effect, { connector: request.connectorId, entity: request.manifest.entity })
         )

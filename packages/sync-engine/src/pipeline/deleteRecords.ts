@@ -8,6 +8,7 @@
 import type { EntityManifest, SourceRecord } from "@syncflow/adapter-core"
 import { Effect } from "effect"
 import type { Destination } from "../destination/Destination.ts"
+import type { TableTarget } from "../destination/TableTarget.ts"
 import { sourceKeyHash } from "../stages/identity/sourceKeyHash.ts"
 import { makeStages, type StagesOptions } from "../stages/Stages.ts"
 
@@ -34,6 +35,7 @@ export interface DeleteRecordsOutcome {
 /** Soft-deletes the rows of the named records; see the module comment. */
 export const deleteRecords = Effect.fnUntraced(function* (
   destination: Destination["Service"],
+  target: TableTarget,
   request: DeleteRecordsRequest
 ) {
   const stages = yield* makeStages(request.manifest, request.stages)
@@ -47,7 +49,7 @@ export const deleteRecords = Effect.fnUntraced(function* (
   const deleted =
     hashes.size === 0
       ? 0
-      : yield* destination.markDeleted(request.manifest.entity, [...hashes]).pipe(
+      : yield* destination.markDeleted(target, [...hashes]).pipe(
           // Never synced: the table does not exist yet, and nothing in it can be deleted.
           Effect.catchIf(
             (error) => error._tag === "DestinationError" && error.reason._tag === "UnknownEntity",

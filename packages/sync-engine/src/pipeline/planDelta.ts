@@ -5,6 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Destination, IngestRow } from "../destination/Destination.ts"
+import type { TableTarget } from "../destination/TableTarget.ts"
 
 /** The rows to write, and how many were found unchanged. */
 export interface DeltaPlan {
@@ -15,13 +16,13 @@ export interface DeltaPlan {
 /** Splits a window into rows to write (new, changed, or deleted before) and unchanged ones, recorded as seen by `runId`. */
 export const planDelta = Effect.fnUntraced(function* (
   destination: Destination["Service"],
-  entity: string,
+  target: TableTarget,
   rows: ReadonlyArray<IngestRow>,
   runId: string
 ) {
   if (rows.length === 0) return { write: rows, unchanged: 0 } satisfies DeltaPlan
   const changed = yield* destination.compareHashes(
-    entity,
+    target,
     rows.map((row) => ({ bkHash: row._bk_hash, dataHash: row._data_hash })),
     runId
   )

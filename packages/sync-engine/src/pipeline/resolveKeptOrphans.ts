@@ -5,6 +5,7 @@
  */
 import { Effect } from "effect"
 import type { Destination, IngestRow } from "../destination/Destination.ts"
+import type { TableTarget } from "../destination/TableTarget.ts"
 import type { ParentLink } from "./ParentLink.ts"
 import { resolveParents } from "./resolveParents.ts"
 
@@ -17,7 +18,7 @@ export interface KeptOrphansOutcome {
 /** Clears the flag of an entity's kept orphans whose parents have arrived. */
 export const resolveKeptOrphans = Effect.fnUntraced(function* (
   destination: Destination["Service"],
-  entity: string,
+  target: TableTarget,
   links: ReadonlyArray<ParentLink>,
   pageSize = 1_000
 ) {
@@ -27,7 +28,7 @@ export const resolveKeptOrphans = Effect.fnUntraced(function* (
   let after: string | undefined
   while (true) {
     const page = yield* destination
-      .listParentMissing(entity, { afterBkHash: after, limit: pageSize })
+      .listParentMissing(target, { afterBkHash: after, limit: pageSize })
       // A child entity not synced yet has no table, hence no orphans.
       .pipe(Effect.catchReason("DestinationError", "UnknownEntity", () => Effect.succeed([])))
     if (page.length === 0) break
@@ -37,7 +38,7 @@ export const resolveKeptOrphans = Effect.fnUntraced(function* (
     const resolved = yield* resolveParents(destination, links, rows)
     if (resolved.ready.length > 0) {
       const done = yield* destination.markParentMissing(
-        entity,
+        target,
         [],
         resolved.ready.map((row) => row._bk_hash)
       )

@@ -30,7 +30,7 @@ export const resolveParents = Effect.fnUntraced(function* (
   for (const link of links) {
     const hashes = rows.map((row) => parentHashOf(link, row))
     const wanted = [...new Set(hashes.filter((h): h is string => h !== undefined))]
-    const present = yield* destination.existingHashes(link.parentEntity, wanted)
+    const present = yield* destination.existingHashes(link.parentTarget, wanted)
     rows.forEach((row, i) => {
       const hash = hashes[i]
       if (hash === undefined || missing.has(row)) return

@@ -22,6 +22,7 @@ import type { EntityManifest, SourceRecord } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
 import type { Destination, IngestRow, StoredRow } from "../destination/Destination.ts"
+import type { TableTarget } from "../destination/TableTarget.ts"
 import { runStages, type Stages } from "../stages/Stages.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import type { FailedRecord } from "../state/FailedRecord.ts"
@@ -70,6 +71,8 @@ export interface RetryContext {
   readonly sql: SqlClient.SqlClient
   readonly connectorId: string
   readonly manifest: EntityManifest
+  /** The entity's table (in its connector's schema). */
+  readonly target: TableTarget
   readonly stages: Stages
   readonly links: ReadonlyArray<ParentLink>
   readonly orphans: OrphanPolicy
@@ -147,10 +150,10 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
     })
   ]
   // A value the table still cannot store (its column's type changed upstream) keeps its record failed.
-  const check = passed.length === 0 ? undefined : yield* destination.rowCheck(entity)
+  const check = passed.length === 0 ? undefined : yield* destination.rowCheck(context.target)
   const storable = check === undefined ? passed : passed.filter((entry) => check(entry.row) === undefined)
   const stored = yield* destination.existingHashes(
-    entity,
+    context.target,
     storable.map((entry) => entry.row._bk_hash)
   )
   const fresh: Array<{ readonly record: FailedRecord; readonly row: IngestRow }> = []
@@ -187,9 +190,9 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
         byRun.set(entry.record.runId, group)
       }
       for (const [runId, rows] of byRun) {
-        yield* destination.upsert(entity, rows, runId === null ? {} : { runId })
+        yield* destination.upsert(context.target, rows, runId === null ? {} : { runId })
       }
-      if (context.links.length > 0) yield* destination.markParentMissing(entity, placed.missing, placed.present)
+      if (context.links.length > 0) yield* destination.markParentMissing(context.target, placed.missing, placed.present)
       if (same.length > 0) yield* state.resolveFailedRecords(same, "retried")
       if (writtenEntries.length > 0) {
         yield* state.resolveFailedRecords(

@@ -16,6 +16,8 @@ export const Connector = Schema.Struct({
   config: Schema.Json,
   /** Whether sealed credentials are stored. */
   hasCredentials: Schema.Boolean,
+  /** The schema of the connector's tables; `null`: its id as an identifier (see `TableTarget.defaultSchemaOf`). */
+  targetSchema: Schema.NullOr(Schema.String),
   createdAt: Schema.DateTimeUtcFromDate,
   updatedAt: Schema.DateTimeUtcFromDate
 })
@@ -29,6 +31,8 @@ export interface NewConnector {
   readonly adapter: string
   readonly name: string
   readonly config?: Schema.Json | undefined
+  /** The schema of the connector's tables; absent or `null` for the default (its id). */
+  readonly targetSchema?: string | null | undefined
   /** Sealed with the `SecretBox` before they are stored. */
   readonly credentials?: Credentials | undefined
 }
@@ -37,5 +41,7 @@ export interface NewConnector {
 export interface ConnectorPatch {
   readonly name?: string | undefined
   readonly config?: Schema.Json | undefined
+  /** The schema of the connector's tables; `null` for the default (its id). Moves no table. */
+  readonly targetSchema?: string | null | undefined
   readonly credentials?: Credentials | null | undefined
 }

@@ -41,7 +41,9 @@ export const EntitySettings = Schema.Struct({
   /** A cron expression (five fields, UTC) for reconciliations; when set it replaces the interval. */
   reconcileCron: Schema.NullOr(Schema.String),
   /** What happens to rows whose parent is missing (`keep` by default). */
-  orphans: OrphanPolicy
+  orphans: OrphanPolicy,
+  /** The entity's table in its connector's schema; `null`: the entity's name. */
+  targetTable: Schema.NullOr(Schema.String)
 })
 /** An entity's sync settings. */
 export type EntitySettings = typeof EntitySettings.Type
@@ -54,7 +56,8 @@ export const defaultEntitySettings: EntitySettings = {
   mode: "incremental",
   reconcileIntervalSeconds: defaultReconcileIntervalSeconds,
   reconcileCron: null,
-  orphans: "keep"
+  orphans: "keep",
+  targetTable: null
 }
 
 /** What `updateEntitySettings` changes: absent fields are kept. */

@@ -129,6 +129,36 @@ export const migrations: ReadonlyArray<Migration> = [
     ]
   },
   {
+    id: 4,
+    name: "table_targets",
+    statements: [
+      // Where a connector's tables go (NULL: a schema named after the connector's id) and an
+      // entity's table (NULL: the entity's name).
+      "ALTER TABLE syncflow.connectors ADD COLUMN target_schema text",
+      "ALTER TABLE syncflow.entities ADD COLUMN target_table text",
+      // Which connector's entity each table holds: a table is never written by two of them.
+      `CREATE TABLE syncflow.entity_tables (
+  connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  target_schema text NOT NULL,
+  target_table text NOT NULL,
+  claimed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (connector_id, entity),
+  UNIQUE (target_schema, target_table)
+)`,
+      // Entity tables used to be public.<entity>: a connector that has such a table keeps using
+      // public until its tables are moved (`syncflow connectors move-tables`).
+      `UPDATE syncflow.connectors c SET target_schema = 'public'
+WHERE EXISTS (
+  SELECT 1 FROM syncflow.entities e
+  JOIN pg_catalog.pg_class t ON t.relname = e.entity AND t.relkind IN ('r', 'p')
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attname = '_bk_hash' AND NOT a.attisdropped
+  WHERE e.connector_id = c.id
+)`
+    ]
+  },
+  {
     id: 5,
     name: "orphans_and_superseded_failures",
     statements: [

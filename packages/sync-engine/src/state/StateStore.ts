@@ -233,11 +233,12 @@ export interface StateStoreService {
 }
 
 const connectorColumns = `id, adapter, name, config, credentials IS NOT NULL AS "hasCredentials",
-  created_at AS "createdAt", updated_at AS "updatedAt"`
+  target_schema AS "targetSchema", created_at AS "createdAt", updated_at AS "updatedAt"`
 
 const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt",
   json_build_object('enabled', enabled, 'intervalSeconds', interval_seconds, 'cron', cron, 'mode', mode,
-    'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron, 'orphans', orphans) AS settings,
+    'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron, 'orphans', orphans,
+    'targetTable', target_table) AS settings,
   type_mismatches AS "typeMismatches"`
 
 const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
@@ -332,9 +333,17 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     const sealed = input.credentials === undefined ? null : yield* sealCredentials(id, input.credentials)
     const rows = yield* sql
       .unsafe(
-        `INSERT INTO syncflow.connectors (id, adapter, name, config, credentials, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING ${connectorColumns}`,
-        [id, input.adapter, input.name, PgTypes.jsonb(input.config ?? {}), PgTypes.bytea(sealed), at]
+        `INSERT INTO syncflow.connectors (id, adapter, name, config, credentials, target_schema, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $7, $6, $6) RETURNING ${connectorColumns}`,
+        [
+          id,
+          input.adapter,
+          input.name,
+          PgTypes.jsonb(input.config ?? {}),
+          PgTypes.bytea(sealed),
+          at,
+          input.targetSchema ?? null
+        ]
       )
       .pipe(Effect.flatMap(decodeConnectors))
     return rows[0]!
@@ -356,7 +365,8 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
     const rows = yield* sql
       .unsafe(
         `UPDATE syncflow.connectors SET name = COALESCE($2::text, name), config = COALESCE($3::jsonb, config),
-           credentials = CASE WHEN $4::boolean THEN $5::bytea ELSE credentials END, updated_at = $6
+           credentials = CASE WHEN $4::boolean THEN $5::bytea ELSE credentials END, updated_at = $6,
+           target_schema = CASE WHEN $7::boolean THEN $8::text ELSE target_schema END
          WHERE id = $1 RETURNING ${connectorColumns}`,
         [
           id,
@@ -364,7 +374,9 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
           PgTypes.jsonb(patch.config ?? null),
           PgTypes.bool(patch.credentials !== undefined),
           PgTypes.bytea(sealed),
-          yield* now
+          yield* now,
+          PgTypes.bool(patch.targetSchema !== undefined),
+          patch.targetSchema ?? null
         ]
       )
       .pipe(Effect.flatMap(decodeConnectors), storeError("updateConnector"))
@@ -446,7 +458,8 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
            cron = CASE WHEN $5 THEN $6 ELSE cron END, mode = coalesce($7, mode),
            reconcile_interval_seconds = CASE WHEN $8 THEN $9::integer ELSE reconcile_interval_seconds END,
            reconcile_cron = CASE WHEN $10 THEN $11 ELSE reconcile_cron END,
-           orphans = coalesce($12, orphans)
+           orphans = coalesce($12, orphans),
+           target_table = CASE WHEN $13 THEN $14 ELSE target_table END
          WHERE connector_id = $1 AND entity = $2
          RETURNING ${entityColumns}`,
         [
@@ -461,7 +474,9 @@ const make = Effect.fnUntraced(function* (options: StateStoreOptions = {}) {
           patch.reconcileIntervalSeconds ?? null,
           patch.reconcileCron !== undefined,
           patch.reconcileCron ?? null,
-          patch.orphans ?? null
+          patch.orphans ?? null,
+          patch.targetTable !== undefined,
+          patch.targetTable ?? null
         ]
       )
       .pipe(Effect.flatMap(decodeEntities))

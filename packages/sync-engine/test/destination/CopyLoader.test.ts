@@ -15,7 +15,7 @@ import { Destination, type IngestRow, type UpsertResult } from "../../src/destin
 import type { DestinationError } from "../../src/destination/DestinationError.ts"
 import { PgBulkPool } from "../../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
-import { bk, column, dh, manifest, part, partColumns, range, run1, run2, run3, run4 } from "./fixtures.ts"
+import { bk, column, dh, manifest, part, partColumns, pub, range, run1, run2, run3, run4 } from "./fixtures.ts"
 
 /** The columns of the hostile-values entity: every type, and reserved words as names. */
 const nastyColumns = [
@@ -146,11 +146,11 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
     () =>
       Effect.gen(function* () {
         const { unnest, copy } = yield* destinations
-        yield* unnest.ensureEntity(manifest("nasty_unnest", nastyColumns))
-        yield* copy.ensureEntity(manifest("nasty_copy", nastyColumns))
+        yield* unnest.ensureEntity(pub("nasty_unnest"), manifest("nasty_unnest", nastyColumns))
+        yield* copy.ensureEntity(pub("nasty_copy"), manifest("nasty_copy", nastyColumns))
         const first = nastyRows(1)
-        const viaUnnest = yield* unnest.upsert("nasty_unnest", first, { runId: run1 })
-        const viaCopy = yield* copy.upsert("nasty_copy", first, { runId: run1 })
+        const viaUnnest = yield* unnest.upsert(pub("nasty_unnest"), first, { runId: run1 })
+        const viaCopy = yield* copy.upsert(pub("nasty_copy"), first, { runId: run1 })
         assert.deepStrictEqual(viaCopy, { inserted: first.length, updated: 0, unchanged: 0, deduplicated: 0 })
         assert.deepStrictEqual(viaCopy, viaUnnest)
         const written = yield* content("nasty_copy")
@@ -189,8 +189,8 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
 
         // A second pass: every third row changed, the rest unchanged; same counts, same content.
         const second = nastyRows(2)
-        const again = yield* copy.upsert("nasty_copy", second, { runId: run2 })
-        assert.deepStrictEqual(again, yield* unnest.upsert("nasty_unnest", second, { runId: run2 }))
+        const again = yield* copy.upsert(pub("nasty_copy"), second, { runId: run2 })
+        assert.deepStrictEqual(again, yield* unnest.upsert(pub("nasty_unnest"), second, { runId: run2 }))
         assert.deepStrictEqual(again, { inserted: 0, updated: 8, unchanged: second.length - 8, deduplicated: 0 })
         assert.deepStrictEqual(yield* content("nasty_copy"), yield* content("nasty_unnest"))
         // Nothing staged is left behind (the spare staging table is empty).
@@ -210,14 +210,14 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
           assert.deepStrictEqual(yield* f(unnest, "parts_unnest"), viaCopy)
           return viaCopy
         })
-      yield* copy.ensureEntity(manifest("parts_copy", partColumns))
-      yield* unnest.ensureEntity(manifest("parts_unnest", partColumns))
+      yield* copy.ensureEntity(pub("parts_copy"), manifest("parts_copy", partColumns))
+      yield* unnest.ensureEntity(pub("parts_unnest"), manifest("parts_unnest", partColumns))
       const all = range(0, 1000)
 
       const upsertAll = (version: (i: number) => number, runId: string) =>
         both((destination, entity) =>
           destination.upsert(
-            entity,
+            pub(entity),
             all.map((i) => part(i, version(i))),
             { runId }
           )
@@ -256,12 +256,15 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         part(1000, 7),
         part(1000, 8)
       ]
-      assert.deepStrictEqual(yield* both((destination, entity) => destination.upsert(entity, mixed, { runId: run2 })), {
-        inserted: 5,
-        updated: 5,
-        unchanged: 5,
-        deduplicated: 2
-      })
+      assert.deepStrictEqual(
+        yield* both((destination, entity) => destination.upsert(pub(entity), mixed, { runId: run2 })),
+        {
+          inserted: 5,
+          updated: 5,
+          unchanged: 5,
+          deduplicated: 2
+        }
+      )
       const [last] = yield* sql<{ readonly description: string }>`
         SELECT description FROM public.parts_copy WHERE code = 'P-1000'`
       assert.strictEqual(last!.description, "part 1000 v8")
@@ -272,13 +275,13 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         [copy, "parts_copy"],
         [unnest, "parts_unnest"]
       ] as const) {
-        yield* destination.touch(entity, range(0, 900).map(bk), run3)
-        assert.strictEqual(yield* destination.markDeletedNotSeen(entity, run3), 105)
+        yield* destination.touch(pub(entity), range(0, 900).map(bk), run3)
+        assert.strictEqual(yield* destination.markDeletedNotSeen(pub(entity), run3), 105)
       }
       assert.deepStrictEqual(
         yield* both((destination, entity) =>
           destination.upsert(
-            entity,
+            pub(entity),
             range(900, 910).map((i) => part(i)),
             { runId: run4 }
           )
@@ -299,7 +302,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
         const { copy } = yield* destinations
-        yield* copy.ensureEntity(manifest("crash", partColumns))
+        yield* copy.ensureEntity(pub("crash"), manifest("crash", partColumns))
         yield* sql`CREATE TABLE public.checkpoints (entity text PRIMARY KEY, cursor text NOT NULL)`
         const rows = range(0, 500).map((i) => part(i))
 
@@ -307,7 +310,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         const window = <E>(after: Effect.Effect<void, E>) =>
           sql.withTransaction(
             Effect.gen(function* () {
-              const written = yield* copy.upsert("crash", rows, { runId: run1 })
+              const written = yield* copy.upsert(pub("crash"), rows, { runId: run1 })
               yield* sql`INSERT INTO public.checkpoints VALUES ('crash', 'page-2')
               ON CONFLICT (entity) DO UPDATE SET cursor = excluded.cursor`
               yield* after
@@ -365,7 +368,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         assert.deepStrictEqual([(yield* stagingTables).filled, (yield* stagingTables).rows], [0, 0])
         assert.deepStrictEqual(
           yield* copy.upsert(
-            "crash",
+            pub("crash"),
             range(500, 600).map((i) => part(i))
           ),
           {
@@ -381,17 +384,17 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
   it.effect("rejects an invalid value in a bulk chunk, naming row and column, and writes nothing", () =>
     Effect.gen(function* () {
       const { copy } = yield* destinations
-      yield* copy.ensureEntity(manifest("strict_copy", partColumns))
+      yield* copy.ensureEntity(pub("strict_copy"), manifest("strict_copy", partColumns))
       const rows = range(0, 100).map((i) => part(i))
       const bad = [...rows.slice(0, 57), { ...part(57), qty: 1.5 }, ...rows.slice(58)]
-      const error = yield* failureOf(copy.upsert("strict_copy", bad))
+      const error = yield* failureOf(copy.upsert(pub("strict_copy"), bad))
       assert.deepStrictEqual(error.reason._tag === "InvalidValue" ? [error.reason.column, error.reason.row] : [], [
         "qty",
         57
       ])
       // Positions are those of the caller's chunk, before duplicates are folded.
       const duplicated = [part(0), part(0), ...rows.slice(1, 10), { ...part(10), _data_hash: "" }]
-      const second = yield* failureOf(copy.upsert("strict_copy", duplicated))
+      const second = yield* failureOf(copy.upsert(pub("strict_copy"), duplicated))
       assert.deepStrictEqual(second.reason._tag === "InvalidValue" ? [second.reason.column, second.reason.row] : [], [
         "_data_hash",
         11
@@ -399,17 +402,17 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
       assert.deepStrictEqual(yield* count("strict_copy"), { rows: 0, keys: 0 })
       assert.strictEqual((yield* stagingTables).rows, 0)
       assert.strictEqual(
-        (yield* failureOf(copy.upsert("strict_copy", [{ ...part(1), nope: 1 }]))).reason._tag,
+        (yield* failureOf(copy.upsert(pub("strict_copy"), [{ ...part(1), nope: 1 }]))).reason._tag,
         "UnknownColumn"
       )
 
       // PostgreSQL refuses the publish (12345678901234.5 overflows numeric(12,2)): nothing is written.
       const overflow = [...rows, { ...part(100), price: "12345678901234.5" }]
-      const refused = yield* failureOf(copy.upsert("strict_copy", overflow))
+      const refused = yield* failureOf(copy.upsert(pub("strict_copy"), overflow))
       assert.strictEqual(refused.reason._tag, "DatabaseFailure")
       assert.deepStrictEqual(yield* count("strict_copy"), { rows: 0, keys: 0 })
       assert.strictEqual((yield* stagingTables).rows, 0)
-      assert.strictEqual((yield* copy.upsert("strict_copy", rows)).inserted, 100)
+      assert.strictEqual((yield* copy.upsert(pub("strict_copy"), rows)).inserted, 100)
     })
   )
 
@@ -417,14 +420,14 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const { copy } = yield* destinations
-      yield* copy.ensureEntity(manifest("snapshot", partColumns))
+      yield* copy.ensureEntity(pub("snapshot"), manifest("snapshot", partColumns))
       const error = yield* failureOf(
         sql.withTransaction(
           Effect.gen(function* () {
             yield* sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`
             yield* sql`SELECT 1`
             return yield* copy.upsert(
-              "snapshot",
+              pub("snapshot"),
               range(0, 10).map((i) => part(i))
             )
           })
@@ -458,10 +461,10 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         const destination = yield* PostgresDestination.makeBulk({ minRows: 100 }).pipe(
           Effect.provideService(PgBulkPool, counting)
         )
-        yield* destination.ensureEntity(manifest("adaptive", partColumns))
+        yield* destination.ensureEntity(pub("adaptive"), manifest("adaptive", partColumns))
         const step = Effect.fnUntraced(function* (rows: ReadonlyArray<IngestRow>) {
           const before = copies
-          const result = yield* destination.upsert("adaptive", rows)
+          const result = yield* destination.upsert(pub("adaptive"), rows)
           return { ...result, copied: copies > before }
         })
         const expect = (inserted: number, updated: number, unchanged: number, copied: boolean) => ({
@@ -500,17 +503,17 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         )
       )
       const second = Context.get(other, Destination)
-      yield* first.ensureEntity(manifest("raced_copy", partColumns))
+      yield* first.ensureEntity(pub("raced_copy"), manifest("raced_copy", partColumns))
       const results = yield* Effect.all(
         [
           sql.withTransaction(
             first.upsert(
-              "raced_copy",
+              pub("raced_copy"),
               range(0, 1000).map((i) => part(i))
             )
           ),
           second.upsert(
-            "raced_copy",
+            pub("raced_copy"),
             range(500, 1500).map((i) => part(i))
           )
         ],
@@ -526,7 +529,9 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
     Effect.gen(function* () {
       const url = yield* PgTest.databaseUrl
       const sql = yield* SqlClient.SqlClient
-      yield* PostgresDestination.make().pipe(Effect.flatMap((d) => d.ensureEntity(manifest("released", partColumns))))
+      yield* PostgresDestination.make().pipe(
+        Effect.flatMap((d) => d.ensureEntity(pub("released"), manifest("released", partColumns)))
+      )
       const before = yield* stagingTables
       const pool = yield* Effect.scoped(
         Effect.gen(function* () {
@@ -537,7 +542,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
             )
           )
           const destination = Context.get(built, Destination)
-          assert.strictEqual((yield* destination.upsert("released", [part(1), part(2)])).inserted, 2)
+          assert.strictEqual((yield* destination.upsert(pub("released"), [part(1), part(2)])).inserted, 2)
           return Context.get(built, PgBulkPool)
         })
       )
@@ -563,8 +568,8 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         )
       )
       const destination = Context.get(configured, Destination)
-      yield* destination.ensureEntity(manifest("configured", partColumns))
-      assert.strictEqual((yield* destination.upsert("configured", [part(1)])).inserted, 1)
+      yield* destination.ensureEntity(pub("configured"), manifest("configured", partColumns))
+      assert.strictEqual((yield* destination.upsert(pub("configured"), [part(1)])).inserted, 1)
 
       const secret = "sup3r-s3cret-pa55"
       const unreachable = yield* Layer.build(

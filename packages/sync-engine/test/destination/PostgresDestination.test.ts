@@ -10,7 +10,7 @@ import { SqlClient } from "effect/sql"
 import { Destination, type IngestRow } from "../../src/destination/Destination.ts"
 import type { DestinationError } from "../../src/destination/DestinationError.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
-import { bk, column, dh, manifest, part, partColumns, range, run1, run2, run3, run4 } from "./fixtures.ts"
+import { bk, column, dh, manifest, part, partColumns, pub, range, run1, run2, run3, run4 } from "./fixtures.ts"
 
 const parts = manifest("parts", partColumns)
 
@@ -38,7 +38,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         column("attrs", "json"),
         column("blob", "binary")
       ])
-      const result = yield* destination.ensureEntity(all)
+      const result = yield* destination.ensureEntity(pub(all.entity), all)
       assert.deepStrictEqual(result, {
         table: '"public"."all_types"',
         created: true,
@@ -83,7 +83,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       assert.strictEqual(identity!.identity, "a")
 
       // Idempotent.
-      assert.deepStrictEqual(yield* destination.ensureEntity(all), { ...result, created: false })
+      assert.deepStrictEqual(yield* destination.ensureEntity(pub(all.entity), all), { ...result, created: false })
     })
   )
 
@@ -99,16 +99,16 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       const entity = manifest("raced", parts.columns)
       const results = yield* Effect.all(
         [
-          ours.ensureEntity(entity),
-          theirs.ensureEntity(entity),
-          ours.ensureEntity(entity),
-          theirs.ensureEntity(entity)
+          ours.ensureEntity(pub(entity.entity), entity),
+          theirs.ensureEntity(pub(entity.entity), entity),
+          ours.ensureEntity(pub(entity.entity), entity),
+          theirs.ensureEntity(pub(entity.entity), entity)
         ],
         { concurrency: 4 }
       )
       assert.strictEqual(results.filter((result) => result.created).length, 1)
-      assert.strictEqual((yield* theirs.upsert("raced", [part(1)])).inserted, 1)
-      assert.strictEqual((yield* ours.upsert("raced", [part(1)])).unchanged, 1)
+      assert.strictEqual((yield* theirs.upsert(pub("raced"), [part(1)])).inserted, 1)
+      assert.strictEqual((yield* ours.upsert(pub("raced"), [part(1)])).unchanged, 1)
     }).pipe(Effect.scoped)
   )
 
@@ -121,8 +121,10 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         column("qty", "integer"),
         column("old", "string")
       ])
-      yield* destination.ensureEntity(evolving)
-      yield* destination.upsert("evolving", [{ code: "A", qty: 1, old: "x", _bk_hash: bk(1), _data_hash: dh(1, 1) }])
+      yield* destination.ensureEntity(pub(evolving.entity), evolving)
+      yield* destination.upsert(pub("evolving"), [
+        { code: "A", qty: 1, old: "x", _bk_hash: bk(1), _data_hash: dh(1, 1) }
+      ])
 
       const next = manifest("evolving", [
         column("code", "string"),
@@ -130,7 +132,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         column("color", "string"),
         column("weight", "decimal", { precision: 8, scale: 2 })
       ])
-      const result = yield* destination.ensureEntity(next)
+      const result = yield* destination.ensureEntity(pub(next.entity), next)
       assert.deepStrictEqual(result, {
         table: '"public"."evolving"',
         created: false,
@@ -151,7 +153,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         ]
       )
       // The new columns are writable at once; the dropped-from-manifest one keeps its value.
-      const written = yield* destination.upsert("evolving", [
+      const written = yield* destination.upsert(pub("evolving"), [
         { code: "A", qty: 2, color: "red", weight: "1.25", _bk_hash: bk(1), _data_hash: dh(1, 2) }
       ])
       assert.deepStrictEqual(written, { inserted: 0, updated: 1, unchanged: 0, deduplicated: 0 })
@@ -165,12 +167,12 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     Effect.gen(function* () {
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
-      yield* destination.ensureEntity(parts)
+      yield* destination.ensureEntity(pub(parts.entity), parts)
       const all = range(0, 1000)
 
       assert.deepStrictEqual(
         yield* destination.upsert(
-          "parts",
+          pub("parts"),
           all.map((i) => part(i)),
           { runId: run1 }
         ),
@@ -183,7 +185,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       )
       assert.deepStrictEqual(
         yield* destination.upsert(
-          "parts",
+          pub("parts"),
           all.map((i) => part(i)),
           { runId: run1 }
         ),
@@ -199,7 +201,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         SELECT _updated_at AS updated FROM public.parts WHERE code = 'P-1'`
       assert.deepStrictEqual(
         yield* destination.upsert(
-          "parts",
+          pub("parts"),
           all.map((i) => part(i, changed.has(i) ? 2 : 1)),
           { runId: run2 }
         ),
@@ -225,7 +227,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         ...range(1, 6).map((i) => part(i, 3)),
         ...range(6, 11).map((i) => part(i))
       ]
-      assert.deepStrictEqual(yield* destination.upsert("parts", mixed, { runId: run2 }), {
+      assert.deepStrictEqual(yield* destination.upsert(pub("parts"), mixed, { runId: run2 }), {
         inserted: 5,
         updated: 5,
         unchanged: 5,
@@ -233,8 +235,8 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       })
 
       // Run 3 sees only rows 0..899: rows 900..1004 are soft-deleted.
-      yield* destination.touch("parts", range(0, 900).map(bk), run3)
-      assert.strictEqual(yield* destination.markDeletedNotSeen("parts", run3), 105)
+      yield* destination.touch(pub("parts"), range(0, 900).map(bk), run3)
+      assert.strictEqual(yield* destination.markDeletedNotSeen(pub("parts"), run3), 105)
       const [deleted] = yield* sql<{ readonly n: number }>`
         SELECT count(*)::int4 AS n FROM public.parts WHERE _deleted AND _deleted_at IS NOT NULL`
       assert.strictEqual(deleted!.n, 105)
@@ -242,7 +244,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       // Rows 900..909 reappear unchanged: they are un-deleted, and that counts as an update.
       assert.deepStrictEqual(
         yield* destination.upsert(
-          "parts",
+          pub("parts"),
           range(900, 910).map((i) => part(i)),
           { runId: run4 }
         ),
@@ -253,7 +255,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
           deduplicated: 0
         }
       )
-      const states = yield* destination.existingHashes("parts", [bk(900), bk(950), bk(27), "f".repeat(32)])
+      const states = yield* destination.existingHashes(pub("parts"), [bk(900), bk(950), bk(27), "f".repeat(32)])
       assert.deepStrictEqual(Object.fromEntries(states), {
         [bk(900)]: { dataHash: dh(900, 1), rowVersion: "v1", deleted: false, lastSeenRun: run4 },
         [bk(950)]: { dataHash: dh(950, 1), rowVersion: "v1", deleted: true, lastSeenRun: run1 },
@@ -270,23 +272,23 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
       const entity = manifest("seen", parts.columns)
-      yield* destination.ensureEntity(entity)
+      yield* destination.ensureEntity(pub(entity.entity), entity)
       yield* destination.upsert(
-        "seen",
+        pub("seen"),
         range(0, 100).map((i) => part(i)),
         { runId: run1 }
       )
 
       // Run 2: rows 0..9 changed (written by the run), 10..59 unchanged (touched in two windows).
       yield* destination.upsert(
-        "seen",
+        pub("seen"),
         range(0, 10).map((i) => part(i, 2)),
         { runId: run2 }
       )
-      yield* destination.touch("seen", range(10, 30).map(bk), run2)
-      yield* destination.touch("seen", range(25, 60).map(bk), run2)
-      yield* destination.touch("seen", [], run2)
-      assert.strictEqual(yield* destination.markDeletedNotSeen("seen", run2), 40)
+      yield* destination.touch(pub("seen"), range(10, 30).map(bk), run2)
+      yield* destination.touch(pub("seen"), range(25, 60).map(bk), run2)
+      yield* destination.touch(pub("seen"), [], run2)
+      assert.strictEqual(yield* destination.markDeletedNotSeen(pub("seen"), run2), 40)
       const live = yield* sql<{ readonly code: string }>`SELECT code FROM public.seen WHERE NOT _deleted ORDER BY _id`
       assert.deepStrictEqual(
         live.map((row) => row.code),
@@ -296,16 +298,16 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         SELECT sum(cardinality(bk_hashes))::int4 AS n FROM syncflow.destination_seen WHERE run_id = ${run2}`
       assert.strictEqual(staged!.n, 0)
       // Reconciling the same run again (a replayed step) deletes nothing more.
-      assert.strictEqual(yield* destination.markDeletedNotSeen("seen", run2), 0)
+      assert.strictEqual(yield* destination.markDeletedNotSeen(pub("seen"), run2), 0)
       const [stillLive] = yield* sql<{
         readonly n: number
       }>`SELECT count(*)::int4 AS n FROM public.seen WHERE NOT _deleted`
       assert.strictEqual(stillLive!.n, 60)
-      yield* destination.forgetSeen("seen", run2)
+      yield* destination.forgetSeen(pub("seen"), run2)
 
       // A run that will not reconcile forgets its seen keys.
-      yield* destination.touch("seen", range(0, 60).map(bk), run3)
-      yield* destination.forgetSeen("seen", run3)
+      yield* destination.touch(pub("seen"), range(0, 60).map(bk), run3)
+      yield* destination.forgetSeen(pub("seen"), run3)
       const [forgotten] = yield* sql<{ readonly n: number }>`
         SELECT count(*)::int4 AS n FROM syncflow.destination_seen WHERE table_name = 'public.seen'`
       assert.strictEqual(forgotten!.n, 0)
@@ -316,24 +318,24 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     Effect.gen(function* () {
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
-      yield* destination.ensureEntity(manifest("compared", parts.columns))
+      yield* destination.ensureEntity(pub("compared"), manifest("compared", parts.columns))
       yield* destination.upsert(
-        "compared",
+        pub("compared"),
         range(0, 20).map((i) => part(i)),
         { runId: run1 }
       )
       // Run 2 saw rows 0..14 only: 15..19 are soft-deleted.
-      yield* destination.touch("compared", range(0, 15).map(bk), run2)
-      assert.strictEqual(yield* destination.markDeletedNotSeen("compared", run2), 5)
+      yield* destination.touch(pub("compared"), range(0, 15).map(bk), run2)
+      assert.strictEqual(yield* destination.markDeletedNotSeen(pub("compared"), run2), 5)
 
       const incoming = [part(7), part(1, 2), part(15), part(100), part(2), part(2), part(3, 5)]
       const rows = incoming.map((row) => ({ bkHash: row._bk_hash, dataHash: row._data_hash }))
       // Changed (1), soft-deleted (15), new (100) and changed (3) must be written; 7 and 2 (twice) are unchanged.
-      assert.deepStrictEqual(yield* destination.compareHashes("compared", rows, run3), [1, 2, 3, 6])
-      assert.deepStrictEqual(yield* destination.compareHashes("compared", [], run3), [])
+      assert.deepStrictEqual(yield* destination.compareHashes(pub("compared"), rows, run3), [1, 2, 3, 6])
+      assert.deepStrictEqual(yield* destination.compareHashes(pub("compared"), [], run3), [])
 
       // Run 3 wrote nothing, and saw 7 and 2 unchanged: every other live row is soft-deleted.
-      assert.strictEqual(yield* destination.markDeletedNotSeen("compared", run3), 13)
+      assert.strictEqual(yield* destination.markDeletedNotSeen(pub("compared"), run3), 13)
       const live = yield* sql<{
         readonly code: string
       }>`SELECT code FROM public.compared WHERE NOT _deleted ORDER BY _id`
@@ -349,6 +351,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(
+        pub("typed"),
         manifest("typed", [
           column("code", "string"),
           column("big", "integer"),
@@ -404,15 +407,15 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         },
         { _bk_hash: bk(4), _data_hash: dh(4, 1) }
       ]
-      assert.deepStrictEqual(yield* destination.upsert("typed", rows.slice(2)), {
+      assert.deepStrictEqual(yield* destination.upsert(pub("typed"), rows.slice(2)), {
         inserted: 2,
         updated: 0,
         unchanged: 0,
         deduplicated: 0
       })
-      assert.strictEqual((yield* destination.upsert("typed", rows.slice(0, 2))).inserted, 2)
+      assert.strictEqual((yield* destination.upsert(pub("typed"), rows.slice(0, 2))).inserted, 2)
       // Dates as JS Dates travel as binary timestamptz.
-      yield* destination.upsert("typed", [
+      yield* destination.upsert(pub("typed"), [
         {
           code: "dates",
           at: new Date("2025-12-08T10:30:00.123Z"),
@@ -472,10 +475,10 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     Effect.gen(function* () {
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
-      yield* destination.ensureEntity(manifest("strict", parts.columns))
+      yield* destination.ensureEntity(pub("strict"), manifest("strict", parts.columns))
       const rows = range(0, 10).map((i) => part(i))
       const bad = [...rows.slice(0, 7), { ...part(7), qty: 1.5 }, ...rows.slice(8)]
-      const error = (yield* Effect.flip(destination.upsert("strict", bad))) as DestinationError
+      const error = (yield* Effect.flip(destination.upsert(pub("strict"), bad))) as DestinationError
       assert.strictEqual(error._tag, "DestinationError")
       assert.deepStrictEqual(error.reason._tag === "InvalidValue" ? [error.reason.column, error.reason.row] : [], [
         "qty",
@@ -497,11 +500,11 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       ]
       for (const [expected, patch] of cases) {
         const failed = (yield* Effect.flip(
-          destination.upsert("strict", [{ ...part(1), ...patch } as IngestRow])
+          destination.upsert(pub("strict"), [{ ...part(1), ...patch } as IngestRow])
         )) as DestinationError
         assert.strictEqual(failed.reason._tag === "InvalidValue" ? failed.reason.column : failed.reason._tag, expected)
       }
-      const badRun = yield* failureTag(destination.upsert("strict", rows, { runId: "not-a-uuid" }))
+      const badRun = yield* failureTag(destination.upsert(pub("strict"), rows, { runId: "not-a-uuid" }))
       assert.strictEqual(badRun, "InvalidArgument")
     })
   )
@@ -510,10 +513,13 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     Effect.gen(function* () {
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
-      yield* destination.ensureEntity(manifest("shapes", parts.columns))
-      assert.strictEqual(yield* failureTag(destination.upsert("shapes", [{ ...part(1), nope: 1 }])), "UnknownColumn")
+      yield* destination.ensureEntity(pub("shapes"), manifest("shapes", parts.columns))
       assert.strictEqual(
-        yield* failureTag(destination.upsert("shapes", [{ ...part(1), _deleted: true }])),
+        yield* failureTag(destination.upsert(pub("shapes"), [{ ...part(1), nope: 1 }])),
+        "UnknownColumn"
+      )
+      assert.strictEqual(
+        yield* failureTag(destination.upsert(pub("shapes"), [{ ...part(1), _deleted: true }])),
         "UnknownColumn"
       )
       // A mapper that omits null fields: the second row has a field the first lacks.
@@ -522,7 +528,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
         { code: "B", qty: 5, _bk_hash: bk(2), _data_hash: dh(2, 1) },
         { description: "only", _bk_hash: bk(3), _data_hash: dh(3, 1) }
       ]
-      assert.strictEqual((yield* destination.upsert("shapes", sparse)).inserted, 3)
+      assert.strictEqual((yield* destination.upsert(pub("shapes"), sparse)).inserted, 3)
       const read = yield* sql<{
         readonly code: string | null
         readonly qty: string | null
@@ -544,8 +550,8 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     Effect.gen(function* () {
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
-      yield* destination.ensureEntity(manifest("dups", parts.columns))
-      const result = yield* destination.upsert("dups", [part(1, 1), part(2, 1), part(1, 2), part(1, 3)])
+      yield* destination.ensureEntity(pub("dups"), manifest("dups", parts.columns))
+      const result = yield* destination.upsert(pub("dups"), [part(1, 1), part(2, 1), part(1, 2), part(1, 3)])
       assert.deepStrictEqual(result, { inserted: 2, updated: 0, unchanged: 0, deduplicated: 2 })
       const [row] = yield* sql<{ readonly description: string }>`SELECT description FROM public.dups WHERE code = 'P-1'`
       assert.strictEqual(row!.description, "part 1 v3")
@@ -555,10 +561,10 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
   it.effect("splits a chunk larger than the statement limit and still counts exactly", () =>
     Effect.gen(function* () {
       const destination = yield* PostgresDestination.make({ maxRowsPerStatement: 7 })
-      yield* destination.ensureEntity(manifest("split", parts.columns))
+      yield* destination.ensureEntity(pub("split"), manifest("split", parts.columns))
       const rows = range(0, 50).map((i) => part(i))
       // Duplicates across statement boundaries are still folded first.
-      assert.deepStrictEqual(yield* destination.upsert("split", [...rows, part(3, 2)]), {
+      assert.deepStrictEqual(yield* destination.upsert(pub("split"), [...rows, part(3, 2)]), {
         inserted: 50,
         updated: 0,
         unchanged: 0,
@@ -567,7 +573,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       // Rows 20..49 changed, and row 3 (stored as its last duplicate, version 2) changed back.
       assert.deepStrictEqual(
         yield* destination.upsert(
-          "split",
+          pub("split"),
           range(0, 50).map((i) => part(i, i < 20 ? 1 : 2))
         ),
         {
@@ -579,7 +585,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       )
       // A bad value in the fifth statement: nothing of the call is written.
       const error = (yield* Effect.flip(
-        destination.upsert("split", [...range(100, 130).map((i) => part(i)), { ...part(130), qty: "x" }])
+        destination.upsert(pub("split"), [...range(100, 130).map((i) => part(i)), { ...part(130), qty: "x" }])
       )) as DestinationError
       assert.deepStrictEqual(error.reason._tag === "InvalidValue" ? error.reason.row : -1, 30)
       const sql = yield* SqlClient.SqlClient
@@ -587,12 +593,12 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       assert.strictEqual(count!.n, 50)
       // PostgreSQL refuses the fifth statement (numeric(12,2) overflow): the first four roll back with it.
       const refused = (yield* Effect.flip(
-        destination.upsert("split", [...range(200, 230).map((i) => part(i)), { ...part(230), price: "1e15" }])
+        destination.upsert(pub("split"), [...range(200, 230).map((i) => part(i)), { ...part(230), price: "1e15" }])
       )) as DestinationError
       assert.strictEqual(refused.reason._tag, "DatabaseFailure")
       const [after] = yield* sql<{ readonly n: number }>`SELECT count(*)::int4 AS n FROM public.split`
       assert.strictEqual(after!.n, 50)
-      assert.strictEqual((yield* destination.upsert("split", [part(200)])).inserted, 1)
+      assert.strictEqual((yield* destination.upsert(pub("split"), [part(200)])).inserted, 1)
     })
   )
 
@@ -600,12 +606,12 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     Effect.gen(function* () {
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
-      yield* destination.ensureEntity(manifest("tx", parts.columns))
+      yield* destination.ensureEntity(pub("tx"), manifest("tx", parts.columns))
       const exit = yield* Effect.exit(
         sql.withTransaction(
           Effect.gen(function* () {
             yield* destination.upsert(
-              "tx",
+              pub("tx"),
               range(0, 10).map((i) => part(i))
             )
             return yield* Effect.fail("boom")
@@ -616,7 +622,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
       const [count] = yield* sql<{ readonly n: number }>`SELECT count(*)::int4 AS n FROM public.tx`
       assert.strictEqual(count!.n, 0)
       // The plan survives a rolled-back statement elsewhere; the table is writable afterwards.
-      assert.strictEqual((yield* destination.upsert("tx", [part(1)])).inserted, 1)
+      assert.strictEqual((yield* destination.upsert(pub("tx"), [part(1)])).inserted, 1)
     })
   )
 
@@ -624,30 +630,35 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
     Effect.gen(function* () {
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
-      assert.strictEqual(yield* failureTag(destination.upsert("missing", [part(1)])), "UnknownEntity")
-      assert.strictEqual(yield* failureTag(destination.existingHashes("missing", [bk(1)])), "UnknownEntity")
+      assert.strictEqual(yield* failureTag(destination.upsert(pub("missing"), [part(1)])), "UnknownEntity")
+      assert.strictEqual(yield* failureTag(destination.existingHashes(pub("missing"), [bk(1)])), "UnknownEntity")
       assert.strictEqual(
-        yield* failureTag(destination.ensureEntity(manifest("nocolumns", undefined))),
+        yield* failureTag(destination.ensureEntity(pub("nocolumns"), manifest("nocolumns", undefined))),
         "MissingColumns"
       )
       assert.strictEqual(
-        yield* failureTag(destination.ensureEntity(manifest("audit", [column("_deleted", "boolean")]))),
+        yield* failureTag(destination.ensureEntity(pub("audit"), manifest("audit", [column("_deleted", "boolean")]))),
         "ColumnConflict"
       )
       assert.strictEqual(
-        yield* failureTag(destination.ensureEntity(manifest("twice", [column("a", "string"), column("a", "integer")]))),
+        yield* failureTag(
+          destination.ensureEntity(pub("twice"), manifest("twice", [column("a", "string"), column("a", "integer")]))
+        ),
         "ColumnConflict"
       )
       yield* sql`CREATE TABLE public.legacy (id int PRIMARY KEY, name text)`
       yield* sql`INSERT INTO public.legacy VALUES (1, 'kept')`
-      assert.strictEqual(yield* failureTag(destination.ensureEntity(manifest("legacy", parts.columns))), "ForeignTable")
-      assert.strictEqual(yield* failureTag(destination.upsert("legacy", [part(1)])), "ForeignTable")
+      assert.strictEqual(
+        yield* failureTag(destination.ensureEntity(pub("legacy"), manifest("legacy", parts.columns))),
+        "ForeignTable"
+      )
+      assert.strictEqual(yield* failureTag(destination.upsert(pub("legacy"), [part(1)])), "ForeignTable")
       const legacy = yield* sql<{ readonly id: number; readonly name: string }>`SELECT * FROM public.legacy`
       assert.deepStrictEqual(
         legacy.map((row) => ({ ...row })),
         [{ id: 1, name: "kept" }]
       )
-      const message = Cause.pretty(Cause.fail(yield* Effect.flip(destination.upsert("missing", [part(1)]))))
+      const message = Cause.pretty(Cause.fail(yield* Effect.flip(destination.upsert(pub("missing"), [part(1)]))))
       assert.include(message, "ensureEntity")
     })
   )

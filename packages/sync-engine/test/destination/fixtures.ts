@@ -3,6 +3,10 @@
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import type { IngestRow } from "../../src/destination/Destination.ts"
+import * as TableTarget from "../../src/destination/TableTarget.ts"
+
+/** The table `public.<table>`: the destination tests write explicit targets in `public`. */
+export const pub = (table: string): TableTarget.TableTarget => TableTarget.make("public", table)
 
 /** A nullable, non-key column unless `extra` says otherwise. */
 export const column = (

@@ -6,11 +6,13 @@
 import { assert, layer } from "@effect/vitest"
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { PgTest } from "@syncflow/testing-pg"
-import { Effect, Exit, Layer } from "effect"
+import { Effect, Exit, Layer, Result } from "effect"
 import { SqlClient } from "effect/sql"
 import { Destination, type IngestRow } from "../../src/destination/Destination.ts"
 import * as Identifier from "../../src/destination/Identifier.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
+import * as TableTarget from "../../src/destination/TableTarget.ts"
+import { pub } from "./fixtures.ts"
 
 const hostileNames = [
   'x"; drop table y; --',
@@ -60,41 +62,65 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("hostile
       const destination = yield* Destination
       yield* sql`CREATE TABLE public.y (id int PRIMARY KEY)`
       yield* sql`INSERT INTO public.y VALUES (1), (2)`
-      yield* destination.ensureEntity(manifest("safe", ["code", "select", "order", "user"]))
+      yield* destination.ensureEntity(pub("safe"), manifest("safe", ["code", "select", "order", "user"]))
 
       for (const name of hostileNames) {
         assert.strictEqual(
-          yield* errorTag(destination.ensureEntity(manifest(name, ["code"]))),
+          yield* errorTag(destination.ensureEntity(pub(name), manifest(name, ["code"]))),
           "InvalidIdentifier",
           name
         )
-        assert.strictEqual(yield* errorTag(destination.ensureEntity(manifest("t", [name]))), "InvalidIdentifier", name)
-        assert.strictEqual(yield* errorTag(destination.upsert(name, [row({})])), "InvalidIdentifier", name)
-        assert.strictEqual(yield* errorTag(destination.existingHashes(name, ["0"])), "InvalidIdentifier", name)
-        assert.strictEqual(yield* errorTag(destination.touch(name, ["0"], run)), "InvalidIdentifier", name)
         assert.strictEqual(
-          yield* errorTag(destination.compareHashes(name, [{ bkHash: "0", dataHash: "0" }], run)),
+          yield* errorTag(destination.ensureEntity(pub("t"), manifest("t", [name]))),
           "InvalidIdentifier",
           name
         )
-        assert.strictEqual(yield* errorTag(destination.isEmpty(name)), "InvalidIdentifier", name)
-        assert.strictEqual(yield* errorTag(destination.markDeletedNotSeen(name, run)), "InvalidIdentifier", name)
-        assert.strictEqual(yield* errorTag(destination.forgetSeen(name, run)), "InvalidIdentifier", name)
+        assert.strictEqual(yield* errorTag(destination.upsert(pub(name), [row({})])), "InvalidIdentifier", name)
+        assert.strictEqual(yield* errorTag(destination.existingHashes(pub(name), ["0"])), "InvalidIdentifier", name)
+        assert.strictEqual(yield* errorTag(destination.touch(pub(name), ["0"], run)), "InvalidIdentifier", name)
+        assert.strictEqual(
+          yield* errorTag(destination.compareHashes(pub(name), [{ bkHash: "0", dataHash: "0" }], run)),
+          "InvalidIdentifier",
+          name
+        )
+        assert.strictEqual(yield* errorTag(destination.isEmpty(pub(name))), "InvalidIdentifier", name)
+        assert.strictEqual(yield* errorTag(destination.markDeletedNotSeen(pub(name), run)), "InvalidIdentifier", name)
+        assert.strictEqual(yield* errorTag(destination.forgetSeen(pub(name), run)), "InvalidIdentifier", name)
+        // As a target's schema, too.
+        const inSchema = TableTarget.make(name, "safe")
+        assert.strictEqual(
+          yield* errorTag(destination.ensureEntity(inSchema, manifest("safe", ["code"]))),
+          "InvalidIdentifier",
+          name
+        )
+        assert.strictEqual(yield* errorTag(destination.upsert(inSchema, [row({})])), "InvalidIdentifier", name)
+        assert.strictEqual(yield* errorTag(destination.markDeletedNotSeen(inSchema, run)), "InvalidIdentifier", name)
+        // A connector's schema setting is refused; its id is normalized, or refused when nothing is left.
+        assert.isTrue(Result.isFailure(TableTarget.validateSchemaResult(name)), name)
+        const derived = TableTarget.defaultSchemaOf(name)
+        if (Result.isSuccess(derived)) assert.match(derived.success, /^[a-z_][a-z0-9_]*$/, name)
         // As a row's field it is just not a column: it never reaches SQL.
         if (name !== "") {
-          assert.strictEqual(yield* errorTag(destination.upsert("safe", [row({ [name]: "v" })])), "UnknownColumn", name)
+          assert.strictEqual(
+            yield* errorTag(destination.upsert(pub("safe"), [row({ [name]: "v" })])),
+            "UnknownColumn",
+            name
+          )
         }
       }
       assert.strictEqual(
-        yield* errorTag(destination.ensureEntity(manifest("pg_catalog", ["code"]))),
+        yield* errorTag(destination.ensureEntity(pub("pg_catalog"), manifest("pg_catalog", ["code"]))),
         "InvalidIdentifier"
       )
-      assert.strictEqual(yield* errorTag(destination.ensureEntity(manifest("t", ["ctid"]))), "InvalidIdentifier")
+      assert.strictEqual(
+        yield* errorTag(destination.ensureEntity(pub("t"), manifest("t", ["ctid"]))),
+        "InvalidIdentifier"
+      )
 
       // Reserved words are fine as (quoted) column names, and hostile values are just data.
       const value = 'x"; drop table y; --'
       assert.strictEqual(
-        (yield* destination.upsert("safe", [
+        (yield* destination.upsert(pub("safe"), [
           row({ code: value, select: "'; drop table y; --", order: "1", user: "u" })
         ])).inserted,
         1
@@ -134,11 +160,28 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("hostile
     })
   )
 
-  it.effect("a hostile schema setting fails the layer with a typed error", () =>
+  it.effect("a hostile staging schema setting fails the layer with a typed error", () =>
     Effect.gen(function* () {
-      const exit = yield* Effect.exit(PostgresDestination.make({ schema: 'public"; drop table y; --' }))
+      const exit = yield* Effect.exit(PostgresDestination.make({ stagingSchema: 'public"; drop table y; --' }))
       assert.isTrue(Exit.isFailure(exit))
       assert.strictEqual(yield* errorTag(PostgresDestination.make({ stagingSchema: "Sync Flow" })), "InvalidIdentifier")
     })
   )
+
+  it("connector ids become schema names deterministically; reserved and empty ones are refused", () => {
+    assert.strictEqual(Result.getOrThrow(TableTarget.defaultSchemaOf("ERP-Plant 2")), "erp_plant_2")
+    assert.strictEqual(Result.getOrThrow(TableTarget.defaultSchemaOf("erp")), "erp")
+    assert.strictEqual(
+      Result.getOrThrow(TableTarget.defaultSchemaOf("3f2a9c1e-0b7d-4c55-9a61-2f0d8e7b6a10")),
+      "_3f2a9c1e_0b7d_4c55_9a61_2f0d8e7b6a10"
+    )
+    assert.strictEqual(Result.getOrThrow(TableTarget.defaultSchemaOf('x"; drop table y; --')), "x_drop_table_y")
+    for (const refused of ["public", "PUBLIC", "syncflow", "information_schema", "!!!", "表"]) {
+      assert.isTrue(Result.isFailure(TableTarget.defaultSchemaOf(refused)), refused)
+    }
+    assert.strictEqual(Result.getOrThrow(TableTarget.validateSchemaResult("public")), "public")
+    for (const refused of ["syncflow", "information_schema", "pg_temp", "Sales"]) {
+      assert.isTrue(Result.isFailure(TableTarget.validateSchemaResult(refused)), refused)
+    }
+  })
 })

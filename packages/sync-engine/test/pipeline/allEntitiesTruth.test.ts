@@ -86,7 +86,7 @@ layer(engineLayer, { timeout: 120_000 })("initial sync of every ERP entity", (it
           expected.set(key, values)
           byOracleKeys.set(JSON.stringify(row.oracleKeys), key)
         }
-        const stored = yield* storedRows(entity, columns)
+        const stored = yield* storedRows(entity, columns, "erp_all")
         assert.strictEqual(stored.length, expected.size, `${entity}: rows in the table`)
         const problems: Array<string> = []
         const seen = new Set<string>()

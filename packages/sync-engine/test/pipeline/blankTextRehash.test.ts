@@ -58,7 +58,10 @@ layer(engineLayer, { timeout: 60_000 })("blank text and the data hash", (it) => 
         deleted: 0,
         failed: 0
       })
-      assert.deepStrictEqual(yield* storedIdentities("customers"), yield* expectedIdentities(fake, customers))
+      assert.deepStrictEqual(
+        yield* storedIdentities("customers", "erp_blank"),
+        yield* expectedIdentities(fake, customers)
+      )
       assert.deepInclude((yield* sync(apiSmithStages)).counts, { updated: 0, unchanged: 1500 })
     }).pipe(Effect.scoped)
   )

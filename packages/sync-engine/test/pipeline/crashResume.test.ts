@@ -43,7 +43,7 @@ layer(engineLayer, { timeout: 60_000 })("crash between windows", (it) => {
       assert.strictEqual(cursor?._tag, "PageNumber")
       // The rows committed are exactly the ones before the checkpoint: no more, no less.
       const sql = yield* SqlClient.SqlClient
-      const [committed] = yield* sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public.items`)
+      const [committed] = yield* sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp.items`)
       const page = cursor?._tag === "PageNumber" ? cursor.page : 0
       assert.strictEqual(committed?.n, (page - 1) * 250)
       assert.isAtLeast(committed?.n ?? 0, 1000)
@@ -54,7 +54,7 @@ layer(engineLayer, { timeout: 60_000 })("crash between windows", (it) => {
       assert.deepInclude(resumed.counts, { inserted: 2500, updated: 0, failed: 0 })
       const run = yield* state.getRun(resumed.runId)
       assert.strictEqual(run._tag === "Some" ? run.value.status : "missing", "succeeded")
-      const [total] = yield* sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public.items`)
+      const [total] = yield* sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp.items`)
       assert.strictEqual(total?.n, 2500)
       assert.deepStrictEqual(yield* storedIdentities("items"), yield* expectedIdentities(fake, items))
       // The listing is complete: the next incremental run starts from the high-water mark.

@@ -70,11 +70,14 @@ export const expectedIdentities = Effect.fnUntraced(function* (fake: FakeErp.Fak
   return new Map(identified.map((row) => [row.keyHash, row.dataHash]))
 })
 
-/** The business-key hash -> data hash of the live (not soft-deleted) rows of an entity's table. */
-export const storedIdentities = Effect.fnUntraced(function* (table: string) {
+/**
+ * The business-key hash -> data hash of the live (not soft-deleted) rows of an entity's table, in
+ * its connector's schema (the connector's id, `erp` in most tests).
+ */
+export const storedIdentities = Effect.fnUntraced(function* (table: string, schema = "erp") {
   const sql = yield* SqlClient.SqlClient
   const rows = yield* sql.unsafe<{ readonly bk: string; readonly data: string }>(
-    `SELECT _bk_hash AS bk, _data_hash AS data FROM public."${table}" WHERE NOT _deleted`
+    `SELECT _bk_hash AS bk, _data_hash AS data FROM "${schema}"."${table}" WHERE NOT _deleted`
   )
   return new Map(rows.map((row) => [row.bk, row.data]))
 })
@@ -114,11 +117,15 @@ export const cleanText = (value: unknown): string | null =>
  * Every row of an entity's table (live and soft-deleted, with `_deleted`), each column as the text of its
  * clean form, computed by PostgreSQL from the stored typed value (independent of the engine's stages).
  */
-export const storedRows = Effect.fnUntraced(function* (table: string, columns: ReadonlyArray<ColumnManifest>) {
+export const storedRows = Effect.fnUntraced(function* (
+  table: string,
+  columns: ReadonlyArray<ColumnManifest>,
+  schema = "erp"
+) {
   const sql = yield* SqlClient.SqlClient
   const select = columns.map((column, i) => `${cleanTextSql(column)} AS c${i}`).join(", ")
   const rows = yield* sql.unsafe<Record<string, string | null>>(
-    `SELECT _deleted::text AS deleted, ${select} FROM public."${table}"`
+    `SELECT _deleted::text AS deleted, ${select} FROM "${schema}"."${table}"`
   )
   return rows.map((row) => ({
     deleted: row.deleted === "true",

@@ -39,7 +39,10 @@ layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
         unchanged: 2005 - 35,
         failed: 0
       })
-      assert.deepStrictEqual(yield* storedIdentities("customers"), yield* expectedIdentities(fake, customers))
+      assert.deepStrictEqual(
+        yield* storedIdentities("customers", "erp_hash"),
+        yield* expectedIdentities(fake, customers)
+      )
     }).pipe(Effect.scoped)
   )
 
@@ -57,7 +60,7 @@ layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
       yield* state.clearCheckpoint("erp-reset", "items")
       yield* fake.mutate("items", { delete: 4 })
       assert.deepInclude((yield* sync).counts, { fetched: 296, inserted: 0, updated: 0, unchanged: 296, deleted: 4 })
-      assert.deepStrictEqual(yield* storedIdentities("items"), yield* expectedIdentities(fake, items))
+      assert.deepStrictEqual(yield* storedIdentities("items", "erp_reset"), yield* expectedIdentities(fake, items))
     }).pipe(Effect.scoped)
   )
 
@@ -75,7 +78,7 @@ layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
       yield* fake.mutate("units", { update: 1, delete: 1 })
       const second = yield* sync
       assert.deepInclude(second.counts, { updated: 1, deleted: 1, unchanged: total - 2 })
-      assert.deepStrictEqual(yield* storedIdentities("units"), yield* expectedIdentities(fake, units))
+      assert.deepStrictEqual(yield* storedIdentities("units", "erp_full"), yield* expectedIdentities(fake, units))
     }).pipe(Effect.scoped)
   )
 })

@@ -11,10 +11,11 @@ import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { apiSmithStages, engineLayer, fakeErp } from "./fixtures.ts"
 
-const count = (table: string) =>
+/** The rows of a table in a connector's schema. */
+const count = (schema: string, table: string) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const [row] = yield* sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public."${table}"`)
+    const [row] = yield* sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table}"`)
     return row?.n ?? 0
   })
 
@@ -76,7 +77,7 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
       const lineCount = fake.groundTruth.count("order_lines")
       assert.strictEqual(early.pending, lineCount)
       assert.strictEqual(early.counts.inserted, 0)
-      assert.strictEqual(yield* count("order_lines"), 0)
+      assert.strictEqual(yield* count("erp", "order_lines"), 0)
 
       const parents = yield* engine.syncConnector({
         connectorId: "erp",
@@ -88,7 +89,7 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
         parents.map((s) => s.entity),
         ["customers", "orders"]
       )
-      assert.strictEqual(yield* count("order_lines"), lineCount)
+      assert.strictEqual(yield* count("erp", "order_lines"), lineCount)
       const waiting = yield* state.takeDuePendingChildren({ connectorId: "erp", entity: "order_lines" })
       assert.strictEqual(waiting.due.length, 0)
     }).pipe(Effect.scoped)
@@ -103,7 +104,7 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
         yield* state.createConnector({ id: "pay", adapter: "payments", name: "Payments" })
         const summary = yield* engine.syncEntity({ connectorId: "pay", adapter: paymentsAdapter, manifest: payments })
         assert.deepInclude(summary.counts, { fetched: 1000, inserted: 999, failed: 1 })
-        assert.strictEqual(yield* count("payments"), 999)
+        assert.strictEqual(yield* count("pay", "payments"), 999)
         const failed = yield* state.listFailedRecords({ connectorId: "pay" })
         assert.strictEqual(failed.length, 1)
         const [record] = failed
@@ -170,7 +171,7 @@ layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
       yield* TestClock.adjust("1 hour")
       const exhausted = yield* engine.retryFailedRecords({ connectorId: "notes", manifest: notes })
       assert.deepStrictEqual(exhausted, { resolved: 0, stillWaiting: 0, movedToFailed: 0, stale: 0 })
-      assert.strictEqual(yield* count("notes"), 7)
+      assert.strictEqual(yield* count("notes", "notes"), 7)
     })
   )
 
@@ -189,7 +190,7 @@ layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
       yield* TestClock.adjust("10 minutes")
       const retried = yield* engine.retryFailedRecords({ connectorId: "notes2", manifest })
       assert.deepStrictEqual(retried, { resolved: 3, stillWaiting: 0, movedToFailed: 0, stale: 0 })
-      assert.strictEqual(yield* count("notes2"), 10)
+      assert.strictEqual(yield* count("notes2", "notes2"), 10)
       assert.strictEqual((yield* state.listFailedRecords({ connectorId: "notes2" })).length, 0)
       const all = yield* state.listFailedRecords({ connectorId: "notes2", includeResolved: true })
       assert.strictEqual(all.length, 3)

@@ -41,7 +41,7 @@ layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
       const sql = yield* SqlClient.SqlClient
       const count = (table: string) =>
         sql
-          .unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public."${table}" WHERE NOT _deleted`)
+          .unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM pco."${table}" WHERE NOT _deleted`)
           .pipe(Effect.map(([row]) => row?.n ?? 0))
       assert.strictEqual(yield* count("person"), fake.truth.count("Person"))
       assert.strictEqual(yield* count("household"), fake.truth.count("Household"))
@@ -51,7 +51,7 @@ layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
 
       // Every email belongs to a synced person, joined on the flattened relationship column.
       const [orphans] = yield* sql.unsafe<{ readonly n: number }>(
-        `SELECT count(*)::int AS n FROM public.email e LEFT JOIN public.person p ON p.id = e.person_id WHERE p.id IS NULL`
+        `SELECT count(*)::int AS n FROM pco.email e LEFT JOIN pco.person p ON p.id = e.person_id WHERE p.id IS NULL`
       )
       assert.strictEqual(orphans?.n, 0)
 
@@ -60,7 +60,7 @@ layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
       const second = yield* engine.syncConnector({ connectorId: "pco", adapter, entities: ["person"] })
       assert.strictEqual(second[0]?.counts.updated, 1)
       const [renamed] = yield* sql.unsafe<{ readonly first_name: string }>(
-        `SELECT first_name FROM public.person WHERE id = $1`,
+        `SELECT first_name FROM pco.person WHERE id = $1`,
         [someone]
       )
       assert.strictEqual(renamed?.first_name, "Renamed")

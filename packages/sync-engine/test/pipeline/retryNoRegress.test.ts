@@ -93,7 +93,7 @@ layer(engineLayer, { timeout: 60_000 })("retries on a row-version entity (items)
       const staleVersions = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
         sql.unsafe<{ readonly newer: boolean }>(
           `SELECT (f.raw_data->>'_row_version') > t._row_version AS newer FROM syncflow.failed_records f
-           JOIN public.items t ON t._bk_hash = f.business_key WHERE f.resolution = 'stale'`
+           JOIN erp.items t ON t._bk_hash = f.business_key WHERE f.resolution = 'stale'`
         )
       )
       assert.strictEqual(staleVersions.length, retried.stale)

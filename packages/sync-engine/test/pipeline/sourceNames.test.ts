@@ -107,7 +107,7 @@ layer(engineLayer, { timeout: 60_000 })("names from metadata", (it) => {
         const manifest = manifests.get(entity)
         assert.isDefined(manifest, entity)
         if (manifest === undefined) continue
-        const stored = yield* storedIdentities(entity)
+        const stored = yield* storedIdentities(entity, "erp_names")
         assert.strictEqual(stored.size, fake.groundTruth.count(entity), entity)
         assert.deepStrictEqual(stored, yield* expectedIdentities(fake, manifest), entity)
       }

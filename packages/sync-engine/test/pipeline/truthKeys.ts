@@ -37,11 +37,11 @@ export const keyOf = Effect.fnUntraced(function* (manifest: EntityManifest, key:
   return hash
 })
 
-/** The business-key hashes of an entity's rows matching a condition on its audit columns. */
-export const keysWhere = Effect.fnUntraced(function* (table: string, condition: string) {
+/** The business-key hashes of an entity's rows (in its connector's schema) matching a condition on its audit columns. */
+export const keysWhere = Effect.fnUntraced(function* (table: string, condition: string, schema = "erp") {
   const sql = yield* SqlClient.SqlClient
   const rows = yield* sql.unsafe<{ readonly bk: string }>(
-    `SELECT _bk_hash AS bk FROM public."${table}" WHERE ${condition} ORDER BY _bk_hash`
+    `SELECT _bk_hash AS bk FROM "${schema}"."${table}" WHERE ${condition} ORDER BY _bk_hash`
   )
   return new Set(rows.map((row) => row.bk))
 })

@@ -36,11 +36,44 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "checkpoints",
           "connectors",
           "entities",
+          "entity_tables",
           "failed_records",
           "pending_children",
           "schema_migrations",
           "sync_runs",
           "tokens"
+        ]
+      )
+    })
+  )
+
+  it.effect("migration 4 keeps a connector whose tables are in public (the old layout) writing there", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      yield* migrate
+      // The database as it was before migration 4: connectors, their entities, and public.<entity> tables.
+      yield* sql`DROP TABLE syncflow.entity_tables`
+      yield* sql`ALTER TABLE syncflow.connectors DROP COLUMN target_schema`
+      yield* sql`ALTER TABLE syncflow.entities DROP COLUMN target_table`
+      yield* sql`DELETE FROM syncflow.schema_migrations WHERE id = 4`
+      for (const id of ["old", "fresh", "foreign"]) {
+        yield* sql`INSERT INTO syncflow.connectors (id, adapter, name, created_at, updated_at)
+          VALUES (${id}, 'apismith', ${id}, now(), now())`
+      }
+      yield* sql`INSERT INTO syncflow.entities (connector_id, entity, manifest, discovered_at) VALUES
+        ('old', 'legacy_items', '{}', now()), ('fresh', 'never_synced', '{}', now()), ('foreign', 'their_table', '{}', now())`
+      yield* sql`CREATE TABLE public.legacy_items (_id bigint, code text, _bk_hash text NOT NULL, _data_hash text)`
+      yield* sql`CREATE TABLE public.their_table (id int)`
+
+      assert.deepStrictEqual(yield* migrate, [4])
+      const targets = yield* sql<{ readonly id: string; readonly schema: string | null }>`
+        SELECT id, target_schema AS schema FROM syncflow.connectors ORDER BY id`
+      assert.deepStrictEqual(
+        targets.map((row) => [row.id, row.schema]),
+        [
+          ["foreign", null],
+          ["fresh", null],
+          ["old", "public"]
         ]
       )
     })

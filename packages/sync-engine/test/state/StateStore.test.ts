@@ -132,7 +132,8 @@ layer(stateStoreLayer())("StateStore", (it) => {
           mode: "incremental",
           reconcileIntervalSeconds: 86_400,
           reconcileCron: null,
-          orphans: "keep"
+          orphans: "keep",
+          targetTable: null
         })
 
         const updated = yield* state.updateEntitySettings(id, "items", { intervalSeconds: 60, cron: "*/2 * * * *" })
@@ -143,7 +144,8 @@ layer(stateStoreLayer())("StateStore", (it) => {
           mode: "incremental",
           reconcileIntervalSeconds: 86_400,
           reconcileCron: null,
-          orphans: "keep"
+          orphans: "keep",
+          targetTable: null
         })
         // The reconciliation schedule: a cron replaces the interval; both null switch it off.
         const nightly = yield* state.updateEntitySettings(id, "items", { reconcileCron: "0 3 * * *" })

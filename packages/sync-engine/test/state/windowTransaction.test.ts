@@ -8,6 +8,7 @@ import { Effect, Exit, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql"
 import { Destination, type IngestRow } from "../../src/destination/Destination.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
+import * as TableTarget from "../../src/destination/TableTarget.ts"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { stateStoreLayer } from "./fixtures.ts"
 
@@ -38,14 +39,14 @@ layer(testLayer)("a window's transaction", (it) => {
       const state = yield* StateStore
       const destination = yield* Destination
       const { id: connectorId } = yield* state.createConnector({ adapter: "apismith", name: "erp" })
-      yield* destination.ensureEntity(items)
+      yield* destination.ensureEntity(TableTarget.make("public", "items"), items)
       const run = yield* state.startRun({ connectorId, entity: "items", mode: "rowversion" })
 
       /** One page window: upsert, checkpoint and counts in one transaction, then maybe a failure. */
       const window = (rows: ReadonlyArray<IngestRow>, next: Cursor.Cursor, failAfterUpsert: boolean) =>
         sql.withTransaction(
           Effect.gen(function* () {
-            const written = yield* destination.upsert("items", rows, { runId: run.id })
+            const written = yield* destination.upsert(TableTarget.make("public", "items"), rows, { runId: run.id })
             if (failAfterUpsert) return yield* Effect.fail("crash after the upsert" as const)
             yield* state.saveCheckpoint({
               connectorId,

@@ -26,13 +26,13 @@ layer(engineLayer, { timeout: 240_000, excludeTestServices: true })("durable Syn
         // Kill it once a good part of the listing is committed.
         yield* waitFor(
           "30,000 committed rows",
-          rowsOrEmpty<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public.items`).pipe(
+          rowsOrEmpty<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp.items`).pipe(
             Effect.map((r) => Option.filter(Option.fromUndefinedOr(r[0]?.n), (n) => n >= 30_000))
           ),
           { timeout: "90 seconds", context: first.output }
         )
         yield* first.kill
-        const [atKill] = yield* rowsOrEmpty<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public.items`)
+        const [atKill] = yield* rowsOrEmpty<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp.items`)
         assert.isBelow(atKill?.n ?? 0, rows, "killed before the end")
 
         // The next process is not asked to sync: it resumes the workflow the dead one left.

@@ -33,14 +33,14 @@ layer(engineLayer, { timeout: 240_000, excludeTestServices: true })("a cluster o
         const owner = yield* waitFor(
           "some committed windows",
           rowsOrEmpty<{ readonly runner: string; readonly n: number }>(
-            `SELECT runner, (SELECT count(*)::int FROM public.items) AS n FROM test_listings ORDER BY id DESC LIMIT 1`
+            `SELECT runner, (SELECT count(*)::int FROM erp.items) AS n FROM test_listings ORDER BY id DESC LIMIT 1`
           ).pipe(Effect.map((r) => Option.filter(Option.fromUndefinedOr(r[0]), (x) => x.n >= 10_000))),
           { timeout: "90 seconds", context: output }
         )
         assert.oneOf(owner.runner, ["a", "b"])
         const [victim, survivor] = owner.runner === "b" ? [b, "a"] : [a, "b"]
         yield* victim.kill
-        const [atKill] = yield* rowsOrEmpty<{ readonly n: number }>(`SELECT count(*)::int AS n FROM public.items`)
+        const [atKill] = yield* rowsOrEmpty<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp.items`)
 
         const run = yield* waitFor(
           "the run to succeed",

@@ -33,7 +33,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("SyncEntity 
         yield* sync("orders")
         // The orders' sync resolved the order lines it unblocked: no flag, nothing parked.
         const flagged = yield* rowsOrEmpty<{ readonly n: number }>(
-          `SELECT count(*)::int AS n FROM public.order_lines WHERE _parent_missing`
+          `SELECT count(*)::int AS n FROM erp.order_lines WHERE _parent_missing`
         )
         assert.strictEqual(flagged[0]?.n, 0)
         const pending = yield* rowsOrEmpty<{ readonly n: number }>(

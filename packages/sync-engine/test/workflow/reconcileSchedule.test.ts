@@ -122,7 +122,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("the default
         assert.deepStrictEqual(after, truth)
         // The deleted rows are still there, soft-deleted.
         const soft = yield* rowsOrEmpty<{ readonly n: number }>(
-          `SELECT count(*)::int AS n FROM public.items WHERE _deleted AND _deleted_at IS NOT NULL`
+          `SELECT count(*)::int AS n FROM erp.items WHERE _deleted AND _deleted_at IS NOT NULL`
         )
         assert.strictEqual(soft[0]?.n, 7)
         // The fires are recorded with their modes: one reconciliation, and the incremental slots.

@@ -1,14 +1,16 @@
 /**
  * The connectors group: create (settings and credentials checked per adapter, credentials sealed,
- * in one statement), list, get, update, delete, test connection, discover, and a connector-wide sync.
+ * in one statement), list, get, update, delete, test connection, discover, a connector-wide sync,
+ * and moving its tables to another schema.
  */
-import { StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { moveTables, StateStore, SyncWorkflows } from "@syncflow/sync-engine"
 import { Duration, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import * as ConnectorAdmin from "../../connectors/ConnectorAdmin.ts"
 import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
+import { checkTargetSchema } from "../../connectors/TargetSchema.ts"
 import { Api } from "../Api.ts"
-import { InvalidField, NotFound, UpstreamFailed } from "../ApiErrors.ts"
+import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
 import { ServerInfo } from "../ServerInfo.ts"
 import { connectorView, entityView } from "../Views.ts"
 import { requireConnector, unavailable } from "./common.ts"
@@ -41,7 +43,8 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
               config: payload.config,
               credentials: payload.credentials,
               webhookSecret: payload.webhookSecret,
-              webhookSecrets: payload.webhookSecrets
+              webhookSecrets: payload.webhookSecrets,
+              targetSchema: payload.targetSchema
             },
             info.publicUrl
           ),
@@ -113,6 +116,28 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
             })
           )
           return { executionId }
+        })
+      )
+      .handle("moveTables", ({ params, payload }) =>
+        Effect.gen(function* () {
+          const existing = yield* requireConnector(params.connectorId)
+          const toSchema = payload.toSchema ?? null
+          if (toSchema !== existing.targetSchema) yield* checkTargetSchema(existing.id, toSchema)
+          const moved = yield* moveTables({ connectorId: existing.id, toSchema }).pipe(
+            Effect.mapError((error) => {
+              switch (error._tag) {
+                case "TableMoveRefused":
+                case "TableTaken":
+                  return new Conflict({ field: "toSchema", message: error.message })
+                case "InvalidIdentifier":
+                  return new InvalidField({ field: "toSchema", message: `toSchema: ${error.message}` })
+                default:
+                  return new Unavailable({ message: error.message })
+              }
+            })
+          )
+          yield* runtimes.invalidate(existing.id)
+          return moved
         })
       )
   })

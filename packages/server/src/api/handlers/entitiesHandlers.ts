@@ -2,11 +2,11 @@
  * The entities group: list, get, change sync settings, and start a sync or a full refresh of one
  * entity (through the durable `SyncWorkflows`).
  */
-import { StateStore, SyncWorkflows } from "@syncflow/sync-engine"
-import { Effect, Option } from "effect"
+import { Identifier, StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { Effect, Option, Result } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
-import { NotFound } from "../ApiErrors.ts"
+import { InvalidField, NotFound } from "../ApiErrors.ts"
 import { entityView } from "../Views.ts"
 import { requireConnector, requireEntity, unavailable } from "./common.ts"
 
@@ -38,6 +38,15 @@ export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers)
       .handle("get", ({ params }) => Effect.map(requireEntity(params.connectorId, params.entity), entityView))
       .handle("update", ({ params, payload }) =>
         Effect.gen(function* () {
+          if (payload.targetTable !== undefined && payload.targetTable !== null) {
+            const checked = Identifier.validateResult("table", payload.targetTable)
+            if (Result.isFailure(checked)) {
+              return yield* new InvalidField({
+                field: "targetTable",
+                message: `targetTable: ${checked.failure.message}`
+              })
+            }
+          }
           const updated = yield* unavailable(
             state.updateEntitySettings(params.connectorId, params.entity, payload)
           ).pipe(Effect.orDie)
