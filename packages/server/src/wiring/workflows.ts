@@ -1,13 +1,15 @@
 /**
  * The durable workflows the server's triggers, webhooks and scheduler go through: the engine's
  * `SyncWorkflows` on the cluster (one in-process runner, or a runner joining the cluster that shares
- * the database, with `serve --runner`) storing its state in the same PostgreSQL, and the
- * cluster-wide scheduler of enabled entities.
+ * the database, with `serve --runner`) storing its state in the same PostgreSQL, the cluster-wide
+ * scheduler of enabled entities and the cluster-wide automatic retries of failed records and
+ * parked children.
  *
  * This is the one place the server depends on the workflow module's layers.
  */
 import {
   type ConnectorAdapters,
+  RetryScheduler,
   type StateStore,
   SyncCluster,
   type SyncEngine,
@@ -45,5 +47,8 @@ export const workflowsLayer = (
   SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
 > => {
   const workflows = SyncWorkflows.layer.pipe(Layer.provideMerge(clusterLayer(settings)))
-  return settings.scheduler ? SyncScheduler.layer().pipe(Layer.provideMerge(workflows)) : workflows
+  // The schedulers (syncs on schedule, automatic retries) run on exactly one runner of the cluster.
+  return settings.scheduler
+    ? Layer.mergeAll(SyncScheduler.layer(), RetryScheduler.layer()).pipe(Layer.provideMerge(workflows))
+    : workflows
 }
