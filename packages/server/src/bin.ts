@@ -1,7 +1,8 @@
 /**
  * The `syncflow` entry point: `node packages/server/src/bin.ts <command>` (`pnpm start` runs
  * `serve`). See `syncflow --help`. A command that cannot do what was asked (bad input, missing or
- * wrong configuration, PostgreSQL that will not start) prints why on stderr and exits 1.
+ * wrong configuration, PostgreSQL that will not start) prints why on stderr and exits 1 (75 for
+ * `syncflow sync` when another sync of an entity holds its lease).
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Console, Effect, Predicate } from "effect"
@@ -20,7 +21,14 @@ const isUserFailure = (error: unknown): error is { readonly _tag: string; readon
 
 run.pipe(
   Effect.catchIf(isUserFailure, (failure) =>
-    Console.error(`syncflow: ${failure.message}`).pipe(Effect.andThen(Effect.sync(() => (process.exitCode = 1))))
+    Console.error(`syncflow: ${failure.message}`).pipe(
+      Effect.andThen(
+        Effect.sync(() => {
+          process.exitCode =
+            Predicate.hasProperty(failure, "exitCode") && typeof failure.exitCode === "number" ? failure.exitCode : 1
+        })
+      )
+    )
   ),
   Effect.provide(NodeServices.layer),
   NodeRuntime.runMain

@@ -116,6 +116,22 @@ export const SyncConnector = Schema.Struct({
 /** A started sync: the durable workflow's execution id. */
 export const SyncStarted = Schema.Struct({ executionId: Schema.String })
 
+/**
+ * What an entity trigger did: `started` a sync; joined the sync already `running` (any trigger while
+ * a complete listing runs, an incremental one while an incremental one runs); or `queued` a complete
+ * listing behind the running incremental one (`behind`), which starts it when it ends. `executionId`
+ * is the sync that carries the request, `mode` the mode it runs in.
+ */
+export const EntitySyncTriggered = Schema.Struct({
+  executionId: Schema.String,
+  status: Schema.Literals(["started", "running", "queued"]),
+  mode: SyncMode,
+  behind: Schema.optionalKey(Schema.String)
+}).annotate({
+  description:
+    "started: a sync started. running: the sync already running covers the request (any request while a complete listing runs, an incremental one while an incremental one runs). queued: a complete listing queued behind the running incremental sync `behind`; it starts when that one ends."
+})
+
 /** The outcome of a test connection. */
 export const ConnectionTest = Schema.Struct({ ok: Schema.Boolean, message: Schema.String })
 
@@ -234,12 +250,12 @@ export class EntitiesGroup extends HttpApiGroup.make("entities")
     }),
     HttpApiEndpoint.post("sync", "/connectors/:connectorId/entities/:entity/sync", {
       params: entityParams,
-      success: SyncStarted.pipe(HttpApiSchema.status(202)),
+      success: EntitySyncTriggered.pipe(HttpApiSchema.status(202)),
       error: [NotFound, Unavailable]
     }).annotateMerge(OpenApi.annotations({ description: "Starts a sync of the entity in its configured mode." })),
     HttpApiEndpoint.post("fullRefresh", "/connectors/:connectorId/entities/:entity/full-refresh", {
       params: entityParams,
-      success: SyncStarted.pipe(HttpApiSchema.status(202)),
+      success: EntitySyncTriggered.pipe(HttpApiSchema.status(202)),
       error: [NotFound, Unavailable]
     }).annotateMerge(
       OpenApi.annotations({

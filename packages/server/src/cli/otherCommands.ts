@@ -78,7 +78,7 @@ export const runsCommand = Command.make(
   {
     connector: Flag.String("connector").pipe(Flag.optional),
     entity: Flag.String("entity").pipe(Flag.optional),
-    status: Flag.Literals("status", ["running", "succeeded", "failed", "cancelled"]).pipe(Flag.optional),
+    status: Flag.Literals("status", ["running", "succeeded", "failed", "cancelled", "abandoned"]).pipe(Flag.optional),
     limit: Flag.Int("limit").pipe(Flag.withDefault(20)),
     json
   },

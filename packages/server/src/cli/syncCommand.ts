@@ -1,14 +1,16 @@
 /**
  * `syncflow sync <connector> [entities...] [--full-refresh] [--json]`: a one-off sync in this process,
  * straight against the database (no server needed). The connector's entities are rediscovered first
- * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced. On a terminal, a progress line shows the rows fetched and the rate; `--json` prints a
- * summary of every entity's run.
+ * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced. On a
+ * terminal, a progress line shows the rows fetched and the rate; `--json` prints a summary of every
+ * entity's run. Each entity's sync holds its lease: while another sync of an entity runs (the
+ * server's, another shell's), the command stops with one line naming it and exit code 75.
  */
 import { freshManifests, StateStore, SyncEngine, type SyncSummary } from "@syncflow/sync-engine"
 import { Clock, Console, Duration, Effect, Fiber, Schedule } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
-import { CliFailure } from "./CliFailure.ts"
+import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
 import { withCore } from "./Root.ts"
 
 /** The JSON summary of a one-off sync. */
@@ -150,7 +152,11 @@ export const syncCommand = Command.make(
     withCore(
       sync(input).pipe(
         Effect.mapError((error) =>
-          error._tag === "CliFailure" ? error : new CliFailure({ message: `Sync failed: ${error.message}` })
+          error._tag === "CliFailure"
+            ? error
+            : error._tag === "EntityBusy"
+              ? new CliFailure({ message: `Sync refused: ${error.message}`, exitCode: entityBusyExitCode })
+              : new CliFailure({ message: `Sync failed: ${error.message}` })
         )
       )
     )

@@ -33,6 +33,8 @@ import {
   type StageTimes
 } from "../stages/Stages.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
+import type { EntityBusy } from "../state/EntityBusy.ts"
+import { EntityLeases } from "../state/EntityLeases.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import { StateStore } from "../state/StateStore.ts"
 import type { ConnectorNotFound, RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
@@ -40,6 +42,7 @@ import { type RunCounts, runCountNames, type SyncRun } from "../state/SyncRun.ts
 import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
 import { dependencyOrder } from "./dependencyOrder.ts"
 import { makeFailureKey } from "./failureKey.ts"
+import { holdLease, processHolder, takeOver } from "./holdLease.ts"
 import { businessKeyColumns, inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
 import type { ParentLink } from "./ParentLink.ts"
 import { placeOrphans } from "./placeOrphans.ts"
@@ -73,6 +76,7 @@ export type SyncError =
   | TableTaken
   | StageConfigError
   | SyncConfigError
+  | EntityBusy
   | SqlError.SqlError
 
 /** What to sync and how. */
@@ -90,6 +94,11 @@ export interface SyncEntityRequest {
   readonly windowRows?: number | undefined
   /** What happens to rows whose parent is missing; the entity's stored setting (`keep` by default) when absent. */
   readonly orphans?: OrphanPolicy | undefined
+  /**
+   * Who holds the entity's lease for this sync (see `EntityLeases`): this process, under a new
+   * name, when absent. A second sync of the entity fails with `EntityBusy` while one holds it.
+   */
+  readonly holder?: string | undefined
 }
 
 /** A connector-wide sync: every entity (or the named ones) in dependency order. */
@@ -127,6 +136,8 @@ export interface SyncWindowRequest extends SyncEntityRequest {
    * workflow passes one derived from its execution, so a retried first window reuses the same run.
    */
   readonly runId?: string | undefined
+  /** Who holds the entity's lease across the listing's windows and its finish (a workflow execution). */
+  readonly holder: string
 }
 
 /** What one `syncWindow` call committed. */
@@ -148,6 +159,8 @@ export interface FinishListingRequest {
   readonly connectorId: string
   readonly manifest: EntityManifest
   readonly runId: string
+  /** The holder of the entity's lease (the one its windows took): released once the run has finished. */
+  readonly holder: string
 }
 
 /** The columns an entity's table starts with: the declared ones, or its business key when none are. */
@@ -221,6 +234,8 @@ export class SyncEngine extends Context.Service<
       const state = yield* StateStore
       const destination = yield* Destination
       const sql = yield* SqlClient.SqlClient
+      const provided = yield* Effect.serviceOption(EntityLeases)
+      const leases = Option.isSome(provided) ? provided.value : yield* EntityLeases.make()
 
       /** The targets of a connector's entities (see `resolveTarget.ts`). */
       const connectorTargets = (connectorId: string) =>
@@ -324,7 +339,9 @@ export class SyncEngine extends Context.Service<
           // also by an incremental sync whose checkpoint has a high-water mark from the old table.
           const empty = yield* destination.isEmpty(target)
           const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
-          const run = yield* state.startRun({ id: runId, connectorId, entity, mode })
+          let run = yield* state.startRun({ id: runId, connectorId, entity, mode })
+          // A retried first window whose run was marked abandoned meanwhile: it runs again.
+          if (run.status === "abandoned") run = yield* state.resumeRun(run.id)
           listing = {
             runId: run.id,
             mode,
@@ -537,11 +554,15 @@ export class SyncEngine extends Context.Service<
           const entity = manifest.entity
           const mode: SyncMode = request.mode ?? "incremental"
           yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
+          const key = { connectorId, entity }
+          const holder = request.holder ?? processHolder()
+          yield* holdLease(leases, key, holder, { release: true })
           const prepared = yield* prepare(request)
           const opened = yield* openListing(connectorId, manifest, prepared.target, mode, undefined)
           let listing = opened.listing
           const runId = listing.runId
           yield* state.recordTypeMismatches(runId, prepared.typeMismatches)
+          yield* takeOver(leases, key, holder, runId)
           yield* Effect.annotateLogsScoped({ runId })
           yield* Effect.logInfo(opened.resumed ? "sync resumed" : "sync started")
           let counts = zeroCounts
@@ -615,10 +636,14 @@ export class SyncEngine extends Context.Service<
           const { connectorId, manifest } = request
           const mode: SyncMode = request.mode ?? "incremental"
           yield* Effect.annotateCurrentSpan({ connectorId, entity: manifest.entity, mode })
+          const key = { connectorId, entity: manifest.entity }
+          // Taken by the first window, renewed by the others; released by `finishListing` (or the caller).
+          yield* holdLease(leases, key, request.holder, { release: false })
           const prepared = yield* prepare(request)
           const opened = yield* openListing(connectorId, manifest, prepared.target, mode, request.runId)
           const listing = opened.listing
           yield* state.recordTypeMismatches(listing.runId, prepared.typeMismatches)
+          yield* takeOver(leases, key, request.holder, listing.runId)
           yield* Effect.annotateLogsScoped({ runId: listing.runId })
           // A window of a listing in progress continues it; only a new listing is a new sync.
           if (!opened.resumed) yield* Effect.logInfo("sync started")
@@ -649,6 +674,8 @@ export class SyncEngine extends Context.Service<
       const finishListing = Effect.fn("SyncEngine.finishListing")(
         function* (request: FinishListingRequest) {
           const { connectorId, manifest, runId } = request
+          const key = { connectorId, entity: manifest.entity }
+          yield* leases.acquire(key, request.holder)
           const saved = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, manifest.entity))
           const listing = saved?.listing
           // Already finalized (a retried call): only the run may be left to finish.
@@ -666,6 +693,7 @@ export class SyncEngine extends Context.Service<
             yield* finalize(connectorId, target, listing).pipe(Effect.tapError(markFailed(runId)))
           }
           const run = yield* state.finishRun(runId, { status: "succeeded" })
+          yield* leases.release(key, request.holder)
           yield* Effect.logInfo("sync finished", { ...pickCounts(run), durationMs: run.durationMs })
           return run
         },

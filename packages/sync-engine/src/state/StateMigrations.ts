@@ -175,6 +175,28 @@ WHERE EXISTS (
     ]
   },
   {
+    id: 6,
+    name: "entity_leases",
+    statements: [
+      // One sync per entity: the lease its sync holds (see EntityLeases.ts).
+      `CREATE TABLE syncflow.entity_leases (
+  connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  entity text NOT NULL,
+  holder text NOT NULL,
+  run_id uuid,
+  acquired_at timestamptz NOT NULL,
+  renewed_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (connector_id, entity)
+)`,
+      // A run whose executor is gone (killed before it finished, its lease lapsed) is `abandoned`.
+      `ALTER TABLE syncflow.sync_runs DROP CONSTRAINT sync_runs_status_check,
+  ADD CONSTRAINT sync_runs_status_check
+  CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'abandoned'))`,
+      "CREATE INDEX sync_runs_running_idx ON syncflow.sync_runs (connector_id, entity) WHERE status = 'running'"
+    ]
+  },
+  {
     id: 7,
     name: "type_mismatches",
     statements: [

@@ -5,8 +5,11 @@
 import { Schema } from "effect"
 import { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
 
-/** Where a run is. */
-export const RunStatus = Schema.Literals(["running", "succeeded", "failed", "cancelled"])
+/**
+ * Where a run is. `abandoned`: its sync stopped without finishing (the process or workflow running it
+ * is gone, its lease lapsed); the next sync of the entity resumes or replaces it.
+ */
+export const RunStatus = Schema.Literals(["running", "succeeded", "failed", "cancelled", "abandoned"])
 /** Where a run is. */
 export type RunStatus = typeof RunStatus.Type
 

@@ -3,8 +3,10 @@
  *
  * A `plan` activity rediscovers and stores the manifests (once the connector's discovery TTL has
  * passed, see `freshManifests`) and groups the entities in levels: an entity's level is one more
- * than its deepest parent's, so each level only depends on the ones before it. Level by level, a `claim/<n>` activity picks each entity's SyncEntity execution (the
- * running one when a sync of that entity is already in progress), the level's entities run as child
+ * than its deepest parent's, so each level only depends on the ones before it. Level by level, a
+ * `claim/<n>` activity picks each entity's SyncEntity execution (the running one when a sync of that
+ * entity in a mode that covers this one is in progress; one queued behind it, awaited after it, when
+ * the mode differs), the level's entities run as child
  * workflows, at most `entityConcurrency` at once, and a `pending/<n>` activity retries the children
  * parked while their parents were missing. Child workflows (not concurrent activities in one
  * workflow) carry the concurrency, which replays safely.
@@ -95,21 +97,33 @@ const planActivity = (payload: SyncConnectorPayload) =>
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
+/** The SyncEntity execution an entity's sync is carried by, and the running one it is queued behind. */
+const EntityClaim = Schema.Struct({ seq: Schema.Number, mode: SyncMode, behind: Schema.optional(Schema.Number) })
+
 const claimActivity = (payload: SyncConnectorPayload, index: number, entities: ReadonlyArray<string>) =>
   Activity.make({
     name: `claim/${index}`,
-    success: Schema.Record(Schema.String, Schema.Number),
+    success: Schema.Record(Schema.String, EntityClaim),
     error: SyncWorkflowError,
     execute: Effect.gen(function* () {
       const triggers = yield* WorkflowTriggers
-      const seqs: Record<string, number> = {}
+      const claims: Record<string, typeof EntityClaim.Type> = {}
       for (const entity of entities) {
-        const claim = yield* triggers.claim(entityTriggerKey(payload.connectorId, entity), (seq) =>
+        const isRunning = (seq: number) =>
           isEntityRunning({ connectorId: payload.connectorId, entity, mode: payload.mode, seq })
-        )
-        seqs[entity] = claim.seq
+        const ask = triggers.request(entityTriggerKey(payload.connectorId, entity), payload.mode, { isRunning })
+        let answer = yield* ask
+        while (answer.status === "closing") {
+          // The running sync is ending: ask again once it has.
+          yield* Effect.sleep("100 millis")
+          answer = yield* ask
+        }
+        claims[entity] =
+          answer.status === "queued"
+            ? { seq: answer.seq, mode: answer.mode, behind: answer.behind }
+            : { seq: answer.seq, mode: answer.mode }
       }
-      return seqs
+      return claims
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
@@ -145,16 +159,17 @@ export const SyncConnectorWorkflowLayer = SyncConnectorWorkflow.toLayer(
     const plan = yield* planActivity(payload)
     const summaries: Array<SyncSummary> = []
     for (const [index, level] of plan.levels.entries()) {
-      const seqs = yield* claimActivity(payload, index, level)
+      const claims = yield* claimActivity(payload, index, level)
       const results = yield* Effect.forEach(
         level,
-        (entity) =>
-          SyncEntityWorkflow.execute({
-            connectorId: payload.connectorId,
-            entity,
-            mode: payload.mode,
-            seq: seqs[entity] ?? 1
-          }).pipe(Effect.result),
+        (entity) => {
+          const claim = claims[entity] ?? { seq: 1, mode: payload.mode }
+          const execute = (seq: number, mode: SyncMode) =>
+            SyncEntityWorkflow.execute({ connectorId: payload.connectorId, entity, mode, seq })
+          // Queued: the running sync starts it when it ends; wait for that one first (whatever its outcome).
+          const before = claim.behind === undefined ? Effect.void : Effect.ignore(execute(claim.behind, claim.mode))
+          return Effect.andThen(before, execute(claim.seq, claim.mode)).pipe(Effect.result)
+        },
         { concurrency: Math.max(1, settings.entityConcurrency ?? 4) }
       )
       const failures: Array<string> = []

@@ -13,16 +13,23 @@
  * retries its children's parked rows, which this sync may have unblocked, and a `close` activity
  * starts the follow-up execution a trigger asked for while this one ran.
  *
+ * The execution holds the entity's lease (see `EntityLeases`) by its execution id from its first
+ * window to its finish, wherever it runs: while another sync holds it (a `syncflow sync` in a shell),
+ * the first window waits for it. When the execution fails, its run is marked failed, its lease
+ * released and its trigger closed, so a sync queued behind it still starts.
+ *
  * A targeted sync (a webhook's `recordIds`) runs an incremental listing: adapters list entities,
  * not single records, so for row-version sources it reads only what changed, otherwise everything.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { Context, Effect, Option, Schema } from "effect"
+import { Context, Effect, Option, Schedule, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
 import { freshManifests } from "../pipeline/freshManifests.ts"
+import { workflowHolder } from "../pipeline/holdLease.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
+import { EntityLeases } from "../state/EntityLeases.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
@@ -114,8 +121,11 @@ const manifestsFor = Effect.fnUntraced(function* (connectorId: string, entity: s
 const engineMode = (payload: SyncEntityPayload): SyncMode =>
   payload.recordIds !== undefined && payload.recordIds.length > 0 ? "incremental" : payload.mode
 
-/** The activity that commits the next window of the listing. */
-const windowActivity = (payload: SyncEntityPayload, runId: string, index: number) =>
+/** How often a window waiting for the entity's lease (another sync holds it) tries again. */
+const leaseRetry = Schedule.spaced("1 second")
+
+/** The activity that commits the next window of the listing (waiting while another sync holds the lease). */
+const windowActivity = (payload: SyncEntityPayload, runId: string, index: number, holder: string) =>
   Activity.make({
     name: `window/${index}`,
     success: WindowOutcomeSchema,
@@ -133,13 +143,22 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
         stages: runtime.stages(manifest),
         pageSize: settings.pageSize,
         windowRows: settings.windowRows,
-        runId
+        runId,
+        holder
       })
-    }).pipe(Effect.mapError(SyncWorkflowError.from))
+    }).pipe(
+      Effect.tapError((error) =>
+        error._tag === "EntityBusy"
+          ? Effect.logDebug("waiting for the entity's lease", { error: error.message })
+          : Effect.void
+      ),
+      Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: leaseRetry }),
+      Effect.mapError(SyncWorkflowError.from)
+    )
   })
 
 /** The activity that ends the listing and finishes the run. */
-const finishActivity = (payload: SyncEntityPayload, runId: string) =>
+const finishActivity = (payload: SyncEntityPayload, runId: string, holder: string) =>
   Activity.make({
     name: "finish",
     success: SyncSummarySchema.fields.counts,
@@ -147,10 +166,13 @@ const finishActivity = (payload: SyncEntityPayload, runId: string) =>
     execute: Effect.gen(function* () {
       const engine = yield* SyncEngine
       const { manifest } = yield* manifestsFor(payload.connectorId, payload.entity, false)
-      const run = yield* engine.finishListing({ connectorId: payload.connectorId, manifest, runId })
+      const run = yield* engine.finishListing({ connectorId: payload.connectorId, manifest, runId, holder })
       const { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned } = run
       return { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned }
-    }).pipe(Effect.mapError(SyncWorkflowError.from))
+    }).pipe(
+      Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: leaseRetry }),
+      Effect.mapError(SyncWorkflowError.from)
+    )
   })
 
 /**
@@ -184,22 +206,30 @@ const closeActivity = (payload: SyncEntityPayload) =>
       const triggers = yield* WorkflowTriggers
       const next = yield* triggers.closeRun(entityTriggerKey(payload.connectorId, payload.entity), payload.seq)
       if (Option.isNone(next)) return
-      // Idempotent: the follow-up's execution id comes from its sequence number.
+      // Idempotent: the next execution's id comes from its sequence number.
       yield* SyncEntityWorkflow.execute(
-        { connectorId: payload.connectorId, entity: payload.entity, mode: "incremental", seq: next.value },
+        { connectorId: payload.connectorId, entity: payload.entity, mode: next.value.mode, seq: next.value.seq },
         { discard: true }
       )
-      yield* Effect.logInfo("follow-up sync started", { entity: payload.entity, seq: next.value })
+      yield* Effect.logInfo("queued sync started", { entity: payload.entity, ...next.value })
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
-/** Marks the run failed when the workflow fails (the next trigger resumes its listing). */
-const failActivity = (runId: string, error: SyncWorkflowError) =>
+/**
+ * Marks the run failed when the workflow fails (the next trigger resumes its listing) and releases
+ * the entity's lease.
+ */
+const failActivity = (payload: SyncEntityPayload, runId: string, holder: string, error: SyncWorkflowError) =>
   Activity.make({
     name: "fail",
-    execute: StateStore.use((state) => state.finishRun(runId, { status: "failed", error: error.message })).pipe(
-      Effect.ignore
-    )
+    execute: Effect.gen(function* () {
+      yield* StateStore.use((state) => state.finishRun(runId, { status: "failed", error: error.message })).pipe(
+        Effect.ignore
+      )
+      yield* EntityLeases.use((leases) =>
+        leases.release({ connectorId: payload.connectorId, entity: payload.entity }, holder)
+      ).pipe(Effect.ignore)
+    })
   })
 
 /** The SyncEntity workflow's implementation: register it on a runner. */
@@ -207,22 +237,28 @@ export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer(
   Effect.fnUntraced(function* (payload, executionId) {
     const startedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
     let runId = runIdOf(executionId)
+    const holder = workflowHolder(executionId)
     let resumed = false
     let pending = 0
     const body = Effect.gen(function* () {
       for (let index = 0; ; index++) {
-        const outcome = yield* windowActivity(payload, runIdOf(executionId), index)
+        const outcome = yield* windowActivity(payload, runIdOf(executionId), index, holder)
         runId = outcome.runId
         if (index === 0) resumed = outcome.resumed
         pending += outcome.pending
         if (outcome.done) break
       }
-      const finished = yield* finishActivity(payload, runId)
+      const finished = yield* finishActivity(payload, runId, holder)
       yield* pendingActivity(payload)
       yield* closeActivity(payload)
       return finished
     })
-    const counts = yield* body.pipe(Effect.tapError((error) => failActivity(runId, error)))
+    const counts = yield* body.pipe(
+      Effect.tapError((error) =>
+        // A failed execution still closes its trigger: what was queued behind it starts.
+        Effect.andThen(failActivity(payload, runId, holder, error), closeActivity(payload).pipe(Effect.ignore))
+      )
+    )
     const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
     const summary: SyncSummary = {
       runId,

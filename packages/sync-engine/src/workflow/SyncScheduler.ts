@@ -14,12 +14,16 @@
  * scheduler first saw it, so a server start does not reconcile every entity at once. Entities that
  * are always listed in full (`full`/`hash` strategies, or a complete mode) need no reconciliation:
  * every sync of theirs finds deletes.
+ *
+ * Beside it, when it starts and every minute, it sweeps the runs whose executor is gone (running,
+ * with no live lease on their entity: a process or runner killed mid-sync) and marks them `abandoned`.
  */
 
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Clock, Cron, Duration, Effect, type Layer, Result } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"
 import { listingKind, type SyncMode } from "../pipeline/SyncMode.ts"
+import { EntityLeases } from "../state/EntityLeases.ts"
 import type { EntitySettings } from "../state/EntitySettings.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { SyncWorkflows } from "./SyncWorkflows.ts"
@@ -30,6 +34,8 @@ import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 export interface SchedulerOptions {
   /** How often it looks for due entities (every second by default). */
   readonly tick?: Duration.Input | undefined
+  /** How often it marks abandoned runs (every minute by default). */
+  readonly sweep?: Duration.Input | undefined
 }
 
 /** A schedule: an interval in seconds, or a cron expression (UTC) that takes precedence. */
@@ -149,14 +155,33 @@ export const tick = (
     Effect.withSpan("SyncScheduler.tick")
   )
 
+/** One sweep: marks abandoned the running runs nobody holds a live lease for; returns how many. */
+export const sweep: Effect.Effect<number, never, EntityLeases> = Effect.gen(function* () {
+  const leases = yield* EntityLeases
+  const abandoned = yield* leases.sweep
+  for (const run of abandoned) {
+    yield* Effect.logWarning("run abandoned: its executor is gone", {
+      connectorId: run.connectorId,
+      entity: run.entity,
+      runId: run.runId
+    })
+  }
+  return abandoned.length
+}).pipe(
+  Effect.catch((error) => Effect.as(Effect.logWarning("sweep of abandoned runs failed", { error: error.message }), 0)),
+  Effect.withSpan("SyncScheduler.sweep")
+)
+
 /** The cluster-wide scheduler: register it on every runner; the cluster runs it on exactly one. */
 export const layer = (
   options: SchedulerOptions = {}
-): Layer.Layer<never, never, Sharding.Sharding | StateStore | WorkflowTriggers | SyncWorkflows> =>
+): Layer.Layer<never, never, Sharding.Sharding | StateStore | WorkflowTriggers | SyncWorkflows | EntityLeases> =>
   Singleton.make(
     "syncflow/SyncScheduler",
     Effect.suspend(() => {
       const claimed = new Map<string, number>()
-      return Effect.forever(Effect.andThen(tick(claimed), Effect.sleep(options.tick ?? Duration.seconds(1))))
+      const ticks = Effect.forever(Effect.andThen(tick(claimed), Effect.sleep(options.tick ?? Duration.seconds(1))))
+      const sweeps = Effect.forever(Effect.andThen(sweep, Effect.sleep(options.sweep ?? Duration.minutes(1))))
+      return Effect.all([ticks, sweeps], { concurrency: 2, discard: true })
     })
   )

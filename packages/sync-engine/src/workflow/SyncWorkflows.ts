@@ -9,6 +9,7 @@ import type { WorkflowEngine } from "effect/workflow"
 import type { SyncEngine } from "../pipeline/SyncEngine.ts"
 import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
+import { EntityLeases } from "../state/EntityLeases.ts"
 import type { StateStore } from "../state/StateStore.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { SyncConnectorWorkflow, SyncConnectorWorkflowLayer } from "./SyncConnectorWorkflow.ts"
@@ -36,12 +37,22 @@ export interface StartEntitySync {
    */
   readonly recordIds?: ReadonlyArray<string> | undefined
   /**
-   * While a sync of the entity runs: `true` runs one more (incremental) sync after it, and returns
-   * that one's id, so a change that came after the running listing passed it is not missed (what a
-   * webhook wants); otherwise the running sync's id is returned (skip-if-running).
+   * While a sync of the entity runs: `true` queues one more (incremental) sync after it, so a change
+   * that came after the running listing passed it is not missed (what a webhook wants). Otherwise a
+   * running sync that covers the mode is joined and any other mode is queued (see `EntityTrigger`).
    */
   readonly followUp?: boolean | undefined
 }
+
+/**
+ * What an entity trigger did: `started` a sync; joined the one `running` (any request while a
+ * complete listing runs, an incremental one while an incremental one runs); or `queued` a complete
+ * listing behind the running incremental sync `behind`, which starts it when it ends. `executionId` is the sync that carries the request and
+ * `mode` the mode it runs in (a queued complete listing absorbs a queued incremental one).
+ */
+export type EntityTrigger =
+  | { readonly status: "started" | "running"; readonly executionId: string; readonly mode: SyncMode }
+  | { readonly status: "queued"; readonly executionId: string; readonly mode: SyncMode; readonly behind: string }
 
 /** Start a connector's sync: every entity (or the named ones), parents first. */
 export interface StartConnectorSync {
@@ -61,9 +72,11 @@ export class SyncWorkflows extends Context.Service<
   SyncWorkflows,
   {
     /**
-     * Starts an entity's sync and returns its execution id without waiting. While a sync of the same
-     * entity is running, returns that one's id instead of starting another (skip-if-running).
+     * Triggers an entity's sync without waiting: starts it, joins the running one that covers it, or
+     * queues it behind the running one (see `EntityTrigger`).
      */
+    readonly triggerEntity: (request: StartEntitySync) => Effect.Effect<EntityTrigger, SyncWorkflowError>
+    /** `triggerEntity`, returning only the id of the execution that carries the request. */
     readonly startEntity: (request: StartEntitySync) => Effect.Effect<string, SyncWorkflowError>
     /** Starts a connector's sync and returns its execution id without waiting. */
     readonly startConnector: (request: StartConnectorSync) => Effect.Effect<string, SyncWorkflowError>
@@ -82,7 +95,7 @@ export class SyncWorkflows extends Context.Service<
   static readonly layerWith = (
     settings: SyncWorkflowSettings = {}
   ): Layer.Layer<
-    SyncWorkflows | WorkflowTriggers,
+    SyncWorkflows | WorkflowTriggers | EntityLeases,
     SqlError.SqlError,
     WorkflowEngine.WorkflowEngine | SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
   > =>
@@ -92,46 +105,65 @@ export class SyncWorkflows extends Context.Service<
         const triggers = yield* WorkflowTriggers
         const context = yield* Effect.context<WorkflowEngine.WorkflowEngine>()
 
-        const startEntity = Effect.fn("SyncWorkflows.startEntity")(
+        const triggerEntity = Effect.fn("SyncWorkflows.triggerEntity")(
           function* (request: StartEntitySync) {
             const key = entityTriggerKey(request.connectorId, request.entity)
+            const idOf = (seq: number) =>
+              SyncEntityWorkflow.executionId({
+                connectorId: request.connectorId,
+                entity: request.entity,
+                mode: request.mode,
+                seq
+              })
             const running = (seq: number) =>
               isEntityRunning({ connectorId: request.connectorId, entity: request.entity, mode: request.mode, seq })
-            let claim = yield* triggers.claim(key, running)
-            if (!claim.fresh && request.followUp === true) {
-              if (yield* triggers.requestRerun(key, claim.seq)) {
-                // The running execution starts the follow-up when it closes; this is its id.
-                return yield* SyncEntityWorkflow.executionId({
-                  connectorId: request.connectorId,
-                  entity: request.entity,
-                  mode: "incremental",
-                  seq: claim.seq + 1
-                })
-              }
-              // It has already closed: once it has ended, this trigger starts the next one itself.
-              yield* running(claim.seq).pipe(
+            const ask = triggers.request(key, request.mode, { followUp: request.followUp, isRunning: running })
+            let answer = yield* ask
+            if (answer.status === "closing") {
+              // The running execution has closed (it is ending): once it has ended, ask again.
+              yield* running(answer.seq).pipe(
                 Effect.repeat({ until: (stillRunning) => !stillRunning, schedule: Schedule.spaced("50 millis") }),
                 Effect.timeoutOrElse({
                   duration: "30 seconds",
                   orElse: () => Effect.fail(new SyncWorkflowError({ message: "the running sync did not end" }))
                 })
               )
-              claim = yield* triggers.claim(key, running)
+              answer = yield* ask
             }
-            return yield* SyncEntityWorkflow.execute(
-              {
-                connectorId: request.connectorId,
-                entity: request.entity,
-                mode: request.mode,
-                ...(request.recordIds === undefined ? {} : { recordIds: request.recordIds }),
-                seq: claim.seq
-              },
-              { discard: true }
-            )
+            switch (answer.status) {
+              case "closing":
+                return yield* new SyncWorkflowError({ message: "the running sync did not end" })
+              case "running":
+                return { status: "running", executionId: yield* idOf(answer.seq), mode: answer.mode } as const
+              case "queued":
+                // The running execution starts it when it closes.
+                return {
+                  status: "queued",
+                  executionId: yield* idOf(answer.seq),
+                  mode: answer.mode,
+                  behind: yield* idOf(answer.behind)
+                } as const
+              case "started": {
+                const executionId = yield* SyncEntityWorkflow.execute(
+                  {
+                    connectorId: request.connectorId,
+                    entity: request.entity,
+                    mode: answer.mode,
+                    ...(request.recordIds === undefined ? {} : { recordIds: request.recordIds }),
+                    seq: answer.seq
+                  },
+                  { discard: true }
+                )
+                return { status: "started", executionId, mode: answer.mode } as const
+              }
+            }
           },
           Effect.mapError(SyncWorkflowError.from),
           Effect.provideContext(context)
         )
+
+        const startEntity = (request: StartEntitySync) =>
+          Effect.map(triggerEntity(request), (trigger) => trigger.executionId)
 
         const connectorPayload = Effect.fnUntraced(function* (request: StartConnectorSync) {
           const claim = yield* triggers.claim(connectorTriggerKey(request.connectorId), (seq) =>
@@ -194,11 +226,12 @@ export class SyncWorkflows extends Context.Service<
             )
           )
 
-        return SyncWorkflows.of({ startEntity, startConnector, runConnector, entityStatus, awaitEntity })
+        return SyncWorkflows.of({ triggerEntity, startEntity, startConnector, runConnector, entityStatus, awaitEntity })
       })
     ).pipe(
       Layer.provideMerge(Layer.mergeAll(SyncEntityWorkflowLayer, SyncConnectorWorkflowLayer)),
       Layer.provideMerge(WorkflowTriggers.layer),
+      Layer.provideMerge(EntityLeases.layer),
       Layer.provide(Layer.succeed(SyncWorkflowConfig, settings))
     )
 

@@ -1,15 +1,19 @@
 /**
  * Which execution of a sync is the current one, kept in the shared database so every runner agrees:
  * a sequence number per trigger key (an entity, a connector). A new execution takes the next
- * number only when the current one has completed, which is how a trigger skips a sync that is still
- * running. Also holds the last schedule slot fired per entity, so a schedule fires once per slot
- * whichever runner hosts the scheduler, and the history of fires (`syncflow.schedule_fires`: key,
- * slot, which host:pid fired it, when) for operators.
+ * number only when the current one has completed. While one runs, an entity trigger it covers (any
+ * trigger while a complete listing runs, an incremental one while an incremental one runs) joins it,
+ * and a complete listing asked for during an incremental one is queued: the key keeps one queued
+ * mode (a complete listing replaces a queued incremental one), which the running execution starts as
+ * the next number when it closes (`request`, `closeRun`). Also holds the last schedule slot fired per
+ * entity, so a schedule fires once per slot whichever runner hosts the scheduler, and the history of
+ * fires (`syncflow.schedule_fires`: key, slot, which host:pid fired it, when) for operators.
  */
 import { hostname } from "node:os"
 import { Context, Effect, Layer, Option } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { withDdlLock } from "../destination/DdlLock.ts"
+import { listingKind, type SyncMode } from "../pipeline/SyncMode.ts"
 
 /** The execution a trigger should run: its sequence number and whether the claim started it. */
 export interface Claim {
@@ -17,6 +21,42 @@ export interface Claim {
   /** `false` when an execution with this number may already be running (skip-if-running). */
   readonly fresh: boolean
 }
+
+/** What an entity trigger does (see `request`). */
+export type TriggerAnswer =
+  /** Nothing of the key was running: execution `seq` is to be started, in `mode`. */
+  | { readonly status: "started"; readonly seq: number; readonly mode: SyncMode }
+  /** The running execution `seq` (in `mode`) covers the request. */
+  | { readonly status: "running"; readonly seq: number; readonly mode: SyncMode }
+  /** Queued: execution `seq`, in `mode`, starts when `behind` (running) closes. */
+  | { readonly status: "queued"; readonly seq: number; readonly mode: SyncMode; readonly behind: number }
+  /** The running execution `seq` has already closed (it is ending): ask again once it has ended. */
+  | { readonly status: "closing"; readonly seq: number }
+
+/** The execution a closed one starts next: its sequence number and mode. */
+export interface NextRun {
+  readonly seq: number
+  readonly mode: SyncMode
+}
+
+const isSyncMode = (mode: string | null): mode is SyncMode =>
+  mode === "incremental" || mode === "full-refresh" || mode === "reconcile"
+
+/**
+ * Whether a running execution in `running` mode gives what a trigger for `requested` asks for: a
+ * complete listing (`reconcile`, alias `full-refresh`) covers any request, an incremental one only
+ * an incremental request. A running mode not recorded (an execution started before this was)
+ * covers nothing.
+ */
+export const covers = (running: SyncMode | null, requested: SyncMode): boolean =>
+  running !== null && (listingKind(running) === "complete" || listingKind(requested) === "incremental")
+
+/**
+ * The one mode to queue when `queued` is queued already and `requested` comes: a complete listing
+ * replaces a queued incremental one (it reads everything); otherwise the first one queued stays.
+ */
+export const mergeQueued = (queued: SyncMode | null, requested: SyncMode): SyncMode =>
+  queued === null || listingKind(queued) === "incremental" ? requested : queued
 
 /** The trigger table's operations. */
 export class WorkflowTriggers extends Context.Service<
@@ -43,17 +83,25 @@ export class WorkflowTriggers extends Context.Service<
       options?: { readonly mode?: string | undefined; readonly arm?: boolean | undefined }
     ) => Effect.Effect<boolean, SqlError.SqlError>
     /**
-     * Asks for one more execution after the running one `seq` of `key` (a change may have arrived
-     * after its listing passed it). `false` when that execution has already closed (it is finishing):
-     * the caller then starts a new one itself.
+     * An entity trigger for `mode`: starts the next execution when none of `key` runs (see
+     * `isRunning`), joins the running one when it covers the request (`covers`), or queues one behind
+     * it. `followUp` always queues (an incremental one, unless a complete listing is queued already):
+     * a change may have arrived after the running listing passed it. Callers are serialised per key.
      */
-    readonly requestRerun: (key: string, seq: number) => Effect.Effect<boolean, SqlError.SqlError>
+    readonly request: <E, R>(
+      key: string,
+      mode: SyncMode,
+      options: {
+        readonly followUp?: boolean | undefined
+        readonly isRunning: (seq: number) => Effect.Effect<boolean, E, R>
+      }
+    ) => Effect.Effect<TriggerAnswer, E | SqlError.SqlError, R>
     /**
-     * Closes execution `seq` of `key` (its last step): the sequence number of the follow-up execution
-     * to start when one was asked for, moving the current number on to it. Idempotent: a retried close
-     * returns the same follow-up.
+     * Closes execution `seq` of `key` (its last step, also when it failed): the execution to start
+     * next when one was queued, moving the current number on to it. Idempotent: a retried close
+     * returns the same one.
      */
-    readonly closeRun: (key: string, seq: number) => Effect.Effect<Option.Option<number>, SqlError.SqlError>
+    readonly closeRun: (key: string, seq: number) => Effect.Effect<Option.Option<NextRun>, SqlError.SqlError>
   }
 >()("@syncflow/sync-engine/workflow/WorkflowTriggers") {
   /** The triggers over the ambient SQL client; creates its table when missing. */
@@ -86,6 +134,10 @@ export class WorkflowTriggers extends Context.Service<
           yield* sql.unsafe(`ALTER TABLE syncflow.workflow_triggers
   ADD COLUMN IF NOT EXISTS rerun boolean NOT NULL DEFAULT false,
   ADD COLUMN IF NOT EXISTS closed_seq bigint`)
+          // The mode of the current execution, and the one queued behind it.
+          yield* sql.unsafe(`ALTER TABLE syncflow.workflow_triggers
+  ADD COLUMN IF NOT EXISTS mode text,
+  ADD COLUMN IF NOT EXISTS queued_mode text`)
         })
       )
       const firedBy = `${hostname()}:${process.pid}`
@@ -146,41 +198,94 @@ export class WorkflowTriggers extends Context.Service<
             Effect.withSpan("WorkflowTriggers.claimSlot", { attributes: { key, slot } })
           )
 
-      const requestRerun = (key: string, seq: number) =>
+      const request = <E, R>(
+        key: string,
+        mode: SyncMode,
+        options: {
+          readonly followUp?: boolean | undefined
+          readonly isRunning: (seq: number) => Effect.Effect<boolean, E, R>
+        }
+      ) =>
         sql
-          .unsafe(
-            `UPDATE syncflow.workflow_triggers SET rerun = true, updated_at = now()
-             WHERE key = $1 AND seq = $2 AND (closed_seq IS NULL OR closed_seq < $2)
-             RETURNING 1`,
-            [key, seq]
+          .withTransaction(
+            Effect.gen(function* () {
+              yield* sql.unsafe(
+                `INSERT INTO syncflow.workflow_triggers (key, seq) VALUES ($1, 0) ON CONFLICT (key) DO NOTHING`,
+                [key]
+              )
+              const [row] = yield* sql.unsafe<{
+                readonly seq: string
+                readonly mode: string | null
+                readonly queued: string | null
+                readonly rerun: boolean
+                readonly closed: string | null
+              }>(
+                `SELECT seq::text, mode, queued_mode AS queued, rerun, closed_seq::text AS closed
+                 FROM syncflow.workflow_triggers WHERE key = $1 FOR UPDATE`,
+                [key]
+              )
+              const seq = Number(row?.seq ?? 0)
+              const rowMode = row?.mode ?? null
+              const running = isSyncMode(rowMode) ? rowMode : null
+              const queuedMode = row?.queued ?? null
+              // A follow-up asked for before modes were queued is a queued incremental sync.
+              const queued = isSyncMode(queuedMode) ? queuedMode : row?.rerun === true ? "incremental" : null
+              if (seq > 0 && (yield* options.isRunning(seq))) {
+                if (row?.closed !== null && row?.closed !== undefined && Number(row.closed) >= seq) {
+                  return { status: "closing", seq } as const
+                }
+                if (options.followUp !== true && running !== null && covers(running, mode)) {
+                  return { status: "running", seq, mode: running } as const
+                }
+                const next = mergeQueued(queued, mode)
+                yield* sql.unsafe(
+                  `UPDATE syncflow.workflow_triggers SET queued_mode = $2, rerun = false, updated_at = now() WHERE key = $1`,
+                  [key, next]
+                )
+                return { status: "queued", seq: seq + 1, mode: next, behind: seq } as const
+              }
+              // Nothing runs: the next execution starts (with what was left queued, if anything was).
+              const next = mergeQueued(queued, mode)
+              yield* sql.unsafe(
+                `UPDATE syncflow.workflow_triggers
+                 SET seq = seq + 1, mode = $2, queued_mode = NULL, rerun = false, updated_at = now() WHERE key = $1`,
+                [key, next]
+              )
+              return { status: "started", seq: seq + 1, mode: next } as const
+            })
           )
-          .pipe(
-            Effect.map((rows) => rows.length > 0),
-            Effect.withSpan("WorkflowTriggers.requestRerun", { attributes: { key, seq } })
-          )
+          .pipe(Effect.withSpan("WorkflowTriggers.request", { attributes: { key, mode } }))
 
       const closeRun = (key: string, seq: number) =>
         Effect.gen(function* () {
-          const closed = yield* sql.unsafe<{ readonly seq: string }>(
+          const closed = yield* sql.unsafe<{ readonly seq: string; readonly mode: string | null }>(
             `UPDATE syncflow.workflow_triggers
-             SET closed_seq = $2, rerun = false, seq = CASE WHEN rerun THEN seq + 1 ELSE seq END, updated_at = now()
+             SET closed_seq = $2,
+               seq = CASE WHEN rerun OR queued_mode IS NOT NULL THEN seq + 1 ELSE seq END,
+               mode = CASE WHEN rerun OR queued_mode IS NOT NULL THEN COALESCE(queued_mode, 'incremental') ELSE mode END,
+               rerun = false, queued_mode = NULL, updated_at = now()
              WHERE key = $1 AND seq = $2 AND (closed_seq IS NULL OR closed_seq < $2)
-             RETURNING seq::text`,
+             RETURNING seq::text, mode`,
             [key, seq]
           )
-          const next = closed[0] === undefined ? undefined : Number(closed[0].seq)
-          if (next !== undefined) return next > seq ? Option.some(next) : Option.none()
-          // Closed already (a retried close): its follow-up, if it asked for one, is the current number.
-          const [current] = yield* sql.unsafe<{ readonly seq: string; readonly closed: string | null }>(
-            `SELECT seq::text, closed_seq::text AS closed FROM syncflow.workflow_triggers WHERE key = $1`,
-            [key]
-          )
+          const nextRun = (row: { readonly seq: string; readonly mode: string | null }): NextRun => ({
+            seq: Number(row.seq),
+            mode: isSyncMode(row.mode) ? row.mode : "incremental"
+          })
+          const first = closed[0]
+          if (first !== undefined) return Number(first.seq) > seq ? Option.some(nextRun(first)) : Option.none()
+          // Closed already (a retried close): what it started, if it started one, is the current number.
+          const [current] = yield* sql.unsafe<{
+            readonly seq: string
+            readonly closed: string | null
+            readonly mode: string | null
+          }>(`SELECT seq::text, closed_seq::text AS closed, mode FROM syncflow.workflow_triggers WHERE key = $1`, [key])
           return current !== undefined && Number(current.closed) === seq && Number(current.seq) === seq + 1
-            ? Option.some(seq + 1)
+            ? Option.some(nextRun(current))
             : Option.none()
         }).pipe(Effect.withSpan("WorkflowTriggers.closeRun", { attributes: { key, seq } }))
 
-      return WorkflowTriggers.of({ claim, claimSlot, requestRerun, closeRun })
+      return WorkflowTriggers.of({ claim, claimSlot, request, closeRun })
     })
   )
 }

@@ -29,7 +29,9 @@ layer(engineLayer, { timeout: 60_000 })("complete listing modes", (it) => {
         manifest: items,
         stages: apiSmithStages,
         pageSize: 100,
-        windowRows: 200
+        windowRows: 200,
+        // One holder of the entity's lease throughout, as one process would be.
+        holder: "process test"
       }
       yield* engine.syncEntity({ ...request, mode: "incremental" })
       yield* fake.mutate("items", { delete: 8, update: 5 })

@@ -36,6 +36,7 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "checkpoints",
           "connectors",
           "entities",
+          "entity_leases",
           "entity_tables",
           "failed_records",
           "pending_children",

@@ -1,6 +1,7 @@
 /**
  * The entities group: list, get, change sync settings, and start a sync or a full refresh of one
- * entity (through the durable `SyncWorkflows`).
+ * entity (through the durable `SyncWorkflows`): the answer says whether it started, joined the running
+ * sync or was queued behind it.
  */
 import { Identifier, StateStore, SyncWorkflows } from "@syncflow/sync-engine"
 import { Effect, Option, Result } from "effect"
@@ -18,13 +19,13 @@ export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers)
 
     const start = Effect.fnUntraced(function* (connectorId: string, entity: string, fullRefresh: boolean) {
       const found = yield* requireEntity(connectorId, entity)
-      const executionId = yield* unavailable(
-        workflows.startEntity({ connectorId, entity, mode: fullRefresh ? "full-refresh" : found.settings.mode })
+      const trigger = yield* unavailable(
+        workflows.triggerEntity({ connectorId, entity, mode: fullRefresh ? "full-refresh" : found.settings.mode })
       )
-      yield* Effect.logInfo(fullRefresh ? "full refresh started" : "sync started").pipe(
-        Effect.annotateLogs({ connector: connectorId, entity, executionId })
+      yield* Effect.logInfo(`sync ${trigger.status}`).pipe(
+        Effect.annotateLogs({ connector: connectorId, entity, ...trigger })
       )
-      return { executionId }
+      return trigger
     })
 
     return handlers
