@@ -9,6 +9,7 @@ import { SecretBox, StateStore } from "@syncflow/sync-engine"
 import { Clock, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { signJwt } from "../src/api/AdminAuth.ts"
+import { EntitySyncTriggered } from "../src/api/Api.ts"
 import { ConnectorView, EntityView, FailedRecordView, OrphanView, PendingChildView, RunView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, jwtSecret, secretKey, testServerLayer } from "./fixtures.ts"
 
@@ -183,6 +184,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
         const lineCount = fake.groundTruth.count("order_lines")
         const early = yield* call("POST", "/api/v1/connectors/erp/entities/order_lines/sync")
         assert.strictEqual(early.status, 202)
+        // Nothing of it was running: the answer says the sync started, and in which mode.
+        assert.deepInclude(bodyAs(early, EntitySyncTriggered), { status: "started", mode: "incremental" })
         const linesRun = yield* finishedRun("erp", "order_lines")
         assert.strictEqual(linesRun.status, "succeeded")
         assert.deepInclude(linesRun.counts, { inserted: lineCount, orphaned: lineCount })

@@ -1,0 +1,99 @@
+/**
+ * `syncflow sync` and the entity lease, as a user runs it (real child processes, the fake ERP on
+ * loopback): while another sync holds an entity's lease, the command is refused with one line that
+ * names the holder and exit code 75, and syncs nothing; once the lease is gone it syncs, and the
+ * table equals the fake's ground truth.
+ */
+import { execFile } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { assert, layer } from "@effect/vitest"
+import { FakeErp } from "@syncflow/apismith/testing"
+import { PgTest } from "@syncflow/testing-pg"
+import { Effect, Redacted } from "effect"
+import { SqlClient } from "effect/sql"
+import { entityBusyExitCode } from "../src/cli/CliFailure.ts"
+import { secretKey } from "./fixtures.ts"
+
+const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
+
+/** Runs `syncflow <args>` to its end, with its output and exit code. */
+const syncflow = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
+  Effect.promise(
+    () =>
+      new Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number }>((resolve) => {
+        execFile(process.execPath, [bin, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+          resolve({ stdout, stderr, code: error === null ? 0 : typeof error.code === "number" ? error.code : 1 })
+        )
+      })
+  )
+
+/** The live rows of an entity's table, wherever the connector's tables are kept. */
+const liveRows = (table: string) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const [found] = yield* sql<{ readonly schema: string }>`
+      SELECT table_schema AS schema FROM information_schema.tables
+      WHERE table_name = ${table} AND table_schema <> 'syncflow'`
+    if (found === undefined) return 0
+    const [row] = yield* sql.unsafe<{ readonly n: number }>(
+      `SELECT count(*)::int AS n FROM "${found.schema}"."${table}" WHERE NOT _deleted`
+    )
+    return row?.n ?? 0
+  })
+
+layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow sync and the entity lease", (it) => {
+  it.effect("is refused with exit code 75 while another sync holds the entity, and syncs once it is free", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeErp.make({ seed: 13, rows: { items: 300, customers: 10, orders: 10 } })
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
+        SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
+      }
+      const added = yield* syncflow(
+        [
+          "connectors",
+          "add",
+          "--adapter",
+          "apismith",
+          "--id",
+          "erp",
+          "--config",
+          JSON.stringify({ baseUrl: fake.baseUrl }),
+          "--credentials",
+          JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
+          "ERP"
+        ],
+        env
+      )
+      assert.strictEqual(added.code, 0, added.stderr)
+
+      // The server's workflow holds the entity (as if its scheduled sync were running).
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`INSERT INTO syncflow.entity_leases (connector_id, entity, holder, acquired_at, renewed_at, expires_at)
+        VALUES ('erp', 'items', 'workflow SyncEntity/test', now(), now(), now() + interval '1 hour')`
+      const refused = yield* syncflow(["sync", "erp", "items"], env)
+      assert.strictEqual(refused.code, entityBusyExitCode)
+      assert.strictEqual(refused.code, 75)
+      const lines = refused.stderr.trim().split("\n")
+      assert.strictEqual(lines.length, 1, refused.stderr)
+      assert.match(
+        lines[0] ?? "",
+        /^syncflow: Sync refused: erp\/items is already being synced by workflow SyncEntity\/test/
+      )
+      assert.strictEqual(refused.stdout, "")
+      assert.strictEqual(yield* liveRows("items"), 0)
+      const [runs] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM syncflow.sync_runs`
+      assert.strictEqual(runs?.n, 0)
+
+      // Free again: the sync runs, and the table equals the truth.
+      yield* sql`DELETE FROM syncflow.entity_leases`
+      const synced = yield* syncflow(["sync", "erp", "items"], env)
+      assert.strictEqual(synced.code, 0, synced.stderr)
+      assert.strictEqual(fake.groundTruth.count("items"), 300)
+      assert.strictEqual(yield* liveRows("items"), 300)
+      const [lease] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM syncflow.entity_leases`
+      assert.strictEqual(lease?.n, 0)
+    }).pipe(Effect.scoped)
+  )
+})
