@@ -426,7 +426,15 @@ export class SyncEngine extends Context.Service<
               plan.write.length === 0
                 ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
                 : yield* destination.upsert(target, plan.write, { runId })
-            if (links.length > 0) yield* destination.markParentMissing(target, placed.missing, placed.present)
+            if (links.length > 0) {
+              yield* destination.markParentMissing(target, placed.missing, placed.present)
+              // A row parked by an earlier listing must not come back over the one written now.
+              yield* state.removePendingChildren(
+                connectorId,
+                entity,
+                placed.write.map((row) => row._bk_hash)
+              )
+            }
             // The window's keys now hold the source's state: their older failures are closed.
             yield* state.supersedeFailedRecords(
               connectorId,

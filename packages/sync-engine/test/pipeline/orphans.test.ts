@@ -186,6 +186,15 @@ layer(engineLayer, { timeout: 60_000 })("orphans park", (it) => {
       assert.strictEqual((yield* keysWhere("orders", "_deleted")).size, 0)
       assert.strictEqual((yield* keysWhere("orders", "_parent_missing")).size, 0)
 
+      // Back to keep: the next listing flags the orphans and drops their parked copies, which can
+      // then never be written over a newer row.
+      yield* state.updateEntitySettings("erp", "orders", { orphans: "keep" })
+      const kept = yield* erp.sync("orders", "full-refresh")
+      assert.deepInclude(kept.counts, { deleted: 0, failed: 0, orphaned: orphans.size })
+      assert.strictEqual((yield* state.listPendingChildren({ connectorId: "erp", entity: "orders" })).length, 0)
+      assert.isTrue(sameSet(yield* keysWhere("orders", "_parent_missing"), orphans), "flagged once kept")
+      yield* assertTableIsTruth(erp, "orders")
+
       const lines = yield* erp.sync("order_lines", "reconcile")
       assert.strictEqual(lines.counts.deleted, 0)
       yield* assertTableIsTruth(erp, "order_lines")
