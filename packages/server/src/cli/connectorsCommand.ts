@@ -14,7 +14,7 @@ import { connectorView } from "../api/Views.ts"
 import { createConnector } from "../connectors/ConnectorAdmin.ts"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { AdapterName, CredentialsInput } from "../connectors/ConnectorSettings.ts"
-import { checkTargetSchema } from "../connectors/TargetSchema.ts"
+import { checkTargetSchema, effectiveSchema } from "../connectors/TargetSchema.ts"
 import { CliFailure } from "./CliFailure.ts"
 import { cliSettings, withCore } from "./Root.ts"
 
@@ -81,7 +81,10 @@ const list = Command.make(
     if (input.json) return yield* Console.log(JSON.stringify(connectors.map(connectorView)))
     if (connectors.length === 0) return yield* Console.log("No connectors")
     for (const connector of connectors) {
-      yield* Console.log(`${connector.id.padEnd(38)} ${connector.adapter.padEnd(9)} ${connector.name}`)
+      const schema = effectiveSchema(connector) ?? "(no schema: set --target-schema)"
+      yield* Console.log(
+        `${connector.id.padEnd(38)} ${connector.adapter.padEnd(9)} ${schema.padEnd(20)} ${connector.name}`
+      )
     }
   })
 ).pipe(Command.withDescription("List the connectors"))

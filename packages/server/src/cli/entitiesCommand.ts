@@ -8,6 +8,7 @@ import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { UpdateEntity } from "../api/Api.ts"
 import { entityView } from "../api/Views.ts"
+import { checkTargetTable } from "../connectors/TargetSchema.ts"
 import { CliFailure } from "./CliFailure.ts"
 import { withCore } from "./Root.ts"
 
@@ -24,7 +25,8 @@ const line = (entity: DiscoveredEntity): string => {
   return (
     `${entity.entity.padEnd(28)} ${settings.enabled ? "enabled " : "disabled"} ${settings.mode.padEnd(12)} ` +
     `${scheduleText(settings.intervalSeconds, settings.cron)}  reconcile: ` +
-    `${scheduleText(settings.reconcileIntervalSeconds, settings.reconcileCron)}  orphans: ${settings.orphans}`
+    `${scheduleText(settings.reconcileIntervalSeconds, settings.reconcileCron)}  orphans: ${settings.orphans}` +
+    (settings.targetTable === null ? "" : `  table: ${settings.targetTable}`)
   )
 }
 
@@ -76,6 +78,12 @@ const set = Command.make(
       Flag.withDescription("Rows whose parent is missing: keep (write and flag them, the default) or park"),
       Flag.optional
     ),
+    targetTable: Flag.String("target-table").pipe(
+      Flag.withDescription(
+        "The entity's table in its connector's schema (default: the entity's name; \"none\" restores it). Moves no table"
+      ),
+      Flag.optional
+    ),
     json
   },
   Effect.fnUntraced(function* (input) {
@@ -86,11 +94,14 @@ const set = Command.make(
       mode: Option.getOrUndefined(input.mode),
       reconcileIntervalSeconds: nullable(input.reconcileInterval, true),
       reconcileCron: nullable(input.reconcileCron, false),
-      orphans: Option.getOrUndefined(input.orphans)
+      orphans: Option.getOrUndefined(input.orphans),
+      targetTable: nullable(input.targetTable, false)
     }
     const patch = yield* decodePatch(
       Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined))
     ).pipe(Effect.mapError((error) => new CliFailure({ message: `Invalid settings: ${error.message}` })))
+    const badTable = checkTargetTable(patch.targetTable)
+    if (badTable !== undefined) return yield* new CliFailure({ message: `Invalid settings: ${badTable.message}` })
     const updated = yield* withCore(
       Effect.flatMap(StateStore, (state) => state.updateEntitySettings(input.connector, input.entity, patch))
     )

@@ -4,7 +4,7 @@
  * connector's id must make a schema name (`ERP-2` makes `erp_2`). Two connectors never share a
  * schema: a new or changed schema that another connector already uses is a conflict.
  */
-import { type Connector, StateStore, schemaOf } from "@syncflow/sync-engine"
+import { type Connector, Identifier, StateStore, schemaOf } from "@syncflow/sync-engine"
 import { Effect, Result } from "effect"
 import { Conflict, InvalidField, Unavailable } from "../api/ApiErrors.ts"
 
@@ -35,6 +35,15 @@ export const checkTargetSchema = Effect.fnUntraced(function* (
   }
   return schema
 })
+
+/** An entity's `targetTable` as given: a lowercase identifier (never normalized), or the field that is wrong. */
+export const checkTargetTable = (targetTable: string | null | undefined): InvalidField | undefined => {
+  if (targetTable === undefined || targetTable === null) return undefined
+  const checked = Identifier.validateResult("table", targetTable)
+  return Result.isFailure(checked)
+    ? new InvalidField({ field: "targetTable", message: `targetTable: ${checked.failure.message}` })
+    : undefined
+}
 
 /** Where a stored connector's tables go, or `undefined` when its settings do not make a schema. */
 export const effectiveSchema = (connector: Connector): string | undefined => {

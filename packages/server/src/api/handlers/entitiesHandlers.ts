@@ -3,11 +3,12 @@
  * entity (through the durable `SyncWorkflows`): the answer says whether it started, joined the running
  * sync or was queued behind it.
  */
-import { Identifier, StateStore, SyncWorkflows } from "@syncflow/sync-engine"
-import { Effect, Option, Result } from "effect"
+import { StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
+import { checkTargetTable } from "../../connectors/TargetSchema.ts"
 import { Api } from "../Api.ts"
-import { InvalidField, NotFound } from "../ApiErrors.ts"
+import { NotFound } from "../ApiErrors.ts"
 import { entityView } from "../Views.ts"
 import { requireConnector, requireEntity, unavailable } from "./common.ts"
 
@@ -39,15 +40,8 @@ export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers)
       .handle("get", ({ params }) => Effect.map(requireEntity(params.connectorId, params.entity), entityView))
       .handle("update", ({ params, payload }) =>
         Effect.gen(function* () {
-          if (payload.targetTable !== undefined && payload.targetTable !== null) {
-            const checked = Identifier.validateResult("table", payload.targetTable)
-            if (Result.isFailure(checked)) {
-              return yield* new InvalidField({
-                field: "targetTable",
-                message: `targetTable: ${checked.failure.message}`
-              })
-            }
-          }
+          const badTable = checkTargetTable(payload.targetTable)
+          if (badTable !== undefined) return yield* badTable
           const updated = yield* unavailable(
             state.updateEntitySettings(params.connectorId, params.entity, payload)
           ).pipe(Effect.orDie)
