@@ -39,7 +39,16 @@ const Counts = Schema.Struct({
 const Report = Schema.Struct({
   connectorId: Schema.String,
   mode: Schema.String,
-  entities: Schema.Array(Schema.Struct({ entity: Schema.String, runId: Schema.String, counts: Counts })),
+  entities: Schema.Array(
+    Schema.Struct({
+      entity: Schema.String,
+      runId: Schema.String,
+      counts: Counts,
+      typeMismatches: Schema.Array(
+        Schema.Struct({ column: Schema.String, expected: Schema.String, actual: Schema.String })
+      )
+    })
+  ),
   totals: Counts
 })
 const decodeReport = Schema.decodeUnknownSync(Schema.fromJsonString(Report))
@@ -174,6 +183,59 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
         assert.notStrictEqual(bad.code, 0)
         assert.include(bad.stdout + bad.stderr, "reconcileIntervalSeconds")
       }).pipe(Effect.scoped),
+    120_000
+  )
+
+  it.effect(
+    "sync rediscovers first: a column retyped upstream is in the report, its unstorable rows are failed records",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeErp.make({ seed: 12, rows: { items: 200, customers: 10, orders: 10 } })
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
+          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
+        }
+        ok(
+          yield* syncflow(
+            [
+              "connectors",
+              "add",
+              "--adapter",
+              "apismith",
+              "--id",
+              "drift",
+              "--config",
+              JSON.stringify({ baseUrl: fake.baseUrl, discoveryTtlSeconds: 0 }),
+              "--credentials",
+              JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
+              "Drift"
+            ],
+            env
+          )
+        )
+        const first = decodeReport(ok(yield* syncflow(["sync", "drift", "items", "--json"], env)))
+        assert.deepStrictEqual(first.entities[0]?.typeMismatches, [])
+        const report = yield* fake.mutate("items", { retypeColumn: true, update: 40 })
+        const updated = new Set(report.updated.map((keys) => String(keys.PART_NO)))
+        const unstorable = Array.from(fake.groundTruth.rows("items")).filter((row) => {
+          const weight = row.values.weight_kg
+          return updated.has(String(row.values.part_no)) && typeof weight === "string" && !/^\d+(\.\d+)?$/.test(weight)
+        }).length
+        assert.isAbove(unstorable, 0)
+        const second = decodeReport(ok(yield* syncflow(["sync", "drift", "items", "--json"], env)))
+        assert.deepStrictEqual(second.entities[0]?.typeMismatches, [
+          { column: "weight_kg", expected: "text", actual: "numeric" }
+        ])
+        assert.deepInclude(second.entities[0]?.counts, { failed: unstorable, updated: 40 - unstorable })
+        const failed = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
+          sql.unsafe<{ readonly n: number }>(
+            `SELECT count(*)::int AS n FROM syncflow.failed_records
+             WHERE connector_id = 'drift' AND stage = 'ingest' AND error_type = 'UnstorableValue' AND raw_data ? 'weight_kg'`
+          )
+        )
+        assert.strictEqual(failed[0]?.n, unstorable)
+      }),
     120_000
   )
 

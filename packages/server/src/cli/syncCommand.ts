@@ -3,11 +3,18 @@
  * straight against the database (no server needed). The connector's entities are rediscovered first
  * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced. On a
  * terminal, a progress line shows the rows fetched and the rate; `--json` prints a summary of every
- * entity's run. Each entity's sync holds its lease: while another sync of an entity runs (the
- * server's, another shell's), the command stops with one line naming it and exit code 75.
+ * entity's run, with the columns whose type changed upstream. Each entity's sync holds its lease:
+ * while another sync of an entity runs (the server's, another shell's), the command stops with one
+ * line naming it and exit code 75.
  */
-import { freshManifests, StateStore, SyncEngine, type SyncSummary } from "@syncflow/sync-engine"
-import { Clock, Console, Duration, Effect, Fiber, Schedule } from "effect"
+import {
+  type ColumnTypeMismatch,
+  freshManifests,
+  StateStore,
+  SyncEngine,
+  type SyncSummary
+} from "@syncflow/sync-engine"
+import { Clock, Console, Duration, Effect, Fiber, Option, Schedule } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
@@ -24,6 +31,8 @@ export interface SyncReport {
     readonly counts: SyncSummary["counts"]
     readonly pending: number
     readonly wallMs: number
+    /** Columns whose type in the table differs from the source's (their unstorable values are failed records). */
+    readonly typeMismatches: ReadonlyArray<ColumnTypeMismatch>
   }>
   readonly totals: SyncSummary["counts"]
 }
@@ -54,8 +63,13 @@ const zero: SyncSummary["counts"] = {
   orphaned: 0
 }
 
-/** Builds the report of a connector sync. */
-export const toReport = (connectorId: string, mode: string, summaries: ReadonlyArray<SyncSummary>): SyncReport => ({
+/** Builds the report of a connector sync, with each run's type mismatches. */
+export const toReport = (
+  connectorId: string,
+  mode: string,
+  summaries: ReadonlyArray<SyncSummary>,
+  typeMismatches: (runId: string) => ReadonlyArray<ColumnTypeMismatch> = () => []
+): SyncReport => ({
   connectorId,
   mode,
   entities: summaries.map((summary) => ({
@@ -64,7 +78,8 @@ export const toReport = (connectorId: string, mode: string, summaries: ReadonlyA
     resumed: summary.resumed,
     counts: summary.counts,
     pending: summary.pending,
-    wallMs: summary.timings.wallMs
+    wallMs: summary.timings.wallMs,
+    typeMismatches: typeMismatches(summary.runId)
   })),
   totals: summaries.reduce((total, summary) => addCounts(total, summary.counts), zero)
 })
@@ -120,7 +135,13 @@ const sync = Effect.fnUntraced(function* (input: {
       Effect.ensuring(ticker === undefined ? Effect.void : Fiber.interrupt(ticker))
     )
   if (display) process.stderr.write("\n")
-  const report = toReport(input.connector, mode, summaries)
+  const state = yield* StateStore
+  const mismatches = new Map<string, ReadonlyArray<ColumnTypeMismatch>>()
+  for (const summary of summaries) {
+    const run = yield* state.getRun(summary.runId)
+    mismatches.set(summary.runId, Option.match(run, { onNone: () => [], onSome: (found) => found.typeMismatches }))
+  }
+  const report = toReport(input.connector, mode, summaries, (runId) => mismatches.get(runId) ?? [])
   if (input.json) return yield* Console.log(JSON.stringify(report))
   for (const entity of report.entities) {
     const c = entity.counts
@@ -130,6 +151,12 @@ const sync = Effect.fnUntraced(function* (input: {
         `pending ${entity.pending}  ` +
         `(${(entity.wallMs / 1000).toFixed(1)} s, run ${entity.runId})`
     )
+    for (const mismatch of entity.typeMismatches) {
+      yield* Console.log(
+        `  ${mismatch.column}: the source's type changed (now ${mismatch.expected}, the column is ${mismatch.actual}); ` +
+          "values the column cannot hold are failed records"
+      )
+    }
   }
 })
 
