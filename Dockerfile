@@ -11,6 +11,8 @@ ARG DEBIAN_IMAGE=debian:bookworm-slim
 
 # 1. Build and pack every package, as they would be published.
 FROM ${DEBIAN_IMAGE} AS build
+# Behind a TLS-intercepting proxy: mount its CA bundle and name it here (build-time only).
+ARG NODE_EXTRA_CA_CERTS
 RUN apt-get update \
   && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
   && rm -rf /var/lib/apt/lists/*
@@ -25,6 +27,7 @@ RUN npx -y pnpm@10.34.9 install --frozen-lockfile \
 
 # 2. Install the tarballs with npm, production dependencies only, as a user outside the repository does.
 FROM build AS install
+ARG NODE_EXTRA_CA_CERTS
 WORKDIR /opt/syncflow
 RUN printf '{"name":"syncflow-image","private":true}\n' > package.json \
   && PATH="/src/node_modules/.bin:$PATH" npm install --omit=dev --no-audit --no-fund /tarballs/*.tgz \

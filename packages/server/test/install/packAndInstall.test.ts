@@ -49,7 +49,8 @@ const PackedManifest = Schema.Struct({
   files: Schema.Array(Schema.String),
   exports: Exports,
   bin: Schema.optional(Schema.Record(Schema.String, Schema.String)),
-  dependencies: Schema.optional(Schema.Record(Schema.String, Schema.String))
+  dependencies: Schema.optional(Schema.Record(Schema.String, Schema.String)),
+  peerDependencies: Schema.Struct({ effect: Schema.String })
 })
 const decodeManifest = Schema.decodeUnknownSync(Schema.fromJsonString(PackedManifest))
 const decodeVitestReport = Schema.decodeUnknownSync(
@@ -113,7 +114,8 @@ beforeAll(async () => {
   }
 
   // A user's project: the tarballs, plus what a user of the examples installs from the registry.
-  const dependencies: Record<string, string> = { effect: "4.1.0", "@effect/platform-node": "4.1.0" }
+  // `effect` is a peer dependency of every package: one copy, the user's (`npm install effect`).
+  const dependencies: Record<string, string> = { effect: "^4.1.0", "@effect/platform-node": "^4.1.0" }
   for (const file of tarballsOf()) {
     const name = file.replace(/^syncflow-(.+)-\d+\.\d+\.\d+\.tgz$/, "@syncflow/$1")
     dependencies[name] = `file:${join(tarballs, file)}`
@@ -182,6 +184,7 @@ describe("packed with pnpm pack, installed with npm outside the repository", () 
         assert.strictEqual(manifest.engines.node, rootManifest.engines.node, name)
         assert.strictEqual(manifest.license, "MIT")
         assert.strictEqual(manifest.repository.directory, `packages/${name}`)
+        assert.isUndefined(manifest.dependencies?.effect, `${name}: effect is a peer dependency`)
         for (const [version, dependency] of Object.entries(manifest.dependencies ?? {})) {
           assert.notInclude(dependency, "workspace:", `${name} → ${version}`)
         }
@@ -199,6 +202,10 @@ describe("packed with pnpm pack, installed with npm outside the repository", () 
             assert.include(readme, readFileSync(join(project, "examples", name, file), "utf8").trim(), file)
           }
         }
+      }
+      // One `effect` for all: a second copy breaks at run time (a Redacted of one is opaque to the other).
+      for (const name of packages) {
+        assert.isFalse(existsSync(join(project, "node_modules/@syncflow", name, "node_modules/effect")), name)
       }
       const server = decodeManifest(readFileSync(join(project, "node_modules/@syncflow/server/package.json"), "utf8"))
       assert.deepStrictEqual(server.bin, { syncflow: "./dist/syncflow.js" })
