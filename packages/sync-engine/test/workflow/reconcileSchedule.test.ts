@@ -6,17 +6,13 @@
  * the table equals the fake ERP's ground truth.
  */
 import { assert, describe, it, layer } from "@effect/vitest"
-import { Clock, Context, Effect, Layer } from "effect"
-import { TestClock } from "effect/testing"
+import { Effect } from "effect"
 import { defaultEntitySettings } from "../../src/state/EntitySettings.ts"
 import { StateStore } from "../../src/state/StateStore.ts"
-import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
-import * as SyncCluster from "../../src/workflow/SyncCluster.ts"
-import { needsReconciliation, reconcileSlot, tick } from "../../src/workflow/SyncScheduler.ts"
-import { SyncWorkflows } from "../../src/workflow/SyncWorkflows.ts"
-import { WorkflowTriggers } from "../../src/workflow/WorkflowTriggers.ts"
-import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
+import { needsReconciliation, reconcileSlot } from "../../src/workflow/SyncScheduler.ts"
+import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { rowsOrEmpty } from "./processes.ts"
+import { schedulerPasses } from "./schedulerPasses.ts"
 
 describe("reconciliation slots", () => {
   it("a row-version entity synced incrementally is reconciled daily by default; others need no reconciliation", () => {
@@ -58,35 +54,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("the default
           stored.map((entity) => entity.settings),
           [defaultEntitySettings]
         )
-        const services = yield* Layer.build(
-          SyncWorkflows.layerWith({ windowRows: 500 }).pipe(
-            Layer.provideMerge(SyncCluster.layerSingle()),
-            Layer.provide(
-              Layer.succeed(
-                ConnectorAdapters,
-                ConnectorAdapters.of({ runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages }) })
-              )
-            )
-          )
-        )
-        const workflows = Context.get(services, SyncWorkflows)
-        const clock = yield* TestClock.make()
-        yield* clock.setTime(Date.UTC(2026, 0, 1, 0, 0, 30))
-        const claimed = new Map<string, number>()
-        // One pass of the cluster scheduler at the test clock's time; waits for what it started.
-        const pass = Effect.gen(function* () {
-          const fired = yield* tick(claimed).pipe(
-            Effect.provideService(Clock.Clock, clock),
-            Effect.provideService(WorkflowTriggers, Context.get(services, WorkflowTriggers)),
-            Effect.provideService(SyncWorkflows, workflows)
-          )
-          const summaries = []
-          for (const sync of fired) {
-            assert.isDefined(sync.executionId)
-            summaries.push({ mode: sync.mode, summary: yield* workflows.awaitEntity(sync.executionId ?? "") })
-          }
-          return summaries
-        })
+        const { clock, pass } = yield* schedulerPasses(adapter, { windowRows: 500 }, Date.UTC(2026, 0, 1, 0, 0, 30))
 
         // The first pass: the first (initial) sync; the reconciliation schedule starts counting.
         const [initial, ...none] = yield* pass
