@@ -17,7 +17,7 @@ import { Activity, Workflow } from "effect/workflow"
 import { dependencyOrder } from "../pipeline/dependencyOrder.ts"
 import { freshManifests } from "../pipeline/freshManifests.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
-import { SyncMode } from "../pipeline/SyncMode.ts"
+import { listingKind, SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
@@ -43,7 +43,11 @@ export const SyncConnectorWorkflow = Workflow.make("SyncConnector", {
   payload: SyncConnectorPayload,
   success: Schema.Array(SyncSummarySchema),
   error: SyncWorkflowError,
-  idempotencyKey: (payload) => `${payload.connectorId}/${payload.seq}`
+  // Complete and incremental connector syncs are numbered apart (see `connectorTriggerKey`).
+  idempotencyKey: (payload) =>
+    listingKind(payload.mode) === "complete"
+      ? `${payload.connectorId}/complete/${payload.seq}`
+      : `${payload.connectorId}/${payload.seq}`
 })
 
 /** The entities grouped in levels: every entity comes after all of its parents' levels. */

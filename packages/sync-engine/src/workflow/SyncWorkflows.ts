@@ -166,7 +166,7 @@ export class SyncWorkflows extends Context.Service<
           Effect.map(triggerEntity(request), (trigger) => trigger.executionId)
 
         const connectorPayload = Effect.fnUntraced(function* (request: StartConnectorSync) {
-          const claim = yield* triggers.claim(connectorTriggerKey(request.connectorId), (seq) =>
+          const claim = yield* triggers.claim(connectorTriggerKey(request.connectorId, request.mode), (seq) =>
             Effect.gen(function* () {
               const executionId = yield* SyncConnectorWorkflow.executionId({
                 connectorId: request.connectorId,

@@ -4,12 +4,12 @@
  * deletes the incremental listing cannot see). A trigger of the running mode joins it.
  */
 import { assert, layer } from "@effect/vitest"
-import { Deferred, Effect } from "effect"
+import { Deferred, Effect, Option } from "effect"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { gated, makeGate } from "../pipeline/gatedAdapter.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
-import { rowsOrEmpty } from "./processes.ts"
+import { rowsOrEmpty, waitFor } from "./processes.ts"
 
 interface RunRow {
   readonly id: string
@@ -99,6 +99,65 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("queued trig
         const truth = yield* expectedIdentities(fake, manifest("items"))
         assert.strictEqual(truth.size, 2970)
         assert.deepStrictEqual(yield* storedIdentities("items"), truth)
+      }).pipe(Effect.scoped),
+    120_000
+  )
+
+  it.effect(
+    "a connector-wide full refresh asked for while a connector-wide incremental sync runs is not dropped",
+    () =>
+      Effect.gen(function* () {
+        const { fake, adapter, manifest } = yield* fakeErp({ seed: 47, rows: { items: 1200 } })
+        const state = yield* StateStore
+        yield* state.createConnector({ id: "erpc", adapter: "apismith", name: "ERP C" })
+        const gate = yield* makeGate
+        let holding = false
+        const workflows = yield* inProcessWorkflows(
+          {
+            ...adapter,
+            streamPages: (entity, options) => (holding ? gated(adapter, gate) : adapter).streamPages(entity, options)
+          },
+          { windowRows: 300, pageSize: 100 }
+        )
+        yield* workflows.runConnector({ connectorId: "erpc", entities: ["items"], mode: "incremental" })
+        yield* fake.mutate("items", { delete: 12, update: 9 })
+
+        holding = true
+        const incremental = yield* workflows.startConnector({
+          connectorId: "erpc",
+          entities: ["items"],
+          mode: "incremental"
+        })
+        yield* Deferred.await(gate.started)
+        // The same kind joins it; a complete listing is another connector sync.
+        const joined = yield* workflows.startConnector({
+          connectorId: "erpc",
+          entities: ["items"],
+          mode: "incremental"
+        })
+        assert.strictEqual(joined, incremental)
+        const full = yield* workflows.startConnector({ connectorId: "erpc", entities: ["items"], mode: "full-refresh" })
+        assert.notStrictEqual(full, incremental)
+        yield* Deferred.succeed(gate.gate, undefined)
+        // Its items sync waited for the running one, then listed everything and found the deletes.
+        const runs = yield* waitFor(
+          "the full refresh to succeed",
+          Effect.map(runsOf("erpc", "items"), (runs) =>
+            runs.length === 3 && runs.every((run) => run.status === "succeeded") ? Option.some(runs) : Option.none()
+          )
+        )
+        assert.deepStrictEqual(
+          runs.map((run) => [run.mode, run.deleted]),
+          [
+            ["incremental", 0],
+            ["incremental", 0],
+            ["full-refresh", 12]
+          ]
+        )
+        assert.isAtLeast(runs[2]?.started ?? 0, runs[1]?.finished ?? Number.POSITIVE_INFINITY)
+        const truth = yield* expectedIdentities(fake, manifest("items"))
+        assert.strictEqual(truth.size, 1188)
+        assert.deepStrictEqual(yield* storedIdentities("items", "erpc"), truth)
       }).pipe(Effect.scoped),
     120_000
   )
