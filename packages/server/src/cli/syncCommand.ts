@@ -170,7 +170,9 @@ export const syncCommand = Command.make(
       Argument.variadic()
     ),
     fullRefresh: Flag.Boolean("full-refresh").pipe(
-      Flag.withDescription("List everything from the start (soft-deletes rows not seen)"),
+      Flag.withDescription(
+        "A reconciliation: list everything, write new and changed rows, soft-delete rows the source no longer has"
+      ),
       Flag.withDefault(false)
     ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print a JSON summary"), Flag.withDefault(false))
