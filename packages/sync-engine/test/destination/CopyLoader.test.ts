@@ -15,6 +15,7 @@ import { Destination, type IngestRow, type UpsertResult } from "../../src/destin
 import type { DestinationError } from "../../src/destination/DestinationError.ts"
 import { PgBulkPool } from "../../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
+import * as TableTarget from "../../src/destination/TableTarget.ts"
 import { bk, column, dh, manifest, part, partColumns, pub, range, run1, run2, run3, run4 } from "./fixtures.ts"
 
 /** The columns of the hostile-values entity: every type, and reserved words as names. */
@@ -293,6 +294,52 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
         WHERE code IN ('P-900', 'P-909') AND NOT _deleted AND _deleted_at IS NULL AND _last_seen_run = ${run4}`
       assert.strictEqual(undeleted!.n, 2)
       assert.deepStrictEqual(yield* content("parts_copy"), yield* content("parts_unnest"))
+    })
+  )
+
+  it.effect("two schemas with a table of the same name: COPY, compare and reconcile each touch only their own", () =>
+    Effect.gen(function* () {
+      const { copy } = yield* destinations
+      const sql = yield* SqlClient.SqlClient
+      const north = TableTarget.make("copy_north", "parts")
+      const south = TableTarget.make("copy_south", "parts")
+      for (const target of [north, south]) yield* copy.ensureEntity(target, manifest("parts", partColumns))
+      assert.strictEqual(
+        (yield* copy.upsert(
+          north,
+          range(0, 300).map((i) => part(i)),
+          { runId: run1 }
+        )).inserted,
+        300
+      )
+      assert.strictEqual(
+        (yield* copy.upsert(
+          south,
+          range(0, 200).map((i) => part(i, 2)),
+          { runId: run1 }
+        )).inserted,
+        200
+      )
+      // North is listed again without rows 0..9; South is not touched by that reconciliation.
+      assert.deepStrictEqual(
+        yield* copy.compareHashes(
+          north,
+          range(10, 300).map((i) => ({ bkHash: bk(i), dataHash: dh(i, 1) })),
+          run2
+        ),
+        []
+      )
+      assert.strictEqual(yield* copy.markDeletedNotSeen(north, run2), 10)
+      const live = (schema: string) =>
+        Effect.map(
+          sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int4 AS n FROM "${schema}".parts WHERE NOT _deleted`),
+          (rows) => rows[0]?.n ?? 0
+        )
+      assert.strictEqual(yield* live("copy_north"), 290)
+      assert.strictEqual(yield* live("copy_south"), 200)
+      const [version] = yield* sql<{ readonly description: string }>`
+        SELECT description FROM copy_south.parts WHERE code = 'P-1'`
+      assert.strictEqual(version!.description, "part 1 v2")
     })
   )
 
