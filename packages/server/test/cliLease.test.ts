@@ -2,14 +2,14 @@
  * `syncflow sync` and the entity lease, as a user runs it (real child processes, the fake ERP on
  * loopback): while another sync holds an entity's lease, the command is refused with one line that
  * names the holder and exit code 75, and syncs nothing; once the lease is gone it syncs, and the
- * table equals the fake's ground truth.
+ * table equals the fake's ground truth. With `--wait` it waits for the lease instead, then syncs.
  */
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { PgTest } from "@syncflow/testing-pg"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
 import { entityBusyExitCode } from "../src/cli/CliFailure.ts"
 import { secretKey } from "./fixtures.ts"
@@ -27,13 +27,13 @@ const syncflow = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
       })
   )
 
-/** The live rows of an entity's table, wherever the connector's tables are kept. */
-const liveRows = (table: string) =>
+/** The live rows of an entity's table, in its connector's schema. */
+const liveRows = (table: string, schema = "erp") =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     const [found] = yield* sql<{ readonly schema: string }>`
       SELECT table_schema AS schema FROM information_schema.tables
-      WHERE table_name = ${table} AND table_schema <> 'syncflow'`
+      WHERE table_name = ${table} AND table_schema = ${schema}`
     if (found === undefined) return 0
     const [row] = yield* sql.unsafe<{ readonly n: number }>(
       `SELECT count(*)::int AS n FROM "${found.schema}"."${table}" WHERE NOT _deleted`
@@ -94,6 +94,67 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
       assert.strictEqual(yield* liveRows("items"), 300)
       const [lease] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM syncflow.entity_leases`
       assert.strictEqual(lease?.n, 0)
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("with --wait, waits while another sync holds the entity, then syncs", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeErp.make({ seed: 14, rows: { items: 250, customers: 10, orders: 10 } })
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
+        SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
+      }
+      const added = yield* syncflow(
+        [
+          "connectors",
+          "add",
+          "--adapter",
+          "apismith",
+          "--id",
+          "erpw",
+          "--config",
+          JSON.stringify({ baseUrl: fake.baseUrl }),
+          "--credentials",
+          JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
+          "ERP W"
+        ],
+        env
+      )
+      assert.strictEqual(added.code, 0, added.stderr)
+      const sql = yield* SqlClient.SqlClient
+      yield* sql`INSERT INTO syncflow.entity_leases (connector_id, entity, holder, acquired_at, renewed_at, expires_at)
+        VALUES ('erpw', 'items', 'workflow SyncEntity/other', now(), now(), now() + interval '1 hour')`
+
+      // It waits (and says whom for) instead of exiting.
+      const child = yield* Effect.acquireRelease(
+        Effect.sync(() => spawn(process.execPath, [bin, "sync", "erpw", "items", "--wait"], { env })),
+        (child) => Effect.sync(() => child.kill("SIGKILL"))
+      )
+      let stderr = ""
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString()
+      })
+      const exited = Effect.callback<number | null>((resume) => {
+        if (child.exitCode !== null) return resume(Effect.succeed(child.exitCode))
+        child.once("exit", (code) => resume(Effect.succeed(code)))
+      })
+      yield* Effect.sync(() => stderr.includes("waiting for the entity's lease")).pipe(
+        Effect.repeat({ until: (waiting) => waiting, schedule: Schedule.spaced("100 millis") }),
+        Effect.timeoutOrElse({
+          duration: "60 seconds",
+          orElse: () => Effect.fail(new Error(`never waited:\n${stderr}`))
+        })
+      )
+      assert.include(stderr, "workflow SyncEntity/other")
+      assert.strictEqual(child.exitCode, null)
+      assert.strictEqual(yield* liveRows("items", "erpw"), 0)
+
+      // The other sync ends: it syncs, and the table equals the truth.
+      yield* sql`DELETE FROM syncflow.entity_leases WHERE connector_id = 'erpw'`
+      assert.strictEqual(yield* exited, 0, stderr)
+      assert.strictEqual(fake.groundTruth.count("items"), 250)
+      assert.strictEqual(yield* liveRows("items", "erpw"), 250)
     }).pipe(Effect.scoped)
   )
 })

@@ -1,11 +1,11 @@
 /**
- * `syncflow sync <connector> [entities...] [--full-refresh] [--json]`: a one-off sync in this process,
+ * `syncflow sync <connector> [entities...] [--full-refresh] [--wait] [--json]`: a one-off sync in this process,
  * straight against the database (no server needed). The connector's entities are rediscovered first
  * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced. On a
  * terminal, a progress line shows the rows fetched and the rate; `--json` prints a summary of every
  * entity's run, with the columns whose type changed upstream. Each entity's sync holds its lease:
  * while another sync of an entity runs (the server's, another shell's), the command stops with one
- * line naming it and exit code 75.
+ * line naming it and exit code 75, or with `--wait` waits for it (queued) and then syncs.
  */
 import {
   type ColumnTypeMismatch,
@@ -103,6 +103,7 @@ const sync = Effect.fnUntraced(function* (input: {
   readonly connector: string
   readonly entities: ReadonlyArray<string>
   readonly fullRefresh: boolean
+  readonly wait: boolean
   readonly json: boolean
 }) {
   const engine = yield* SyncEngine
@@ -128,7 +129,8 @@ const sync = Effect.fnUntraced(function* (input: {
       mode,
       ...(input.entities.length === 0 ? {} : { entities: input.entities }),
       stages: running.runtime.stages,
-      pageSize: running.pageSize
+      pageSize: running.pageSize,
+      waitForLease: input.wait
     })
     .pipe(
       Effect.annotateLogs({ connector: input.connector }),
@@ -173,6 +175,10 @@ export const syncCommand = Command.make(
       Flag.withDescription(
         "A reconciliation: list everything, write new and changed rows, soft-delete rows the source no longer has"
       ),
+      Flag.withDefault(false)
+    ),
+    wait: Flag.Boolean("wait").pipe(
+      Flag.withDescription("While another sync of an entity runs, wait for it instead of exiting with code 75"),
       Flag.withDefault(false)
     ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print a JSON summary"), Flag.withDefault(false))

@@ -99,6 +99,8 @@ export interface SyncEntityRequest {
    * name, when absent. A second sync of the entity fails with `EntityBusy` while one holds it.
    */
   readonly holder?: string | undefined
+  /** While another sync holds the entity's lease: wait for it (trying every second) instead of failing with `EntityBusy`. */
+  readonly waitForLease?: boolean | undefined
 }
 
 /** A connector-wide sync: every entity (or the named ones) in dependency order. */
@@ -112,6 +114,8 @@ export interface SyncConnectorRequest {
   readonly stages?: ((manifest: EntityManifest) => StagesOptions | undefined) | undefined
   readonly pageSize?: number | undefined
   readonly windowRows?: number | undefined
+  /** While another sync holds an entity's lease: wait for it instead of failing with `EntityBusy`. */
+  readonly waitForLease?: boolean | undefined
 }
 
 /** Which failed records to retry, and the configuration to run them through. */
@@ -564,7 +568,7 @@ export class SyncEngine extends Context.Service<
           yield* Effect.annotateCurrentSpan({ connectorId, entity, mode })
           const key = { connectorId, entity }
           const holder = request.holder ?? processHolder()
-          yield* holdLease(leases, key, holder, { release: true })
+          yield* holdLease(leases, key, holder, { release: true, wait: request.waitForLease === true })
           const prepared = yield* prepare(request)
           const opened = yield* openListing(connectorId, manifest, prepared.target, mode, undefined)
           let listing = opened.listing
@@ -802,7 +806,8 @@ export class SyncEngine extends Context.Service<
               mode: request.mode,
               stages: request.stages?.(manifest),
               pageSize: request.pageSize,
-              windowRows: request.windowRows
+              windowRows: request.windowRows,
+              waitForLease: request.waitForLease
             })
           )
           for (const child of discovered) {

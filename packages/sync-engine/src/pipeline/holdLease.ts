@@ -4,10 +4,21 @@
  * the scope closes if asked to.
  */
 import { hostname } from "node:os"
-import { Duration, Effect, type Scope } from "effect"
+import { Duration, Effect, Schedule, type Scope } from "effect"
 import type { SqlError } from "effect/sql"
 import type { EntityBusy } from "../state/EntityBusy.ts"
 import type { EntityLease, EntityLeases, LeaseKey } from "../state/EntityLeases.ts"
+
+/** Takes the lease, waiting (and saying whom for) while another holder has it. */
+const waitForLease = (leases: EntityLeases["Service"], key: LeaseKey, holder: string) =>
+  leases.acquire(key, holder).pipe(
+    Effect.tapError((error) =>
+      error._tag === "EntityBusy"
+        ? Effect.logInfo("waiting for the entity's lease", { holder: error.holder })
+        : Effect.void
+    ),
+    Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: Schedule.spaced("1 second") })
+  )
 
 /** The holder name of a process calling the engine directly: its host, pid and a random token. */
 export const processHolder = (): string =>
@@ -17,19 +28,21 @@ export const processHolder = (): string =>
 export const workflowHolder = (executionId: string): string => `workflow ${executionId}`
 
 /**
- * Takes the lease of `key` for `holder` (failing with `EntityBusy` while another holds it) and keeps
- * it renewed until the scope closes; `release: true` releases it then.
+ * Takes the lease of `key` for `holder` (failing with `EntityBusy` while another holds it, or with
+ * `wait: true` waiting for it, trying every second) and keeps it renewed until the scope closes;
+ * `release: true` releases it then.
  */
 export const holdLease = (
   leases: EntityLeases["Service"],
   key: LeaseKey,
   holder: string,
-  options: { readonly release: boolean }
+  options: { readonly release: boolean; readonly wait?: boolean | undefined }
 ): Effect.Effect<EntityLease, EntityBusy | SqlError.SqlError, Scope.Scope> =>
   Effect.gen(function* () {
+    const take = options.wait === true ? waitForLease(leases, key, holder) : leases.acquire(key, holder)
     const lease = options.release
-      ? yield* Effect.acquireRelease(leases.acquire(key, holder), () => leases.release(key, holder).pipe(Effect.ignore))
-      : yield* leases.acquire(key, holder)
+      ? yield* Effect.acquireRelease(take, () => leases.release(key, holder).pipe(Effect.ignore))
+      : yield* take
     const every = Duration.divideUnsafe(leases.ttl, 3)
     yield* leases.acquire(key, holder).pipe(
       Effect.tapError((error) => Effect.logWarning("entity lease not renewed", { holder, error: error.message })),
