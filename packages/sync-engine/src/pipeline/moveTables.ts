@@ -4,17 +4,21 @@
  * `targetSchema` changed, the tables' claims and any seen keys of a listing in progress moved with
  * them — in ONE transaction holding SyncFlow's DDL lock, so either every table moves or none does.
  * This is how a deployment of the old layout (every table in `public`) moves each connector's
- * tables into a schema of their own. Run it while no sync of the connector is running: a sync
- * that had already resolved the old tables fails (and is retried) instead of writing them.
+ * tables into a schema of their own. It holds the lease of every entity of the connector (see
+ * `EntityLeases`) while it moves them, so no sync of the connector runs meanwhile: one that is
+ * running makes it fail with `EntityBusy` (nothing moved), and one asked for meanwhile waits or is
+ * refused as it would be behind any other sync.
  */
 import { Effect, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { ddlLockSql } from "../destination/DdlLock.ts"
 import * as Identifier from "../destination/Identifier.ts"
 import * as TableTarget from "../destination/TableTarget.ts"
+import { EntityLeases } from "../state/EntityLeases.ts"
 import * as EntityTables from "../state/EntityTables.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { ConnectorNotFound } from "../state/StateStoreError.ts"
+import { holdLease, processHolder } from "./holdLease.ts"
 import { schemaOf, TableTaken } from "./resolveTarget.ts"
 
 /** A table cannot be moved: the schema it would go to already has a table of that name. */
@@ -80,10 +84,21 @@ export const moveTables = Effect.fn("moveTables")(function* (request: MoveTables
   const exists = (query: string, schema: string, table: string) =>
     Effect.map(sql.unsafe<{ readonly found: boolean }>(query, [schema, table]), (rows) => rows[0]?.found === true)
 
+  // No sync of the connector runs while its tables move: every entity's lease is held (committed,
+  // so other processes see it) from before the move until after it.
+  const provided = yield* Effect.serviceOption(EntityLeases)
+  const leases = Option.isSome(provided) ? provided.value : yield* EntityLeases.make()
+  const entities = yield* state.listManifests(connectorId)
+  const holder = `move-tables ${processHolder()}`
+  yield* Effect.forEach(
+    entities,
+    ({ entity }) => holdLease(leases, { connectorId, entity }, holder, { release: true }),
+    { discard: true }
+  )
+
   return yield* sql.withTransaction(
     Effect.gen(function* () {
       yield* sql.unsafe(ddlLockSql)
-      const entities = yield* state.listManifests(connectorId)
       const claims = new Map((yield* EntityTables.listOf(connectorId)).map((claim) => [claim.entity, claim]))
       const seenTable = yield* sql.unsafe<{ readonly name: string | null }>(
         "SELECT to_regclass('syncflow.destination_seen')::text AS name"
@@ -146,4 +161,4 @@ export const moveTables = Effect.fn("moveTables")(function* (request: MoveTables
       return moved as ReadonlyArray<MovedTable>
     })
   )
-})
+}, Effect.scoped)

@@ -10,6 +10,7 @@ import { Effect, Exit, Option } from "effect"
 import { SqlClient } from "effect/sql"
 import { moveTables } from "../../src/pipeline/moveTables.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
+import { EntityLeases } from "../../src/state/EntityLeases.ts"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
@@ -146,6 +147,15 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
         const [before] = yield* sql<{
           readonly ids: string
         }>`SELECT string_agg(_id::text, ',' ORDER BY _id) AS ids FROM public.items`
+
+        // Not while one of its syncs runs (it holds the entity's lease): nothing moves.
+        const leases = yield* EntityLeases.make()
+        yield* leases.acquire({ connectorId: "legacy", entity: "items" }, "a running sync")
+        const busy = yield* Effect.flip(moveTables({ connectorId: "legacy" }))
+        assert.strictEqual(busy._tag, "EntityBusy")
+        assert.include(yield* schemasWith("customers"), "public")
+        assert.include(yield* schemasWith("items"), "public")
+        yield* leases.release({ connectorId: "legacy", entity: "items" }, "a running sync")
 
         const moved = yield* moveTables({ connectorId: "legacy" })
         assert.sameMembers(

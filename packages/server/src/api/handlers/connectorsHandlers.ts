@@ -128,6 +128,7 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
               switch (error._tag) {
                 case "TableMoveRefused":
                 case "TableTaken":
+                case "EntityBusy":
                   return new Conflict({ field: "toSchema", message: error.message })
                 case "InvalidIdentifier":
                   return new InvalidField({ field: "toSchema", message: `toSchema: ${error.message}` })
