@@ -217,6 +217,20 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
       yield* state.updateConnector("shop", { targetSchema: "shop_v2" })
       assert.deepInclude((yield* sync).counts, { fetched: 250, inserted: 250 })
       assert.deepStrictEqual(yield* storedIdentities("articles", "shop_v2"), yield* expectedIdentities(erp.fake, items))
+
+      // Two entities of one connector are never given one table either: the second is refused, naming the first.
+      yield* state.updateEntitySettings("shop", "customers", { targetTable: "articles" })
+      const clash = yield* Effect.flip(
+        engine.syncEntity({
+          connectorId: "shop",
+          adapter: erp.adapter,
+          manifest: erp.manifest("customers"),
+          stages: apiSmithStages
+        })
+      )
+      assert.strictEqual(clash._tag, "TableTaken")
+      assert.include(clash.message, "shop_v2.articles holds shop/items")
+      assert.deepStrictEqual(yield* storedIdentities("articles", "shop_v2"), yield* expectedIdentities(erp.fake, items))
     }).pipe(Effect.scoped)
   )
 })
