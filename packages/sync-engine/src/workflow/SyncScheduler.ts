@@ -15,6 +15,12 @@
  * are always listed in full (`full`/`hash` strategies, or a complete mode) need no reconciliation:
  * every sync of theirs finds deletes.
  *
+ * While a connector-wide sync of a connector runs (`SyncWorkflows.startConnector`/`runConnector`),
+ * the scheduler starts none of that connector's entities: the connector sync carries them parents
+ * first, and a scheduled child synced before its parents would write its rows as orphans and take
+ * them from the connector sync's summary. Their slots stay unclaimed, so a slot still current when
+ * the connector sync ends fires then.
+ *
  * Beside it, when it starts and every minute, it sweeps the runs whose executor is gone (running,
  * with no live lease on their entity: a process or runner killed mid-sync) and marks them `abandoned`.
  */
@@ -112,8 +118,27 @@ export const tick = (
     const now = yield* Clock.currentTimeMillis
     const entities = yield* state.listEnabledEntities
     const fired: Array<ScheduledSync> = []
+    // Per connector, once a pass: whether a connector-wide sync of it runs.
+    const syncing = new Map<string, boolean>()
     for (const entity of entities) {
       const { connectorId, settings } = entity
+      // A connector-wide sync carries its entities, parents first: their slots wait for it to end
+      // (unclaimed, so a slot still current then fires), rather than racing it out of order.
+      let busy = syncing.get(connectorId)
+      if (busy === undefined) {
+        busy = yield* workflows
+          .connectorSyncing(connectorId)
+          .pipe(
+            Effect.catch((error) =>
+              Effect.as(
+                Effect.logWarning("connector sync status unknown", { connectorId, error: error.message }),
+                false
+              )
+            )
+          )
+        syncing.set(connectorId, busy)
+      }
+      if (busy) continue
       // The reconciliation first: when both schedules come at once, it is the one that runs.
       let reconcile = false
       const reconcileAt = reconcileSlot(entity.manifest, settings, now)

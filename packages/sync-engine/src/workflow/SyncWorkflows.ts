@@ -86,6 +86,11 @@ export class SyncWorkflows extends Context.Service<
     readonly entityStatus: (executionId: string) => Effect.Effect<SyncStatus>
     /** Waits for an entity sync started by `startEntity` to end, polling the shared storage. */
     readonly awaitEntity: (executionId: string) => Effect.Effect<SyncSummary, SyncWorkflowError>
+    /**
+     * Whether a connector-wide sync of the connector (incremental or complete) has been started and
+     * has not ended: the scheduler leaves the connector's entities to it (see `SyncScheduler.tick`).
+     */
+    readonly connectorSyncing: (connectorId: string) => Effect.Effect<boolean, SyncWorkflowError>
   }
 >()("@syncflow/sync-engine/workflow/SyncWorkflows") {
   /**
@@ -226,7 +231,31 @@ export class SyncWorkflows extends Context.Service<
             )
           )
 
-        return SyncWorkflows.of({ triggerEntity, startEntity, startConnector, runConnector, entityStatus, awaitEntity })
+        const connectorSyncing = Effect.fn("SyncWorkflows.connectorSyncing")(
+          function* (connectorId: string) {
+            // Incremental and complete connector syncs are numbered apart (see `connectorTriggerKey`).
+            for (const mode of ["incremental", "reconcile"] as const) {
+              const seq = yield* triggers.current(connectorTriggerKey(connectorId, mode))
+              if (seq === 0) continue
+              const executionId = yield* SyncConnectorWorkflow.executionId({ connectorId, mode, seq })
+              const result = yield* SyncConnectorWorkflow.poll(executionId)
+              if (Option.isNone(result) || result.value._tag === "Suspended") return true
+            }
+            return false
+          },
+          Effect.mapError(SyncWorkflowError.from),
+          Effect.provideContext(context)
+        )
+
+        return SyncWorkflows.of({
+          triggerEntity,
+          startEntity,
+          startConnector,
+          runConnector,
+          entityStatus,
+          awaitEntity,
+          connectorSyncing
+        })
       })
     ).pipe(
       Layer.provideMerge(Layer.mergeAll(SyncEntityWorkflowLayer, SyncConnectorWorkflowLayer)),

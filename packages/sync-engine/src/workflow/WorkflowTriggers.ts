@@ -102,6 +102,8 @@ export class WorkflowTriggers extends Context.Service<
      * returns the same one.
      */
     readonly closeRun: (key: string, seq: number) => Effect.Effect<Option.Option<NextRun>, SqlError.SqlError>
+    /** The current sequence number of `key` (0 when nothing was ever claimed), without claiming. */
+    readonly current: (key: string) => Effect.Effect<number, SqlError.SqlError>
   }
 >()("@syncflow/sync-engine/workflow/WorkflowTriggers") {
   /** The triggers over the ambient SQL client; creates its table when missing. */
@@ -285,7 +287,15 @@ export class WorkflowTriggers extends Context.Service<
             : Option.none()
         }).pipe(Effect.withSpan("WorkflowTriggers.closeRun", { attributes: { key, seq } }))
 
-      return WorkflowTriggers.of({ claim, claimSlot, request, closeRun })
+      const current = (key: string) =>
+        sql
+          .unsafe<{ readonly seq: string }>(`SELECT seq::text FROM syncflow.workflow_triggers WHERE key = $1`, [key])
+          .pipe(
+            Effect.map((rows) => Number(rows[0]?.seq ?? 0)),
+            Effect.withSpan("WorkflowTriggers.current", { attributes: { key } })
+          )
+
+      return WorkflowTriggers.of({ claim, claimSlot, request, closeRun, current })
     })
   )
 }

@@ -38,13 +38,15 @@ layer(PgTest.layer, { timeout: 60_000, excludeTestServices: true })("sync-engine
         const order = summaries.map((s) => s.entity)
         assert.isBelow(order.indexOf("customers"), order.indexOf("orders"))
         assert.isBelow(order.indexOf("orders"), order.indexOf("order_lines"))
-        // The example's DurableLive runs the scheduler too: an entity's scheduled sync may come first, and
-        // the full refresh then queues behind it (and finds its rows written). Either way, every row is
-        // listed and every table equals the truth.
+        // The example's DurableLive runs the scheduler too; it leaves the connector's entities to the
+        // running connector sync, so each entity's summary is the sync that wrote its rows (parents first:
+        // no row was written while its parent was missing), and every table equals the truth.
         const sql = yield* SqlClient.SqlClient
         for (const summary of summaries) {
           const truth = fake.groundTruth.count(summary.entity)
           assert.strictEqual(summary.counts.fetched, truth, summary.entity)
+          assert.strictEqual(summary.counts.inserted, truth, summary.entity)
+          assert.strictEqual(summary.counts.orphaned, 0, summary.entity)
           assert.strictEqual(summary.counts.failed, 0, summary.entity)
           const [live] = yield* sql.unsafe<{ readonly n: number }>(
             `SELECT count(*)::int AS n FROM erp."${summary.entity}" WHERE NOT _deleted`
