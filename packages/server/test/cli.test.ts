@@ -3,6 +3,8 @@
  * ERP on loopback. A one-off `sync --json` prints a summary whose counts match the tables.
  */
 import { execFile } from "node:child_process"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
@@ -14,13 +16,26 @@ import { secretKey } from "./fixtures.ts"
 
 const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
 
+/**
+ * Node's compile cache for the spawned CLIs: every spawn loads the same module graph, and compiling
+ * it again was most of each spawn's CPU time. It changes nothing a command does.
+ */
+const compileCache = join(tmpdir(), "syncflow-test-compile-cache")
+
+/** Each spawned command takes seconds on a loaded machine (27–46 s a test measured): a generous limit. */
+const spawningTimeout = 120_000
+
 /** Runs `syncflow <args>` to its end; fails the test on a non-zero exit. */
 const syncflow = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
   Effect.promise(
     () =>
       new Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number }>((resolve) => {
-        execFile(process.execPath, [bin, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-          resolve({ stdout, stderr, code: error === null ? 0 : typeof error.code === "number" ? error.code : 1 })
+        execFile(
+          process.execPath,
+          [bin, ...args],
+          { env: { ...env, NODE_COMPILE_CACHE: compileCache }, maxBuffer: 16 * 1024 * 1024 },
+          (error, stdout, stderr) =>
+            resolve({ stdout, stderr, code: error === null ? 0 : typeof error.code === "number" ? error.code : 1 })
         )
       })
   )
@@ -59,73 +74,76 @@ const count = (table: string) =>
   ).pipe(Effect.map(([row]) => row?.n ?? 0))
 
 layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow CLI", (it) => {
-  it.effect("adds a connector, syncs it with --json, and the summary's counts match the tables", () =>
-    Effect.gen(function* () {
-      const fake = yield* FakeErp.make({ seed: 11, rows: { items: 500, customers: 30, orders: 40 } })
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-        SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-      }
-      const added = ok(
-        yield* syncflow(
-          [
-            "connectors",
-            "add",
-            "--adapter",
-            "apismith",
-            "--id",
-            "erp",
-            "--config",
-            JSON.stringify({ baseUrl: fake.baseUrl }),
-            "--credentials",
-            JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
-            "ERP"
-          ],
-          env
+  it.effect(
+    "adds a connector, syncs it with --json, and the summary's counts match the tables",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeErp.make({ seed: 11, rows: { items: 500, customers: 30, orders: 40 } })
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
+          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
+        }
+        const added = ok(
+          yield* syncflow(
+            [
+              "connectors",
+              "add",
+              "--adapter",
+              "apismith",
+              "--id",
+              "erp",
+              "--config",
+              JSON.stringify({ baseUrl: fake.baseUrl }),
+              "--credentials",
+              JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
+              "ERP"
+            ],
+            env
+          )
         )
-      )
-      assert.include(added, "Created connector erp")
-      assert.include(ok(yield* syncflow(["connectors", "test", "erp"], env)), "connected")
-      assert.include(ok(yield* syncflow(["connectors", "list"], env)), "ERP")
+        assert.include(added, "Created connector erp")
+        assert.include(ok(yield* syncflow(["connectors", "test", "erp"], env)), "connected")
+        assert.include(ok(yield* syncflow(["connectors", "list"], env)), "ERP")
 
-      const report = decodeReport(ok(yield* syncflow(["sync", "erp", "--json"], env)))
-      assert.strictEqual(report.connectorId, "erp")
-      const entities = report.entities.map((e) => e.entity)
-      assert.includeMembers(entities, ["items", "customers", "orders", "order_lines"])
-      assert.isBelow(entities.indexOf("orders"), entities.indexOf("order_lines"))
-      for (const entity of report.entities) {
-        const truth = fake.groundTruth.count(entity.entity)
-        assert.deepInclude(entity.counts, { fetched: truth, inserted: truth, failed: 0 }, entity.entity)
-        assert.strictEqual(yield* count(entity.entity), truth, entity.entity)
-      }
-      assert.strictEqual(
-        report.totals.inserted,
-        report.entities.reduce((sum, e) => sum + e.counts.inserted, 0)
-      )
+        const report = decodeReport(ok(yield* syncflow(["sync", "erp", "--json"], env)))
+        assert.strictEqual(report.connectorId, "erp")
+        const entities = report.entities.map((e) => e.entity)
+        assert.includeMembers(entities, ["items", "customers", "orders", "order_lines"])
+        assert.isBelow(entities.indexOf("orders"), entities.indexOf("order_lines"))
+        for (const entity of report.entities) {
+          const truth = fake.groundTruth.count(entity.entity)
+          assert.deepInclude(entity.counts, { fetched: truth, inserted: truth, failed: 0 }, entity.entity)
+          assert.strictEqual(yield* count(entity.entity), truth, entity.entity)
+        }
+        assert.strictEqual(
+          report.totals.inserted,
+          report.entities.reduce((sum, e) => sum + e.counts.inserted, 0)
+        )
 
-      // Named entities only, with a full refresh: everything is read again, nothing changes.
-      const again = decodeReport(ok(yield* syncflow(["sync", "erp", "items", "--full-refresh", "--json"], env)))
-      assert.deepStrictEqual(
-        again.entities.map((e) => e.entity),
-        ["items"]
-      )
-      assert.deepInclude(again.entities[0]!.counts, { fetched: 500, inserted: 0, updated: 0 })
-      assert.strictEqual(again.mode, "full-refresh")
+        // Named entities only, with a full refresh: everything is read again, nothing changes.
+        const again = decodeReport(ok(yield* syncflow(["sync", "erp", "items", "--full-refresh", "--json"], env)))
+        assert.deepStrictEqual(
+          again.entities.map((e) => e.entity),
+          ["items"]
+        )
+        assert.deepInclude(again.entities[0]!.counts, { fetched: 500, inserted: 0, updated: 0 })
+        assert.strictEqual(again.mode, "full-refresh")
 
-      const runs = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(RunView)))(
-        ok(yield* syncflow(["runs", "--connector", "erp", "--entity", "items", "--json"], env))
-      )
-      assert.deepStrictEqual(
-        runs.map((run) => run.id),
-        [again.entities[0]!.runId, report.entities.find((e) => e.entity === "items")!.runId]
-      )
-      assert.strictEqual(ok(yield* syncflow(["failed", "list", "erp", "--json"], env)).trim(), "[]")
+        const runs = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(RunView)))(
+          ok(yield* syncflow(["runs", "--connector", "erp", "--entity", "items", "--json"], env))
+        )
+        assert.deepStrictEqual(
+          runs.map((run) => run.id),
+          [again.entities[0]!.runId, report.entities.find((e) => e.entity === "items")!.runId]
+        )
+        assert.strictEqual(ok(yield* syncflow(["failed", "list", "erp", "--json"], env)).trim(), "[]")
 
-      const unknown = yield* syncflow(["sync", "erp", "nothing"], env)
-      assert.notStrictEqual(unknown.code, 0)
-      assert.include(unknown.stdout + unknown.stderr, "has no entity nothing")
-    }).pipe(Effect.scoped)
+        const unknown = yield* syncflow(["sync", "erp", "nothing"], env)
+        assert.notStrictEqual(unknown.code, 0)
+        assert.include(unknown.stdout + unknown.stderr, "has no entity nothing")
+      }).pipe(Effect.scoped),
+    spawningTimeout
   )
 
   it.effect(
@@ -183,7 +201,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
         assert.notStrictEqual(bad.code, 0)
         assert.include(bad.stdout + bad.stderr, "reconcileIntervalSeconds")
       }).pipe(Effect.scoped),
-    120_000
+    spawningTimeout
   )
 
   it.effect(
@@ -236,40 +254,43 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
         )
         assert.strictEqual(failed[0]?.n, unstorable)
       }),
-    120_000
+    spawningTimeout
   )
 
-  it.effect("refuses to run without the secrets an external database needs, or with bad input, saying which", () =>
-    Effect.gen(function* () {
-      const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl) }
-      for (const name of ["SYNCFLOW_SECRET_KEY", "SYNCFLOW_API_KEY", "SYNCFLOW_JWT_SECRET"]) delete base[name]
+  it.effect(
+    "refuses to run without the secrets an external database needs, or with bad input, saying which",
+    () =>
+      Effect.gen(function* () {
+        const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl) }
+        for (const name of ["SYNCFLOW_SECRET_KEY", "SYNCFLOW_API_KEY", "SYNCFLOW_JWT_SECRET"]) delete base[name]
 
-      const noKey = yield* syncflow(["connectors", "list"], base)
-      assert.strictEqual(noKey.code, 1)
-      assert.include(noKey.stderr, "SYNCFLOW_SECRET_KEY is not set")
+        const noKey = yield* syncflow(["connectors", "list"], base)
+        assert.strictEqual(noKey.code, 1)
+        assert.include(noKey.stderr, "SYNCFLOW_SECRET_KEY is not set")
 
-      const withKey = { ...base, SYNCFLOW_SECRET_KEY: Redacted.value(secretKey) }
-      const openApi = yield* syncflow(["serve"], { ...withKey, PORT: "0" })
-      assert.strictEqual(openApi.code, 1)
-      assert.include(openApi.stderr, "Neither SYNCFLOW_API_KEY nor SYNCFLOW_JWT_SECRET is set")
+        const withKey = { ...base, SYNCFLOW_SECRET_KEY: Redacted.value(secretKey) }
+        const openApi = yield* syncflow(["serve"], { ...withKey, PORT: "0" })
+        assert.strictEqual(openApi.code, 1)
+        assert.include(openApi.stderr, "Neither SYNCFLOW_API_KEY nor SYNCFLOW_JWT_SECRET is set")
 
-      const badConfig = yield* syncflow(
-        [
-          "connectors",
-          "add",
-          "Bad",
-          "--adapter",
-          "apismith",
-          "--config",
-          JSON.stringify({ baseUrl: "ftp://nope" }),
-          "--credentials",
-          JSON.stringify({ type: "bearer", token: "t" })
-        ],
-        withKey
-      )
-      assert.strictEqual(badConfig.code, 1)
-      assert.include(badConfig.stderr, "config.baseUrl")
-      assert.notInclude(ok(yield* syncflow(["connectors", "list", "--json"], withKey)), '"name":"Bad"')
-    })
+        const badConfig = yield* syncflow(
+          [
+            "connectors",
+            "add",
+            "Bad",
+            "--adapter",
+            "apismith",
+            "--config",
+            JSON.stringify({ baseUrl: "ftp://nope" }),
+            "--credentials",
+            JSON.stringify({ type: "bearer", token: "t" })
+          ],
+          withKey
+        )
+        assert.strictEqual(badConfig.code, 1)
+        assert.include(badConfig.stderr, "config.baseUrl")
+        assert.notInclude(ok(yield* syncflow(["connectors", "list", "--json"], withKey)), '"name":"Bad"')
+      }),
+    spawningTimeout
   )
 })
