@@ -1,0 +1,55 @@
+/** The StateStore's checkpoints (table `syncflow.checkpoints`). */
+import { PgTypes } from "@effect/sql-pg"
+import { Cursor } from "@syncflow/adapter-core"
+import { Effect, Option, Schema } from "effect"
+import type { SqlClient } from "effect/sql"
+import { Checkpoint, type CheckpointInput } from "./Checkpoint.ts"
+import type { StateStoreService } from "./StateStore.ts"
+import { now, storeError } from "./storeHelpers.ts"
+
+const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
+  run_id::text AS "runId", listing, updated_at AS "updatedAt"`
+
+/** Checkpoint operations on `sql`. */
+export const checkpointOperations = (
+  sql: SqlClient.SqlClient
+): Pick<StateStoreService, "getCheckpoint" | "saveCheckpoint" | "clearCheckpoint"> => {
+  const decodeCheckpoints = Schema.decodeUnknownEffect(Schema.Array(Checkpoint))
+  const encodeCursor = Schema.encodeUnknownEffect(Schema.toCodecJson(Cursor.Cursor))
+
+  const getCheckpoint = Effect.fn("StateStore.getCheckpoint")(function* (connectorId: string, entity: string) {
+    const rows = yield* sql
+      .unsafe(`SELECT ${checkpointColumns} FROM syncflow.checkpoints WHERE connector_id = $1 AND entity = $2`, [
+        connectorId,
+        entity
+      ])
+      .pipe(Effect.flatMap(decodeCheckpoints))
+    return Option.fromUndefinedOr(rows[0])
+  }, storeError("getCheckpoint"))
+
+  const saveCheckpoint = Effect.fn("StateStore.saveCheckpoint")(function* (checkpoint: CheckpointInput) {
+    const cursor =
+      checkpoint.cursor === undefined || checkpoint.cursor === null ? null : yield* encodeCursor(checkpoint.cursor)
+    yield* sql.unsafe(
+      `INSERT INTO syncflow.checkpoints (connector_id, entity, cursor, row_version, run_id, listing, updated_at)
+       VALUES ($1, $2, $3, $4::text, $5, $7, $6)
+       ON CONFLICT (connector_id, entity) DO UPDATE SET cursor = excluded.cursor, row_version = excluded.row_version,
+         run_id = excluded.run_id, listing = excluded.listing, updated_at = excluded.updated_at`,
+      [
+        checkpoint.connectorId,
+        checkpoint.entity,
+        PgTypes.jsonb(cursor),
+        checkpoint.rowVersion ?? null,
+        PgTypes.uuid(checkpoint.runId ?? null),
+        yield* now,
+        PgTypes.jsonb(checkpoint.listing ?? null)
+      ]
+    )
+  }, storeError("saveCheckpoint"))
+
+  const clearCheckpoint = Effect.fn("StateStore.clearCheckpoint")(function* (connectorId: string, entity: string) {
+    yield* sql.unsafe(`DELETE FROM syncflow.checkpoints WHERE connector_id = $1 AND entity = $2`, [connectorId, entity])
+  }, storeError("clearCheckpoint"))
+
+  return { getCheckpoint, saveCheckpoint, clearCheckpoint }
+}

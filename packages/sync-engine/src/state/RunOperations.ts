@@ -1,0 +1,140 @@
+/** The StateStore's sync runs with their stage counts and type mismatches (table `syncflow.sync_runs`). */
+import { PgTypes } from "@effect/sql-pg"
+import { Effect, Option, Schema } from "effect"
+import type { SecureRandom } from "effect/crypto"
+import type { SqlClient } from "effect/sql"
+import type { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
+import type { RunFilter, RunSearch, StateStoreService } from "./StateStore.ts"
+import { RunNotFound } from "./StateStoreError.ts"
+import { type FinishRun, type RunCounts, runCountNames, type StartRun, SyncRun } from "./SyncRun.ts"
+import { limitOf, now, storeError } from "./storeHelpers.ts"
+
+const runColumns = `id::text AS id, connector_id AS "connectorId", entity, mode, status, started_at AS "startedAt",
+  finished_at AS "finishedAt", duration_ms::float8 AS "durationMs",
+  ${runCountNames.map((name) => `${name}::float8 AS ${name}`).join(", ")}, error,
+  type_mismatches AS "typeMismatches"`
+
+/** Sync run operations on `sql`; new run ids come from `random`. */
+export const runOperations = (
+  sql: SqlClient.SqlClient,
+  random: SecureRandom.SecureRandom["Service"]
+): Pick<
+  StateStoreService,
+  | "startRun"
+  | "recordTypeMismatches"
+  | "addRunCounts"
+  | "finishRun"
+  | "resumeRun"
+  | "getRun"
+  | "listRuns"
+  | "searchRuns"
+> => {
+  const decodeRuns = Schema.decodeUnknownEffect(Schema.Array(SyncRun))
+
+  const selectRun = (runId: string) =>
+    Effect.flatMap(
+      sql.unsafe(`SELECT ${runColumns} FROM syncflow.sync_runs WHERE id = $1`, [PgTypes.uuid(runId)]),
+      decodeRuns
+    )
+
+  const startRun = Effect.fn("StateStore.startRun")(function* (input: StartRun) {
+    const id = input.id ?? (yield* random.uuidV4())
+    yield* sql.unsafe(
+      `INSERT INTO syncflow.sync_runs (id, connector_id, entity, mode, started_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING`,
+      [PgTypes.uuid(id), input.connectorId, input.entity, input.mode, yield* now]
+    )
+    return (yield* selectRun(id))[0]!
+  }, storeError("startRun"))
+
+  const recordTypeMismatches = Effect.fn("StateStore.recordTypeMismatches")(function* (
+    runId: string,
+    mismatches: ReadonlyArray<ColumnTypeMismatch>
+  ) {
+    const json = PgTypes.jsonb(mismatches.map(({ column, expected, actual }) => ({ column, expected, actual })))
+    yield* sql.unsafe(
+      `WITH run AS (
+         UPDATE syncflow.sync_runs SET type_mismatches = $2 WHERE id = $1 AND type_mismatches IS DISTINCT FROM $2
+         RETURNING connector_id, entity
+       )
+       UPDATE syncflow.entities e SET type_mismatches = $2 FROM (
+         SELECT connector_id, entity FROM syncflow.sync_runs WHERE id = $1
+       ) r
+       WHERE e.connector_id = r.connector_id AND e.entity = r.entity AND e.type_mismatches IS DISTINCT FROM $2`,
+      [PgTypes.uuid(runId), json]
+    )
+  }, storeError("recordTypeMismatches"))
+
+  const addRunCounts = Effect.fn("StateStore.addRunCounts")(function* (runId: string, counts: Partial<RunCounts>) {
+    const names = runCountNames.filter((name) => counts[name] !== undefined)
+    const assignments = names.map((name, index) => `${name} = ${name} + $${index + 2}::bigint`)
+    const rows = yield* sql
+      .unsafe(
+        names.length === 0
+          ? `SELECT 1 FROM syncflow.sync_runs WHERE id = $1`
+          : `UPDATE syncflow.sync_runs SET ${assignments.join(", ")} WHERE id = $1 RETURNING 1`,
+        [PgTypes.uuid(runId), ...names.map((name) => PgTypes.float8(Math.round(counts[name] ?? 0)))]
+      )
+      .pipe(storeError("addRunCounts"))
+    if (rows.length === 0) return yield* new RunNotFound({ runId })
+  })
+
+  const finishRun = Effect.fn("StateStore.finishRun")(function* (runId: string, outcome: FinishRun) {
+    const rows = yield* sql
+      .unsafe(
+        `UPDATE syncflow.sync_runs SET status = $2, error = $3::text, finished_at = $4::timestamptz,
+           duration_ms = GREATEST(0, round(extract(epoch FROM ($4::timestamptz - started_at)) * 1000))::bigint
+         WHERE id = $1 AND status = 'running' RETURNING ${runColumns}`,
+        [PgTypes.uuid(runId), outcome.status, outcome.error ?? null, yield* now]
+      )
+      .pipe(
+        Effect.flatMap(decodeRuns),
+        Effect.flatMap((updated) => (updated.length > 0 ? Effect.succeed(updated) : selectRun(runId))),
+        storeError("finishRun")
+      )
+    const run = rows[0]
+    if (run === undefined) return yield* new RunNotFound({ runId })
+    return run
+  })
+
+  const resumeRun = Effect.fn("StateStore.resumeRun")(function* (runId: string) {
+    const rows = yield* sql
+      .unsafe(
+        `UPDATE syncflow.sync_runs SET status = 'running', error = NULL, finished_at = NULL, duration_ms = NULL
+         WHERE id = $1 RETURNING ${runColumns}`,
+        [PgTypes.uuid(runId)]
+      )
+      .pipe(Effect.flatMap(decodeRuns), storeError("resumeRun"))
+    const run = rows[0]
+    if (run === undefined) return yield* new RunNotFound({ runId })
+    return run
+  })
+
+  const getRun = Effect.fn("StateStore.getRun")(function* (runId: string) {
+    return Option.fromUndefinedOr((yield* selectRun(runId))[0])
+  }, storeError("getRun"))
+
+  const listRuns = Effect.fn("StateStore.listRuns")(function* (filter: RunFilter) {
+    return yield* sql
+      .unsafe(
+        `SELECT ${runColumns} FROM syncflow.sync_runs WHERE connector_id = $1 AND ($2::text IS NULL OR entity = $2)
+         ORDER BY started_at DESC, id LIMIT $3`,
+        [filter.connectorId, filter.entity ?? null, limitOf(filter.limit, 50)]
+      )
+      .pipe(Effect.flatMap(decodeRuns))
+  }, storeError("listRuns"))
+
+  const searchRuns = Effect.fn("StateStore.searchRuns")(function* (filter: RunSearch) {
+    return yield* sql
+      .unsafe(
+        `SELECT ${runColumns} FROM syncflow.sync_runs
+         WHERE ($1::text IS NULL OR connector_id = $1) AND ($2::text IS NULL OR entity = $2)
+           AND ($3::text IS NULL OR status = $3)
+         ORDER BY started_at DESC, id LIMIT $4`,
+        [filter.connectorId ?? null, filter.entity ?? null, filter.status ?? null, limitOf(filter.limit, 50)]
+      )
+      .pipe(Effect.flatMap(decodeRuns))
+  }, storeError("searchRuns"))
+
+  return { startRun, recordTypeMismatches, addRunCounts, finishRun, resumeRun, getRun, listRuns, searchRuns }
+}
