@@ -45,6 +45,7 @@ import { makeFailureKey } from "./failureKey.ts"
 import { holdLease, processHolder, takeOver } from "./holdLease.ts"
 import { businessKeyColumns, inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
 import type { ParentLink } from "./ParentLink.ts"
+import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
 import { placeOrphans } from "./placeOrphans.ts"
 import { planDelta } from "./planDelta.ts"
 import { resolveKeptOrphans } from "./resolveKeptOrphans.ts"
@@ -408,6 +409,7 @@ export class SyncEngine extends Context.Service<
                   parentEntity: child.parentEntity,
                   parentBkHash: child.parentBkHash,
                   row: child.row,
+                  raw: rawInWindow(window, child.row._bk_hash),
                   runId,
                   lastError: `parent ${child.parentEntity} ${child.parentBkHash} not synced yet`
                 }))
@@ -511,7 +513,11 @@ export class SyncEngine extends Context.Service<
       /** The pages of a listing from a cursor, through stages 2-5. */
       const stagedPages = (
         request: SyncEntityRequest,
-        { stages, check }: { readonly stages: Stages; readonly check: RowCheck | undefined },
+        {
+          stages,
+          check,
+          orphans
+        }: { readonly stages: Stages; readonly check: RowCheck | undefined; readonly orphans: OrphanPolicy },
         listing: ListingState,
         from: Cursor.Cursor,
         times?: StageTimes
@@ -523,13 +529,15 @@ export class SyncEngine extends Context.Service<
             ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
           })
           .pipe(
-            // Only the destination rows go on: the page's raw records are collected as soon as it is staged.
+            // Only the destination rows go on: the page's raw records are collected as soon as it is
+            // staged, unless the entity parks orphans (see parkedRaws.ts).
             Stream.map((page): StagedPage => {
               const staged = runStages(stages, page.items, times)
               const storable = splitUnstorable(check, staged.ok, toIngestRows(staged.ok, request.manifest.cursorField))
               const unstorable = storable.failures.length
               return {
                 rows: storable.rows,
+                raws: rawsToPark(orphans, staged.ok),
                 failures: unstorable === 0 ? staged.failures : [...staged.failures, ...storable.failures],
                 counts:
                   unstorable === 0 ? staged.counts : { ...staged.counts, failed: staged.counts.failed + unstorable },

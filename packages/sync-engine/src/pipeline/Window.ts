@@ -6,15 +6,19 @@ import type { Cursor } from "@syncflow/adapter-core"
 import { Stream } from "effect"
 import type { IngestRow } from "../destination/Destination.ts"
 import type { RecordFailure } from "../stages/RecordFailure.ts"
+import type { SourceRecord } from "../stages/Row.ts"
 import type { StageCounts } from "../stages/Stages.ts"
 
 /**
  * A page after stages 2-5: its rows as the destination takes them, its failures, its counts and the
  * cursor after it. The page's raw records are not kept (failures carry their own), so they can be
- * collected as soon as the page is staged rather than living as long as the window.
+ * collected as soon as the page is staged rather than living as long as the window; only an entity
+ * that parks orphans keeps them, for the rows it may park (`raws`, see `parkedRaws.ts`).
  */
 export interface StagedPage {
   readonly rows: ReadonlyArray<IngestRow>
+  /** The rows' raw records by business-key hash, kept only when the entity parks orphans. */
+  readonly raws?: ReadonlyMap<string, SourceRecord> | undefined
   readonly failures: ReadonlyArray<RecordFailure>
   readonly counts: StageCounts
   /** The cursor after the page (`undefined` on the last page of the listing). */

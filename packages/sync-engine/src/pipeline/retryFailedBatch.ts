@@ -11,8 +11,9 @@
  * - otherwise it is not written over a row that a run started after the failure was recorded wrote
  *   (the row's `_last_seen_run`): that run read a newer state of the source.
  *
- * A record of stage `resolve` (a parked child whose parent never arrived) is retried from the mapped
- * row it kept; the others from their raw data, through today's stages.
+ * Every record is retried from its raw data, through today's stages, a record of stage `resolve` (a
+ * parked child whose parent never arrived) too; only such a record parked before its raw record was
+ * kept (migration 9) has none, and is retried from the mapped row it kept.
  *
  * Of several records of one key, only the newest is retried; the others are closed as `superseded`.
  * Written rows keep the failed record's run as their last run, and close every other open failure of
@@ -57,7 +58,7 @@ export const addOutcomes = (a: RetryOutcome, b: RetryOutcome): RetryOutcome => (
 
 const decodeRawRecord = Schema.decodeUnknownOption(Schema.Record(Schema.String, Schema.Unknown))
 
-/** A mapped row as a parked child keeps it (and a failed record of stage `resolve` after it). */
+/** A mapped row as a parked child keeps it (and a failed record of stage `resolve` after it, retried from it when it has no raw data). */
 const decodeMappedRow = Schema.decodeUnknownOption(
   Schema.StructWithRest(Schema.Struct({ _bk_hash: Schema.String, _data_hash: Schema.String }), [
     Schema.Record(Schema.String, Schema.Unknown)
@@ -128,13 +129,13 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
   const mapped: Array<{ readonly record: FailedRecord; readonly row: IngestRow }> = []
   const retried = records.flatMap((record) => {
     if (skipped.has(record.id)) return []
+    const raw = decodeRawRecord(record.rawData)
+    if (Option.isSome(raw)) return [{ record, raw: raw.value }]
     if (record.stage === "resolve") {
       const row = decodeMappedRow(record.mappedData)
       if (Option.isSome(row)) mapped.push({ record, row: row.value })
-      return []
     }
-    const raw = decodeRawRecord(record.rawData)
-    return Option.isSome(raw) ? [{ record, raw: raw.value }] : []
+    return []
   })
   const staged = runStages(
     context.stages,

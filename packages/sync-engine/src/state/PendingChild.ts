@@ -32,6 +32,8 @@ export interface NewPendingChild {
   readonly parentEntity: string
   readonly parentBkHash: string
   readonly row: unknown
+  /** The record as the source gave it (kept for the failed record it becomes after its last attempt). */
+  readonly raw?: unknown
   readonly runId?: string | null | undefined
   readonly lastError?: string | null | undefined
 }

@@ -40,12 +40,14 @@ export const pendingChildOperations = (
     for (const batch of batches([...byKey.values()], batchSize)) {
       yield* sql.unsafe(
         `INSERT INTO syncflow.pending_children (connector_id, entity, bk_hash, parent_entity, parent_bk_hash, row_data,
-           run_id, last_error, next_attempt_at, created_at)
+           run_id, last_error, next_attempt_at, created_at, raw_data)
          SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]),
-           unnest($6::text[]::jsonb[]), unnest($7::uuid[]), unnest($8::text[]), $9::timestamptz, $10::timestamptz
+           unnest($6::text[]::jsonb[]), unnest($7::uuid[]), unnest($8::text[]), $9::timestamptz, $10::timestamptz,
+           unnest($11::text[]::jsonb[])
          ON CONFLICT (connector_id, entity, bk_hash) DO UPDATE SET parent_entity = excluded.parent_entity,
            parent_bk_hash = excluded.parent_bk_hash, row_data = excluded.row_data, run_id = excluded.run_id,
-           last_error = COALESCE(excluded.last_error, pending_children.last_error)`,
+           last_error = COALESCE(excluded.last_error, pending_children.last_error),
+           raw_data = excluded.raw_data`,
         [
           yield* textArray(batch.map((child) => child.connectorId)),
           yield* textArray(batch.map((child) => child.entity)),
@@ -56,7 +58,8 @@ export const pendingChildOperations = (
           yield* uuidArray(batch.map((child) => child.runId ?? null)),
           yield* textArray(batch.map((child) => child.lastError ?? null)),
           due,
-          at
+          at,
+          yield* textArray(batch.map((child) => jsonText(child.raw)))
         ]
       )
     }
@@ -74,12 +77,12 @@ export const pendingChildOperations = (
                AND p.next_attempt_at <= $4::timestamptz
              RETURNING p.*
            ), failed AS (
-             INSERT INTO syncflow.failed_records (run_id, connector_id, entity, stage, error_type, message, mapped_data,
-               business_key, next_attempt_at, created_at)
+             INSERT INTO syncflow.failed_records (run_id, connector_id, entity, stage, error_type, message, raw_data,
+               mapped_data, business_key, next_attempt_at, created_at)
              SELECT run_id, connector_id, entity, 'resolve', 'ParentNotFound',
                'Parent ' || parent_entity || ' ' || parent_bk_hash || ' not found after ' || attempts || ' attempts'
                  || COALESCE(': ' || last_error, ''),
-               row_data, bk_hash, $5::timestamptz, $4::timestamptz
+               raw_data, row_data, bk_hash, $5::timestamptz, $4::timestamptz
              FROM moved
              RETURNING 1
            )

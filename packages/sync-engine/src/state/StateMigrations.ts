@@ -216,6 +216,16 @@ WHERE EXISTS (
   ADD COLUMN reconcile_interval_seconds integer DEFAULT 86400 CHECK (reconcile_interval_seconds > 0),
   ADD COLUMN reconcile_cron text`
     ]
+  },
+  {
+    id: 9,
+    name: "pending_children_raw",
+    statements: [
+      // A parked child's record as the source gave it, so the failed record it becomes after its last
+      // attempt keeps its raw data (and a retry runs it through the stages like any failed record).
+      // NULL for children parked before this migration: their failed records are retried from the row.
+      "ALTER TABLE syncflow.pending_children ADD COLUMN raw_data jsonb"
+    ]
   }
 ]
 

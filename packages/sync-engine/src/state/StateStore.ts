@@ -207,7 +207,8 @@ export interface StateStoreService {
 
   /**
    * Parks children whose parent is missing, one statement per batch. A child already parked keeps
-   * its attempts and due date; its row and parent are replaced.
+   * its attempts and due date; its row, raw record and parent are replaced. The failed record a child
+   * becomes after its last attempt keeps both its raw record and its row.
    */
   readonly enqueuePendingChildren: (children: ReadonlyArray<NewPendingChild>) => Effect.Effect<void, StateStoreError>
   /**

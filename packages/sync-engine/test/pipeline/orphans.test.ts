@@ -6,7 +6,10 @@
  * the fake's ground truth.
  */
 import { assert, layer } from "@effect/vitest"
-import { Effect } from "effect"
+import type { EntityManifest } from "@syncflow/adapter-core"
+import type { FakeErp } from "@syncflow/apismith/testing"
+import { Effect, Redacted, Schema } from "effect"
+import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import { Destination } from "../../src/destination/Destination.ts"
 import * as TableTarget from "../../src/destination/TableTarget.ts"
@@ -202,6 +205,43 @@ layer(engineLayer, { timeout: 60_000 })("orphans park", (it) => {
   )
 })
 
+const ServedPage = Schema.Struct({
+  rows: Schema.Array(
+    Schema.Struct({
+      oracle_keys: Schema.Record(Schema.String, Schema.Unknown),
+      row_version: Schema.String,
+      data: Schema.Record(Schema.String, Schema.Unknown)
+    })
+  ),
+  has_more: Schema.Boolean
+})
+
+/**
+ * The records of an entity as the fake serves them over HTTP (each row's `data`, its `row_version` as
+ * `_row_version` and its `oracle_keys` as `_oracle_keys`, the adapter's raw record), by the
+ * business-key hash of the truth's order line with the same order and line number.
+ */
+const servedRecords = Effect.fnUntraced(function* (fake: FakeErp.FakeErp, lines: EntityManifest) {
+  const keys = new Map(
+    (yield* truthRows(fake, lines)).map((row) => [`${row.values.order_no}|${row.values.line_no}`, row.key])
+  )
+  const token = Redacted.value(yield* fake.mintToken())
+  const records = new Map<string, Readonly<Record<string, unknown>>>()
+  for (let page = 1; ; page++) {
+    const body = yield* Effect.promise(() =>
+      fetch(`${fake.baseUrl}/api/v1/data/${lines.entity}?page=${page}&page_size=1000`, {
+        headers: { authorization: `Bearer ${token}` }
+      }).then((response) => response.json())
+    ).pipe(Effect.flatMap(Schema.decodeUnknownEffect(ServedPage)), Effect.orDie)
+    for (const row of body.rows) {
+      const key = keys.get(`${row.oracle_keys.ORDER_NO}|${row.oracle_keys.LINE_NO}`)
+      assert.isDefined(key, `truth has ${JSON.stringify(row.oracle_keys)}`)
+      records.set(key ?? "", { ...row.data, _row_version: row.row_version, _oracle_keys: row.oracle_keys })
+    }
+    if (!body.has_more) return records
+  }
+})
+
 layer(engineLayer, { timeout: 60_000 })("orphans park: attempts used up", (it) => {
   it.effect("a parked child that used its attempts becomes a failed record that a retry writes", () =>
     Effect.gen(function* () {
@@ -222,6 +262,9 @@ layer(engineLayer, { timeout: 60_000 })("orphans park: attempts used up", (it) =
       const expected = yield* expectedIdentities(fake, lines)
       assert.strictEqual(early.pending, expected.size)
       assert.strictEqual((yield* storedIdentities("order_lines")).size, 0)
+      const served = yield* servedRecords(fake, lines)
+      assert.isAbove(served.size, 0)
+      assert.strictEqual(served.size, expected.size)
 
       // Five attempts while the orders are missing, then the move to the failed records.
       for (let attempt = 0; attempt < 6; attempt++) {
@@ -233,16 +276,27 @@ layer(engineLayer, { timeout: 60_000 })("orphans park: attempts used up", (it) =
       assert.strictEqual(failed.length, expected.size)
       for (const record of failed) {
         assert.strictEqual(record.stage, "resolve")
+        assert.strictEqual(record.errorType, "ParentNotFound")
         assert.isNotNull(record.mappedData)
+        // The record as the fake served it over HTTP, like the raw data of any failed record.
+        assert.isNotNull(record.businessKey)
+        assert.deepStrictEqual<unknown>(
+          record.rawData,
+          served.get(record.businessKey ?? ""),
+          `raw data of ${record.businessKey}`
+        )
       }
 
-      // The orders arrive; the failed records' retry writes the lines from the rows they kept.
+      // The orders arrive; the failed records' retry runs their raw data through the stages and writes the lines.
       yield* engine.syncConnector({
         connectorId: "erp",
         adapter,
         entities: ["customers", "orders"],
         stages: () => apiSmithStages
       })
+      // Without the mapped rows they kept, only their raw data can write them.
+      const sql = yield* SqlClient.SqlClient
+      yield* sql.unsafe("UPDATE syncflow.failed_records SET mapped_data = NULL WHERE entity = 'order_lines'")
       yield* TestClock.adjust("1 hour")
       const retried = yield* engine.retryFailedRecords({
         connectorId: "erp",
