@@ -1,4 +1,4 @@
-/** The StateStore's pending children: children parked until their parent arrives (table `syncflow.pending_children`). */
+/** The StateStore's pending children: children parked until their parent arrives (`syncflow.pending_children`). */
 import { PgTypes } from "@effect/sql-pg"
 import { Duration, Effect, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
@@ -13,7 +13,10 @@ const pendingColumns = (alias: string) => `${alias}.connector_id AS "connectorId
   ${alias}.row_data AS row, ${alias}.run_id::text AS "runId", ${alias}.attempts,
   ${alias}.next_attempt_at AS "nextAttemptAt", ${alias}.last_error AS "lastError", ${alias}.created_at AS "createdAt"`
 
-/** Pending child operations on `sql`: attempts follow `pendingRetry`; children out of attempts become failed records due after `failedRetry`'s first delay. */
+/**
+ * Pending child operations on `sql`: attempts follow `pendingRetry`; children out of attempts become
+ * failed records due after `failedRetry`'s first delay.
+ */
 export const pendingChildOperations = (
   sql: SqlClient.SqlClient,
   pendingRetry: RetryPolicy,

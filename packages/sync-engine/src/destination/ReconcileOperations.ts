@@ -1,0 +1,174 @@
+/**
+ * The PostgreSQL destination's reconciliation: stored hashes, the keys a run has seen (staged in
+ * `destination_seen`), and soft deletes.
+ */
+import { PgTypes } from "@effect/sql-pg"
+import { Effect } from "effect"
+import type { Destination, RowHashes, StoredRow } from "./Destination.ts"
+import type { DestinationCatalog } from "./DestinationCatalog.ts"
+import { arrayParameter, keysPerStatement } from "./DestinationCatalog.ts"
+import { type DestinationError, databaseFailure } from "./DestinationError.ts"
+import type * as Identifier from "./Identifier.ts"
+import { compareHashesSql, existingSql, markDeletedKeysSql, markDeletedSql } from "./TablePlan.ts"
+import type { TableTarget } from "./TableTarget.ts"
+
+/**
+ * `existingHashes`, `compareHashes`, `touch`, `markDeletedNotSeen`, `markDeleted` and `forgetSeen` of the
+ * destination with this catalog.
+ */
+export const reconcileOperations = (
+  catalog: DestinationCatalog
+): Pick<
+  Destination["Service"],
+  "existingHashes" | "compareHashes" | "touch" | "markDeletedNotSeen" | "markDeleted" | "forgetSeen"
+> => {
+  const { sql, seenTable, checkRunId, staging, forgetStaging, validTarget, planFor } = catalog
+
+  const existingHashes = Effect.fn("PostgresDestination.existingHashes")(function* (
+    target: TableTarget,
+    bkHashes: ReadonlyArray<string>
+  ): Effect.fn.Return<ReadonlyMap<string, StoredRow>, DestinationError | Identifier.InvalidIdentifier> {
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    const plan = yield* planFor(valid, false)
+    const found = new Map<string, StoredRow>()
+    for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
+      const batch = bkHashes.slice(start, start + keysPerStatement)
+      const rows = yield* sql
+        .unsafe<{
+          readonly bk: string
+          readonly data: string
+          readonly version: string | null
+          readonly deleted: boolean
+          readonly run: string | null
+        }>(existingSql(plan), [arrayParameter(batch, PgTypes.OID.text)])
+        .pipe(databaseFailure(entity, "reading stored hashes"))
+      for (const row of rows) {
+        found.set(row.bk, { dataHash: row.data, rowVersion: row.version, deleted: row.deleted, lastSeenRun: row.run })
+      }
+    }
+    return found
+  })
+
+  const compareHashes = Effect.fn("PostgresDestination.compareHashes")(function* (
+    target: TableTarget,
+    rows: ReadonlyArray<RowHashes>,
+    runId: string
+  ): Effect.fn.Return<ReadonlyArray<number>, DestinationError | Identifier.InvalidIdentifier> {
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    yield* checkRunId(entity, runId)
+    if (rows.length === 0) return []
+    const plan = yield* planFor(valid, false)
+    yield* staging(entity)
+    const changed: Array<number> = []
+    for (let start = 0; start < rows.length; start += keysPerStatement) {
+      const batch = rows.length <= keysPerStatement ? rows : rows.slice(start, start + keysPerStatement)
+      const found = yield* sql
+        .unsafe<{ readonly n: number }>(compareHashesSql(plan, seenTable), [
+          arrayParameter(
+            batch.map((row) => row.bkHash),
+            PgTypes.OID.text
+          ),
+          arrayParameter(
+            batch.map((row) => row.dataHash),
+            PgTypes.OID.text
+          ),
+          PgTypes.uuid(runId),
+          PgTypes.text(plan.key)
+        ])
+        .pipe(
+          Effect.tapError(() => forgetStaging),
+          databaseFailure(entity, "comparing data hashes")
+        )
+      for (const row of found) changed.push(start + row.n - 1)
+    }
+    return changed.sort((a, b) => a - b)
+  })
+
+  const touch = Effect.fn("PostgresDestination.touch")(function* (
+    target: TableTarget,
+    bkHashes: ReadonlyArray<string>,
+    runId: string
+  ): Effect.fn.Return<void, DestinationError | Identifier.InvalidIdentifier> {
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    yield* checkRunId(entity, runId)
+    if (bkHashes.length === 0) return
+    const plan = yield* planFor(valid, false)
+    yield* staging(entity)
+    for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
+      const batch = bkHashes.slice(start, start + keysPerStatement)
+      yield* sql
+        .unsafe(`INSERT INTO ${seenTable} (run_id, table_name, bk_hashes) VALUES ($1::uuid, $2, $3::text[])`, [
+          PgTypes.uuid(runId),
+          PgTypes.text(plan.key),
+          arrayParameter(batch, PgTypes.OID.text)
+        ])
+        .pipe(
+          Effect.tapError(() => forgetStaging),
+          databaseFailure(entity, "recording seen keys")
+        )
+    }
+  })
+
+  const markDeletedNotSeen = Effect.fn("PostgresDestination.markDeletedNotSeen")(function* (
+    target: TableTarget,
+    runId: string
+  ): Effect.fn.Return<number, DestinationError | Identifier.InvalidIdentifier> {
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    yield* checkRunId(entity, runId)
+    const plan = yield* planFor(valid, false)
+    yield* staging(entity)
+    const rows = yield* sql
+      .unsafe<{ readonly deleted: number }>(markDeletedSql(plan, seenTable), [
+        PgTypes.uuid(runId),
+        PgTypes.text(plan.key)
+      ])
+      .pipe(
+        Effect.tapError(() => forgetStaging),
+        databaseFailure(entity, "soft-deleting unseen rows")
+      )
+    return rows[0]?.deleted ?? 0
+  })
+
+  const markDeleted = Effect.fn("PostgresDestination.markDeleted")(function* (
+    target: TableTarget,
+    bkHashes: ReadonlyArray<string>
+  ): Effect.fn.Return<number, DestinationError | Identifier.InvalidIdentifier> {
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    if (bkHashes.length === 0) return 0
+    const plan = yield* planFor(valid, false)
+    let deleted = 0
+    for (let start = 0; start < bkHashes.length; start += keysPerStatement) {
+      const batch = bkHashes.slice(start, start + keysPerStatement)
+      const rows = yield* sql
+        .unsafe<{ readonly deleted: number }>(markDeletedKeysSql(plan), [arrayParameter(batch, PgTypes.OID.text)])
+        .pipe(databaseFailure(entity, "soft-deleting rows"))
+      deleted += rows[0]?.deleted ?? 0
+    }
+    return deleted
+  })
+
+  const forgetSeen = Effect.fn("PostgresDestination.forgetSeen")(function* (
+    target: TableTarget,
+    runId: string
+  ): Effect.fn.Return<void, DestinationError | Identifier.InvalidIdentifier> {
+    const { entity, key } = yield* validTarget(target)
+    yield* checkRunId(entity, runId)
+    yield* staging(entity)
+    yield* sql
+      .unsafe(`DELETE FROM ${seenTable} WHERE run_id = $1::uuid AND table_name = $2`, [
+        PgTypes.uuid(runId),
+        PgTypes.text(key)
+      ])
+      .pipe(
+        Effect.tapError(() => forgetStaging),
+        databaseFailure(entity, "forgetting seen keys")
+      )
+  })
+
+  return { existingHashes, compareHashes, touch, markDeletedNotSeen, markDeleted, forgetSeen }
+}
