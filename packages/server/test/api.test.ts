@@ -7,25 +7,12 @@ import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { SecretBox, StateStore } from "@syncflow/sync-engine"
 import { Clock, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { SqlClient } from "effect/sql"
 import { signJwt } from "../src/api/AdminAuth.ts"
 import { EntitySyncTriggered } from "../src/api/Api.ts"
 import { ConnectorView, EntityView, FailedRecordView, OrphanView, PendingChildView, RunView } from "../src/api/Views.ts"
+import { finishedRun } from "./finishedRun.ts"
 import { bodyAs, call, eventually, jwtSecret, secretKey, testServerLayer } from "./fixtures.ts"
-
-const count = (table: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp."${table}" WHERE NOT _deleted`)
-  ).pipe(Effect.map(([row]) => row?.n ?? 0))
-
-/** The newest run of an entity once it has ended. */
-const finishedRun = (connector: string, entity: string) =>
-  eventually(
-    Effect.map(call("GET", `/api/v1/runs?connector=${connector}&entity=${entity}&limit=1`), (reply) => {
-      const [run] = bodyAs(reply, Schema.Array(RunView))
-      return run !== undefined && run.status !== "running" ? Option.some(run) : Option.none()
-    })
-  )
+import { liveRows } from "./liveRows.ts"
 
 /** A StateStore on the same database, as another SyncFlow process would see it. */
 const stateStore = StateStore.layer.pipe(Layer.provide(SecretBox.layer({ key: secretKey })))
@@ -202,7 +189,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
         for (const entity of ["items", "customers", "orders", "order_lines"]) {
           const table = entity
           yield* eventually(
-            Effect.map(count(table).pipe(Effect.orElseSucceed(() => -1)), (n) =>
+            Effect.map(liveRows("erp", table).pipe(Effect.orElseSucceed(() => -1)), (n) =>
               n === fake.groundTruth.count(entity) ? Option.some(n) : Option.none()
             )
           )

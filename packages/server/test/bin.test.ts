@@ -1,8 +1,6 @@
 import { execFileSync } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
-
-const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
+import { bin } from "./cliProcess.ts"
 
 describe("syncflow binary", () => {
   it("`version` reports its version, the Node it runs on, and every package of the build", () => {

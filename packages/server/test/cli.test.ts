@@ -2,48 +2,16 @@
  * The `syncflow` CLI as a user runs it: real child processes on the file's test database, the fake
  * ERP on loopback. A one-off `sync --json` prints a summary whose counts match the tables.
  */
-import { execFile } from "node:child_process"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { EntityView, RunView } from "../src/api/Views.ts"
+import { addErpConnector } from "./cliConnector.ts"
+import { cliEnv, jsonOutput, ok, spawningTimeout, syncflow } from "./cliProcess.ts"
 import { secretKey } from "./fixtures.ts"
-
-const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
-
-/**
- * Node's compile cache for the spawned CLIs: every spawn loads the same module graph, and compiling
- * it again was most of each spawn's CPU time. It changes nothing a command does.
- */
-const compileCache = join(tmpdir(), "syncflow-test-compile-cache")
-
-/** Each spawned command takes seconds on a loaded machine (27–46 s a test measured): a generous limit. */
-const spawningTimeout = 120_000
-
-/** Runs `syncflow <args>` to its end; fails the test on a non-zero exit. */
-const syncflow = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
-  Effect.promise(
-    () =>
-      new Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number }>((resolve) => {
-        execFile(
-          process.execPath,
-          [bin, ...args],
-          { env: { ...env, NODE_COMPILE_CACHE: compileCache }, maxBuffer: 16 * 1024 * 1024 },
-          (error, stdout, stderr) =>
-            resolve({ stdout, stderr, code: error === null ? 0 : typeof error.code === "number" ? error.code : 1 })
-        )
-      })
-  )
-
-const ok = (result: { readonly stdout: string; readonly stderr: string; readonly code: number }) => {
-  assert.strictEqual(result.code, 0, result.stderr)
-  return result.stdout
-}
+import { liveRows } from "./liveRows.ts"
 
 const Counts = Schema.Struct({
   fetched: Schema.Number,
@@ -66,12 +34,7 @@ const Report = Schema.Struct({
   ),
   totals: Counts
 })
-const decodeReport = Schema.decodeUnknownSync(Schema.fromJsonString(Report))
-
-const count = (table: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM erp."${table}" WHERE NOT _deleted`)
-  ).pipe(Effect.map(([row]) => row?.n ?? 0))
+const decodeReport = jsonOutput(Report)
 
 layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow CLI", (it) => {
   it.effect(
@@ -79,29 +42,8 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
     () =>
       Effect.gen(function* () {
         const fake = yield* FakeErp.make({ seed: 11, rows: { items: 500, customers: 30, orders: 40 } })
-        const env: NodeJS.ProcessEnv = {
-          ...process.env,
-          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-        }
-        const added = ok(
-          yield* syncflow(
-            [
-              "connectors",
-              "add",
-              "--adapter",
-              "apismith",
-              "--id",
-              "erp",
-              "--config",
-              JSON.stringify({ baseUrl: fake.baseUrl }),
-              "--credentials",
-              JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
-              "ERP"
-            ],
-            env
-          )
-        )
+        const env = yield* cliEnv
+        const added = ok(yield* addErpConnector(env, fake, "erp", "ERP"))
         assert.include(added, "Created connector erp")
         assert.include(ok(yield* syncflow(["connectors", "test", "erp"], env)), "connected")
         assert.include(ok(yield* syncflow(["connectors", "list"], env)), "ERP")
@@ -114,7 +56,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
         for (const entity of report.entities) {
           const truth = fake.groundTruth.count(entity.entity)
           assert.deepInclude(entity.counts, { fetched: truth, inserted: truth, failed: 0 }, entity.entity)
-          assert.strictEqual(yield* count(entity.entity), truth, entity.entity)
+          assert.strictEqual(yield* liveRows("erp", entity.entity), truth, entity.entity)
         }
         assert.strictEqual(
           report.totals.inserted,
@@ -130,7 +72,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
         assert.deepInclude(again.entities[0]!.counts, { fetched: 500, inserted: 0, updated: 0 })
         assert.strictEqual(again.mode, "full-refresh")
 
-        const runs = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(RunView)))(
+        const runs = jsonOutput(Schema.Array(RunView))(
           ok(yield* syncflow(["runs", "--connector", "erp", "--entity", "items", "--json"], env))
         )
         assert.deepStrictEqual(
@@ -151,36 +93,15 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
     () =>
       Effect.gen(function* () {
         const fake = yield* FakeErp.make({ seed: 12, rows: { items: 20, customers: 5, orders: 5 } })
-        const env: NodeJS.ProcessEnv = {
-          ...process.env,
-          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-        }
-        ok(
-          yield* syncflow(
-            [
-              "connectors",
-              "add",
-              "--adapter",
-              "apismith",
-              "--id",
-              "erp2",
-              "--config",
-              JSON.stringify({ baseUrl: fake.baseUrl }),
-              "--credentials",
-              JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
-              "ERP 2"
-            ],
-            env
-          )
-        )
+        const env = yield* cliEnv
+        ok(yield* addErpConnector(env, fake, "erp2", "ERP 2"))
         ok(yield* syncflow(["discover", "erp2"], env))
         // Entity settings: reconciled daily by default; a cron replaces the interval; "off"/"none" switch it off.
         assert.match(
           ok(yield* syncflow(["entities", "list", "erp2"], env)),
           /^items\s+enabled\s+incremental\s+every 300s\s+reconcile: every 86400s\s+orphans: keep$/m
         )
-        const decodeEntity = Schema.decodeUnknownSync(Schema.fromJsonString(EntityView))
+        const decodeEntity = jsonOutput(EntityView)
         const nightly = decodeEntity(
           ok(yield* syncflow(["entities", "set", "erp2", "items", "--reconcile-cron", "0 3 * * *", "--json"], env))
         )
@@ -209,29 +130,8 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
     () =>
       Effect.gen(function* () {
         const fake = yield* FakeErp.make({ seed: 12, rows: { items: 200, customers: 10, orders: 10 } })
-        const env: NodeJS.ProcessEnv = {
-          ...process.env,
-          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-        }
-        ok(
-          yield* syncflow(
-            [
-              "connectors",
-              "add",
-              "--adapter",
-              "apismith",
-              "--id",
-              "drift",
-              "--config",
-              JSON.stringify({ baseUrl: fake.baseUrl, discoveryTtlSeconds: 0 }),
-              "--credentials",
-              JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
-              "Drift"
-            ],
-            env
-          )
-        )
+        const env = yield* cliEnv
+        ok(yield* addErpConnector(env, fake, "drift", "Drift", { config: { discoveryTtlSeconds: 0 } }))
         const first = decodeReport(ok(yield* syncflow(["sync", "drift", "items", "--json"], env)))
         assert.deepStrictEqual(first.entities[0]?.typeMismatches, [])
         const report = yield* fake.mutate("items", { retypeColumn: true, update: 40 })
@@ -261,7 +161,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow C
     "refuses to run without the secrets an external database needs, or with bad input, saying which",
     () =>
       Effect.gen(function* () {
-        const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl) }
+        const base: NodeJS.ProcessEnv = { ...(yield* cliEnv) }
         for (const name of ["SYNCFLOW_SECRET_KEY", "SYNCFLOW_API_KEY", "SYNCFLOW_JWT_SECRET"]) delete base[name]
 
         const noKey = yield* syncflow(["connectors", "list"], base)

@@ -4,68 +4,22 @@
  * names the holder and exit code 75, and syncs nothing; once the lease is gone it syncs, and the
  * table equals the fake's ground truth. With `--wait` it waits for the lease instead, then syncs.
  */
-import { execFile, spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { PgTest } from "@syncflow/testing-pg"
-import { Effect, Redacted, Schedule } from "effect"
+import { Effect, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
 import { entityBusyExitCode } from "../src/cli/CliFailure.ts"
-import { secretKey } from "./fixtures.ts"
-
-const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
-
-/** Runs `syncflow <args>` to its end, with its output and exit code. */
-const syncflow = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
-  Effect.promise(
-    () =>
-      new Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number }>((resolve) => {
-        execFile(process.execPath, [bin, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-          resolve({ stdout, stderr, code: error === null ? 0 : typeof error.code === "number" ? error.code : 1 })
-        )
-      })
-  )
-
-/** The live rows of an entity's table, in its connector's schema. */
-const liveRows = (table: string, schema = "erp") =>
-  Effect.gen(function* () {
-    const sql = yield* SqlClient.SqlClient
-    const [found] = yield* sql<{ readonly schema: string }>`
-      SELECT table_schema AS schema FROM information_schema.tables
-      WHERE table_name = ${table} AND table_schema = ${schema}`
-    if (found === undefined) return 0
-    const [row] = yield* sql.unsafe<{ readonly n: number }>(
-      `SELECT count(*)::int AS n FROM "${found.schema}"."${table}" WHERE NOT _deleted`
-    )
-    return row?.n ?? 0
-  })
+import { addErpConnector } from "./cliConnector.ts"
+import { cliEnv, spawnSyncflow, syncflow } from "./cliProcess.ts"
+import { liveRows } from "./liveRows.ts"
 
 layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow sync and the entity lease", (it) => {
   it.effect("is refused with exit code 75 while another sync holds the entity, and syncs once it is free", () =>
     Effect.gen(function* () {
       const fake = yield* FakeErp.make({ seed: 13, rows: { items: 300, customers: 10, orders: 10 } })
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-        SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-      }
-      const added = yield* syncflow(
-        [
-          "connectors",
-          "add",
-          "--adapter",
-          "apismith",
-          "--id",
-          "erp",
-          "--config",
-          JSON.stringify({ baseUrl: fake.baseUrl }),
-          "--credentials",
-          JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
-          "ERP"
-        ],
-        env
-      )
+      const env = yield* cliEnv
+      const added = yield* addErpConnector(env, fake, "erp", "ERP")
       assert.strictEqual(added.code, 0, added.stderr)
 
       // The server's workflow holds the entity (as if its scheduled sync were running).
@@ -82,7 +36,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
         /^syncflow: Sync refused: erp\/items is already being synced by workflow SyncEntity\/test/
       )
       assert.strictEqual(refused.stdout, "")
-      assert.strictEqual(yield* liveRows("items"), 0)
+      assert.strictEqual(yield* liveRows("erp", "items"), 0)
       const [runs] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM syncflow.sync_runs`
       assert.strictEqual(runs?.n, 0)
 
@@ -91,7 +45,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
       const synced = yield* syncflow(["sync", "erp", "items"], env)
       assert.strictEqual(synced.code, 0, synced.stderr)
       assert.strictEqual(fake.groundTruth.count("items"), 300)
-      assert.strictEqual(yield* liveRows("items"), 300)
+      assert.strictEqual(yield* liveRows("erp", "items"), 300)
       const [lease] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM syncflow.entity_leases`
       assert.strictEqual(lease?.n, 0)
     }).pipe(Effect.scoped)
@@ -100,37 +54,15 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
   it.effect("with --wait, waits while another sync holds the entity, then syncs", () =>
     Effect.gen(function* () {
       const fake = yield* FakeErp.make({ seed: 14, rows: { items: 250, customers: 10, orders: 10 } })
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-        SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-      }
-      const added = yield* syncflow(
-        [
-          "connectors",
-          "add",
-          "--adapter",
-          "apismith",
-          "--id",
-          "erpw",
-          "--config",
-          JSON.stringify({ baseUrl: fake.baseUrl }),
-          "--credentials",
-          JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) }),
-          "ERP W"
-        ],
-        env
-      )
+      const env = yield* cliEnv
+      const added = yield* addErpConnector(env, fake, "erpw", "ERP W")
       assert.strictEqual(added.code, 0, added.stderr)
       const sql = yield* SqlClient.SqlClient
       yield* sql`INSERT INTO syncflow.entity_leases (connector_id, entity, holder, acquired_at, renewed_at, expires_at)
         VALUES ('erpw', 'items', 'workflow SyncEntity/other', now(), now(), now() + interval '1 hour')`
 
       // It waits (and says whom for) instead of exiting.
-      const child = yield* Effect.acquireRelease(
-        Effect.sync(() => spawn(process.execPath, [bin, "sync", "erpw", "items", "--wait"], { env })),
-        (child) => Effect.sync(() => child.kill("SIGKILL"))
-      )
+      const child = yield* spawnSyncflow(["sync", "erpw", "items", "--wait"], env)
       let stderr = ""
       child.stderr.on("data", (chunk: Buffer) => {
         stderr += chunk.toString()
@@ -148,13 +80,13 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
       )
       assert.include(stderr, "workflow SyncEntity/other")
       assert.strictEqual(child.exitCode, null)
-      assert.strictEqual(yield* liveRows("items", "erpw"), 0)
+      assert.strictEqual(yield* liveRows("erpw", "items"), 0)
 
       // The other sync ends: it syncs, and the table equals the truth.
       yield* sql`DELETE FROM syncflow.entity_leases WHERE connector_id = 'erpw'`
       assert.strictEqual(yield* exited, 0, stderr)
       assert.strictEqual(fake.groundTruth.count("items"), 250)
-      assert.strictEqual(yield* liveRows("items", "erpw"), 250)
+      assert.strictEqual(yield* liveRows("erpw", "items"), 250)
     }).pipe(Effect.scoped)
   )
 })

@@ -5,16 +5,14 @@
  */
 import { spawn } from "node:child_process"
 import { createServer } from "node:net"
-import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { PgTest } from "@syncflow/testing-pg"
 import { Duration, Effect, Option, Redacted, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
+import { bin } from "./cliProcess.ts"
 import { apiKey, secretKey } from "./fixtures.ts"
 import { exited, listening } from "./serverProcess.ts"
-
-const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
 
 /** A port that was free a moment ago. */
 const freePort = Effect.promise(

@@ -4,33 +4,14 @@
  * API's entity view) carries each original as `sourceName`, two slugs that normalize to one name
  * are reported naming both, and a sync then fills the normalized tables with the fake's truth.
  */
-import { execFile } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
 import { ErpDataset, FakeErp } from "@syncflow/apismith/testing"
 import { PgTest } from "@syncflow/testing-pg"
-import { Effect, Redacted, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { EntityView } from "../src/api/Views.ts"
-import { secretKey } from "./fixtures.ts"
-
-const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
-
-/** Runs `syncflow <args>` to its end. */
-const syncflow = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv) =>
-  Effect.promise(
-    () =>
-      new Promise<{ readonly stdout: string; readonly stderr: string; readonly code: number }>((resolve) => {
-        execFile(process.execPath, [bin, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-          resolve({ stdout, stderr, code: error === null ? 0 : typeof error.code === "number" ? error.code : 1 })
-        )
-      })
-  )
-
-const ok = (result: { readonly stdout: string; readonly stderr: string; readonly code: number }) => {
-  assert.strictEqual(result.code, 0, result.stderr)
-  return result.stdout
-}
+import { addErpConnector } from "./cliConnector.ts"
+import { cliEnv, jsonOutput, ok, spawningTimeout, syncflow } from "./cliProcess.ts"
 
 /** An extra API whose slug normalizes to `order_lines`, like the fake's `Order-Lines`. */
 const colliding = {
@@ -57,30 +38,9 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow d
           publishedNames: ErpDataset.NON_IDENTIFIER_NAMES,
           extraApis: [colliding]
         })
-        const env: NodeJS.ProcessEnv = {
-          ...process.env,
-          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-        }
-        const add = (id: string, target: FakeErp.FakeErp) =>
-          syncflow(
-            [
-              "connectors",
-              "add",
-              "--adapter",
-              "apismith",
-              "--id",
-              id,
-              "--config",
-              JSON.stringify({ baseUrl: target.baseUrl }),
-              "--credentials",
-              JSON.stringify({ type: "serviceJwt", secret: Redacted.value(target.secret) }),
-              id
-            ],
-            env
-          )
-        ok(yield* add("erp", fake))
-        ok(yield* add("clash", clash))
+        const env = yield* cliEnv
+        ok(yield* addErpConnector(env, fake, "erp"))
+        ok(yield* addErpConnector(env, clash, "clash"))
 
         const text = ok(yield* syncflow(["discover", "erp"], env))
         const lines = text.split("\n").map((line) => line.trimEnd())
@@ -105,9 +65,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow d
         ])
         assert.deepStrictEqual(block("units"), [])
 
-        const views = Schema.decodeUnknownSync(Schema.fromJsonString(Schema.Array(EntityView)))(
-          ok(yield* syncflow(["discover", "erp", "--json"], env))
-        )
+        const views = jsonOutput(Schema.Array(EntityView))(ok(yield* syncflow(["discover", "erp", "--json"], env)))
         const customers = views.find((view) => view.entity === "customers")
         assert.strictEqual(customers?.manifest.sourceName, "CUSTOMERS")
         assert.deepStrictEqual(
@@ -158,6 +116,6 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow d
         )
       }),
     // Six CLI processes, each a cold Node start: generous on a shared machine.
-    120_000
+    spawningTimeout
   )
 })

@@ -6,10 +6,11 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { ErpDataset, FakeErp } from "@syncflow/apismith/testing"
-import { Effect, Option, Redacted, Schema } from "effect"
+import { Effect, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
-import { EntityView, RunView } from "../src/api/Views.ts"
-import { bodyAs, call, eventually, testServerLayer } from "./fixtures.ts"
+import { EntityView } from "../src/api/Views.ts"
+import { finishedRun } from "./finishedRun.ts"
+import { bodyAs, call, testServerLayer } from "./fixtures.ts"
 
 layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin API: names from metadata", (it) => {
   it.effect("discovery and the entity view show original -> normalized names; a sync fills the normalized table", () =>
@@ -53,12 +54,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
 
       const started = yield* call("POST", "/api/v1/connectors/erp/entities/customers/sync")
       assert.strictEqual(started.status, 202)
-      const run = yield* eventually(
-        Effect.map(call("GET", "/api/v1/runs?connector=erp&entity=customers&limit=1"), (reply) => {
-          const [latest] = bodyAs(reply, Schema.Array(RunView))
-          return latest !== undefined && latest.status !== "running" ? Option.some(latest) : Option.none()
-        })
-      )
+      const run = yield* finishedRun("erp", "customers")
       const truth = fake.groundTruth.count("customers")
       assert.strictEqual(run.status, "succeeded")
       assert.deepInclude(run.counts, { fetched: truth, inserted: truth, failed: 0 })

@@ -6,13 +6,12 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
-import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
 import { PgTest } from "@syncflow/testing-pg"
 import { Duration, Effect, Redacted } from "effect"
+import { bin } from "./cliProcess.ts"
 import { secretKey } from "./fixtures.ts"
-
-const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url))
+import { exited } from "./serverProcess.ts"
 
 /** A collector on loopback that keeps the body of every POST to `/v1/traces`. */
 const collector = Effect.acquireRelease(
@@ -55,12 +54,6 @@ const listening = (child: ChildProcess, lines: Array<string>) =>
     child.once("exit", (code) =>
       reject(new Error(`the server exited (${code}) before listening:\n${lines.join("\n")}`))
     )
-  })
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve()
-    else child.once("exit", () => resolve())
   })
 
 layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("serve: logs and traces", (it) => {

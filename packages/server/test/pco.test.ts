@@ -12,6 +12,28 @@ import { SyncStarted } from "../src/api/Api.ts"
 import { ConnectorView, EntityView, RunView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, TestServer, testServerLayer } from "./fixtures.ts"
 
+/** Creates a Planning Center connector on `fake` with its personal access token and webhook secrets. */
+const addPatConnector = (
+  fake: FakePco.FakePco,
+  id: string,
+  name: string,
+  webhookSecrets: Readonly<Record<string, string>>
+) =>
+  call("POST", "/api/v1/connectors", {
+    body: {
+      id,
+      adapter: "pco",
+      name,
+      config: { baseUrl: fake.baseUrl },
+      credentials: {
+        type: "personalAccessToken",
+        appId: fake.personalAccessToken.username,
+        secret: Redacted.value(fake.personalAccessToken.password)
+      },
+      webhookSecrets
+    }
+  })
+
 const runsOf = (connector: string, entity: string) =>
   Effect.map(call("GET", `/api/v1/runs?connector=${connector}&entity=${entity}`), (reply) =>
     bodyAs(reply, Schema.Array(RunView))
@@ -54,20 +76,9 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
         name: "people.v2.events.person.updated",
         url: `${baseUrl}/webhooks/pco/church`
       })
-      const created = yield* call("POST", "/api/v1/connectors", {
-        body: {
-          id: "church",
-          adapter: "pco",
-          name: "Church",
-          config: { baseUrl: fake.baseUrl },
-          credentials: {
-            type: "personalAccessToken",
-            appId: fake.personalAccessToken.username,
-            secret: Redacted.value(fake.personalAccessToken.password)
-          },
-          // Planning Center gives each subscription its own secret.
-          webhookSecrets: { "people.v2.events.person.updated": Redacted.value(subscription.secret) }
-        }
+      const created = yield* addPatConnector(fake, "church", "Church", {
+        // Planning Center gives each subscription its own secret.
+        "people.v2.events.person.updated": Redacted.value(subscription.secret)
       })
       assert.strictEqual(created.status, 201)
       assert.deepInclude(bodyAs(created, ConnectorView), { hasWebhookSecret: true })
@@ -150,19 +161,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
         name: "people.v2.events.person.destroyed",
         url: `${baseUrl}/webhooks/pco/church-deletes`
       })
-      const created = yield* call("POST", "/api/v1/connectors", {
-        body: {
-          id: "church-deletes",
-          adapter: "pco",
-          name: "Church (deletes)",
-          config: { baseUrl: fake.baseUrl },
-          credentials: {
-            type: "personalAccessToken",
-            appId: fake.personalAccessToken.username,
-            secret: Redacted.value(fake.personalAccessToken.password)
-          },
-          webhookSecrets: { "people.v2.events.person.destroyed": Redacted.value(destroyed.secret) }
-        }
+      const created = yield* addPatConnector(fake, "church-deletes", "Church (deletes)", {
+        "people.v2.events.person.destroyed": Redacted.value(destroyed.secret)
       })
       assert.strictEqual(created.status, 201)
       const entities = bodyAs(

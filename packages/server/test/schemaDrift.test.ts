@@ -11,16 +11,8 @@ import { FakeErp } from "@syncflow/apismith/testing"
 import { Effect, Option, Predicate, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { EntityView, FailedRecordView, RunView } from "../src/api/Views.ts"
+import { finishedRun } from "./finishedRun.ts"
 import { bodyAs, call, eventually, testServerLayer } from "./fixtures.ts"
-
-/** The newest run of the entity, once it has ended, when it is not `previous`. */
-const nextFinishedRun = (previous: string | undefined) =>
-  eventually(
-    Effect.map(call("GET", "/api/v1/runs?connector=erp&entity=items&limit=1"), (reply) => {
-      const [run] = bodyAs(reply, Schema.Array(RunView))
-      return run !== undefined && run.id !== previous && run.status !== "running" ? Option.some(run) : Option.none()
-    })
-  )
 
 /** The execution a sync trigger answered 202 with. */
 const executionOf = (reply: { readonly status: number; readonly body: unknown }): string => {
@@ -63,7 +55,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("schema 
         assert.deepStrictEqual(discovered.find((e) => e.entity === "items")?.typeMismatches, [])
 
         const firstExecution = executionOf(yield* call("POST", "/api/v1/connectors/erp/entities/items/sync"))
-        const first = yield* nextFinishedRun(undefined)
+        const first = yield* finishedRun("erp", "items")
         assert.deepInclude(first, { status: "succeeded", typeMismatches: [] })
         assert.deepInclude(first.counts, { inserted: 400, failed: 0 })
 
@@ -77,7 +69,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("schema 
             executionOf(reply) === firstExecution ? Option.none() : Option.some(reply)
           )
         )
-        const second = yield* nextFinishedRun(first.id)
+        const second = yield* finishedRun("erp", "items", first.id)
 
         // Which rows cannot be stored, decided from the truth alone.
         const truth = Array.from(fake.groundTruth.rows("items"))

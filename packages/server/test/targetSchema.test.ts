@@ -6,26 +6,13 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
-import { Effect, Option, Redacted, Schema } from "effect"
+import { Effect, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { MovedTableView } from "../src/api/Api.ts"
-import { ConnectorView, RunView } from "../src/api/Views.ts"
-import { bodyAs, call, eventually, testServerLayer } from "./fixtures.ts"
-
-/** The live rows of a table. */
-const count = (schema: string, table: string) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    sql.unsafe<{ readonly n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table}" WHERE NOT _deleted`)
-  ).pipe(Effect.map(([row]) => row?.n ?? 0))
-
-/** The newest run of an entity once it has ended, other than the run `after`. */
-const finishedRun = (connector: string, entity: string, after?: string) =>
-  eventually(
-    Effect.map(call("GET", `/api/v1/runs?connector=${connector}&entity=${entity}&limit=1`), (reply) => {
-      const [run] = bodyAs(reply, Schema.Array(RunView))
-      return run !== undefined && run.status !== "running" && run.id !== after ? Option.some(run) : Option.none()
-    })
-  )
+import { ConnectorView } from "../src/api/Views.ts"
+import { finishedRun } from "./finishedRun.ts"
+import { bodyAs, call, testServerLayer } from "./fixtures.ts"
+import { liveRows } from "./liveRows.ts"
 
 layer(testServerLayer, { timeout: 180_000, excludeTestServices: true })("where tables go (admin API)", (it) => {
   it.effect(
@@ -74,7 +61,7 @@ layer(testServerLayer, { timeout: 180_000, excludeTestServices: true })("where t
           const run = yield* finishedRun("legacy", entity)
           assert.strictEqual(run.status, "succeeded", entity)
           assert.strictEqual(run.counts.inserted, fake.groundTruth.count(entity), entity)
-          assert.strictEqual(yield* count("public", entity), fake.groundTruth.count(entity), entity)
+          assert.strictEqual(yield* liveRows("public", entity), fake.groundTruth.count(entity), entity)
           first.set(entity, run.id)
         }
 
@@ -99,7 +86,7 @@ layer(testServerLayer, { timeout: 180_000, excludeTestServices: true })("where t
           const run = yield* finishedRun("legacy", entity, first.get(entity))
           assert.strictEqual(run.status, "succeeded", entity)
           assert.deepInclude(run.counts, { inserted: 0, updated: entity === "items" ? 4 : 0, deleted: 0 }, entity)
-          assert.strictEqual(yield* count("legacy", entity), fake.groundTruth.count(entity), entity)
+          assert.strictEqual(yield* liveRows("legacy", entity), fake.groundTruth.count(entity), entity)
         }
         const sql = yield* SqlClient.SqlClient
         const left = yield* sql<{ readonly n: number }>`
