@@ -177,6 +177,7 @@ describe("packed with pnpm pack, installed with npm outside the repository", () 
         readFileSync(join(root, "package.json"), "utf8")
       )
       assert.strictEqual(tarballsOf().length, packages.length)
+      const license = readFileSync(join(root, "LICENSE"), "utf8")
       for (const name of packages) {
         const dir = join(project, "node_modules", "@syncflow", name)
         const manifest = decodeManifest(readFileSync(join(dir, "package.json"), "utf8"))
@@ -195,6 +196,8 @@ describe("packed with pnpm pack, installed with npm outside the repository", () 
             assert.isTrue(statSync(join(dir, file)).isFile(), `${name}: ${file}`)
           }
         }
+        // The license ships with the package: the repository's, word for word.
+        assert.strictEqual(readFileSync(join(dir, "LICENSE"), "utf8"), license, `${name}: LICENSE`)
         // The README ships with the package, examples included.
         const readme = readFileSync(join(dir, "README.md"), "utf8")
         if ((withExamples as ReadonlyArray<string>).includes(name)) {
