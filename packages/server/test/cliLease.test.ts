@@ -14,6 +14,14 @@ import { addErpConnector } from "./cliConnector.ts"
 import { cliEnv, spawnSyncflow, syncflow } from "./cliProcess.ts"
 import { liveRows } from "./liveRows.ts"
 
+/** `holder` holds the entity's lease for the next hour, as a running sync elsewhere would. */
+const holdLease = (connector: string, entity: string, holder: string) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql`INSERT INTO syncflow.entity_leases (connector_id, entity, holder, acquired_at, renewed_at, expires_at)
+      VALUES (${connector}, ${entity}, ${holder}, now(), now(), now() + interval '1 hour')`
+  )
+
 layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow sync and the entity lease", (it) => {
   it.effect("is refused with exit code 75 while another sync holds the entity, and syncs once it is free", () =>
     Effect.gen(function* () {
@@ -24,8 +32,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
 
       // The server's workflow holds the entity (as if its scheduled sync were running).
       const sql = yield* SqlClient.SqlClient
-      yield* sql`INSERT INTO syncflow.entity_leases (connector_id, entity, holder, acquired_at, renewed_at, expires_at)
-        VALUES ('erp', 'items', 'workflow SyncEntity/test', now(), now(), now() + interval '1 hour')`
+      yield* holdLease("erp", "items", "workflow SyncEntity/test")
       const refused = yield* syncflow(["sync", "erp", "items"], env)
       assert.strictEqual(refused.code, entityBusyExitCode)
       assert.strictEqual(refused.code, 75)
@@ -58,8 +65,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("syncflow s
       const added = yield* addErpConnector(env, fake, "erpw", "ERP W")
       assert.strictEqual(added.code, 0, added.stderr)
       const sql = yield* SqlClient.SqlClient
-      yield* sql`INSERT INTO syncflow.entity_leases (connector_id, entity, holder, acquired_at, renewed_at, expires_at)
-        VALUES ('erpw', 'items', 'workflow SyncEntity/other', now(), now(), now() + interval '1 hour')`
+      yield* holdLease("erpw", "items", "workflow SyncEntity/other")
 
       // It waits (and says whom for) instead of exiting.
       const child = yield* spawnSyncflow(["sync", "erpw", "items", "--wait"], env)
