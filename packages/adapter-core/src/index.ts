@@ -5,6 +5,7 @@
  */
 export * from "./adapter/Adapter.ts"
 export * from "./adapter/EntityManifest.ts"
+export * from "./adapter/RecordWriter.ts"
 export * from "./auth/index.ts"
 export * as AdapterClient from "./client/AdapterClient.ts"
 export * as AdapterHttp from "./client/AdapterHttp.ts"

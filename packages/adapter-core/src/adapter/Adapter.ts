@@ -7,6 +7,7 @@ import type { AdapterError } from "../errors/AdapterError.ts"
 import type { Cursor } from "../pagination/Cursor.ts"
 import type { Page } from "../pagination/Page.ts"
 import type { EntityManifest } from "./EntityManifest.ts"
+import type { RecordWriter } from "./RecordWriter.ts"
 
 /** A record as the source gives it: field names to raw values, before normalization. */
 export type SourceRecord = Readonly<Record<string, unknown>>
@@ -34,4 +35,6 @@ export interface Adapter<R = never> {
   ) => Stream.Stream<Page<SourceRecord>, AdapterError, R>
   /** Checks that the upstream is reachable and the credentials work. */
   readonly testConnection: Effect.Effect<void, AdapterError, R>
+  /** The write side, for adapters whose upstream accepts writes (see `RecordWriter`). */
+  readonly write?: RecordWriter<R> | undefined
 }
