@@ -3,6 +3,7 @@
  * changes in PostgreSQL — the nine-stage pipeline, its state store and its destinations.
  */
 export * from "./destination/index.ts"
+export * from "./events/index.ts"
 export * from "./pipeline/index.ts"
 export * from "./rate-limit/index.ts"
 export * as Stages from "./stages/index.ts"
