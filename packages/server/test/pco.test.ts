@@ -8,7 +8,7 @@ import { assert, layer } from "@effect/vitest"
 import { FakePco } from "@syncflow/pco/testing"
 import { Effect, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
-import { SyncStarted } from "../src/api/Api.ts"
+import { SyncStarted } from "../src/api/groups/ConnectorsGroup.ts"
 import { ConnectorView, EntityView, RunView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, TestServer, testServerLayer } from "./fixtures.ts"
 

@@ -6,7 +6,7 @@
 import { type DiscoveredEntity, StateStore } from "@syncflow/sync-engine"
 import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { UpdateEntity } from "../api/Api.ts"
+import { UpdateEntity } from "../api/groups/EntitiesGroup.ts"
 import { entityView } from "../api/Views.ts"
 import { checkTargetTable } from "../connectors/TargetSchema.ts"
 import { CliFailure } from "./CliFailure.ts"

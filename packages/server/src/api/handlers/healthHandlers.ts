@@ -7,7 +7,8 @@ import { Clock, Duration, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { SqlClient } from "effect/sql"
 import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
-import { Api, type ComponentHealth, Degraded } from "../Api.ts"
+import { Api } from "../Api.ts"
+import { type ComponentHealth, Degraded } from "../groups/HealthGroup.ts"
 import { ServerInfo } from "../ServerInfo.ts"
 
 /** How long one check may take before it counts as down. */

@@ -1,0 +1,127 @@
+/**
+ * The `connectors` endpoint group: CRUD, test connection, discovery, sync and table moves.
+ */
+import { SyncMode } from "@syncflow/sync-engine"
+import { Schema } from "effect"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import { AdapterName, CredentialsInput } from "../../connectors/ConnectorSettings.ts"
+import { AdminAuth } from "../AdminAuth.ts"
+import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
+import { ConnectorId, connectorParams } from "../ApiParams.ts"
+import { ConnectorView, EntityView } from "../Views.ts"
+
+const Settings = Schema.Record(Schema.String, Schema.Json)
+const Secret = Schema.Redacted(Schema.NonEmptyString)
+
+/** The body of `POST /connectors`. */
+export const CreateConnector = Schema.Struct({
+  /** The connector's id; a UUID when absent. */
+  id: Schema.optionalKey(ConnectorId),
+  adapter: AdapterName,
+  name: Schema.NonEmptyString,
+  /** The adapter's settings: `baseUrl` (required for APISmith), `pageSize`. */
+  config: Schema.optionalKey(Settings),
+  credentials: CredentialsInput,
+  /** PCO: the secret webhook deliveries are signed with (any event without its own in `webhookSecrets`). */
+  webhookSecret: Schema.optionalKey(Secret),
+  /** PCO: secrets by event name, e.g. `{"people.v2.events.person.updated": "..."}`. */
+  webhookSecrets: Schema.optionalKey(Schema.Record(Schema.String, Secret)),
+  /**
+   * The PostgreSQL schema of the connector's tables (a lowercase identifier); absent or `null`: the
+   * connector's id as an identifier (`ERP-2` gives `erp_2`). Never shared with another connector.
+   */
+  targetSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
+
+/** The body of `PATCH /connectors/{connectorId}`: absent fields are kept. */
+export const UpdateConnector = Schema.Struct({
+  name: Schema.optionalKey(Schema.NonEmptyString),
+  config: Schema.optionalKey(Settings),
+  credentials: Schema.optionalKey(CredentialsInput),
+  /** Replaced together with `webhookSecrets` when either is given; `null` for none. */
+  webhookSecret: Schema.optionalKey(Schema.NullOr(Secret)),
+  webhookSecrets: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Secret))),
+  /**
+   * Another schema for the connector's tables (`null`: its id). Moves no table: the next syncs fill
+   * the new tables from the first row; `POST .../move-tables` moves them with their rows instead.
+   */
+  targetSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
+
+/** The body of `POST /connectors/{connectorId}/move-tables`. */
+export const MoveTables = Schema.Struct({
+  /** The schema to move the connector's tables to (a lowercase identifier); absent or `null`: its id. */
+  toSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
+
+/** What `move-tables` did with one entity's table. */
+export const MovedTableView = Schema.Struct({
+  entity: Schema.String,
+  from: Schema.String,
+  to: Schema.String,
+  /** `false`: no table at `from` (never synced); the next sync creates it at `to`. */
+  moved: Schema.Boolean
+})
+
+/** The body of `POST /connectors/{connectorId}/sync`. */
+export const SyncConnector = Schema.Struct({
+  entities: Schema.optionalKey(Schema.Array(Schema.NonEmptyString)),
+  mode: Schema.optionalKey(SyncMode)
+})
+
+/** A started sync: the durable workflow's execution id. */
+export const SyncStarted = Schema.Struct({ executionId: Schema.String })
+
+/** The outcome of a test connection. */
+export const ConnectionTest = Schema.Struct({ ok: Schema.Boolean, message: Schema.String })
+
+/** Connectors: CRUD, test connection and discovery. */
+export class ConnectorsGroup extends HttpApiGroup.make("connectors")
+  .add(
+    HttpApiEndpoint.get("list", "/connectors", { success: Schema.Array(ConnectorView) }),
+    HttpApiEndpoint.post("create", "/connectors", {
+      payload: CreateConnector,
+      success: ConnectorView.pipe(HttpApiSchema.status(201)),
+      error: [InvalidField, Conflict, Unavailable]
+    }),
+    HttpApiEndpoint.get("get", "/connectors/:connectorId", {
+      params: connectorParams,
+      success: ConnectorView,
+      error: NotFound
+    }),
+    HttpApiEndpoint.patch("update", "/connectors/:connectorId", {
+      params: connectorParams,
+      payload: UpdateConnector,
+      success: ConnectorView,
+      error: [NotFound, InvalidField, Conflict, Unavailable]
+    }),
+    HttpApiEndpoint.delete("remove", "/connectors/:connectorId", {
+      params: connectorParams,
+      success: HttpApiSchema.NoContent,
+      error: [NotFound, Unavailable]
+    }),
+    HttpApiEndpoint.post("test", "/connectors/:connectorId/test", {
+      params: connectorParams,
+      success: ConnectionTest,
+      error: [NotFound, UpstreamFailed]
+    }),
+    HttpApiEndpoint.post("discover", "/connectors/:connectorId/discover", {
+      params: connectorParams,
+      success: Schema.Array(EntityView),
+      error: [NotFound, UpstreamFailed, Unavailable]
+    }),
+    HttpApiEndpoint.post("sync", "/connectors/:connectorId/sync", {
+      params: connectorParams,
+      payload: SyncConnector,
+      success: SyncStarted.pipe(HttpApiSchema.status(202)),
+      error: [NotFound, InvalidField, Unavailable]
+    }),
+    HttpApiEndpoint.post("moveTables", "/connectors/:connectorId/move-tables", {
+      params: connectorParams,
+      payload: MoveTables,
+      success: Schema.Array(MovedTableView),
+      error: [NotFound, InvalidField, Conflict, Unavailable]
+    })
+  )
+  .middleware(AdminAuth)
+  .annotateMerge(OpenApi.annotations({ title: "Connectors" })) {}

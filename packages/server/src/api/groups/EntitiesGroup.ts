@@ -1,0 +1,101 @@
+/**
+ * The `entities` endpoint group: an entity's settings and its sync triggers.
+ */
+import { OrphanPolicy, SyncMode } from "@syncflow/sync-engine"
+import { Schema } from "effect"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import { AdminAuth } from "../AdminAuth.ts"
+import { InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
+import { connectorParams, entityParams } from "../ApiParams.ts"
+import { EntityView } from "../Views.ts"
+
+const CronExpression = Schema.String.check(
+  Schema.isPattern(/^\S+( \S+){4}$/, { message: "expected a cron expression of five fields" })
+)
+
+/** The body of `PATCH .../entities/{entity}`: absent fields are kept. */
+export const UpdateEntity = Schema.Struct({
+  enabled: Schema.optionalKey(Schema.Boolean),
+  intervalSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
+  cron: Schema.optionalKey(Schema.NullOr(CronExpression)),
+  mode: Schema.optionalKey(SyncMode),
+  /** What happens to child rows whose parent is missing: `keep` (written, flagged) or `park`. */
+  orphans: Schema.optionalKey(
+    OrphanPolicy.annotate({
+      description:
+        "keep (default): a child row whose parent is missing is written and flagged _parent_missing until the parent arrives; park: it waits in pending_children (5 attempts, then a failed record)"
+    })
+  ),
+  /** Seconds between reconciliations (complete listings that soft-delete what the source no longer has); daily by default. */
+  reconcileIntervalSeconds: Schema.optionalKey(
+    Schema.NullOr(Schema.Int.check(Schema.isGreaterThan(0))).annotate({
+      description:
+        "Seconds between scheduled reconciliations (complete listings that soft-delete rows the source no longer has); default 86400. null together with reconcileCron null: never reconciled on schedule."
+    })
+  ),
+  /** A cron expression (five fields, UTC) for reconciliations, replacing the interval; `null` clears it. */
+  reconcileCron: Schema.optionalKey(
+    Schema.NullOr(CronExpression).annotate({
+      description: "A cron expression (five fields, UTC) for reconciliations; replaces reconcileIntervalSeconds"
+    })
+  ),
+  /**
+   * The entity's table in its connector's schema (a lowercase identifier); `null`: the entity's
+   * name. Moves no table: the next sync fills the new one from the first row.
+   */
+  targetTable: Schema.optionalKey(Schema.NullOr(Schema.String))
+})
+
+/**
+ * What an entity trigger did: `started` a sync; joined the sync already `running` (any trigger while
+ * a complete listing runs, an incremental one while an incremental one runs); or `queued` a complete
+ * listing behind the running incremental one (`behind`), which starts it when it ends. `executionId`
+ * is the sync that carries the request, `mode` the mode it runs in.
+ */
+export const EntitySyncTriggered = Schema.Struct({
+  executionId: Schema.String,
+  status: Schema.Literals(["started", "running", "queued"]),
+  mode: SyncMode,
+  behind: Schema.optionalKey(Schema.String)
+}).annotate({
+  description:
+    "started: a sync started. running: the sync already running covers the request (any request while a complete listing runs, an incremental one while an incremental one runs). queued: a complete listing queued behind the running incremental sync `behind`; it starts when that one ends."
+})
+
+/** Entities: settings, triggers. */
+export class EntitiesGroup extends HttpApiGroup.make("entities")
+  .add(
+    HttpApiEndpoint.get("list", "/connectors/:connectorId/entities", {
+      params: connectorParams,
+      success: Schema.Array(EntityView),
+      error: NotFound
+    }),
+    HttpApiEndpoint.get("get", "/connectors/:connectorId/entities/:entity", {
+      params: entityParams,
+      success: EntityView,
+      error: NotFound
+    }),
+    HttpApiEndpoint.patch("update", "/connectors/:connectorId/entities/:entity", {
+      params: entityParams,
+      payload: UpdateEntity,
+      success: EntityView,
+      error: [NotFound, InvalidField]
+    }),
+    HttpApiEndpoint.post("sync", "/connectors/:connectorId/entities/:entity/sync", {
+      params: entityParams,
+      success: EntitySyncTriggered.pipe(HttpApiSchema.status(202)),
+      error: [NotFound, Unavailable]
+    }).annotateMerge(OpenApi.annotations({ description: "Starts a sync of the entity in its configured mode." })),
+    HttpApiEndpoint.post("fullRefresh", "/connectors/:connectorId/entities/:entity/full-refresh", {
+      params: entityParams,
+      success: EntitySyncTriggered.pipe(HttpApiSchema.status(202)),
+      error: [NotFound, Unavailable]
+    }).annotateMerge(
+      OpenApi.annotations({
+        description:
+          "Starts a reconciliation (full-refresh is its other name): a complete listing that writes new and changed rows and soft-deletes the rows the source no longer has."
+      })
+    )
+  )
+  .middleware(AdminAuth)
+  .annotateMerge(OpenApi.annotations({ title: "Entities" })) {}

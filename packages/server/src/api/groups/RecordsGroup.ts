@@ -1,0 +1,67 @@
+/**
+ * The `records` endpoint group: failed records (the dead-letter queue), orphans and pending children.
+ */
+import { Schema } from "effect"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import { AdminAuth } from "../AdminAuth.ts"
+import { NotFound, Unavailable } from "../ApiErrors.ts"
+import { connectorParams, entityParams, Limit } from "../ApiParams.ts"
+import { FailedRecordView, OrphanView, PendingChildView } from "../Views.ts"
+
+/** The outcome of a manual retry of a failed record. */
+export const RetryResult = Schema.Struct({
+  resolved: Schema.Number,
+  stillWaiting: Schema.Number,
+  /** 1 when the table holds a newer (or a deleted) row: nothing was written and the record is closed as `stale`. */
+  stale: Schema.Number,
+  record: FailedRecordView
+})
+
+/** Failed records (the dead-letter queue) and pending children. */
+export class RecordsGroup extends HttpApiGroup.make("records")
+  .add(
+    HttpApiEndpoint.get("listFailed", "/connectors/:connectorId/failed-records", {
+      params: connectorParams,
+      query: {
+        entity: Schema.optionalKey(Schema.String),
+        runId: Schema.optionalKey(Schema.String),
+        includeResolved: Schema.optionalKey(Schema.Literals(["true", "false"])),
+        afterId: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[0-9]{1,18}$/))),
+        limit: Schema.optionalKey(Limit)
+      },
+      success: Schema.Array(FailedRecordView),
+      error: NotFound
+    }),
+    HttpApiEndpoint.get("getFailed", "/failed-records/:recordId", {
+      params: { recordId: Schema.String },
+      success: FailedRecordView,
+      error: NotFound
+    }),
+    HttpApiEndpoint.post("retryFailed", "/failed-records/:recordId/retry", {
+      params: { recordId: Schema.String },
+      success: RetryResult,
+      error: [NotFound, Unavailable]
+    }),
+    HttpApiEndpoint.delete("discardFailed", "/failed-records/:recordId", {
+      params: { recordId: Schema.String },
+      success: HttpApiSchema.NoContent,
+      error: NotFound
+    }),
+    HttpApiEndpoint.get("listOrphans", "/connectors/:connectorId/entities/:entity/orphans", {
+      params: entityParams,
+      query: {
+        afterBkHash: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[0-9a-f]{1,64}$/))),
+        limit: Schema.optionalKey(Limit)
+      },
+      success: Schema.Array(OrphanView),
+      error: NotFound
+    }),
+    HttpApiEndpoint.get("listPending", "/connectors/:connectorId/pending-children", {
+      params: connectorParams,
+      query: { entity: Schema.optionalKey(Schema.String), limit: Schema.optionalKey(Limit) },
+      success: Schema.Array(PendingChildView),
+      error: NotFound
+    })
+  )
+  .middleware(AdminAuth)
+  .annotateMerge(OpenApi.annotations({ title: "Failed records and pending children" })) {}
