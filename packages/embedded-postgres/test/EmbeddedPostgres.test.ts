@@ -11,9 +11,10 @@ import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Option, type Redacted, type Scope } from "effect"
 import { SqlClient } from "effect/sql"
-import { startEmbeddedPostgres } from "../src/EmbeddedPostgres.ts"
+import { findRunningEmbeddedPostgres, startEmbeddedPostgres } from "../src/EmbeddedPostgres.ts"
 import { lockPath } from "../src/internal/dataDirLock.ts"
 import { inspectProcess, isRunning } from "../src/internal/processInfo.ts"
+import { serverFilePath } from "../src/internal/serverFile.ts"
 
 /** A fresh directory under the system's temp directory, removed at the end of the test. */
 const tempDir: Effect.Effect<string, never, Scope.Scope> = Effect.acquireRelease(
@@ -40,7 +41,8 @@ const exists = (path: string) =>
     )
   )
 
-describe.concurrent("startEmbeddedPostgres", () => {
+// Each test starts real servers (1-4 s alone, more on a loaded machine): a generous limit.
+describe.concurrent("startEmbeddedPostgres", { timeout: 60_000 }, () => {
   it.live("initialises a new data directory, answers queries, stops, and starts warm", () =>
     Effect.gen(function* () {
       const dataDir = join(yield* tempDir, "data")
@@ -49,9 +51,12 @@ describe.concurrent("startEmbeddedPostgres", () => {
       assert.isTrue(cold.initialised)
       assert.isTrue(Option.isNone(cold.stoppedOrphan))
       assert.deepStrictEqual(yield* selectOne(cold.url), [{ one: 1 }])
+      assert.isTrue(yield* exists(serverFilePath(dataDir)))
       yield* cold.stop
       assert.isFalse(yield* isRunning(cold.pid))
       assert.isFalse(yield* exists(lockPath(dataDir)))
+      assert.isFalse(yield* exists(serverFilePath(dataDir)))
+      assert.isTrue(Option.isNone(yield* findRunningEmbeddedPostgres({ dataDir })))
       yield* cold.stop // a second stop does nothing
 
       const warm = yield* startEmbeddedPostgres({ dataDir })
@@ -66,7 +71,13 @@ describe.concurrent("startEmbeddedPostgres", () => {
     Effect.gen(function* () {
       const dataDir = join(yield* tempDir, "data")
       const { child, postmaster } = yield* startInChild(dataDir)
+      // Another process finds the server the child runs there, and uses it.
+      const found = yield* findRunningEmbeddedPostgres({ dataDir })
+      assert.isTrue(Option.isSome(found) && found.value.pid === postmaster && found.value.ownerPid === child.pid)
+      if (Option.isSome(found)) assert.deepStrictEqual(yield* selectOne(found.value.url), [{ one: 1 }])
       yield* killHard(child)
+      // Its owner gone, the server file is stale: nothing to connect to.
+      assert.isTrue(Option.isNone(yield* findRunningEmbeddedPostgres({ dataDir })))
 
       // The server outlives the process that started it.
       const orphan = yield* inspectProcess(postmaster)

@@ -1,11 +1,14 @@
 /**
  * The `syncflow` root command and its shared flags (`--data-dir`, `--database-url`),
  * and how a subcommand gets the core services: the same configuration as the server (environment,
- * then flags), talking to the database directly.
+ * then flags), talking to the database directly. Without `DATABASE_URL`, beside a running `syncflow
+ * serve` on the same data directory, it connects to that server's embedded PostgreSQL; otherwise it
+ * starts the embedded PostgreSQL itself for the life of the command.
  */
 import { type Config, Effect, Layer } from "effect"
 import { Command, Flag } from "effect/cli"
-import { loadSettings, ServerConfig, type ServerSettings, type SettingsOverrides } from "../config/ServerConfig.ts"
+import { loadSettings, ServerConfig, type SettingsOverrides } from "../config/ServerConfig.ts"
+import { JoinRunningEmbedded } from "../database/Database.ts"
 import { loggerLayer } from "../observability/Observability.ts"
 import { type CoreServices, type CoreStartupError, coreLayer } from "../wiring/core.ts"
 
@@ -40,9 +43,10 @@ export const withCore = <A, E, R>(
   Exclude<R, CoreServices | ServerConfig> | Command.CommandContext<"syncflow">
 > =>
   Effect.gen(function* () {
-    const settings: ServerSettings = yield* cliSettings()
+    const settings = yield* cliSettings()
     return yield* effect.pipe(
       Effect.provide(coreLayer.pipe(Layer.provideMerge(Layer.succeed(ServerConfig, settings)))),
-      Effect.provide(loggerLayer(settings))
+      Effect.provide(loggerLayer(settings)),
+      Effect.provideService(JoinRunningEmbedded, true)
     )
   })
