@@ -12,7 +12,7 @@ import {
   type Page,
   type SourceRecord
 } from "@syncflow/adapter-core"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Context, Effect, Layer, Predicate, Stream } from "effect"
 import { parseSince, untilOlderThan } from "./adapter/incremental.ts"
 import { nestedPages } from "./adapter/nestedPages.ts"
 import { type FlattenableResource, toSourceRecord } from "./adapter/toSourceRecord.ts"
@@ -49,13 +49,27 @@ const paging = (options: ListRecordsOptions): { readonly from?: Cursor.Cursor; r
   ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize })
 })
 
-/** Replaces each page's resources with their flattened records. */
+/**
+ * Replaces each page's resources with their flattened records, and gives the page the collection's
+ * `meta.total_count` as its `total` (`counted: false` for pages whose body is not the whole listing's,
+ * e.g. one household's memberships).
+ */
 const flatten =
-  <A>(flat: (resource: FlattenableResource<A>) => Effect.Effect<SourceRecord, AdapterError>) =>
+  <A>(flat: (resource: FlattenableResource<A>) => Effect.Effect<SourceRecord, AdapterError>, counted = true) =>
   <B, E, R>(pages: Stream.Stream<Page<FlattenableResource<A>, B>, E, R>) =>
     Stream.mapEffect(pages, (page) =>
-      Effect.map(Effect.forEach(page.items, flat), (items): Page<SourceRecord> => ({ ...page, items }))
+      Effect.map(
+        Effect.forEach(page.items, flat),
+        (items): Page<SourceRecord> => ({ ...page, items, total: counted ? totalCount(page.body) : undefined })
+      )
     )
+
+/** A collection document's `meta.total_count`, when it has one. */
+const totalCount = (body: unknown): number | undefined => {
+  if (!Predicate.hasProperty(body, "meta") || !Predicate.hasProperty(body.meta, "total_count")) return undefined
+  const total = body.meta.total_count
+  return Predicate.isNumber(total) ? total : undefined
+}
 
 /** The listing of every entity. */
 const listings = (
@@ -105,8 +119,9 @@ const listings = (
           .pipe(flatten(toSourceRecord("phoneNumbers.list", PhoneNumberAttributes)))
       ),
     address: (options) => {
-      const toRecords = flatten(toSourceRecord("addresses.list", AddressAttributes))
       const since = options.since
+      // Listed newest first down to `since`, an incremental listing reads fewer than the total.
+      const toRecords = flatten(toSourceRecord("addresses.list", AddressAttributes), since === undefined)
       if (since === undefined) {
         return client.streamPages(ListAddresses, { ...paging(options), order: "updated_at" }).pipe(toRecords)
       }
@@ -136,7 +151,7 @@ const listings = (
         hasChildren: (household) => household.attributes.member_count > 0,
         children: (household, cursor) =>
           client.fetchPage(ListHouseholdMemberships, { ...pageSize, params: { household_id: household.id } }, cursor)
-      }).pipe(flatten(toSourceRecord(endpoint, HouseholdMembershipAttributes)))
+      }).pipe(flatten(toSourceRecord(endpoint, HouseholdMembershipAttributes), false))
     },
     list: (options) =>
       checked(

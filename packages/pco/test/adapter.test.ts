@@ -40,6 +40,24 @@ const listedIds = (fake: FakePco.FakePco, type: FakePco.FakeType) =>
   )
 
 describe("PcoAdapter", () => {
+  it.effect(
+    "gives every page of a listing the collection's total (meta.total_count), none for nested memberships",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* FakePco.make({ people: 60, seed: 5 })
+        const adapter = yield* adapterOf(fake)
+        const pages = (entity: string) =>
+          Effect.map(Stream.runCollect(adapter.streamPages(entity, { pageSize: 25 })), (all) => Array.from(all))
+        const { result } = yield* driveClock(
+          Effect.all([pages("person"), pages("household_membership")], { concurrency: 1 })
+        )
+        const [people, memberships] = result
+        assert.isAbove(people.length, 1)
+        for (const page of people) assert.strictEqual(page.total, listedIds(fake, "Person").length)
+        assert.isTrue(memberships.every((page) => page.total === undefined))
+      }).pipe(Effect.provide(ClientServices))
+  )
+
   it.effect("lists every entity of the manifest in full, flattened with its relationships", () =>
     Effect.gen(function* () {
       const fake = yield* FakePco.make({ people: 120, seed: 3 })

@@ -15,4 +15,9 @@ export interface Page<Item, Body = unknown> {
   readonly body: Body
   /** The position of this page in this stream, from 0. */
   readonly index: number
+  /**
+   * How many records the whole listing holds, when the source says so (e.g. Planning Center's
+   * `meta.total_count`): progress and ETA for whoever follows the sync. Absent when unknown.
+   */
+  readonly total?: number | undefined
 }
