@@ -16,6 +16,8 @@ export const RunStarted = Schema.TaggedStruct("RunStarted", {
   total: Schema.NullOr(Schema.Number),
   at: Schema.DateTimeUtcFromString
 })
+/** A run began (or resumed). */
+export type RunStarted = typeof RunStarted.Type
 
 /** A window committed: the run's counts so far, its rate, and progress where the total is known. */
 export const WindowCommitted = Schema.TaggedStruct("WindowCommitted", {
@@ -35,6 +37,8 @@ export const WindowCommitted = Schema.TaggedStruct("WindowCommitted", {
   etaSeconds: Schema.NullOr(Schema.Number),
   at: Schema.DateTimeUtcFromString
 })
+/** A window committed. */
+export type WindowCommitted = typeof WindowCommitted.Type
 
 /** A run ended: its status, final counts and first error. Always a run's last event. */
 export const RunFinished = Schema.TaggedStruct("RunFinished", {
@@ -46,6 +50,8 @@ export const RunFinished = Schema.TaggedStruct("RunFinished", {
   error: Schema.NullOr(Schema.String),
   at: Schema.DateTimeUtcFromString
 })
+/** A run ended. */
+export type RunFinished = typeof RunFinished.Type
 
 /** One event of a run. */
 export const RunEvent = Schema.Union([RunStarted, WindowCommitted, RunFinished])

@@ -22,6 +22,7 @@ import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
 import type { RowCheck } from "../destination/StorableValues.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
+import { publishRunStarted, publishWindowCommitted } from "../events/RunProgress.ts"
 import { makeBusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
 import type { StageConfigError } from "../stages/StageConfigError.ts"
 import {
@@ -39,6 +40,7 @@ import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import { StateStore } from "../state/StateStore.ts"
 import type { ConnectorNotFound, RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
 import { type RunCounts, runCountNames, type SyncRun } from "../state/SyncRun.ts"
+import { cancelListing, stopIfCancelled, withCancellation } from "./cancellation.ts"
 import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
 import { dependencyOrder } from "./dependencyOrder.ts"
 import { makeFailureKey } from "./failureKey.ts"
@@ -58,7 +60,7 @@ import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
 import { maxRowVersion, toIngestRows } from "./toIngestRows.ts"
 import { splitUnstorable } from "./unstorableRows.ts"
-import { type StagedPage, type Window, windows } from "./Window.ts"
+import { type StagedPage, type Window, windows, windowTotal } from "./Window.ts"
 
 /** A configuration problem found before syncing, e.g. a parent entity without a manifest. */
 export class SyncConfigError extends Schema.TaggedError<SyncConfigError>()("SyncConfigError", {
@@ -241,6 +243,7 @@ export class SyncEngine extends Context.Service<
       const sql = yield* SqlClient.SqlClient
       const provided = yield* Effect.serviceOption(EntityLeases)
       const leases = Option.isSome(provided) ? provided.value : yield* EntityLeases.make()
+      const cancelContext = { sql, state, destination }
 
       /** The targets of a connector's entities (see `resolveTarget.ts`). */
       const connectorTargets = (connectorId: string) =>
@@ -389,6 +392,8 @@ export class SyncEngine extends Context.Service<
         const complete = listing.since === null
         return sql.withTransaction(
           Effect.gen(function* () {
+            // A window boundary: a run asked to stop ends here, this window unwritten (see cancellation.ts).
+            yield* stopIfCancelled(sql, runId)
             const failures = window.pages.flatMap((p) => p.failures)
             let rows: ReadonlyArray<IngestRow> =
               window.pages.length === 1 ? window.pages[0]!.rows : window.pages.flatMap((p) => p.rows)
@@ -480,6 +485,7 @@ export class SyncEngine extends Context.Service<
               orphaned: placed.missing.length + placed.parked.length
             }
             yield* state.addRunCounts(runId, windowCounts)
+            yield* publishWindowCommitted(sql, state, runId, window.rows, windowTotal(window))
             return { next, windowCounts, waiting: placed.parked.length }
           })
         )
@@ -541,7 +547,8 @@ export class SyncEngine extends Context.Service<
                 failures: unstorable === 0 ? staged.failures : [...staged.failures, ...storable.failures],
                 counts:
                   unstorable === 0 ? staged.counts : { ...staged.counts, failed: staged.counts.failed + unstorable },
-                next: page.next
+                next: page.next,
+                total: page.total
               }
             }),
             windows(request.windowRows ?? 10_000)
@@ -585,6 +592,7 @@ export class SyncEngine extends Context.Service<
           yield* takeOver(leases, key, holder, runId)
           yield* Effect.annotateLogsScoped({ runId })
           yield* Effect.logInfo(opened.resumed ? "sync resumed" : "sync started")
+          yield* publishRunStarted(sql, state, runId)
           let counts = zeroCounts
           let pending = 0
 
@@ -624,7 +632,8 @@ export class SyncEngine extends Context.Service<
             return finished
           })
 
-          const finished = yield* run.pipe(Effect.tapError(markFailed(runId)))
+          const cancel = cancelListing(cancelContext, connectorId, prepared.target, listing, opened.highWater)
+          const finished = yield* withCancellation(run, () => cancel).pipe(Effect.tapError(markFailed(runId)))
           const summary: SyncSummary = {
             runId,
             connectorId,
@@ -632,6 +641,7 @@ export class SyncEngine extends Context.Service<
             mode,
             resumed: opened.resumed,
             counts: opened.resumed ? pickCounts(finished) : counts,
+            ...(finished.status === "cancelled" ? { cancelled: true } : {}),
             pending,
             timings: {
               ...timings,
@@ -666,7 +676,10 @@ export class SyncEngine extends Context.Service<
           yield* takeOver(leases, key, request.holder, listing.runId)
           yield* Effect.annotateLogsScoped({ runId: listing.runId })
           // A window of a listing in progress continues it; only a new listing is a new sync.
-          if (!opened.resumed) yield* Effect.logInfo("sync started")
+          if (!opened.resumed) {
+            yield* Effect.logInfo("sync started")
+            yield* publishRunStarted(sql, state, listing.runId)
+          }
           const outcome = (done: boolean, counts: RunCounts, pending: number): WindowOutcome => ({
             runId: listing.runId,
             done,
@@ -681,9 +694,12 @@ export class SyncEngine extends Context.Service<
           )
           // An empty listing still commits its (empty) last window, so the checkpoint says it is done.
           const window: Window = Option.getOrElse(first, () => ({ pages: [], next: undefined, rows: 0 }))
-          const committed = yield* commitWindow(request, prepared, opened, listing, window).pipe(
-            Effect.tapError(markFailed(listing.runId))
-          )
+          const cancel = cancelListing(cancelContext, connectorId, prepared.target, listing, opened.highWater)
+          const committed = yield* withCancellation(commitWindow(request, prepared, opened, listing, window), () =>
+            Effect.as(cancel, undefined)
+          ).pipe(Effect.tapError(markFailed(listing.runId)))
+          // Cancelled: the listing has ended (`finishListing` only releases the lease).
+          if (committed === undefined) return outcome(true, zeroCounts, 0)
           yield* Effect.logDebug("window committed", { stage: "ingest", ...committed.windowCounts })
           return outcome(window.next === undefined, addCounts(zeroCounts, committed.windowCounts), committed.waiting)
         },

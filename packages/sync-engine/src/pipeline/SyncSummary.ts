@@ -14,6 +14,8 @@ export interface SyncSummary {
   /** Whether this run resumed a listing an earlier (interrupted) process had started. */
   readonly resumed: boolean
   readonly counts: RunCounts
+  /** Whether the run was cancelled (`RunControl.cancel`): it stopped at a window boundary, what committed stays. */
+  readonly cancelled?: boolean | undefined
   /** Child rows parked in `pending_children` during this run (their parents were missing). */
   readonly pending: number
   /** Where this process's time went, in milliseconds of wall clock (stages overlap with writes). */

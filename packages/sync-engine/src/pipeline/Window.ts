@@ -23,6 +23,8 @@ export interface StagedPage {
   readonly counts: StageCounts
   /** The cursor after the page (`undefined` on the last page of the listing). */
   readonly next: Cursor.Cursor | undefined
+  /** The records the whole listing holds, when the source said (the adapter page's `total`). */
+  readonly total?: number | undefined
 }
 
 /** Consecutive staged pages and the cursor after the last of them (`undefined` at the end of the listing). */
@@ -55,3 +57,7 @@ export const windows =
         }
       )
     )
+
+/** The listing's total as the window's last page that gave one said, or `null` when none did. */
+export const windowTotal = (window: Window): number | null =>
+  window.pages.findLast((page) => page.total !== undefined)?.total ?? null

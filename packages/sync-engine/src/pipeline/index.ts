@@ -1,4 +1,6 @@
 /** The pipeline: the sync engine and what it reports. */
+
+export { RunCancelled } from "./cancellation.ts"
 export type { DeleteRecordsOutcome, DeleteRecordsRequest } from "./deleteRecords.ts"
 export { dependencyOrder } from "./dependencyOrder.ts"
 export { defaultDiscoveryTtl, type FreshManifests, freshManifests } from "./freshManifests.ts"
@@ -7,6 +9,7 @@ export { type MovedTable, type MoveTablesRequest, moveTables, TableMoveRefused }
 export type { ParentLink } from "./ParentLink.ts"
 export { parentHashOf } from "./ParentLink.ts"
 export { type DeltaPlan, planDelta } from "./planDelta.ts"
+export { RunControl, RunNotRunning } from "./RunControl.ts"
 export { type Resolved, resolveParents, type WaitingChild } from "./resolveParents.ts"
 export { connectorTargets, schemaOf, TableTaken } from "./resolveTarget.ts"
 export * from "./SyncEngine.ts"

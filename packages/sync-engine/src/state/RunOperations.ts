@@ -3,6 +3,8 @@ import { PgTypes } from "@effect/sql-pg"
 import { Effect, Option, Schema } from "effect"
 import type { SecureRandom } from "effect/crypto"
 import type { SqlClient } from "effect/sql"
+import { publishRunEvent } from "../events/publishRunEvent.ts"
+import { runFinishedOf } from "../events/RunProgress.ts"
 import type { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
 import type { RunFilter, RunSearch, StateStoreService } from "./StateStore.ts"
 import { RunNotFound } from "./StateStoreError.ts"
@@ -89,6 +91,8 @@ export const runOperations = (
       )
       .pipe(
         Effect.flatMap(decodeRuns),
+        // The run's last event, for its followers (delivered when the caller's transaction commits).
+        Effect.tap((updated) => Effect.forEach(updated, (run) => publishRunEvent(sql, runFinishedOf(run)))),
         Effect.flatMap((updated) => (updated.length > 0 ? Effect.succeed(updated) : selectRun(runId))),
         storeError("finishRun")
       )

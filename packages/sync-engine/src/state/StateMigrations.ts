@@ -226,6 +226,15 @@ WHERE EXISTS (
       // NULL for children parked before this migration: their failed records are retried from the row.
       "ALTER TABLE syncflow.pending_children ADD COLUMN raw_data jsonb"
     ]
+  },
+  {
+    id: 11,
+    name: "run_cancel_requests",
+    statements: [
+      // When someone asked a running run to stop (the API, `syncflow runs cancel`, from any process):
+      // its sync checks at each window boundary and ends the run `cancelled`.
+      "ALTER TABLE syncflow.sync_runs ADD COLUMN cancel_requested_at timestamptz"
+    ]
   }
 ]
 
