@@ -18,7 +18,7 @@ layer(PgTest.layer)("StateMigrations", (it) => {
       const otherProcess = migrate.pipe(Effect.provide(Layer.fresh(PgClient.layer({ url, maxConnections: 1 }))))
       const [first, second] = yield* Effect.all([migrate, otherProcess], { concurrency: 2 })
       const ids = migrations.map((migration) => migration.id)
-      assert.deepStrictEqual([...first, ...second].sort(), ids)
+      assert.deepStrictEqual([...first, ...second].sort((a, b) => a - b), ids)
 
       const recorded = yield* sql<{ readonly id: number }>`SELECT id FROM syncflow.schema_migrations ORDER BY id`
       assert.deepStrictEqual(
