@@ -1,7 +1,7 @@
 /**
- * The `syncflow` command line: `serve`, `connectors add|list|test|remove`, `discover`,
- * `entities list|set`, `sync`, `runs`, `failed list|retry`, `orphans list|policy`, `version` (and
- * `--version`, `--help` on every command).
+ * The `syncflow` command line: `serve`, `connectors add|list|show|update|test|remove|move-tables`,
+ * `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show]`, `failed
+ * list|retry|discard`, `orphans list|policy`, `version` (and `--version`, `--help` on every command).
  */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
@@ -11,6 +11,7 @@ import { entitiesCommand } from "./entitiesCommand.ts"
 import { orphansCommand } from "./orphansCommand.ts"
 import { discoverCommand, failedCommand, runsCommand, serveCommand, versionCommand } from "./otherCommands.ts"
 import { syncflow } from "./Root.ts"
+import { runsShowCommand } from "./runsCommand.ts"
 import { syncCommand } from "./syncCommand.ts"
 
 /** The whole command tree. */
@@ -21,7 +22,7 @@ export const command = syncflow.pipe(
     discoverCommand,
     entitiesCommand,
     syncCommand,
-    runsCommand,
+    runsCommand.pipe(Command.withSubcommands([runsShowCommand])),
     failedCommand,
     orphansCommand,
     versionCommand

@@ -1,24 +1,33 @@
 /**
- * `syncflow connectors add|list|test|remove|move-tables`: manage connectors in the database directly.
+ * `syncflow connectors add|list|show|update|test|remove|move-tables`: manage connectors in the
+ * database directly. Credentials come from a file, the environment or a hidden prompt (see
+ * `credentialsInput.ts`), never only from the command line.
  *
  * ```sh
  * syncflow connectors add erp --adapter apismith --config '{"baseUrl":"http://apismith:8007"}' \
- *   --credentials '{"type":"serviceJwt","secret":"..."}'
+ *   --credentials-file erp-credentials.json
+ * syncflow connectors update erp --config '{"baseUrl":"http://apismith:8008"}'
  * syncflow connectors move-tables erp   # public.<entity> (the old layout) -> erp.<entity>
  * ```
  */
 import { moveTables, StateStore } from "@syncflow/sync-engine"
-import { Console, Effect, Option, Redacted, Schema } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { connectorView } from "../api/Views.ts"
-import { createConnector } from "../connectors/ConnectorAdmin.ts"
+import { type ConnectorView, connectorView } from "../api/Views.ts"
+import { createConnector, updateConnector } from "../connectors/ConnectorAdmin.ts"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
-import { AdapterName, CredentialsInput } from "../connectors/ConnectorSettings.ts"
+import { AdapterName } from "../connectors/ConnectorSettings.ts"
 import { checkTargetSchema, effectiveSchema } from "../connectors/TargetSchema.ts"
 import { CliFailure } from "./CliFailure.ts"
+import {
+  credentialsEnv,
+  credentialsFlags,
+  readCredentials,
+  readWebhookSecret,
+  requireCredentials
+} from "./credentialsInput.ts"
 import { cliSettings, withCore } from "./Root.ts"
 
-const decodeCredentials = Schema.decodeUnknownEffect(Schema.fromJsonString(Schema.toCodecJson(CredentialsInput)))
 const decodeConfig = Schema.decodeUnknownEffect(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Json)))
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
@@ -33,13 +42,7 @@ const add = Command.make(
       Flag.withDescription(`The adapter's settings as JSON, e.g. '{"baseUrl":"http://apismith:8007"}'`),
       Flag.withDefault("{}")
     ),
-    credentials: Flag.Redacted("credentials").pipe(
-      Flag.withDescription(`Credentials as JSON, e.g. '{"type":"serviceJwt","secret":"..."}'`)
-    ),
-    webhookSecret: Flag.Redacted("webhook-secret").pipe(
-      Flag.withDescription("PCO: the secret webhook deliveries are signed with"),
-      Flag.optional
-    ),
+    ...credentialsFlags,
     targetSchema: Flag.String("target-schema").pipe(
       Flag.withDescription("The PostgreSQL schema of its tables (default: the connector's id as an identifier)"),
       Flag.optional
@@ -48,9 +51,8 @@ const add = Command.make(
   },
   Effect.fnUntraced(function* (input) {
     const settings = yield* cliSettings()
-    const credentials = yield* decodeCredentials(Redacted.value(input.credentials)).pipe(
-      Effect.mapError(() => new CliFailure({ message: "--credentials: not valid credentials JSON" }))
-    )
+    const credentials = yield* requireCredentials(input)
+    const webhookSecret = yield* readWebhookSecret(input, true)
     const config = yield* decodeConfig(input.config).pipe(
       Effect.mapError((error) => new CliFailure({ message: `--config: ${error.message}` }))
     )
@@ -63,7 +65,7 @@ const add = Command.make(
           name: input.name,
           config,
           credentials,
-          webhookSecret: Option.getOrUndefined(input.webhookSecret),
+          webhookSecret: Option.getOrUndefined(webhookSecret),
           targetSchema: Option.getOrUndefined(input.targetSchema)
         },
         publicUrl
@@ -88,6 +90,105 @@ const list = Command.make(
     }
   })
 ).pipe(Command.withDescription("List the connectors"))
+
+/** The lines `connectors show` prints for a connector. */
+const details = (connector: typeof ConnectorView.Type): ReadonlyArray<string> => [
+  `${connector.id}  ${connector.adapter}  ${connector.name}`,
+  `  schema:         ${connector.schema ?? "(none: set --target-schema)"}${connector.targetSchema === null ? " (default)" : ""}`,
+  `  config:         ${JSON.stringify(connector.config)}`,
+  `  credentials:    ${connector.hasCredentials ? "stored (sealed)" : "none"}`,
+  ...(connector.adapter === "pco"
+    ? [`  webhook secret: ${connector.hasWebhookSecret ? "stored (sealed)" : "none"}`]
+    : []),
+  `  created:        ${connector.createdAt}`,
+  `  updated:        ${connector.updatedAt}`
+]
+
+/** The stored connector `id`, or a failure naming it. */
+const getConnector = (id: string) =>
+  Effect.flatMap(StateStore, (state) => state.getConnector(id)).pipe(
+    Effect.flatMap(
+      Option.match({
+        onNone: () => Effect.fail(new CliFailure({ message: `No connector ${id}` })),
+        onSome: Effect.succeed
+      })
+    )
+  )
+
+const show = Command.make(
+  "show",
+  { connector: Argument.String("connector"), json },
+  Effect.fnUntraced(function* (input) {
+    const connector = connectorView(yield* withCore(getConnector(input.connector)))
+    if (input.json) return yield* Console.log(JSON.stringify(connector))
+    for (const line of details(connector)) yield* Console.log(line)
+  })
+).pipe(Command.withDescription("Show a connector: adapter, settings, schema, whether credentials are stored"))
+
+const update = Command.make(
+  "update",
+  {
+    connector: Argument.String("connector"),
+    name: Flag.String("name").pipe(Flag.withDescription("A new unique name"), Flag.optional),
+    config: Flag.String("config").pipe(
+      Flag.withDescription("The adapter's settings as JSON, replacing the stored ones as a whole"),
+      Flag.optional
+    ),
+    targetSchema: Flag.String("target-schema").pipe(
+      Flag.withDescription('The schema of its tables ("none": its id). Moves no table: see move-tables'),
+      Flag.optional
+    ),
+    newCredentials: Flag.Boolean("new-credentials").pipe(
+      Flag.withDescription(
+        `Replace the credentials from env ${credentialsEnv} or a hidden prompt (or give --credentials-file)`
+      ),
+      Flag.withDefault(false)
+    ),
+    ...credentialsFlags,
+    json
+  },
+  Effect.fnUntraced(function* (input) {
+    const settings = yield* cliSettings()
+    const credentials = yield* readCredentials(input, input.newCredentials)
+    if (input.newCredentials && Option.isNone(credentials)) {
+      return yield* new CliFailure({
+        message: `--new-credentials: set ${credentialsEnv}, give --credentials-file PATH, or run on a terminal to be asked`
+      })
+    }
+    const webhookSecret = yield* readWebhookSecret(input, false)
+    const config = Option.isSome(input.config)
+      ? yield* decodeConfig(input.config.value).pipe(
+          Effect.mapError((error) => new CliFailure({ message: `--config: ${error.message}` }))
+        )
+      : undefined
+    const publicUrl = Option.getOrElse(settings.publicUrl, () => `http://localhost:${settings.port}`)
+    const updated = yield* withCore(
+      Effect.gen(function* () {
+        const existing = yield* getConnector(input.connector)
+        return yield* updateConnector(
+          existing,
+          {
+            name: Option.getOrUndefined(input.name),
+            config,
+            credentials: Option.getOrUndefined(credentials),
+            webhookSecret: Option.getOrUndefined(webhookSecret),
+            targetSchema: Option.getOrUndefined(
+              Option.map(input.targetSchema, (schema) => (schema === "none" ? null : schema))
+            )
+          },
+          publicUrl
+        ).pipe(Effect.mapError((error) => new CliFailure({ message: error.message })))
+      })
+    )
+    const view = connectorView(updated)
+    if (input.json) return yield* Console.log(JSON.stringify(view))
+    for (const line of details(view)) yield* Console.log(line)
+  })
+).pipe(
+  Command.withDescription(
+    "Change a connector's name, settings, schema, credentials or webhook secret (absent flags are kept)"
+  )
+)
 
 const test = Command.make(
   "test",
@@ -158,5 +259,5 @@ const move = Command.make(
 /** `syncflow connectors ...`. */
 export const connectorsCommand = Command.make("connectors").pipe(
   Command.withDescription("Manage connectors"),
-  Command.withSubcommands([add, list, test, remove, move])
+  Command.withSubcommands([add, list, show, update, test, remove, move])
 )

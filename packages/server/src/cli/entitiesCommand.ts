@@ -1,10 +1,11 @@
 /**
- * `syncflow entities list <connector>` and `syncflow entities set <connector> <entity> [...]`: each
- * entity's sync settings (enabled, schedule, mode, reconciliation schedule), changed as the admin
- * API's `PATCH /api/v1/connectors/{id}/entities/{entity}` changes them (absent flags are kept).
+ * `syncflow entities list|show|enable|disable|set`: each entity's sync settings (enabled, schedule,
+ * mode, reconciliation schedule, orphans), changed as the admin API's
+ * `PATCH /api/v1/connectors/{id}/entities/{entity}` changes them (absent flags are kept). A cron
+ * expression is checked as the scheduler reads it (`Cron.parse`): a bad one is refused, not stored.
  */
 import { type DiscoveredEntity, StateStore } from "@syncflow/sync-engine"
-import { Console, Effect, Option, Schema } from "effect"
+import { Console, Cron, Effect, Option, Result, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { UpdateEntity } from "../api/groups/EntitiesGroup.ts"
 import { entityView } from "../api/Views.ts"
@@ -29,6 +30,35 @@ const line = (entity: DiscoveredEntity): string => {
     (settings.targetTable === null ? "" : `  table: ${settings.targetTable}`)
   )
 }
+
+/** The first cron expression of `patch` the scheduler could not read, as a failure naming its flag. */
+const checkCrons = (patch: typeof UpdateEntity.Type): CliFailure | undefined => {
+  for (const [flag, cron] of [
+    ["--cron", patch.cron],
+    ["--reconcile-cron", patch.reconcileCron]
+  ] as const) {
+    if (typeof cron !== "string") continue
+    const parsed = Cron.parse(cron, "UTC")
+    if (Result.isFailure(parsed)) {
+      return new CliFailure({ message: `Invalid settings: ${flag} ${JSON.stringify(cron)}: ${parsed.failure.message}` })
+    }
+  }
+  return undefined
+}
+
+/** Changes an entity's settings; a failure names a connector or entity that does not exist. */
+const updateSettings = (connector: string, entity: string, patch: typeof UpdateEntity.Type) =>
+  withCore(
+    Effect.flatMap(StateStore, (state) => state.updateEntitySettings(connector, entity, patch)).pipe(
+      Effect.flatMap(
+        Option.match({
+          onNone: () =>
+            Effect.fail(new CliFailure({ message: `Connector ${connector} has no discovered entity ${entity}` })),
+          onSome: Effect.succeed
+        })
+      )
+    )
+  )
 
 const list = Command.make(
   "list",
@@ -102,19 +132,59 @@ const set = Command.make(
     ).pipe(Effect.mapError((error) => new CliFailure({ message: `Invalid settings: ${error.message}` })))
     const badTable = checkTargetTable(patch.targetTable)
     if (badTable !== undefined) return yield* new CliFailure({ message: `Invalid settings: ${badTable.message}` })
-    const updated = yield* withCore(
-      Effect.flatMap(StateStore, (state) => state.updateEntitySettings(input.connector, input.entity, patch))
-    )
-    if (Option.isNone(updated)) {
-      return yield* new CliFailure({ message: `Connector ${input.connector} has no discovered entity ${input.entity}` })
-    }
-    if (input.json) return yield* Console.log(JSON.stringify(entityView(updated.value)))
-    yield* Console.log(line(updated.value))
+    const badCron = checkCrons(patch)
+    if (badCron !== undefined) return yield* badCron
+    const updated = yield* updateSettings(input.connector, input.entity, patch)
+    if (input.json) return yield* Console.log(JSON.stringify(entityView(updated)))
+    yield* Console.log(line(updated))
   })
 ).pipe(Command.withDescription("Change an entity's sync settings (absent flags are kept)"))
 
-/** `syncflow entities list|set`. */
+const show = Command.make(
+  "show",
+  { connector: Argument.String("connector"), entity: Argument.String("entity"), json },
+  Effect.fnUntraced(function* (input) {
+    const entities = yield* withCore(Effect.flatMap(StateStore, (state) => state.listManifests(input.connector)))
+    const found = entities.find((entity) => entity.entity === input.entity)
+    if (found === undefined) {
+      return yield* new CliFailure({ message: `Connector ${input.connector} has no discovered entity ${input.entity}` })
+    }
+    if (input.json) return yield* Console.log(JSON.stringify(entityView(found)))
+    const { manifest } = found
+    yield* Console.log(line(found))
+    yield* Console.log(
+      `  ${manifest.deltaStrategy} changes, ${manifest.columns?.length ?? 0} columns, key ${manifest.businessKey.join(", ")}` +
+        (manifest.parents.length === 0 ? "" : `, parents: ${manifest.parents.map((p) => p.entity).join(", ")}`)
+    )
+    yield* Console.log(`  discovered ${entityView(found).discoveredAt}`)
+    for (const mismatch of found.typeMismatches) {
+      yield* Console.log(
+        `  ${mismatch.column}: the source's type is ${mismatch.expected}, the column is ${mismatch.actual}`
+      )
+    }
+  })
+).pipe(Command.withDescription("Show an entity: its settings, change strategy, columns, parents"))
+
+/** `entities enable|disable`: whether scheduled syncs run. */
+const toggle = (name: "enable" | "disable") =>
+  Command.make(
+    name,
+    { connector: Argument.String("connector"), entity: Argument.String("entity"), json },
+    Effect.fnUntraced(function* (input) {
+      const updated = yield* updateSettings(input.connector, input.entity, { enabled: name === "enable" })
+      if (input.json) return yield* Console.log(JSON.stringify(entityView(updated)))
+      yield* Console.log(line(updated))
+    })
+  ).pipe(
+    Command.withDescription(
+      name === "enable"
+        ? "Sync an entity on its schedule again"
+        : "Stop an entity's scheduled syncs (manual syncs still run)"
+    )
+  )
+
+/** `syncflow entities list|show|enable|disable|set`. */
 export const entitiesCommand = Command.make("entities").pipe(
   Command.withDescription("Entities' sync settings: schedules, mode, reconciliation"),
-  Command.withSubcommands([list, set])
+  Command.withSubcommands([list, show, toggle("enable"), toggle("disable"), set])
 )

@@ -1,5 +1,5 @@
 /**
- * The smaller `syncflow` commands: `serve`, `discover <connector>`, `runs`, `failed list|retry`,
+ * The smaller `syncflow` commands: `serve`, `discover <connector>`, `runs`, `failed list|retry|discard`,
  * and `version`.
  */
 import { StateStore, SyncEngine } from "@syncflow/sync-engine"
@@ -180,10 +180,36 @@ const failedRetry = Command.make(
   )
 )
 
-/** `syncflow failed list|retry`. */
+const failedDiscard = Command.make(
+  "discard",
+  { records: Argument.String("record").pipe(Argument.variadic({ min: 1 })), json },
+  Effect.fnUntraced(function* (input) {
+    const discarded = yield* withCore(
+      Effect.gen(function* () {
+        const state = yield* StateStore
+        const known: Array<string> = []
+        for (const id of input.records) {
+          if (!/^\d+$/.test(id) || Option.isNone(yield* state.getFailedRecord(id))) {
+            return yield* new CliFailure({ message: `No failed record ${id} (nothing discarded)` })
+          }
+          known.push(id)
+        }
+        return yield* state.discardFailedRecords(known)
+      })
+    )
+    if (input.json) return yield* Console.log(JSON.stringify({ discarded }))
+    yield* Console.log(`Discarded ${discarded} failed record${discarded === 1 ? "" : "s"}`)
+  })
+).pipe(
+  Command.withDescription(
+    "Discard failed records: they are deleted and never retried (all ids must exist, or none is discarded)"
+  )
+)
+
+/** `syncflow failed list|retry|discard`. */
 export const failedCommand = Command.make("failed").pipe(
   Command.withDescription("The dead-letter queue: failed records"),
-  Command.withSubcommands([failedList, failedRetry])
+  Command.withSubcommands([failedList, failedRetry, failedDiscard])
 )
 
 /** `syncflow version`: the version, the Node it runs on and the packages of this build. */

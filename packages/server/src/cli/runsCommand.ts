@@ -1,0 +1,46 @@
+/**
+ * `syncflow runs show ID`: one run with its stage counts, its duration and its error, as the API's
+ * `GET /api/v1/runs/{id}` shows it (`runs` alone lists recent runs: see `otherCommands.ts`).
+ */
+import { StateStore } from "@syncflow/sync-engine"
+import { Console, Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import { type RunView, runView } from "../api/Views.ts"
+import { CliFailure } from "./CliFailure.ts"
+import { withCore } from "./Root.ts"
+
+const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
+
+/** Whether `text` reads as a UUID (a run's id). */
+export const isUuid = (text: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)
+
+/** The lines `runs show` prints for a run. */
+export const runDetails = (run: typeof RunView.Type): ReadonlyArray<string> => {
+  const c = run.counts
+  return [
+    `${run.id}  ${run.status}${run.live ? " (live)" : ""}  ${run.connectorId}/${run.entity}  ${run.mode}`,
+    `  started:  ${run.startedAt}`,
+    `  finished: ${run.finishedAt ?? "-"}${run.durationMs === null ? "" : `  (${(run.durationMs / 1000).toFixed(1)} s)`}`,
+    `  fetched ${c.fetched}  inserted ${c.inserted}  updated ${c.updated}  unchanged ${c.unchanged}  ` +
+      `deleted ${c.deleted}  failed ${c.failed}  orphaned ${c.orphaned}`,
+    ...(run.error === null ? [] : [`  error: ${run.error}`]),
+    ...run.typeMismatches.map(
+      (mismatch) => `  ${mismatch.column}: the source's type is ${mismatch.expected}, the column is ${mismatch.actual}`
+    )
+  ]
+}
+
+/** `syncflow runs show ID [--json]`. */
+export const runsShowCommand = Command.make(
+  "show",
+  { run: Argument.String("run").pipe(Argument.withDescription("The run's id")), json },
+  Effect.fnUntraced(function* (input) {
+    if (!isUuid(input.run)) return yield* new CliFailure({ message: `No run ${input.run} (run ids are UUIDs)` })
+    const found = yield* withCore(Effect.flatMap(StateStore, (state) => state.getRun(input.run)))
+    if (Option.isNone(found)) return yield* new CliFailure({ message: `No run ${input.run}` })
+    const run = runView(found.value)
+    if (input.json) return yield* Console.log(JSON.stringify(run))
+    for (const line of runDetails(run)) yield* Console.log(line)
+  })
+).pipe(Command.withDescription("Show a run: its status, counts, duration and error"))
