@@ -14,12 +14,14 @@ import {
   Unauthorized,
   UpstreamUnavailable
 } from "../errors/AdapterError.ts"
+import { AnsweredStatuses } from "./AnsweredStatuses.ts"
 import { CurrentEndpoint } from "./CurrentEndpoint.ts"
 import { parseRetryAfter } from "./parseRetryAfter.ts"
 
 const statusError = Effect.fnUntraced(function* (
   response: HttpClientResponse.HttpClientResponse
-): Effect.fn.Return<never, AdapterError> {
+): Effect.fn.Return<HttpClientResponse.HttpClientResponse, AdapterError> {
+  if ((yield* AnsweredStatuses).includes(response.status)) return response
   const endpoint = yield* CurrentEndpoint
   const body = yield* response.text.pipe(Effect.orElseSucceed(() => ""))
   const status = response.status
@@ -43,8 +45,8 @@ const transportError = Effect.fnUntraced(function* (error: HttpClientError.HttpC
 })
 
 /**
- * Middleware: 2xx and 3xx responses pass through; other statuses and transport errors fail with
- * the matching {@link AdapterError}.
+ * Middleware: 2xx and 3xx responses pass through, and so do the statuses of `AnsweredStatuses`;
+ * other statuses and transport errors fail with the matching {@link AdapterError}.
  */
 export const classifyResponse = <E, R>(
   self: HttpClient.HttpClient.With<E | HttpClientError.HttpClientError, R>
