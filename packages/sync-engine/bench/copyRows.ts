@@ -4,7 +4,7 @@
  * sit in memory together.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import type { IngestRow } from "../src/destination/Destination.ts"
+import type { IngestRow } from "../src/destination/TableDestination.ts"
 
 /** The items entity, as its manifest declares it. */
 export const itemsManifest = (entity: string): EntityManifest => ({

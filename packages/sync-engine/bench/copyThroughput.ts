@@ -24,9 +24,9 @@ import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { copyBatches } from "../src/destination/CopyText.ts"
-import type { Destination, IngestRow, UpsertResult } from "../src/destination/Destination.ts"
 import { PgBulkPool } from "../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
+import type { IngestRow, TableDestination, UpsertResult } from "../src/destination/TableDestination.ts"
 import {
   type CatalogColumn,
   catalogColumnsSql,
@@ -110,7 +110,7 @@ const program = Effect.gen(function* () {
   console.log(`${server?.version}`)
   console.log(`node ${process.version}; ${total} rows in chunks of ${chunkSize}; ${rounds} rounds; medians below`)
 
-  const upsertWith = (destination: Destination["Service"], entity: string) => (rows: ReadonlyArray<IngestRow>) =>
+  const upsertWith = (destination: TableDestination["Service"], entity: string) => (rows: ReadonlyArray<IngestRow>) =>
     sql.withTransaction(destination.upsert(inPublic(entity), rows, { runId }))
 
   /** Raw COPY: the same encoder, straight into the table, one transaction for all chunks. */

@@ -11,8 +11,8 @@
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
-import { Destination, type IngestRow } from "../src/destination/Destination.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
+import { type IngestRow, TableDestination } from "../src/destination/TableDestination.ts"
 import * as TableTarget from "../src/destination/TableTarget.ts"
 import { itemRow, itemsManifest } from "./copyRows.ts"
 
@@ -48,7 +48,7 @@ const inPublic = (table: string) => TableTarget.make("public", table)
 
 const program = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
-  const destination = yield* Destination
+  const destination = yield* TableDestination
   const [version] = yield* sql<{ readonly version: string }>`select version()`
   console.log(`${version?.version}; node ${process.version}; ${total} rows in chunks of ${chunkSize}`)
   yield* destination.ensureEntity(inPublic(manifest.entity), manifest)

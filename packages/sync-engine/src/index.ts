@@ -4,6 +4,7 @@
  */
 export * from "./destination/index.ts"
 export * from "./events/index.ts"
+export * from "./ledger/index.ts"
 export * from "./pipeline/index.ts"
 export * from "./rate-limit/index.ts"
 export * as Stages from "./stages/index.ts"

@@ -4,8 +4,8 @@
  * resolving them against the table plan, and checking the identity fields.
  */
 import { Result } from "effect"
-import type { IngestRow } from "./Destination.ts"
 import { InvalidValue } from "./DestinationError.ts"
+import type { IngestRow } from "./TableDestination.ts"
 import type { PlannedColumn, TablePlan } from "./TablePlan.ts"
 
 /** The fields of a row that are its identity rather than its columns. */

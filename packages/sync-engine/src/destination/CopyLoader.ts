@@ -31,10 +31,10 @@ import { PgTypes } from "@effect/sql-pg"
 import { Clock, Duration, Effect, Exit, Fiber, Scope } from "effect"
 import type { SqlClient } from "effect/sql"
 import { copyBatches } from "./CopyText.ts"
-import type { IngestRow } from "./Destination.ts"
 import { DatabaseFailure, DestinationError, databaseFailure } from "./DestinationError.ts"
 import * as Identifier from "./Identifier.ts"
 import { PgBulkPool } from "./PgBulkPool.ts"
+import type { IngestRow } from "./TableDestination.ts"
 import {
   copyIntoStagingSql,
   type PlannedColumn,

@@ -13,8 +13,8 @@
 
 import { identityValue, invalidIdentity } from "./ChunkRows.ts"
 import { Rejected } from "./ColumnEncoding.ts"
-import type { IngestRow } from "./Destination.ts"
 import { InvalidValue } from "./DestinationError.ts"
+import type { IngestRow } from "./TableDestination.ts"
 import type { PlannedColumn } from "./TablePlan.ts"
 
 /** What COPY reads as NULL. */

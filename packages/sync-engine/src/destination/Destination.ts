@@ -1,208 +1,156 @@
 /**
- * Stage 8, "Ingest": where mapped, identified rows end up. The interface speaks of rows and
- * business-key hashes, written to a {@link TableTarget} (a schema and a table, resolved by the
- * engine per connector and entity), so a destination that pushes to a target system's API can
- * implement it later; the PostgreSQL implementation is `PostgresDestination`.
+ * Stage 8, "Ingest", write side: where a sync's changes go. A destination prepares an entity (a
+ * table, or nothing for an API whose records already have a shape) and applies a window's changes —
+ * inserts, updates of rows the `RowLedger` knows the target's id of, deletes by target id — and says
+ * what became of each row. It keeps no bookkeeping of its own: the delta and the reconciliation are
+ * the `RowLedger`'s, so the same engine drives a PostgreSQL table and a target system's API.
  *
- * A destination that writes through the ambient `SqlClient` (as `PostgresDestination` does) joins
- * the caller's `sql.withTransaction`, so a window's rows, its checkpoint and its run counts commit
- * together. Its bulk path keeps that: rows are COPYed into a private staging table over another
- * connection, but published into the entity's table through the `SqlClient`, in the transaction.
+ * A `transactional` destination writes through the ambient `SqlClient` and so joins the engine's
+ * window transaction (rows, ledger and checkpoint commit together). Any other destination is
+ * exactly-once by protocol: idempotent writes first (see `ApiDestination`), then the ledger and the
+ * checkpoint in one transaction, so a crash in between repeats writes harmlessly.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { Context, type Effect, type Schema } from "effect"
+import { Context, type Effect } from "effect"
 import type { DestinationError } from "./DestinationError.ts"
 import type { InvalidIdentifier } from "./Identifier.ts"
-import type { RowCheck } from "./StorableValues.ts"
+import type { IngestRow } from "./TableDestination.ts"
 import type { TableTarget } from "./TableTarget.ts"
 
-/**
- * A mapped row, ready to write: destination column names to values, plus its identity from stage 5.
- * Values per column type: `string` (numbers and booleans are stringified), `integer` (safe integer,
- * bigint or a decimal digit string), `decimal` (decimal string, finite number or bigint; strings keep
- * their precision), `boolean`, `date` (`YYYY-MM-DD`, an ISO date-time whose date part is taken, a
- * `Date` or `DateTime`), `timestamp` (ISO 8601 string, kept to the microsecond, a `Date`, epoch
- * milliseconds or `DateTime`), `json` (any JSON-serialisable value, stored as `jsonb`), `binary`
- * (`Uint8Array` or a hex string). `null` and missing fields are SQL `NULL`.
- */
-export interface IngestRow {
-  /** The business-key hash (xxHash128, 32 hex): the row's identity. */
-  readonly _bk_hash: string
-  /** The data hash (BLAKE3, 64 hex): a different one means the row changed. */
-  readonly _data_hash: string
-  /** The source's row version, when it has one. */
-  readonly _row_version?: string | null | undefined
-  readonly [column: string]: unknown
+/** What a destination can do, so the engine can plan around it. */
+export interface DestinationCapabilities {
+  /** Whether `apply` joins the caller's SQL transaction (rows commit with the ledger and the checkpoint). */
+  readonly transactional: boolean
+  /** The most changes one `apply` call should carry (the engine splits a window's changes into such batches). */
+  readonly maxBatch: number
 }
 
-/** How a chunk of rows landed. `inserted + updated + unchanged + deduplicated` is the number of rows given. */
-export interface UpsertResult {
-  /** Rows whose business key was new. */
-  readonly inserted: number
-  /** Rows whose data hash differed from the stored one, or that were soft-deleted and reappeared. */
-  readonly updated: number
-  /** Rows stored with the same data hash: not rewritten. */
-  readonly unchanged: number
-  /** Rows dropped because a later row in the same chunk had the same business key (the last one wins). */
-  readonly deduplicated: number
+/** A row to update in the destination, with the id the target gave it (from the `RowLedger`). */
+export interface RowUpdate {
+  readonly row: IngestRow
+  readonly targetId: string
 }
 
-/** Options of {@link Destination} `upsert`. */
-export interface UpsertOptions {
-  /** The sync run writing the rows: recorded as the rows' `_last_seen_run`. */
-  readonly runId?: string | undefined
-}
-
-/** What the destination holds for one business key. */
-export interface StoredRow {
-  readonly dataHash: string
-  readonly rowVersion: string | null
-  /** The run that last wrote the row (`null`: written outside a run, e.g. by a retry). */
-  readonly lastSeenRun?: string | null | undefined
-  /** Soft-deleted: a row that reappears must be upserted again even when its data hash is the same. */
-  readonly deleted: boolean
-}
-
-/** A live row flagged `_parent_missing`: its business-key hash and its columns (audit columns left out) as JSON. */
-export interface ParentMissingRow {
+/** A row to delete from the destination: its business-key hash and the target's id of it. */
+export interface RowDelete {
   readonly bkHash: string
-  readonly row: { readonly [column: string]: typeof Schema.Json.Type }
+  readonly targetId: string
 }
 
-/** Which flagged rows `listParentMissing` returns: in business-key-hash order, after `afterBkHash`. */
-export interface ParentMissingPage {
-  readonly afterBkHash?: string | undefined
-  /** At most this many (default 1,000). */
-  readonly limit?: number | undefined
-}
-
-/** A row's identity as the delta stage compares it. */
-export interface RowHashes {
-  readonly bkHash: string
-  readonly dataHash: string
-}
-
-/** A column whose stored type differs from what the manifest asks for (it is never altered). */
-export interface TypeMismatch {
-  readonly column: string
-  readonly expected: string
-  readonly actual: string
-}
-
-/** What `ensureEntity` did. */
-export interface EnsureEntityResult {
-  /** Where the entity's rows go, e.g. `"erp"."items"`. */
-  readonly table: string
-  /** Whether the table was created by this call. */
-  readonly created: boolean
-  /** Columns added to an existing table by this call. */
-  readonly addedColumns: ReadonlyArray<string>
-  /** Columns whose existing type differs from the manifest's. */
-  readonly typeMismatches: ReadonlyArray<TypeMismatch>
+/** One batch of a window's changes. */
+export interface DestinationChanges {
+  /** Rows the ledger does not know (or knows as deleted). */
+  readonly inserts: ReadonlyArray<IngestRow>
+  /** Rows whose data hash changed, with their target ids. */
+  readonly updates: ReadonlyArray<RowUpdate>
+  /** Rows to remove, by target id. */
+  readonly deletes: ReadonlyArray<RowDelete>
 }
 
 /**
- * Where rows are ingested. Every operation names its table with a {@link TableTarget}; the
- * manifest given to `ensureEntity` says what the table holds, not where it is.
+ * Where a batch of changes comes from. A replayed window gives the same context, so a destination
+ * can derive the same idempotency keys from it (see `ApiDestination.idempotencyKey`).
  */
+export interface ApplyContext {
+  /** The sync the changes belong to. */
+  readonly syncId: string
+  /** The run writing them. */
+  readonly runId: string
+  /** The window's position in the run's listing (its starting cursor, or a sequence number): stable on replay. */
+  readonly window: string
+  /** The batch's index within the window. */
+  readonly batch: number
+}
+
+/**
+ * What became of one row of a batch:
+ * - `written`: created or updated; `targetId` is the target's id of the row (record it in the ledger).
+ * - `deleted`: removed (or already gone).
+ * - `parked`: the target lacks a parent the row names (`parentEntity`, `parentBkHash`): retry it once the parent is written.
+ * - `failed`: the target refused the row (`reason`): a failed record.
+ */
+export type RowOutcome =
+  | {
+      readonly _tag: "written"
+      readonly bkHash: string
+      readonly targetId: string
+      readonly operation: "inserted" | "updated"
+    }
+  | { readonly _tag: "deleted"; readonly bkHash: string }
+  | {
+      readonly _tag: "parked"
+      readonly bkHash: string
+      readonly row: IngestRow
+      readonly parentEntity: string
+      readonly parentBkHash: string
+    }
+  | {
+      readonly _tag: "failed"
+      readonly bkHash: string
+      readonly row?: IngestRow | undefined
+      readonly field?: string | undefined
+      readonly reason: string
+    }
+
+/** The write side of a sync's target: a PostgreSQL table, a target system's API, or memory in tests. */
 export class Destination extends Context.Service<
   Destination,
   {
+    readonly capabilities: DestinationCapabilities
     /**
-     * Makes the destination ready for the entity's rows: creates its table from the manifest's
-     * columns (plus audit columns), or adds the columns the source has gained since. Never drops or
-     * retypes a column. Idempotent and safe to run from several processes at once.
+     * Makes the destination ready for the entity's rows (a table created or evolved from the manifest;
+     * a check that the API can write the entity). Idempotent.
      */
-    readonly ensureEntity: (
+    readonly prepareEntity: (
       target: TableTarget,
       manifest: EntityManifest
-    ) => Effect.Effect<EnsureEntityResult, DestinationError | InvalidIdentifier>
-    /**
-     * Inserts new rows, rewrites rows whose data hash changed (un-deleting soft-deleted ones), and
-     * leaves rows with an unchanged data hash alone. One statement per chunk of rows.
-     */
-    readonly upsert: (
-      target: TableTarget,
-      rows: ReadonlyArray<IngestRow>,
-      options?: UpsertOptions
-    ) => Effect.Effect<UpsertResult, DestinationError | InvalidIdentifier>
-    /**
-     * Records that these business keys were seen by the run, without rewriting their rows: for rows
-     * the delta stage skipped as unchanged, ahead of `markDeletedNotSeen`. Rows written by `upsert`
-     * with the run's id count as seen already.
-     */
-    readonly touch: (
-      target: TableTarget,
-      bkHashes: ReadonlyArray<string>,
-      runId: string
     ) => Effect.Effect<void, DestinationError | InvalidIdentifier>
     /**
-     * After a complete listing: soft-deletes (`_deleted`, `_deleted_at`) every row the run neither
-     * wrote nor touched, and consumes the run's seen keys. Returns how many rows were soft-deleted.
-     * Idempotent per run: calling it again for the same run (a replayed step) deletes nothing.
+     * Applies a batch of changes and returns one outcome per row: inserts first, then updates, then
+     * deletes. A row the target refuses is a `failed` outcome, never an error; errors are for the
+     * whole batch (the engine retries the window, which repeats the same writes harmlessly).
      */
-    readonly markDeletedNotSeen: (
+    readonly apply: (
       target: TableTarget,
-      runId: string
-    ) => Effect.Effect<number, DestinationError | InvalidIdentifier>
-    /**
-     * Soft-deletes (`_deleted`, `_deleted_at`) the rows of these business keys at once, e.g. the
-     * records a source said it destroyed. Keys it does not hold, and rows already soft-deleted, are
-     * left alone (so calling it again changes nothing). Returns how many rows it soft-deleted.
-     */
-    readonly markDeleted: (
-      target: TableTarget,
-      bkHashes: ReadonlyArray<string>
-    ) => Effect.Effect<number, DestinationError | InvalidIdentifier>
-    /**
-     * Forgets what the destination recorded for the run (seen keys, the reconciliation marker)
-     * without deleting anything: for a run that will not reconcile, or one that has finished.
-     */
-    readonly forgetSeen: (
-      target: TableTarget,
-      runId: string
-    ) => Effect.Effect<void, DestinationError | InvalidIdentifier>
-    /**
-     * Stage 6 of a complete listing in one round trip: compares the rows' data hashes with the
-     * stored ones, records the rows found unchanged as seen by the run (as `touch` does) and returns
-     * the indexes of the others — new, changed, or soft-deleted — the rows to write.
-     */
-    readonly compareHashes: (
-      target: TableTarget,
-      rows: ReadonlyArray<RowHashes>,
-      runId: string
-    ) => Effect.Effect<ReadonlyArray<number>, DestinationError | InvalidIdentifier>
-    /**
-     * A synchronous check of rows against the entity table's column types as they are, over the
-     * named columns (all when absent): the first value of a row the table cannot store, e.g. text
-     * in a column whose type changed upstream. The engine sends such rows to the failed records
-     * instead of writing them (a statement would fail for the whole chunk).
-     */
-    readonly rowCheck: (
-      target: TableTarget,
-      columns?: ReadonlyArray<string>
-    ) => Effect.Effect<RowCheck, DestinationError | InvalidIdentifier>
-    /** Whether the entity's table holds no row at all (soft-deleted ones included). */
-    readonly isEmpty: (target: TableTarget) => Effect.Effect<boolean, DestinationError | InvalidIdentifier>
-    /**
-     * Flags the rows of `missing` (a parent they name is not in the destination) and clears the flag
-     * of the rows of `present` (every parent they name is there). Rows already in that state are not
-     * rewritten. Returns how many rows were flagged or cleared.
-     */
-    readonly markParentMissing: (
-      target: TableTarget,
-      missing: ReadonlyArray<string>,
-      present: ReadonlyArray<string>
-    ) => Effect.Effect<{ readonly flagged: number; readonly cleared: number }, DestinationError | InvalidIdentifier>
-    /** The live rows flagged `_parent_missing` (orphans kept), a page at a time. */
-    readonly listParentMissing: (
-      target: TableTarget,
-      page?: ParentMissingPage
-    ) => Effect.Effect<ReadonlyArray<ParentMissingRow>, DestinationError | InvalidIdentifier>
-    /** Which of these business keys the destination holds, with their data hashes (for parent resolution). */
-    readonly existingHashes: (
-      target: TableTarget,
-      bkHashes: ReadonlyArray<string>
-    ) => Effect.Effect<ReadonlyMap<string, StoredRow>, DestinationError | InvalidIdentifier>
+      changes: DestinationChanges,
+      context: ApplyContext
+    ) => Effect.Effect<ReadonlyArray<RowOutcome>, DestinationError | InvalidIdentifier>
   }
 >()("@syncflow/sync-engine/destination/Destination") {}
+
+/** No changes at all. */
+export const noChanges: DestinationChanges = { inserts: [], updates: [], deletes: [] }
+
+/** How many changes a batch carries. */
+export const changeCount = (changes: DestinationChanges): number =>
+  changes.inserts.length + changes.updates.length + changes.deletes.length
+
+/**
+ * Splits a window's changes into batches of at most `maxBatch` changes, in order: inserts, updates,
+ * deletes (so parents written in this window's inserts come before anything that might name them).
+ */
+export const batchChanges = (changes: DestinationChanges, maxBatch: number): ReadonlyArray<DestinationChanges> => {
+  const size = Math.max(1, Math.floor(maxBatch))
+  const all: Array<
+    | { readonly kind: "insert"; readonly value: IngestRow }
+    | { readonly kind: "update"; readonly value: RowUpdate }
+    | { readonly kind: "delete"; readonly value: RowDelete }
+  > = [
+    ...changes.inserts.map((value) => ({ kind: "insert" as const, value })),
+    ...changes.updates.map((value) => ({ kind: "update" as const, value })),
+    ...changes.deletes.map((value) => ({ kind: "delete" as const, value }))
+  ]
+  const batches: Array<DestinationChanges> = []
+  for (let start = 0; start < all.length; start += size) {
+    const inserts: Array<IngestRow> = []
+    const updates: Array<RowUpdate> = []
+    const deletes: Array<RowDelete> = []
+    for (const change of all.slice(start, start + size)) {
+      if (change.kind === "insert") inserts.push(change.value)
+      else if (change.kind === "update") updates.push(change.value)
+      else deletes.push(change.value)
+    }
+    batches.push({ inserts, updates, deletes })
+  }
+  return batches
+}

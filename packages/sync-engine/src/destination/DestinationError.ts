@@ -51,6 +51,13 @@ export class DatabaseFailure extends Schema.TaggedError<DatabaseFailure>()("Data
   cause: Schema.optional(Schema.Defect())
 }) {}
 
+/** A target system's API failed a whole request (after the adapter's retries): its rows are not written. */
+export class TargetFailure extends Schema.TaggedError<TargetFailure>()("TargetFailure", {
+  operation: Schema.String,
+  detail: Schema.String,
+  cause: Schema.optional(Schema.Defect())
+}) {}
+
 /** Every reason a {@link DestinationError} can have. */
 export const DestinationErrorReason = Schema.Union([
   UnknownEntity,
@@ -60,7 +67,8 @@ export const DestinationErrorReason = Schema.Union([
   UnknownColumn,
   InvalidValue,
   InvalidArgument,
-  DatabaseFailure
+  DatabaseFailure,
+  TargetFailure
 ])
 /** Every reason a {@link DestinationError} can have. */
 export type DestinationErrorReason = typeof DestinationErrorReason.Type
@@ -84,6 +92,8 @@ const describe = (reason: DestinationErrorReason): string => {
       return `${reason.argument}: ${reason.detail}`
     case "DatabaseFailure":
       return `${reason.operation} failed: ${reason.detail}`
+    case "TargetFailure":
+      return `${reason.operation} in the target system failed: ${reason.detail}`
   }
 }
 

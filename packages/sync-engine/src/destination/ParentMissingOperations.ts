@@ -1,12 +1,12 @@
 /** The PostgreSQL destination's orphan flags: rows written while their parent is missing (`_parent_missing`). */
 import { PgTypes } from "@effect/sql-pg"
 import { Effect, Schema } from "effect"
-import type { Destination, ParentMissingPage, ParentMissingRow } from "./Destination.ts"
 import type { DestinationCatalog } from "./DestinationCatalog.ts"
 import { arrayParameter, keysPerStatement } from "./DestinationCatalog.ts"
 import { DatabaseFailure, DestinationError, databaseFailure } from "./DestinationError.ts"
 import type * as Identifier from "./Identifier.ts"
 import { clearParentMissingSql, flagParentMissingSql, listParentMissingSql } from "./ParentMissing.ts"
+import type { ParentMissingPage, ParentMissingRow, TableDestination } from "./TableDestination.ts"
 import type { TableTarget } from "./TableTarget.ts"
 
 /** The rows of `listParentMissingSql`. */
@@ -17,7 +17,7 @@ const decodeParentMissing = Schema.decodeUnknownEffect(
 /** `markParentMissing` and `listParentMissing` of the destination with this catalog. */
 export const parentMissingOperations = (
   catalog: DestinationCatalog
-): Pick<Destination["Service"], "markParentMissing" | "listParentMissing"> => {
+): Pick<TableDestination["Service"], "markParentMissing" | "listParentMissing"> => {
   const { sql, validTarget, planFor } = catalog
 
   const markParentMissing = Effect.fn("PostgresDestination.markParentMissing")(function* (

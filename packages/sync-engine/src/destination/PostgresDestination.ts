@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL `Destination`: one table per entity, in the schema and under the name its
+ * The PostgreSQL `TableDestination`: one table per entity, in the schema and under the name its
  * `TableTarget` gives (the engine puts each connector's tables in a schema of their own), created
  * and evolved from the manifest, written
  * with one `INSERT ... SELECT FROM unnest(<one array per column>) ON CONFLICT (_bk_hash) DO UPDATE
@@ -17,7 +17,7 @@
  * `forgetSeen` removes what is left.
  *
  * ```ts
- * const destination = yield* Destination
+ * const destination = yield* TableDestination
  * const items = TableTarget.make("erp", "items")
  * yield* destination.ensureEntity(items, manifest)
  * const counts = yield* destination.upsert(items, rows, { runId })
@@ -36,12 +36,12 @@ import type { Duration } from "effect"
 import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import * as CopyLoader from "./CopyLoader.ts"
-import { Destination } from "./Destination.ts"
 import { makeDestinationCatalog } from "./DestinationCatalog.ts"
 import * as Identifier from "./Identifier.ts"
 import { parentMissingOperations } from "./ParentMissingOperations.ts"
 import type { PgBulkPool } from "./PgBulkPool.ts"
 import { reconcileOperations } from "./ReconcileOperations.ts"
+import { TableDestination } from "./TableDestination.ts"
 import { tableOperations } from "./TableOperations.ts"
 import { type BulkPath, upsertOperation } from "./UpsertOperation.ts"
 
@@ -80,7 +80,8 @@ export interface BulkOptions {
 /** Builds the destination on the ambient `SqlClient`, writing every chunk with unnest. */
 export const make = (
   options: PostgresDestinationOptions = {}
-): Effect.Effect<Destination["Service"], Identifier.InvalidIdentifier, SqlClient.SqlClient> => build(options, undefined)
+): Effect.Effect<TableDestination["Service"], Identifier.InvalidIdentifier, SqlClient.SqlClient> =>
+  build(options, undefined)
 
 /**
  * Builds the destination on the ambient `SqlClient` and `PgBulkPool`: chunks of at least `minRows`
@@ -111,7 +112,7 @@ const build = Effect.fnUntraced(function* (options: PostgresDestinationOptions, 
   const maxRows = Math.max(1, Math.floor(options.maxRowsPerStatement ?? 10_000))
   const catalog = makeDestinationCatalog(sql, stagingSchema)
 
-  return Destination.of({
+  return TableDestination.of({
     ...tableOperations(catalog),
     ...upsertOperation(catalog, maxRows, bulk),
     ...reconcileOperations(catalog),
@@ -122,11 +123,11 @@ const build = Effect.fnUntraced(function* (options: PostgresDestinationOptions, 
 /** The PostgreSQL destination with the given settings. */
 export const layerWith = (
   options: PostgresDestinationOptions
-): Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient> =>
-  Layer.effect(Destination, make(options))
+): Layer.Layer<TableDestination, Identifier.InvalidIdentifier, SqlClient.SqlClient> =>
+  Layer.effect(TableDestination, make(options))
 
 /** The PostgreSQL destination with default settings: seen keys and bulk staging in `syncflow`. */
-export const layer: Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient> = layerWith({})
+export const layer: Layer.Layer<TableDestination, Identifier.InvalidIdentifier, SqlClient.SqlClient> = layerWith({})
 
 /**
  * The PostgreSQL destination with its bulk (COPY) path, on a `SqlClient` and a `PgBulkPool`:
@@ -140,5 +141,5 @@ export const layer: Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlCl
  */
 export const layerBulk = (
   options: PostgresDestinationOptions & BulkOptions = {}
-): Layer.Layer<Destination, Identifier.InvalidIdentifier, SqlClient.SqlClient | PgBulkPool> =>
-  Layer.effect(Destination, makeBulk(options))
+): Layer.Layer<TableDestination, Identifier.InvalidIdentifier, SqlClient.SqlClient | PgBulkPool> =>
+  Layer.effect(TableDestination, makeBulk(options))

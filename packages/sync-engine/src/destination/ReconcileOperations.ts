@@ -4,23 +4,23 @@
  */
 import { PgTypes } from "@effect/sql-pg"
 import { Effect } from "effect"
-import type { Destination, RowHashes, StoredRow } from "./Destination.ts"
 import type { DestinationCatalog } from "./DestinationCatalog.ts"
 import { arrayParameter, keysPerStatement } from "./DestinationCatalog.ts"
 import { type DestinationError, databaseFailure } from "./DestinationError.ts"
 import type * as Identifier from "./Identifier.ts"
-import { compareHashesSql, existingSql, markDeletedKeysSql, markDeletedSql } from "./TablePlan.ts"
+import type { RowHashes, StoredRow, TableDestination } from "./TableDestination.ts"
+import { compareHashesSql, existingSql, markDeletedKeysSql, markDeletedSql, unseenSql } from "./TablePlan.ts"
 import type { TableTarget } from "./TableTarget.ts"
 
 /**
- * `existingHashes`, `compareHashes`, `touch`, `markDeletedNotSeen`, `markDeleted` and `forgetSeen` of the
+ * `existingHashes`, `compareHashes`, `touch`, `markDeletedNotSeen`, `unseen`, `markDeleted` and `forgetSeen` of the
  * destination with this catalog.
  */
 export const reconcileOperations = (
   catalog: DestinationCatalog
 ): Pick<
-  Destination["Service"],
-  "existingHashes" | "compareHashes" | "touch" | "markDeletedNotSeen" | "markDeleted" | "forgetSeen"
+  TableDestination["Service"],
+  "existingHashes" | "compareHashes" | "touch" | "markDeletedNotSeen" | "markDeleted" | "forgetSeen" | "unseen"
 > => {
   const { sql, seenTable, checkRunId, staging, forgetStaging, validTarget, planFor } = catalog
 
@@ -133,6 +133,24 @@ export const reconcileOperations = (
     return rows[0]?.deleted ?? 0
   })
 
+  const unseen = Effect.fn("PostgresDestination.unseen")(function* (
+    target: TableTarget,
+    runId: string
+  ): Effect.fn.Return<ReadonlyArray<string>, DestinationError | Identifier.InvalidIdentifier> {
+    const valid = yield* validTarget(target)
+    const { entity } = valid
+    yield* checkRunId(entity, runId)
+    const plan = yield* planFor(valid, false)
+    yield* staging(entity)
+    const rows = yield* sql
+      .unsafe<{ readonly bk: string }>(unseenSql(plan, seenTable), [PgTypes.uuid(runId), PgTypes.text(plan.key)])
+      .pipe(
+        Effect.tapError(() => forgetStaging),
+        databaseFailure(entity, "reading unseen rows")
+      )
+    return rows.map((row) => row.bk)
+  })
+
   const markDeleted = Effect.fn("PostgresDestination.markDeleted")(function* (
     target: TableTarget,
     bkHashes: ReadonlyArray<string>
@@ -170,5 +188,5 @@ export const reconcileOperations = (
       )
   })
 
-  return { existingHashes, compareHashes, touch, markDeletedNotSeen, markDeleted, forgetSeen }
+  return { existingHashes, compareHashes, touch, markDeletedNotSeen, unseen, markDeleted, forgetSeen }
 }

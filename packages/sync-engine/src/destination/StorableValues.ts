@@ -11,7 +11,7 @@
  */
 
 import { Rejected } from "./ColumnEncoding.ts"
-import type { IngestRow } from "./Destination.ts"
+import type { IngestRow } from "./TableDestination.ts"
 import type { PlannedColumn, TablePlan } from "./TablePlan.ts"
 
 /** A value a column cannot store: which column, and why. */

@@ -7,7 +7,6 @@ import { Effect } from "effect"
 import { addableAuditColumns, auditColumnNames, auditColumns, requiredAuditColumnNames } from "./AuditColumns.ts"
 import { columnSqlType } from "./ColumnSqlType.ts"
 import { withDdlLock } from "./DdlLock.ts"
-import type { Destination, EnsureEntityResult, TypeMismatch } from "./Destination.ts"
 import type { DestinationCatalog } from "./DestinationCatalog.ts"
 import {
   ColumnConflict,
@@ -19,13 +18,14 @@ import {
 import * as Identifier from "./Identifier.ts"
 import { parentMissingIndexSql } from "./ParentMissing.ts"
 import { type RowCheck, rowCheckFor } from "./StorableValues.ts"
+import type { EnsureEntityResult, TableDestination, TypeMismatch } from "./TableDestination.ts"
 import { makeTablePlan } from "./TablePlan.ts"
 import type { TableTarget } from "./TableTarget.ts"
 
 /** `ensureEntity`, `isEmpty` and `rowCheck` of the destination with this catalog. */
 export const tableOperations = (
   catalog: DestinationCatalog
-): Pick<Destination["Service"], "ensureEntity" | "isEmpty" | "rowCheck"> => {
+): Pick<TableDestination["Service"], "ensureEntity" | "isEmpty" | "rowCheck"> => {
   const {
     sql,
     stagingSchema,

@@ -240,6 +240,19 @@ export const markDeletedSql = (plan: TablePlan, seenTable: string): string => `W
 SELECT count(*)::int4 AS deleted FROM gone`
 
 /**
+ * The business keys of the live rows run `$1` neither wrote nor recorded as seen in table `$2`'s
+ * staged keys (what `markDeletedSql` would soft-delete), as `bk`, in order.
+ */
+export const unseenSql = (plan: TablePlan, seenTable: string): string => `WITH seen AS (
+  SELECT DISTINCT h COLLATE "C" AS bk FROM ${seenTable} AS s, unnest(s.bk_hashes) AS h
+  WHERE s.run_id = $1::uuid AND s.table_name = $2 AND NOT s.reconciled
+)
+SELECT t."_bk_hash" AS bk FROM ${plan.qualified} AS t
+WHERE NOT t."_deleted" AND t."_last_seen_run" IS DISTINCT FROM $1::uuid
+  AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.bk = t."_bk_hash")
+ORDER BY 1`
+
+/**
  * Soft-deletes the rows of the business keys in `$1` (a `text[]`) that are not soft-deleted yet;
  * returns `deleted`, how many it marked.
  */

@@ -1,5 +1,5 @@
 /**
- * Where an entity's rows go: a schema and a table. Every `Destination` operation takes one, so two
+ * Where an entity's rows go: a schema and a table. Every `TableDestination` operation takes one, so two
  * connectors with the same entity names write different tables. The engine resolves an entity's
  * target once per sync (see `pipeline/resolveTarget.ts`): the connector's schema — its
  * `targetSchema`, or by default its id made an identifier with {@link defaultSchemaOf} — and the

@@ -7,11 +7,11 @@ import { Effect, Result } from "effect"
 import { dedupe, fieldNames, identityArray, resolveColumns } from "./ChunkRows.ts"
 import { integerElements, Rejected, timestampElements } from "./ColumnEncoding.ts"
 import type * as CopyLoader from "./CopyLoader.ts"
-import type { Destination, IngestRow, UpsertOptions, UpsertResult } from "./Destination.ts"
 import type { DestinationCatalog } from "./DestinationCatalog.ts"
 import { arrayParameter } from "./DestinationCatalog.ts"
 import { type DestinationError, databaseFailure, InvalidValue, UnknownColumn } from "./DestinationError.ts"
 import type * as Identifier from "./Identifier.ts"
+import type { IngestRow, TableDestination, UpsertOptions, UpsertResult } from "./TableDestination.ts"
 import { type PlannedColumn, upsertSql } from "./TablePlan.ts"
 import type { TableTarget } from "./TableTarget.ts"
 
@@ -72,7 +72,7 @@ export const upsertOperation = (
   catalog: DestinationCatalog,
   maxRows: number,
   bulk: BulkPath | undefined
-): Pick<Destination["Service"], "upsert"> => {
+): Pick<TableDestination["Service"], "upsert"> => {
   const { sql, plans, fail, checkRunId, validTarget, planFor } = catalog
 
   /** Per `schema.table`, whether its last chunk had only new keys (bulk path only): decides between COPY and unnest. */

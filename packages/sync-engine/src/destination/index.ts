@@ -1,4 +1,9 @@
-/** Stage 8, "Ingest": the `Destination` service and its PostgreSQL implementation. */
+/**
+ * Stage 8, "Ingest": the write-side `Destination` service, the PostgreSQL `TableDestination` (and its
+ * write side, `TableWriteSide`) and the `ApiDestination` over an adapter's `RecordWriter`.
+ */
+
+export * as ApiDestination from "./ApiDestination.ts"
 export { auditColumnNames } from "./AuditColumns.ts"
 export * from "./Destination.ts"
 export * from "./DestinationError.ts"
@@ -7,4 +12,6 @@ export { InvalidIdentifier } from "./Identifier.ts"
 export { type BulkConnection, PgBulkPool, type PgBulkPoolOptions } from "./PgBulkPool.ts"
 export * as PostgresDestination from "./PostgresDestination.ts"
 export { type RowCheck, rowCheckFor, type UnstorableValue } from "./StorableValues.ts"
+export * from "./TableDestination.ts"
 export * as TableTarget from "./TableTarget.ts"
+export * as TableWriteSide from "./TableWriteSide.ts"

@@ -12,18 +12,26 @@ import {
 } from "@syncflow/adapter-core"
 import { Context, Effect, Layer, Option, Predicate, Schema, Stream } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
-import {
-  Destination,
-  type IngestRow,
-  type ParentMissingPage,
-  type ParentMissingRow
-} from "../destination/Destination.ts"
 import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
 import type { RowCheck } from "../destination/StorableValues.ts"
+import {
+  type IngestRow,
+  type ParentMissingPage,
+  type ParentMissingRow,
+  TableDestination
+} from "../destination/TableDestination.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
 import { publishRunStarted, publishWindowCommitted } from "../events/RunProgress.ts"
+import type { RowLedgerError } from "../ledger/RowLedger.ts"
+import { planDelta } from "../stages/delta/planDelta.ts"
 import { makeBusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
+import { maxRowVersion, toIngestRows } from "../stages/ingest/toIngestRows.ts"
+import { splitUnstorable } from "../stages/ingest/unstorableRows.ts"
+import type { ParentLink } from "../stages/resolve/ParentLink.ts"
+import { placeOrphans } from "../stages/resolve/placeOrphans.ts"
+import { resolveKeptOrphans } from "../stages/resolve/resolveKeptOrphans.ts"
+import { resolveParents } from "../stages/resolve/resolveParents.ts"
 import type { StageConfigError } from "../stages/StageConfigError.ts"
 import {
   emptyStageTimes,
@@ -46,20 +54,15 @@ import { dependencyOrder } from "./dependencyOrder.ts"
 import { makeFailureKey } from "./failureKey.ts"
 import { holdLease, processHolder, takeOver } from "./holdLease.ts"
 import { businessKeyColumns, inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
-import type { ParentLink } from "./ParentLink.ts"
 import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
-import { placeOrphans } from "./placeOrphans.ts"
-import { planDelta } from "./planDelta.ts"
-import { resolveKeptOrphans } from "./resolveKeptOrphans.ts"
-import { resolveParents } from "./resolveParents.ts"
 import type { TableTaken } from "./resolveTarget.ts"
 import * as ResolveTarget from "./resolveTarget.ts"
 import { addOutcomes, noRetries, type RetryOutcome, retryFailedBatch } from "./retryFailedBatch.ts"
 import { type SyncMode, sameListing } from "./SyncMode.ts"
+import type { SyncSink } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
+import { makeSinkSync } from "./syncToSink.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
-import { maxRowVersion, toIngestRows } from "./toIngestRows.ts"
-import { splitUnstorable } from "./unstorableRows.ts"
 import { type StagedPage, type Window, windows, windowTotal } from "./Window.ts"
 
 /** A configuration problem found before syncing, e.g. a parent entity without a manifest. */
@@ -80,6 +83,7 @@ export type SyncError =
   | StageConfigError
   | SyncConfigError
   | EntityBusy
+  | RowLedgerError
   | SqlError.SqlError
 
 /** What to sync and how. */
@@ -104,6 +108,8 @@ export interface SyncEntityRequest {
   readonly holder?: string | undefined
   /** While another sync holds the entity's lease: wait for it (trying every second) instead of failing with `EntityBusy`. */
   readonly waitForLease?: boolean | undefined
+  /** Where a sync writes: absent = the default definition (the connector's PostgreSQL table), today's behaviour. */
+  readonly sink?: SyncSink | undefined
 }
 
 /** A connector-wide sync: every entity (or the named ones) in dependency order. */
@@ -183,6 +189,9 @@ const IngestRowJson = Schema.StructWithRest(Schema.Struct({ _bk_hash: Schema.Str
   Schema.Record(Schema.String, Schema.Unknown)
 ])
 
+/** What the engine's layer runs on. */
+type EngineServices = StateStore | TableDestination | SqlClient.SqlClient
+
 /** The sync engine service. */
 export class SyncEngine extends Context.Service<
   SyncEngine,
@@ -221,7 +230,9 @@ export class SyncEngine extends Context.Service<
     readonly retryPendingChildren: (
       connectorId: string,
       manifest: EntityManifest,
-      manifests: ReadonlyArray<EntityManifest>
+      manifests: ReadonlyArray<EntityManifest>,
+      /** The sync's sink, for children a sync definition's destination parked (the default table when absent). */
+      sink?: SyncSink
     ) => Effect.Effect<RetryOutcome, SyncError>
     /**
      * The entity's kept orphans: live rows written while a parent they name was missing (flagged
@@ -234,12 +245,12 @@ export class SyncEngine extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<ParentMissingRow>, SyncError>
   }
 >()("@syncflow/sync-engine/pipeline/SyncEngine") {
-  /** The engine over a StateStore, a Destination and the SQL client they share. */
-  static readonly layer: Layer.Layer<SyncEngine, never, StateStore | Destination | SqlClient.SqlClient> = Layer.effect(
+  /** The engine over a StateStore, a TableDestination and the SQL client they share. */
+  static readonly layer: Layer.Layer<SyncEngine, never, EngineServices> = Layer.effect(
     SyncEngine,
     Effect.gen(function* () {
       const state = yield* StateStore
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       const provided = yield* Effect.serviceOption(EntityLeases)
       const leases = Option.isSome(provided) ? provided.value : yield* EntityLeases.make()
@@ -575,8 +586,12 @@ export class SyncEngine extends Context.Service<
           mode: request.mode ?? "incremental"
         })
 
+      const sinks = makeSinkSync({ state, sql, leases })
+
       const syncEntity = Effect.fn("SyncEngine.syncEntity")(
         function* (request: SyncEntityRequest) {
+          // A sync into another destination (a sync definition's sink): see syncToSink.ts.
+          if (request.sink !== undefined) return yield* sinks.syncEntity({ ...request, sink: request.sink })
           const { connectorId, manifest } = request
           const entity = manifest.entity
           const mode: SyncMode = request.mode ?? "incremental"
@@ -744,8 +759,13 @@ export class SyncEngine extends Context.Service<
       const retryPendingChildren = Effect.fn("SyncEngine.retryPendingChildren")(function* (
         connectorId: string,
         manifest: EntityManifest,
-        manifests: ReadonlyArray<EntityManifest>
+        manifests: ReadonlyArray<EntityManifest>,
+        sink?: SyncSink
       ) {
+        if (sink !== undefined) {
+          const retried = yield* sinks.retryPendingChildren(connectorId, manifest, sink)
+          return { ...noRetries, ...retried }
+        }
         const targets = yield* connectorTargets(connectorId)
         const target = yield* targets.claimed(manifest.entity)
         const links = yield* parentLinks(manifest, manifests, undefined, targets)

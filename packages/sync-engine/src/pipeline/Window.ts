@@ -4,7 +4,7 @@
  */
 import type { Cursor } from "@syncflow/adapter-core"
 import { Stream } from "effect"
-import type { IngestRow } from "../destination/Destination.ts"
+import type { IngestRow } from "../destination/TableDestination.ts"
 import type { RecordFailure } from "../stages/RecordFailure.ts"
 import type { SourceRecord } from "../stages/Row.ts"
 import type { StageCounts } from "../stages/Stages.ts"

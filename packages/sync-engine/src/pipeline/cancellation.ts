@@ -9,7 +9,7 @@
 import { PgTypes } from "@effect/sql-pg"
 import { Effect, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
-import type { Destination } from "../destination/Destination.ts"
+import type { TableDestination } from "../destination/TableDestination.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
 import type { StateStore } from "../state/StateStore.ts"
@@ -29,7 +29,7 @@ export const stopIfCancelled = (sql: SqlClient.SqlClient, runId: string) =>
 export interface CancelContext {
   readonly sql: SqlClient.SqlClient
   readonly state: StateStore["Service"]
-  readonly destination: Destination["Service"]
+  readonly destination: TableDestination["Service"]
 }
 
 /**

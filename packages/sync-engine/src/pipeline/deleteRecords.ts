@@ -7,7 +7,7 @@
  */
 import type { EntityManifest, SourceRecord } from "@syncflow/adapter-core"
 import { Effect } from "effect"
-import type { Destination } from "../destination/Destination.ts"
+import type { TableDestination } from "../destination/TableDestination.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
 import { sourceKeyHash } from "../stages/identity/sourceKeyHash.ts"
 import { makeStages, type StagesOptions } from "../stages/Stages.ts"
@@ -34,7 +34,7 @@ export interface DeleteRecordsOutcome {
 
 /** Soft-deletes the rows of the named records; see the module comment. */
 export const deleteRecords = Effect.fnUntraced(function* (
-  destination: Destination["Service"],
+  destination: TableDestination["Service"],
   target: TableTarget,
   request: DeleteRecordsRequest
 ) {

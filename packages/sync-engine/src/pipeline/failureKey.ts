@@ -15,7 +15,7 @@ export type FailureKey = (failure: Pick<RecordFailure, "raw" | "normalized" | "m
 export const makeFailureKey = (stages: Stages): FailureKey => {
   const hasher = stages.identifier.businessKey
   const keyColumns = stages.mapper.businessKey
-  // Destination key column -> the logical field it is mapped from.
+  // TableDestination key column -> the logical field it is mapped from.
   const fieldOf = new Map(stages.mapper.mappings.map((mapping) => [mapping.column, mapping.field]))
   const fromFields = (data: Row): string | undefined => {
     const key: Record<string, unknown> = {}

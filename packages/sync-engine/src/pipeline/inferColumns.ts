@@ -4,7 +4,7 @@
  * appears with a value, typed from that value. New fields add columns; none is ever retyped.
  */
 import type { ColumnManifest, ColumnType } from "@syncflow/adapter-core"
-import type { IngestRow } from "../destination/Destination.ts"
+import type { IngestRow } from "../destination/TableDestination.ts"
 
 const typeOf = (value: unknown): ColumnType => {
   if (typeof value === "boolean") return "boolean"

@@ -22,16 +22,16 @@
 import type { EntityManifest, SourceRecord } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
-import type { Destination, IngestRow, StoredRow } from "../destination/Destination.ts"
+import type { IngestRow, StoredRow, TableDestination } from "../destination/TableDestination.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
+import { toIngestRows } from "../stages/ingest/toIngestRows.ts"
+import type { ParentLink } from "../stages/resolve/ParentLink.ts"
+import { placeOrphans } from "../stages/resolve/placeOrphans.ts"
+import { resolveParents } from "../stages/resolve/resolveParents.ts"
 import { runStages, type Stages } from "../stages/Stages.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import type { FailedRecord } from "../state/FailedRecord.ts"
 import type { StateStore } from "../state/StateStore.ts"
-import type { ParentLink } from "./ParentLink.ts"
-import { placeOrphans } from "./placeOrphans.ts"
-import { resolveParents } from "./resolveParents.ts"
-import { toIngestRows } from "./toIngestRows.ts"
 
 /** What a retry of parked children or failed records did. */
 export interface RetryOutcome {
@@ -68,7 +68,7 @@ const decodeMappedRow = Schema.decodeUnknownOption(
 /** What the batch needs. */
 export interface RetryContext {
   readonly state: StateStore["Service"]
-  readonly destination: Destination["Service"]
+  readonly destination: TableDestination["Service"]
   readonly sql: SqlClient.SqlClient
   readonly connectorId: string
   readonly manifest: EntityManifest

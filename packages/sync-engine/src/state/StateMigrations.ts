@@ -235,6 +235,33 @@ WHERE EXISTS (
       // its sync checks at each window boundary and ends the run `cancelled`.
       "ALTER TABLE syncflow.sync_runs ADD COLUMN cancel_requested_at timestamptz"
     ]
+  },
+  {
+    id: 14,
+    name: "row_ledger",
+    statements: [
+      // The RowLedger of syncs whose destination cannot join the engine's transaction (an API): per
+      // sync and business-key hash, what was written and the target's id of it (see ledger/SqlRowLedger.ts).
+      `CREATE TABLE syncflow.row_ledger (
+  sync_id text NOT NULL,
+  bk_hash text NOT NULL,
+  data_hash text NOT NULL,
+  row_version text,
+  target_id text,
+  last_seen_run uuid,
+  deleted boolean NOT NULL DEFAULT false,
+  deleted_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (sync_id, bk_hash)
+)`,
+      // The keys a run saw without writing them, one row per chunk (as destination_seen does for tables).
+      `CREATE TABLE syncflow.row_ledger_seen (
+  sync_id text NOT NULL,
+  run_id uuid NOT NULL,
+  bk_hashes text[] NOT NULL
+)`,
+      "CREATE INDEX row_ledger_seen_run ON syncflow.row_ledger_seen (sync_id, run_id)"
+    ]
   }
 ]
 

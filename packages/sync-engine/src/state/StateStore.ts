@@ -10,7 +10,7 @@
  * ```ts
  * const sql = yield* SqlClient.SqlClient
  * const state = yield* StateStore
- * const destination = yield* Destination
+ * const destination = yield* TableDestination
  * yield* sql.withTransaction(
  *   Effect.gen(function* () {
  *     const written = yield* destination.upsert("items", rows, { runId })

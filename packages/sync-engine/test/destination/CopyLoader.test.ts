@@ -11,10 +11,10 @@ import { PgTest } from "@syncflow/testing-pg"
 import { Config, ConfigProvider, Context, Duration, Effect, Exit, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import * as CopyLoader from "../../src/destination/CopyLoader.ts"
-import { Destination, type IngestRow, type UpsertResult } from "../../src/destination/Destination.ts"
 import type { DestinationError } from "../../src/destination/DestinationError.ts"
 import { PgBulkPool } from "../../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
+import { type IngestRow, TableDestination, type UpsertResult } from "../../src/destination/TableDestination.ts"
 import * as TableTarget from "../../src/destination/TableTarget.ts"
 import { bk, column, dh, manifest, part, partColumns, pub, range, run1, run2, run3, run4 } from "./fixtures.ts"
 
@@ -204,7 +204,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
       const { unnest, copy } = yield* destinations
       const sql = yield* SqlClient.SqlClient
       const both = <E>(
-        f: (destination: Destination["Service"], entity: string) => Effect.Effect<UpsertResult, E>
+        f: (destination: TableDestination["Service"], entity: string) => Effect.Effect<UpsertResult, E>
       ): Effect.Effect<UpsertResult, E> =>
         Effect.gen(function* () {
           const viaCopy = yield* f(copy, "parts_copy")
@@ -549,7 +549,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
           Layer.provide(PgClient.layer({ url, maxConnections: 2 }))
         )
       )
-      const second = Context.get(other, Destination)
+      const second = Context.get(other, TableDestination)
       yield* first.ensureEntity(pub("raced_copy"), manifest("raced_copy", partColumns))
       const results = yield* Effect.all(
         [
@@ -588,7 +588,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
               Layer.provide(Layer.succeed(SqlClient.SqlClient, sql))
             )
           )
-          const destination = Context.get(built, Destination)
+          const destination = Context.get(built, TableDestination)
           assert.strictEqual((yield* destination.upsert(pub("released"), [part(1), part(2)])).inserted, 2)
           return Context.get(built, PgBulkPool)
         })
@@ -614,7 +614,7 @@ layer(bulkPool.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination bulk
           Layer.provide(ConfigProvider.layer(provider))
         )
       )
-      const destination = Context.get(configured, Destination)
+      const destination = Context.get(configured, TableDestination)
       yield* destination.ensureEntity(pub("configured"), manifest("configured", partColumns))
       assert.strictEqual((yield* destination.upsert(pub("configured"), [part(1)])).inserted, 1)
 

@@ -5,8 +5,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { encodingForPgType } from "../../src/destination/ColumnEncoding.ts"
 import { copyBatches, escapeField } from "../../src/destination/CopyText.ts"
-import type { IngestRow } from "../../src/destination/Destination.ts"
 import { InvalidValue } from "../../src/destination/DestinationError.ts"
+import type { IngestRow } from "../../src/destination/TableDestination.ts"
 import type { PlannedColumn } from "../../src/destination/TablePlan.ts"
 
 const planned = (name: string, typname: string): PlannedColumn => {

@@ -7,9 +7,9 @@ import { assert, layer } from "@effect/vitest"
 import { PgTest } from "@syncflow/testing-pg"
 import { Cause, Context, Effect, Exit, Layer } from "effect"
 import { SqlClient } from "effect/sql"
-import { Destination, type IngestRow } from "../../src/destination/Destination.ts"
 import type { DestinationError } from "../../src/destination/DestinationError.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
+import { type IngestRow, TableDestination } from "../../src/destination/TableDestination.ts"
 import { bk, column, dh, manifest, part, partColumns, pub, range, run1, run2, run3, run4 } from "./fixtures.ts"
 
 const parts = manifest("parts", partColumns)
@@ -24,7 +24,7 @@ const failureTag = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("PostgresDestination", (it) => {
   it.effect("creates the table from the manifest: typed columns, audit columns, a unique business-key hash", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       const all = manifest("all_types", [
         column("code", "string", { businessKey: true, nullable: false, length: 50 }),
@@ -90,12 +90,12 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
   it.effect("two processes ensuring the same entity at once create it once", () =>
     Effect.gen(function* () {
       const url = yield* PgTest.databaseUrl
-      const ours = yield* Destination
+      const ours = yield* TableDestination
       // Another process: its own destination and client (and connections) on the same database.
       const other = yield* Layer.build(
         PostgresDestination.layerWith({}).pipe(Layer.provide(PgClient.layer({ url, maxConnections: 2 })))
       )
-      const theirs = Context.get(other, Destination)
+      const theirs = Context.get(other, TableDestination)
       const entity = manifest("raced", parts.columns)
       const results = yield* Effect.all(
         [
@@ -114,7 +114,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("adds the columns a source gains, reports changed types, never drops or retypes", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       const evolving = manifest("evolving", [
         column("code", "string"),
@@ -165,7 +165,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("counts inserts, updates and unchanged rows exactly, and un-deletes a row that reappears", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(pub(parts.entity), parts)
       const all = range(0, 1000)
@@ -269,7 +269,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("soft-deletes only the rows a complete listing neither wrote nor touched", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       const entity = manifest("seen", parts.columns)
       yield* destination.ensureEntity(pub(entity.entity), entity)
@@ -316,7 +316,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("compares data hashes in one round trip: the rows to write come back, unchanged rows count as seen", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(pub("compared"), manifest("compared", parts.columns))
       yield* destination.upsert(
@@ -348,7 +348,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("writes every column type through array parameters, nulls included, without losing precision", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(
         pub("typed"),
@@ -473,7 +473,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("rejects a value that does not fit its column, naming the row and column, and writes nothing", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(pub("strict"), manifest("strict", parts.columns))
       const rows = range(0, 10).map((i) => part(i))
@@ -511,7 +511,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("rejects fields that are not columns, and writes rows of different shapes", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(pub("shapes"), manifest("shapes", parts.columns))
       assert.strictEqual(
@@ -548,7 +548,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("keeps the last row of a business key repeated in a chunk", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(pub("dups"), manifest("dups", parts.columns))
       const result = yield* destination.upsert(pub("dups"), [part(1, 1), part(2, 1), part(1, 2), part(1, 3)])
@@ -604,7 +604,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("joins the caller's transaction: a failure after the upsert leaves no row behind", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       yield* destination.ensureEntity(pub("tx"), manifest("tx", parts.columns))
       const exit = yield* Effect.exit(
@@ -628,7 +628,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("Postgre
 
   it.effect("fails with typed reasons for unknown entities, manifests without columns, and conflicting columns", () =>
     Effect.gen(function* () {
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       assert.strictEqual(yield* failureTag(destination.upsert(pub("missing"), [part(1)])), "UnknownEntity")
       assert.strictEqual(yield* failureTag(destination.existingHashes(pub("missing"), [bk(1)])), "UnknownEntity")

@@ -4,8 +4,8 @@
  * column and the reason; values that fit, nulls and columns not checked pass.
  */
 import { assert, describe, it } from "@effect/vitest"
-import type { IngestRow } from "../../src/destination/Destination.ts"
 import { rowCheckFor } from "../../src/destination/StorableValues.ts"
+import type { IngestRow } from "../../src/destination/TableDestination.ts"
 import { makeTablePlan } from "../../src/destination/TablePlan.ts"
 
 const plan = makeTablePlan("public", "items", [

@@ -2,7 +2,7 @@
  * Shared fixtures of the destination tests: manifests of a small `parts` entity and its rows.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import type { IngestRow } from "../../src/destination/Destination.ts"
+import type { IngestRow } from "../../src/destination/TableDestination.ts"
 import * as TableTarget from "../../src/destination/TableTarget.ts"
 
 /** The table `public.<table>`: the destination tests write explicit targets in `public`. */

@@ -8,9 +8,9 @@ import type { EntityManifest } from "@syncflow/adapter-core"
 import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Exit, Layer, Result } from "effect"
 import { SqlClient } from "effect/sql"
-import { Destination, type IngestRow } from "../../src/destination/Destination.ts"
 import * as Identifier from "../../src/destination/Identifier.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
+import { type IngestRow, TableDestination } from "../../src/destination/TableDestination.ts"
 import * as TableTarget from "../../src/destination/TableTarget.ts"
 import { pub } from "./fixtures.ts"
 
@@ -59,7 +59,7 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("hostile
   it.effect("are rejected as entity and column names, and the database stays intact", () =>
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       yield* sql`CREATE TABLE public.y (id int PRIMARY KEY)`
       yield* sql`INSERT INTO public.y VALUES (1), (2)`
       yield* destination.ensureEntity(pub("safe"), manifest("safe", ["code", "select", "order", "user"]))

@@ -27,7 +27,7 @@ export const apiSmithStages: StagesOptions = {
   normalize: { mapping: { metaFields: ["_row_version", "_oracle_keys"] } }
 }
 
-/** The engine, its StateStore and Destination, on a fresh test database. */
+/** The engine, its StateStore and TableDestination, on a fresh test database. */
 export const engineLayer = SyncEngine.layer.pipe(
   Layer.provideMerge(PostgresDestination.layer),
   Layer.provideMerge(stateStoreLayer())

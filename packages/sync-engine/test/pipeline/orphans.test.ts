@@ -11,7 +11,7 @@ import type { FakeErp } from "@syncflow/apismith/testing"
 import { Effect, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
-import { Destination } from "../../src/destination/Destination.ts"
+import { TableDestination } from "../../src/destination/TableDestination.ts"
 import * as TableTarget from "../../src/destination/TableTarget.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import type { SyncMode } from "../../src/pipeline/SyncMode.ts"
@@ -111,7 +111,9 @@ layer(engineLayer, { timeout: 60_000 })("orphans keep (the default)", (it) => {
       assert.strictEqual((yield* keysWhere("order_lines", "_deleted")).size, 0)
 
       // The destination lists the flagged rows with their columns.
-      const listed = yield* (yield* Destination).listParentMissing(TableTarget.make("erp", "orders"), { limit: 10_000 })
+      const listed = yield* (yield* TableDestination).listParentMissing(TableTarget.make("erp", "orders"), {
+        limit: 10_000
+      })
       assert.isTrue(sameSet(new Set(listed.map((row) => row.bkHash)), orphans))
       for (const row of listed) assert.isString(row.row.customer_id)
 

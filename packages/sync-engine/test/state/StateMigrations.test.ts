@@ -18,7 +18,10 @@ layer(PgTest.layer)("StateMigrations", (it) => {
       const otherProcess = migrate.pipe(Effect.provide(Layer.fresh(PgClient.layer({ url, maxConnections: 1 }))))
       const [first, second] = yield* Effect.all([migrate, otherProcess], { concurrency: 2 })
       const ids = migrations.map((migration) => migration.id)
-      assert.deepStrictEqual([...first, ...second].sort((a, b) => a - b), ids)
+      assert.deepStrictEqual(
+        [...first, ...second].sort((a, b) => a - b),
+        ids
+      )
 
       const recorded = yield* sql<{ readonly id: number }>`SELECT id FROM syncflow.schema_migrations ORDER BY id`
       assert.deepStrictEqual(
@@ -40,6 +43,8 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "entity_tables",
           "failed_records",
           "pending_children",
+          "row_ledger",
+          "row_ledger_seen",
           "schema_migrations",
           "sync_runs",
           "tokens"

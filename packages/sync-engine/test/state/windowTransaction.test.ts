@@ -6,8 +6,8 @@ import { assert, layer } from "@effect/vitest"
 import type { Cursor, EntityManifest } from "@syncflow/adapter-core"
 import { Effect, Exit, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql"
-import { Destination, type IngestRow } from "../../src/destination/Destination.ts"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
+import { type IngestRow, TableDestination } from "../../src/destination/TableDestination.ts"
 import * as TableTarget from "../../src/destination/TableTarget.ts"
 import { StateStore } from "../../src/state/StateStore.ts"
 import { stateStoreLayer } from "./fixtures.ts"
@@ -37,7 +37,7 @@ layer(testLayer)("a window's transaction", (it) => {
     Effect.gen(function* () {
       const sql = yield* SqlClient.SqlClient
       const state = yield* StateStore
-      const destination = yield* Destination
+      const destination = yield* TableDestination
       const { id: connectorId } = yield* state.createConnector({ adapter: "apismith", name: "erp" })
       yield* destination.ensureEntity(TableTarget.make("public", "items"), items)
       const run = yield* state.startRun({ connectorId, entity: "items", mode: "rowversion" })

@@ -4,8 +4,8 @@
  * sync and on the pending-children pass.
  */
 import { Effect } from "effect"
-import type { Destination, IngestRow } from "../destination/Destination.ts"
-import type { TableTarget } from "../destination/TableTarget.ts"
+import type { IngestRow, TableDestination } from "../../destination/TableDestination.ts"
+import type { TableTarget } from "../../destination/TableTarget.ts"
 import type { ParentLink } from "./ParentLink.ts"
 import { resolveParents } from "./resolveParents.ts"
 
@@ -17,7 +17,7 @@ export interface KeptOrphansOutcome {
 
 /** Clears the flag of an entity's kept orphans whose parents have arrived. */
 export const resolveKeptOrphans = Effect.fnUntraced(function* (
-  destination: Destination["Service"],
+  destination: TableDestination["Service"],
   target: TableTarget,
   links: ReadonlyArray<ParentLink>,
   pageSize = 1_000

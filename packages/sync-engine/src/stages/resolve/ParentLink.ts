@@ -2,9 +2,9 @@
  * How a child entity points at a parent: the child's foreign-key columns hold the parent's
  * business key, so the parent's business-key hash can be computed from a child row.
  */
-import type { IngestRow } from "../destination/Destination.ts"
-import type { TableTarget } from "../destination/TableTarget.ts"
-import type { BusinessKeyHash } from "../stages/identity/BusinessKeyHash.ts"
+import type { IngestRow } from "../../destination/TableDestination.ts"
+import type { TableTarget } from "../../destination/TableTarget.ts"
+import type { BusinessKeyHash } from "../identity/BusinessKeyHash.ts"
 
 /** A child's dependency on one parent entity. */
 export interface ParentLink {

@@ -4,8 +4,8 @@
  * by the run in the same round trip, for the delete detection after a complete listing.
  */
 import { Effect } from "effect"
-import type { Destination, IngestRow } from "../destination/Destination.ts"
-import type { TableTarget } from "../destination/TableTarget.ts"
+import type { IngestRow, TableDestination } from "../../destination/TableDestination.ts"
+import type { TableTarget } from "../../destination/TableTarget.ts"
 
 /** The rows to write, and how many were found unchanged. */
 export interface DeltaPlan {
@@ -15,7 +15,7 @@ export interface DeltaPlan {
 
 /** Splits a window into rows to write (new, changed, or deleted before) and unchanged ones, recorded as seen by `runId`. */
 export const planDelta = Effect.fnUntraced(function* (
-  destination: Destination["Service"],
+  destination: TableDestination["Service"],
   target: TableTarget,
   rows: ReadonlyArray<IngestRow>,
   runId: string

@@ -1,8 +1,8 @@
 /**
  * Identified rows as the destination takes them: the mapped columns plus the row's identity.
  */
-import type { IngestRow } from "../destination/Destination.ts"
-import type { Identified } from "../stages/Row.ts"
+import type { IngestRow } from "../../destination/TableDestination.ts"
+import type { Identified } from "../Row.ts"
 
 /** The destination rows of identified records; `rowVersionField` names the source's row version, if any. */
 export const toIngestRows = (rows: ReadonlyArray<Identified>, rowVersionField: string | undefined): Array<IngestRow> =>

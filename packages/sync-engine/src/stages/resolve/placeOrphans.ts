@@ -4,8 +4,8 @@
  * `pending_children` until their parents arrive. A row the source lists is live in the table
  * either way (a parked row counts as seen by the listing, so a reconcile keeps it).
  */
-import type { IngestRow } from "../destination/Destination.ts"
-import type { OrphanPolicy } from "../state/EntitySettings.ts"
+import type { IngestRow } from "../../destination/TableDestination.ts"
+import type { OrphanPolicy } from "../../state/EntitySettings.ts"
 import type { Resolved, WaitingChild } from "./resolveParents.ts"
 
 /** A window's rows, placed. */

@@ -4,11 +4,12 @@
  * reason and the record's raw, normalized and mapped data, and the window writes the others. One
  * such value never fails the window, and never reaches the table as NULL.
  */
-import type { IngestRow } from "../destination/Destination.ts"
-import type { RowCheck } from "../destination/StorableValues.ts"
-import { FieldIssue } from "../stages/FieldIssue.ts"
-import { type RecordFailure, recordFailure } from "../stages/RecordFailure.ts"
-import type { Identified } from "../stages/Row.ts"
+
+import type { RowCheck } from "../../destination/StorableValues.ts"
+import type { IngestRow } from "../../destination/TableDestination.ts"
+import { FieldIssue } from "../FieldIssue.ts"
+import { type RecordFailure, recordFailure } from "../RecordFailure.ts"
+import type { Identified } from "../Row.ts"
 
 /** A page's rows split into those to write and the failed records of those that cannot be stored. */
 export interface StorableSplit {

@@ -3,7 +3,7 @@
  * destination; the others wait in `pending_children` and are retried when parents arrive.
  */
 import { Effect } from "effect"
-import type { Destination, IngestRow } from "../destination/Destination.ts"
+import type { IngestRow, TableDestination } from "../../destination/TableDestination.ts"
 import { type ParentLink, parentHashOf } from "./ParentLink.ts"
 
 /** A child row waiting for its parent. */
@@ -21,7 +21,7 @@ export interface Resolved {
 
 /** Splits rows by whether their parents are present (one lookup per parent entity for the whole window). */
 export const resolveParents = Effect.fnUntraced(function* (
-  destination: Destination["Service"],
+  destination: TableDestination["Service"],
   links: ReadonlyArray<ParentLink>,
   rows: ReadonlyArray<IngestRow>
 ) {

@@ -1,0 +1,359 @@
+/**
+ * The orchestration of a sync into a {@link SyncSink} (any `Destination` with its `RowLedger`):
+ * windows of pages through stages 2-5, then stage 6 (`planChanges`), 8 (`applyChanges`) and 9
+ * (`trackApplied`), and at the end of a complete listing `reconcileUnseen`. A transactional
+ * destination writes inside the window's transaction; any other writes first (idempotently), then
+ * the ledger, the failed records, the parked children, the checkpoint and the run counts commit in
+ * one transaction — a crash between the two repeats the writes harmlessly.
+ */
+import { type Adapter, Cursor, type EntityManifest } from "@syncflow/adapter-core"
+import { Effect, Option, Schema, Stream } from "effect"
+import type { SqlClient } from "effect/sql"
+import type { DestinationChanges } from "../destination/Destination.ts"
+import type { IngestRow } from "../destination/TableDestination.ts"
+import type { LedgerScope } from "../ledger/RowLedger.ts"
+import { planChanges } from "../stages/delta/planChanges.ts"
+import { type Applied, applyChanges } from "../stages/ingest/applyChanges.ts"
+import { maxRowVersion, toIngestRows } from "../stages/ingest/toIngestRows.ts"
+import { makeStages, runStages, type StagesOptions } from "../stages/Stages.ts"
+import { reconcileUnseen } from "../stages/track/reconcileUnseen.ts"
+import { trackApplied } from "../stages/track/trackApplied.ts"
+import type { ListingState } from "../state/Checkpoint.ts"
+import type { EntityLeases } from "../state/EntityLeases.ts"
+import type { NewFailedRecord } from "../state/FailedRecord.ts"
+import type { StateStore } from "../state/StateStore.ts"
+import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
+import { makeFailureKey } from "./failureKey.ts"
+import { holdLease, processHolder, takeOver } from "./holdLease.ts"
+import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
+import { type SyncMode, sameListing } from "./SyncMode.ts"
+import { type SyncSink, sinkStateEntity } from "./SyncSink.ts"
+import type { SyncSummary } from "./SyncSummary.ts"
+import { toFailedRecords } from "./toFailedRecords.ts"
+import { type StagedPage, windows } from "./Window.ts"
+
+/** What a sync into a sink needs. */
+export interface SinkSyncRequest {
+  readonly connectorId: string
+  readonly adapter: Adapter
+  readonly manifest: EntityManifest
+  readonly sink: SyncSink
+  readonly mode?: SyncMode | undefined
+  readonly stages?: StagesOptions | undefined
+  readonly pageSize?: number | undefined
+  readonly windowRows?: number | undefined
+  readonly holder?: string | undefined
+  readonly waitForLease?: boolean | undefined
+}
+
+/** The services the sink orchestration runs on. */
+export interface SinkServices {
+  readonly state: StateStore["Service"]
+  readonly sql: SqlClient.SqlClient
+  readonly leases: EntityLeases["Service"]
+}
+
+const zeroCounts: RunCounts = Object.fromEntries(runCountNames.map((name) => [name, 0])) as RunCounts
+
+const addCounts = (a: RunCounts, b: Partial<RunCounts>): RunCounts =>
+  Object.fromEntries(runCountNames.map((name) => [name, a[name] + (b[name] ?? 0)])) as RunCounts
+
+const IngestRowJson = Schema.StructWithRest(Schema.Struct({ _bk_hash: Schema.String, _data_hash: Schema.String }), [
+  Schema.Record(Schema.String, Schema.Unknown)
+])
+
+/** The failed records of rows the destination refused (stage `ingest`). */
+const refusedRecords = (
+  applied: Applied,
+  context: { readonly connectorId: string; readonly entity: string; readonly runId: string },
+  rawOf: (bkHash: string) => unknown
+): Array<NewFailedRecord> =>
+  applied.failed.map((failure) => ({
+    connectorId: context.connectorId,
+    entity: context.entity,
+    runId: context.runId,
+    stage: "ingest",
+    errorType: failure.field === undefined ? "Refused" : "InvalidField",
+    message: failure.reason,
+    businessKey: failure.bkHash,
+    raw: rawOf(failure.bkHash) ?? failure.row,
+    ...(failure.row === undefined ? {} : { mapped: failure.row })
+  }))
+
+/** Builds the sink operations on `services`. */
+export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
+  /**
+   * Applies changes (outside the transaction unless the destination is transactional), then commits
+   * `commit` with the ledger's record of them in one transaction.
+   */
+  const writeAndTrack = <A, E, R>(
+    sink: SyncSink,
+    scope: LedgerScope,
+    changes: DestinationChanges,
+    context: { readonly runId: string; readonly window: string },
+    commit: (applied: Applied) => Effect.Effect<A, E, R>
+  ) => {
+    const apply = applyChanges(sink.destination, sink.target, changes, { syncId: sink.syncId, ...context })
+    const track = (applied: Applied) =>
+      trackApplied(sink.ledger, scope, applied, context.runId).pipe(Effect.andThen(commit(applied)))
+    return sink.destination.capabilities.transactional
+      ? sql.withTransaction(Effect.flatMap(apply, track))
+      : Effect.flatMap(apply, (applied) => sql.withTransaction(track(applied)))
+  }
+
+  /** Parks, closes and records what a write did, in the caller's transaction. */
+  const settle = (
+    connectorId: string,
+    entity: string,
+    runId: string,
+    applied: Applied,
+    rawOf: (bkHash: string) => unknown
+  ) =>
+    Effect.gen(function* () {
+      if (applied.parked.length > 0) {
+        yield* state.enqueuePendingChildren(
+          applied.parked.map((child) => ({
+            connectorId,
+            entity,
+            bkHash: child.bkHash,
+            parentEntity: child.parentEntity,
+            parentBkHash: child.parentBkHash,
+            row: child.row,
+            raw: rawOf(child.bkHash),
+            runId,
+            lastError: `parent ${child.parentEntity} ${child.parentBkHash} is not in the target yet`
+          }))
+        )
+      }
+      const written = applied.written.map((row) => row.bkHash)
+      if (written.length > 0) {
+        yield* state.removePendingChildren(connectorId, entity, written)
+        yield* state.supersedeFailedRecords(connectorId, entity, written)
+      }
+      if (applied.failed.length > 0) {
+        yield* state.recordFailedRecords(refusedRecords(applied, { connectorId, entity, runId }, rawOf))
+      }
+    })
+
+  const syncEntity = Effect.fn("SyncEngine.syncToSink")(
+    function* (request: SinkSyncRequest) {
+      const { connectorId, manifest, sink } = request
+      const entity = sinkStateEntity(manifest.entity, sink.syncId)
+      const scope: LedgerScope = { syncId: sink.syncId, target: sink.target }
+      const mode: SyncMode = request.mode ?? "incremental"
+      const key = { connectorId, entity }
+      const holder = request.holder ?? processHolder()
+      yield* holdLease(leases, key, holder, { release: true, wait: request.waitForLease === true })
+      const stages = yield* makeStages(manifest, request.stages)
+      const failureKey = makeFailureKey(stages)
+      yield* sink.destination.prepareEntity(sink.target, manifest)
+
+      const checkpoint = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, entity))
+      const saving = checkpoint?.listing
+      const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
+      let listing: ListingState
+      if (resumable !== null) {
+        listing = resumable
+        yield* state.resumeRun(resumable.runId)
+      } else {
+        const empty = yield* sink.ledger.isEmpty(scope)
+        const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
+        const run = yield* state.startRun({ connectorId, entity, mode })
+        listing = {
+          runId: run.id,
+          mode,
+          since: incremental ? (checkpoint?.rowVersion ?? null) : null,
+          maxRowVersion: checkpoint?.rowVersion ?? null,
+          initial: empty
+        }
+      }
+      const runId = listing.runId
+      const highWater = checkpoint?.rowVersion ?? null
+      yield* takeOver(leases, key, holder, runId)
+      yield* Effect.annotateLogsScoped({ runId, syncId: sink.syncId })
+      yield* Effect.logInfo(resumable === null ? "sync started" : "sync resumed")
+      const from = resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined)
+      const startedAt = performance.now()
+      let counts = zeroCounts
+      let pending = 0
+
+      const run = Effect.gen(function* () {
+        if (from !== undefined) {
+          let windowStart: Cursor.Cursor = from
+          yield* request.adapter
+            .streamPages(manifest.entity, {
+              from,
+              ...(listing.since === null ? {} : { since: listing.since }),
+              ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
+            })
+            .pipe(
+              Stream.map((page): StagedPage => {
+                const staged = runStages(stages, page.items)
+                return {
+                  rows: toIngestRows(staged.ok, manifest.cursorField),
+                  // Kept for the rows the destination parks or refuses: their failed records keep the raw data.
+                  raws: rawsToPark("park", staged.ok),
+                  failures: staged.failures,
+                  counts: staged.counts,
+                  next: page.next
+                }
+              }),
+              windows(request.windowRows ?? 10_000),
+              Stream.runForEach((window) =>
+                Effect.gen(function* () {
+                  const rows: ReadonlyArray<IngestRow> = window.pages.flatMap((p) => p.rows)
+                  const failures = window.pages.flatMap((p) => p.failures)
+                  const rawOf = (bkHash: string) => rawInWindow(window, bkHash)
+                  const plan = yield* planChanges(sink.ledger, scope, rows, runId)
+                  const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
+                  const windowCounts = yield* writeAndTrack(
+                    sink,
+                    scope,
+                    plan.changes,
+                    { runId, window: JSON.stringify(windowStart) },
+                    (applied) =>
+                      Effect.gen(function* () {
+                        yield* settle(connectorId, entity, runId, applied, rawOf)
+                        if (failures.length > 0) {
+                          yield* state.recordFailedRecords(
+                            toFailedRecords(failures, { connectorId, entity, runId }, failureKey)
+                          )
+                        }
+                        yield* state.saveCheckpoint({
+                          connectorId,
+                          entity,
+                          cursor: window.next ?? null,
+                          rowVersion: highWater,
+                          runId,
+                          listing: next
+                        })
+                        const stageCounts = window.pages.reduce(
+                          (acc, p) => ({
+                            fetched: acc.fetched + p.counts.input,
+                            normalized: acc.normalized + p.counts.normalized,
+                            validated: acc.validated + p.counts.validated,
+                            mapped: acc.mapped + p.counts.mapped,
+                            failed: acc.failed + p.counts.failed
+                          }),
+                          { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
+                        )
+                        const windowCounts: Partial<RunCounts> = {
+                          ...stageCounts,
+                          failed: stageCounts.failed + applied.failed.length,
+                          inserted: applied.inserted,
+                          updated: applied.updated,
+                          unchanged: plan.unchanged,
+                          orphaned: applied.parked.length
+                        }
+                        yield* state.addRunCounts(runId, windowCounts)
+                        return { windowCounts, parked: applied.parked.length }
+                      })
+                  )
+                  listing = next
+                  counts = addCounts(counts, windowCounts.windowCounts)
+                  pending += windowCounts.parked
+                  if (window.next !== undefined) windowStart = window.next
+                })
+              )
+            )
+        }
+        const complete = listing.since === null
+        const deleted = yield* sql.withTransaction(
+          Effect.gen(function* () {
+            const deleted = complete
+              ? yield* reconcileUnseen(sink.ledger, sink.destination, sink.target, scope, runId)
+              : 0
+            yield* state.saveCheckpoint({
+              connectorId,
+              entity,
+              cursor: null,
+              rowVersion: listing.maxRowVersion,
+              runId,
+              listing: null
+            })
+            if (deleted > 0) yield* state.addRunCounts(runId, { deleted })
+            return deleted
+          })
+        )
+        counts = addCounts(counts, { deleted })
+        return yield* state.finishRun(runId, { status: "succeeded" })
+      })
+
+      const finished = yield* run.pipe(
+        Effect.tapError((error) =>
+          state.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
+        )
+      )
+      const summary: SyncSummary = {
+        runId,
+        connectorId,
+        entity,
+        mode,
+        resumed: resumable !== null,
+        counts:
+          resumable !== null
+            ? (Object.fromEntries(runCountNames.map((name) => [name, finished[name]])) as RunCounts)
+            : counts,
+        pending,
+        timings: { wallMs: performance.now() - startedAt, stagesMs: 0, writeMs: 0, waitMs: 0 }
+      }
+      yield* Effect.logInfo("sync finished", { ...summary.counts, pending })
+      return summary
+    },
+    Effect.scoped,
+    (effect, request) =>
+      Effect.annotateLogs(effect, {
+        connector: request.connectorId,
+        entity: request.manifest.entity,
+        syncId: request.sink.syncId
+      })
+  )
+
+  /**
+   * Retries the children parked by the sink's destination (their parent was not in the target):
+   * due ones are written again; those written leave `pending_children`, those still parked wait for
+   * their next attempt. Returns how many were written and how many still wait.
+   */
+  const retryPendingChildren = Effect.fn("SyncEngine.retrySinkPendingChildren")(function* (
+    connectorId: string,
+    manifest: EntityManifest,
+    sink: SyncSink
+  ) {
+    const entity = sinkStateEntity(manifest.entity, sink.syncId)
+    const scope: LedgerScope = { syncId: sink.syncId, target: sink.target }
+    let resolved = 0
+    let stillWaiting = 0
+    let movedToFailed = 0
+    let round = 0
+    while (true) {
+      const due = yield* state.takeDuePendingChildren({ connectorId, entity })
+      movedToFailed += due.movedToFailed
+      if (due.due.length === 0) return { resolved, stillWaiting, movedToFailed }
+      const rows: Array<IngestRow> = []
+      for (const child of due.due) {
+        const row = yield* Schema.decodeUnknownEffect(IngestRowJson)(child.row).pipe(Effect.option)
+        if (Option.isSome(row)) rows.push(row.value)
+      }
+      const runId = due.due[0]?.runId ?? globalThis.crypto.randomUUID()
+      const plan = yield* planChanges(sink.ledger, scope, rows, runId)
+      const outcome = yield* writeAndTrack(
+        sink,
+        scope,
+        plan.changes,
+        { runId, window: `pending-${round++}` },
+        (applied) =>
+          Effect.as(
+            settle(connectorId, entity, runId, applied, () => undefined),
+            {
+              written: applied.written.length,
+              parked: applied.parked.length
+            }
+          )
+      )
+      resolved += outcome.written
+      stillWaiting += outcome.parked
+    }
+  })
+
+  return { syncEntity, retryPendingChildren }
+}
