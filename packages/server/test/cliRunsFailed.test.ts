@@ -1,5 +1,5 @@
 /**
- * `syncflow runs show` and `failed discard` as a user runs them (real child processes, the file's
+ * `syncflow runs show|cancel` and `failed discard` as a user runs them (real child processes, the file's
  * test database, the fake ERP on loopback): each command's answer, its `--json`, and bad input as
  * one `syncflow: ...` line with exit code 1.
  */
@@ -8,6 +8,7 @@ import { FakeErp } from "@syncflow/apismith/testing"
 import { SecretBox, StateStore } from "@syncflow/sync-engine"
 import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Layer, Option, Schema } from "effect"
+import { SqlClient } from "effect/sql"
 import { RunView } from "../src/api/Views.ts"
 import { addErpConnector } from "./cliConnector.ts"
 import { type CliResult, cliEnv, jsonOutput, ok, spawningTimeout, syncflow } from "./cliProcess.ts"
@@ -65,6 +66,37 @@ layer(PgTest.layer, { timeout: spawningTimeout, excludeTestServices: true })("sy
         )
         assert.isTrue(Option.isNone(left))
       }).pipe(Effect.scoped),
+    spawningTimeout * 2
+  )
+
+  it.effect(
+    "runs cancel: a running run is asked to stop (from this other process); an ended one cannot be",
+    () =>
+      Effect.gen(function* () {
+        const env = yield* cliEnv
+        // A run that another process (say, the server) is running.
+        const run = yield* Effect.gen(function* () {
+          const state = yield* StateStore
+          yield* state.createConnector({ id: "held", adapter: "apismith", name: "Held" })
+          return yield* state.startRun({ connectorId: "held", entity: "items", mode: "incremental" })
+        }).pipe(Effect.provide(stateStore))
+        const asked = ok(yield* syncflow(["runs", "cancel", run.id], env))
+        assert.include(asked, `Cancel requested: run ${run.id} (held/items) stops at its next window boundary`)
+        const requested = yield* Effect.flatMap(
+          SqlClient.SqlClient,
+          (sql) =>
+            sql<{ readonly asked: boolean }>`
+            SELECT cancel_requested_at IS NOT NULL AS asked FROM syncflow.sync_runs WHERE id = ${run.id}::uuid`
+        )
+        assert.deepStrictEqual(requested, [{ asked: true }])
+
+        // Once it has ended (as the sync ends it at its window boundary), there is nothing to cancel.
+        yield* Effect.flatMap(StateStore, (state) => state.finishRun(run.id, { status: "cancelled" })).pipe(
+          Effect.provide(stateStore)
+        )
+        failsWith(yield* syncflow(["runs", "cancel", run.id], env), "is not running (it is cancelled)")
+        failsWith(yield* syncflow(["runs", "cancel", "00000000-0000-4000-8000-000000000000"], env), "No run")
+      }),
     spawningTimeout * 2
   )
 })

@@ -1,6 +1,6 @@
 /**
  * The `syncflow` command line: `serve`, `connectors add|list|show|update|test|remove|move-tables`,
- * `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show]`, `failed
+ * `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show|cancel]`, `failed
  * list|retry|discard`, `orphans list|policy`, `version` (and `--version`, `--help` on every command).
  */
 import { Effect } from "effect"
@@ -11,7 +11,7 @@ import { entitiesCommand } from "./entitiesCommand.ts"
 import { orphansCommand } from "./orphansCommand.ts"
 import { discoverCommand, failedCommand, runsCommand, serveCommand, versionCommand } from "./otherCommands.ts"
 import { syncflow } from "./Root.ts"
-import { runsShowCommand } from "./runsCommand.ts"
+import { runsCancelCommand, runsShowCommand } from "./runsCommand.ts"
 import { syncCommand } from "./syncCommand.ts"
 
 /** The whole command tree. */
@@ -22,7 +22,7 @@ export const command = syncflow.pipe(
     discoverCommand,
     entitiesCommand,
     syncCommand,
-    runsCommand.pipe(Command.withSubcommands([runsShowCommand])),
+    runsCommand.pipe(Command.withSubcommands([runsShowCommand, runsCancelCommand])),
     failedCommand,
     orphansCommand,
     versionCommand

@@ -1,8 +1,10 @@
 /**
  * `syncflow runs show ID`: one run with its stage counts, its duration and its error, as the API's
- * `GET /api/v1/runs/{id}` shows it (`runs` alone lists recent runs: see `otherCommands.ts`).
+ * `GET /api/v1/runs/{id}` shows it; `syncflow runs cancel ID`: asks a running sync, in whichever
+ * process it runs (the server's, another shell's), to stop at its next window boundary
+ * (`RunControl.cancel`). `runs` alone lists recent runs: see `otherCommands.ts`.
  */
-import { StateStore } from "@syncflow/sync-engine"
+import { RunControl, StateStore } from "@syncflow/sync-engine"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type RunView, runView } from "../api/Views.ts"
@@ -44,3 +46,25 @@ export const runsShowCommand = Command.make(
     for (const line of runDetails(run)) yield* Console.log(line)
   })
 ).pipe(Command.withDescription("Show a run: its status, counts, duration and error"))
+
+/** `syncflow runs cancel ID [--json]`. */
+export const runsCancelCommand = Command.make(
+  "cancel",
+  { run: Argument.String("run").pipe(Argument.withDescription("The running run's id")), json },
+  Effect.fnUntraced(function* (input) {
+    const run = yield* withCore(
+      Effect.flatMap(RunControl, (control) => control.cancel(input.run)).pipe(
+        Effect.provide(RunControl.layer),
+        Effect.catchTags({
+          RunNotFound: () => Effect.fail(new CliFailure({ message: `No run ${input.run}` })),
+          RunNotRunning: (error) => Effect.fail(new CliFailure({ message: `Cannot cancel: ${error.message}` }))
+        })
+      )
+    )
+    if (input.json) return yield* Console.log(JSON.stringify(runView(run)))
+    yield* Console.log(
+      `Cancel requested: run ${run.id} (${run.connectorId}/${run.entity}) stops at its next window boundary; ` +
+        "what it committed stays"
+    )
+  })
+).pipe(Command.withDescription("Stop a running sync at its next window boundary (the run ends cancelled)"))
