@@ -1,7 +1,7 @@
 /**
  * The services every SyncFlow command runs on: the database (external or embedded), the secret box,
- * the state store, the PostgreSQL destination, the sync engine and the connectors' running adapters
- * with their shared rate-limit budgets.
+ * the state store, the PostgreSQL destination, the sync engine, run control (cancel) and run events
+ * (live progress), and the connectors' running adapters with their shared rate-limit budgets.
  */
 
 import type { EmbeddedPostgresError } from "@syncflow/embedded-postgres"
@@ -10,6 +10,8 @@ import {
   type InvalidIdentifier,
   PostgresDestination,
   RateLimitStore,
+  RunControl,
+  RunEvents,
   SecretBox,
   type SecretKeyError,
   StateStore,
@@ -29,6 +31,8 @@ export type CoreServices =
   | SecretBox
   | StateStore
   | SyncEngine
+  | RunControl
+  | RunEvents
   | ConnectorRuntimes
   | ConnectorAdapters
 
@@ -57,6 +61,8 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
     })
     return Layer.mergeAll(
       SyncEngine.layer.pipe(Layer.provide(PostgresDestination.layer)),
+      RunControl.layer,
+      RunEvents.layer,
       connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer), Layer.provide(rateLimits))
     ).pipe(Layer.provideMerge(base))
   })

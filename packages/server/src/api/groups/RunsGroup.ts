@@ -1,11 +1,12 @@
 /**
- * The `runs` endpoint group: runs overall and per entity, and one run with its stage counts.
+ * The `runs` endpoint group: runs overall and per entity, one run with its stage counts, cancelling a
+ * running one, and following one live (server-sent events).
  */
-import { RunStatus } from "@syncflow/sync-engine"
+import { RunEvent, RunStatus } from "@syncflow/sync-engine"
 import { Schema } from "effect"
-import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { AdminAuth } from "../AdminAuth.ts"
-import { NotFound } from "../ApiErrors.ts"
+import { Conflict, NotFound } from "../ApiErrors.ts"
 import { entityParams, Limit } from "../ApiParams.ts"
 import { RunView } from "../Views.ts"
 
@@ -31,7 +32,29 @@ export class RunsGroup extends HttpApiGroup.make("runs")
       params: { runId: Schema.String },
       success: RunView,
       error: NotFound
-    })
+    }),
+    HttpApiEndpoint.post("cancel", "/runs/:runId/cancel", {
+      params: { runId: Schema.String },
+      success: RunView.pipe(HttpApiSchema.status(202)),
+      error: [NotFound, Conflict]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Cancel a running sync",
+        description:
+          "Asks the run to stop: its sync (in this server or any process on the same database) ends it `cancelled` at its next window boundary. What committed stays; nothing is soft-deleted; the next sync starts as its mode says. Answers 202 with the run as it is now (still `running`); 409 when the run has ended, 404 when there is no such run."
+      })
+    ),
+    HttpApiEndpoint.get("events", "/runs/:runId/events", {
+      params: { runId: Schema.String },
+      success: HttpApiSchema.StreamSse({ data: RunEvent }),
+      error: NotFound
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Follow a run live (server-sent events)",
+        description:
+          "Streams the run's events as server-sent events, each `data` a JSON `RunEvent` named by its `_tag`: `RunStarted`, `WindowCommitted` (cumulative counts, rows/s, and total, percent and ETA when the source reports a total) after every committed window, and last `RunFinished` (status, final counts, error), after which the stream ends. A running run first gets a snapshot of its counts so far; a finished one gets its `RunFinished` at once."
+      })
+    )
   )
   .middleware(AdminAuth)
   .annotateMerge(OpenApi.annotations({ title: "Runs" })) {}

@@ -1,12 +1,13 @@
 /**
- * The runs group: runs across connectors with filters, one entity's runs, and one run with its stage
- * counts (a running run's counts are read live: the engine adds to them with every committed window).
+ * The runs group: runs across connectors with filters, one entity's runs, one run with its stage
+ * counts (a running run's counts are read live: the engine adds to them with every committed window),
+ * cancelling a running run (`RunControl`) and following one live (`RunEvents`, server-sent events).
  */
-import { StateStore } from "@syncflow/sync-engine"
-import { Effect, Option } from "effect"
+import { RunControl, RunEvents, StateStore } from "@syncflow/sync-engine"
+import { Effect, Option, Stream } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
-import { NotFound } from "../ApiErrors.ts"
+import { Conflict, NotFound, Unavailable } from "../ApiErrors.ts"
 import { runView } from "../Views.ts"
 import { requireEntity, unavailable } from "./common.ts"
 
@@ -16,6 +17,9 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
   Effect.gen(function* () {
     const state = yield* StateStore
+    const control = yield* RunControl
+    const events = yield* RunEvents
+    const notFound = (runId: string) => new NotFound({ message: `No run ${JSON.stringify(runId)}` })
     return handlers
       .handle("list", ({ query }) =>
         unavailable(
@@ -51,6 +55,28 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
             : Option.none()
           if (Option.isNone(run)) return yield* new NotFound({ message: `No run ${JSON.stringify(params.runId)}` })
           return runView(run.value)
+        })
+      )
+      .handle("cancel", ({ params }) =>
+        control.cancel(params.runId).pipe(
+          Effect.map(runView),
+          Effect.catchTags({
+            RunNotFound: () => Effect.fail(notFound(params.runId)),
+            RunNotRunning: (error) => Effect.fail(new Conflict({ field: "runId", message: error.message })),
+            StateStoreError: (error) => Effect.die(new Unavailable({ message: error.message }))
+          })
+        )
+      )
+      .handle("events", ({ params }) =>
+        Effect.gen(function* () {
+          const run = uuidPattern.test(params.runId)
+            ? yield* unavailable(state.getRun(params.runId)).pipe(Effect.orDie)
+            : Option.none()
+          if (Option.isNone(run)) return yield* notFound(params.runId)
+          return events.subscribe(params.runId).pipe(
+            Stream.tapError((error) => Effect.logWarning("run events stream failed", { error })),
+            Stream.orDie
+          )
         })
       )
   })
