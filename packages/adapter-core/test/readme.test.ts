@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Result, Scope, Stream } from "effect"
+import { directoryPlugin } from "../examples/directoryPlugin.ts"
 import { DirectoryLive, syncPeople } from "../examples/quickstart.ts"
 import { TestServer } from "../src/testing/index.ts"
 
@@ -45,5 +46,61 @@ describe("adapter-core README", () => {
       assert.strictEqual(first?.get("order"), "updated_at")
       assert.strictEqual(first?.get("per_page"), "100")
     }).pipe(Effect.scoped)
+  )
+
+  it("shows the plugin example verbatim", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+    const example = readFileSync(new URL("../examples/directoryPlugin.ts", import.meta.url), "utf8")
+    assert.include(readme, example.trim())
+  })
+
+  it("its plugin refuses bad settings naming the field and publishes its secrets as write-only", () => {
+    const bad = directoryPlugin.checkSettings({ baseUrl: "ftp://directory" })
+    assert.isTrue(Result.isFailure(bad))
+    const unknown = directoryPlugin.checkSettings({ baseUrl: "http://directory", pageSise: 3 })
+    assert.isTrue(Result.isFailure(unknown))
+    assert.deepStrictEqual(
+      directoryPlugin.checkSettings({ baseUrl: "http://directory" }),
+      Result.succeed({ baseUrl: "http://directory" })
+    )
+    const credentials = directoryPlugin.credentialsJsonSchema
+    assert.deepInclude(credentials, { type: "object", required: ["type", "token"] })
+    assert.include(JSON.stringify(credentials.properties), '"writeOnly":true')
+    assert.include(JSON.stringify(credentials.properties), '"format":"password"')
+    assert.deepStrictEqual(directoryPlugin.capabilities, {
+      discover: false,
+      incremental: true,
+      oauth2: false,
+      write: false,
+      webhooks: false
+    })
+  })
+
+  it.live("its plugin builds an adapter from settings and credentials that lists every person", () =>
+    Effect.gen(function* () {
+      const server = yield* TestServer.make(directory)
+      const settings = { baseUrl: server.baseUrl, pageSize: 3 }
+      const credentials = directoryPlugin.checkCredentials(
+        { type: "token", token: "s3cret" },
+        { settings, oauthRedirectUri: "http://127.0.0.1/callback" }
+      )
+      if (Result.isFailure(credentials)) return assert.fail(credentials.failure.message)
+      assert.notInclude(JSON.stringify(credentials.success), "s3cret")
+      const scope = yield* Scope.make()
+      const { adapter } = yield* directoryPlugin
+        .build({ connectorId: "acme", settings, credentials: credentials.success })
+        .pipe(Scope.provide(scope))
+      const [manifest] = yield* adapter.manifests
+      assert.strictEqual(manifest?.entity, "person")
+      const pages = yield* Stream.runCollect(adapter.streamPages("person"))
+      assert.deepStrictEqual(
+        pages.flatMap((page) => page.items),
+        people
+      )
+      const missing = yield* directoryPlugin
+        .build({ connectorId: "acme", settings, credentials: undefined })
+        .pipe(Scope.provide(scope), Effect.flip)
+      assert.strictEqual(missing._tag, "ConnectorSetupError")
+    }).pipe(Effect.scoped, Effect.provide(DirectoryLive))
   )
 })
