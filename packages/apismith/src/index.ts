@@ -48,6 +48,10 @@ export { type ApiNames, apiNames } from "./naming/ApiNames.ts"
 export { identifierOf, MAX_IDENTIFIER_LENGTH, type NameKind } from "./naming/identifierOf.ts"
 /** Two names of the metadata that normalize to one identifier. */
 export { NameCollision } from "./naming/NameCollision.ts"
+/** The settings and credentials input of an APISmith connector. */
+export * from "./plugin/ApiSmithPluginSettings.ts"
+/** The connector plugin a SyncFlow server offers APISmith connectors through. */
+export { apiSmithPlugin } from "./plugin/apiSmithPlugin.ts"
 /** Rows as source records. */
 export { ORACLE_KEYS_FIELD, ROW_VERSION_FIELD, toSourceRecord } from "./rows/ApiSmithRecord.ts"
 /** Row versions (`YYYYMMDDHH24MISS`). */

@@ -8,7 +8,8 @@
  * - `endpoints/*`, `PcoApi`: every endpoint definition (`ListPeople`, `GetPerson`, ...) and the API;
  * - `resources/*`, `Timestamp`, `CalendarDate`: one schema per resource, and the value formats;
  * - `jsonApi/*`, `JsonApiEndpoint`: the JSON:API envelope, `included` resolution, declarations;
- * - `PcoWebhooks`, `WebhookEvent`, `WebhookSignature`: webhook verification and typed events.
+ * - `PcoWebhooks`, `WebhookEvent`, `WebhookSignature`: webhook verification and typed events;
+ * - `pcoPlugin`, `PcoSettings`, `PcoCredentialsInput`: the connector plugin a SyncFlow server offers.
  */
 export { type FlattenableResource, toSourceRecord } from "./adapter/toSourceRecord.ts"
 export * from "./endpoints/addresses.ts"
@@ -35,6 +36,9 @@ export * from "./manifest.ts"
 export * from "./PcoAdapter.ts"
 export * as PcoAuth from "./PcoAuth.ts"
 export * from "./PcoClient.ts"
+export * from "./plugin/PcoPluginSettings.ts"
+export { pcoPlugin } from "./plugin/pcoPlugin.ts"
+export { webhookChangeOf } from "./plugin/webhookChanges.ts"
 export * from "./resources/Address.ts"
 export * from "./resources/Campus.ts"
 export * from "./resources/Email.ts"
