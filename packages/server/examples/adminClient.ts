@@ -3,7 +3,7 @@
  * client. Connect an APISmith instance, discover its entities, and start a sync of all of them.
  */
 import { Api } from "@syncflow/server"
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
 
@@ -24,7 +24,7 @@ export const connectErp = (options: {
         adapter: "apismith",
         name: "ERP",
         config: { baseUrl: options.erpUrl },
-        credentials: { type: "serviceJwt", secret: Redacted.make(options.erpSecret) }
+        credentials: { type: "serviceJwt", secret: options.erpSecret }
       }
     })
     const entities = yield* syncflow.connectors.discover({ params: { connectorId: connector.id } })

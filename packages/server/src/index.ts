@@ -1,11 +1,13 @@
 /**
  * @syncflow/server: the `syncflow` server and CLI. Importable parts: the admin API's schema `Api`
- * (for typed clients), the server as a layer, and the configuration.
+ * (for typed clients), the server as a layer (with the connector plugins it offers), and the
+ * configuration.
  */
 
 export * as AdminAuth from "./api/AdminAuth.ts"
 export * from "./api/Api.ts"
 export * from "./api/ApiErrors.ts"
+export * from "./api/groups/AdaptersGroup.ts"
 export * from "./api/groups/ConnectorsGroup.ts"
 export * from "./api/groups/EntitiesGroup.ts"
 export * from "./api/groups/HealthGroup.ts"
@@ -13,9 +15,11 @@ export * from "./api/groups/OAuthGroup.ts"
 export * from "./api/groups/RecordsGroup.ts"
 export * from "./api/groups/RunsGroup.ts"
 export * from "./api/Views.ts"
-export { serve, serverAppLayer } from "./app/ServerApp.ts"
+export { type ServerAppOptions, serve, serverAppLayer } from "./app/ServerApp.ts"
 export * from "./config/ServerConfig.ts"
-export * from "./connectors/ConnectorSettings.ts"
+export * from "./connectors/ConnectorPlugins.ts"
+export { InvalidConnectorField } from "./connectors/ConnectorSettings.ts"
+export { defaultPlugins } from "./wiring/plugins.ts"
 
 /** The package's name. */
 export const packageName = "@syncflow/server"

@@ -10,7 +10,7 @@ import { Context, Duration, Effect, Layer, Option, Redacted, References, Schedul
 import * as Base64 from "effect/encoding/Base64"
 import { HttpServer } from "effect/http"
 import { SqlClient } from "effect/sql"
-import { serverAppLayer } from "../src/app/ServerApp.ts"
+import { type ServerAppOptions, serverAppLayer } from "../src/app/ServerApp.ts"
 import type { ServerSettings } from "../src/config/ServerConfig.ts"
 
 /** The admin API key of the test servers. */
@@ -45,36 +45,40 @@ export const testSettings = (databaseUrl: Redacted.Redacted<string>): ServerSett
 /** The running test server's base URL. */
 export class TestServer extends Context.Service<TestServer, { readonly baseUrl: string }>()("test/TestServer") {}
 
-/** The server on the file's test database (which the layer also provides, with its `SqlClient`). */
-export const testServerLayer = Layer.unwrap(
-  Effect.gen(function* () {
-    const url = yield* PgTest.databaseUrl
-    return Layer.effect(
-      TestServer,
-      Effect.gen(function* () {
-        const server = yield* HttpServer.HttpServer
-        const address = server.address
-        if (address._tag === "UnixPathAddress") return yield* Effect.die("the server is not on TCP")
-        // Before the server stops: let the syncs a test started (and did not wait for) finish, so the
-        // runner does not shut down under a workflow that is still sending messages.
-        const sql = yield* SqlClient.SqlClient
-        yield* Effect.addFinalizer(() =>
-          eventually(
-            sql<{ readonly pending: number }>`
+/** The server composed with `options` (e.g. its plugins) on the file's test database, which it also provides. */
+export const testServerLayerWith = (options: ServerAppOptions) =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      const url = yield* PgTest.databaseUrl
+      return Layer.effect(
+        TestServer,
+        Effect.gen(function* () {
+          const server = yield* HttpServer.HttpServer
+          const address = server.address
+          if (address._tag === "UnixPathAddress") return yield* Effect.die("the server is not on TCP")
+          // Before the server stops: let the syncs a test started (and did not wait for) finish, so the
+          // runner does not shut down under a workflow that is still sending messages.
+          const sql = yield* SqlClient.SqlClient
+          yield* Effect.addFinalizer(() =>
+            eventually(
+              sql<{ readonly pending: number }>`
               SELECT count(*)::int AS pending FROM cluster_messages WHERE NOT processed`.pipe(
-              Effect.map(([row]) => (row?.pending === 0 ? Option.some(row) : Option.none()))
-            )
-          ).pipe(Effect.ignore)
-        )
-        return TestServer.of({ baseUrl: `http://127.0.0.1:${address.port}` })
-      })
-    ).pipe(
-      Layer.provide(serverAppLayer(testSettings(url))),
-      // Quiet request logs; warnings and errors still show.
-      Layer.provide(Layer.succeed(References.MinimumLogLevel, "Warn"))
-    )
-  })
-).pipe(Layer.provideMerge(PgTest.layer))
+                Effect.map(([row]) => (row?.pending === 0 ? Option.some(row) : Option.none()))
+              )
+            ).pipe(Effect.ignore)
+          )
+          return TestServer.of({ baseUrl: `http://127.0.0.1:${address.port}` })
+        })
+      ).pipe(
+        Layer.provide(serverAppLayer(testSettings(url), options)),
+        // Quiet request logs; warnings and errors still show.
+        Layer.provide(Layer.succeed(References.MinimumLogLevel, "Warn"))
+      )
+    })
+  ).pipe(Layer.provideMerge(PgTest.layer))
+
+/** The server (with the built-in plugins) on the file's test database, which it also provides. */
+export const testServerLayer = testServerLayerWith({})
 
 /** A response: its status and its JSON body (or text when it is not JSON). */
 export interface Reply {

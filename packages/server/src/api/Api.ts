@@ -4,6 +4,7 @@
  * Every group but `health` and the OAuth2 callback requires the admin bearer token.
  */
 import { HttpApi, HttpApiMiddleware, OpenApi } from "effect/http-api"
+import { AdaptersGroup } from "./groups/AdaptersGroup.ts"
 import { ConnectorsGroup } from "./groups/ConnectorsGroup.ts"
 import { EntitiesGroup } from "./groups/EntitiesGroup.ts"
 import { HealthGroup } from "./groups/HealthGroup.ts"
@@ -14,6 +15,7 @@ import { RunsGroup } from "./groups/RunsGroup.ts"
 /** The admin API. */
 export class Api extends HttpApi.make("syncflow")
   .add(HealthGroup)
+  .add(AdaptersGroup)
   .add(ConnectorsGroup)
   .add(EntitiesGroup)
   .add(RunsGroup)
@@ -26,6 +28,6 @@ export class Api extends HttpApi.make("syncflow")
     OpenApi.annotations({
       title: "SyncFlow admin API",
       description:
-        "Connectors, entities, runs, failed records and OAuth2. Webhooks are received at POST /webhooks/pco/{connector}; Prometheus metrics at GET /metrics."
+        "Adapters, connectors, entities, runs, failed records and OAuth2. Webhooks are received at POST /webhooks/{adapter}/{connector}; Prometheus metrics at GET /metrics."
     })
   ) {}

@@ -1,5 +1,5 @@
 /**
- * The `state` of a PCO OAuth2 authorization: which connector it is for and until when it is valid,
+ * The `state` of an OAuth2 authorization: which connector it is for and until when it is valid,
  * signed with a key derived from the secret key, so the (unauthenticated) callback can trust it and
  * a forged or expired state is refused.
  */

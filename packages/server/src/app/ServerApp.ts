@@ -4,12 +4,14 @@
  * `SYNCFLOW_SCHEDULER=false`), and the HTTP server. Building it starts everything; releasing it
  * stops the server, the runner and (when embedded) PostgreSQL.
  */
+import type { ConnectorPlugin } from "@syncflow/adapter-core"
 import { type Cause, Effect, Layer, Option, type Schema } from "effect"
 import type { ConfigError } from "effect/Config"
 import type { HttpServer, HttpServerError } from "effect/http"
 import { ServerInfo } from "../api/ServerInfo.ts"
 import { ServerConfig, type ServerSettings } from "../config/ServerConfig.ts"
 import { resolveAdminAuth, resolveSecretKey } from "../config/ServerSecrets.ts"
+import { ConnectorPlugins } from "../connectors/ConnectorPlugins.ts"
 import { describeBuild } from "../describeBuild.ts"
 import { serverLayer } from "../http/HttpServerLive.ts"
 import * as Observability from "../observability/Observability.ts"
@@ -25,8 +27,20 @@ export type ServerStartupError =
   | Schema.SchemaError
   | Cause.UnknownError
 
+/** How the server is composed, besides its settings. */
+export interface ServerAppOptions {
+  /**
+   * The connector plugins it offers: `defaultPlugins` when absent. Add an adapter with
+   * `plugins: [...defaultPlugins, myPlugin]`.
+   */
+  readonly plugins?: ReadonlyArray<ConnectorPlugin.ConnectorPlugin> | undefined
+}
+
 /** The whole server for these settings; it provides the `HttpServer` (to read its address). */
-export const serverAppLayer = (settings: ServerSettings): Layer.Layer<HttpServer.HttpServer, ServerStartupError> =>
+export const serverAppLayer = (
+  settings: ServerSettings,
+  options: ServerAppOptions = {}
+): Layer.Layer<HttpServer.HttpServer, ServerStartupError> =>
   Layer.unwrap(
     Effect.gen(function* () {
       const admin = yield* resolveAdminAuth(settings)
@@ -40,14 +54,20 @@ export const serverAppLayer = (settings: ServerSettings): Layer.Layer<HttpServer
         Layer.provide(Layer.succeed(ServerInfo, ServerInfo.of({ version, publicUrl, stateKey }))),
         Layer.provide(workflowsLayer(settings)),
         Layer.provide(coreLayer),
-        Layer.provide(Layer.succeed(ServerConfig, settings))
+        Layer.provide(Layer.succeed(ServerConfig, settings)),
+        Layer.provide(options.plugins === undefined ? Layer.empty : ConnectorPlugins.layer(options.plugins))
       )
     })
   )
 
 /** Runs the server until interrupted, with logs and traces as configured. */
-export const serve = (settings: ServerSettings): Effect.Effect<never, ServerStartupError> =>
+export const serve = (
+  settings: ServerSettings,
+  options: ServerAppOptions = {}
+): Effect.Effect<never, ServerStartupError> =>
   Effect.gen(function* () {
     const { version } = yield* describeBuild
-    return yield* Layer.launch(serverAppLayer(settings)).pipe(Effect.provide(Observability.layer(settings, version)))
+    return yield* Layer.launch(serverAppLayer(settings, options)).pipe(
+      Effect.provide(Observability.layer(settings, version))
+    )
   })

@@ -4,9 +4,9 @@
  * `credentialsInput.ts`), never only from the command line.
  *
  * ```sh
- * syncflow connectors add erp --adapter apismith --config '{"baseUrl":"http://apismith:8007"}' \
- *   --credentials-file erp-credentials.json
- * syncflow connectors update erp --config '{"baseUrl":"http://apismith:8008"}'
+ * syncflow connectors add erp --adapter <name> --config '<settings JSON>' --credentials-file erp-credentials.json
+ * # (GET /api/v1/adapters gives each adapter's name and the JSON Schemas of its settings and credentials)
+ * syncflow connectors update erp --config '{"baseUrl":"http://erp.example:8008"}'
  * syncflow connectors move-tables erp   # public.<entity> (the old layout) -> erp.<entity>
  * ```
  */
@@ -15,8 +15,8 @@ import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type ConnectorView, connectorView } from "../api/Views.ts"
 import { createConnector, updateConnector } from "../connectors/ConnectorAdmin.ts"
+import { ConnectorPlugins } from "../connectors/ConnectorPlugins.ts"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
-import { AdapterName } from "../connectors/ConnectorSettings.ts"
 import { checkTargetSchema, effectiveSchema } from "../connectors/TargetSchema.ts"
 import { CliFailure } from "./CliFailure.ts"
 import {
@@ -36,10 +36,12 @@ const add = Command.make(
   "add",
   {
     name: Argument.String("name").pipe(Argument.withDescription("A unique name for the connector")),
-    adapter: Flag.Literals("adapter", AdapterName.literals).pipe(Flag.withDescription("apismith or pco")),
+    adapter: Flag.String("adapter").pipe(
+      Flag.withDescription("The adapter: a plugin's name (`GET /api/v1/adapters` lists them with their schemas)")
+    ),
     id: Flag.String("id").pipe(Flag.withDescription("The connector's id (default: a UUID)"), Flag.optional),
     config: Flag.String("config").pipe(
-      Flag.withDescription(`The adapter's settings as JSON, e.g. '{"baseUrl":"http://apismith:8007"}'`),
+      Flag.withDescription(`The adapter's settings as JSON, e.g. '{"baseUrl":"http://erp.example:8007"}'`),
       Flag.withDefault("{}")
     ),
     ...credentialsFlags,
@@ -92,12 +94,12 @@ const list = Command.make(
 ).pipe(Command.withDescription("List the connectors"))
 
 /** The lines `connectors show` prints for a connector. */
-const details = (connector: typeof ConnectorView.Type): ReadonlyArray<string> => [
+const details = (connector: typeof ConnectorView.Type, receivesWebhooks: boolean): ReadonlyArray<string> => [
   `${connector.id}  ${connector.adapter}  ${connector.name}`,
   `  schema:         ${connector.schema ?? "(none: set --target-schema)"}${connector.targetSchema === null ? " (default)" : ""}`,
   `  config:         ${JSON.stringify(connector.config)}`,
   `  credentials:    ${connector.hasCredentials ? "stored (sealed)" : "none"}`,
-  ...(connector.adapter === "pco"
+  ...(receivesWebhooks || connector.hasWebhookSecret
     ? [`  webhook secret: ${connector.hasWebhookSecret ? "stored (sealed)" : "none"}`]
     : []),
   `  created:        ${connector.createdAt}`,
@@ -121,7 +123,8 @@ const show = Command.make(
   Effect.fnUntraced(function* (input) {
     const connector = connectorView(yield* withCore(getConnector(input.connector)))
     if (input.json) return yield* Console.log(JSON.stringify(connector))
-    for (const line of details(connector)) yield* Console.log(line)
+    const plugin = (yield* ConnectorPlugins).find(connector.adapter)
+    for (const line of details(connector, plugin?.webhooks !== undefined)) yield* Console.log(line)
   })
 ).pipe(Command.withDescription("Show a connector: adapter, settings, schema, whether credentials are stored"))
 
@@ -182,7 +185,8 @@ const update = Command.make(
     )
     const view = connectorView(updated)
     if (input.json) return yield* Console.log(JSON.stringify(view))
-    for (const line of details(view)) yield* Console.log(line)
+    const plugin = (yield* ConnectorPlugins).find(view.adapter)
+    for (const line of details(view, plugin?.webhooks !== undefined)) yield* Console.log(line)
   })
 ).pipe(
   Command.withDescription(

@@ -14,13 +14,12 @@
 import { readFile } from "node:fs/promises"
 import { Effect, Option, Redacted, Schema } from "effect"
 import { Flag, Prompt } from "effect/cli"
-import { CredentialsInput, firstIssue } from "../connectors/ConnectorSettings.ts"
 import { CliFailure } from "./CliFailure.ts"
 
 /** The environment variable holding a connector's credentials as JSON. */
 export const credentialsEnv = "SYNCFLOW_CREDENTIALS"
 
-/** The environment variable holding a PCO connector's webhook secret. */
+/** The environment variable holding a connector's webhook secret (adapters with webhooks). */
 export const webhookSecretEnv = "SYNCFLOW_WEBHOOK_SECRET"
 
 /** The flags of the credentials' and webhook secret's sources. */
@@ -39,12 +38,14 @@ export const credentialsFlags = {
   ),
   webhookSecretFile: Flag.String("webhook-secret-file").pipe(
     Flag.withDescription(
-      `PCO: a file holding the secret webhook deliveries are signed with; or env ${webhookSecretEnv}`
+      `Adapters with webhooks: a file holding the secret deliveries are signed with; or env ${webhookSecretEnv}`
     ),
     Flag.optional
   ),
   webhookSecret: Flag.Redacted("webhook-secret").pipe(
-    Flag.withDescription("PCO: the webhook secret on the command line (prefer --webhook-secret-file)"),
+    Flag.withDescription(
+      "Adapters with webhooks: the webhook secret on the command line (prefer --webhook-secret-file)"
+    ),
     Flag.optional
   )
 }
@@ -57,7 +58,12 @@ export interface CredentialsSources {
   readonly webhookSecret: Option.Option<Redacted.Redacted<string>>
 }
 
-const decodeCredentials = Schema.decodeUnknownResult(Schema.toCodecJson(CredentialsInput))
+/** Credentials as JSON: an object, checked field by field by the adapter's plugin when the connector is written. */
+const CredentialsJson = Schema.Record(Schema.String, Schema.Json)
+/** Credentials as JSON, before the adapter's plugin decodes them. */
+export type CredentialsJson = typeof CredentialsJson.Type
+
+const decodeCredentials = Schema.decodeUnknownResult(CredentialsJson)
 
 /** Reads a file (or stdin for `-`) whole; the failure names the file, never its content. */
 const readText = (flag: string, path: string): Effect.Effect<string, CliFailure> =>
@@ -70,7 +76,7 @@ const readText = (flag: string, path: string): Effect.Effect<string, CliFailure>
   })
 
 /** Decodes credentials JSON from `source`; the failure names the source and the field, never a value. */
-export const parseCredentials = (source: string, text: string): Effect.Effect<CredentialsInput, CliFailure> =>
+export const parseCredentials = (source: string, text: string): Effect.Effect<CredentialsJson, CliFailure> =>
   Effect.gen(function* () {
     let json: unknown
     try {
@@ -82,7 +88,7 @@ export const parseCredentials = (source: string, text: string): Effect.Effect<Cr
     }
     const decoded = decodeCredentials(json)
     if (decoded._tag === "Success") return decoded.success
-    return yield* new CliFailure({ message: `${source}: ${firstIssue("credentials", decoded.failure).message}` })
+    return yield* new CliFailure({ message: `${source}: expected a JSON object, e.g. {"type":"bearer","token":"..."}` })
   })
 
 /** Whether stdin is a terminal a person can type into. */
@@ -117,7 +123,7 @@ export const readCredentials = Effect.fnUntraced(function* (sources: Credentials
       return Option.some(yield* parseCredentials("the typed credentials", Redacted.value(typed)))
     }
   }
-  return Option.none<CredentialsInput>()
+  return Option.none<CredentialsJson>()
 })
 
 /** {@link readCredentials} with every fallback, failing with how to give them when none does. */

@@ -1,19 +1,19 @@
 /**
  * Creating and changing connectors, as the API and the CLI both do it: settings and credentials
- * checked for the adapter (errors name the field), credentials converted and sealed, the webhook
+ * checked by the adapter's plugin (errors name the field), credentials converted and sealed, the webhook
  * secret sealed, and the connector written in one statement (nothing half-written).
  */
 import { randomUUID } from "node:crypto"
 import { type Connector, type SecretBox, StateStore } from "@syncflow/sync-engine"
-import { Effect, Option, type Redacted, Schema } from "effect"
+import { Effect, Option, type Redacted, Result, Schema } from "effect"
 import { Conflict, InvalidField, NotFound, Unavailable } from "../api/ApiErrors.ts"
+import { ConnectorPlugins } from "./ConnectorPlugins.ts"
 import {
-  type AdapterName,
-  type CredentialsInput,
-  checkCredentialsType,
+  checkCredentials,
   checkSettings,
   type InvalidConnectorField,
-  toCredentials
+  oauthCallbackPath,
+  pluginOf
 } from "./ConnectorSettings.ts"
 import { checkTargetSchema } from "./TargetSchema.ts"
 import * as WebhookSecret from "./WebhookSecret.ts"
@@ -21,15 +21,17 @@ import * as WebhookSecret from "./WebhookSecret.ts"
 /** A new connector, as the API and CLI take it. */
 export interface NewConnectorInput {
   readonly id?: string | undefined
-  readonly adapter: AdapterName
+  /** The name of a plugin the server offers (its `adapter`). */
+  readonly adapter: string
   readonly name: string
   readonly config?: unknown
-  readonly credentials: CredentialsInput
+  /** The credentials as the plugin's credentials schema takes them (not decoded yet). */
+  readonly credentials: unknown
   /** The schema of its tables; absent or `null`: its id as an identifier. */
   readonly targetSchema?: string | null | undefined
-  /** PCO: the secret of every webhook event (without its own in `webhookSecrets`). */
+  /** Plugins with webhooks: the secret of every webhook event (without its own in `webhookSecrets`). */
   readonly webhookSecret?: Redacted.Redacted<string> | undefined
-  /** PCO: secrets by event name (each Planning Center subscription has its own). */
+  /** Plugins with webhooks: secrets by event name (where each subscription has its own). */
   readonly webhookSecrets?: Readonly<Record<string, Redacted.Redacted<string>>> | undefined
 }
 
@@ -40,7 +42,8 @@ export interface NewConnectorInput {
 export interface ConnectorChanges {
   readonly name?: string | undefined
   readonly config?: unknown
-  readonly credentials?: CredentialsInput | undefined
+  /** The credentials as the plugin's credentials schema takes them (not decoded yet). */
+  readonly credentials?: unknown
   /** The schema of its tables (`null`: its id). Moves no table: see `syncflow connectors move-tables`. */
   readonly targetSchema?: string | null | undefined
   readonly webhookSecret?: Redacted.Redacted<string> | null | undefined
@@ -48,11 +51,6 @@ export interface ConnectorChanges {
 }
 
 const invalid = (error: InvalidConnectorField) => new InvalidField({ field: error.field, message: error.message })
-
-const baseUrlOf = (settings: unknown): string | undefined =>
-  typeof settings === "object" && settings !== null && "baseUrl" in settings && typeof settings.baseUrl === "string"
-    ? settings.baseUrl
-    : undefined
 
 const SealedSecret = Schema.Struct({ [WebhookSecret.sealedKey]: Schema.String })
 const decodeSealedSecret = Schema.decodeUnknownOption(SealedSecret)
@@ -64,30 +62,37 @@ const sealedSecretOf = (config: unknown): string | undefined =>
 const storeFailure = <A, E extends { readonly message: string }, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.mapError(effect, (error) => new Unavailable({ message: error.message }))
 
-/** Checks settings and credentials for the adapter; the config to store (with the sealed webhook secret). */
+/** Checks settings and credentials with the adapter's plugin; the config to store (with the sealed webhook secret). */
 const prepare = Effect.fnUntraced(function* (input: {
   readonly id: string
-  readonly adapter: AdapterName
+  readonly adapter: string
   readonly config: unknown
-  readonly credentials: CredentialsInput | undefined
+  readonly credentials: unknown
   /** The new webhook secrets; `undefined` keeps the stored ones. */
   readonly webhookSecrets: WebhookSecret.ConnectorWebhookSecrets | undefined
   readonly keptSealedSecret: string | undefined
   readonly publicUrl: string
 }) {
-  const checked = checkSettings(input.adapter, input.config)
-  if (checked._tag === "invalid") return yield* invalid(checked.error)
-  if (input.credentials !== undefined) {
-    const wrongType = checkCredentialsType(input.adapter, input.credentials)
-    if (wrongType !== undefined) return yield* invalid(wrongType)
-  }
+  const plugins = yield* ConnectorPlugins
+  const plugin = pluginOf(plugins, input.adapter)
+  if (Result.isFailure(plugin)) return yield* invalid(plugin.failure)
+  const checked = checkSettings(plugin.success, input.config)
+  if (Result.isFailure(checked)) return yield* invalid(checked.failure)
+  const credentials =
+    input.credentials === undefined
+      ? undefined
+      : checkCredentials(plugin.success, input.credentials, {
+          settings: checked.success,
+          oauthRedirectUri: `${input.publicUrl.replace(/\/+$/, "")}${oauthCallbackPath(plugin.success.name)}`
+        })
+  if (credentials !== undefined && Result.isFailure(credentials)) return yield* invalid(credentials.failure)
   const givesSecrets =
     input.webhookSecrets !== undefined &&
     (input.webhookSecrets.default !== undefined || input.webhookSecrets.events !== undefined)
-  if (givesSecrets && input.adapter !== "pco") {
+  if (givesSecrets && plugin.success.webhooks === undefined) {
     return yield* new InvalidField({
       field: "webhookSecret",
-      message: "webhookSecret: only Planning Center (pco) connectors receive webhooks"
+      message: `webhookSecret: ${plugin.success.name} connectors receive no webhooks`
     })
   }
   const sealed =
@@ -96,15 +101,12 @@ const prepare = Effect.fnUntraced(function* (input: {
       : givesSecrets
         ? yield* WebhookSecret.seal(input.id, input.webhookSecrets)
         : undefined
+  const settings = checked.success
   const config: Schema.Json = {
-    ...checked.settings,
+    ...(typeof settings === "object" && settings !== null && !Array.isArray(settings) ? settings : {}),
     ...(sealed === undefined ? {} : { [WebhookSecret.sealedKey]: sealed })
   }
-  const credentials =
-    input.credentials === undefined
-      ? undefined
-      : toCredentials(input.credentials, { baseUrl: baseUrlOf(checked.settings), publicUrl: input.publicUrl })
-  return { config, credentials }
+  return { config, credentials: credentials === undefined ? undefined : credentials.success }
 })
 
 const nameTaken = Effect.fnUntraced(function* (name: string, except: string | undefined) {
@@ -160,7 +162,6 @@ export const updateConnector = Effect.fnUntraced(function* (
   publicUrl: string
 ): Effect.fn.Return<Connector, InvalidField | Conflict | NotFound | Unavailable, StateStore | SecretBox> {
   const state = yield* StateStore
-  const adapter: AdapterName = existing.adapter === "pco" ? "pco" : "apismith"
   if (changes.name !== undefined && (yield* nameTaken(changes.name, existing.id))) {
     return yield* new Conflict({ field: "name", message: `name: a connector is already named ${changes.name}` })
   }
@@ -169,7 +170,7 @@ export const updateConnector = Effect.fnUntraced(function* (
   }
   const prepared = yield* prepare({
     id: existing.id,
-    adapter,
+    adapter: existing.adapter,
     config: changes.config ?? WebhookSecret.publicConfig(existing.config).config,
     credentials: changes.credentials,
     webhookSecrets:

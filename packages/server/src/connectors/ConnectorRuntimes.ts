@@ -6,16 +6,15 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import {
-  type Adapter,
   AdapterHttp,
+  type ConnectorOAuth2,
+  type ConnectorPlugin,
   type Credentials,
   type EntityManifest,
-  RateLimitPolicy,
   TokenManager,
-  TokenStore
+  TokenStore,
+  type WebhookSecretLookup
 } from "@syncflow/adapter-core"
-import { ApiSmithAdapter, ApiSmithClient } from "@syncflow/apismith"
-import { PcoAdapter, PcoClient, type PcoClientService, type WebhookSecrets } from "@syncflow/pco"
 import {
   type Connector,
   ConnectorAdapters,
@@ -23,37 +22,27 @@ import {
   ConnectorUnavailable,
   PostgresTokenStore,
   type SecretBox,
-  type Stages,
   StateStore
 } from "@syncflow/sync-engine"
 import { Context, Duration, Effect, Exit, Layer, Option, Predicate, Scope, Semaphore } from "effect"
 import type { RateLimiter } from "effect/persistence"
 import type { SqlClient, SqlError } from "effect/sql"
 import { layerInstrumentedHttpClient, layerInstrumentedRateLimiter } from "../observability/SyncMetrics.ts"
-import { type AdapterName, checkApiSmithSettings, checkPcoSettings } from "./ConnectorSettings.ts"
+import { ConnectorPlugins } from "./ConnectorPlugins.ts"
 import * as WebhookSecret from "./WebhookSecret.ts"
-
-/** The stage options of APISmith entities: its row-version and Oracle-key fields are not data. */
-export const apiSmithStages: Stages.StagesOptions = {
-  normalize: { mapping: { metaFields: ["_row_version", "_oracle_keys"] } }
-}
-
-/** The stage options of Planning Center entities: `""` is a value there (Oracle's `''`-is-NULL rule does not apply). */
-export const pcoStages: Stages.StagesOptions = {
-  normalize: { coerce: { emptyStringIsNull: false } }
-}
 
 /** A connector with its running adapter. */
 export interface RunningConnector {
   readonly connector: Connector
-  readonly adapterName: AdapterName
+  /** The plugin of the connector's adapter. */
+  readonly plugin: ConnectorPlugin.ConnectorPlugin
   readonly runtime: ConnectorRuntime
   /** Records per upstream page, when the connector sets it. */
   readonly pageSize: number | undefined
-  /** The Planning Center client (PCO connectors): OAuth2 authorize URL and code exchange. */
-  readonly pco: Option.Option<PcoClientService>
-  /** The secrets PCO webhooks of this connector are signed with, when any are stored. */
-  readonly webhookSecrets: Option.Option<WebhookSecrets>
+  /** The OAuth2 flow, when the plugin offers one for this connector. */
+  readonly oauth2: Option.Option<ConnectorOAuth2>
+  /** The secrets this connector's webhooks are signed with, when any are stored. */
+  readonly webhookSecrets: Option.Option<WebhookSecretLookup>
 }
 
 interface Cached {
@@ -62,8 +51,6 @@ interface Cached {
   readonly running: RunningConnector
 }
 
-const adapterNames: ReadonlyArray<AdapterName> = ["apismith", "pco"]
-
 const unavailable = (connectorId: string, message: string) => new ConnectorUnavailable({ connectorId, message })
 
 /** Stored settings without the sealed webhook secret, for decoding. */
@@ -71,6 +58,7 @@ const settingsOf = (config: unknown): unknown => WebhookSecret.publicConfig(conf
 
 const make = Effect.gen(function* () {
   const state = yield* StateStore
+  const plugins = yield* ConnectorPlugins
   const shared = yield* Effect.context<
     TokenManager | TokenStore | AdapterHttp.AdapterHttpServices | SecretBox | StateStore | SqlClient.SqlClient
   >()
@@ -79,83 +67,28 @@ const make = Effect.gen(function* () {
   const lock = yield* Semaphore.make(1)
   const parent = yield* Effect.scope
 
-  /** Builds a connector's layer in its own scope (closed when the connector changes or the server stops). */
-  const buildIn = <A>(layer: Layer.Layer<A, never, TokenManager | AdapterHttp.AdapterHttpServices>) =>
+  /** The adapter of a connector, built by its plugin in a new scope. */
+  const start = (plugin: ConnectorPlugin.ConnectorPlugin, connector: Connector, credentials: Credentials | undefined) =>
     Effect.gen(function* () {
       const scope = yield* Scope.fork(parent)
-      const context = yield* Layer.buildWithScope(layer.pipe(Layer.provide(Layer.succeedContext(shared))), scope)
-      return { scope, context }
+      const instance = yield* plugin
+        .build({ connectorId: connector.id, settings: settingsOf(connector.config), credentials })
+        .pipe(
+          Effect.provide(Layer.succeedContext(shared)),
+          Scope.provide(scope),
+          Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
+          Effect.mapError((error) => unavailable(connector.id, error.message))
+        )
+      return { scope, instance }
     })
 
-  /** The adapter of a connector, in a new scope. */
-  const start = (
-    connector: Connector,
-    adapter: AdapterName,
-    credentials: Credentials | undefined
-  ): Effect.Effect<
-    { readonly scope: Scope.Closeable; readonly adapter: Adapter; readonly pco: Option.Option<PcoClientService> },
-    ConnectorUnavailable
-  > => {
-    if (adapter === "apismith") {
-      const settings = checkApiSmithSettings(settingsOf(connector.config))
-      if (settings._tag === "invalid") return Effect.fail(unavailable(connector.id, settings.error.message))
-      if (credentials === undefined || (credentials._tag !== "ServiceJwt" && credentials._tag !== "Bearer")) {
-        return Effect.fail(unavailable(connector.id, "an APISmith connector needs serviceJwt or bearer credentials"))
-      }
-      const config = settings.settings
-      const layer = ApiSmithAdapter.layer().pipe(
-        Layer.provide(
-          ApiSmithClient.layer({
-            baseUrl: config.baseUrl,
-            credentials,
-            connectionId: connector.id,
-            ...(config.rateLimit === undefined
-              ? {}
-              : {
-                  rateLimit: RateLimitPolicy.make({
-                    adapter: "apismith",
-                    connection: connector.id,
-                    limit: config.rateLimit.limit,
-                    window: Duration.seconds(config.rateLimit.windowSeconds)
-                  })
-                })
-          })
-        )
-      )
-      return Effect.map(buildIn(layer), ({ scope, context }) => ({
-        scope,
-        adapter: Context.get(context, ApiSmithAdapter),
-        pco: Option.none()
-      }))
-    }
-    const settings = checkPcoSettings(settingsOf(connector.config))
-    if (settings._tag === "invalid") return Effect.fail(unavailable(connector.id, settings.error.message))
-    if (credentials === undefined || (credentials._tag !== "Basic" && credentials._tag !== "OAuth2")) {
-      return Effect.fail(
-        unavailable(connector.id, "a Planning Center connector needs personalAccessToken or oauth2 credentials")
-      )
-    }
-    const config = settings.settings
-    const layer = PcoAdapter.layer.pipe(
-      Layer.provideMerge(
-        PcoClient.layer({
-          connectionId: connector.id,
-          credentials,
-          ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl })
-        })
-      )
-    )
-    return Effect.map(buildIn(layer), ({ scope, context }) => ({
-      scope,
-      adapter: Context.get(context, PcoAdapter),
-      pco: Option.some(Context.get(context, PcoClient))
-    }))
-  }
-
   const build = Effect.fnUntraced(function* (connector: Connector) {
-    const adapterName = adapterNames.find((name) => name === connector.adapter)
-    if (adapterName === undefined) {
-      return yield* unavailable(connector.id, `unknown adapter ${JSON.stringify(connector.adapter)}`)
+    const plugin = plugins.find(connector.adapter)
+    if (plugin === undefined) {
+      return yield* unavailable(
+        connector.id,
+        `unknown adapter ${JSON.stringify(connector.adapter)}: this server offers ${plugins.all.map((p) => p.name).join(", ")}`
+      )
     }
     const credentials = yield* state.getCredentials(connector.id).pipe(
       Effect.map(Option.getOrUndefined),
@@ -163,9 +96,9 @@ const make = Effect.gen(function* () {
         unavailable(connector.id, error._tag === "ConnectorNotFound" ? "no such connector" : error.message)
       )
     )
-    const started = yield* start(connector, adapterName, credentials)
+    const started = yield* start(plugin, connector, credentials)
     const settings = settingsOf(connector.config)
-    // Already checked by `start`: only the type is looked at here.
+    // Already checked by the plugin: only the type is looked at here.
     const numberSetting = (name: "pageSize" | "discoveryTtlSeconds"): number | undefined => {
       const value = Predicate.isObject(settings) ? settings[name] : undefined
       return typeof value === "number" ? value : undefined
@@ -175,16 +108,17 @@ const make = Effect.gen(function* () {
     const webhookSecrets = yield* WebhookSecret.open(connector.id, connector.config).pipe(
       Effect.provide(Layer.succeedContext(shared))
     )
+    const stages = plugin.defaultStageOptions
     const running: RunningConnector = {
       connector,
-      adapterName,
+      plugin,
       runtime: {
-        adapter: started.adapter,
-        stages: (_manifest: EntityManifest) => (adapterName === "apismith" ? apiSmithStages : pcoStages),
+        adapter: started.instance.adapter,
+        stages: (_manifest: EntityManifest) => stages,
         ...(discoveryTtlSeconds === undefined ? {} : { discoveryTtl: Duration.seconds(discoveryTtlSeconds) })
       },
       pageSize,
-      pco: started.pco,
+      oauth2: Option.fromUndefinedOr(started.instance.oauth2),
       webhookSecrets
     }
     return { updatedAt: connector.updatedAt.epochMilliseconds, scope: started.scope, running } satisfies Cached

@@ -1,10 +1,11 @@
 /**
- * A PCO connector's webhook secrets: one for every event (`webhookSecret`) and/or one per event
- * name (`webhookSecrets`, as Planning Center gives each subscription its own). They are sealed
+ * A connector's webhook secrets (for plugins that receive webhooks): one for every event
+ * (`webhookSecret`) and/or one per event name (`webhookSecrets`, for upstreams that give each
+ * subscription its own). They are sealed
  * together with the `SecretBox` (bound to their connector) and kept in the connector's settings
  * under {@link sealedKey}, which the API never returns.
  */
-import type { WebhookSecrets } from "@syncflow/pco"
+import type { WebhookSecretLookup } from "@syncflow/adapter-core"
 import { SecretBox } from "@syncflow/sync-engine"
 import { Effect, Option, Redacted, Schema } from "effect"
 import * as Base64 from "effect/encoding/Base64"
@@ -46,9 +47,9 @@ const decodeRecord = Schema.decodeUnknownOption(Schema.Record(Schema.String, Sch
 const SealedConfig = Schema.Struct({ [sealedKey]: Schema.String })
 const decodeSealed = Schema.decodeUnknownOption(SealedConfig)
 
-/** The secrets as `PcoWebhooks.verify` takes them: the event's own secret, else the default. */
+/** The secrets as a plugin's webhooks take them: the event's own secret, else the default. */
 const lookup =
-  (stored: typeof Stored.Type): WebhookSecrets =>
+  (stored: typeof Stored.Type): WebhookSecretLookup =>
   (eventName) => {
     const secret = stored.events?.[eventName] ?? stored.default
     return secret === undefined ? undefined : Redacted.make(secret)
@@ -58,12 +59,12 @@ const lookup =
 export const open = Effect.fnUntraced(function* (connectorId: string, config: unknown) {
   const box = yield* SecretBox
   const stored = decodeSealed(config)
-  if (Option.isNone(stored)) return Option.none<WebhookSecrets>()
+  if (Option.isNone(stored)) return Option.none<WebhookSecretLookup>()
   const bytes = Base64.decode(stored.value[sealedKey])
-  if (bytes._tag === "Failure") return Option.none<WebhookSecrets>()
+  if (bytes._tag === "Failure") return Option.none<WebhookSecretLookup>()
   return yield* box.open(bytes.success, context(connectorId)).pipe(
     Effect.map((plain) => Option.map(decodeStored(new TextDecoder().decode(plain)), lookup)),
-    Effect.catch(() => Effect.succeed(Option.none<WebhookSecrets>()))
+    Effect.catch(() => Effect.succeed(Option.none<WebhookSecretLookup>()))
   )
 })
 

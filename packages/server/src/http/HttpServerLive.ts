@@ -4,12 +4,12 @@
  */
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { PcoWebhooks } from "@syncflow/pco"
 import { Layer } from "effect"
 import { HttpRouter } from "effect/http"
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api"
 import * as AdminAuth from "../api/AdminAuth.ts"
 import { Api } from "../api/Api.ts"
+import { AdaptersHandlers } from "../api/handlers/adaptersHandlers.ts"
 import { ConnectorsHandlers } from "../api/handlers/connectorsHandlers.ts"
 import { EntitiesHandlers } from "../api/handlers/entitiesHandlers.ts"
 import { HealthHandlers } from "../api/handlers/healthHandlers.ts"
@@ -32,6 +32,7 @@ export const routesLayer = (admin: AdminCredentials) =>
     HttpApiBuilder.layer(Api, { openapiPath: openApiPath }).pipe(
       Layer.provide([
         HealthHandlers,
+        AdaptersHandlers,
         ConnectorsHandlers,
         EntitiesHandlers,
         RunsHandlers,
@@ -43,7 +44,7 @@ export const routesLayer = (admin: AdminCredentials) =>
       Layer.provide(AdminAuth.layer(admin))
     ),
     HttpApiScalar.layer(Api, { path: docsPath }),
-    WebhookRoute.pipe(Layer.provide(PcoWebhooks.layer)),
+    WebhookRoute,
     MetricsRoute
   )
 

@@ -1,42 +1,24 @@
 /**
- * `POST /webhooks/pco/{connector}`: a Planning Center webhook delivery. Its signature is checked
- * against the connector's webhook secret before anything else: a bad or missing signature is a 401
- * and nothing is processed. A verified delivery is answered 202 after:
+ * `POST /webhooks/{adapter}/{connector}`: a webhook delivery for a connector whose plugin receives
+ * webhooks. The plugin checks its signature against the connector's webhook secrets before anything
+ * else: a bad or missing signature is a 401 and nothing is processed. A verified delivery is
+ * answered 202 after:
  *
- * - `created`/`updated` events: a targeted sync of each changed entity (its changed record ids
- *   passed along) through the durable `SyncWorkflows`;
- * - `destroyed` events: the records they name are soft-deleted in the entity's table at once
- *   (`SyncEngine.deleteRecords`, keyed as a sync of the record would be). No sync starts for them:
- *   an incremental listing cannot see a record that is gone.
+ * - changed records: a targeted sync of each changed entity (its changed record ids passed along)
+ *   through the durable `SyncWorkflows`;
+ * - destroyed records: soft-deleted in the entity's table at once (`SyncEngine.deleteRecords`, keyed
+ *   as a sync of the record would be). No sync starts for them: an incremental listing cannot see a
+ *   record that is gone.
  */
-import { PcoWebhooks, type WebhookEvent } from "@syncflow/pco"
 import { StateStore, SyncEngine, SyncWorkflows } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 
 /** The path deliveries are posted to. */
-export const webhookPath = "/webhooks/pco/:connectorId"
+export const webhookPath = "/webhooks/:adapter/:connectorId"
 
 const refuse = (status: number, message: string) => HttpServerResponse.jsonUnsafe({ message }, { status })
-
-/** The entity, record id and action an event is about, when it is a People resource event. */
-const changeOf = (
-  event: WebhookEvent
-): { readonly entity: string; readonly id: string; readonly destroyed: boolean } | undefined => {
-  switch (event._tag) {
-    case "OtherEvent":
-      return undefined
-    case "ResourceDestroyed":
-      return { entity: event.resource, id: event.data.id, destroyed: true }
-    case "ResourceChanged": {
-      const data: unknown = event.data
-      const id =
-        typeof data === "object" && data !== null && "id" in data && typeof data.id === "string" ? data.id : undefined
-      return id === undefined ? undefined : { entity: event.resource, id, destroyed: false }
-    }
-  }
-}
 
 /** Adds `id` to the set of `entity` in `byEntity`. */
 const collect = (byEntity: Map<string, Set<string>>, entity: string, id: string) => {
@@ -49,7 +31,6 @@ const collect = (byEntity: Map<string, Set<string>>, entity: string, id: string)
 export const WebhookRoute = HttpRouter.use((router) =>
   Effect.gen(function* () {
     const runtimes = yield* ConnectorRuntimes
-    const webhooks = yield* PcoWebhooks
     const workflows = yield* SyncWorkflows
     const state = yield* StateStore
     const engine = yield* SyncEngine
@@ -57,21 +38,23 @@ export const WebhookRoute = HttpRouter.use((router) =>
     const handle = Effect.gen(function* () {
       const request = yield* HttpServerRequest.HttpServerRequest
       const params = yield* HttpRouter.params
+      const adapter = params.adapter ?? ""
       const connectorId = params.connectorId ?? ""
       const running = yield* Effect.option(runtimes.get(connectorId))
-      if (Option.isNone(running) || running.value.adapterName !== "pco") {
-        return refuse(404, `No Planning Center connector ${JSON.stringify(connectorId)}`)
+      const webhooks = Option.isSome(running) ? running.value.plugin.webhooks : undefined
+      if (Option.isNone(running) || running.value.plugin.name !== adapter || webhooks === undefined) {
+        return refuse(404, `No ${adapter} connector ${JSON.stringify(connectorId)} that receives webhooks`)
       }
       const secrets = running.value.webhookSecrets
       if (Option.isNone(secrets)) return refuse(401, "This connector has no webhook secret: deliveries are refused")
       const body = new Uint8Array(yield* request.arrayBuffer.pipe(Effect.orElseSucceed(() => new ArrayBuffer(0))))
-      const verified = yield* Effect.result(webhooks.verify({ body, headers: request.headers }, secrets.value))
+      const verified = yield* Effect.result(webhooks.receive({ body, headers: request.headers }, secrets.value))
       if (verified._tag === "Failure") {
         const error = verified.failure
         yield* Effect.logWarning("webhook refused").pipe(
-          Effect.annotateLogs({ connector: connectorId, reason: error._tag })
+          Effect.annotateLogs({ connector: connectorId, reason: error.reason })
         )
-        return error._tag === "WebhookPayloadInvalid"
+        return error.reason === "payload"
           ? refuse(400, `The delivery is not a valid webhook payload: ${error.message}`)
           : refuse(401, `Webhook signature refused: ${error.message}`)
       }
@@ -83,17 +66,16 @@ export const WebhookRoute = HttpRouter.use((router) =>
       )
       const byEntity = new Map<string, Set<string>>()
       const destroyedByEntity = new Map<string, Set<string>>()
-      for (const event of verified.success) {
-        const change = changeOf(event)
-        if (change === undefined || !manifests.has(change.entity)) continue
-        collect(change.destroyed ? destroyedByEntity : byEntity, change.entity, change.id)
+      for (const change of verified.success.changes) {
+        if (!manifests.has(change.entity)) continue
+        collect(change.destroyed ? destroyedByEntity : byEntity, change.entity, change.recordId)
       }
       // Destroyed records first, at once: no listing would ever show them again.
       const runtime = running.value.runtime
       const deleted = yield* Effect.forEach([...destroyedByEntity], ([entity, ids]) => {
         const manifest = manifests.get(entity)
         const [keyField] = manifest?.businessKey ?? []
-        // Planning Center records are keyed by their id alone; a record is named by it.
+        // A webhook names a record by its id: entities keyed by one field alone.
         if (manifest === undefined || keyField === undefined || manifest.businessKey.length !== 1) {
           return Effect.succeed({ entity, recordIds: [...ids], deleted: 0 })
         }
@@ -123,10 +105,10 @@ export const WebhookRoute = HttpRouter.use((router) =>
           )
         )
       )
-      return HttpServerResponse.jsonUnsafe({ events: verified.success.length, syncs, deleted }, { status: 202 })
+      return HttpServerResponse.jsonUnsafe({ events: verified.success.events, syncs, deleted }, { status: 202 })
     }).pipe(
       Effect.catch((error) => Effect.succeed(refuse(503, `Cannot process the delivery: ${error.message}`))),
-      Effect.withSpan("webhook.pco")
+      Effect.withSpan("webhook")
     )
 
     yield* router.add("POST", webhookPath, handle)

@@ -4,27 +4,33 @@
 import { SyncMode } from "@syncflow/sync-engine"
 import { Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
-import { AdapterName, CredentialsInput } from "../../connectors/ConnectorSettings.ts"
 import { AdminAuth } from "../AdminAuth.ts"
 import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
 import { ConnectorId, connectorParams } from "../ApiParams.ts"
 import { ConnectorView, EntityView } from "../Views.ts"
 
-const Settings = Schema.Record(Schema.String, Schema.Json)
+const Settings = Schema.Record(Schema.String, Schema.Json).annotate({
+  description: "The adapter's settings, as its settingsSchema in GET /api/v1/adapters says"
+})
+const CredentialsInput = Schema.Record(Schema.String, Schema.Json).annotate({
+  description: "The adapter's credentials, as its credentialsSchema in GET /api/v1/adapters says"
+})
 const Secret = Schema.Redacted(Schema.NonEmptyString)
 
 /** The body of `POST /connectors`. */
 export const CreateConnector = Schema.Struct({
   /** The connector's id; a UUID when absent. */
   id: Schema.optionalKey(ConnectorId),
-  adapter: AdapterName,
+  /** The adapter: the name of one of the plugins `GET /adapters` lists. */
+  adapter: Schema.NonEmptyString.annotate({ description: "The name of an adapter GET /api/v1/adapters lists" }),
   name: Schema.NonEmptyString,
-  /** The adapter's settings: `baseUrl` (required for APISmith), `pageSize`. */
+  /** The adapter's settings (its `settingsSchema`). */
   config: Schema.optionalKey(Settings),
+  /** The adapter's credentials (its `credentialsSchema`), decoded and sealed by the server. */
   credentials: CredentialsInput,
-  /** PCO: the secret webhook deliveries are signed with (any event without its own in `webhookSecrets`). */
+  /** Adapters with webhooks: the secret deliveries are signed with (any event without its own in `webhookSecrets`). */
   webhookSecret: Schema.optionalKey(Secret),
-  /** PCO: secrets by event name, e.g. `{"people.v2.events.person.updated": "..."}`. */
+  /** Adapters with webhooks: secrets by event name, e.g. `{"people.v2.events.person.updated": "..."}`. */
   webhookSecrets: Schema.optionalKey(Schema.Record(Schema.String, Secret)),
   /**
    * The PostgreSQL schema of the connector's tables (a lowercase identifier); absent or `null`: the

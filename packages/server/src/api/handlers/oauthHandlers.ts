@@ -1,7 +1,8 @@
 /**
- * PCO OAuth2: `start` redirects the admin's browser to Planning Center's authorize URL with a signed
- * state; `callback` checks the state, exchanges the code for tokens and stores them (sealed in
- * PostgreSQL, through the connector's `TokenManager`).
+ * OAuth2, for connectors whose plugin offers it: `start` redirects the admin's browser to the
+ * upstream's authorize URL with a signed state; `callback` checks the state, exchanges the code for
+ * tokens and stores them (sealed in PostgreSQL, through the connector's `TokenManager`). The
+ * `{adapter}` of the path must be the connector's.
  */
 import { Clock, Effect, Option } from "effect"
 import { HttpServerResponse } from "effect/http"
@@ -13,10 +14,20 @@ import * as OAuthState from "../OAuthState.ts"
 import { ServerInfo } from "../ServerInfo.ts"
 import { requireConnector } from "./common.ts"
 
-const notOAuth = (connectorId: string) =>
+const notOAuth = (adapter: string, connectorId: string) =>
   new InvalidField({
     field: "credentials.type",
-    message: `credentials.type: connector ${connectorId} is not a Planning Center connector with oauth2 credentials`
+    message: `credentials.type: connector ${connectorId} is not a ${adapter} connector with OAuth2 credentials`
+  })
+
+/** The connector's running OAuth2 flow, when it is a connector of `adapter` that has one. */
+const oauth2Of = (runtimes: ConnectorRuntimes["Service"], adapter: string, connectorId: string) =>
+  Effect.gen(function* () {
+    const running = yield* runtimes.get(connectorId).pipe(Effect.mapError(() => notOAuth(adapter, connectorId)))
+    if (running.plugin.name !== adapter || Option.isNone(running.oauth2)) {
+      return yield* notOAuth(adapter, connectorId)
+    }
+    return running.oauth2.value
   })
 
 /** The OAuth2 start handler (admin only). */
@@ -27,14 +38,12 @@ export const OAuthStartHandlers = HttpApiBuilder.group(Api, "oauthStart", (handl
     return handlers.handle("start", ({ params }) =>
       Effect.gen(function* () {
         yield* requireConnector(params.connectorId)
-        const running = yield* runtimes
-          .get(params.connectorId)
-          .pipe(Effect.mapError(() => notOAuth(params.connectorId)))
+        const oauth2 = yield* oauth2Of(runtimes, params.adapter, params.connectorId)
         const state = OAuthState.sign(info.stateKey, params.connectorId, yield* Clock.currentTimeMillis)
-        const url = Option.flatMap(running.pco, (client) => Option.fromUndefinedOr(client.authorizeUrl({ state })))
-        if (Option.isNone(url)) return yield* notOAuth(params.connectorId)
-        return HttpServerResponse.jsonUnsafe({ authorizeUrl: url.value }, { status: 302 }).pipe(
-          HttpServerResponse.setHeader("location", url.value)
+        const url = oauth2.authorizeUrl(state)
+        if (url === undefined) return yield* notOAuth(params.adapter, params.connectorId)
+        return HttpServerResponse.jsonUnsafe({ authorizeUrl: url }, { status: 302 }).pipe(
+          HttpServerResponse.setHeader("location", url)
         )
       })
     )
@@ -46,16 +55,15 @@ export const OAuthCallbackHandlers = HttpApiBuilder.group(Api, "oauthCallback", 
   Effect.gen(function* () {
     const runtimes = yield* ConnectorRuntimes
     const info = yield* ServerInfo
-    return handlers.handle("callback", ({ query }) =>
+    return handlers.handle("callback", ({ params, query }) =>
       Effect.gen(function* () {
         const connectorId = OAuthState.verify(info.stateKey, query.state, yield* Clock.currentTimeMillis)
         if (Option.isNone(connectorId)) {
           return yield* new InvalidField({ field: "state", message: "state: not issued by this server, or expired" })
         }
         yield* requireConnector(connectorId.value)
-        const running = yield* runtimes.get(connectorId.value).pipe(Effect.mapError(() => notOAuth(connectorId.value)))
-        if (Option.isNone(running.pco)) return yield* notOAuth(connectorId.value)
-        yield* running.pco.value
+        const oauth2 = yield* oauth2Of(runtimes, params.adapter, connectorId.value)
+        yield* oauth2
           .exchangeCode(query.code)
           .pipe(Effect.mapError((error) => new UpstreamFailed({ message: error.message })))
         yield* runtimes.invalidate(connectorId.value)
