@@ -6,6 +6,7 @@
 import { HttpApi, HttpApiMiddleware, OpenApi } from "effect/http-api"
 import { AdaptersGroup } from "./groups/AdaptersGroup.ts"
 import { ConnectorsGroup } from "./groups/ConnectorsGroup.ts"
+import { DefinitionsGroup } from "./groups/DefinitionsGroup.ts"
 import { EntitiesGroup } from "./groups/EntitiesGroup.ts"
 import { HealthGroup } from "./groups/HealthGroup.ts"
 import { OAuthCallbackGroup, OAuthStartGroup } from "./groups/OAuthGroup.ts"
@@ -20,6 +21,7 @@ export class Api extends HttpApi.make("syncflow")
   .add(EntitiesGroup)
   .add(RunsGroup)
   .add(RecordsGroup)
+  .add(DefinitionsGroup)
   .add(OAuthStartGroup)
   .add(OAuthCallbackGroup)
   .prefix("/api/v1")

@@ -2,11 +2,13 @@
  * The `syncflow` command line: `serve`, `connectors add|list|show|update|test|remove|move-tables`,
  * `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show|cancel]`, `failed
  * list|retry|discard`, `orphans list|policy`, `version` (and `--version`, `--help` on every command).
+ * Sync definitions: `definitions list|show|create|update|delete|run`.
  */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { describeBuild } from "../describeBuild.ts"
 import { connectorsCommand } from "./connectorsCommand.ts"
+import { definitionsCommand } from "./definitionsCommand.ts"
 import { entitiesCommand } from "./entitiesCommand.ts"
 import { orphansCommand } from "./orphansCommand.ts"
 import { discoverCommand, failedCommand, runsCommand, serveCommand, versionCommand } from "./otherCommands.ts"
@@ -21,6 +23,7 @@ export const command = syncflow.pipe(
     connectorsCommand,
     discoverCommand,
     entitiesCommand,
+    definitionsCommand,
     syncCommand,
     runsCommand.pipe(Command.withSubcommands([runsShowCommand, runsCancelCommand])),
     failedCommand,

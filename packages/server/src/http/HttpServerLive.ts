@@ -11,6 +11,7 @@ import * as AdminAuth from "../api/AdminAuth.ts"
 import { Api } from "../api/Api.ts"
 import { AdaptersHandlers } from "../api/handlers/adaptersHandlers.ts"
 import { ConnectorsHandlers } from "../api/handlers/connectorsHandlers.ts"
+import { DefinitionsHandlers } from "../api/handlers/definitionsHandlers.ts"
 import { EntitiesHandlers } from "../api/handlers/entitiesHandlers.ts"
 import { HealthHandlers } from "../api/handlers/healthHandlers.ts"
 import { OAuthCallbackHandlers, OAuthStartHandlers } from "../api/handlers/oauthHandlers.ts"
@@ -37,6 +38,7 @@ export const routesLayer = (admin: AdminCredentials) =>
         EntitiesHandlers,
         RunsHandlers,
         RecordsHandlers,
+        DefinitionsHandlers,
         OAuthStartHandlers,
         OAuthCallbackHandlers
       ]),

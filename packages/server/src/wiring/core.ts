@@ -16,6 +16,7 @@ import {
   type SecretKeyError,
   StateStore,
   type StateStoreError,
+  SyncDefinitions,
   SyncEngine
 } from "@syncflow/sync-engine"
 import { Effect, Layer, Option, Redacted } from "effect"
@@ -30,6 +31,7 @@ export type CoreServices =
   | SqlClient.SqlClient
   | SecretBox
   | StateStore
+  | SyncDefinitions
   | SyncEngine
   | RunControl
   | RunEvents
@@ -63,6 +65,7 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
       SyncEngine.layer.pipe(Layer.provide(PostgresDestination.layer)),
       RunControl.layer,
       RunEvents.layer,
+      SyncDefinitions.layer,
       connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer), Layer.provide(rateLimits))
     ).pipe(Layer.provideMerge(base))
   })

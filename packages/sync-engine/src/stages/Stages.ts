@@ -1,6 +1,8 @@
 /**
  * Stages 2-5 of the pipeline for one entity — Normalize, Validate, Map, Identity — built once from
- * the entity's manifest and settings, and run on a chunk of raw records in one pass per stage.
+ * the entity's manifest and settings, and run on a chunk of raw records in one pass per stage. A sync
+ * definition's mapping and filters (the Select stage) sit between Validate and Map: records its
+ * predicates refuse are skipped, and Map writes only the selected fields, under their new names.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect } from "effect"
@@ -15,6 +17,9 @@ import { normalizeChunk } from "./normalize/normalizeChunk.ts"
 import type { RecordFailure } from "./RecordFailure.ts"
 import type { Identified, SourceRecord } from "./Row.ts"
 import type { StageConfigError } from "./StageConfigError.ts"
+import type { SelectOptions } from "./select/SelectOptions.ts"
+import { makeSelector, type Selector } from "./select/Selector.ts"
+import { selectChunk } from "./select/selectChunk.ts"
 import { makeValidator, type Validator } from "./validate/Validator.ts"
 import { validateChunk } from "./validate/validateChunk.ts"
 
@@ -25,12 +30,15 @@ export interface StagesOptions {
   readonly required?: ReadonlyArray<string>
   readonly map?: MapOptions
   readonly identity?: IdentityOptions
+  /** A sync definition's mapping, filters and match key (absent: every record, every field). */
+  readonly select?: SelectOptions
 }
 
 /** Stages 2-5 compiled for one entity. */
 export interface Stages {
   readonly normalizer: Normalizer
   readonly validator: Validator
+  readonly selector: Selector
   readonly mapper: Mapper
   readonly identifier: Identifier
 }
@@ -43,8 +51,10 @@ export interface StageCounts {
   readonly validated: number
   readonly mapped: number
   readonly identified: number
-  /** Records rejected by any of the stages (`input - identified`). */
+  /** Records rejected by any of the stages (`input - identified - filtered`). */
   readonly failed: number
+  /** Records the Select stage's filters skipped (present only when the stages have filters). */
+  readonly filtered?: number
 }
 
 /** Stages 2-5 on one chunk: identified records, every failure (in stage order), counts, drift. */
@@ -65,9 +75,13 @@ export const makeStages = Effect.fnUntraced(function* (
     businessKey: normalizer.businessKey,
     ...(options.required === undefined ? {} : { required: options.required })
   })
-  const mapper = yield* makeMapper(normalizer, options.map)
+  const selector = yield* makeSelector(normalizer, options.select)
+  const mapper = yield* makeMapper(selector.spec, {
+    ...options.map,
+    columnNames: { ...options.map?.columnNames, ...selector.columnNames }
+  })
   const identifier = yield* makeIdentifier(mapper, options.identity)
-  return { normalizer, validator, mapper, identifier }
+  return { normalizer, validator, selector, mapper, identifier }
 })
 
 const concat = (...lists: ReadonlyArray<ReadonlyArray<RecordFailure>>): ReadonlyArray<RecordFailure> =>
@@ -94,7 +108,8 @@ export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, 
   const t1 = times === undefined ? 0 : performance.now()
   const validated = validateChunk(stages.validator, normalized.ok)
   const t2 = times === undefined ? 0 : performance.now()
-  const mapped = mapChunk(stages.mapper, validated.ok)
+  const selected = selectChunk(stages.selector, validated.ok)
+  const mapped = mapChunk(stages.mapper, selected.ok)
   const t3 = times === undefined ? 0 : performance.now()
   const identified = identifyChunk(stages.identifier, mapped.ok)
   if (times !== undefined) {
@@ -113,7 +128,8 @@ export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, 
       validated: validated.ok.length,
       mapped: mapped.ok.length,
       identified: identified.ok.length,
-      failed: records.length - identified.ok.length
+      failed: records.length - identified.ok.length - selected.skipped,
+      ...(stages.selector.keep === undefined ? {} : { filtered: selected.skipped })
     },
     unknownFields: normalized.unknownFields
   }

@@ -1,5 +1,5 @@
 /**
- * Pipeline stages 2-5 (Normalize, Validate, Map, Identity) as pure, chunk-level transformations.
+ * Pipeline stages 2-5 (Normalize, Validate, Map, Identity, and a definition's Select) as pure, chunk-level transformations.
  */
 export type { ChunkResult } from "./ChunkResult.ts"
 export { FieldIssue, IssueReason, IssueStep } from "./FieldIssue.ts"
@@ -69,5 +69,13 @@ export {
   type StagesOptions,
   type StagesResult
 } from "./Stages.ts"
+export {
+  ComparisonOperator,
+  FieldPredicate,
+  PredicateValue,
+  SelectOptions
+} from "./select/SelectOptions.ts"
+export { compareValue, makeSelector, type Selector } from "./select/Selector.ts"
+export { type SelectResult, selectChunk } from "./select/selectChunk.ts"
 export { type ColumnCheck, type ColumnRule, columnCheck, makeValidator, type Validator } from "./validate/Validator.ts"
 export { validateChunk, validateRecord } from "./validate/validateChunk.ts"

@@ -1,4 +1,7 @@
-/** The StateStore's discovered entity manifests and entity settings (table `syncflow.entities`). */
+/**
+ * The StateStore's discovered entity manifests and entity settings (table `syncflow.entities`);
+ * saving a manifest also creates the entity's default sync definition (`syncflow.sync_definitions`).
+ */
 import { EntityManifest } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
@@ -41,6 +44,16 @@ export const manifestOperations = (
         yield* textArray(encoded.map((manifest) => JSON.stringify(manifest))),
         yield* now
       ]
+    )
+    // Each entity's default sync definition (see definitions/SyncDefinition.ts), once.
+    yield* sql.unsafe(
+      `INSERT INTO syncflow.sync_definitions (id, name, is_default, source_connector_id, source_entity, destination,
+         direction, created_at, updated_at)
+       SELECT $1::text || ':' || entity, $1::text || ':' || entity, true, $1::text, entity, '{"kind":"postgres"}'::jsonb,
+         'pull', $3::timestamptz, $3::timestamptz
+       FROM unnest($2::text[]) AS entity
+       ON CONFLICT DO NOTHING`,
+      [connectorId, yield* textArray([...byEntity.keys()]), yield* now]
     )
   }, storeError("saveManifests"))
 

@@ -237,6 +237,52 @@ WHERE EXISTS (
     ]
   },
   {
+    id: 12,
+    name: "sync_definitions",
+    statements: [
+      // Sync definitions (see definitions/SyncDefinition.ts): a source connector's entity into a
+      // destination (a PostgreSQL table, or a write-capable connector's entity), with a mapping,
+      // filters, an operation, a match key, a direction and a schedule. Default definitions (one per
+      // discovered entity, created with it) take their schedule and enabled flag from the entity.
+      `CREATE TABLE syncflow.sync_definitions (
+  id text PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  is_default boolean NOT NULL DEFAULT false,
+  source_connector_id text NOT NULL REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  source_entity text NOT NULL,
+  destination jsonb NOT NULL,
+  destination_connector_id text REFERENCES syncflow.connectors (id) ON DELETE CASCADE,
+  mapping jsonb,
+  filters jsonb NOT NULL DEFAULT '[]'::jsonb,
+  operation text NOT NULL DEFAULT 'upsert' CHECK (operation IN ('insert', 'update', 'upsert', 'delete')),
+  match_key jsonb,
+  direction text NOT NULL DEFAULT 'pull' CHECK (direction IN ('pull', 'push')),
+  interval_seconds integer CHECK (interval_seconds > 0),
+  cron text,
+  enabled boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+)`,
+      `CREATE UNIQUE INDEX sync_definitions_default_idx ON syncflow.sync_definitions (source_connector_id, source_entity)
+  WHERE is_default`,
+      "CREATE INDEX sync_definitions_source_idx ON syncflow.sync_definitions (source_connector_id, source_entity)"
+    ]
+  },
+  {
+    id: 13,
+    name: "default_sync_definitions",
+    statements: [
+      // The default definition of every entity discovered before definitions existed (discovery
+      // creates it for the others): the entity into its table in the connector's schema.
+      `INSERT INTO syncflow.sync_definitions (id, name, is_default, source_connector_id, source_entity, destination,
+  direction, created_at, updated_at)
+SELECT connector_id || ':' || entity, connector_id || ':' || entity, true, connector_id, entity,
+  '{"kind":"postgres"}'::jsonb, 'pull', discovered_at, discovered_at
+FROM syncflow.entities
+ON CONFLICT DO NOTHING`
+    ]
+  },
+  {
     id: 14,
     name: "row_ledger",
     statements: [

@@ -46,6 +46,7 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "row_ledger",
           "row_ledger_seen",
           "schema_migrations",
+          "sync_definitions",
           "sync_runs",
           "tokens"
         ]

@@ -1,0 +1,177 @@
+/**
+ * The sync definitions group of the admin API: list, create, read, change, delete and run sync
+ * definitions (`/api/v1/definitions`). An invalid definition is a 400 problem naming the field
+ * (`mapping.price`, `matchKey[0]`, `destination.entity`, ...).
+ */
+import {
+  DefinitionDestination,
+  DefinitionSchedule,
+  DefinitionSource,
+  Stages,
+  type SyncDefinition,
+  SyncDirection,
+  SyncMode,
+  SyncOperation
+} from "@syncflow/sync-engine"
+import { DateTime, Schema } from "effect"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import { AdminAuth } from "../AdminAuth.ts"
+import { Conflict, InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
+import { ConnectorId } from "../ApiParams.ts"
+
+/** A definition id as given in a request body: the same rule as a connector id (so never a `:`). */
+const DefinitionId = ConnectorId
+const FieldMap = Schema.Record(Schema.String, Schema.NonEmptyString)
+
+/** A sync definition as the API shows it (times as ISO-8601 strings). */
+export const DefinitionView = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  /** An entity's default definition (into its PostgreSQL table): changed through the entity's settings. */
+  isDefault: Schema.Boolean,
+  source: DefinitionSource,
+  destination: DefinitionDestination,
+  mapping: Schema.NullOr(FieldMap),
+  filters: Schema.Array(Stages.FieldPredicate),
+  operation: SyncOperation,
+  matchKey: Schema.NullOr(Schema.Array(Schema.String)),
+  direction: SyncDirection,
+  schedule: Schema.NullOr(DefinitionSchedule),
+  enabled: Schema.Boolean,
+  createdAt: Schema.String,
+  updatedAt: Schema.String
+})
+
+/** The view of a stored definition. */
+export const definitionView = (definition: SyncDefinition): typeof DefinitionView.Type => ({
+  ...definition,
+  createdAt: DateTime.formatIso(definition.createdAt),
+  updatedAt: DateTime.formatIso(definition.updatedAt)
+})
+
+const specFields = {
+  name: Schema.NonEmptyString,
+  source: DefinitionSource,
+  destination: DefinitionDestination.annotate({
+    description:
+      '{"kind":"postgres","schema"?,"table"?}: a table SyncFlow manages (schema: the source connector\'s, table: the entity\'s name by default); {"kind":"connector","connectorId","entity"}: an entity of a connector whose adapter writes'
+  }),
+  mapping: FieldMap.annotate({
+    description: "Source field -> destination field; only the fields named go. Absent: every field, same names."
+  }),
+  filters: Schema.Array(Stages.FieldPredicate).annotate({
+    description:
+      "Predicates on source fields, all of which a record must satisfy: eq, ne, gt, gte, lt, lte (value), in (values), isNull, notNull"
+  }),
+  operation: SyncOperation.annotate({ description: "upsert (default; the only one applied today)" }),
+  matchKey: Schema.Array(Schema.NonEmptyString).annotate({
+    description: "Destination fields that identify a record; absent: the source's business key"
+  }),
+  direction: SyncDirection.annotate({
+    description: "pull (into PostgreSQL, default there) or push (into a connector)"
+  }),
+  schedule: Schema.NullOr(DefinitionSchedule).annotate({
+    description: '{"intervalSeconds": n} or {"cron": "five fields, UTC"}; null: runs only when triggered'
+  }),
+  enabled: Schema.Boolean
+}
+
+/** The body of `POST /definitions`. */
+export const CreateDefinition = Schema.Struct({
+  /** The definition's id; a UUID when absent. */
+  id: Schema.optionalKey(DefinitionId),
+  name: specFields.name,
+  source: specFields.source,
+  destination: specFields.destination,
+  mapping: Schema.optionalKey(specFields.mapping),
+  filters: Schema.optionalKey(specFields.filters),
+  operation: Schema.optionalKey(specFields.operation),
+  matchKey: Schema.optionalKey(specFields.matchKey),
+  direction: Schema.optionalKey(specFields.direction),
+  schedule: Schema.optionalKey(specFields.schedule),
+  enabled: Schema.optionalKey(specFields.enabled)
+})
+
+/** The body of `PATCH /definitions/{definitionId}`: absent fields are kept, `null` clears a mapping or a match key. */
+export const UpdateDefinition = Schema.Struct({
+  name: Schema.optionalKey(specFields.name),
+  source: Schema.optionalKey(specFields.source),
+  destination: Schema.optionalKey(specFields.destination),
+  mapping: Schema.optionalKey(Schema.NullOr(specFields.mapping)),
+  filters: Schema.optionalKey(specFields.filters),
+  operation: Schema.optionalKey(specFields.operation),
+  matchKey: Schema.optionalKey(Schema.NullOr(specFields.matchKey)),
+  direction: Schema.optionalKey(specFields.direction),
+  schedule: Schema.optionalKey(specFields.schedule),
+  enabled: Schema.optionalKey(specFields.enabled)
+})
+
+/** What running a definition did: the sync it `started`, or joined (`running`), or `queued` behind. */
+export const DefinitionRunTriggered = Schema.Struct({
+  definitionId: Schema.String,
+  executionId: Schema.String,
+  status: Schema.Literals(["started", "running", "queued"]),
+  mode: SyncMode
+})
+
+const params = { definitionId: Schema.String }
+
+/** Sync definitions: CRUD and run. */
+export class DefinitionsGroup extends HttpApiGroup.make("definitions")
+  .add(
+    HttpApiEndpoint.get("list", "/definitions", {
+      query: { connector: Schema.optionalKey(Schema.String), entity: Schema.optionalKey(Schema.String) },
+      success: Schema.Array(DefinitionView)
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List sync definitions",
+        description: "Every sync definition (default ones included), or those of a connector (source or destination)."
+      })
+    ),
+    HttpApiEndpoint.post("create", "/definitions", {
+      payload: CreateDefinition,
+      success: DefinitionView.pipe(HttpApiSchema.status(201)),
+      error: [InvalidField, Conflict, Unavailable]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Create a sync definition",
+        description:
+          "Validated against the discovered manifests: an unknown connector, entity or field, a match key the target lacks, or a destination that cannot be written is a 400 naming the field."
+      })
+    ),
+    HttpApiEndpoint.get("get", "/definitions/:definitionId", {
+      params,
+      success: DefinitionView,
+      error: NotFound
+    }).annotateMerge(OpenApi.annotations({ summary: "Read a sync definition (by id or name)" })),
+    HttpApiEndpoint.patch("update", "/definitions/:definitionId", {
+      params,
+      payload: UpdateDefinition,
+      success: DefinitionView,
+      error: [NotFound, InvalidField, Conflict, Unavailable]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Change a sync definition",
+        description: "Absent fields are kept; the result is validated as a new one. Default definitions are 409."
+      })
+    ),
+    HttpApiEndpoint.delete("remove", "/definitions/:definitionId", {
+      params,
+      success: HttpApiSchema.NoContent,
+      error: [NotFound, Conflict, Unavailable]
+    }).annotateMerge(
+      OpenApi.annotations({ summary: "Delete a sync definition", description: "Default definitions are 409." })
+    ),
+    HttpApiEndpoint.post("run", "/definitions/:definitionId/run", {
+      params,
+      success: DefinitionRunTriggered.pipe(HttpApiSchema.status(202)),
+      error: [NotFound, Conflict, Unavailable]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Run a sync definition",
+        description: "Starts a sync of the definition (or joins the one running) in the mode its entity's settings say."
+      })
+    )
+  )
+  .middleware(AdminAuth)
+  .annotateMerge(OpenApi.annotations({ title: "Sync definitions" })) {}

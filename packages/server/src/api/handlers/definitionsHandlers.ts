@@ -1,0 +1,117 @@
+/**
+ * The sync definitions group: list, create, read, change, delete and run definitions. Invalid
+ * definitions are 400s naming the field; a taken id or name, and a change of a default definition,
+ * are 409s. Running a default definition triggers its entity's sync (the durable `SyncWorkflows`).
+ */
+import {
+  createDefinition,
+  type DefaultDefinitionFixed,
+  DefinitionNotFound,
+  type DefinitionTaken,
+  type InvalidDefinition,
+  StateStore,
+  type StateStoreError,
+  SyncDefinitions,
+  SyncWorkflows,
+  updateDefinition
+} from "@syncflow/sync-engine"
+import { Effect, Option } from "effect"
+import { HttpApiBuilder } from "effect/http-api"
+import { Api } from "../Api.ts"
+import { Conflict, InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
+import { definitionView } from "../groups/DefinitionsGroup.ts"
+
+/** Each definition failure as the API's error (handlers pick the ones they can meet). */
+const failures = {
+  InvalidDefinition: (error: InvalidDefinition) =>
+    Effect.fail(new InvalidField({ field: error.field, message: `${error.field}: ${error.message}` })),
+  DefinitionTaken: (error: DefinitionTaken) =>
+    Effect.fail(new Conflict({ field: error.field, message: error.message })),
+  DefaultDefinitionFixed: (error: DefaultDefinitionFixed) => Effect.fail(new Conflict({ message: error.message })),
+  DefinitionNotFound: (error: DefinitionNotFound) => Effect.fail(new NotFound({ message: error.message })),
+  StateStoreError: (error: StateStoreError) => Effect.fail(new Unavailable({ message: error.message }))
+}
+
+/** The definitions handlers. */
+export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (handlers) =>
+  Effect.gen(function* () {
+    const definitions = yield* SyncDefinitions
+    const workflows = yield* SyncWorkflows
+    const context = yield* Effect.context<StateStore | SyncDefinitions>()
+
+    const find = (idOrName: string) =>
+      Effect.flatMap(definitions.get(idOrName), (found) =>
+        Option.isNone(found) ? Effect.fail(new DefinitionNotFound({ id: idOrName })) : Effect.succeed(found.value)
+      ).pipe(Effect.catchTags({ DefinitionNotFound: failures.DefinitionNotFound, StateStoreError: Effect.die }))
+
+    return handlers
+      .handle("list", ({ query }) =>
+        definitions.list({ connectorId: query.connector, entity: query.entity }).pipe(
+          Effect.map((all) => all.map(definitionView)),
+          Effect.orDie
+        )
+      )
+      .handle("create", ({ payload }) =>
+        createDefinition(payload).pipe(
+          Effect.map(definitionView),
+          Effect.catchTags({
+            InvalidDefinition: failures.InvalidDefinition,
+            DefinitionTaken: failures.DefinitionTaken,
+            StateStoreError: failures.StateStoreError
+          }),
+          Effect.provideContext(context)
+        )
+      )
+      .handle("get", ({ params }) => Effect.map(find(params.definitionId), definitionView))
+      .handle("update", ({ params, payload }) =>
+        updateDefinition(params.definitionId, payload).pipe(
+          Effect.map(definitionView),
+          Effect.catchTags(failures),
+          Effect.provideContext(context)
+        )
+      )
+      .handle("remove", ({ params }) =>
+        Effect.gen(function* () {
+          const found = yield* find(params.definitionId)
+          yield* definitions.remove(found.id).pipe(
+            Effect.catchTags({
+              DefinitionNotFound: failures.DefinitionNotFound,
+              DefaultDefinitionFixed: failures.DefaultDefinitionFixed,
+              StateStoreError: failures.StateStoreError
+            })
+          )
+        })
+      )
+      .handle("run", ({ params }) =>
+        Effect.gen(function* () {
+          const definition = yield* find(params.definitionId)
+          if (!definition.isDefault) {
+            return yield* new Conflict({
+              message: `${definition.name}: only default definitions run yet (a definition's own destination comes with the engine's sync sinks)`
+            })
+          }
+          const { connectorId, entity } = definition.source
+          const state = yield* StateStore
+          const discovered = yield* state
+            .getManifest(connectorId, entity)
+            .pipe(Effect.catchTags({ StateStoreError: failures.StateStoreError }))
+          const mode = Option.match(discovered, {
+            onNone: () => "incremental" as const,
+            onSome: (e) => e.settings.mode
+          })
+          const trigger = yield* workflows
+            .triggerEntity({ connectorId, entity, mode })
+            .pipe(Effect.mapError((error) => new Unavailable({ message: error.message })))
+          yield* Effect.logInfo(`definition run ${trigger.status}`).pipe(
+            Effect.annotateLogs({ definition: definition.id, ...trigger })
+          )
+          return {
+            definitionId: definition.id,
+            executionId: trigger.executionId,
+            status: trigger.status,
+            mode: trigger.mode
+          }
+        }).pipe(Effect.provideContext(context))
+      )
+  })
+)

@@ -1,0 +1,190 @@
+/**
+ * Whether a sync definition can work, checked before it is stored, each failure an
+ * `InvalidDefinition` naming the field:
+ * - `name` has no `:` (default definitions are named `<connector>:<entity>`);
+ * - `source.connectorId` is a connector, `source.entity` one of its discovered entities;
+ * - a PostgreSQL destination's `schema` and `table` are valid identifiers;
+ * - a connector destination's `connectorId` is a connector whose adapter writes (`Adapter.write`),
+ *   its `entity` one of the connector's discovered entities that the adapter can write;
+ * - `direction` agrees with the destination (`pull` into PostgreSQL, `push` into a connector);
+ * - every `mapping` key is a field of the source entity's manifest, every mapped name a field of the
+ *   destination entity's manifest (connector destinations), no two fields mapped to one name;
+ * - every `filters[i].field` is a field of the source entity;
+ * - every `matchKey` field is a field of the target (the mapped fields in PostgreSQL, the destination
+ *   entity's manifest for a connector); without a match key the source's business key is mapped;
+ * - `schedule.cron` parses (`Cron.parse`, UTC);
+ * - `operation` is one the destinations apply today (`upsert`).
+ */
+import type { EntityManifest } from "@syncflow/adapter-core"
+import { Cron, Effect, Option, Result } from "effect"
+import * as Identifier from "../destination/Identifier.ts"
+import { makeStages } from "../stages/Stages.ts"
+import { StateStore } from "../state/StateStore.ts"
+import type { StateStoreError } from "../state/StateStoreError.ts"
+import { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
+import { InvalidDefinition } from "./DefinitionErrors.ts"
+import { directionOf, type NewSyncDefinition } from "./SyncDefinition.ts"
+
+const invalid = (field: string, message: string) => new InvalidDefinition({ field, message })
+
+const fieldsOf = (manifest: EntityManifest): ReadonlyArray<string> => (manifest.columns ?? []).map((c) => c.name)
+
+/** The destination field names a definition writes (the mapped names, or every source field). */
+export const destinationFields = (definition: NewSyncDefinition, source: EntityManifest): ReadonlyArray<string> =>
+  definition.mapping === null
+    ? fieldsOf(source)
+    : fieldsOf(source).flatMap((field) =>
+        Object.hasOwn(definition.mapping ?? {}, field) ? [definition.mapping?.[field] ?? field] : []
+      )
+
+/** Checks a definition against the stored connectors and manifests (see the module rules). */
+export const validateDefinition = Effect.fnUntraced(function* (
+  definition: NewSyncDefinition
+): Effect.fn.Return<void, InvalidDefinition | StateStoreError, StateStore | ConnectorAdapters> {
+  const state = yield* StateStore
+  if (definition.name.includes(":")) {
+    return yield* invalid("name", "a name has no ':' (default definitions are named <connector>:<entity>)")
+  }
+  if (definition.id.includes(":")) return yield* invalid("id", "an id has no ':'")
+
+  const { source, destination } = definition
+  const sourceConnector = yield* state.getConnector(source.connectorId)
+  if (Option.isNone(sourceConnector)) {
+    return yield* invalid("source.connectorId", `no connector ${JSON.stringify(source.connectorId)}`)
+  }
+  const sourceEntity = yield* state.getManifest(source.connectorId, source.entity)
+  if (Option.isNone(sourceEntity)) {
+    return yield* invalid(
+      "source.entity",
+      `connector ${JSON.stringify(source.connectorId)} has no discovered entity ${JSON.stringify(source.entity)} (discover it first)`
+    )
+  }
+  const sourceManifest = sourceEntity.value.manifest
+  const sourceFields = new Set(fieldsOf(sourceManifest))
+
+  let targetFields: ReadonlySet<string> | undefined
+  if (destination.kind === "postgres") {
+    for (const [kind, name] of [
+      ["schema", destination.schema],
+      ["table", destination.table]
+    ] as const) {
+      if (name === undefined) continue
+      const checked = Identifier.validateResult(kind, name)
+      if (Result.isFailure(checked)) return yield* invalid(`destination.${kind}`, checked.failure.message)
+    }
+  } else {
+    const target = yield* state.getConnector(destination.connectorId)
+    if (Option.isNone(target)) {
+      return yield* invalid("destination.connectorId", `no connector ${JSON.stringify(destination.connectorId)}`)
+    }
+    const adapters = yield* ConnectorAdapters
+    const runtime = yield* Effect.result(adapters.runtime(destination.connectorId))
+    if (Result.isFailure(runtime)) return yield* invalid("destination.connectorId", runtime.failure.message)
+    const writer = runtime.success.adapter.write
+    if (writer === undefined) {
+      return yield* invalid(
+        "destination.connectorId",
+        `connector ${JSON.stringify(destination.connectorId)} (${target.value.adapter}) cannot write records`
+      )
+    }
+    const targetEntity = yield* state.getManifest(destination.connectorId, destination.entity)
+    if (Option.isNone(targetEntity)) {
+      return yield* invalid(
+        "destination.entity",
+        `connector ${JSON.stringify(destination.connectorId)} has no discovered entity ${JSON.stringify(destination.entity)}`
+      )
+    }
+    if (!writer.entities.includes(destination.entity)) {
+      return yield* invalid(
+        "destination.entity",
+        `connector ${JSON.stringify(destination.connectorId)} cannot write ${JSON.stringify(destination.entity)} (it writes ${writer.entities.join(", ") || "nothing"})`
+      )
+    }
+    const columns = fieldsOf(targetEntity.value.manifest)
+    if (columns.length > 0) targetFields = new Set(columns)
+  }
+  if (definition.direction !== directionOf(destination)) {
+    return yield* invalid(
+      "direction",
+      destination.kind === "postgres"
+        ? "a definition into PostgreSQL pulls (direction: pull)"
+        : "a definition into a connector pushes (direction: push)"
+    )
+  }
+
+  if (definition.mapping !== null) {
+    if (sourceFields.size === 0) {
+      return yield* invalid("mapping", `${source.entity} declares no fields to map (its source has no metadata)`)
+    }
+    const taken = new Map<string, string>()
+    for (const [field, to] of Object.entries(definition.mapping)) {
+      if (!sourceFields.has(field)) {
+        return yield* invalid(`mapping.${field}`, `${source.entity} has no field ${JSON.stringify(field)}`)
+      }
+      if (targetFields !== undefined && !targetFields.has(to)) {
+        return yield* invalid(
+          `mapping.${field}`,
+          `${destination.kind === "connector" ? destination.entity : "the target"} has no field ${JSON.stringify(to)}`
+        )
+      }
+      const other = taken.get(to)
+      if (other !== undefined) {
+        return yield* invalid(`mapping.${field}`, `${JSON.stringify(other)} is already mapped to ${JSON.stringify(to)}`)
+      }
+      taken.set(to, field)
+    }
+  }
+  for (const [index, filter] of definition.filters.entries()) {
+    if (sourceFields.size > 0 && !sourceFields.has(filter.field)) {
+      return yield* invalid(`filters[${index}].field`, `${source.entity} has no field ${JSON.stringify(filter.field)}`)
+    }
+  }
+
+  const written = new Set(destinationFields(definition, sourceManifest))
+  if (definition.matchKey !== null) {
+    if (definition.matchKey.length === 0) return yield* invalid("matchKey", "a match key names at least one field")
+    for (const [index, field] of definition.matchKey.entries()) {
+      const known = targetFields ?? (sourceFields.size === 0 ? undefined : written)
+      if (known !== undefined && !known.has(field)) {
+        return yield* invalid(`matchKey[${index}]`, `the target has no field ${JSON.stringify(field)}`)
+      }
+      if (targetFields !== undefined && !written.has(field)) {
+        return yield* invalid(
+          `matchKey[${index}]`,
+          `${JSON.stringify(field)} is not written (map a source field to it)`
+        )
+      }
+    }
+  } else if (definition.mapping !== null) {
+    const unmapped = sourceManifest.businessKey.filter((field) => !Object.hasOwn(definition.mapping ?? {}, field))
+    if (unmapped.length > 0) {
+      return yield* invalid(
+        "matchKey",
+        `the source's business key (${unmapped.join(", ")}) is not mapped: map it, or give a matchKey`
+      )
+    }
+  }
+
+  if (definition.schedule !== null && "cron" in definition.schedule) {
+    const parsed = Cron.parse(definition.schedule.cron, "UTC")
+    if (Result.isFailure(parsed)) return yield* invalid("schedule.cron", parsed.failure.message)
+  }
+  if (definition.operation !== "upsert") {
+    return yield* invalid(
+      "operation",
+      `${definition.operation} is not applied yet: destinations apply upsert (create or update by match key)`
+    )
+  }
+
+  // Last, the stages themselves (a setting the checks above missed fails here, never while rows flow).
+  const stages = yield* Effect.result(
+    makeStages(sourceManifest, {
+      select: {
+        ...(definition.mapping === null ? {} : { fields: definition.mapping }),
+        where: definition.filters,
+        ...(definition.matchKey === null ? {} : { key: definition.matchKey })
+      }
+    })
+  )
+  if (Result.isFailure(stages)) return yield* invalid("mapping", stages.failure.message)
+})
