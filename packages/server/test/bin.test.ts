@@ -16,7 +16,7 @@ describe("syncflow binary", () => {
   it("`--version` prints the version and `--help` lists every command", () => {
     assert.match(execFileSync(process.execPath, [bin, "--version"], { encoding: "utf8" }), /^syncflow v\d+\.\d+\.\d+$/m)
     const help = execFileSync(process.execPath, [bin, "--help"], { encoding: "utf8" })
-    for (const command of ["serve", "connectors", "discover", "sync", "runs", "failed", "version"]) {
+    for (const command of ["serve", "connectors", "discover", "definitions", "sync", "runs", "failed", "version"]) {
       assert.match(help, new RegExp(`^\\s+${command}\\s`, "m"), command)
     }
   })
