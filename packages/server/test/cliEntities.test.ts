@@ -1,5 +1,6 @@
 /**
- * `syncflow entities show|enable|disable|set` as a user runs them (real child processes, the file's
+ * `syncflow entities show|enable|disable|set` (after a `sync`, whose progress off a terminal is plain
+ * lines on stderr) as a user runs them (real child processes, the file's
  * test database, the fake ERP on loopback): each command's answer, its `--json`, and bad input (a
  * cron the scheduler could not read) as one `syncflow: ...` line with exit code 1.
  */
@@ -22,13 +23,21 @@ const failsWith = (result: CliResult, text: string) => {
 
 layer(PgTest.layer, { timeout: spawningTimeout, excludeTestServices: true })("syncflow entities", (it) => {
   it.effect(
-    "show, disable, enable; a bad cron refused naming the flag; an unknown entity named",
+    "sync shows plain progress lines off a terminal; show, disable, enable; a bad cron refused naming the flag",
     () =>
       Effect.gen(function* () {
         const fake = yield* FakeErp.make({ seed: 22, rows: { items: 20, customers: 5, orders: 5 } })
         const env = yield* cliEnv
         ok(yield* addErpConnector(env, fake, "erp"))
-        ok(yield* syncflow(["discover", "erp"], env))
+        // Off a terminal, sync's progress is plain lines on stderr: one per window, one per entity's end.
+        const synced = yield* syncflow(["sync", "erp", "items"], env)
+        ok(synced)
+        const items = fake.groundTruth.count("items")
+        assert.include(synced.stderr, `items: ${items} rows fetched (`)
+        assert.include(synced.stderr, `items: succeeded, fetched ${items}, inserted ${items}, updated 0`)
+        assert.notInclude(synced.stderr, "\u001b[", "no escape codes")
+        assert.notInclude(synced.stdout, "rows fetched", "stdout holds the result only")
+        assert.match(synced.stdout, /^items\s+fetched 20\s+inserted 20/m)
 
         const decodeEntity = jsonOutput(EntityView)
         const shown = decodeEntity(ok(yield* syncflow(["entities", "show", "erp", "items", "--json"], env)))

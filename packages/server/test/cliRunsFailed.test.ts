@@ -37,8 +37,11 @@ layer(PgTest.layer, { timeout: spawningTimeout, excludeTestServices: true })("sy
         const fake = yield* FakeErp.make({ seed: 23, rows: { items: 60, customers: 5, orders: 5 } })
         const env = yield* cliEnv
         ok(yield* addErpConnector(env, fake, "erp"))
-        const report = jsonOutput(Report)(ok(yield* syncflow(["sync", "erp", "items", "--json"], env)))
+        const synced = yield* syncflow(["sync", "erp", "items", "--json"], env)
+        const report = jsonOutput(Report)(ok(synced))
         const runId = report.entities[0]!.runId
+        // With --json, the progress on stderr is the run's events as JSON lines, ending with its end.
+        assert.include(synced.stderr, `{"_tag":"RunFinished","runId":"${runId}","connectorId":"erp","entity":"items"`)
 
         const run = jsonOutput(RunView)(ok(yield* syncflow(["runs", "show", runId, "--json"], env)))
         assert.deepInclude(run, { id: runId, status: "succeeded", entity: "items", error: null })

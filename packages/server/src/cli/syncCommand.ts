@@ -1,9 +1,10 @@
 /**
  * `syncflow sync <connector> [entities...] [--full-refresh] [--wait] [--json]`: a one-off sync in this process,
  * straight against the database (no server needed). The connector's entities are rediscovered first
- * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced. On a
- * terminal, a progress line shows the rows fetched and the rate; `--json` prints a summary of every
- * entity's run, with the columns whose type changed upstream. Each entity's sync holds its lease:
+ * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced.
+ * While it runs, stderr shows each entity's progress from its run events (`syncProgress.ts`: bars on
+ * a terminal, plain lines otherwise, JSON lines with `--json`); at the end stdout gets a line per
+ * entity, or with `--json` a summary of every entity's run, with the columns whose type changed upstream. Each entity's sync holds its lease:
  * while another sync of an entity runs (the server's, another shell's), the command stops with one
  * line naming it and exit code 75, or with `--wait` waits for it (queued) and then syncs.
  */
@@ -14,11 +15,12 @@ import {
   SyncEngine,
   type SyncSummary
 } from "@syncflow/sync-engine"
-import { Clock, Console, Duration, Effect, Fiber, Option, Schedule } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
 import { withCore } from "./Root.ts"
+import { progressStyle, withProgress } from "./syncProgress.ts"
 
 /** The JSON summary of a one-off sync. */
 export interface SyncReport {
@@ -84,21 +86,6 @@ export const toReport = (
   totals: summaries.reduce((total, summary) => addCounts(total, summary.counts), zero)
 })
 
-/** Rewrites one stderr line with the rows fetched by the connector's running runs and the rate. */
-const progress = (connectorId: string, startedAt: number) =>
-  Effect.gen(function* () {
-    const state = yield* StateStore
-    const running = yield* state.searchRuns({ connectorId, status: "running", limit: 100 })
-    const done = yield* state.searchRuns({ connectorId, limit: 100 })
-    const since = done.filter((run) => run.startedAt.epochMilliseconds >= startedAt)
-    const rows = since.reduce((sum, run) => sum + run.fetched, 0)
-    const seconds = Math.max(0.001, ((yield* Clock.currentTimeMillis) - startedAt) / 1000)
-    const entity = running[0]?.entity ?? "…"
-    process.stderr.write(
-      `\r\u001b[2K${entity}: ${rows.toLocaleString("en-US")} rows fetched, ${Math.round(rows / seconds).toLocaleString("en-US")} rows/s`
-    )
-  }).pipe(Effect.ignore, Effect.repeat(Schedule.spaced(Duration.millis(500))))
-
 const sync = Effect.fnUntraced(function* (input: {
   readonly connector: string
   readonly entities: ReadonlyArray<string>
@@ -118,25 +105,25 @@ const sync = Effect.fnUntraced(function* (input: {
     })
   }
   const mode = input.fullRefresh ? "full-refresh" : "incremental"
-  const startedAt = yield* Clock.currentTimeMillis
-  const display = !input.json && process.stderr.isTTY === true
-  const ticker = display ? yield* Effect.forkChild(progress(input.connector, startedAt)) : undefined
-  const summaries = yield* engine
-    .syncConnector({
-      connectorId: input.connector,
-      adapter,
-      manifests,
-      mode,
-      ...(input.entities.length === 0 ? {} : { entities: input.entities }),
-      stages: running.runtime.stages,
-      pageSize: running.pageSize,
-      waitForLease: input.wait
-    })
-    .pipe(
-      Effect.annotateLogs({ connector: input.connector }),
-      Effect.ensuring(ticker === undefined ? Effect.void : Fiber.interrupt(ticker))
-    )
-  if (display) process.stderr.write("\n")
+  const entities = input.entities.length === 0 ? manifests.map((manifest) => manifest.entity) : input.entities
+  const summaries = yield* withProgress(
+    input.connector,
+    entities,
+    progressStyle(input.json),
+    engine
+      .syncConnector({
+        connectorId: input.connector,
+        adapter,
+        manifests,
+        mode,
+        ...(input.entities.length === 0 ? {} : { entities: input.entities }),
+        stages: running.runtime.stages,
+        pageSize: running.pageSize,
+        waitForLease: input.wait
+      })
+      .pipe(Effect.annotateLogs({ connector: input.connector })),
+    (done) => done.map((summary) => summary.runId)
+  )
   const state = yield* StateStore
   const mismatches = new Map<string, ReadonlyArray<ColumnTypeMismatch>>()
   for (const summary of summaries) {

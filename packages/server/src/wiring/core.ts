@@ -4,6 +4,7 @@
  * (live progress), and the connectors' running adapters with their shared rate-limit budgets.
  */
 
+import type { PgClient } from "@effect/sql-pg"
 import type { EmbeddedPostgresError } from "@syncflow/embedded-postgres"
 import {
   type ConnectorAdapters,
@@ -29,6 +30,7 @@ import * as Database from "../database/Database.ts"
 /** What the core layer provides. */
 export type CoreServices =
   | SqlClient.SqlClient
+  | PgClient.PgClient
   | SecretBox
   | StateStore
   | SyncDefinitions
