@@ -1,7 +1,8 @@
 /**
  * The Planning Center implementation of adapter-core's `Adapter` contract: the entity manifests, and
  * each entity's records as resumable pages of flat `SourceRecord`s — incremental from `since` where
- * Planning Center allows it (see `manifest.ts`), in constant memory, one page at a time.
+ * Planning Center allows it (see `manifest.ts`), in constant memory, one page at a time; and the
+ * write side for the People resources the API can write (see `PcoRecordWriter`).
  */
 import {
   type Adapter,
@@ -40,6 +41,7 @@ import { ListAttributes } from "./resources/List.ts"
 import { PersonAttributes } from "./resources/Person.ts"
 import { PersonMergerAttributes } from "./resources/PersonMerger.ts"
 import { PhoneNumberAttributes } from "./resources/PhoneNumber.ts"
+import { makePcoRecordWriter } from "./writing/PcoRecordWriter.ts"
 
 type Records = Stream.Stream<Page<SourceRecord>, AdapterError>
 
@@ -201,7 +203,8 @@ const make = Effect.gen(function* () {
           )
         : listing[manifest.entity](options)
     },
-    testConnection: client.testConnection
+    testConnection: client.testConnection,
+    write: makePcoRecordWriter(client)
   }
   return adapter
 })

@@ -312,6 +312,8 @@ export const make = Effect.fnUntraced(function* (
     const attributes = input.attributes
     const absent = Writes.missing(type, attributes)
     if (absent !== undefined) return unprocessable(`${absent.replace(/_/g, " ")} can't be blank`, absent)
+    const wrong = Writes.invalid(type, attributes)
+    if (wrong !== undefined) return unprocessable(wrong.detail, wrong.attribute)
     const refs: Record<string, number | null> = {}
     if (type === "FieldDatum") {
       const definition = idOf(String(attributes.field_definition_id))
@@ -336,6 +338,8 @@ export const make = Effect.fnUntraced(function* (
     if (dataset.get(type, id) === undefined) return json(404, Render.notFound)
     const input = readWrite(request, type, id)
     if (input._tag === "Rejected") return input.response
+    const wrong = Writes.invalid(type, input.attributes)
+    if (wrong !== undefined) return unprocessable(wrong.detail, wrong.attribute)
     return show(dataset.update(type, id, Writes.permitted(type, input.attributes), yield* dataNow))
   })
 

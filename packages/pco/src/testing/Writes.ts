@@ -1,7 +1,9 @@
 /**
  * What the fake accepts in a write (`POST` / `PATCH` with `{ data: { type, attributes } }`): the
- * attributes each type lets a client set, the ones a create requires, the defaults a created record
- * gets, and Planning Center's 422 body for a missing attribute.
+ * attributes each type lets a client set, the ones a create requires, the values each accepts (a
+ * gender from the list, a grade from -1 to 12, a `YYYY-MM-DD` birthdate, an e-mail address with an
+ * `@`, ...), the defaults a created record gets, and Planning Center's 422 body for a missing or
+ * invalid attribute.
  */
 import { Schema } from "effect"
 import type { FakeType } from "./ResourceTypes.ts"
@@ -119,3 +121,91 @@ export const withDefaults = (
   ...writeSpecs[type]?.defaults,
   ...attributes
 })
+
+/** What an attribute accepts, or why a value is refused (as Planning Center words it). */
+type Rule = (value: unknown) => string | undefined
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+const isCalendarDate = (value: string): boolean => {
+  const match = CALENDAR_DATE.exec(value)
+  if (match === null) return false
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+  return date.getUTCDate() === Number(match[3]) && date.getUTCMonth() === Number(match[2]) - 1
+}
+
+const text: Rule = (value) => (value === null || typeof value === "string" ? undefined : "must be text")
+const flag: Rule = (value) => (typeof value === "boolean" ? undefined : "must be true or false")
+const date: Rule = (value) =>
+  value === null || (typeof value === "string" && isCalendarDate(value)) ? undefined : "is not a valid date"
+const oneOf =
+  (values: ReadonlyArray<string>, nullable: boolean): Rule =>
+  (value) =>
+    (nullable && value === null) || (typeof value === "string" && values.includes(value))
+      ? undefined
+      : "is not included in the list"
+const integer =
+  (min: number, max: number): Rule =>
+  (value) =>
+    value === null || (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max)
+      ? undefined
+      : "is not included in the list"
+
+/** The rules of each writable type's attributes (attributes without a rule accept any value). */
+const rules: Partial<Record<FakeType, Readonly<Record<string, Rule>>>> = {
+  Person: {
+    first_name: text,
+    last_name: text,
+    given_name: text,
+    middle_name: text,
+    nickname: text,
+    birthdate: date,
+    anniversary: date,
+    gender: oneOf(["Male", "Female", "M", "F"], true),
+    grade: integer(-1, 12),
+    child: flag,
+    status: oneOf(["active", "inactive"], false),
+    membership: text,
+    remote_id: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    medical_notes: text
+  },
+  Email: {
+    address: (value) =>
+      typeof value === "string" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value) ? undefined : "is invalid",
+    location: text,
+    primary: flag
+  },
+  PhoneNumber: { number: text, country_code: text, location: text, primary: flag },
+  Address: {
+    street_line_1: text,
+    street_line_2: text,
+    city: text,
+    state: text,
+    zip: text,
+    country_code: text,
+    location: text,
+    primary: flag
+  },
+  FieldDatum: { value: text },
+  Household: { name: text }
+}
+
+/**
+ * The first attribute a write sets to a value its type refuses, with Planning Center's detail
+ * (`gender is not included in the list`); a required attribute set blank by an update included.
+ */
+export const invalid = (
+  type: FakeType,
+  attributes: Readonly<Record<string, unknown>>
+): { readonly attribute: string; readonly detail: string } | undefined => {
+  const spec = writeSpecs[type]
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!(spec?.writable.includes(name) ?? false)) continue
+    if (spec?.required.includes(name) === true && (value === null || value === "")) {
+      return { attribute: name, detail: `${name.replace(/_/g, " ")} can't be blank` }
+    }
+    const problem = rules[type]?.[name]?.(value)
+    if (problem !== undefined) return { attribute: name, detail: `${name.replace(/_/g, " ")} ${problem}` }
+  }
+  return undefined
+}
