@@ -29,15 +29,23 @@ export const manifestsOf = (schema: ScheduleHubSchema): ReadonlyArray<EntityMani
   schema.entities.map(toEntityManifest)
 
 /**
- * Builds the adapter over a client. `entities` are the entities the write side names as writable
- * (the schema's entities: {@link ScheduleHubAdapter.make} reads them); every write is sent to
- * ScheduleHub whatever the list says, and ScheduleHub refuses an unknown entity.
+ * Builds the adapter over a client. `entities` are the entities the write side names as writable;
+ * without them, the schema's entities as last read by `manifests` (or `testConnection`), none before.
+ * Every write is sent to ScheduleHub whatever the list says, and ScheduleHub refuses an unknown entity.
  */
 export const fromClient = (
   client: ScheduleHubClientService,
-  entities: ReadonlyArray<string> = []
+  entities?: ReadonlyArray<string>
 ): ScheduleHubAdapterService => {
-  const manifests = client.schema.pipe(Effect.map(manifestsOf), Effect.withSpan("ScheduleHubAdapter.manifests"))
+  let known: ReadonlyArray<string> = entities ?? []
+  const schema = client.schema.pipe(
+    Effect.tap((read) =>
+      Effect.sync(() => {
+        if (entities === undefined) known = read.entities.map((entity) => entity.name)
+      })
+    )
+  )
+  const manifests = schema.pipe(Effect.map(manifestsOf), Effect.withSpan("ScheduleHubAdapter.manifests"))
 
   const streamPages = (
     entity: string,
@@ -48,11 +56,13 @@ export const fromClient = (
 
   const testConnection = Effect.gen(function* () {
     yield* client.health
-    yield* client.schema
+    yield* schema
   }).pipe(Effect.withSpan("ScheduleHubAdapter.testConnection"))
 
   const write: RecordWriter = {
-    entities,
+    get entities() {
+      return known
+    },
     create: client.create,
     update: (entity, id, record) => client.update(entity, id, record),
     delete: (entity, id) => client.delete(entity, id),

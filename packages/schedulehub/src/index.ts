@@ -36,6 +36,14 @@ export {
   RecordBody,
   UpdateRecord
 } from "./endpoints/WriteRecords.ts"
+export {
+  BearerInput,
+  ScheduleHubCredentialsInput,
+  ScheduleHubSettings,
+  ServiceJwtInput
+} from "./plugin/ScheduleHubPluginSettings.ts"
+/** The connector plugin (adapter name `schedulehub`) and what a user gives to create a connector. */
+export { scheduleHubPlugin } from "./plugin/scheduleHubPlugin.ts"
 /** The adapter (manifests, export pages, test connection, write side). */
 export {
   fromClient,

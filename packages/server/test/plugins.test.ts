@@ -125,9 +125,9 @@ layer(serverLayer, { timeout: 120_000, excludeTestServices: true })("connector p
       const adapters = bodyAs(yield* call("GET", "/api/v1/adapters"), Schema.Array(AdapterView))
       assert.deepStrictEqual(
         adapters.map((adapter) => adapter.name),
-        ["apismith", "pco", "inventory"]
+        ["apismith", "pco", "schedulehub", "inventory"]
       )
-      const [apismith, pco, added] = adapters
+      const [apismith, pco, schedulehub, added] = adapters
       assert.deepStrictEqual(apismith?.capabilities, {
         discover: true,
         incremental: true,
@@ -140,7 +140,14 @@ layer(serverLayer, { timeout: 120_000, excludeTestServices: true })("connector p
         incremental: true,
         webhooks: true,
         oauth2: true,
-        write: false
+        write: true
+      })
+      assert.deepStrictEqual(schedulehub?.capabilities, {
+        discover: true,
+        incremental: false,
+        webhooks: false,
+        oauth2: false,
+        write: true
       })
       assert.deepInclude(apismith?.settingsSchema, { type: "object", required: ["baseUrl"] })
       assert.deepInclude(pco?.settingsSchema, { type: "object", additionalProperties: false })
@@ -174,7 +181,7 @@ layer(serverLayer, { timeout: 120_000, excludeTestServices: true })("connector p
       const unknown = yield* call("POST", "/api/v1/connectors", { body: { ...base, id: "nowhere", adapter: "erpx" } })
       assert.strictEqual(unknown.status, 400)
       assert.deepInclude(unknown.body, { field: "adapter" })
-      assert.include(JSON.stringify(unknown.body), "apismith, pco, inventory")
+      assert.include(JSON.stringify(unknown.body), "apismith, pco, schedulehub, inventory")
       const badSettings = yield* call("POST", "/api/v1/connectors", {
         body: { ...base, id: "nowhere", adapter: "inventory", config: { baseUrl: "http://x", pageSize: 0 } }
       })

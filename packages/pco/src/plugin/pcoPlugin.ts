@@ -60,7 +60,7 @@ export const pcoPlugin: ConnectorPlugin.ConnectorPlugin = ConnectorPlugin.make({
     }),
   // `""` is a value in Planning Center (Oracle's `''`-is-NULL rule does not apply).
   defaultStageOptions: { normalize: { coerce: { emptyStringIsNull: false } } },
-  capabilities: { discover: false, incremental: true, oauth2: true, write: false },
+  capabilities: { discover: false, incremental: true, oauth2: true, write: true },
   webhooks: {
     receive: (delivery, secrets) =>
       Effect.gen(function* () {

@@ -6,6 +6,11 @@
 import type { ConnectorPlugin } from "@syncflow/adapter-core"
 import { apiSmithPlugin } from "@syncflow/apismith"
 import { pcoPlugin } from "@syncflow/pco"
+import { scheduleHubPlugin } from "@syncflow/schedulehub"
 
 /** The built-in connector plugins. */
-export const defaultPlugins: ReadonlyArray<ConnectorPlugin.ConnectorPlugin> = [apiSmithPlugin, pcoPlugin]
+export const defaultPlugins: ReadonlyArray<ConnectorPlugin.ConnectorPlugin> = [
+  apiSmithPlugin,
+  pcoPlugin,
+  scheduleHubPlugin
+]

@@ -34,7 +34,15 @@ const root = fileURLToPath(new URL("../../../../", import.meta.url))
 const here = fileURLToPath(new URL(".", import.meta.url))
 
 /** The published packages, in dependency order. */
-const packages = ["adapter-core", "embedded-postgres", "pco", "apismith", "sync-engine", "server"] as const
+const packages = [
+  "adapter-core",
+  "embedded-postgres",
+  "pco",
+  "apismith",
+  "schedulehub",
+  "sync-engine",
+  "server"
+] as const
 /** The packages whose README examples run in the fresh project. */
 const withExamples = ["adapter-core", "apismith", "pco"] as const
 
