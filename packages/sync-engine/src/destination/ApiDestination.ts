@@ -24,7 +24,7 @@
  * (ScheduleHub's `via`): nothing of a particular target is built into the engine.
  */
 import { createHash } from "node:crypto"
-import type { AdapterError, RecordWriter, SourceRecord, WriteOperation, WriteResult } from "@syncflow/adapter-core"
+import type { AdapterError, ColumnType, RecordWriter, SourceRecord, WriteOperation, WriteResult } from "@syncflow/adapter-core"
 import { Effect } from "effect"
 import { auditColumnNames } from "./AuditColumns.ts"
 import {
@@ -56,11 +56,34 @@ export interface ParentReference {
   readonly parentHash: (row: IngestRow) => string | undefined
 }
 
+/** A field of a target entity, and its type when the target says (a manifest column type). */
+export interface TargetField {
+  readonly name: string
+  readonly type?: ColumnType | undefined
+}
+
+/**
+ * A clean value as a field of `type` takes it: a timestamp for a `date` field is its date
+ * (`2024-03-01T00:00:00.000Z` -> `2024-03-01`, as an Oracle `DATE` holding a day arrives), a number or
+ * boolean for a `string` field its text. Anything else is sent as it is (the target says when it is wrong).
+ */
+export const toFieldType = (value: unknown, type: ColumnType | undefined): unknown => {
+  if (type === "date" && typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) return value.slice(0, 10)
+  if (type === "string" && (typeof value === "number" || typeof value === "boolean")) return String(value)
+  return value
+}
+
 /** Settings of {@link make}. */
 export interface ApiDestinationOptions {
   /** The adapter's write side. */
   readonly writer: RecordWriter
   readonly identityFields: IdentityFields
+  /**
+   * The fields of each target entity (by entity name), e.g. from the target adapter's manifests:
+   * only these columns are sent, converted to the field's type where the row holds another clean
+   * form of it (see {@link toFieldType}). Every column is sent as is for an entity not named.
+   */
+  readonly fields?: { readonly [entity: string]: ReadonlyArray<TargetField> } | undefined
   /** The parent references of each target entity (by entity name). */
   readonly references?: { readonly [entity: string]: ReadonlyArray<ParentReference> } | undefined
   /** Changes per `apply` (default: the writer's batch size, or 500 without a batch form). */
@@ -100,7 +123,12 @@ export const make = (options: ApiDestinationOptions): Destination["Service"] => 
   /** The target's record of a row: its columns without SyncFlow's audit columns, its identity and its parents. */
   const toRecord = (entity: string, row: IngestRow): SourceRecord => {
     const record: Record<string, unknown> = {}
-    for (const [column, value] of Object.entries(row)) if (!audit.has(column)) record[column] = value
+    const only = options.fields?.[entity]
+    if (only === undefined) {
+      for (const [column, value] of Object.entries(row)) if (!audit.has(column)) record[column] = value
+    } else {
+      for (const field of only) if (field.name in row) record[field.name] = toFieldType(row[field.name], field.type)
+    }
     record[identityFields.keyHash] = row._bk_hash
     record[identityFields.dataHash] = row._data_hash
     if (identityFields.rowVersion !== undefined) record[identityFields.rowVersion] = row._row_version ?? null
