@@ -35,6 +35,7 @@ import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { entityTriggerKey } from "./triggerKeys.ts"
+import { untilShutdown } from "./WorkflowShutdown.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 
 /** How the workflows read: records per page and per committed window, and connector concurrency. */
@@ -147,6 +148,8 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
         holder
       })
     }).pipe(
+      // SIGTERM: the window stops at once, uncommitted, and is replayed by the next runner.
+      untilShutdown,
       Effect.tapError((error) =>
         error._tag === "EntityBusy"
           ? Effect.logDebug("waiting for the entity's lease", { error: error.message })

@@ -22,6 +22,7 @@ import {
 } from "./SyncEntityWorkflow.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { connectorTriggerKey, entityTriggerKey } from "./triggerKeys.ts"
+import { signalOnRelease, WorkflowShutdown } from "./WorkflowShutdown.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 
 export { SyncWorkflowError } from "./SyncWorkflowError.ts"
@@ -109,6 +110,8 @@ export class SyncWorkflows extends Context.Service<
       Effect.gen(function* () {
         const triggers = yield* WorkflowTriggers
         const context = yield* Effect.context<WorkflowEngine.WorkflowEngine>()
+        // Released first on shutdown: window activities stop before the cluster drains (see WorkflowShutdown).
+        yield* signalOnRelease
 
         const triggerEntity = Effect.fn("SyncWorkflows.triggerEntity")(
           function* (request: StartEntitySync) {
@@ -261,6 +264,7 @@ export class SyncWorkflows extends Context.Service<
       Layer.provideMerge(Layer.mergeAll(SyncEntityWorkflowLayer, SyncConnectorWorkflowLayer)),
       Layer.provideMerge(WorkflowTriggers.layer),
       Layer.provideMerge(EntityLeases.layer),
+      Layer.provideMerge(WorkflowShutdown.layer),
       Layer.provide(Layer.succeed(SyncWorkflowConfig, settings))
     )
 
