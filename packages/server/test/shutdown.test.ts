@@ -103,6 +103,15 @@ layer(PgTest.layer, { timeout: 240_000, excludeTestServices: true })("syncflow s
         // From now on the upstream is slow: a page takes 3 s, the window in flight half a minute.
         yield* fake.faults.slowNext(1000, 3000)
 
+        // Someone follows the run (a progress bar): an open event stream does not hold the server.
+        const follower = new AbortController()
+        void fetch(`${first.url}/api/v1/runs/${running.id}/events`, {
+          headers: { authorization: `Bearer ${apiKey}` },
+          signal: follower.signal
+        })
+          .then((response) => response.body?.getReader().read())
+          .catch(() => undefined)
+        yield* Effect.addFinalizer(() => Effect.sync(() => follower.abort()))
         const stopping = Date.now()
         first.child.kill("SIGTERM")
         const code = yield* Effect.promise(() => exited(first.child)).pipe(
