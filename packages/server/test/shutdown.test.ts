@@ -105,13 +105,17 @@ layer(PgTest.layer, { timeout: 240_000, excludeTestServices: true })("syncflow s
 
         // Someone follows the run (a progress bar): an open event stream does not hold the server.
         const follower = new AbortController()
-        void fetch(`${first.url}/api/v1/runs/${running.id}/events`, {
-          headers: { authorization: `Bearer ${apiKey}` },
-          signal: follower.signal
-        })
-          .then((response) => response.body?.getReader().read())
-          .catch(() => undefined)
         yield* Effect.addFinalizer(() => Effect.sync(() => follower.abort()))
+        yield* Effect.promise(async () => {
+          const response = await fetch(`${first.url}/api/v1/runs/${running.id}/events`, {
+            headers: { authorization: `Bearer ${apiKey}` },
+            signal: follower.signal
+          })
+          // Connected once its snapshot arrives; the stream stays open.
+          const reader = response.body?.getReader()
+          await reader?.read()
+          void reader?.read().catch(() => undefined)
+        })
         const stopping = Date.now()
         first.child.kill("SIGTERM")
         const code = yield* Effect.promise(() => exited(first.child)).pipe(

@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Layer } from "effect"
+import { Duration, Layer } from "effect"
 import { HttpRouter } from "effect/http"
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api"
 import * as AdminAuth from "../api/AdminAuth.ts"
@@ -50,8 +50,17 @@ export const routesLayer = (admin: AdminCredentials) =>
     MetricsRoute
   )
 
+/**
+ * How long requests in flight get to finish when the server stops (effect's default: 20 s). Open
+ * event streams (`GET /runs/{id}/events`) never finish by themselves: after this they are cut, so
+ * SIGTERM ends the server within seconds.
+ */
+const gracefulShutdownTimeout = Duration.seconds(1)
+
 /** The routes served on `host:port`. */
 export const serverLayer = (admin: AdminCredentials, listen: { readonly port: number; readonly host: string }) =>
   HttpRouter.serve(routesLayer(admin)).pipe(
-    Layer.provideMerge(NodeHttpServer.layer(createServer, { port: listen.port, host: listen.host }))
+    Layer.provideMerge(
+      NodeHttpServer.layer(createServer, { port: listen.port, host: listen.host, gracefulShutdownTimeout })
+    )
   )

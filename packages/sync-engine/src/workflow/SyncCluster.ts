@@ -42,12 +42,12 @@ export interface RunnerOptions {
 /**
  * How quickly a cluster notices a dead runner: shard locks are refreshed every 2 s and expire after
  * 10 s (effect's defaults are 10 s and 35 s), and runners check each other every 5 s. A runner that
- * shuts down waits at most 3 s (effect's default: 15 s) for each entity's uninterruptible requests
+ * shuts down waits at most 2 s (effect's default: 15 s) for each entity's uninterruptible requests
  * (workflow activities): a window in flight stops and is replayed on the next start (see
  * `WorkflowShutdown`), so SIGTERM ends `syncflow serve` within seconds.
  */
 export const defaultTuning: ClusterTuning = {
-  entityTerminationTimeout: Duration.seconds(3),
+  entityTerminationTimeout: Duration.seconds(2),
   shardLockRefreshInterval: Duration.seconds(2),
   shardLockExpiration: Duration.seconds(10),
   runnerHealthCheckInterval: Duration.seconds(5),

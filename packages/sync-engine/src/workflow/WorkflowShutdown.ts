@@ -12,7 +12,7 @@
  * built after the cluster, so they are released before it). A window activity races its work
  * against the signal: on shutdown it interrupts the window (an uncommitted window's transaction
  * rolls back: nothing half-written, the committed windows stay) and waits, unanswered, until the
- * runner gives up on it after `entityTerminationTimeout` (3 s in `SyncCluster.defaultTuning`).
+ * runner gives up on it after `entityTerminationTimeout` (2 s in `SyncCluster.defaultTuning`).
  * Unanswered, the activity is replayed by the next runner to start, which continues the listing
  * from its committed checkpoint.
  */
