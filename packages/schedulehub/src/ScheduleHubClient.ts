@@ -25,12 +25,12 @@ import {
   type WriteResult
 } from "@syncflow/adapter-core"
 import { Context, type Duration, Effect, Layer, Schema, type Stream } from "effect"
-import { HttpClientRequest } from "effect/http"
+import { HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { GetHealth, type HealthStatus } from "./endpoints/GetHealth.ts"
 import { GetSchema, type ScheduleHubSchema } from "./endpoints/GetSchema.ts"
 import {
   ListRecords,
-  type LookupAnswer,
+  LookupAnswer,
   LookupRecords,
   MAX_LOOKUP_KEYS,
   type RecordPage,
@@ -131,22 +131,33 @@ const make = Effect.fnUntraced(function* (options: ScheduleHubClientOptions) {
   const entityUrl = (entity: string, ...rest: ReadonlyArray<string>) =>
     [`${baseUrl}/api/v1`, entity, ...rest].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join("/")
 
-  /** Sends a request of `definition`; 2xx bodies are decoded by its schema, answered statuses as JSON. */
+  /** Sends a request of `definition`, the statuses `answered` passed through as answers. */
+  const send = (
+    definition: AnyEndpointDefinition,
+    request: HttpClientRequest.HttpClientRequest,
+    answered: ReadonlyArray<number>
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, AdapterError> =>
+    httpClient
+      .execute(request)
+      .pipe(
+        Effect.provideService(CurrentEndpoint, definition.qualifiedName),
+        Effect.provideService(AnsweredStatuses, answered),
+        Effect.withSpan(`ScheduleHubClient.${definition.qualifiedName}`)
+      )
+
+  /** A write's answer: a 2xx body decoded by the endpoint's schema, an answered refusal as JSON. */
   const exchange = (
     definition: AnyEndpointDefinition,
     request: HttpClientRequest.HttpClientRequest,
     answered: ReadonlyArray<number>
   ): Effect.Effect<{ readonly status: number; readonly body: unknown }, AdapterError> =>
-    httpClient.execute(request).pipe(
+    send(definition, request, answered).pipe(
       Effect.flatMap((response) =>
         Effect.map(
           decodeBody(definition.qualifiedName, response.status < 300 ? definition.response : Schema.Unknown, response),
           (body) => ({ status: response.status, body })
         )
-      ),
-      Effect.provideService(CurrentEndpoint, definition.qualifiedName),
-      Effect.provideService(AnsweredStatuses, answered),
-      Effect.withSpan(`ScheduleHubClient.${definition.qualifiedName}`)
+      )
     )
 
   const withJson = (request: HttpClientRequest.HttpClientRequest, body: unknown, endpoint: string) =>
@@ -215,8 +226,9 @@ const make = Effect.fnUntraced(function* (options: ScheduleHubClientOptions) {
       { operations: wire },
       endpoint
     )
-    const { body } = yield* exchange(BatchRecords, request, [])
-    const { results } = body as typeof BatchRecords.response.Type
+    const { results } = yield* send(BatchRecords, request, []).pipe(
+      Effect.flatMap((response) => decodeBody(BatchRecords.qualifiedName, BatchRecords.response, response))
+    )
     const byIndex = new Map(results.map((result) => [result.index, result]))
     const out: Array<WriteResult> = []
     for (let index = 0; index < operations.length; index++) {
@@ -245,8 +257,10 @@ const make = Effect.fnUntraced(function* (options: ScheduleHubClientOptions) {
       const request = HttpClientRequest.get(entityUrl(entity)).pipe(
         HttpClientRequest.setUrlParams({ erp_key_hash: chunk.join(",") })
       )
-      const { body } = yield* exchange(LookupRecords, request, [])
-      found.push(...(body as typeof LookupAnswer.Type).items)
+      const { items } = yield* send(LookupRecords, request, []).pipe(
+        Effect.flatMap((response) => decodeBody(LookupRecords.qualifiedName, LookupAnswer, response))
+      )
+      found.push(...items)
     }
     return found
   })

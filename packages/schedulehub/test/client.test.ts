@@ -204,4 +204,28 @@ describe("ScheduleHubClient against the fake", () => {
       })
     )
   )
+
+  it.live("refuses a PATCH that breaks a field's type or blanks a required field, and an unknown entity", () =>
+    withFake((fake) =>
+      Effect.gen(function* () {
+        const client = yield* clientOf(fake)
+        const created = yield* client.create("items", item(1))
+        if (created._tag !== "created") return assert.fail("expected created")
+        assert.deepInclude(yield* client.update("items", created.id, { is_active: "yes" }), {
+          _tag: "invalid",
+          field: "is_active"
+        })
+        assert.deepInclude(yield* client.update("items", created.id, { part_no: null }), {
+          _tag: "invalid",
+          field: "part_no"
+        })
+        assert.deepInclude(yield* client.update("items", created.id, { uid: "another" }), {
+          _tag: "invalid",
+          field: "uid"
+        })
+        assert.deepStrictEqual((yield* fake.records("items"))[0], created.record)
+        assert.deepInclude(yield* client.create("invoices", item(2)), { _tag: "refused", status: 404 })
+      })
+    )
+  )
 })

@@ -204,4 +204,27 @@ describe("faults and idempotency", () => {
       assert.strictEqual((yield* fake.stats).idempotentReplays, 1)
     }).pipe(Effect.scoped)
   )
+
+  it.effect("a token past its exp, or none, is refused with 401; the client mints a new one and goes on", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeScheduleHub.make()
+      const schemaWith = (authorization: string | undefined) =>
+        Effect.promise(() =>
+          fetch(`${fake.baseUrl}/api/v1/schema`, {
+            headers: authorization === undefined ? {} : { authorization }
+          }).then(async (response) => ({ status: response.status, body: await response.json() }))
+        )
+      const token = Redacted.value(yield* fake.mintToken(60))
+      assert.strictEqual((yield* schemaWith(`Bearer ${token}`)).status, 200)
+      yield* TestClock.adjust("61 seconds")
+      assert.deepStrictEqual(yield* schemaWith(`Bearer ${token}`), { status: 401, body: { error: "unauthorized" } })
+      assert.deepStrictEqual(yield* schemaWith(undefined), { status: 401, body: { error: "unauthorized" } })
+      // the client's service JWT (5 minutes) is re-minted when it nears expiry
+      const client = yield* clientOf(fake)
+      assert.strictEqual((yield* client.create("items", item(1)))._tag, "created")
+      yield* TestClock.adjust("10 minutes")
+      assert.strictEqual((yield* client.create("items", item(2)))._tag, "created")
+      assert.strictEqual((yield* fake.records("items")).length, 2)
+    }).pipe(Effect.scoped, Effect.provide(ClientStack))
+  )
 })
