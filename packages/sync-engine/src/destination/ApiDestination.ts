@@ -24,7 +24,14 @@
  * (ScheduleHub's `via`): nothing of a particular target is built into the engine.
  */
 import { createHash } from "node:crypto"
-import type { AdapterError, ColumnType, RecordWriter, SourceRecord, WriteOperation, WriteResult } from "@syncflow/adapter-core"
+import type {
+  AdapterError,
+  ColumnType,
+  RecordWriter,
+  SourceRecord,
+  WriteOperation,
+  WriteResult
+} from "@syncflow/adapter-core"
 import { Effect } from "effect"
 import { auditColumnNames } from "./AuditColumns.ts"
 import {

@@ -63,7 +63,7 @@ import type { SyncSink } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { makeSinkSync } from "./syncToSink.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
-import { type StagedPage, type Window, windows, windowTotal } from "./Window.ts"
+import { type Window, type WindowPage, windows, windowTotal } from "./Window.ts"
 
 /** A configuration problem found before syncing, e.g. a parent entity without a manifest. */
 export class SyncConfigError extends Schema.TaggedError<SyncConfigError>()("SyncConfigError", {
@@ -548,7 +548,7 @@ export class SyncEngine extends Context.Service<
           .pipe(
             // Only the destination rows go on: the page's raw records are collected as soon as it is
             // staged, unless the entity parks orphans (see parkedRaws.ts).
-            Stream.map((page): StagedPage => {
+            Stream.map((page): WindowPage => {
               const staged = runStages(stages, page.items, times)
               const storable = splitUnstorable(check, staged.ok, toIngestRows(staged.ok, request.manifest.cursorField))
               const unstorable = storable.failures.length

@@ -15,7 +15,7 @@ import type { StageCounts } from "../stages/Stages.ts"
  * collected as soon as the page is staged rather than living as long as the window; only an entity
  * that parks orphans keeps them, for the rows it may park (`raws`, see `parkedRaws.ts`).
  */
-export interface StagedPage {
+export interface WindowPage {
   readonly rows: ReadonlyArray<IngestRow>
   /** The rows' raw records by business-key hash, kept only when the entity parks orphans. */
   readonly raws?: ReadonlyMap<string, SourceRecord> | undefined
@@ -29,7 +29,7 @@ export interface StagedPage {
 
 /** Consecutive staged pages and the cursor after the last of them (`undefined` at the end of the listing). */
 export interface Window {
-  readonly pages: ReadonlyArray<StagedPage>
+  readonly pages: ReadonlyArray<WindowPage>
   readonly next: Cursor.Cursor | undefined
   /** The number of records fetched for the window. */
   readonly rows: number
@@ -38,10 +38,10 @@ export interface Window {
 /** Groups staged pages into windows of at least `rows` records (the last one may be smaller). */
 export const windows =
   (rows: number) =>
-  <E, R>(self: Stream.Stream<StagedPage, E, R>): Stream.Stream<Window, E, R> =>
+  <E, R>(self: Stream.Stream<WindowPage, E, R>): Stream.Stream<Window, E, R> =>
     self.pipe(
       Stream.mapAccum(
-        (): { readonly pages: ReadonlyArray<StagedPage>; readonly total: number } => ({ pages: [], total: 0 }),
+        (): { readonly pages: ReadonlyArray<WindowPage>; readonly total: number } => ({ pages: [], total: 0 }),
         (buffered, staged) => {
           const pages = [...buffered.pages, staged]
           const total = buffered.total + staged.counts.input

@@ -30,7 +30,7 @@ import { type SyncMode, sameListing } from "./SyncMode.ts"
 import { type SyncSink, sinkStateEntity } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
-import { type StagedPage, windows } from "./Window.ts"
+import { type WindowPage, windows } from "./Window.ts"
 
 /** What a sync into a sink needs. */
 export interface SinkSyncRequest {
@@ -187,7 +187,7 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
               ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
             })
             .pipe(
-              Stream.map((page): StagedPage => {
+              Stream.map((page): WindowPage => {
                 const staged = runStages(stages, page.items)
                 return {
                   rows: toIngestRows(staged.ok, manifest.cursorField),

@@ -6,8 +6,8 @@
 import type { Page } from "@syncflow/adapter-core"
 import { Stream } from "effect"
 import type { ChunkResult } from "./ChunkResult.ts"
-import type { Identifier } from "./identity/Identifier.ts"
 import { identifyChunk } from "./identity/identifyChunk.ts"
+import type { RecordIdentifier } from "./identity/RecordIdentifier.ts"
 import type { Mapper } from "./map/Mapper.ts"
 import { mapChunk } from "./map/mapChunk.ts"
 import type { Normalizer } from "./normalize/Normalizer.ts"
@@ -37,7 +37,7 @@ export const mapStream =
 
 /** Identity per batch. */
 export const identifyStream =
-  (identifier: Identifier) =>
+  (identifier: RecordIdentifier) =>
   <E, R>(self: Stream.Stream<ReadonlyArray<Mapped>, E, R>): Stream.Stream<ChunkResult<Identified>, E, R> =>
     Stream.map(self, (records) => identifyChunk(identifier, records))
 

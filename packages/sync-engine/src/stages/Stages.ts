@@ -7,8 +7,8 @@
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect } from "effect"
 import type { ChunkResult } from "./ChunkResult.ts"
-import { type Identifier, type IdentityOptions, makeIdentifier } from "./identity/Identifier.ts"
 import { identifyChunk } from "./identity/identifyChunk.ts"
+import { type IdentityOptions, makeRecordIdentifier, type RecordIdentifier } from "./identity/RecordIdentifier.ts"
 import { type MapOptions, type Mapper, makeMapper } from "./map/Mapper.ts"
 import { mapChunk } from "./map/mapChunk.ts"
 import type { NormalizeOptions } from "./normalize/NormalizeOptions.ts"
@@ -40,7 +40,7 @@ export interface Stages {
   readonly validator: Validator
   readonly selector: Selector
   readonly mapper: Mapper
-  readonly identifier: Identifier
+  readonly identifier: RecordIdentifier
 }
 
 /** How many records each stage passed on, for the run's counts. */
@@ -80,7 +80,7 @@ export const makeStages = Effect.fnUntraced(function* (
     ...options.map,
     columnNames: { ...options.map?.columnNames, ...selector.columnNames }
   })
-  const identifier = yield* makeIdentifier(mapper, options.identity)
+  const identifier = yield* makeRecordIdentifier(mapper, options.identity)
   return { normalizer, validator, selector, mapper, identifier }
 })
 

@@ -15,8 +15,8 @@ export {
   escapeCanonical
 } from "./identity/canonicalForm.ts"
 export { type DataHash, makeDataHash } from "./identity/DataHash.ts"
-export { type Identifier, type IdentityOptions, makeIdentifier } from "./identity/Identifier.ts"
 export { identifyChunk } from "./identity/identifyChunk.ts"
+export { type IdentityOptions, makeRecordIdentifier, type RecordIdentifier } from "./identity/RecordIdentifier.ts"
 export { sourceKeyHash } from "./identity/sourceKeyHash.ts"
 export { type ColumnMapping, convertValue, type MapOptions, type Mapper, makeMapper } from "./map/Mapper.ts"
 export { mapChunk, mapRecord } from "./map/mapChunk.ts"

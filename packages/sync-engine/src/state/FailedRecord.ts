@@ -1,6 +1,6 @@
 /**
  * The dead-letter queue: a record that failed a pipeline stage, with what it looked like at each
- * stage, retried with backoff (see `RetryPolicy.failedRecordsRetry`) until resolved.
+ * stage, retried with backoff (see `RecordRetryPolicy.failedRecordsRetry`) until resolved.
  */
 import { Schema } from "effect"
 

@@ -9,7 +9,7 @@ import {
   type NewFailedRecord
 } from "./FailedRecord.ts"
 import { jsonText } from "./jsonText.ts"
-import type { RetryPolicy } from "./RetryPolicy.ts"
+import type { RecordRetryPolicy } from "./RecordRetryPolicy.ts"
 import type { StateStoreService, TakeDue } from "./StateStore.ts"
 import { batches, limitOf, now, storeError, textArray, uuidArray } from "./storeHelpers.ts"
 
@@ -23,7 +23,7 @@ const failedColumns = (alias: string) => `${alias}.id::text AS id, ${alias}.run_
 /** Failed record operations on `sql`, retried by `failedRetry`, written `batchSize` rows per statement. */
 export const failedRecordOperations = (
   sql: SqlClient.SqlClient,
-  failedRetry: RetryPolicy,
+  failedRetry: RecordRetryPolicy,
   batchSize: number
 ): Pick<
   StateStoreService,

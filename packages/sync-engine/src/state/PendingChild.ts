@@ -1,6 +1,6 @@
 /**
  * Stage 7, "Resolve": a child row whose parent has not been synced yet waits here, and is tried
- * again with backoff (see `RetryPolicy.pendingChildrenRetry`) until its parent arrives; after the
+ * again with backoff (see `RecordRetryPolicy.pendingChildrenRetry`) until its parent arrives; after the
  * last attempt it becomes a failed record with the reason.
  */
 import { Schema } from "effect"

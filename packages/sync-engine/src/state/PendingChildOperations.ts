@@ -4,7 +4,7 @@ import { Duration, Effect, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
 import { jsonText } from "./jsonText.ts"
 import { type DuePendingChildren, type NewPendingChild, PendingChild } from "./PendingChild.ts"
-import type { RetryPolicy } from "./RetryPolicy.ts"
+import type { RecordRetryPolicy } from "./RecordRetryPolicy.ts"
 import type { PendingChildFilter, StateStoreService, TakeDue } from "./StateStore.ts"
 import { batches, limitOf, now, storeError, textArray, uuidArray } from "./storeHelpers.ts"
 
@@ -19,8 +19,8 @@ const pendingColumns = (alias: string) => `${alias}.connector_id AS "connectorId
  */
 export const pendingChildOperations = (
   sql: SqlClient.SqlClient,
-  pendingRetry: RetryPolicy,
-  failedRetry: RetryPolicy,
+  pendingRetry: RecordRetryPolicy,
+  failedRetry: RecordRetryPolicy,
   batchSize: number
 ): Pick<
   StateStoreService,

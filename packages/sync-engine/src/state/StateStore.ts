@@ -42,7 +42,7 @@ import { failedRecordOperations } from "./FailedRecordOperations.ts"
 import { manifestOperations } from "./ManifestOperations.ts"
 import type { DuePendingChildren, NewPendingChild, PendingChild } from "./PendingChild.ts"
 import { pendingChildOperations } from "./PendingChildOperations.ts"
-import { failedRecordsRetry, pendingChildrenRetry, type RetryPolicy } from "./RetryPolicy.ts"
+import { failedRecordsRetry, pendingChildrenRetry, type RecordRetryPolicy } from "./RecordRetryPolicy.ts"
 import { runOperations } from "./RunOperations.ts"
 import { SecretBox } from "./SecretBox.ts"
 import { migrate } from "./StateMigrations.ts"
@@ -52,9 +52,9 @@ import type { FinishRun, RunCounts, RunStatus, StartRun, SyncRun } from "./SyncR
 /** Settings of the StateStore. */
 export interface StateStoreOptions {
   /** Retries of failed records. Default: 3, after 60 s, 120 s, 240 s. */
-  readonly failedRecordsRetry?: RetryPolicy | undefined
+  readonly failedRecordsRetry?: RecordRetryPolicy | undefined
   /** Attempts of pending children. Default: 5, at once then 60 s, 120 s, 240 s, 480 s apart. */
-  readonly pendingChildrenRetry?: RetryPolicy | undefined
+  readonly pendingChildrenRetry?: RecordRetryPolicy | undefined
   /** Rows per statement when recording failed records or pending children. Default 1,000. */
   readonly batchSize?: number | undefined
 }

@@ -2,9 +2,9 @@
  * Automatic retries: one for the whole cluster (a cluster `Singleton`, like `SyncScheduler`, so
  * exactly one runner hosts it and another takes over when that runner dies). Every tick (30 s by
  * default) it retries the due failed records of every enabled entity through the connector's
- * current stage options (`RetryPolicy.failedRecordsRetry`: at 60 s, 120 s, 240 s after the failure,
+ * current stage options (`RecordRetryPolicy.failedRecordsRetry`: at 60 s, 120 s, 240 s after the failure,
  * at most 3 times); every 5 minutes it also retries the parked children of the entities that have
- * parents (`RetryPolicy.pendingChildrenRetry`: at most 5 attempts, then a failed record) and clears
+ * parents (`RecordRetryPolicy.pendingChildrenRetry`: at most 5 attempts, then a failed record) and clears
  * the flags of kept orphans whose parents have arrived. Nobody has to ask.
  *
  * A retry writes a record only when it is still newer than the table's row (see the engine's

@@ -8,8 +8,8 @@ import {
   canonicalRow
 } from "../../src/stages/identity/canonicalForm.ts"
 import { makeDataHash } from "../../src/stages/identity/DataHash.ts"
-import { makeIdentifier } from "../../src/stages/identity/Identifier.ts"
 import { identifyChunk } from "../../src/stages/identity/identifyChunk.ts"
+import { makeRecordIdentifier } from "../../src/stages/identity/RecordIdentifier.ts"
 import type { Mapped, Row } from "../../src/stages/Row.ts"
 
 // Pinned once from the canonical forms documented in canonicalForm.ts. If one of these changes, every
@@ -181,7 +181,7 @@ describe("identity", () => {
 
   it.effect("identifyChunk: both hashes per row; a row without its full business key fails (stage identity)", () =>
     Effect.gen(function* () {
-      const identifier = yield* makeIdentifier({
+      const identifier = yield* makeRecordIdentifier({
         columns: [
           { name: "order_no", type: "string", nullable: false, businessKey: true },
           { name: "line_no", type: "integer", nullable: false, businessKey: true },

@@ -7,10 +7,13 @@ import { FieldIssue } from "../FieldIssue.ts"
 import { readOwn } from "../Fields.ts"
 import { type RecordFailure, recordFailure } from "../RecordFailure.ts"
 import type { Identified, Mapped } from "../Row.ts"
-import type { Identifier } from "./Identifier.ts"
+import type { RecordIdentifier } from "./RecordIdentifier.ts"
 
 /** Hashes a chunk: identified records, and a failure per record with a null or missing key field. */
-export const identifyChunk = (identifier: Identifier, records: ReadonlyArray<Mapped>): ChunkResult<Identified> => {
+export const identifyChunk = (
+  identifier: RecordIdentifier,
+  records: ReadonlyArray<Mapped>
+): ChunkResult<Identified> => {
   const ok: Array<Identified> = []
   const failures: Array<RecordFailure> = []
   const key = identifier.businessKey

@@ -14,7 +14,7 @@ export interface IdentityOptions {
 }
 
 /** A compiled identifier: use it with `identifyChunk`. */
-export interface Identifier {
+export interface RecordIdentifier {
   readonly businessKey: BusinessKeyHash
   readonly data: DataHash
 }
@@ -24,10 +24,10 @@ export interface Identifier {
  * `mapper.businessKey`). The data hash covers every column (business key included) minus the
  * excluded ones; without columns, every field of each row.
  */
-export const makeIdentifier = Effect.fnUntraced(function* (
+export const makeRecordIdentifier = Effect.fnUntraced(function* (
   spec: { readonly columns: ReadonlyArray<ColumnManifest>; readonly businessKey: ReadonlyArray<string> },
   options: IdentityOptions = {}
-): Effect.fn.Return<Identifier, StageConfigError> {
+): Effect.fn.Return<RecordIdentifier, StageConfigError> {
   const businessKey = yield* makeBusinessKeyHash(spec.businessKey)
   const data = yield* makeDataHash({
     fields: spec.columns.length === 0 ? undefined : spec.columns.map((c) => c.name),

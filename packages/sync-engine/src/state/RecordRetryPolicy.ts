@@ -5,7 +5,7 @@
 import { Duration } from "effect"
 
 /** How often and how soon something is retried. */
-export interface RetryPolicy {
+export interface RecordRetryPolicy {
   /** How many attempts there are at most. */
   readonly maxAttempts: number
   /** The wait before the first attempt. */
@@ -15,7 +15,7 @@ export interface RetryPolicy {
 }
 
 /** Failed records: at most 3 retries, after 60 s, then 120 s, then 240 s. */
-export const failedRecordsRetry: RetryPolicy = {
+export const failedRecordsRetry: RecordRetryPolicy = {
   maxAttempts: 3,
   firstDelay: Duration.seconds(60),
   retryDelay: Duration.seconds(120)
@@ -25,12 +25,12 @@ export const failedRecordsRetry: RetryPolicy = {
  * Pending children: at most 5 attempts, the first at the next sweep, then 60 s, 120 s, 240 s, 480 s
  * apart; a child whose parent is still missing then becomes a failed record.
  */
-export const pendingChildrenRetry: RetryPolicy = {
+export const pendingChildrenRetry: RecordRetryPolicy = {
   maxAttempts: 5,
   firstDelay: Duration.zero,
   retryDelay: Duration.seconds(60)
 }
 
 /** The wait before attempt number `attempt` (1-based). */
-export const delayBeforeAttempt = (policy: RetryPolicy, attempt: number): Duration.Duration =>
+export const delayBeforeAttempt = (policy: RecordRetryPolicy, attempt: number): Duration.Duration =>
   attempt <= 1 ? policy.firstDelay : Duration.times(policy.retryDelay, 2 ** (attempt - 2))
