@@ -6,10 +6,11 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
-import { Effect, Redacted, Schema } from "effect"
+import { Effect, Option, Redacted, Schema } from "effect"
 import { DefinitionRunTriggered, DefinitionView } from "../src/api/groups/DefinitionsGroup.ts"
-import { EntityView } from "../src/api/Views.ts"
-import { bodyAs, call, testServerLayer } from "./fixtures.ts"
+import { EntityView, RunView } from "../src/api/Views.ts"
+import { bodyAs, call, eventually, testServerLayer } from "./fixtures.ts"
+import { liveRows } from "./liveRows.ts"
 
 layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("sync definitions API", (it) => {
   it.effect("CRUD, validation naming the field, and the default definitions discovery creates", () =>
@@ -79,6 +80,21 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("sync de
         bodyAs(yield* call("GET", `/api/v1/definitions/${encodeURIComponent("Items, slim")}`), DefinitionView).id,
         "items-slim"
       )
+      // Run it: the table holds the truth's rows that pass the filter, its runs are the definition's.
+      const started = yield* call("POST", "/api/v1/definitions/items-slim/run")
+      assert.strictEqual(started.status, 202, JSON.stringify(started.body))
+      assert.deepInclude(bodyAs(started, DefinitionRunTriggered), { status: "started", runsEntity: "items@items-slim" })
+      const slimRun = yield* eventually(
+        Effect.map(call("GET", "/api/v1/runs?connector=erp&entity=items@items-slim"), (reply) => {
+          const runs = bodyAs(reply, Schema.Array(RunView))
+          return runs.length > 0 && runs[0]?.status !== "running" ? Option.some(runs[0]) : Option.none()
+        })
+      )
+      const passing = [...fake.groundTruth.rows("items")].filter((row) => row.values[second] !== null).length
+      assert.deepInclude(slimRun, { status: "succeeded" })
+      assert.strictEqual(slimRun?.counts.inserted, passing)
+      assert.strictEqual(yield* liveRows("erp", "items_slim"), passing)
+
       const again = yield* call("POST", "/api/v1/definitions", { body: { ...spec, id: "other" } })
       assert.strictEqual(again.status, 409)
       assert.deepInclude(again.body, { field: "name" })

@@ -1,13 +1,15 @@
 /**
  * `syncflow definitions` as a user runs it (real child processes, the fake ERP on loopback): after
  * discovery the default definitions are listed; a definition is created from flags and shown;
- * an invalid one is refused naming the field (exit 1, nothing stored); a default definition runs
- * its entity's sync and the table equals the fake's truth; a definition is deleted.
+ * an invalid one is refused naming the field (exit 1, nothing stored); a mapped, filtered definition
+ * runs into its own table, which holds exactly the truth's rows that pass its filter; a default
+ * definition runs its entity's sync and the table equals the fake's truth; a definition is deleted.
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Schema } from "effect"
+import { SqlClient } from "effect/sql"
 import { DefinitionView } from "../src/api/groups/DefinitionsGroup.ts"
 import { addErpConnector } from "./cliConnector.ts"
 import { cliEnv, jsonOutput, ok, spawningTimeout, syncflow } from "./cliProcess.ts"
@@ -18,6 +20,7 @@ const decodeOne = jsonOutput(DefinitionView)
 const decodeRun = jsonOutput(
   Schema.Struct({
     definitionId: Schema.String,
+    runsEntity: Schema.String,
     runId: Schema.String,
     counts: Schema.Struct({ inserted: Schema.Number })
   })
@@ -83,6 +86,41 @@ layer(PgTest.layer, { timeout: spawningTimeout * 6, excludeTestServices: true })
         assert.include(refused.stderr, "mapping.no_such_field")
         const all = decodeList(ok(yield* syncflow(["definitions", "list", "--json"], env)))
         assert.isFalse(all.some((d) => d.name === "Bad"))
+
+        // A definition of its own, mapped and filtered, runs into its table: the truth's rows that pass.
+        ok(
+          yield* syncflow(
+            [
+              "definitions",
+              "create",
+              "--name",
+              "Big customers",
+              "--source",
+              "shop:customers",
+              "--table",
+              "big_customers",
+              "--map",
+              "customer_id=id",
+              "--map",
+              "credit_limit=credit_limit",
+              "--where",
+              "credit_limit gte 20000"
+            ],
+            env
+          )
+        )
+        const big = decodeRun(ok(yield* syncflow(["definitions", "run", "Big customers", "--json"], env)))
+        const bigIds = [...fake.groundTruth.rows("customers")]
+          .filter((row) => row.values.credit_limit !== null && Number(row.values.credit_limit) >= 20_000)
+          .map((row) => String(row.values.customer_id))
+        assert.strictEqual(big.counts.inserted, bigIds.length)
+        assert.isTrue(big.runsEntity.startsWith("customers@"))
+        const sql = yield* SqlClient.SqlClient
+        const stored = yield* sql<{ readonly id: string }>`SELECT id FROM shop.big_customers WHERE NOT _deleted`
+        assert.sameMembers(
+          stored.map((row) => row.id),
+          bigIds
+        )
 
         const run = decodeRun(ok(yield* syncflow(["definitions", "run", "shop:items", "--json"], env)))
         assert.strictEqual(run.definitionId, "shop:items")

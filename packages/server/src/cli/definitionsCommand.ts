@@ -3,23 +3,22 @@
  * `/api/v1/definitions` manages them. A definition is given as JSON in a file (`--file`, the API's
  * body) and/or by flags (`--name`, `--source connector:entity`, `--table`, `--map from=to`,
  * `--where "field op value"`, `--match-key`, `--cron`, `--interval`), flags over the file; without a
- * destination, a definition writes a table in the source connector's schema. `run`
- * syncs a default definition's entity in this process, like `syncflow sync`.
+ * destination, a definition writes a table in the source connector's schema. `run` runs it in this
+ * process (`runDefinition`): a default definition is its entity's sync, like `syncflow sync`.
  */
 import {
   createDefinition,
   type DefinitionPatch,
   type DefinitionSpec,
-  freshManifests,
+  runDefinition,
   type SyncDefinition,
   SyncDefinitions,
-  SyncEngine,
+  sinkStateEntity,
   updateDefinition
 } from "@syncflow/sync-engine"
 import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { CreateDefinition, definitionView, UpdateDefinition } from "../api/groups/DefinitionsGroup.ts"
-import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
 import { withCore } from "./Root.ts"
 
@@ -270,31 +269,18 @@ const run = Command.make(
     yield* withCore(
       Effect.gen(function* () {
         const definition = yield* find(input.definition)
-        if (!definition.isDefault) {
-          return yield* new CliFailure({
-            message: `${definition.name}: only default definitions run yet (a definition's own destination comes with the engine's sync sinks)`
-          })
-        }
-        const { connectorId, entity } = definition.source
-        const running = yield* (yield* ConnectorRuntimes).get(connectorId)
-        const { manifests } = yield* freshManifests(connectorId, running.runtime.adapter, running.runtime.discoveryTtl)
-        const manifest = manifests.find((m) => m.entity === entity)
-        if (manifest === undefined) {
-          return yield* new CliFailure({ message: `Connector ${connectorId} no longer has entity ${entity}` })
-        }
-        const summary = yield* (yield* SyncEngine).syncEntity({
-          connectorId,
-          adapter: running.runtime.adapter,
-          manifest,
-          manifests,
-          mode: input.fullRefresh ? "full-refresh" : "incremental",
-          stages: running.runtime.stages(manifest),
-          pageSize: running.pageSize
-        })
+        const summary = yield* runDefinition(definition, { mode: input.fullRefresh ? "full-refresh" : "incremental" })
         const c = summary.counts
         if (input.json) {
           return yield* Console.log(
-            JSON.stringify({ definitionId: definition.id, runId: summary.runId, counts: summary.counts })
+            JSON.stringify({
+              definitionId: definition.id,
+              runsEntity: definition.isDefault
+                ? definition.source.entity
+                : sinkStateEntity(definition.source.entity, definition.id),
+              runId: summary.runId,
+              counts: summary.counts
+            })
           )
         }
         yield* Console.log(

@@ -33,3 +33,9 @@ export class DefaultDefinitionFixed extends Schema.TaggedError<DefaultDefinition
     )
   }
 }
+
+/** A definition that cannot run (yet): `message` says why. */
+export class DefinitionNotRunnable extends Schema.TaggedError<DefinitionNotRunnable>()("DefinitionNotRunnable", {
+  id: Schema.String,
+  message: Schema.String
+}) {}

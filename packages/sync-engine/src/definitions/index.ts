@@ -1,6 +1,7 @@
 /** Sync definitions: the model, their storage, their validation and their resolution into an engine run. */
 export * from "./DefinitionErrors.ts"
 export * from "./resolveDefinition.ts"
+export * from "./runDefinition.ts"
 export * from "./SyncDefinition.ts"
 export * from "./SyncDefinitions.ts"
 export * from "./saveDefinition.ts"

@@ -1,34 +1,38 @@
 /**
- * A sync definition resolved into what the engine runs: the source connector and entity, the Select
- * stage's options (mapping, filters, match key) merged into the entity's stage options, and where
- * the rows go. A default definition resolves to today's entity sync (no sink: the connector's table);
- * another definition into PostgreSQL to its own table (`destination.schema`, default the connector's;
- * `destination.table`, default the entity's name), keyed by the definition's id.
+ * A sync definition resolved into what the engine runs (`SyncEntityRequest`'s `stages` and `sink`):
+ * - a default definition is today's entity sync: no sink (the connector's own table), no Select stage;
+ * - a definition into PostgreSQL writes its own table (`destination.schema`, default the source
+ *   connector's; `destination.table`, default the entity's name) through the table's write side and
+ *   ledger, keyed by the definition's id (its checkpoints, runs and failed records are the entity's
+ *   name `@` the id); its table is claimed in `syncflow.entity_tables`, so no other sync writes it
+ *   (`TableTaken` otherwise);
+ * - a definition into a connector's entity does not run yet: pushing needs the target's identity
+ *   fields and parent references, which connector plugins do not declare yet (`DefinitionNotRunnable`).
  */
 import { Effect, Option } from "effect"
+import * as PostgresDestination from "../destination/PostgresDestination.ts"
 import * as TableTarget from "../destination/TableTarget.ts"
-import { schemaOf } from "../pipeline/resolveTarget.ts"
+import * as TableWriteSide from "../destination/TableWriteSide.ts"
+import * as TableRowLedger from "../ledger/TableRowLedger.ts"
+import { schemaOf, TableTaken } from "../pipeline/resolveTarget.ts"
+import { type SyncSink, sinkStateEntity } from "../pipeline/SyncSink.ts"
 import type { StagesOptions } from "../stages/Stages.ts"
 import type { SelectOptions } from "../stages/select/SelectOptions.ts"
+import * as EntityTables from "../state/EntityTables.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { ConnectorNotFound } from "../state/StateStoreError.ts"
+import { DefinitionNotRunnable } from "./DefinitionErrors.ts"
 import type { SyncDefinition } from "./SyncDefinition.ts"
-
-/** Where a resolved definition writes. */
-export type ResolvedTarget =
-  | { readonly kind: "default" }
-  | { readonly kind: "postgres"; readonly target: TableTarget.TableTarget }
-  | { readonly kind: "connector"; readonly connectorId: string; readonly entity: string }
 
 /** A definition, ready to run. */
 export interface ResolvedDefinition {
-  /** The definition's id: it keys the sync's checkpoints, runs and failed records (a default one: its entity's). */
-  readonly syncId: string
+  readonly definition: SyncDefinition
   readonly connectorId: string
   readonly entity: string
   /** The Select stage's options, `undefined` when the definition selects everything as it is. */
   readonly select: SelectOptions | undefined
-  readonly target: ResolvedTarget
+  /** Where it writes; `undefined`: the default definition's table (today's entity sync). */
+  readonly sink: SyncSink | undefined
   /** The entity's stage options with the definition's Select stage. */
   readonly stages: (base: StagesOptions | undefined) => StagesOptions | undefined
 }
@@ -49,24 +53,46 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
   const select = selectOf(definition)
   const stages = (base: StagesOptions | undefined): StagesOptions | undefined =>
     select === undefined ? base : { ...base, select }
-  let target: ResolvedTarget
-  if (definition.isDefault) target = { kind: "default" }
-  else if (definition.destination.kind === "connector") {
-    target = {
-      kind: "connector",
-      connectorId: definition.destination.connectorId,
-      entity: definition.destination.entity
-    }
-  } else {
-    const state = yield* StateStore
-    const connector = yield* state.getConnector(connectorId)
-    if (Option.isNone(connector)) return yield* new ConnectorNotFound({ connectorId })
-    const schema =
-      definition.destination.schema === undefined
-        ? yield* Effect.fromResult(schemaOf(connector.value))
-        : yield* TableTarget.validateSchema(definition.destination.schema)
-    target = { kind: "postgres", target: TableTarget.make(schema, definition.destination.table ?? entity, entity) }
+  const resolved = (sink: SyncSink | undefined): ResolvedDefinition => ({
+    definition,
+    connectorId,
+    entity,
+    select,
+    sink,
+    stages
+  })
+  if (definition.isDefault) return resolved(undefined)
+  const destination = definition.destination
+  if (destination.kind === "connector") {
+    return yield* new DefinitionNotRunnable({
+      id: definition.id,
+      message: `${definition.name}: pushing into ${destination.connectorId}:${destination.entity} does not run yet (connector plugins do not declare their identity fields and parent references)`
+    })
   }
-  const resolved: ResolvedDefinition = { syncId: definition.id, connectorId, entity, select, target, stages }
-  return resolved
+  const state = yield* StateStore
+  const connector = yield* state.getConnector(connectorId)
+  if (Option.isNone(connector)) return yield* new ConnectorNotFound({ connectorId })
+  const schema =
+    destination.schema === undefined
+      ? yield* Effect.fromResult(schemaOf(connector.value))
+      : yield* TableTarget.validateSchema(destination.schema)
+  const target = TableTarget.make(schema, destination.table ?? entity, entity)
+  const stateEntity = sinkStateEntity(entity, definition.id)
+  const owner = yield* EntityTables.claim({ connectorId, entity: stateEntity, schema, table: target.table })
+  if (Option.isSome(owner)) {
+    return yield* new TableTaken({
+      connectorId,
+      entity: stateEntity,
+      table: TableTarget.keyOf(target),
+      ownerConnectorId: owner.value.connectorId,
+      ownerEntity: owner.value.entity
+    })
+  }
+  const tables = yield* PostgresDestination.make()
+  return resolved({
+    syncId: definition.id,
+    destination: TableWriteSide.make(tables),
+    ledger: TableRowLedger.make(tables),
+    target
+  })
 })

@@ -146,7 +146,11 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
       yield* holdLease(leases, key, holder, { release: true, wait: request.waitForLease === true })
       const stages = yield* makeStages(manifest, request.stages)
       const failureKey = makeFailureKey(stages)
-      yield* sink.destination.prepareEntity(sink.target, manifest)
+      // The target's columns are the Map stage's: a sync definition's mapping selects and renames them.
+      yield* sink.destination.prepareEntity(
+        sink.target,
+        stages.mapper.passThrough ? manifest : { ...manifest, columns: stages.mapper.columns }
+      )
 
       const checkpoint = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, entity))
       const saving = checkpoint?.listing

@@ -106,12 +106,22 @@ export const UpdateDefinition = Schema.Struct({
   enabled: Schema.optionalKey(specFields.enabled)
 })
 
-/** What running a definition did: the sync it `started`, or joined (`running`), or `queued` behind. */
+/**
+ * What running a definition did: a default definition's entity sync `started`, joined (`running`) or
+ * `queued` behind the running one; another definition's run `started` in the server (its runs under
+ * `runsEntity`).
+ */
 export const DefinitionRunTriggered = Schema.Struct({
   definitionId: Schema.String,
-  executionId: Schema.String,
+  /** A default definition's run: the entity sync's durable execution. */
+  executionId: Schema.optionalKey(Schema.String),
   status: Schema.Literals(["started", "running", "queued"]),
-  mode: SyncMode
+  mode: SyncMode,
+  /**
+   * The entity its runs are listed under (`GET /api/v1/runs?connector=&entity=`): the entity for a
+   * default definition, `<entity>@<definition id>` for the others.
+   */
+  runsEntity: Schema.String
 })
 
 const params = { definitionId: Schema.String }
@@ -169,7 +179,8 @@ export class DefinitionsGroup extends HttpApiGroup.make("definitions")
     }).annotateMerge(
       OpenApi.annotations({
         summary: "Run a sync definition",
-        description: "Starts a sync of the definition (or joins the one running) in the mode its entity's settings say."
+        description:
+          "A default definition: starts its entity's sync (or joins the one running) in the entity's mode. Another definition into PostgreSQL: starts an incremental run into its table in the server; a definition into a connector: 409 (does not run yet)."
       })
     )
   )

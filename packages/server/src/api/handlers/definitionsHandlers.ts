@@ -1,22 +1,29 @@
 /**
  * The sync definitions group: list, create, read, change, delete and run definitions. Invalid
  * definitions are 400s naming the field; a taken id or name, and a change of a default definition,
- * are 409s. Running a default definition triggers its entity's sync (the durable `SyncWorkflows`).
+ * are 409s. Running a default definition triggers its entity's sync (the durable `SyncWorkflows`);
+ * another definition into PostgreSQL runs in the server (`runDefinition`), its runs listed under
+ * `<entity>@<definition id>`.
  */
 import {
+  type ConnectorAdapters,
   createDefinition,
   type DefaultDefinitionFixed,
   DefinitionNotFound,
   type DefinitionTaken,
   type InvalidDefinition,
+  runDefinition,
   StateStore,
   type StateStoreError,
   SyncDefinitions,
+  type SyncEngine,
   SyncWorkflows,
+  sinkStateEntity,
   updateDefinition
 } from "@syncflow/sync-engine"
-import { Effect, Option } from "effect"
+import { Effect, Option, Scope } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
+import type { SqlClient } from "effect/sql"
 import { Api } from "../Api.ts"
 import { Conflict, InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
 import { definitionView } from "../groups/DefinitionsGroup.ts"
@@ -37,7 +44,11 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
   Effect.gen(function* () {
     const definitions = yield* SyncDefinitions
     const workflows = yield* SyncWorkflows
-    const context = yield* Effect.context<StateStore | SyncDefinitions>()
+    const context = yield* Effect.context<
+      StateStore | SyncDefinitions | SyncEngine | ConnectorAdapters | SqlClient.SqlClient
+    >()
+    // Definition runs started here end with the server (a run interrupted resumes on its next run).
+    const scope = yield* Scope.Scope
 
     const find = (idOrName: string) =>
       Effect.flatMap(definitions.get(idOrName), (found) =>
@@ -86,9 +97,24 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
         Effect.gen(function* () {
           const definition = yield* find(params.definitionId)
           if (!definition.isDefault) {
-            return yield* new Conflict({
-              message: `${definition.name}: only default definitions run yet (a definition's own destination comes with the engine's sync sinks)`
-            })
+            if (definition.destination.kind === "connector") {
+              return yield* new Conflict({
+                message: `${definition.name}: pushing into a connector's entity does not run yet (connector plugins do not declare their identity fields)`
+              })
+            }
+            // Runs in the server until it ends (logged); its runs are listed under `runsEntity`.
+            yield* runDefinition(definition).pipe(
+              Effect.tapCause((cause) => Effect.logError("definition run failed", cause)),
+              Effect.annotateLogs({ definition: definition.id }),
+              Effect.provideContext(context),
+              Effect.forkIn(scope)
+            )
+            return {
+              definitionId: definition.id,
+              status: "started" as const,
+              mode: "incremental" as const,
+              runsEntity: sinkStateEntity(definition.source.entity, definition.id)
+            }
           }
           const { connectorId, entity } = definition.source
           const state = yield* StateStore
@@ -109,7 +135,8 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
             definitionId: definition.id,
             executionId: trigger.executionId,
             status: trigger.status,
-            mode: trigger.mode
+            mode: trigger.mode,
+            runsEntity: entity
           }
         }).pipe(Effect.provideContext(context))
       )
