@@ -10,6 +10,7 @@ import { Effect, Result, Schema, type Scope } from "effect"
 import type { Credentials } from "../auth/Credentials.ts"
 import type { TokenManager } from "../auth/TokenManager.ts"
 import type { AdapterHttpServices } from "../client/AdapterHttp.ts"
+import type { AdapterError } from "../errors/AdapterError.ts"
 import type { ConnectorInstance } from "./ConnectorInstance.ts"
 import { ConnectorSetupError } from "./ConnectorSetupError.ts"
 import type { PluginCapabilities } from "./PluginCapabilities.ts"
@@ -61,10 +62,13 @@ export interface ConnectorPluginDefinition<Settings extends PluginSchema, Creden
     input: CredentialsInput["Type"],
     context: CredentialsContext<Settings["Type"]>
   ) => Credentials
-  /** Builds the running adapter of a connector, in the scope of the connector's current version. */
+  /**
+   * Builds the running adapter of a connector, in the scope of the connector's current version. It
+   * may call the upstream (e.g. to read its schema): an `AdapterError` then fails the build.
+   */
   readonly build: (
     input: BuildInput<Settings["Type"]>
-  ) => Effect.Effect<ConnectorInstance, ConnectorSetupError, PluginServices | Scope.Scope>
+  ) => Effect.Effect<ConnectorInstance, ConnectorSetupError | AdapterError, PluginServices | Scope.Scope>
   /** Stage options of its entities (e.g. meta fields that are not data); the engine's defaults when absent. */
   readonly defaultStageOptions?: PluginStageOptions | undefined
   /** What it can do; `webhooks` is whether `webhooks` below is given. */
@@ -104,7 +108,7 @@ export interface ConnectorPlugin {
     readonly connectorId: string
     readonly settings: unknown
     readonly credentials: Credentials | undefined
-  }) => Effect.Effect<ConnectorInstance, ConnectorSetupError, PluginServices | Scope.Scope>
+  }) => Effect.Effect<ConnectorInstance, ConnectorSetupError | AdapterError, PluginServices | Scope.Scope>
   readonly webhooks: PluginWebhooks | undefined
 }
 
