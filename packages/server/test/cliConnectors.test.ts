@@ -1,7 +1,8 @@
 /**
  * `syncflow connectors add|show|update` as a user runs them (real child processes, the file's test
  * database, the fake ERP on loopback): credentials from a file or the environment, never required on
- * the command line; bad input is one `syncflow: ...` line and exit code 1, naming the field.
+ * the command line; bad input (or a database that cannot be used) is one `syncflow: ...` line and
+ * exit code 1, naming the field or the cause.
  */
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { rm } from "node:fs/promises"
@@ -115,6 +116,14 @@ layer(PgTest.layer, { timeout: spawningTimeout, excludeTestServices: true })("sy
           "--credentials-file"
         )
         failsWith(yield* syncflow(["connectors", "show", "nope"], env), "No connector nope")
+
+        // A database that cannot be used: one line with the database's own words, no stack trace.
+        const url = new URL(env.DATABASE_URL ?? "")
+        url.pathname = "/syncflow_no_such_database"
+        failsWith(
+          yield* syncflow(["connectors", "list"], { ...env, DATABASE_URL: url.toString() }),
+          'Cannot use the database: database "syncflow_no_such_database" does not exist'
+        )
       }).pipe(Effect.scoped),
     spawningTimeout * 3
   )

@@ -5,12 +5,13 @@
  * serve` on the same data directory, it connects to that server's embedded PostgreSQL; otherwise it
  * starts the embedded PostgreSQL itself for the life of the command.
  */
-import { type Config, Effect, Layer } from "effect"
+import { Effect, Layer, Predicate } from "effect"
 import { Command, Flag } from "effect/cli"
 import { loadSettings, ServerConfig, type SettingsOverrides } from "../config/ServerConfig.ts"
 import { JoinRunningEmbedded } from "../database/Database.ts"
 import { loggerLayer } from "../observability/Observability.ts"
-import { type CoreServices, type CoreStartupError, coreLayer } from "../wiring/core.ts"
+import { type CoreStartupError, coreLayer } from "../wiring/core.ts"
+import { CliFailure } from "./CliFailure.ts"
 
 /** The root command with its shared flags. */
 export const syncflow = Command.make("syncflow").pipe(
@@ -34,19 +35,40 @@ export const cliSettings = (overrides: Omit<SettingsOverrides, "dataDir" | "data
     return yield* loadSettings({ ...overrides, dataDir: flags.dataDir, databaseUrl: flags.databaseUrl })
   })
 
-/** Runs a command's effect on the core services (logs on stderr; quieten them with `--log-level warn`). */
-export const withCore = <A, E, R>(
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<
-  A,
-  E | CoreStartupError | Config.ConfigError,
-  Exclude<R, CoreServices | ServerConfig> | Command.CommandContext<"syncflow">
-> =>
+/** The deepest message in an error's `cause` chain: what actually went wrong (`connect ECONNREFUSED ...`). */
+const rootMessage = (error: unknown): string => {
+  let message = String(error)
+  let current: unknown = error
+  for (let depth = 0; depth < 10 && current !== undefined && current !== null; depth++) {
+    if (Predicate.hasProperty(current, "message") && typeof current.message === "string" && current.message !== "") {
+      message = current.message
+    }
+    current = Predicate.hasProperty(current, "cause") ? current.cause : undefined
+  }
+  return message
+}
+
+/**
+ * A failure to start the core services as one line: the database's own words for a database that
+ * cannot be reached or used (`connect ECONNREFUSED 127.0.0.1:5432`, `database "x" does not exist`);
+ * failures that already say what to do (configuration, secrets, embedded PostgreSQL) as they are.
+ */
+const startupFailure = (error: CoreStartupError): CoreStartupError | CliFailure =>
+  error._tag === "ConfigurationError" || error._tag === "SecretKeyError" || error._tag === "EmbeddedPostgresError"
+    ? error
+    : new CliFailure({ message: `Cannot use the database: ${rootMessage(error)}` })
+
+/**
+ * Runs a command's effect on the core services (logs on stderr; quieten them with `--log-level
+ * warn`). A database that cannot be reached or used is one line naming the cause, not a stack trace.
+ */
+export const withCore = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
     const settings = yield* cliSettings()
-    return yield* effect.pipe(
-      Effect.provide(coreLayer.pipe(Layer.provideMerge(Layer.succeed(ServerConfig, settings)))),
-      Effect.provide(loggerLayer(settings)),
-      Effect.provideService(JoinRunningEmbedded, true)
-    )
+    return yield* Effect.gen(function* () {
+      const services = yield* Layer.build(
+        coreLayer.pipe(Layer.provideMerge(Layer.succeed(ServerConfig, settings)))
+      ).pipe(Effect.mapError(startupFailure))
+      return yield* Effect.provide(effect, services)
+    }).pipe(Effect.scoped, Effect.provide(loggerLayer(settings)), Effect.provideService(JoinRunningEmbedded, true))
   })
