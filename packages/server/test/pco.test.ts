@@ -110,9 +110,17 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
             "x-pco-webhooks-authenticity": "0".repeat(64)
           },
           body: JSON.stringify({ data: [] })
-        }).then((response) => response.status)
+        }).then(async (response) => ({
+          status: response.status,
+          contentType: response.headers.get("content-type"),
+          body: await response.json()
+        }))
       )
-      assert.strictEqual(badSignature, 401)
+      // A refusal is a problem (RFC 9457) saying why.
+      assert.strictEqual(badSignature.status, 401)
+      assert.match(badSignature.contentType ?? "", /^application\/problem\+json/)
+      assert.deepInclude(badSignature.body, { type: "urn:syncflow:problem:unauthorized", status: 401 })
+      assert.include(JSON.stringify(badSignature.body), "Webhook signature refused")
       const unknownEvent = yield* Effect.promise(() =>
         fetch(`${server}/webhooks/pco/church`, {
           method: "POST",
@@ -125,7 +133,10 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
         }).then((response) => response.status)
       )
       assert.strictEqual(unknownEvent, 401)
-      assert.strictEqual((yield* call("POST", "/webhooks/pco/nobody", { token: null, raw: "{}" })).status, 404)
+      const nobody = yield* call("POST", "/webhooks/pco/nobody", { token: null, raw: "{}" })
+      assert.strictEqual(nobody.status, 404)
+      assert.match(nobody.headers.get("content-type") ?? "", /^application\/problem\+json/)
+      assert.deepInclude(nobody.body, { type: "urn:syncflow:problem:not-found", status: 404 })
       assert.strictEqual((yield* runsOf("church", "person")).length, 1)
 
       // A real change, delivered signed by the fake: a sync of that person's entity runs.

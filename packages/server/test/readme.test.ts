@@ -4,7 +4,7 @@ import { FakeErp } from "@syncflow/apismith/testing"
 import { Effect, Option, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { connectErp } from "../examples/adminClient.ts"
-import { apiKey, eventually, TestServer, testServerLayer } from "./fixtures.ts"
+import { apiKey, call, eventually, TestServer, testServerLayer } from "./fixtures.ts"
 
 layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("server README", (it) => {
   it("shows the example file verbatim", () => {
@@ -12,6 +12,24 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("server 
     const example = readFileSync(new URL("../examples/adminClient.ts", import.meta.url), "utf8")
     assert.include(readme, example.trim())
   })
+
+  it.effect("its problem examples are what the server answers", () =>
+    Effect.gen(function* () {
+      const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+      const shown = (marker: string): unknown => {
+        const lines = readme.split("\n")
+        const at = lines.findIndex((line) => line.startsWith("$ curl") && line.includes(marker))
+        const answer = lines.slice(at + 1).find((line) => line.startsWith("{"))
+        return JSON.parse(answer ?? "null")
+      }
+      const badCron = yield* call("PATCH", "/api/v1/connectors/erp/entities/customers", {
+        body: { cron: "61 * * * *" }
+      })
+      assert.deepStrictEqual(badCron.body, shown("PATCH"))
+      const unknown = yield* call("GET", "/api/v1/nothing", { token: null })
+      assert.deepStrictEqual(unknown.body, shown("/api/v1/nothing"))
+    })
+  )
 
   it.effect("its example connects a (fake) ERP over the API, and the sync it starts fills the tables", () =>
     Effect.gen(function* () {

@@ -5,14 +5,15 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { Clock, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { HttpApiMiddleware, HttpApiSecurity } from "effect/http-api"
+import { HttpApiError, HttpApiMiddleware, HttpApiSecurity } from "effect/http-api"
 import type { AdminAuth as AdminCredentials } from "../config/ServerSecrets.ts"
+import { problemType } from "./Problem.ts"
 
 /** The request has no valid admin token. */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
+export class Unauthorized extends HttpApiError.Problem<Unauthorized>()(
   "Unauthorized",
-  { message: Schema.String },
-  { httpApiStatus: 401 }
+  { type: problemType("unauthorized"), status: 401, title: "Unauthorized" },
+  { detail: Schema.String }
 ) {}
 
 /** The admin bearer-token middleware. */
@@ -68,7 +69,7 @@ export const layer = (credentials: AdminCredentials): Layer.Layer<AdminAuth> =>
           const byKey = Option.exists(credentials.apiKey, (key) => sameText(Redacted.value(key), token))
           const byJwt = !byKey && Option.exists(credentials.jwtSecret, (secret) => verifyJwt(token, secret, nowSeconds))
           if (!byKey && !byJwt) {
-            return yield* new Unauthorized({ message: "A valid bearer token (API key or JWT) is required" })
+            return yield* new Unauthorized({ detail: "A valid bearer token (API key or JWT) is required" })
           }
           return yield* httpEffect
         })

@@ -3,7 +3,7 @@
  * and errors. The OpenAPI document (`/openapi.json`) and the docs page (`/docs`) are derived from it.
  * Every group but `health` and the OAuth2 callback requires the admin bearer token.
  */
-import { HttpApi, HttpApiMiddleware, OpenApi } from "effect/http-api"
+import { HttpApi, OpenApi } from "effect/http-api"
 import { AdaptersGroup } from "./groups/AdaptersGroup.ts"
 import { ConnectorsGroup } from "./groups/ConnectorsGroup.ts"
 import { DefinitionsGroup } from "./groups/DefinitionsGroup.ts"
@@ -12,6 +12,7 @@ import { HealthGroup } from "./groups/HealthGroup.ts"
 import { OAuthCallbackGroup, OAuthStartGroup } from "./groups/OAuthGroup.ts"
 import { RecordsGroup } from "./groups/RecordsGroup.ts"
 import { RunsGroup } from "./groups/RunsGroup.ts"
+import { RequestProblems } from "./RequestProblems.ts"
 
 /** The admin API. */
 export class Api extends HttpApi.make("syncflow")
@@ -25,7 +26,7 @@ export class Api extends HttpApi.make("syncflow")
   .add(OAuthStartGroup)
   .add(OAuthCallbackGroup)
   .prefix("/api/v1")
-  .middleware(HttpApiMiddleware.ProblemDetails)
+  .middleware(RequestProblems)
   .annotateMerge(
     OpenApi.annotations({
       title: "SyncFlow admin API",

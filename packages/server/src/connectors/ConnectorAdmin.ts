@@ -50,7 +50,7 @@ export interface ConnectorChanges {
   readonly webhookSecrets?: Readonly<Record<string, Redacted.Redacted<string>>> | null | undefined
 }
 
-const invalid = (error: InvalidConnectorField) => new InvalidField({ field: error.field, message: error.message })
+const invalid = (error: InvalidConnectorField) => new InvalidField({ field: error.field, detail: error.message })
 
 const SealedSecret = Schema.Struct({ [WebhookSecret.sealedKey]: Schema.String })
 const decodeSealedSecret = Schema.decodeUnknownOption(SealedSecret)
@@ -60,7 +60,7 @@ const sealedSecretOf = (config: unknown): string | undefined =>
   Option.getOrUndefined(Option.map(decodeSealedSecret(config), (stored) => stored[WebhookSecret.sealedKey]))
 
 const storeFailure = <A, E extends { readonly message: string }, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.mapError(effect, (error) => new Unavailable({ message: error.message }))
+  Effect.mapError(effect, (error) => new Unavailable({ detail: error.message }))
 
 /** Checks settings and credentials with the adapter's plugin; the config to store (with the sealed webhook secret). */
 const prepare = Effect.fnUntraced(function* (input: {
@@ -92,7 +92,7 @@ const prepare = Effect.fnUntraced(function* (input: {
   if (givesSecrets && plugin.success.webhooks === undefined) {
     return yield* new InvalidField({
       field: "webhookSecret",
-      message: `webhookSecret: ${plugin.success.name} connectors receive no webhooks`
+      detail: `webhookSecret: ${plugin.success.name} connectors receive no webhooks`
     })
   }
   const sealed =
@@ -121,10 +121,10 @@ export const createConnector = Effect.fnUntraced(function* (
 ): Effect.fn.Return<Connector, InvalidField | Conflict | Unavailable, StateStore | SecretBox> {
   const state = yield* StateStore
   if (input.id !== undefined && Option.isSome(yield* storeFailure(state.getConnector(input.id)))) {
-    return yield* new Conflict({ field: "id", message: `id: a connector ${input.id} already exists` })
+    return yield* new Conflict({ field: "id", detail: `id: a connector ${input.id} already exists` })
   }
   if (yield* nameTaken(input.name, undefined)) {
-    return yield* new Conflict({ field: "name", message: `name: a connector is already named ${input.name}` })
+    return yield* new Conflict({ field: "name", detail: `name: a connector is already named ${input.name}` })
   }
   const id = input.id ?? randomUUID()
   const targetSchema = input.targetSchema ?? null
@@ -163,7 +163,7 @@ export const updateConnector = Effect.fnUntraced(function* (
 ): Effect.fn.Return<Connector, InvalidField | Conflict | NotFound | Unavailable, StateStore | SecretBox> {
   const state = yield* StateStore
   if (changes.name !== undefined && (yield* nameTaken(changes.name, existing.id))) {
-    return yield* new Conflict({ field: "name", message: `name: a connector is already named ${changes.name}` })
+    return yield* new Conflict({ field: "name", detail: `name: a connector is already named ${changes.name}` })
   }
   if (changes.targetSchema !== undefined && changes.targetSchema !== existing.targetSchema) {
     yield* checkTargetSchema(existing.id, changes.targetSchema)
@@ -189,7 +189,7 @@ export const updateConnector = Effect.fnUntraced(function* (
     })
     .pipe(
       Effect.catchTag("ConnectorNotFound", () =>
-        Effect.fail(new NotFound({ message: `No connector ${JSON.stringify(existing.id)}` }))
+        Effect.fail(new NotFound({ detail: `No connector ${JSON.stringify(existing.id)}` }))
       ),
       storeFailure
     )

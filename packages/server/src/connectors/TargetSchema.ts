@@ -20,17 +20,17 @@ export const checkTargetSchema = Effect.fnUntraced(function* (
   if (Result.isFailure(resolved)) {
     const field = targetSchema === null ? "id" : "targetSchema"
     const hint = targetSchema === null ? " (give the connector a targetSchema)" : ""
-    return yield* new InvalidField({ field, message: `${field}: ${resolved.failure.message}${hint}` })
+    return yield* new InvalidField({ field, detail: `${field}: ${resolved.failure.message}${hint}` })
   }
   const schema = resolved.success
   const all = yield* (yield* StateStore).listConnectors.pipe(
-    Effect.mapError((error) => new Unavailable({ message: error.message }))
+    Effect.mapError((error) => new Unavailable({ detail: error.message }))
   )
   const other = all.find((connector) => connector.id !== connectorId && effectiveSchema(connector) === schema)
   if (other !== undefined) {
     return yield* new Conflict({
       field: "targetSchema",
-      message: `targetSchema: connector ${other.id} already writes to schema ${schema}`
+      detail: `targetSchema: connector ${other.id} already writes to schema ${schema}`
     })
   }
   return schema
@@ -41,7 +41,7 @@ export const checkTargetTable = (targetTable: string | null | undefined): Invali
   if (targetTable === undefined || targetTable === null) return undefined
   const checked = Identifier.validateResult("table", targetTable)
   return Result.isFailure(checked)
-    ? new InvalidField({ field: "targetTable", message: `targetTable: ${checked.failure.message}` })
+    ? new InvalidField({ field: "targetTable", detail: `targetTable: ${checked.failure.message}` })
     : undefined
 }
 

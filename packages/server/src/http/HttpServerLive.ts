@@ -4,11 +4,11 @@
  */
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Duration, Layer } from "effect"
+import { Duration, Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
-import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api"
+import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import * as AdminAuth from "../api/AdminAuth.ts"
-import { Api } from "../api/Api.ts"
+import type { Api } from "../api/Api.ts"
 import { AdaptersHandlers } from "../api/handlers/adaptersHandlers.ts"
 import { ConnectorsHandlers } from "../api/handlers/connectorsHandlers.ts"
 import { DefinitionsHandlers } from "../api/handlers/definitionsHandlers.ts"
@@ -17,8 +17,13 @@ import { HealthHandlers } from "../api/handlers/healthHandlers.ts"
 import { OAuthCallbackHandlers, OAuthStartHandlers } from "../api/handlers/oauthHandlers.ts"
 import { RecordsHandlers } from "../api/handlers/recordsHandlers.ts"
 import { RunsHandlers } from "../api/handlers/runsHandlers.ts"
+import { documentedApi } from "../api/OpenApiDocument.ts"
+import * as RequestProblems from "../api/RequestProblems.ts"
+import { ServerInfo } from "../api/ServerInfo.ts"
 import type { AdminAuth as AdminCredentials } from "../config/ServerSecrets.ts"
+import { compressionLayer } from "./Compression.ts"
 import { MetricsRoute } from "./MetricsRoute.ts"
+import { UnknownRoute } from "./UnknownRoute.ts"
 import { WebhookRoute } from "./WebhookRoute.ts"
 
 /** Where the OpenAPI document is served. */
@@ -29,8 +34,11 @@ export const docsPath = "/docs"
 
 /** Every route of the server. */
 export const routesLayer = (admin: AdminCredentials) =>
+  Layer.unwrap(Effect.map(ServerInfo, ({ version }) => apiRoutesLayer(admin, documentedApi(version))))
+
+const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
   Layer.mergeAll(
-    HttpApiBuilder.layer(Api, { openapiPath: openApiPath }).pipe(
+    HttpApiBuilder.layer(api, { openapiPath: openApiPath }).pipe(
       Layer.provide([
         HealthHandlers,
         AdaptersHandlers,
@@ -42,12 +50,17 @@ export const routesLayer = (admin: AdminCredentials) =>
         OAuthStartHandlers,
         OAuthCallbackHandlers
       ]),
-      Layer.provide(HttpApiMiddleware.layerProblemDetails({ includeDetails: true })),
+      Layer.provide(RequestProblems.layer),
       Layer.provide(AdminAuth.layer(admin))
     ),
-    HttpApiScalar.layer(Api, { path: docsPath }),
+    HttpApiScalar.layer(api, {
+      path: docsPath,
+      scalar: { authentication: { preferredSecurityScheme: "bearer" } }
+    }),
     WebhookRoute,
-    MetricsRoute
+    MetricsRoute,
+    UnknownRoute,
+    compressionLayer([docsPath, openApiPath])
   )
 
 /**

@@ -1,8 +1,9 @@
 /**
  * `POST /webhooks/{adapter}/{connector}`: a webhook delivery for a connector whose plugin receives
  * webhooks. The plugin checks its signature against the connector's webhook secrets before anything
- * else: a bad or missing signature is a 401 and nothing is processed. A verified delivery is
- * answered 202 after:
+ * else: a bad or missing signature is a 401 and nothing is processed. Every refusal is an
+ * `application/problem+json` problem (an unknown connector 404, a bad signature 401, a body that is
+ * no webhook payload 400, a failure 503). A verified delivery is answered 202 after:
  *
  * - changed records: a targeted sync of each changed entity (its changed record ids passed along)
  *   through the durable `SyncWorkflows`;
@@ -13,12 +14,15 @@
 import { StateStore, SyncEngine, SyncWorkflows } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { Unauthorized } from "../api/AdminAuth.ts"
+import { InvalidField, NotFound, Unavailable } from "../api/ApiErrors.ts"
+import { problemResponse } from "../api/Problem.ts"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 
 /** The path deliveries are posted to. */
 export const webhookPath = "/webhooks/:adapter/:connectorId"
 
-const refuse = (status: number, message: string) => HttpServerResponse.jsonUnsafe({ message }, { status })
+const refuse = (problem: NotFound | Unauthorized | InvalidField | Unavailable) => problemResponse(problem)
 
 /** Adds `id` to the set of `entity` in `byEntity`. */
 const collect = (byEntity: Map<string, Set<string>>, entity: string, id: string) => {
@@ -43,10 +47,16 @@ export const WebhookRoute = HttpRouter.use((router) =>
       const running = yield* Effect.option(runtimes.get(connectorId))
       const webhooks = Option.isSome(running) ? running.value.plugin.webhooks : undefined
       if (Option.isNone(running) || running.value.plugin.name !== adapter || webhooks === undefined) {
-        return refuse(404, `No ${adapter} connector ${JSON.stringify(connectorId)} that receives webhooks`)
+        return yield* refuse(
+          new NotFound({ detail: `No ${adapter} connector ${JSON.stringify(connectorId)} that receives webhooks` })
+        )
       }
       const secrets = running.value.webhookSecrets
-      if (Option.isNone(secrets)) return refuse(401, "This connector has no webhook secret: deliveries are refused")
+      if (Option.isNone(secrets)) {
+        return yield* refuse(
+          new Unauthorized({ detail: "This connector has no webhook secret: deliveries are refused" })
+        )
+      }
       const body = new Uint8Array(yield* request.arrayBuffer.pipe(Effect.orElseSucceed(() => new ArrayBuffer(0))))
       const verified = yield* Effect.result(webhooks.receive({ body, headers: request.headers }, secrets.value))
       if (verified._tag === "Failure") {
@@ -54,9 +64,14 @@ export const WebhookRoute = HttpRouter.use((router) =>
         yield* Effect.logWarning("webhook refused").pipe(
           Effect.annotateLogs({ connector: connectorId, reason: error.reason })
         )
-        return error.reason === "payload"
-          ? refuse(400, `The delivery is not a valid webhook payload: ${error.message}`)
-          : refuse(401, `Webhook signature refused: ${error.message}`)
+        return yield* refuse(
+          error.reason === "payload"
+            ? new InvalidField({
+                field: "body",
+                detail: `The delivery is not a valid webhook payload: ${error.message}`
+              })
+            : new Unauthorized({ detail: `Webhook signature refused: ${error.message}` })
+        )
       }
       const manifests = new Map(
         (yield* state.listManifests(connectorId).pipe(Effect.orElseSucceed(() => []))).map((e) => [
@@ -107,7 +122,7 @@ export const WebhookRoute = HttpRouter.use((router) =>
       )
       return HttpServerResponse.jsonUnsafe({ events: verified.success.events, syncs, deleted }, { status: 202 })
     }).pipe(
-      Effect.catch((error) => Effect.succeed(refuse(503, `Cannot process the delivery: ${error.message}`))),
+      Effect.catch((error) => refuse(new Unavailable({ detail: `Cannot process the delivery: ${error.message}` }))),
       Effect.withSpan("webhook")
     )
 

@@ -30,7 +30,15 @@ export const AdapterView = Schema.Struct({
 
 /** The connector plugins this server offers. */
 export class AdaptersGroup extends HttpApiGroup.make("adapters")
-  .add(HttpApiEndpoint.get("list", "/adapters", { success: Schema.Array(AdapterView) }))
+  .add(
+    HttpApiEndpoint.get("list", "/adapters", { success: Schema.Array(AdapterView) }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List adapters",
+        description:
+          "The connector plugins this server offers (`apismith`, `pco`, ...) with their capabilities and the JSON Schemas of their settings and credentials: what `POST /connectors` takes as `adapter`, `config` and `credentials`."
+      })
+    )
+  )
   .middleware(AdminAuth)
   .annotateMerge(
     OpenApi.annotations({

@@ -52,13 +52,13 @@ export const UpdateConnector = Schema.Struct({
    * the new tables from the first row; `POST .../move-tables` moves them with their rows instead.
    */
   targetSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
-})
+}).annotate({ examples: [{ name: "ERP (production)", config: { pageSize: 500 } }] })
 
 /** The body of `POST /connectors/{connectorId}/move-tables`. */
 export const MoveTables = Schema.Struct({
   /** The schema to move the connector's tables to (a lowercase identifier); absent or `null`: its id. */
   toSchema: Schema.optionalKey(Schema.NullOr(Schema.String))
-})
+}).annotate({ examples: [{ toSchema: "erp_archive" }] })
 
 /** What `move-tables` did with one entity's table. */
 export const MovedTableView = Schema.Struct({
@@ -73,7 +73,7 @@ export const MovedTableView = Schema.Struct({
 export const SyncConnector = Schema.Struct({
   entities: Schema.optionalKey(Schema.Array(Schema.NonEmptyString)),
   mode: Schema.optionalKey(SyncMode)
-})
+}).annotate({ examples: [{ entities: ["customers", "orders"], mode: "incremental" }] })
 
 /** A started sync: the durable workflow's execution id. */
 export const SyncStarted = Schema.Struct({ executionId: Schema.String })
@@ -84,50 +84,101 @@ export const ConnectionTest = Schema.Struct({ ok: Schema.Boolean, message: Schem
 /** Connectors: CRUD, test connection and discovery. */
 export class ConnectorsGroup extends HttpApiGroup.make("connectors")
   .add(
-    HttpApiEndpoint.get("list", "/connectors", { success: Schema.Array(ConnectorView) }),
+    HttpApiEndpoint.get("list", "/connectors", { success: Schema.Array(ConnectorView) }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List connectors",
+        description: "Every connector with its adapter, settings (secrets never shown) and target schema."
+      })
+    ),
     HttpApiEndpoint.post("create", "/connectors", {
       payload: CreateConnector,
       success: ConnectorView.pipe(HttpApiSchema.status(201)),
       error: [InvalidField, Conflict, Unavailable]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Create a connector",
+        description:
+          "Registers a connector for an adapter (`apismith`, `pco`) with its settings and credentials (stored encrypted). Discover its entities next with `POST /connectors/{connectorId}/discover`."
+      })
+    ),
     HttpApiEndpoint.get("get", "/connectors/:connectorId", {
       params: connectorParams,
       success: ConnectorView,
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Show a connector",
+        description: "One connector with its settings (secrets never shown)."
+      })
+    ),
     HttpApiEndpoint.patch("update", "/connectors/:connectorId", {
       params: connectorParams,
       payload: UpdateConnector,
       success: ConnectorView,
       error: [NotFound, InvalidField, Conflict, Unavailable]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Update a connector",
+        description:
+          "Changes a connector's name, settings, credentials, webhook secrets or target schema; absent fields are kept."
+      })
+    ),
     HttpApiEndpoint.delete("remove", "/connectors/:connectorId", {
       params: connectorParams,
       success: HttpApiSchema.NoContent,
       error: [NotFound, Unavailable]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Delete a connector",
+        description: "Deletes the connector and its sync state (entities, runs, failed records). Its tables are kept."
+      })
+    ),
     HttpApiEndpoint.post("test", "/connectors/:connectorId/test", {
       params: connectorParams,
       success: ConnectionTest,
       error: [NotFound, UpstreamFailed]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Test a connection",
+        description:
+          "Calls the upstream API with the connector's credentials and answers whether it accepted them (`ok`, `message`)."
+      })
+    ),
     HttpApiEndpoint.post("discover", "/connectors/:connectorId/discover", {
       params: connectorParams,
       success: Schema.Array(EntityView),
       error: [NotFound, UpstreamFailed, Unavailable]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Discover entities",
+        description:
+          "Asks the upstream API which entities it has (names, keys, parents) and records them; new entities start enabled on the default schedule."
+      })
+    ),
     HttpApiEndpoint.post("sync", "/connectors/:connectorId/sync", {
       params: connectorParams,
       payload: SyncConnector,
       success: SyncStarted.pipe(HttpApiSchema.status(202)),
       error: [NotFound, InvalidField, Unavailable]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Sync a connector",
+        description:
+          "Starts a durable sync of the connector's entities (all, or those named in `entities`), parents before children; answers the workflow's execution id."
+      })
+    ),
     HttpApiEndpoint.post("moveTables", "/connectors/:connectorId/move-tables", {
       params: connectorParams,
       payload: MoveTables,
       success: Schema.Array(MovedTableView),
       error: [NotFound, InvalidField, Conflict, Unavailable]
-    })
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Move a connector's tables",
+        description:
+          "Moves the connector's tables, with their rows, to another PostgreSQL schema (`toSchema`; absent or null: the connector's id)."
+      })
+    )
   )
   .middleware(AdminAuth)
   .annotateMerge(OpenApi.annotations({ title: "Connectors" })) {}

@@ -2,22 +2,42 @@
  * The `entities` endpoint group: an entity's settings and its sync triggers.
  */
 import { OrphanPolicy, SyncMode } from "@syncflow/sync-engine"
-import { Schema } from "effect"
+import { Cron, Result, Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { AdminAuth } from "../AdminAuth.ts"
 import { InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
 import { connectorParams, entityParams } from "../ApiParams.ts"
 import { EntityView } from "../Views.ts"
 
-const CronExpression = Schema.String.check(
-  Schema.isPattern(/^\S+( \S+){4}$/, { message: "expected a cron expression of five fields" })
+/**
+ * A cron expression of five fields (minute hour day-of-month month day-of-week), read in UTC and
+ * checked with `Cron.parse`, as the scheduler reads it: `61 * * * *` is refused.
+ */
+export const CronExpression = Schema.String.check(
+  Schema.makeFilter((expression: string) => {
+    if (!/^\s*\S+(\s+\S+){4}\s*$/.test(expression)) return "expected a cron expression of five fields (UTC)"
+    const parsed = Cron.parse(expression, "UTC")
+    return Result.isSuccess(parsed) || `not a valid cron expression: ${parsed.failure.message}`
+  })
 )
+
+/** Seconds between scheduled syncs or reconciliations: 1 second to 366 days. */
+export const IntervalSeconds = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 366 * 24 * 3600 })).annotate({
+  examples: [900, 86_400]
+})
 
 /** The body of `PATCH .../entities/{entity}`: absent fields are kept. */
 export const UpdateEntity = Schema.Struct({
   enabled: Schema.optionalKey(Schema.Boolean),
-  intervalSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
-  cron: Schema.optionalKey(Schema.NullOr(CronExpression)),
+  intervalSeconds: Schema.optionalKey(IntervalSeconds),
+  /** A cron expression (five fields, UTC) replacing the interval; `null` clears it. */
+  cron: Schema.optionalKey(
+    Schema.NullOr(CronExpression).annotate({
+      description:
+        "A cron expression (five fields, UTC), checked as the scheduler reads it; replaces intervalSeconds. null clears it.",
+      examples: ["*/15 * * * *", null]
+    })
+  ),
   mode: Schema.optionalKey(SyncMode),
   /** What happens to child rows whose parent is missing: `keep` (written, flagged) or `park`. */
   orphans: Schema.optionalKey(
@@ -28,7 +48,7 @@ export const UpdateEntity = Schema.Struct({
   ),
   /** Seconds between reconciliations (complete listings that soft-delete what the source no longer has); daily by default. */
   reconcileIntervalSeconds: Schema.optionalKey(
-    Schema.NullOr(Schema.Int.check(Schema.isGreaterThan(0))).annotate({
+    Schema.NullOr(IntervalSeconds).annotate({
       description:
         "Seconds between scheduled reconciliations (complete listings that soft-delete rows the source no longer has); default 86400. null together with reconcileCron null: never reconciled on schedule."
     })
@@ -36,7 +56,8 @@ export const UpdateEntity = Schema.Struct({
   /** A cron expression (five fields, UTC) for reconciliations, replacing the interval; `null` clears it. */
   reconcileCron: Schema.optionalKey(
     Schema.NullOr(CronExpression).annotate({
-      description: "A cron expression (five fields, UTC) for reconciliations; replaces reconcileIntervalSeconds"
+      description: "A cron expression (five fields, UTC) for reconciliations; replaces reconcileIntervalSeconds",
+      examples: ["0 2 * * *"]
     })
   ),
   /**
@@ -44,6 +65,11 @@ export const UpdateEntity = Schema.Struct({
    * name. Moves no table: the next sync fills the new one from the first row.
    */
   targetTable: Schema.optionalKey(Schema.NullOr(Schema.String))
+}).annotate({
+  examples: [
+    { enabled: true, cron: "*/15 * * * *", mode: "incremental" },
+    { intervalSeconds: 900, cron: null }
+  ]
 })
 
 /**
@@ -69,29 +95,52 @@ export class EntitiesGroup extends HttpApiGroup.make("entities")
       params: connectorParams,
       success: Schema.Array(EntityView),
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List a connector's entities",
+        description: "The connector's discovered entities with their schedule, mode, orphan policy and table."
+      })
+    ),
     HttpApiEndpoint.get("get", "/connectors/:connectorId/entities/:entity", {
       params: entityParams,
       success: EntityView,
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Show an entity",
+        description: "One discovered entity with its schedule, mode, orphan policy and table."
+      })
+    ),
     HttpApiEndpoint.patch("update", "/connectors/:connectorId/entities/:entity", {
       params: entityParams,
       payload: UpdateEntity,
       success: EntityView,
       error: [NotFound, InvalidField]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Change an entity's settings",
+        description:
+          "Enables or disables an entity, sets its schedule (`intervalSeconds` or a five-field UTC `cron`), its mode, orphan policy, reconciliation schedule or table; absent fields are kept. An invalid cron or interval is a 400 naming the field."
+      })
+    ),
     HttpApiEndpoint.post("sync", "/connectors/:connectorId/entities/:entity/sync", {
       params: entityParams,
       success: EntitySyncTriggered.pipe(HttpApiSchema.status(202)),
       error: [NotFound, Unavailable]
-    }).annotateMerge(OpenApi.annotations({ description: "Starts a sync of the entity in its configured mode." })),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Sync an entity",
+        description:
+          "Starts a sync of the entity in its configured mode, or joins or queues behind the one already running (see `status`)."
+      })
+    ),
     HttpApiEndpoint.post("fullRefresh", "/connectors/:connectorId/entities/:entity/full-refresh", {
       params: entityParams,
       success: EntitySyncTriggered.pipe(HttpApiSchema.status(202)),
       error: [NotFound, Unavailable]
     }).annotateMerge(
       OpenApi.annotations({
+        summary: "Reconcile an entity",
         description:
           "Starts a reconciliation (full-refresh is its other name): a complete listing that writes new and changed rows and soft-deletes the rows the source no longer has."
       })

@@ -29,8 +29,26 @@ export class Degraded extends Schema.TaggedError<Degraded>()(
 /** Liveness and readiness: open to everyone. */
 export class HealthGroup extends HttpApiGroup.make("health")
   .add(
-    HttpApiEndpoint.get("live", "/health", { success: HealthReport }),
-    HttpApiEndpoint.get("database", "/health/db", { success: HealthReport, error: Degraded }),
-    HttpApiEndpoint.get("connectors", "/health/connectors", { success: HealthReport, error: Degraded })
+    HttpApiEndpoint.get("live", "/health", { success: HealthReport }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Liveness",
+        description:
+          "Answers 200 with the version while the process serves HTTP; checks nothing else. Use it as a liveness probe."
+      })
+    ),
+    HttpApiEndpoint.get("database", "/health/db", { success: HealthReport, error: Degraded }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Database readiness",
+        description:
+          "Checks PostgreSQL with a query: 200 `ok`, or 503 `degraded` with the failing check and its message. Use it as a readiness probe."
+      })
+    ),
+    HttpApiEndpoint.get("connectors", "/health/connectors", { success: HealthReport, error: Degraded }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Connectors readiness",
+        description:
+          "Checks that every connector's runtime is built (credentials decrypted, adapter loaded): 200 `ok`, or 503 `degraded` naming each failing connector."
+      })
+    )
   )
   .annotateMerge(OpenApi.annotations({ title: "Health", description: "Liveness and readiness (no auth)" })) {}

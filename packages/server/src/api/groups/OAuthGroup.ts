@@ -14,7 +14,13 @@ export class OAuthStartGroup extends HttpApiGroup.make("oauthStart")
       params: { adapter: Schema.String, connectorId: Schema.String },
       success: Schema.Struct({ authorizeUrl: Schema.String }).pipe(HttpApiSchema.status(302)),
       error: [NotFound, InvalidField]
-    })
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Start Planning Center OAuth2",
+        description:
+          "Redirects (302) the browser to Planning Center's consent page for the connector; the callback then stores its tokens."
+      })
+    )
   )
   .middleware(AdminAuth)
   .annotateMerge(OpenApi.annotations({ title: "OAuth2" })) {}
@@ -27,6 +33,12 @@ export class OAuthCallbackGroup extends HttpApiGroup.make("oauthCallback")
       query: { code: Schema.NonEmptyString, state: Schema.NonEmptyString },
       success: Schema.Struct({ connectorId: Schema.String, connected: Schema.Boolean }),
       error: [InvalidField, NotFound, UpstreamFailed]
-    })
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Planning Center OAuth2 callback",
+        description:
+          "Where Planning Center redirects the browser after consent: exchanges the code for tokens and stores them (encrypted) on the connector named by the signed `state`. No admin token: the state authenticates it."
+      })
+    )
   )
   .annotateMerge(OpenApi.annotations({ title: "OAuth2" })) {}

@@ -31,22 +31,44 @@ export class RecordsGroup extends HttpApiGroup.make("records")
       },
       success: Schema.Array(FailedRecordView),
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List failed records",
+        description:
+          "The connector's failed records (the dead-letter queue): records a sync could not write, with the error; unresolved only unless `includeResolved=true`. Page with `afterId`."
+      })
+    ),
     HttpApiEndpoint.get("getFailed", "/failed-records/:recordId", {
       params: { recordId: Schema.String },
       success: FailedRecordView,
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Show a failed record",
+        description: "One failed record with its payload and error."
+      })
+    ),
     HttpApiEndpoint.post("retryFailed", "/failed-records/:recordId/retry", {
       params: { recordId: Schema.String },
       success: RetryResult,
       error: [NotFound, Unavailable]
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Retry a failed record",
+        description:
+          "Writes the failed record again now; answers whether it was resolved, still waits for its parent, or was stale."
+      })
+    ),
     HttpApiEndpoint.delete("discardFailed", "/failed-records/:recordId", {
       params: { recordId: Schema.String },
       success: HttpApiSchema.NoContent,
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Discard a failed record",
+        description: "Closes the failed record without writing it."
+      })
+    ),
     HttpApiEndpoint.get("listOrphans", "/connectors/:connectorId/entities/:entity/orphans", {
       params: entityParams,
       query: {
@@ -55,13 +77,24 @@ export class RecordsGroup extends HttpApiGroup.make("records")
       },
       success: Schema.Array(OrphanView),
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List orphans",
+        description:
+          "The entity's rows written while their parent was missing (flagged `_parent_missing`). Page with `afterBkHash`."
+      })
+    ),
     HttpApiEndpoint.get("listPending", "/connectors/:connectorId/pending-children", {
       params: connectorParams,
       query: { entity: Schema.optionalKey(Schema.String), limit: Schema.optionalKey(Limit) },
       success: Schema.Array(PendingChildView),
       error: NotFound
-    })
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List pending children",
+        description: "Child records parked until their parent arrives (orphan policy `park`)."
+      })
+    )
   )
   .middleware(AdminAuth)
   .annotateMerge(OpenApi.annotations({ title: "Failed records and pending children" })) {}

@@ -21,18 +21,33 @@ export class RunsGroup extends HttpApiGroup.make("runs")
         limit: Schema.optionalKey(Limit)
       },
       success: Schema.Array(RunView)
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List runs",
+        description: "The latest runs, newest first, filtered by connector, entity and status (`limit`: 1 to 10000)."
+      })
+    ),
     HttpApiEndpoint.get("listForEntity", "/connectors/:connectorId/entities/:entity/runs", {
       params: entityParams,
       query: { status: Schema.optionalKey(RunStatus), limit: Schema.optionalKey(Limit) },
       success: Schema.Array(RunView),
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List an entity's runs",
+        description: "The entity's latest runs, newest first, filtered by status."
+      })
+    ),
     HttpApiEndpoint.get("get", "/runs/:runId", {
       params: { runId: Schema.String },
       success: RunView,
       error: NotFound
-    }),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Show a run",
+        description: "One run with its status, timing, counts per stage and error."
+      })
+    ),
     HttpApiEndpoint.post("cancel", "/runs/:runId/cancel", {
       params: { runId: Schema.String },
       success: RunView.pipe(HttpApiSchema.status(202)),

@@ -9,13 +9,13 @@ import { NotFound, Unavailable } from "../ApiErrors.ts"
 /** Any failure with a message becomes a 503 `Unavailable` (the database or the engine failed). */
 export const unavailable = <A, E extends { readonly message: string }, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, Unavailable, R> => Effect.mapError(effect, (error) => new Unavailable({ message: error.message }))
+): Effect.Effect<A, Unavailable, R> => Effect.mapError(effect, (error) => new Unavailable({ detail: error.message }))
 
 /** The connector, or `NotFound`. */
 export const requireConnector = Effect.fnUntraced(function* (connectorId: string) {
   const state = yield* StateStore
   const found = yield* unavailable(state.getConnector(connectorId)).pipe(Effect.orDie)
-  if (Option.isNone(found)) return yield* new NotFound({ message: `No connector ${JSON.stringify(connectorId)}` })
+  if (Option.isNone(found)) return yield* new NotFound({ detail: `No connector ${JSON.stringify(connectorId)}` })
   return found.value
 })
 
@@ -26,7 +26,7 @@ export const requireEntity = Effect.fnUntraced(function* (connectorId: string, e
   const found = yield* unavailable(state.getManifest(connectorId, entity)).pipe(Effect.orDie)
   if (Option.isNone(found)) {
     return yield* new NotFound({
-      message: `Connector ${JSON.stringify(connectorId)} has no discovered entity ${JSON.stringify(entity)}`
+      detail: `Connector ${JSON.stringify(connectorId)} has no discovered entity ${JSON.stringify(entity)}`
     })
   }
   return found.value

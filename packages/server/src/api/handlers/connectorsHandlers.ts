@@ -63,7 +63,7 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
       .handle("remove", ({ params }) =>
         Effect.gen(function* () {
           const deleted = yield* unavailable(state.deleteConnector(params.connectorId))
-          if (!deleted) return yield* new NotFound({ message: `No connector ${JSON.stringify(params.connectorId)}` })
+          if (!deleted) return yield* new NotFound({ detail: `No connector ${JSON.stringify(params.connectorId)}` })
           yield* runtimes.forget(params.connectorId)
         })
       )
@@ -72,13 +72,13 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
           yield* requireConnector(params.connectorId)
           const running = yield* runtimes
             .get(params.connectorId)
-            .pipe(Effect.mapError((error) => new UpstreamFailed({ message: error.message })))
+            .pipe(Effect.mapError((error) => new UpstreamFailed({ detail: error.message })))
           yield* running.runtime.adapter.testConnection.pipe(
             Effect.timeoutOrElse({
               duration: upstreamTimeout,
               orElse: () => Effect.fail({ message: "the upstream did not answer in time" })
             }),
-            Effect.mapError((error) => new UpstreamFailed({ message: error.message }))
+            Effect.mapError((error) => new UpstreamFailed({ detail: error.message }))
           )
           return { ok: true, message: "connected" }
         })
@@ -88,9 +88,9 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
           yield* requireConnector(params.connectorId)
           const running = yield* runtimes
             .get(params.connectorId)
-            .pipe(Effect.mapError((error) => new UpstreamFailed({ message: error.message })))
+            .pipe(Effect.mapError((error) => new UpstreamFailed({ detail: error.message })))
           const manifests = yield* running.runtime.adapter.manifests.pipe(
-            Effect.mapError((error) => new UpstreamFailed({ message: error.message }))
+            Effect.mapError((error) => new UpstreamFailed({ detail: error.message }))
           )
           yield* unavailable(state.saveManifests(params.connectorId, manifests))
           const entities = yield* unavailable(state.listManifests(params.connectorId))
@@ -105,7 +105,7 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
           if (unknown !== undefined) {
             return yield* new InvalidField({
               field: "entities",
-              message: `entities: ${JSON.stringify(unknown)} was not discovered for this connector (POST .../discover first)`
+              detail: `entities: ${JSON.stringify(unknown)} was not discovered for this connector (POST .../discover first)`
             })
           }
           const executionId = yield* unavailable(
@@ -129,11 +129,11 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
                 case "TableMoveRefused":
                 case "TableTaken":
                 case "EntityBusy":
-                  return new Conflict({ field: "toSchema", message: error.message })
+                  return new Conflict({ field: "toSchema", detail: error.message })
                 case "InvalidIdentifier":
-                  return new InvalidField({ field: "toSchema", message: `toSchema: ${error.message}` })
+                  return new InvalidField({ field: "toSchema", detail: `toSchema: ${error.message}` })
                 default:
-                  return new Unavailable({ message: error.message })
+                  return new Unavailable({ detail: error.message })
               }
             })
           )

@@ -31,12 +31,11 @@ import { definitionView } from "../groups/DefinitionsGroup.ts"
 /** Each definition failure as the API's error (handlers pick the ones they can meet). */
 const failures = {
   InvalidDefinition: (error: InvalidDefinition) =>
-    Effect.fail(new InvalidField({ field: error.field, message: `${error.field}: ${error.message}` })),
-  DefinitionTaken: (error: DefinitionTaken) =>
-    Effect.fail(new Conflict({ field: error.field, message: error.message })),
-  DefaultDefinitionFixed: (error: DefaultDefinitionFixed) => Effect.fail(new Conflict({ message: error.message })),
-  DefinitionNotFound: (error: DefinitionNotFound) => Effect.fail(new NotFound({ message: error.message })),
-  StateStoreError: (error: StateStoreError) => Effect.fail(new Unavailable({ message: error.message }))
+    Effect.fail(new InvalidField({ field: error.field, detail: `${error.field}: ${error.message}` })),
+  DefinitionTaken: (error: DefinitionTaken) => Effect.fail(new Conflict({ field: error.field, detail: error.message })),
+  DefaultDefinitionFixed: (error: DefaultDefinitionFixed) => Effect.fail(new Conflict({ detail: error.message })),
+  DefinitionNotFound: (error: DefinitionNotFound) => Effect.fail(new NotFound({ detail: error.message })),
+  StateStoreError: (error: StateStoreError) => Effect.fail(new Unavailable({ detail: error.message }))
 }
 
 /** The definitions handlers. */
@@ -99,7 +98,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           if (!definition.isDefault) {
             if (definition.destination.kind === "connector") {
               return yield* new Conflict({
-                message: `${definition.name}: pushing into a connector's entity does not run yet (connector plugins do not declare their identity fields)`
+                detail: `${definition.name}: pushing into a connector's entity does not run yet (connector plugins do not declare their identity fields)`
               })
             }
             // Runs in the server until it ends (logged); its runs are listed under `runsEntity`.
@@ -127,7 +126,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           })
           const trigger = yield* workflows
             .triggerEntity({ connectorId, entity, mode })
-            .pipe(Effect.mapError((error) => new Unavailable({ message: error.message })))
+            .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
           yield* Effect.logInfo(`definition run ${trigger.status}`).pipe(
             Effect.annotateLogs({ definition: definition.id, ...trigger })
           )

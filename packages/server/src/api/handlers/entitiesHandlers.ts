@@ -47,7 +47,7 @@ export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers)
           ).pipe(Effect.orDie)
           if (Option.isNone(updated)) {
             return yield* new NotFound({
-              message: `Connector ${JSON.stringify(params.connectorId)} has no discovered entity ${JSON.stringify(params.entity)}`
+              detail: `Connector ${JSON.stringify(params.connectorId)} has no discovered entity ${JSON.stringify(params.entity)}`
             })
           }
           return entityView(updated.value)

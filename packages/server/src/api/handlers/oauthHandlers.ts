@@ -17,7 +17,7 @@ import { requireConnector } from "./common.ts"
 const notOAuth = (adapter: string, connectorId: string) =>
   new InvalidField({
     field: "credentials.type",
-    message: `credentials.type: connector ${connectorId} is not a ${adapter} connector with OAuth2 credentials`
+    detail: `credentials.type: connector ${connectorId} is not a ${adapter} connector with OAuth2 credentials`
   })
 
 /** The connector's running OAuth2 flow, when it is a connector of `adapter` that has one. */
@@ -59,13 +59,13 @@ export const OAuthCallbackHandlers = HttpApiBuilder.group(Api, "oauthCallback", 
       Effect.gen(function* () {
         const connectorId = OAuthState.verify(info.stateKey, query.state, yield* Clock.currentTimeMillis)
         if (Option.isNone(connectorId)) {
-          return yield* new InvalidField({ field: "state", message: "state: not issued by this server, or expired" })
+          return yield* new InvalidField({ field: "state", detail: "state: not issued by this server, or expired" })
         }
         yield* requireConnector(connectorId.value)
         const oauth2 = yield* oauth2Of(runtimes, params.adapter, connectorId.value)
         yield* oauth2
           .exchangeCode(query.code)
-          .pipe(Effect.mapError((error) => new UpstreamFailed({ message: error.message })))
+          .pipe(Effect.mapError((error) => new UpstreamFailed({ detail: error.message })))
         yield* runtimes.invalidate(connectorId.value)
         yield* Effect.logInfo("OAuth2 tokens stored").pipe(Effect.annotateLogs({ connector: connectorId.value }))
         return { connectorId: connectorId.value, connected: true }

@@ -21,7 +21,7 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
 
     const requireRecord = Effect.fnUntraced(function* (recordId: string) {
       const record = yield* unavailable(state.getFailedRecord(recordId)).pipe(Effect.orDie)
-      if (Option.isNone(record)) return yield* new NotFound({ message: `No failed record ${JSON.stringify(recordId)}` })
+      if (Option.isNone(record)) return yield* new NotFound({ detail: `No failed record ${JSON.stringify(recordId)}` })
       return record.value
     })
 
@@ -49,7 +49,7 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
           const manifests = yield* unavailable(state.listManifests(record.connectorId))
           const manifest = manifests.find((entity) => entity.entity === record.entity)?.manifest
           if (manifest === undefined) {
-            return yield* new Unavailable({ message: `Entity ${record.entity} is no longer discovered` })
+            return yield* new Unavailable({ detail: `Entity ${record.entity} is no longer discovered` })
           }
           const running = yield* unavailable(runtimes.get(record.connectorId))
           const outcome = yield* unavailable(
@@ -77,7 +77,7 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
         Effect.gen(function* () {
           const discarded = yield* unavailable(state.discardFailedRecords([params.recordId])).pipe(Effect.orDie)
           if (discarded === 0) {
-            return yield* new NotFound({ message: `No failed record ${JSON.stringify(params.recordId)}` })
+            return yield* new NotFound({ detail: `No failed record ${JSON.stringify(params.recordId)}` })
           }
         })
       )

@@ -19,7 +19,7 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
     const state = yield* StateStore
     const control = yield* RunControl
     const events = yield* RunEvents
-    const notFound = (runId: string) => new NotFound({ message: `No run ${JSON.stringify(runId)}` })
+    const notFound = (runId: string) => new NotFound({ detail: `No run ${JSON.stringify(runId)}` })
     return handlers
       .handle("list", ({ query }) =>
         unavailable(
@@ -53,7 +53,7 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
           const run = uuidPattern.test(params.runId)
             ? yield* unavailable(state.getRun(params.runId)).pipe(Effect.orDie)
             : Option.none()
-          if (Option.isNone(run)) return yield* new NotFound({ message: `No run ${JSON.stringify(params.runId)}` })
+          if (Option.isNone(run)) return yield* new NotFound({ detail: `No run ${JSON.stringify(params.runId)}` })
           return runView(run.value)
         })
       )
@@ -62,8 +62,8 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
           Effect.map(runView),
           Effect.catchTags({
             RunNotFound: () => Effect.fail(notFound(params.runId)),
-            RunNotRunning: (error) => Effect.fail(new Conflict({ field: "runId", message: error.message })),
-            StateStoreError: (error) => Effect.die(new Unavailable({ message: error.message }))
+            RunNotRunning: (error) => Effect.fail(new Conflict({ field: "runId", detail: error.message })),
+            StateStoreError: (error) => Effect.die(new Unavailable({ detail: error.message }))
           })
         )
       )
