@@ -32,7 +32,7 @@ const line = (entity: DiscoveredEntity): string => {
 }
 
 /** The first cron expression of `patch` the scheduler could not read, as a failure naming its flag. */
-const checkCrons = (patch: typeof UpdateEntity.Type): CliFailure | undefined => {
+const checkCrons = (patch: { readonly cron: unknown; readonly reconcileCron: unknown }): CliFailure | undefined => {
   for (const [flag, cron] of [
     ["--cron", patch.cron],
     ["--reconcile-cron", patch.reconcileCron]
@@ -127,13 +127,14 @@ const set = Command.make(
       orphans: Option.getOrUndefined(input.orphans),
       targetTable: nullable(input.targetTable, false)
     }
+    // Crons first, so that a bad one names its flag (the schema also refuses it, naming the field).
+    const badCron = checkCrons(given)
+    if (badCron !== undefined) return yield* badCron
     const patch = yield* decodePatch(
       Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined))
     ).pipe(Effect.mapError((error) => new CliFailure({ message: `Invalid settings: ${error.message}` })))
     const badTable = checkTargetTable(patch.targetTable)
     if (badTable !== undefined) return yield* new CliFailure({ message: `Invalid settings: ${badTable.message}` })
-    const badCron = checkCrons(patch)
-    if (badCron !== undefined) return yield* badCron
     const updated = yield* updateSettings(input.connector, input.entity, patch)
     if (input.json) return yield* Console.log(JSON.stringify(entityView(updated)))
     yield* Console.log(line(updated))
