@@ -153,7 +153,12 @@ export class DefinitionsGroup extends HttpApiGroup.make("definitions")
       params,
       success: DefinitionView,
       error: NotFound
-    }).annotateMerge(OpenApi.annotations({ summary: "Read a sync definition (by id or name)" })),
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Read a sync definition (by id or name)",
+        description: "One sync definition: its source, destination, entities and schedule."
+      })
+    ),
     HttpApiEndpoint.patch("update", "/definitions/:definitionId", {
       params,
       payload: UpdateDefinition,
