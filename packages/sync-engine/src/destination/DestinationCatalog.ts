@@ -4,8 +4,8 @@
  */
 import { PgTypes } from "@effect/sql-pg"
 import { Effect, Result } from "effect"
-import type { SqlClient } from "effect/sql"
-import { withDdlLock } from "./DdlLock.ts"
+import { SqlClient } from "effect/sql"
+import { migrate } from "../state/StateMigrations.ts"
 import {
   DestinationError,
   type DestinationErrorReason,
@@ -27,9 +27,12 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export const arrayParameter = (values: ReadonlyArray<unknown>, elementOid: number): PgTypes.Parameter =>
   Result.getOrThrow(PgTypes.array(values, elementOid))
 
-/** The shared state and helpers of one PostgreSQL destination, on `sql`, staging seen keys in `stagingSchema`. */
+/**
+ * The shared state and helpers of one PostgreSQL destination, on `sql`, staging seen keys in
+ * `syncflow.destination_seen` and bulk loads in `stagingSchema`.
+ */
 export const makeDestinationCatalog = (sql: SqlClient.SqlClient, stagingSchema: string) => {
-  const seenTable = Identifier.qualified(stagingSchema, "destination_seen")
+  const seenTable = "syncflow.destination_seen"
   /** Table plans by `schema.table`; dropped when a statement on the table fails, re-read on next use. */
   const plans = new Map<string, TablePlan>()
   /** Whether this process has made sure the staging table exists (reset when a statement on it fails). */
@@ -59,23 +62,18 @@ export const makeDestinationCatalog = (sql: SqlClient.SqlClient, stagingSchema: 
       rows.length > 0 ? Effect.void : Effect.asVoid(sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${Identifier.quote(name)}`))
     )
 
-  const createStagingTable = Effect.andThen(
-    sql.unsafe(`CREATE TABLE IF NOT EXISTS ${seenTable} (
-  run_id uuid NOT NULL,
-  table_name text NOT NULL,
-  bk_hashes text[] NOT NULL,
-  reconciled boolean NOT NULL DEFAULT false,
-  recorded_at timestamptz NOT NULL DEFAULT now()
-)`),
-    sql.unsafe(`CREATE INDEX IF NOT EXISTS destination_seen_run_idx ON ${seenTable} (run_id, table_name)`)
-  )
+  /**
+   * The seen-keys table, `syncflow.destination_seen`, is SyncFlow's bookkeeping: it comes from the
+   * migrations (16), which this applies when pending (a destination used without a StateStore).
+   */
+  const createStagingTable = Effect.asVoid(Effect.provideService(migrate, SqlClient.SqlClient, sql))
 
   /** Makes sure the staging table exists, once per process. */
   const staging = (entity: string) =>
     Effect.suspend(() =>
       stagingReady
         ? Effect.void
-        : withDdlLock(sql, Effect.andThen(ensureSchema(stagingSchema), createStagingTable)).pipe(
+        : createStagingTable.pipe(
             Effect.tap(() =>
               Effect.sync(() => {
                 stagingReady = true

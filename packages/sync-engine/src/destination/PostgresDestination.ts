@@ -47,7 +47,10 @@ import { type BulkPath, upsertOperation } from "./UpsertOperation.ts"
 
 /** Settings of the PostgreSQL destination. */
 export interface PostgresDestinationOptions {
-  /** The schema of the seen-keys staging table. Default `syncflow` (the StateStore's). */
+  /**
+   * The schema of the bulk path's staging tables. Default `syncflow` (the StateStore's). Seen keys
+   * are always kept in `syncflow.destination_seen`, which the migrations create.
+   */
   readonly stagingSchema?: string | undefined
   /**
    * Rows per statement: a larger chunk passed to `upsert` is written in several statements. Default

@@ -10,7 +10,7 @@ import { PgTypes } from "@effect/sql-pg"
 import { Duration, Effect, Layer } from "effect"
 import { RateLimiter } from "effect/persistence"
 import { SqlClient } from "effect/sql"
-import { withDdlLock } from "../destination/DdlLock.ts"
+import { migrate } from "../state/StateMigrations.ts"
 
 const adaptiveGraceMillis = 60_000
 const adaptiveMaxWindowMillis = 60 * 60 * 1_000
@@ -48,22 +48,12 @@ export interface PgRateLimiterStoreOptions {
   readonly prefix?: string | undefined
 }
 
-/** Builds the store on the ambient `SqlClient`, creating its table when missing. */
+/** Builds the store on the ambient `SqlClient`, applying the pending `syncflow` migrations first. */
 export const make = Effect.fnUntraced(function* (options: PgRateLimiterStoreOptions = {}) {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const prefix = options.prefix ?? "ratelimiter:"
-  // Several runners may start at once: one creates the table, the others wait for it.
-  yield* withDdlLock(
-    sql,
-    Effect.gen(function* () {
-      yield* sql.unsafe(`CREATE SCHEMA IF NOT EXISTS syncflow`)
-      yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.rate_limits (
-  key text PRIMARY KEY,
-  state jsonb NOT NULL,
-  expires_at timestamptz
-)`)
-    })
-  )
+  // Its table comes from the migrations (16): run them, so no path reaches a limiter before them.
+  yield* migrate
 
   /**
    * Runs `step` on the key's state under a row lock, with the database's time in ms, and stores

@@ -308,6 +308,52 @@ ON CONFLICT DO NOTHING`
 )`,
       "CREATE INDEX row_ledger_seen_run ON syncflow.row_ledger_seen (sync_id, run_id)"
     ]
+  },
+  {
+    id: 16,
+    name: "tables_created_by_services",
+    statements: [
+      // Tables that services used to create themselves when missing (WorkflowTriggers,
+      // PgRateLimiterStore, the PostgreSQL destination's seen keys): `IF NOT EXISTS` throughout, so
+      // a database where a service already created one, in any of its earlier shapes, ends the same.
+      // The workflow triggers: per workflow key, the current execution's number and the one queued.
+      `CREATE TABLE IF NOT EXISTS syncflow.workflow_triggers (
+  key text PRIMARY KEY,
+  seq bigint NOT NULL DEFAULT 0,
+  last_slot bigint,
+  fired_at timestamptz,
+  updated_at timestamptz NOT NULL DEFAULT now()
+)`,
+      `ALTER TABLE syncflow.workflow_triggers
+  ADD COLUMN IF NOT EXISTS rerun boolean NOT NULL DEFAULT false,
+  ADD COLUMN IF NOT EXISTS closed_seq bigint,
+  ADD COLUMN IF NOT EXISTS mode text,
+  ADD COLUMN IF NOT EXISTS queued_mode text`,
+      // The schedule's fires: one row per key and slot, whoever fired it first.
+      `CREATE TABLE IF NOT EXISTS syncflow.schedule_fires (
+  key text NOT NULL,
+  slot bigint NOT NULL,
+  fired_by text NOT NULL,
+  fired_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (key, slot)
+)`,
+      "ALTER TABLE syncflow.schedule_fires ADD COLUMN IF NOT EXISTS mode text",
+      // The shared rate limiters' state (see rate-limit/PgRateLimiterStore.ts).
+      `CREATE TABLE IF NOT EXISTS syncflow.rate_limits (
+  key text PRIMARY KEY,
+  state jsonb NOT NULL,
+  expires_at timestamptz
+)`,
+      // The keys a run saw in a table without writing them (the PostgreSQL destination's reconciliation).
+      `CREATE TABLE IF NOT EXISTS syncflow.destination_seen (
+  run_id uuid NOT NULL,
+  table_name text NOT NULL,
+  bk_hashes text[] NOT NULL,
+  reconciled boolean NOT NULL DEFAULT false,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+)`,
+      "CREATE INDEX IF NOT EXISTS destination_seen_run_idx ON syncflow.destination_seen (run_id, table_name)"
+    ]
   }
 ]
 

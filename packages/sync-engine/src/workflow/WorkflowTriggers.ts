@@ -12,8 +12,8 @@
 import { hostname } from "node:os"
 import { Context, Effect, Layer, Option } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
-import { withDdlLock } from "../destination/DdlLock.ts"
 import { listingKind, type SyncMode } from "../pipeline/SyncMode.ts"
+import { migrate } from "../state/StateMigrations.ts"
 
 /** The execution a trigger should run: its sequence number and whether the claim started it. */
 export interface Claim {
@@ -106,42 +106,13 @@ export class WorkflowTriggers extends Context.Service<
     readonly current: (key: string) => Effect.Effect<number, SqlError.SqlError>
   }
 >()("@syncflow/sync-engine/workflow/WorkflowTriggers") {
-  /** The triggers over the ambient SQL client; creates its table when missing. */
+  /** The triggers over the ambient SQL client; applies the pending `syncflow` migrations first. */
   static readonly layer: Layer.Layer<WorkflowTriggers, SqlError.SqlError, SqlClient.SqlClient> = Layer.effect(
     WorkflowTriggers,
     Effect.gen(function* () {
       const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-      // Several runners may start at once: one creates the table, the others wait for it.
-      yield* withDdlLock(
-        sql,
-        Effect.gen(function* () {
-          yield* sql.unsafe(`CREATE SCHEMA IF NOT EXISTS syncflow`)
-          yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.workflow_triggers (
-  key text PRIMARY KEY,
-  seq bigint NOT NULL DEFAULT 0,
-  last_slot bigint,
-  fired_at timestamptz,
-  updated_at timestamptz NOT NULL DEFAULT now()
-)`)
-          yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS syncflow.schedule_fires (
-  key text NOT NULL,
-  slot bigint NOT NULL,
-  fired_by text NOT NULL,
-  fired_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (key, slot)
-)`)
-          // The mode each fire started (a reconciliation, or the entity's scheduled mode).
-          yield* sql.unsafe(`ALTER TABLE syncflow.schedule_fires ADD COLUMN IF NOT EXISTS mode text`)
-          // Follow-up executions: asked for while one runs, started by it when it closes.
-          yield* sql.unsafe(`ALTER TABLE syncflow.workflow_triggers
-  ADD COLUMN IF NOT EXISTS rerun boolean NOT NULL DEFAULT false,
-  ADD COLUMN IF NOT EXISTS closed_seq bigint`)
-          // The mode of the current execution, and the one queued behind it.
-          yield* sql.unsafe(`ALTER TABLE syncflow.workflow_triggers
-  ADD COLUMN IF NOT EXISTS mode text,
-  ADD COLUMN IF NOT EXISTS queued_mode text`)
-        })
-      )
+      // Its tables come from the migrations (16): run them, so no path reaches a trigger before them.
+      yield* migrate
       const firedBy = `${hostname()}:${process.pid}`
 
       const claim = <E, R>(key: string, isRunning: (seq: number) => Effect.Effect<boolean, E, R>) =>

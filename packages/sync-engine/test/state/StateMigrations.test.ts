@@ -38,17 +38,21 @@ layer(PgTest.layer)("StateMigrations", (it) => {
         [
           "checkpoints",
           "connectors",
+          "destination_seen",
           "entities",
           "entity_leases",
           "entity_tables",
           "failed_records",
           "pending_children",
+          "rate_limits",
           "row_ledger",
           "row_ledger_seen",
+          "schedule_fires",
           "schema_migrations",
           "sync_definitions",
           "sync_runs",
-          "tokens"
+          "tokens",
+          "workflow_triggers"
         ]
       )
     })
@@ -82,6 +86,34 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           ["fresh", null],
           ["old", "public"]
         ]
+      )
+    })
+  )
+
+  it.effect("migration 16 adopts the tables services created themselves before, keeping their rows", () =>
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      yield* migrate
+      // The database as a WorkflowTriggers of an early version left it: its first shapes, a trigger in use.
+      yield* sql`DROP TABLE syncflow.workflow_triggers`
+      yield* sql`DROP TABLE syncflow.schedule_fires`
+      yield* sql`DELETE FROM syncflow.schema_migrations WHERE id = 16`
+      yield* sql`CREATE TABLE syncflow.workflow_triggers (key text PRIMARY KEY, seq bigint NOT NULL DEFAULT 0,
+        last_slot bigint, fired_at timestamptz, updated_at timestamptz NOT NULL DEFAULT now())`
+      yield* sql`CREATE TABLE syncflow.schedule_fires (key text NOT NULL, slot bigint NOT NULL, fired_by text NOT NULL,
+        fired_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (key, slot))`
+      yield* sql`INSERT INTO syncflow.workflow_triggers (key, seq) VALUES ('c:items', 7)`
+
+      assert.deepStrictEqual(yield* migrate, [16])
+      const [trigger] = yield* sql<{ readonly seq: string; readonly rerun: boolean; readonly mode: string | null }>`
+        SELECT seq::text AS seq, rerun, mode FROM syncflow.workflow_triggers WHERE key = 'c:items'`
+      assert.deepStrictEqual(trigger, { seq: "7", rerun: false, mode: null })
+      const fireColumns = yield* sql<{ readonly name: string }>`
+        SELECT column_name AS name FROM information_schema.columns
+        WHERE table_schema = 'syncflow' AND table_name = 'schedule_fires' ORDER BY column_name`
+      assert.deepStrictEqual(
+        fireColumns.map((row) => row.name),
+        ["fired_at", "fired_by", "key", "mode", "slot"]
       )
     })
   )
