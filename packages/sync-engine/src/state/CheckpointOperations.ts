@@ -1,19 +1,17 @@
-/** The StateStore's checkpoints (table `syncflow.checkpoints`). */
+/** SyncFlow's checkpoints (table `syncflow.checkpoints`). */
 import { PgTypes } from "@effect/sql-pg"
 import { Cursor } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
 import { Checkpoint, type CheckpointInput } from "./Checkpoint.ts"
-import type { StateStoreService } from "./StateStore.ts"
+import type { CheckpointStoreService } from "./CheckpointStore.ts"
 import { now, storeError } from "./storeHelpers.ts"
 
 const checkpointColumns = `connector_id AS "connectorId", entity, cursor, row_version AS "rowVersion",
   run_id::text AS "runId", listing, updated_at AS "updatedAt"`
 
 /** Checkpoint operations on `sql`. */
-export const checkpointOperations = (
-  sql: SqlClient.SqlClient
-): Pick<StateStoreService, "getCheckpoint" | "saveCheckpoint" | "clearCheckpoint"> => {
+export const checkpointOperations = (sql: SqlClient.SqlClient): CheckpointStoreService => {
   const decodeCheckpoints = Schema.decodeUnknownEffect(Schema.Array(Checkpoint))
   const encodeCursor = Schema.encodeUnknownEffect(Schema.toCodecJson(Cursor.Cursor))
 

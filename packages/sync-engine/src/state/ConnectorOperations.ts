@@ -1,12 +1,12 @@
-/** The StateStore's connectors and their sealed credentials (table `syncflow.connectors`). */
+/** SyncFlow's connectors and their sealed credentials (table `syncflow.connectors`). */
 import { PgTypes } from "@effect/sql-pg"
 import { Credentials } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
 import type { SecureRandom } from "effect/crypto"
 import type { SqlClient } from "effect/sql"
 import { Connector, type ConnectorPatch, type NewConnector } from "./Connector.ts"
+import type { ConnectorStoreService } from "./ConnectorStore.ts"
 import type { SecretBox } from "./SecretBox.ts"
-import type { StateStoreService } from "./StateStore.ts"
 import { ConnectorNotFound, StateStoreError } from "./StateStoreError.ts"
 import { now, storeError } from "./storeHelpers.ts"
 
@@ -22,10 +22,7 @@ export const connectorOperations = (
   sql: SqlClient.SqlClient,
   box: SecretBox["Service"],
   random: SecureRandom.SecureRandom["Service"]
-): Pick<
-  StateStoreService,
-  "createConnector" | "getConnector" | "listConnectors" | "updateConnector" | "deleteConnector" | "getCredentials"
-> => {
+): ConnectorStoreService => {
   const decodeConnectors = Schema.decodeUnknownEffect(Schema.Array(Connector))
   const encodeCredentials = Schema.encodeUnknownEffect(CredentialsJson)
   const decodeCredentials = Schema.decodeUnknownEffect(CredentialsJson)

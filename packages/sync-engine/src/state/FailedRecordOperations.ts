@@ -1,4 +1,4 @@
-/** The StateStore's failed records, the dead-letter queue (table `syncflow.failed_records`). */
+/** SyncFlow's failed records, the dead-letter queue (table `syncflow.failed_records`). */
 import { PgTypes } from "@effect/sql-pg"
 import { Duration, Effect, Option, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
@@ -8,9 +8,9 @@ import {
   type FailedRecordResolution,
   type NewFailedRecord
 } from "./FailedRecord.ts"
+import type { FailedRecordStoreService, TakeDue } from "./FailedRecordStore.ts"
 import { jsonText } from "./jsonText.ts"
 import type { RecordRetryPolicy } from "./RecordRetryPolicy.ts"
-import type { StateStoreService, TakeDue } from "./StateStore.ts"
 import { batches, limitOf, now, storeError, textArray, uuidArray } from "./storeHelpers.ts"
 
 const failedColumns = (alias: string) => `${alias}.id::text AS id, ${alias}.run_id::text AS "runId",
@@ -25,18 +25,7 @@ export const failedRecordOperations = (
   sql: SqlClient.SqlClient,
   failedRetry: RecordRetryPolicy,
   batchSize: number
-): Pick<
-  StateStoreService,
-  | "recordFailedRecords"
-  | "listFailedRecords"
-  | "takeDueFailedRecords"
-  | "getFailedRecord"
-  | "requeueFailedRecords"
-  | "discardFailedRecords"
-  | "resolveFailedRecords"
-  | "takeFailedRecords"
-  | "supersedeFailedRecords"
-> => {
+): FailedRecordStoreService => {
   const decodeFailed = Schema.decodeUnknownEffect(Schema.Array(FailedRecord))
 
   const recordFailedRecords = Effect.fn("StateStore.recordFailedRecords")(function* (

@@ -1,5 +1,5 @@
 /**
- * The StateStore's discovered entity manifests and entity settings (table `syncflow.entities`);
+ * SyncFlow's discovered entity manifests and entity settings (table `syncflow.entities`);
  * saving a manifest also creates the entity's default sync definition (`syncflow.sync_definitions`).
  */
 import { EntityManifest } from "@syncflow/adapter-core"
@@ -7,7 +7,7 @@ import { Effect, Option, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
 import { DiscoveredEntity } from "./DiscoveredEntity.ts"
 import type { EntitySettingsPatch } from "./EntitySettings.ts"
-import type { StateStoreService } from "./StateStore.ts"
+import type { ManifestStoreService } from "./ManifestStore.ts"
 import { now, storeError, textArray } from "./storeHelpers.ts"
 
 const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt",
@@ -17,12 +17,7 @@ const entityColumns = `connector_id AS "connectorId", entity, manifest, discover
   type_mismatches AS "typeMismatches"`
 
 /** Manifest and entity settings operations on `sql`. */
-export const manifestOperations = (
-  sql: SqlClient.SqlClient
-): Pick<
-  StateStoreService,
-  "saveManifests" | "getManifest" | "listManifests" | "updateEntitySettings" | "listEnabledEntities"
-> => {
+export const manifestOperations = (sql: SqlClient.SqlClient): ManifestStoreService => {
   const decodeEntities = Schema.decodeUnknownEffect(Schema.Array(DiscoveredEntity))
   const encodeManifest = Schema.encodeUnknownEffect(Schema.toCodecJson(EntityManifest))
 

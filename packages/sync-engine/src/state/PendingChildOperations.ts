@@ -1,11 +1,12 @@
-/** The StateStore's pending children: children parked until their parent arrives (`syncflow.pending_children`). */
+/** SyncFlow's pending children: children parked until their parent arrives (`syncflow.pending_children`). */
 import { PgTypes } from "@effect/sql-pg"
 import { Duration, Effect, Schema } from "effect"
 import type { SqlClient } from "effect/sql"
+import type { TakeDue } from "./FailedRecordStore.ts"
 import { jsonText } from "./jsonText.ts"
 import { type DuePendingChildren, type NewPendingChild, PendingChild } from "./PendingChild.ts"
+import type { PendingChildFilter, PendingChildStoreService } from "./PendingChildStore.ts"
 import type { RecordRetryPolicy } from "./RecordRetryPolicy.ts"
-import type { PendingChildFilter, StateStoreService, TakeDue } from "./StateStore.ts"
 import { batches, limitOf, now, storeError, textArray, uuidArray } from "./storeHelpers.ts"
 
 const pendingColumns = (alias: string) => `${alias}.connector_id AS "connectorId", ${alias}.entity,
@@ -22,14 +23,7 @@ export const pendingChildOperations = (
   pendingRetry: RecordRetryPolicy,
   failedRetry: RecordRetryPolicy,
   batchSize: number
-): Pick<
-  StateStoreService,
-  | "enqueuePendingChildren"
-  | "takeDuePendingChildren"
-  | "pendingChildrenOf"
-  | "listPendingChildren"
-  | "removePendingChildren"
-> => {
+): PendingChildStoreService => {
   const decodePending = Schema.decodeUnknownEffect(Schema.Array(PendingChild))
 
   const enqueuePendingChildren = Effect.fn("StateStore.enqueuePendingChildren")(function* (

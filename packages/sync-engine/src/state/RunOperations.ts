@@ -1,4 +1,4 @@
-/** The StateStore's sync runs with their stage counts and type mismatches (table `syncflow.sync_runs`). */
+/** SyncFlow's sync runs with their stage counts and type mismatches (table `syncflow.sync_runs`). */
 import { PgTypes } from "@effect/sql-pg"
 import { Effect, Option, Schema } from "effect"
 import type { SecureRandom } from "effect/crypto"
@@ -6,7 +6,7 @@ import type { SqlClient } from "effect/sql"
 import { publishRunEvent } from "../events/publishRunEvent.ts"
 import { runFinishedOf } from "../events/RunProgress.ts"
 import type { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
-import type { RunFilter, RunSearch, StateStoreService } from "./StateStore.ts"
+import type { RunFilter, RunSearch, RunStoreService } from "./RunStore.ts"
 import { RunNotFound } from "./StateStoreError.ts"
 import { type FinishRun, type RunCounts, runCountNames, type StartRun, SyncRun } from "./SyncRun.ts"
 import { limitOf, now, storeError } from "./storeHelpers.ts"
@@ -20,17 +20,7 @@ const runColumns = `id::text AS id, connector_id AS "connectorId", entity, mode,
 export const runOperations = (
   sql: SqlClient.SqlClient,
   random: SecureRandom.SecureRandom["Service"]
-): Pick<
-  StateStoreService,
-  | "startRun"
-  | "recordTypeMismatches"
-  | "addRunCounts"
-  | "finishRun"
-  | "resumeRun"
-  | "getRun"
-  | "listRuns"
-  | "searchRuns"
-> => {
+): RunStoreService => {
   const decodeRuns = Schema.decodeUnknownEffect(Schema.Array(SyncRun))
 
   const selectRun = (runId: string) =>

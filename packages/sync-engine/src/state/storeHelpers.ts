@@ -33,3 +33,6 @@ export const uuidArray = (values: ReadonlyArray<string | null>) =>
 /** The number a limit option stands for, clamped to [1, 10000]. */
 export const limitOf = (limit: number | undefined, fallback: number): number =>
   Math.min(10_000, Math.max(1, Math.floor(limit ?? fallback)))
+
+/** Rows per statement of a batch option (default 1,000, at least 1). */
+export const batchSizeOf = (batchSize: number | undefined): number => Math.max(1, Math.floor(batchSize ?? 1000))
