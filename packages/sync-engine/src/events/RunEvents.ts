@@ -4,7 +4,7 @@
  * holds one `LISTEN` while someone follows, fanning the events out to its followers through a PubSub.
  */
 import { PgClient } from "@effect/sql-pg"
-import { Context, DateTime, Effect, Layer, Option, PubSub, RcRef, Schema, Stream } from "effect"
+import { Context, DateTime, Duration, Effect, Layer, Option, PubSub, RcRef, Result, Schema, Stream } from "effect"
 import type { SqlError } from "effect/sql"
 import { StateStore } from "../state/StateStore.ts"
 import { RunNotFound, type StateStoreError } from "../state/StateStoreError.ts"
@@ -13,6 +13,9 @@ import type { RunEvent } from "./RunEvent.ts"
 import { runFinishedOf, runStartedOf, windowCommittedOf } from "./RunProgress.ts"
 
 const decode = Schema.decodeUnknownEffect(RunEventJson)
+
+/** How often a follower's stream looks whether its run has ended without saying so. */
+const endCheckInterval = Duration.seconds(10)
 
 /** Publishes and follows run events. */
 export class RunEvents extends Context.Service<
@@ -59,8 +62,20 @@ export class RunEvents extends Context.Service<
             if (run.status !== "running") return Stream.make(runFinishedOf(run))
             const snapshot: Array<RunEvent> = [runStartedOf(run)]
             if (run.fetched > 0) snapshot.push(windowCommittedOf(run, 0, null, yield* DateTime.now))
+            // A run that ends without a RunFinished (marked abandoned by the sweep, or a notification
+            // lost with a dropped LISTEN connection) still ends its followers' streams: its row says so.
+            const ended = Stream.tick(endCheckInterval).pipe(
+              Stream.drop(1),
+              Stream.mapEffect(() => state.getRun(runId)),
+              Stream.filterMap((row) =>
+                Option.isSome(row) && row.value.status !== "running"
+                  ? Result.succeed<RunEvent>(runFinishedOf(row.value))
+                  : Result.failVoid
+              )
+            )
             const live = Stream.fromSubscription(subscription).pipe(
               Stream.filter((event) => event.runId === runId),
+              Stream.merge(ended),
               Stream.takeUntil((event) => event._tag === "RunFinished")
             )
             return Stream.concat(Stream.fromIterable(snapshot), live)

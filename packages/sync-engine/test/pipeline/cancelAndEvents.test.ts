@@ -9,6 +9,7 @@ import { assert, layer } from "@effect/vitest"
 import type { Adapter } from "@syncflow/adapter-core"
 import { Deferred, Effect, Fiber, Layer, Option, Stream } from "effect"
 import { SqlClient } from "effect/sql"
+import { TestClock } from "effect/testing"
 import { RunEvents } from "../../src/events/RunEvents.ts"
 import { RunControl } from "../../src/pipeline/RunControl.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
@@ -197,5 +198,35 @@ layer(testLayer, { timeout: 60_000 })("cancel and live progress", (it) => {
         }
         assert.deepStrictEqual(yield* storedIdentities("customers", "erp2"), yield* expectedIdentities(fake, customers))
       })
+  )
+
+  it.effect("a follower of a run that ends without saying so (abandoned by the sweep) still gets its end", () =>
+    Effect.gen(function* () {
+      const state = yield* StateStore
+      const events = yield* RunEvents
+      yield* state.createConnector({ id: "erp3", adapter: "apismith", name: "ERP 3" })
+      const run = yield* state.startRun({ connectorId: "erp3", entity: "items", mode: "incremental" })
+      const listening = yield* Deferred.make<void>()
+      const followed = yield* Effect.forkChild(
+        events.subscribe(run.id).pipe(
+          Stream.tap(() => Deferred.succeed(listening, undefined)),
+          Stream.runCollect
+        )
+      )
+      yield* Deferred.await(listening)
+      // Nobody holds the entity's lease: the sweep marks the run abandoned (no RunFinished is sent).
+      const swept = yield* (yield* EntityLeases.make()).sweep
+      assert.deepStrictEqual(
+        swept.map((abandoned) => abandoned.runId),
+        [run.id]
+      )
+      // Its follower looks at the run's row every 10 s (of the test clock, moved until it has ended).
+      const seen = Array.from(
+        yield* Effect.raceFirst(Fiber.join(followed), Effect.forever(TestClock.adjust("10 seconds")))
+      )
+      const last = seen.at(-1)
+      assert.strictEqual(last?._tag, "RunFinished")
+      if (last?._tag === "RunFinished") assert.strictEqual(last.status, "abandoned")
+    })
   )
 })
