@@ -23,6 +23,7 @@ import type { EntityLeases } from "../state/EntityLeases.ts"
 import type { NewFailedRecord } from "../state/FailedRecord.ts"
 import type { StateStore } from "../state/StateStore.ts"
 import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
+import { addCounts, IngestRowJson, zeroCounts } from "./engineCounts.ts"
 import { makeFailureKey } from "./failureKey.ts"
 import { holdLease, processHolder, takeOver } from "./holdLease.ts"
 import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
@@ -52,15 +53,6 @@ export interface SinkServices {
   readonly sql: SqlClient.SqlClient
   readonly leases: EntityLeases["Service"]
 }
-
-const zeroCounts: RunCounts = Object.fromEntries(runCountNames.map((name) => [name, 0])) as RunCounts
-
-const addCounts = (a: RunCounts, b: Partial<RunCounts>): RunCounts =>
-  Object.fromEntries(runCountNames.map((name) => [name, a[name] + (b[name] ?? 0)])) as RunCounts
-
-const IngestRowJson = Schema.StructWithRest(Schema.Struct({ _bk_hash: Schema.String, _data_hash: Schema.String }), [
-  Schema.Record(Schema.String, Schema.Unknown)
-])
 
 /** The failed records of rows the destination refused (stage `ingest`). */
 const refusedRecords = (
