@@ -57,62 +57,66 @@ const listening = (child: ChildProcess, lines: Array<string>) =>
   })
 
 layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("serve: logs and traces", (it) => {
-  it.effect("logs JSON lines with annotations, and exports traces to the configured OTLP endpoint", () =>
-    Effect.gen(function* () {
-      const otlp = yield* collector
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: "0",
-        DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-        SYNCFLOW_SECRET_KEY: Redacted.value(secretKey),
-        SYNCFLOW_API_KEY: "observability-key",
-        SYNCFLOW_SCHEDULER: "false",
-        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-        OTEL_SERVICE_NAME: "syncflow-otel-test"
-      }
-      const lines: Array<string> = []
-      const child = yield* Effect.acquireRelease(
-        Effect.sync(() => spawn(process.execPath, [bin, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] })),
-        (child) =>
-          Effect.promise(async () => {
-            if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
-            await exited(child)
-          })
-      )
-      const url = yield* Effect.promise(() => listening(child, lines)).pipe(Effect.timeout(Duration.seconds(60)))
-      const created = yield* Effect.promise(() =>
-        fetch(`${url}/api/v1/connectors`, {
-          method: "POST",
-          headers: { authorization: "Bearer observability-key", "content-type": "application/json" },
-          body: JSON.stringify({
-            id: "traced",
-            adapter: "apismith",
-            name: "Traced",
-            config: { baseUrl: "http://127.0.0.1:9" },
-            credentials: { type: "bearer", token: "never-logged-token" }
-          })
-        }).then((response) => response.status)
-      )
-      assert.strictEqual(created, 201)
+  it.effect(
+    "logs JSON lines with annotations, and exports traces to the configured OTLP endpoint",
+    () =>
+      Effect.gen(function* () {
+        const otlp = yield* collector
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          PORT: "0",
+          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
+          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey),
+          SYNCFLOW_API_KEY: "observability-key",
+          SYNCFLOW_SCHEDULER: "false",
+          OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+          OTEL_SERVICE_NAME: "syncflow-otel-test"
+        }
+        const lines: Array<string> = []
+        const child = yield* Effect.acquireRelease(
+          Effect.sync(() => spawn(process.execPath, [bin, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] })),
+          (child) =>
+            Effect.promise(async () => {
+              if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+              await exited(child)
+            })
+        )
+        const url = yield* Effect.promise(() => listening(child, lines)).pipe(Effect.timeout(Duration.seconds(60)))
+        const created = yield* Effect.promise(() =>
+          fetch(`${url}/api/v1/connectors`, {
+            method: "POST",
+            headers: { authorization: "Bearer observability-key", "content-type": "application/json" },
+            body: JSON.stringify({
+              id: "traced",
+              adapter: "apismith",
+              name: "Traced",
+              config: { baseUrl: "http://127.0.0.1:9" },
+              credentials: { type: "bearer", token: "never-logged-token" }
+            })
+          }).then((response) => response.status)
+        )
+        assert.strictEqual(created, 201)
 
-      // A clean stop flushes the last spans.
-      child.kill("SIGTERM")
-      yield* Effect.promise(() => exited(child)).pipe(Effect.timeout(Duration.seconds(60)))
+        // A clean stop flushes the last spans.
+        child.kill("SIGTERM")
+        yield* Effect.promise(() => exited(child)).pipe(Effect.timeout(Duration.seconds(60)))
 
-      const parsed = lines.filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as unknown)
-      assert.isNotEmpty(parsed)
-      for (const entry of parsed) assert.containsAllKeys(entry, ["message", "level", "timestamp", "annotations"])
-      assert.isTrue(
-        parsed.some((entry) => JSON.stringify(entry).includes('"annotations":{"connector":"traced"}')),
-        lines.join("\n")
-      )
-      assert.notInclude(lines.join("\n"), "never-logged-token")
+        const parsed = lines.filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as unknown)
+        assert.isNotEmpty(parsed)
+        for (const entry of parsed) assert.containsAllKeys(entry, ["message", "level", "timestamp", "annotations"])
+        assert.isTrue(
+          parsed.some((entry) => JSON.stringify(entry).includes('"annotations":{"connector":"traced"}')),
+          lines.join("\n")
+        )
+        assert.notInclude(lines.join("\n"), "never-logged-token")
 
-      const exported = otlp.traces.join("\n")
-      assert.include(exported, "resourceSpans")
-      assert.include(exported, "syncflow-otel-test")
-      assert.include(exported, "StateStore.createConnector")
-      assert.notInclude(exported, "never-logged-token")
-    }).pipe(Effect.scoped)
+        const exported = otlp.traces.join("\n")
+        assert.include(exported, "resourceSpans")
+        assert.include(exported, "syncflow-otel-test")
+        assert.include(exported, "StateStore.createConnector")
+        assert.notInclude(exported, "never-logged-token")
+      }).pipe(Effect.scoped),
+    // A real server process: seconds to start on a loaded machine.
+    120_000
   )
 })

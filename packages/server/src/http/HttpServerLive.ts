@@ -23,6 +23,7 @@ import { ServerInfo } from "../api/ServerInfo.ts"
 import type { AdminAuth as AdminCredentials } from "../config/ServerSecrets.ts"
 import { compressionLayer } from "./Compression.ts"
 import { MetricsRoute } from "./MetricsRoute.ts"
+import { ServerFailure } from "./ServerFailure.ts"
 import { UnknownRoute } from "./UnknownRoute.ts"
 import { WebhookRoute } from "./WebhookRoute.ts"
 
@@ -60,6 +61,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
     WebhookRoute,
     MetricsRoute,
     UnknownRoute,
+    ServerFailure,
     compressionLayer([docsPath, openApiPath])
   )
 
