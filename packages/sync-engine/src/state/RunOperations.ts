@@ -6,10 +6,19 @@ import type { SqlClient } from "effect/sql"
 import { publishRunEvent } from "../events/publishRunEvent.ts"
 import { runFinishedOf } from "../events/RunProgress.ts"
 import type { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
-import type { RunFilter, RunSearch, RunStoreService } from "./RunStore.ts"
+import type { ExecutionRun, RunFilter, RunLink, RunSearch, RunStoreService } from "./RunStore.ts"
 import { RunNotFound } from "./StateStoreError.ts"
 import { type FinishRun, type RunCounts, runCountNames, type StartRun, SyncRun } from "./SyncRun.ts"
-import { limitOf, now, storeError } from "./storeHelpers.ts"
+import { limitOf, now, storeError, uuidArray } from "./storeHelpers.ts"
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const ExecutionLinkRow = Schema.Struct({
+  executionId: Schema.String,
+  runId: Schema.String,
+  connectorId: Schema.String,
+  entity: Schema.String
+})
 
 const runColumns = `id::text AS id, connector_id AS "connectorId", entity, mode, status, started_at AS "startedAt",
   finished_at AS "finishedAt", duration_ms::float8 AS "durationMs",
@@ -130,5 +139,59 @@ export const runOperations = (
       .pipe(Effect.flatMap(decodeRuns))
   }, storeError("searchRuns"))
 
-  return { startRun, recordTypeMismatches, addRunCounts, finishRun, resumeRun, getRun, listRuns, searchRuns }
+  const linkRuns = Effect.fn("StateStore.linkRuns")(function* (executionId: string, links: ReadonlyArray<RunLink>) {
+    if (links.length === 0) return
+    const at = yield* now
+    for (const link of links) {
+      yield* sql.unsafe(
+        `INSERT INTO syncflow.execution_runs (execution_id, run_id, connector_id, entity, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+        [executionId, PgTypes.uuid(link.runId), link.connectorId, link.entity, at]
+      )
+    }
+  }, storeError("linkRuns"))
+
+  const decodeLinks = Schema.decodeUnknownEffect(Schema.Array(ExecutionLinkRow))
+
+  const executionRuns = Effect.fn("StateStore.executionRuns")(function* (id: string) {
+    // An execution id: all of its links. A run id: the links of the same entity in the executions
+    // that carry it (an entity sync's run allocated up front and the run it resumed).
+    const links = yield* sql
+      .unsafe(
+        `WITH hit AS (
+           SELECT execution_id, connector_id, entity, execution_id = $1 AS whole
+           FROM syncflow.execution_runs WHERE execution_id = $1 OR run_id = $2::uuid
+         )
+         SELECT e.execution_id AS "executionId", e.run_id::text AS "runId", e.connector_id AS "connectorId", e.entity
+         FROM syncflow.execution_runs e
+         WHERE EXISTS (
+           SELECT 1 FROM hit h WHERE h.execution_id = e.execution_id
+             AND (h.whole OR (h.entity = e.entity AND h.connector_id = e.connector_id))
+         )
+         ORDER BY e.created_at, e.entity, e.execution_id`,
+        [id, uuidPattern.test(id) ? PgTypes.uuid(id) : null]
+      )
+      .pipe(Effect.flatMap(decodeLinks))
+    if (links.length === 0) return []
+    const runs = yield* sql
+      .unsafe(`SELECT ${runColumns} FROM syncflow.sync_runs WHERE id = ANY($1)`, [
+        yield* uuidArray(links.map((link) => link.runId))
+      ])
+      .pipe(Effect.flatMap(decodeRuns))
+    const byId = new Map(runs.map((run) => [run.id, run]))
+    return links.map((link): ExecutionRun => ({ ...link, run: Option.fromUndefinedOr(byId.get(link.runId)) }))
+  }, storeError("executionRuns"))
+
+  return {
+    startRun,
+    recordTypeMismatches,
+    addRunCounts,
+    finishRun,
+    resumeRun,
+    getRun,
+    listRuns,
+    searchRuns,
+    linkRuns,
+    executionRuns
+  }
 }

@@ -27,6 +27,19 @@ export interface RunSearch {
   readonly limit?: number | undefined
 }
 
+/** A run a workflow execution carries (see `linkRuns`). */
+export interface RunLink {
+  readonly runId: string
+  readonly connectorId: string
+  readonly entity: string
+}
+
+/** A run linked with an execution, with the stored run once it has started. */
+export interface ExecutionRun extends RunLink {
+  readonly executionId: string
+  readonly run: Option.Option<SyncRun>
+}
+
 /** The run store's operations. */
 export interface RunStoreService {
   /** Starts a run (status `running`). Idempotent for a given `id`. */
@@ -52,6 +65,17 @@ export interface RunStoreService {
   readonly listRuns: (filter: RunFilter) => Effect.Effect<ReadonlyArray<SyncRun>, StateStoreError>
   /** Runs across connectors, filtered by connector, entity and status, newest first. */
   readonly searchRuns: (filter: RunSearch) => Effect.Effect<ReadonlyArray<SyncRun>, StateStoreError>
+  /**
+   * Records that workflow execution `executionId` carries these runs (idempotent): an entity sync's
+   * run allocated when it was triggered, the run it resumed, a connector sync's entity runs.
+   */
+  readonly linkRuns: (executionId: string, links: ReadonlyArray<RunLink>) => Effect.Effect<void, StateStoreError>
+  /**
+   * The runs an execution carries (by execution id), or the runs linked with a run id (the run an
+   * entity sync allocated up front and the one it resumed), oldest link first; each with its stored
+   * run when it has started.
+   */
+  readonly executionRuns: (id: string) => Effect.Effect<ReadonlyArray<ExecutionRun>, StateStoreError>
 }
 
 /** SyncFlow's sync runs and their stage counts (table `syncflow.sync_runs`). */

@@ -228,6 +228,27 @@ WHERE EXISTS (
     ]
   },
   {
+    id: 10,
+    name: "execution_runs",
+    statements: [
+      // Which runs a workflow execution carries, known when it is triggered: an entity sync's run
+      // (the one allocated up front, and the one it resumed when it continued an interrupted listing),
+      // a connector sync's entity runs. A trigger's answer can thus always be looked up.
+      `CREATE TABLE syncflow.execution_runs (
+  execution_id text NOT NULL,
+  run_id uuid NOT NULL,
+  connector_id text NOT NULL,
+  entity text NOT NULL,
+  created_at timestamptz NOT NULL,
+  PRIMARY KEY (execution_id, run_id)
+)`,
+      "CREATE INDEX execution_runs_run_idx ON syncflow.execution_runs (run_id)",
+      "CREATE INDEX execution_runs_created_idx ON syncflow.execution_runs (created_at)",
+      // Retention prunes finished runs by age (see Retention.ts).
+      "CREATE INDEX sync_runs_finished_idx ON syncflow.sync_runs (finished_at) WHERE status <> 'running'"
+    ]
+  },
+  {
     id: 11,
     name: "run_cancel_requests",
     statements: [

@@ -21,11 +21,25 @@ import { listingKind, SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { StateStore } from "../state/StateStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
+import { allocateRun, runOfExecution } from "./executionRuns.ts"
 import { isEntityRunning, SyncEntityWorkflow, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { entityTriggerKey } from "./triggerKeys.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
+
+/**
+ * The SyncEntity execution an entity's sync is carried by: `started` when the connector sync claimed
+ * a new one (it must run it, or end it: see the workflow), and the running one it is queued behind.
+ */
+export const EntityClaim = Schema.Struct({
+  seq: Schema.Number,
+  mode: SyncMode,
+  behind: Schema.optional(Schema.Number),
+  started: Schema.optional(Schema.Boolean)
+})
+/** The SyncEntity execution an entity's sync is carried by. */
+export type EntityClaim = typeof EntityClaim.Type
 
 /** What a SyncConnector execution syncs. */
 export const SyncConnectorPayload = Schema.Struct({
@@ -33,7 +47,9 @@ export const SyncConnectorPayload = Schema.Struct({
   /** Only these entities (in dependency order among themselves); all when absent. */
   entities: Schema.optional(Schema.Array(Schema.String)),
   mode: SyncMode,
-  seq: Schema.Number
+  seq: Schema.Number,
+  /** The entities' syncs claimed when it was triggered (the others are claimed level by level). */
+  claims: Schema.optional(Schema.Record(Schema.String, EntityClaim))
 })
 /** What a SyncConnector execution syncs. */
 export type SyncConnectorPayload = typeof SyncConnectorPayload.Type
@@ -101,31 +117,61 @@ const planActivity = (payload: SyncConnectorPayload) =>
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
-/** The SyncEntity execution an entity's sync is carried by, and the running one it is queued behind. */
-const EntityClaim = Schema.Struct({ seq: Schema.Number, mode: SyncMode, behind: Schema.optional(Schema.Number) })
+/**
+ * An entity trigger for a connector sync (see `WorkflowTriggers.request`): when the entity's running
+ * sync is closing, asks again once it has ended.
+ */
+export const requestEntity = (
+  triggers: WorkflowTriggers["Service"],
+  target: { readonly connectorId: string; readonly entity: string; readonly mode: SyncMode }
+) =>
+  Effect.gen(function* () {
+    const isRunning = (seq: number) => isEntityRunning({ ...target, seq })
+    const ask = triggers.request(entityTriggerKey(target.connectorId, target.entity), target.mode, { isRunning })
+    let answer = yield* ask
+    while (answer.status === "closing") {
+      // The running sync is ending: ask again once it has.
+      yield* Effect.sleep("100 millis")
+      answer = yield* ask
+    }
+    return answer
+  })
 
-const claimActivity = (payload: SyncConnectorPayload, index: number, entities: ReadonlyArray<string>) =>
+const claimActivity = (
+  payload: SyncConnectorPayload,
+  executionId: string,
+  index: number,
+  entities: ReadonlyArray<string>
+) =>
   Activity.make({
     name: `claim/${index}`,
     success: Schema.Record(Schema.String, EntityClaim),
     error: SyncWorkflowError,
     execute: Effect.gen(function* () {
       const triggers = yield* WorkflowTriggers
-      const claims: Record<string, typeof EntityClaim.Type> = {}
+      const claims: Record<string, EntityClaim> = {}
       for (const entity of entities) {
-        const isRunning = (seq: number) =>
-          isEntityRunning({ connectorId: payload.connectorId, entity, mode: payload.mode, seq })
-        const ask = triggers.request(entityTriggerKey(payload.connectorId, entity), payload.mode, { isRunning })
-        let answer = yield* ask
-        while (answer.status === "closing") {
-          // The running sync is ending: ask again once it has.
-          yield* Effect.sleep("100 millis")
-          answer = yield* ask
+        const claimed = payload.claims?.[entity]
+        if (claimed !== undefined) {
+          claims[entity] = claimed
+          continue
         }
-        claims[entity] =
-          answer.status === "queued"
-            ? { seq: answer.seq, mode: answer.mode, behind: answer.behind }
-            : { seq: answer.seq, mode: answer.mode }
+        const { connectorId, mode } = payload
+        const answer = yield* requestEntity(triggers, { connectorId, entity, mode })
+        const entityExecution = yield* SyncEntityWorkflow.executionId({ connectorId, entity, mode, seq: answer.seq })
+        const target = { connectorId, entity }
+        if (answer.status === "running") {
+          claims[entity] = { seq: answer.seq, mode: answer.mode }
+          const runId = yield* runOfExecution(entityExecution)
+          yield* StateStore.use((state) => state.linkRuns(executionId, [{ runId, ...target }]))
+        } else {
+          claims[entity] =
+            answer.status === "queued"
+              ? { seq: answer.seq, mode: answer.mode, behind: answer.behind }
+              : { seq: answer.seq, mode: answer.mode, started: true }
+          const listingMode = answer.status === "queued" ? undefined : answer.mode
+          yield* allocateRun(entityExecution, target, listingMode, executionId)
+        }
       }
       return claims
     }).pipe(Effect.mapError(SyncWorkflowError.from))
@@ -156,14 +202,47 @@ const pendingActivity = (
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
+/**
+ * Ends the executions this connector sync claimed when it was triggered and did not run (the
+ * connector's discovery failed, a parent failed, the entity is gone): each runs as a SyncEntity
+ * execution that fails at once with `reason`, so its run is `failed` with the cause and what was
+ * queued behind it starts.
+ */
+const endUnrun = (payload: SyncConnectorPayload, ran: ReadonlySet<string>, reason: string) =>
+  Effect.forEach(
+    Object.entries(payload.claims ?? {}).filter(([entity, claim]) => claim.started === true && !ran.has(entity)),
+    ([entity, claim]) =>
+      SyncEntityWorkflow.execute({
+        connectorId: payload.connectorId,
+        entity,
+        mode: claim.mode,
+        seq: claim.seq,
+        skip: reason
+      }).pipe(Effect.ignore),
+    { discard: true }
+  )
+
 /** The SyncConnector workflow's implementation: register it on a runner. */
 export const SyncConnectorWorkflowLayer = SyncConnectorWorkflow.toLayer(
-  Effect.fnUntraced(function* (payload) {
+  Effect.fnUntraced(function* (payload, executionId) {
     const settings = yield* SyncWorkflowConfig
-    const plan = yield* planActivity(payload)
+    const ran = new Set<string>()
+    const plan = yield* planActivity(payload).pipe(
+      Effect.tapError((error) =>
+        Effect.andThen(
+          Effect.logError("connector sync failed", {
+            connector: payload.connectorId,
+            executionId,
+            error: error.message
+          }),
+          endUnrun(payload, ran, `not synced: the connector sync failed: ${error.message}`)
+        )
+      )
+    )
     const summaries: Array<SyncSummary> = []
     for (const [index, level] of plan.levels.entries()) {
-      const claims = yield* claimActivity(payload, index, level)
+      const claims = yield* claimActivity(payload, executionId, index, level)
+      for (const entity of level) ran.add(entity)
       const results = yield* Effect.forEach(
         level,
         (entity) => {
@@ -183,10 +262,12 @@ export const SyncConnectorWorkflowLayer = SyncConnectorWorkflow.toLayer(
       }
       if (failures.length > 0) {
         // Children of a failed parent would only be parked: stop here, with what did run.
+        yield* endUnrun(payload, ran, `not synced: a parent entity failed (${failures.join("; ")})`)
         return yield* new SyncWorkflowError({ message: `entities failed: ${failures.join("; ")}` })
       }
       yield* pendingActivity(payload, index, level, plan.children)
     }
+    yield* endUnrun(payload, ran, "not synced: the entity is no longer among the connector's discovered entities")
     return summaries
   })
 )

@@ -61,7 +61,12 @@ export const SyncEntityPayload = Schema.Struct({
   mode: SyncMode,
   /** Records a webhook said changed: a targeted sync (see the module comment). */
   recordIds: Schema.optional(Schema.Array(Schema.String)),
-  seq: Schema.Number
+  seq: Schema.Number,
+  /**
+   * Set when a connector sync that claimed this execution will not run it (see
+   * `SyncConnectorWorkflow`): the execution fails at once with this reason, recording a failed run.
+   */
+  skip: Schema.optional(Schema.String)
 })
 /** What a SyncEntity execution syncs. */
 export type SyncEntityPayload = typeof SyncEntityPayload.Type
@@ -219,19 +224,76 @@ const closeActivity = (payload: SyncEntityPayload) =>
   })
 
 /**
- * Marks the run failed when the workflow fails (the next trigger resumes its listing) and releases
- * the entity's lease.
+ * Links the execution with its run: the one allocated when it was triggered and the one its first
+ * window opened (another when it resumed an interrupted listing), so either id finds it.
  */
-const failActivity = (payload: SyncEntityPayload, runId: string, holder: string, error: SyncWorkflowError) =>
+const runActivity = (payload: SyncEntityPayload, executionId: string, runId: string) =>
+  Activity.make({
+    name: "run",
+    error: SyncWorkflowError,
+    execute: StateStore.use((state) =>
+      state.linkRuns(
+        executionId,
+        [...new Set([runIdOf(executionId), runId])].map((id) => ({
+          runId: id,
+          connectorId: payload.connectorId,
+          entity: payload.entity
+        }))
+      )
+    ).pipe(Effect.mapError(SyncWorkflowError.from))
+  })
+
+/**
+ * Marks the run failed when the workflow fails (the next trigger resumes its listing) and releases
+ * the entity's lease. A sync that failed before its first window opened a run (the upstream
+ * unreachable during discovery, bad credentials, a configuration error) still gets a `failed` run,
+ * the one allocated when it was triggered, with the cause: logged at ERROR and readable like any
+ * other run.
+ */
+const failActivity = (
+  payload: SyncEntityPayload,
+  executionId: string,
+  runId: string,
+  holder: string,
+  error: SyncWorkflowError
+) =>
   Activity.make({
     name: "fail",
     execute: Effect.gen(function* () {
-      yield* StateStore.use((state) => state.finishRun(runId, { status: "failed", error: error.message })).pipe(
-        Effect.ignore
+      const state = yield* StateStore
+      const leases = yield* EntityLeases
+      const key = { connectorId: payload.connectorId, entity: payload.entity }
+      // The run a first window opened (or resumed) before it failed is attached to this execution's lease.
+      const lease = yield* leases.current(key).pipe(
+        Effect.map(Option.getOrUndefined),
+        Effect.orElseSucceed(() => undefined)
       )
-      yield* EntityLeases.use((leases) =>
-        leases.release({ connectorId: payload.connectorId, entity: payload.entity }, holder)
-      ).pipe(Effect.ignore)
+      const failedRun = lease?.holder === holder && lease.runId !== null ? lease.runId : runId
+      const recorded = yield* Effect.gen(function* () {
+        const existing = Option.getOrUndefined(yield* state.getRun(failedRun))
+        if (existing === undefined) {
+          const { connectorId, entity, mode } = payload
+          yield* state.startRun({ id: failedRun, connectorId, entity, mode })
+        }
+        yield* state.linkRuns(executionId, [
+          { runId: failedRun, connectorId: payload.connectorId, entity: payload.entity }
+        ])
+        yield* state.finishRun(failedRun, { status: "failed", error: error.message })
+        return existing
+      }).pipe(Effect.option)
+      const existing = Option.getOrUndefined(recorded)
+      // The engine logs the failures of the windows it ran; this one it never saw.
+      if (existing === undefined || existing.status === "running") {
+        yield* Effect.logError("sync failed", {
+          connector: payload.connectorId,
+          entity: payload.entity,
+          mode: payload.mode,
+          runId: failedRun,
+          executionId,
+          error: error.message
+        })
+      }
+      yield* leases.release(key, holder).pipe(Effect.ignore)
     })
   })
 
@@ -244,10 +306,14 @@ export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer(
     let resumed = false
     let pending = 0
     const body = Effect.gen(function* () {
+      if (payload.skip !== undefined) return yield* new SyncWorkflowError({ message: payload.skip })
       for (let index = 0; ; index++) {
         const outcome = yield* windowActivity(payload, runIdOf(executionId), index, holder)
         runId = outcome.runId
-        if (index === 0) resumed = outcome.resumed
+        if (index === 0) {
+          resumed = outcome.resumed
+          yield* runActivity(payload, executionId, runId)
+        }
         pending += outcome.pending
         if (outcome.done) break
       }
@@ -259,7 +325,10 @@ export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer(
     const counts = yield* body.pipe(
       Effect.tapError((error) =>
         // A failed execution still closes its trigger: what was queued behind it starts.
-        Effect.andThen(failActivity(payload, runId, holder, error), closeActivity(payload).pipe(Effect.ignore))
+        Effect.andThen(
+          failActivity(payload, executionId, runId, holder, error),
+          closeActivity(payload).pipe(Effect.ignore)
+        )
       )
     )
     const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)

@@ -3,16 +3,23 @@
  * cluster (one in-process runner by default, or several sharing the database) and reads their
  * outcome. The server's triggers, webhooks and scheduler go through it.
  */
-import { Context, Duration, Effect, Layer, Option, Schedule } from "effect"
+import { type Cause, Context, Duration, Effect, Layer, Option, Schedule } from "effect"
 import type { SqlClient, SqlError } from "effect/sql"
 import type { WorkflowEngine } from "effect/workflow"
 import type { SyncEngine } from "../pipeline/SyncEngine.ts"
 import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
-import type { StateStore } from "../state/StateStore.ts"
+import { StateStore } from "../state/StateStore.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
-import { SyncConnectorWorkflow, SyncConnectorWorkflowLayer } from "./SyncConnectorWorkflow.ts"
+import { allocateRun, runOfExecution } from "./executionRuns.ts"
+import {
+  dependencyLevels,
+  type EntityClaim,
+  requestEntity,
+  SyncConnectorWorkflow,
+  SyncConnectorWorkflowLayer
+} from "./SyncConnectorWorkflow.ts"
 import {
   isEntityRunning,
   SyncEntityWorkflow,
@@ -46,14 +53,30 @@ export interface StartEntitySync {
 }
 
 /**
- * What an entity trigger did: `started` a sync; joined the one `running` (any request while a
- * complete listing runs, an incremental one while an incremental one runs); or `queued` a complete
- * listing behind the running incremental sync `behind`, which starts it when it ends. `executionId` is the sync that carries the request and
- * `mode` the mode it runs in (a queued complete listing absorbs a queued incremental one).
+ * What an entity trigger did: `started` a sync; `joined` the one running (any request while a
+ * complete listing runs, an incremental one while an incremental one runs); or `queued` one behind
+ * the running sync `behind`, which starts it when it ends. `executionId` is the sync that carries the
+ * request, `runId` its run (allocated when the sync was triggered: `StateStore.executionRuns` finds
+ * it by either id, also before it has started) and `mode` the mode it runs in (a queued complete
+ * listing absorbs a queued incremental one).
  */
 export type EntityTrigger =
-  | { readonly status: "started" | "running"; readonly executionId: string; readonly mode: SyncMode }
-  | { readonly status: "queued"; readonly executionId: string; readonly mode: SyncMode; readonly behind: string }
+  | {
+      readonly status: "started" | "joined"
+      readonly executionId: string
+      readonly runId: string
+      readonly mode: SyncMode
+    }
+  | {
+      readonly status: "queued"
+      readonly executionId: string
+      readonly runId: string
+      readonly mode: SyncMode
+      /** The running sync's execution id. */
+      readonly behind: string
+      /** The running sync's run. */
+      readonly behindRunId: string
+    }
 
 /** Start a connector's sync: every entity (or the named ones), parents first. */
 export interface StartConnectorSync {
@@ -62,10 +85,39 @@ export interface StartConnectorSync {
   readonly mode: SyncMode
 }
 
+/** One entity's run in a connector trigger's answer (see `ConnectorTrigger`). */
+export interface ConnectorTriggerRun {
+  readonly entity: string
+  /** `started` by this connector sync, `joined` (the entity's running sync covers it) or `queued` behind it. */
+  readonly status: "started" | "joined" | "queued"
+  /** The SyncEntity execution that carries the entity's sync. */
+  readonly executionId: string
+  readonly runId: string
+}
+
+/**
+ * What a connector trigger did: `started` a connector sync, or `joined` the one running in the same
+ * listing kind. `runs` are its entities' runs, parents first, as far as the connector's stored
+ * manifests know them (a connector never discovered learns its entities when the sync runs; its
+ * execution then lists them, see `StateStore.executionRuns`).
+ */
+export interface ConnectorTrigger {
+  readonly status: "started" | "joined"
+  readonly executionId: string
+  readonly mode: SyncMode
+  readonly runs: ReadonlyArray<ConnectorTriggerRun>
+}
+
 /** Where a started sync stands. */
 export type SyncStatus =
   | { readonly _tag: "Running" }
   | { readonly _tag: "Succeeded"; readonly summary: SyncSummary }
+  | { readonly _tag: "Failed"; readonly message: string }
+
+/** Where a connector sync stands. */
+export type ConnectorStatus =
+  | { readonly _tag: "Running" }
+  | { readonly _tag: "Succeeded"; readonly summaries: ReadonlyArray<SyncSummary> }
   | { readonly _tag: "Failed"; readonly message: string }
 
 /** Durable syncs on the cluster. */
@@ -79,7 +131,12 @@ export class SyncWorkflows extends Context.Service<
     readonly triggerEntity: (request: StartEntitySync) => Effect.Effect<EntityTrigger, SyncWorkflowError>
     /** `triggerEntity`, returning only the id of the execution that carries the request. */
     readonly startEntity: (request: StartEntitySync) => Effect.Effect<string, SyncWorkflowError>
-    /** Starts a connector's sync and returns its execution id without waiting. */
+    /**
+     * Triggers a connector's sync without waiting: starts it (claiming each known entity's sync,
+     * parents first), or joins the one running; the answer names each entity's run.
+     */
+    readonly triggerConnector: (request: StartConnectorSync) => Effect.Effect<ConnectorTrigger, SyncWorkflowError>
+    /** `triggerConnector`, returning only the connector sync's execution id. */
     readonly startConnector: (request: StartConnectorSync) => Effect.Effect<string, SyncWorkflowError>
     /** Runs a connector's sync to the end and returns each entity's summary. */
     readonly runConnector: (request: StartConnectorSync) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncWorkflowError>
@@ -92,6 +149,13 @@ export class SyncWorkflows extends Context.Service<
      * has not ended: the scheduler leaves the connector's entities to it (see `SyncScheduler.tick`).
      */
     readonly connectorSyncing: (connectorId: string) => Effect.Effect<boolean, SyncWorkflowError>
+    /** Whether a sync of the entity has been started (or claimed by a connector sync) and has not ended. */
+    readonly entitySyncing: (connectorId: string, entity: string) => Effect.Effect<boolean, SyncWorkflowError>
+    /**
+     * Where an execution (of an entity or a connector sync) stands; `None` when no execution has this
+     * id. Its runs are `StateStore.executionRuns`.
+     */
+    readonly executionStatus: (executionId: string) => Effect.Effect<Option.Option<SyncStatus | ConnectorStatus>>
   }
 >()("@syncflow/sync-engine/workflow/SyncWorkflows") {
   /**
@@ -109,7 +173,8 @@ export class SyncWorkflows extends Context.Service<
       SyncWorkflows,
       Effect.gen(function* () {
         const triggers = yield* WorkflowTriggers
-        const context = yield* Effect.context<WorkflowEngine.WorkflowEngine>()
+        const state = yield* StateStore
+        const context = yield* Effect.context<WorkflowEngine.WorkflowEngine | StateStore>()
         // Released first on shutdown: window activities stop before the cluster drains (see WorkflowShutdown).
         yield* signalOnRelease
 
@@ -138,31 +203,46 @@ export class SyncWorkflows extends Context.Service<
               )
               answer = yield* ask
             }
+            const { connectorId, entity } = request
             switch (answer.status) {
               case "closing":
                 return yield* new SyncWorkflowError({ message: "the running sync did not end" })
-              case "running":
-                return { status: "running", executionId: yield* idOf(answer.seq), mode: answer.mode } as const
-              case "queued":
+              case "running": {
+                const executionId = yield* idOf(answer.seq)
+                return {
+                  status: "joined",
+                  executionId,
+                  runId: yield* runOfExecution(executionId),
+                  mode: answer.mode
+                } as const
+              }
+              case "queued": {
                 // The running execution starts it when it closes.
+                const executionId = yield* idOf(answer.seq)
+                const behind = yield* idOf(answer.behind)
                 return {
                   status: "queued",
-                  executionId: yield* idOf(answer.seq),
+                  executionId,
+                  // Its listing is decided when it starts (after the running one): a new run.
+                  runId: yield* allocateRun(executionId, { connectorId, entity }, undefined),
                   mode: answer.mode,
-                  behind: yield* idOf(answer.behind)
+                  behind,
+                  behindRunId: yield* runOfExecution(behind)
                 } as const
+              }
               case "started": {
-                const executionId = yield* SyncEntityWorkflow.execute(
-                  {
-                    connectorId: request.connectorId,
-                    entity: request.entity,
-                    mode: answer.mode,
-                    ...(request.recordIds === undefined ? {} : { recordIds: request.recordIds }),
-                    seq: answer.seq
-                  },
-                  { discard: true }
-                )
-                return { status: "started", executionId, mode: answer.mode } as const
+                const payload = {
+                  connectorId,
+                  entity,
+                  mode: answer.mode,
+                  ...(request.recordIds === undefined ? {} : { recordIds: request.recordIds }),
+                  seq: answer.seq
+                }
+                const listingMode =
+                  payload.recordIds !== undefined && payload.recordIds.length > 0 ? "incremental" : answer.mode
+                const runId = yield* allocateRun(yield* idOf(answer.seq), { connectorId, entity }, listingMode)
+                const executionId = yield* SyncEntityWorkflow.execute(payload, { discard: true })
+                return { status: "started", executionId, runId, mode: answer.mode } as const
               }
             }
           },
@@ -173,37 +253,109 @@ export class SyncWorkflows extends Context.Service<
         const startEntity = (request: StartEntitySync) =>
           Effect.map(triggerEntity(request), (trigger) => trigger.executionId)
 
-        const connectorPayload = Effect.fnUntraced(function* (request: StartConnectorSync) {
-          const claim = yield* triggers.claim(connectorTriggerKey(request.connectorId, request.mode), (seq) =>
+        /**
+         * Claims the sync of each entity the connector sync will carry (the known ones, parents
+         * first), as an entity trigger would: the connector sync's payload carries the claims, and
+         * its execution is linked with their runs.
+         */
+        const claimEntities = Effect.fnUntraced(function* (request: StartConnectorSync, executionId: string) {
+          const { connectorId, mode } = request
+          const manifests = (yield* state.listManifests(connectorId)).map((discovered) => discovered.manifest)
+          const claims: Record<string, EntityClaim> = {}
+          const runs: Array<ConnectorTriggerRun> = []
+          for (const entity of dependencyLevels(manifests, request.entities).flat()) {
+            const answer = yield* requestEntity(triggers, { connectorId, entity, mode })
+            const target = { connectorId, entity }
+            const entityExecution = yield* SyncEntityWorkflow.executionId({
+              connectorId,
+              entity,
+              mode,
+              seq: answer.seq
+            })
+            switch (answer.status) {
+              case "started": {
+                claims[entity] = { seq: answer.seq, mode: answer.mode, started: true }
+                const runId = yield* allocateRun(entityExecution, target, answer.mode, executionId)
+                runs.push({ entity, status: "started", executionId: entityExecution, runId })
+                break
+              }
+              case "running": {
+                claims[entity] = { seq: answer.seq, mode: answer.mode }
+                const runId = yield* runOfExecution(entityExecution)
+                yield* state.linkRuns(executionId, [{ runId, ...target }])
+                runs.push({ entity, status: "joined", executionId: entityExecution, runId })
+                break
+              }
+              case "queued": {
+                claims[entity] = { seq: answer.seq, mode: answer.mode, behind: answer.behind }
+                const runId = yield* allocateRun(entityExecution, target, undefined, executionId)
+                runs.push({ entity, status: "queued", executionId: entityExecution, runId })
+                break
+              }
+            }
+          }
+          return { claims, runs }
+        })
+
+        /** The runs a connector sync carries, as its links list them (a joined trigger's answer). */
+        const runsOfConnector = Effect.fnUntraced(function* (executionId: string) {
+          const links = (yield* state.executionRuns(executionId)).filter((link) => link.executionId === executionId)
+          const runs: Array<ConnectorTriggerRun> = []
+          for (const link of links) {
+            // The entity execution that carries the run is linked with it too.
+            const carriers = yield* state.executionRuns(link.runId)
+            const entityExecution = carriers.find((other) => other.executionId !== executionId)?.executionId
+            runs.push({
+              entity: link.entity,
+              status: "joined",
+              executionId: entityExecution ?? executionId,
+              runId: link.runId
+            })
+          }
+          return runs
+        })
+
+        const connectorTrigger = Effect.fnUntraced(function* (request: StartConnectorSync) {
+          const { connectorId, mode } = request
+          const claim = yield* triggers.claim(connectorTriggerKey(connectorId, mode), (seq) =>
             Effect.gen(function* () {
-              const executionId = yield* SyncConnectorWorkflow.executionId({
-                connectorId: request.connectorId,
-                mode: request.mode,
-                seq
-              })
+              const executionId = yield* SyncConnectorWorkflow.executionId({ connectorId, mode, seq })
               const result = yield* SyncConnectorWorkflow.poll(executionId)
               return result._tag === "None" || result.value._tag === "Suspended"
             })
           )
-          return {
-            connectorId: request.connectorId,
-            mode: request.mode,
+          const executionId = yield* SyncConnectorWorkflow.executionId({ connectorId, mode, seq: claim.seq })
+          const base = {
+            connectorId,
+            mode,
             ...(request.entities === undefined ? {} : { entities: request.entities }),
             seq: claim.seq
           }
+          if (!claim.fresh) {
+            const runs = yield* runsOfConnector(executionId)
+            return { payload: base, answer: { status: "joined", executionId, mode, runs } as const }
+          }
+          const { claims, runs } = yield* claimEntities(request, executionId)
+          return { payload: { ...base, claims }, answer: { status: "started", executionId, mode, runs } as const }
         })
 
-        const startConnector = Effect.fn("SyncWorkflows.startConnector")(
+        const triggerConnector = Effect.fn("SyncWorkflows.triggerConnector")(
           function* (request: StartConnectorSync) {
-            return yield* SyncConnectorWorkflow.execute(yield* connectorPayload(request), { discard: true })
+            const { payload, answer } = yield* connectorTrigger(request)
+            yield* SyncConnectorWorkflow.execute(payload, { discard: true })
+            return answer
           },
           Effect.mapError(SyncWorkflowError.from),
           Effect.provideContext(context)
         )
 
+        const startConnector = (request: StartConnectorSync) =>
+          Effect.map(triggerConnector(request), (trigger) => trigger.executionId)
+
         const runConnector = Effect.fn("SyncWorkflows.runConnector")(
           function* (request: StartConnectorSync) {
-            return yield* SyncConnectorWorkflow.execute(yield* connectorPayload(request))
+            const { payload } = yield* connectorTrigger(request)
+            return yield* SyncConnectorWorkflow.execute(payload)
           },
           Effect.mapError(SyncWorkflowError.from),
           Effect.provideContext(context)
@@ -250,7 +402,54 @@ export class SyncWorkflows extends Context.Service<
           Effect.provideContext(context)
         )
 
+        const entitySyncing = Effect.fn("SyncWorkflows.entitySyncing")(
+          function* (connectorId: string, entity: string) {
+            const seq = yield* triggers.current(entityTriggerKey(connectorId, entity))
+            if (seq === 0) return false
+            return yield* isEntityRunning({ connectorId, entity, mode: "incremental", seq })
+          },
+          Effect.mapError(SyncWorkflowError.from),
+          Effect.provideContext(context)
+        )
+
+        const failureOf = (cause: Cause.Cause<SyncWorkflowError>) => {
+          const error = cause.reasons.find((reason) => reason._tag === "Fail")
+          return error?._tag === "Fail" ? error.error.message : "the sync died"
+        }
+
+        const executionStatus = (executionId: string) =>
+          Effect.gen(function* () {
+            const entity = yield* SyncEntityWorkflow.poll(executionId)
+            if (Option.isSome(entity)) {
+              const result = entity.value
+              if (result._tag === "Suspended") return Option.some<SyncStatus>({ _tag: "Running" })
+              return Option.some<SyncStatus>(
+                result.exit._tag === "Success"
+                  ? { _tag: "Succeeded", summary: result.exit.value }
+                  : { _tag: "Failed", message: failureOf(result.exit.cause) }
+              )
+            }
+            const connector = yield* SyncConnectorWorkflow.poll(executionId)
+            if (Option.isSome(connector)) {
+              const result = connector.value
+              if (result._tag === "Suspended") return Option.some<ConnectorStatus>({ _tag: "Running" })
+              return Option.some<ConnectorStatus>(
+                result.exit._tag === "Success"
+                  ? { _tag: "Succeeded", summaries: result.exit.value }
+                  : { _tag: "Failed", message: failureOf(result.exit.cause) }
+              )
+            }
+            // No result yet: running (or about to start) when a trigger linked runs with it.
+            const links = yield* state.executionRuns(executionId).pipe(Effect.orElseSucceed(() => []))
+            return links.some((link) => link.executionId === executionId)
+              ? Option.some<SyncStatus>({ _tag: "Running" })
+              : Option.none()
+          }).pipe(Effect.provideContext(context))
+
         return SyncWorkflows.of({
+          triggerConnector,
+          entitySyncing,
+          executionStatus,
           triggerEntity,
           startEntity,
           startConnector,

@@ -42,6 +42,7 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "entities",
           "entity_leases",
           "entity_tables",
+          "execution_runs",
           "failed_records",
           "pending_children",
           "rate_limits",

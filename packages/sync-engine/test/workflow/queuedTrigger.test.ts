@@ -61,12 +61,29 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("queued trig
 
         // The same mode joins it; another mode is queued behind it (and a second one joins the queued one).
         const joined = yield* workflows.triggerEntity({ connectorId: "erp", entity: "items", mode: "incremental" })
-        assert.deepStrictEqual(joined, { status: "running", executionId: incremental.executionId, mode: "incremental" })
+        assert.deepStrictEqual(joined, {
+          status: "joined",
+          executionId: incremental.executionId,
+          runId: incremental.runId,
+          mode: "incremental"
+        })
+        // The run the trigger answered with is the one running.
+        assert.deepStrictEqual((yield* runsOf("erp", "items")).map((run) => [run.id, run.status]).at(-1), [
+          incremental.runId,
+          "running"
+        ])
         const full = yield* workflows.triggerEntity({ connectorId: "erp", entity: "items", mode: "full-refresh" })
         assert.strictEqual(full.status, "queued")
         assert.strictEqual(full.mode, "full-refresh")
         assert.notStrictEqual(full.executionId, incremental.executionId)
         assert.strictEqual(full.status === "queued" ? full.behind : "", incremental.executionId)
+        assert.strictEqual(full.status === "queued" ? full.behindRunId : "", incremental.runId)
+        // Its run is known before it starts: linked with its execution, not stored yet.
+        const waiting = yield* state.executionRuns(full.runId)
+        assert.deepStrictEqual(
+          waiting.map((link) => [link.executionId, link.runId, Option.isSome(link.run)]),
+          [[full.executionId, full.runId, false]]
+        )
         const again = yield* workflows.triggerEntity({ connectorId: "erp", entity: "items", mode: "full-refresh" })
         assert.deepStrictEqual(again, full)
         // `reconcile` is the same complete listing: it joins the queued one.
@@ -83,6 +100,9 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("queued trig
         assert.strictEqual(first.counts.deleted, 0)
         const refreshed = yield* workflows.awaitEntity(full.executionId)
         assert.strictEqual(refreshed.mode, "full-refresh")
+        // Each sync ran as the run its trigger answered with.
+        assert.strictEqual(first.runId, incremental.runId)
+        assert.strictEqual(refreshed.runId, full.runId)
         assert.deepInclude(refreshed.counts, { fetched: 2970, deleted: 40 })
 
         // Three runs, one after the other; the queued one started after the running one finished.
