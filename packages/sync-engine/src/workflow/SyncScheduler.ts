@@ -21,6 +21,12 @@
  * them from the connector sync's summary. Their slots stay unclaimed, so a slot still current when
  * the connector sync ends fires then.
  *
+ * When several entities of a connector are due at once (right after discovery, or in the same cron
+ * slot), parents run before children, as in a connector sync's levels: each pass looks at the
+ * entities in dependency order, and a child whose parent's sync runs (started in this pass or
+ * earlier) or whose parent is itself waiting waits, its slot unclaimed, until that sync has ended;
+ * its slot then fires (or its next one, when the slot passed meanwhile).
+ *
  * Beside it, when it starts and every minute, it sweeps the runs whose executor is gone (running,
  * with no live lease on their entity: a process or runner killed mid-sync) and marks them `abandoned`.
  */
@@ -28,11 +34,12 @@
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Clock, Cron, Duration, Effect, type Layer, Result } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"
+import { dependencyOrder } from "../pipeline/dependencyOrder.ts"
 import { listingKind, type SyncMode } from "../pipeline/SyncMode.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
 import type { EntitySettings } from "../state/EntitySettings.ts"
 import { StateStore } from "../state/StateStore.ts"
-import { SyncWorkflows } from "./SyncWorkflows.ts"
+import { type EntityTrigger, SyncWorkflows } from "./SyncWorkflows.ts"
 import { reconcileKey, scheduleKey } from "./triggerKeys.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
 
@@ -92,12 +99,32 @@ export const reconcileSlot = (
     ? slotOf({ intervalSeconds: settings.reconcileIntervalSeconds, cron: settings.reconcileCron }, nowMillis)
     : undefined
 
-/** A sync the scheduler started: what, in which mode, and its execution id (absent when it could not start). */
+/**
+ * A sync the scheduler started: what, in which mode, what the trigger did (`started`, `joined`,
+ * `queued`), its execution and run (absent when it could not start).
+ */
 export interface ScheduledSync {
   readonly connectorId: string
   readonly entity: string
   readonly mode: SyncMode
   readonly executionId: string | undefined
+  readonly status?: EntityTrigger["status"] | undefined
+  readonly runId?: string | undefined
+}
+
+/**
+ * The enabled entities in dependency order: per connector, parents before children (entities on a
+ * cycle keep their order); connectors in the order they came.
+ */
+export const parentsFirst = <A extends { readonly connectorId: string; readonly manifest: EntityManifest }>(
+  entities: ReadonlyArray<A>
+): ReadonlyArray<A> => {
+  const connectors = [...new Set(entities.map((entity) => entity.connectorId))]
+  return connectors.flatMap((connectorId) => {
+    const mine = entities.filter((entity) => entity.connectorId === connectorId)
+    const order = dependencyOrder(mine.map((entity) => entity.manifest)).map((manifest) => manifest.entity)
+    return order.flatMap((name) => mine.filter((entity) => entity.manifest.entity === name))
+  })
 }
 
 const noSyncs: ReadonlyArray<ScheduledSync> = []
@@ -116,8 +143,37 @@ export const tick = (
     const triggers = yield* WorkflowTriggers
     const workflows = yield* SyncWorkflows
     const now = yield* Clock.currentTimeMillis
-    const entities = yield* state.listEnabledEntities
+    const entities = parentsFirst(yield* state.listEnabledEntities)
     const fired: Array<ScheduledSync> = []
+    // Per entity, once a pass: whether a sync of it runs (a parent's, for its children).
+    const entitySyncing = new Map<string, boolean>()
+    const isSyncing = (connectorId: string, entity: string) =>
+      Effect.gen(function* () {
+        const key = `${connectorId}/${entity}`
+        const known = entitySyncing.get(key)
+        if (known !== undefined) return known
+        const syncing = yield* workflows
+          .entitySyncing(connectorId, entity)
+          .pipe(
+            Effect.catch((error) =>
+              Effect.as(
+                Effect.logWarning("entity sync status unknown", { connectorId, entity, error: error.message }),
+                false
+              )
+            )
+          )
+        entitySyncing.set(key, syncing)
+        return syncing
+      })
+    /** Whether a parent of the entity (in the same connector) is syncing: the entity waits for it. */
+    const parentSyncing = (connectorId: string, manifest: EntityManifest) =>
+      Effect.gen(function* () {
+        for (const parent of manifest.parents) {
+          if (parent.entity === manifest.entity) continue
+          if (yield* isSyncing(connectorId, parent.entity)) return parent.entity
+        }
+        return undefined
+      })
     // Per connector, once a pass: whether a connector-wide sync of it runs.
     const syncing = new Map<string, boolean>()
     for (const entity of entities) {
@@ -139,30 +195,46 @@ export const tick = (
         syncing.set(connectorId, busy)
       }
       if (busy) continue
-      // The reconciliation first: when both schedules come at once, it is the one that runs.
-      let reconcile = false
       const reconcileAt = reconcileSlot(entity.manifest, settings, now)
       const reconcileAs = reconcileKey(connectorId, entity.entity)
-      if (reconcileAt !== undefined && claimed.get(reconcileAs) !== reconcileAt) {
+      const slot = currentSlot(settings, now)
+      const key = scheduleKey(connectorId, entity.entity)
+      const reconcileDue = reconcileAt !== undefined && claimed.get(reconcileAs) !== reconcileAt
+      const slotDue = slot !== undefined && claimed.get(key) !== slot
+      if (!reconcileDue && !slotDue) continue
+      // A parent syncing (started in this pass or before): the child waits, its slots unclaimed.
+      const waitingFor = yield* parentSyncing(connectorId, entity.manifest)
+      if (waitingFor !== undefined) {
+        // Its own children wait for it in turn.
+        entitySyncing.set(`${connectorId}/${entity.entity}`, true)
+        yield* Effect.logDebug("scheduled sync waits for its parent", {
+          connectorId,
+          entity: entity.entity,
+          waitingFor
+        })
+        continue
+      }
+      // The reconciliation first: when both schedules come at once, it is the one that runs.
+      let reconcile = false
+      if (reconcileDue) {
         reconcile = yield* triggers.claimSlot(reconcileAs, reconcileAt, { mode: "reconcile", arm: true })
         claimed.set(reconcileAs, reconcileAt)
       }
       let due = false
-      const slot = currentSlot(settings, now)
-      const key = scheduleKey(connectorId, entity.entity)
-      if (slot !== undefined && claimed.get(key) !== slot) {
+      if (slotDue) {
         due = yield* triggers.claimSlot(key, slot, { mode: reconcile ? "reconcile" : settings.mode })
         claimed.set(key, slot)
       }
       if (!due && !reconcile) continue
       const mode: SyncMode = reconcile ? "reconcile" : settings.mode
-      const executionId = yield* workflows.startEntity({ connectorId, entity: entity.entity, mode }).pipe(
-        Effect.tap((executionId) =>
-          Effect.logInfo(reconcile ? "scheduled reconciliation" : "scheduled sync", {
+      const trigger = yield* workflows.triggerEntity({ connectorId, entity: entity.entity, mode }).pipe(
+        Effect.tap((trigger) =>
+          Effect.logInfo(`${reconcile ? "scheduled reconciliation" : "scheduled sync"} ${trigger.status}`, {
             connectorId,
             entity: entity.entity,
             mode,
-            executionId
+            executionId: trigger.executionId,
+            runId: trigger.runId
           })
         ),
         Effect.catch((error) =>
@@ -172,7 +244,16 @@ export const tick = (
           )
         )
       )
-      fired.push({ connectorId, entity: entity.entity, mode, executionId })
+      // Its children see it syncing in this pass.
+      if (trigger !== undefined) entitySyncing.set(`${connectorId}/${entity.entity}`, true)
+      fired.push({
+        connectorId,
+        entity: entity.entity,
+        mode,
+        executionId: trigger?.executionId,
+        status: trigger?.status,
+        runId: trigger?.runId
+      })
     }
     return fired
   }).pipe(
