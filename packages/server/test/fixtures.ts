@@ -39,7 +39,8 @@ export const testSettings = (databaseUrl: Redacted.Redacted<string>): ServerSett
   redisUrl: Option.none(),
   // Syncs start only when a test triggers them (the scheduler would sync new entities at once).
   scheduler: false,
-  logFormat: "json"
+  logFormat: "json",
+  retentionDays: 30
 })
 
 /** The running test server's base URL. */

@@ -33,6 +33,11 @@ export interface ServerSettings {
   /** `SYNCFLOW_LOG_FORMAT`: `json` (default, one object per line) or `pretty` (logfmt). */
   readonly logFormat: "json" | "pretty"
   /**
+   * `SYNCFLOW_RETENTION_DAYS`: how long finished runs, schedule fires, closed failed records and
+   * expired rate-limit states are kept (30 by default); older ones are pruned daily.
+   */
+  readonly retentionDays: number
+  /**
    * `SYNCFLOW_RUNNER=true` / `serve --runner`: join a cluster of runners sharing `DATABASE_URL`
    * instead of running the one in-process runner; none: the in-process runner.
    */
@@ -84,6 +89,9 @@ export const settingsConfig: Config.Config<Omit<ServerSettings, "runner"> & { re
     serviceName: Config.String("OTEL_SERVICE_NAME").pipe(Config.withDefault("syncflow")),
     scheduler: Config.Boolean("SYNCFLOW_SCHEDULER").pipe(Config.withDefault(true)),
     logFormat: Config.Literals(["json", "pretty"], "SYNCFLOW_LOG_FORMAT").pipe(Config.withDefault("json" as const)),
+    retentionDays: Config.schema(Schema.Int.check(Schema.isGreaterThan(0)), "SYNCFLOW_RETENTION_DAYS").pipe(
+      Config.withDefault(30)
+    ),
     runner: Config.all({
       enabled: Config.Boolean("SYNCFLOW_RUNNER").pipe(Config.withDefault(false)),
       host: Config.String("SYNCFLOW_RUNNER_HOST").pipe(Config.withDefault("localhost")),

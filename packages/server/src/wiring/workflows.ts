@@ -2,13 +2,14 @@
  * The durable workflows the server's triggers, webhooks and scheduler go through: the engine's
  * `SyncWorkflows` on the cluster (one in-process runner, or a runner joining the cluster that shares
  * the database, with `serve --runner`) storing its state in the same PostgreSQL, the cluster-wide
- * scheduler of enabled entities and the cluster-wide automatic retries of failed records and
- * parked children.
+ * scheduler of enabled entities, the cluster-wide automatic retries of failed records and
+ * parked children, and the cluster-wide retention job (old runs, fires and records pruned daily).
  *
  * This is the one place the server depends on the workflow module's layers.
  */
 import {
   type ConnectorAdapters,
+  RetentionJob,
   RetryScheduler,
   type StateStore,
   SyncCluster,
@@ -17,7 +18,7 @@ import {
   SyncWorkflows,
   type WorkflowTriggers
 } from "@syncflow/sync-engine"
-import { Layer, Option } from "effect"
+import { Duration, Layer, Option } from "effect"
 import type { ConfigError } from "effect/Config"
 import type { SocketServer } from "effect/socket"
 import type { SqlClient, SqlError } from "effect/sql"
@@ -40,15 +41,19 @@ const clusterLayer = (settings: Pick<ServerSettings, "runner">) =>
 
 /** `SyncWorkflows` (and its triggers) on the cluster of these settings, with the scheduler when enabled. */
 export const workflowsLayer = (
-  settings: Pick<ServerSettings, "runner" | "scheduler">
+  settings: Pick<ServerSettings, "runner" | "scheduler" | "retentionDays">
 ): Layer.Layer<
   SyncWorkflows | WorkflowTriggers,
   WorkflowsStartupError,
   SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
 > => {
   const workflows = SyncWorkflows.layer.pipe(Layer.provideMerge(clusterLayer(settings)))
-  // The schedulers (syncs on schedule, automatic retries) run on exactly one runner of the cluster.
+  // The schedulers (syncs on schedule, automatic retries, retention) run on exactly one runner of the cluster.
   return settings.scheduler
-    ? Layer.mergeAll(SyncScheduler.layer(), RetryScheduler.layer()).pipe(Layer.provideMerge(workflows))
+    ? Layer.mergeAll(
+        SyncScheduler.layer(),
+        RetryScheduler.layer(),
+        RetentionJob.layer({ retention: Duration.days(settings.retentionDays) })
+      ).pipe(Layer.provideMerge(workflows))
     : workflows
 }
