@@ -8,7 +8,7 @@ import { assert, layer } from "@effect/vitest"
 import { FakePco } from "@syncflow/pco/testing"
 import { Effect, Option, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
-import { SyncStarted } from "../src/api/groups/ConnectorsGroup.ts"
+import { EntitySyncTriggered } from "../src/api/groups/EntitiesGroup.ts"
 import { ConnectorView, EntityView, RunView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, TestServer, testServerLayer } from "./fixtures.ts"
 
@@ -190,7 +190,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
       for (const entity of ["campus", "person"]) {
         const sync = yield* call("POST", `/api/v1/connectors/church-deletes/entities/${entity}/sync`)
         assert.strictEqual(sync.status, 202)
-        started.set(entity, bodyAs(sync, SyncStarted).executionId)
+        started.set(entity, bodyAs(sync, EntitySyncTriggered).executionId)
         yield* eventually(
           Effect.map(runsOf("church-deletes", entity), (runs) =>
             runs.length === 1 && runs[0]!.status === "succeeded" ? Option.some(runs) : Option.none()
@@ -231,7 +231,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
       // (Asked again until the first sync's workflow has closed: a trigger joins a sync still running.)
       yield* eventually(
         Effect.map(call("POST", "/api/v1/connectors/church-deletes/entities/person/full-refresh"), (reply) => {
-          const { executionId } = bodyAs(reply, SyncStarted)
+          const { executionId } = bodyAs(reply, EntitySyncTriggered)
           return executionId === started.get("person") ? Option.none() : Option.some(executionId)
         })
       )

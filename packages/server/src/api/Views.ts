@@ -8,13 +8,14 @@ import {
   type Connector,
   type DiscoveredEntity,
   EntitySettings,
+  type ExecutionRun,
   type FailedRecord,
   type PendingChild,
   RunCounts,
   RunStatus,
   type SyncRun
 } from "@syncflow/sync-engine"
-import { DateTime, Schema } from "effect"
+import { DateTime, Option, Schema } from "effect"
 import { effectiveSchema } from "../connectors/TargetSchema.ts"
 import * as WebhookSecret from "../connectors/WebhookSecret.ts"
 
@@ -184,3 +185,48 @@ export const pendingChildView = (child: PendingChild): typeof PendingChildView.T
   nextAttemptAt: iso(child.nextAttemptAt),
   createdAt: iso(child.createdAt)
 })
+
+/** A run a trigger started, joined or queued behind (one entity of a connector-wide trigger). */
+export const TriggeredRun = Schema.Struct({
+  entity: Schema.String,
+  status: Schema.Literals(["started", "joined", "queued"]),
+  /** The entity sync's execution (`GET /executions/{id}`). */
+  executionId: Schema.String,
+  /** The run (`GET /runs/{id}`), known before it starts. */
+  runId: Schema.String
+})
+
+/** One run of an execution: the stored run once it has started, `null` while it waits. */
+export const ExecutionRunView = Schema.Struct({
+  connectorId: Schema.String,
+  entity: Schema.String,
+  runId: Schema.String,
+  run: Schema.NullOr(RunView)
+})
+
+/** A workflow execution (an entity or a connector sync) with where it stands and its runs. */
+export const ExecutionView = Schema.Struct({
+  executionId: Schema.String,
+  status: Schema.Literals(["running", "succeeded", "failed"]),
+  /** Why it failed. */
+  error: Schema.NullOr(Schema.String),
+  runs: Schema.Array(ExecutionRunView)
+})
+
+/**
+ * The runs of an execution as a user reads them, one per entity: the runs that started (a resumed
+ * listing's run rather than the one allocated up front), else the one waiting to start.
+ */
+export const executionRunViews = (links: ReadonlyArray<ExecutionRun>): ReadonlyArray<typeof ExecutionRunView.Type> => {
+  const entities = [...new Set(links.map((link) => `${link.connectorId}\u0000${link.entity}`))]
+  return entities.flatMap((key) => {
+    const mine = links.filter((link) => `${link.connectorId}\u0000${link.entity}` === key)
+    const started = mine.filter((link) => Option.isSome(link.run))
+    return (started.length > 0 ? started : mine.slice(0, 1)).map((link) => ({
+      connectorId: link.connectorId,
+      entity: link.entity,
+      runId: link.runId,
+      run: Option.match(link.run, { onNone: () => null, onSome: runView })
+    }))
+  })
+}

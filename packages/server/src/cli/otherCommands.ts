@@ -98,7 +98,8 @@ export const runsCommand = Command.make(
     for (const run of runs.map(runView)) {
       yield* Console.log(
         `${run.startedAt}  ${run.status.padEnd(9)} ${run.connectorId}/${run.entity}  fetched ${run.counts.fetched}  ` +
-          `inserted ${run.counts.inserted}  updated ${run.counts.updated}  failed ${run.counts.failed}  ${run.id}`
+          `inserted ${run.counts.inserted}  updated ${run.counts.updated}  failed ${run.counts.failed}  ${run.id}` +
+          (run.error === null ? "" : `\n  error: ${run.error}`)
       )
     }
   })

@@ -111,11 +111,18 @@ export const WebhookRoute = HttpRouter.use((router) =>
           )
       })
       const syncs = yield* Effect.forEach([...byEntity], ([entity, ids]) =>
-        workflows.startEntity({ connectorId, entity, mode: "incremental", recordIds: [...ids], followUp: true }).pipe(
-          Effect.map((executionId) => ({ entity, executionId, recordIds: [...ids] })),
+        workflows.triggerEntity({ connectorId, entity, mode: "incremental", recordIds: [...ids], followUp: true }).pipe(
+          // What the trigger did (`started`, or `queued` behind the running sync) and the run that carries it.
+          Effect.map((trigger) => ({
+            entity,
+            status: trigger.status,
+            executionId: trigger.executionId,
+            runId: trigger.runId,
+            recordIds: [...ids]
+          })),
           Effect.tap((sync) =>
-            Effect.logInfo("webhook sync started").pipe(
-              Effect.annotateLogs({ connector: connectorId, entity, executionId: sync.executionId })
+            Effect.logInfo(`webhook sync ${sync.status}`).pipe(
+              Effect.annotateLogs({ connector: connectorId, entity, executionId: sync.executionId, runId: sync.runId })
             )
           )
         )

@@ -7,7 +7,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/ht
 import { AdminAuth } from "../AdminAuth.ts"
 import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
 import { ConnectorId, connectorParams } from "../ApiParams.ts"
-import { ConnectorView, EntityView } from "../Views.ts"
+import { ConnectorView, EntityView, TriggeredRun } from "../Views.ts"
 
 const Settings = Schema.Record(Schema.String, Schema.Json).annotate({
   description: "The adapter's settings, as its settingsSchema in GET /api/v1/adapters says"
@@ -75,8 +75,20 @@ export const SyncConnector = Schema.Struct({
   mode: Schema.optionalKey(SyncMode)
 }).annotate({ examples: [{ entities: ["customers", "orders"], mode: "incremental" }] })
 
-/** A started sync: the durable workflow's execution id. */
-export const SyncStarted = Schema.Struct({ executionId: Schema.String })
+/**
+ * What a connector trigger did: `started` a connector sync (each entity's run `started`, `joined` to
+ * the entity's running sync, or `queued` behind it, parents first) or `joined` the one running.
+ */
+export const ConnectorSyncTriggered = Schema.Struct({
+  status: Schema.Literals(["started", "joined"]),
+  /** The connector sync's execution: `GET /executions/{executionId}` lists its runs. */
+  executionId: Schema.String,
+  mode: SyncMode,
+  runs: Schema.Array(TriggeredRun)
+}).annotate({
+  description:
+    "started: a connector sync started; joined: the connector sync already running carries the request. `runs` are its entities' runs, parents first (as far as the connector's discovered entities are known)."
+})
 
 /** The outcome of a test connection. */
 export const ConnectionTest = Schema.Struct({ ok: Schema.Boolean, message: Schema.String })
@@ -158,7 +170,7 @@ export class ConnectorsGroup extends HttpApiGroup.make("connectors")
     HttpApiEndpoint.post("sync", "/connectors/:connectorId/sync", {
       params: connectorParams,
       payload: SyncConnector,
-      success: SyncStarted.pipe(HttpApiSchema.status(202)),
+      success: ConnectorSyncTriggered.pipe(HttpApiSchema.status(202)),
       error: [NotFound, InvalidField, Unavailable]
     }).annotateMerge(
       OpenApi.annotations({

@@ -107,15 +107,17 @@ export const UpdateDefinition = Schema.Struct({
 })
 
 /**
- * What running a definition did: a default definition's entity sync `started`, joined (`running`) or
- * `queued` behind the running one; another definition's run `started` in the server (its runs under
- * `runsEntity`).
+ * What running a definition did: a default definition's entity sync `started`, `joined` or `queued`
+ * behind the running one (with its run); another definition's run `started` in the server (its runs
+ * under `runsEntity`).
  */
 export const DefinitionRunTriggered = Schema.Struct({
   definitionId: Schema.String,
   /** A default definition's run: the entity sync's durable execution. */
   executionId: Schema.optionalKey(Schema.String),
-  status: Schema.Literals(["started", "running", "queued"]),
+  /** A default definition's run: the entity sync's run (`GET /api/v1/runs/{runId}`). */
+  runId: Schema.optionalKey(Schema.String),
+  status: Schema.Literals(["started", "joined", "queued"]),
   mode: SyncMode,
   /**
    * The entity its runs are listed under (`GET /api/v1/runs?connector=&entity=`): the entity for a

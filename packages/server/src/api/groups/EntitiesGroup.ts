@@ -73,19 +73,21 @@ export const UpdateEntity = Schema.Struct({
 })
 
 /**
- * What an entity trigger did: `started` a sync; joined the sync already `running` (any trigger while
- * a complete listing runs, an incremental one while an incremental one runs); or `queued` a complete
- * listing behind the running incremental one (`behind`), which starts it when it ends. `executionId`
- * is the sync that carries the request, `mode` the mode it runs in.
+ * What an entity trigger did: `started` a sync, `joined` the sync already running (any trigger while
+ * a complete listing runs, an incremental one while an incremental one runs), or `queued` one behind
+ * the running sync (`behind`, its run `behindRunId`), which starts it when it ends. `executionId` is
+ * the sync that carries the request, `runId` its run (known before it starts), `mode` its mode.
  */
 export const EntitySyncTriggered = Schema.Struct({
+  status: Schema.Literals(["started", "joined", "queued"]),
   executionId: Schema.String,
-  status: Schema.Literals(["started", "running", "queued"]),
+  runId: Schema.String,
   mode: SyncMode,
-  behind: Schema.optionalKey(Schema.String)
+  behind: Schema.optionalKey(Schema.String),
+  behindRunId: Schema.optionalKey(Schema.String)
 }).annotate({
   description:
-    "started: a sync started. running: the sync already running covers the request (any request while a complete listing runs, an incremental one while an incremental one runs). queued: a complete listing queued behind the running incremental sync `behind`; it starts when that one ends."
+    "started: a sync started. joined: the sync already running covers the request (any request while a complete listing runs, an incremental one while an incremental one runs). queued: a sync queued behind the running one `behind` (run `behindRunId`); it starts when that one ends. `runId` is the run that carries the request: GET /runs/{runId} (or GET /executions/{executionId}) follows it."
 })
 
 /** Entities: settings, triggers. */

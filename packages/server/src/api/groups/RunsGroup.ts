@@ -8,7 +8,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/ht
 import { AdminAuth } from "../AdminAuth.ts"
 import { Conflict, NotFound } from "../ApiErrors.ts"
 import { entityParams, Limit } from "../ApiParams.ts"
-import { RunView } from "../Views.ts"
+import { ExecutionView, RunView } from "../Views.ts"
 
 /** Runs: overall and per entity, with filters; one run with its stage counts. */
 export class RunsGroup extends HttpApiGroup.make("runs")
@@ -44,8 +44,9 @@ export class RunsGroup extends HttpApiGroup.make("runs")
       error: NotFound
     }).annotateMerge(
       OpenApi.annotations({
-        summary: "Show a run",
-        description: "One run with its status, timing, counts per stage and error."
+        summary: "One run",
+        description:
+          "One run with its stage counts. Accepts a run id, the run id a trigger answered with (also when the sync resumed an earlier run), or an entity sync's execution id."
       })
     ),
     HttpApiEndpoint.post("cancel", "/runs/:runId/cancel", {
@@ -68,6 +69,17 @@ export class RunsGroup extends HttpApiGroup.make("runs")
         summary: "Follow a run live (server-sent events)",
         description:
           "Streams the run's events as server-sent events, each `data` a JSON `RunEvent` named by its `_tag`: `RunStarted`, `WindowCommitted` (cumulative counts, rows/s, and total, percent and ETA when the source reports a total) after every committed window, and last `RunFinished` (status, final counts, error), after which the stream ends. A running run first gets a snapshot of its counts so far; a finished one gets its `RunFinished` at once."
+      })
+    ),
+    HttpApiEndpoint.get("execution", "/executions/:executionId", {
+      params: { executionId: Schema.String },
+      success: ExecutionView,
+      error: NotFound
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "One execution and its runs",
+        description:
+          "An entity or connector sync's execution (the `executionId` a trigger answered with): whether it runs, succeeded or failed (and why), and its runs, one per entity."
       })
     )
   )

@@ -108,14 +108,17 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
               detail: `entities: ${JSON.stringify(unknown)} was not discovered for this connector (POST .../discover first)`
             })
           }
-          const executionId = yield* unavailable(
-            workflows.startConnector({
+          const trigger = yield* unavailable(
+            workflows.triggerConnector({
               connectorId: params.connectorId,
               entities: payload.entities,
               mode: payload.mode ?? "incremental"
             })
           )
-          return { executionId }
+          yield* Effect.logInfo(`connector sync ${trigger.status}`).pipe(
+            Effect.annotateLogs({ connector: params.connectorId, executionId: trigger.executionId, mode: trigger.mode })
+          )
+          return trigger
         })
       )
       .handle("moveTables", ({ params, payload }) =>

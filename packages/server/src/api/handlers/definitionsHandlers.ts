@@ -133,6 +133,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           return {
             definitionId: definition.id,
             executionId: trigger.executionId,
+            runId: trigger.runId,
             status: trigger.status,
             mode: trigger.mode,
             runsEntity: entity
