@@ -116,6 +116,9 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("followi
         const again = yield* call("POST", `/api/v1/runs/${second.id}/cancel`)
         assert.strictEqual(again.status, 409)
         assert.include(JSON.stringify(again.body), "not running")
+        // As the README's session shows it: a problem naming the field.
+        assert.deepStrictEqual(Object.keys(again.body ?? {}), ["detail", "field", "type", "status", "title"])
+        assert.deepInclude(again.body, { field: "runId", type: "urn:syncflow:problem:conflict", status: 409 })
         const unknown = yield* call("POST", "/api/v1/runs/00000000-0000-4000-8000-000000000000/cancel")
         assert.strictEqual(unknown.status, 404)
         assert.strictEqual((yield* call("GET", "/api/v1/runs/nope/events")).status, 404)
