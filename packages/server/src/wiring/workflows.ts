@@ -2,17 +2,20 @@
  * The durable workflows the server's triggers, webhooks and scheduler go through: the engine's
  * `SyncWorkflows` on the cluster (one in-process runner, or a runner joining the cluster that shares
  * the database, with `serve --runner`) storing its state in the same PostgreSQL, the cluster-wide
- * scheduler of enabled entities, the cluster-wide automatic retries of failed records and
- * parked children, and the cluster-wide retention job (old runs, fires and records pruned daily).
+ * scheduler of enabled entities (and of sync definitions with their own schedule), the cluster-wide
+ * automatic retries of failed records and parked children, and the cluster-wide retention job (old
+ * runs, fires and records pruned daily).
  *
  * This is the one place the server depends on the workflow module's layers.
  */
 import {
   type ConnectorAdapters,
+  DefinitionScheduler,
   RetentionJob,
   RetryScheduler,
   type StateStore,
   SyncCluster,
+  type SyncDefinitions,
   type SyncEngine,
   SyncScheduler,
   SyncWorkflows,
@@ -45,7 +48,7 @@ export const workflowsLayer = (
 ): Layer.Layer<
   SyncWorkflows | WorkflowTriggers,
   WorkflowsStartupError,
-  SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
+  SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient | SyncDefinitions
 > => {
   const workflows = SyncWorkflows.layer.pipe(Layer.provideMerge(clusterLayer(settings)))
   // The schedulers (syncs on schedule, automatic retries, retention) run on exactly one runner of the cluster.
@@ -53,7 +56,8 @@ export const workflowsLayer = (
     ? Layer.mergeAll(
         SyncScheduler.layer(),
         RetryScheduler.layer(),
-        RetentionJob.layer({ retention: Duration.days(settings.retentionDays) })
+        RetentionJob.layer({ retention: Duration.days(settings.retentionDays) }),
+        DefinitionScheduler.layer()
       ).pipe(Layer.provideMerge(workflows))
     : workflows
 }

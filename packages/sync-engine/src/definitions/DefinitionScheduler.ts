@@ -1,0 +1,102 @@
+/**
+ * The schedules of sync definitions other than the default ones (those follow their entity's
+ * settings and the entity scheduler): one for the whole cluster (a cluster `Singleton`). Every tick
+ * it reads the enabled definitions into PostgreSQL that have a schedule, and runs each one whose
+ * slot has come (`slotOf`: interval periods since the epoch, or cron occurrences, UTC). A slot fires
+ * once, claimed in the shared database (`WorkflowTriggers.claimSlot`, key `definition:<id>`); a
+ * definition's first slot is only recorded (armed), so creating one, or starting a server, runs
+ * nothing at once. A run still going when its next slot comes holds the definition's lease, and the
+ * new run is refused (logged) rather than run twice.
+ */
+import { Clock, Duration, Effect, type Layer } from "effect"
+import { type Sharding, Singleton } from "effect/cluster"
+import type { SqlClient } from "effect/sql"
+import type { SyncEngine } from "../pipeline/SyncEngine.ts"
+import type { StateStore } from "../state/StateStore.ts"
+import type { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
+import { slotOf } from "../workflow/SyncScheduler.ts"
+import { WorkflowTriggers } from "../workflow/WorkflowTriggers.ts"
+import { runDefinition } from "./runDefinition.ts"
+import type { SyncDefinition } from "./SyncDefinition.ts"
+import { SyncDefinitions } from "./SyncDefinitions.ts"
+
+/** The scheduler's settings. */
+export interface DefinitionSchedulerOptions {
+  /** How often it looks for due definitions (every second by default). */
+  readonly tick?: Duration.Input | undefined
+}
+
+/** The key a definition's schedule slots are claimed under. */
+export const definitionScheduleKey = (id: string): string => `definition:${id}`
+
+/**
+ * One tick: claims the current slot of every scheduled definition whose slot moved on (`claimed`
+ * remembers the slots this scheduler already claimed) and returns the definitions that are due.
+ */
+export const tick = (claimed: Map<string, number>) =>
+  Effect.gen(function* () {
+    const definitions = yield* SyncDefinitions
+    const triggers = yield* WorkflowTriggers
+    const now = yield* Clock.currentTimeMillis
+    const due: Array<SyncDefinition> = []
+    for (const definition of yield* definitions.list()) {
+      const { schedule } = definition
+      if (definition.isDefault || !definition.enabled || schedule === null) continue
+      if (definition.destination.kind !== "postgres") continue
+      const slot = slotOf(
+        "cron" in schedule
+          ? { cron: schedule.cron, intervalSeconds: null }
+          : { cron: null, intervalSeconds: schedule.intervalSeconds },
+        now
+      )
+      const key = definitionScheduleKey(definition.id)
+      if (slot === undefined || claimed.get(key) === slot) continue
+      const fires = yield* triggers.claimSlot(key, slot, { mode: "incremental", arm: true })
+      claimed.set(key, slot)
+      if (fires) due.push(definition)
+    }
+    return due
+  }).pipe(
+    Effect.catch((error) =>
+      Effect.as(Effect.logWarning("definition scheduler tick failed", { error: error.message }), [])
+    ),
+    Effect.withSpan("DefinitionScheduler.tick")
+  )
+
+/** Runs a due definition to its end, logging the outcome (a failed run is recorded by the engine). */
+const runDue = (definition: SyncDefinition) =>
+  runDefinition(definition).pipe(
+    Effect.tap((summary) =>
+      Effect.logInfo("scheduled definition run finished", { definition: definition.id, runId: summary.runId })
+    ),
+    Effect.catchCause((cause) =>
+      Effect.logWarning("scheduled definition run failed", { definition: definition.id, cause })
+    )
+  )
+
+/** The cluster-wide definition scheduler: register it on every runner; the cluster runs it on exactly one. */
+export const layer = (
+  options: DefinitionSchedulerOptions = {}
+): Layer.Layer<
+  never,
+  never,
+  | Sharding.Sharding
+  | SyncDefinitions
+  | WorkflowTriggers
+  | StateStore
+  | SyncEngine
+  | ConnectorAdapters
+  | SqlClient.SqlClient
+> =>
+  Singleton.make(
+    "syncflow/DefinitionScheduler",
+    Effect.suspend(() => {
+      const claimed = new Map<string, number>()
+      return Effect.forever(
+        Effect.gen(function* () {
+          for (const definition of yield* tick(claimed)) yield* Effect.forkChild(runDue(definition))
+          yield* Effect.sleep(options.tick ?? Duration.seconds(1))
+        })
+      )
+    })
+  )
