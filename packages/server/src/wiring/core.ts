@@ -17,6 +17,7 @@ import {
   type SecretKeyError,
   StateStore,
   type StateStoreError,
+  type StateStores,
   SyncDefinitions,
   SyncEngine
 } from "@syncflow/sync-engine"
@@ -33,6 +34,7 @@ export type CoreServices =
   | PgClient.PgClient
   | SecretBox
   | StateStore
+  | StateStores.StateStores
   | SyncDefinitions
   | SyncEngine
   | RunControl

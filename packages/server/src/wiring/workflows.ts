@@ -14,6 +14,7 @@ import {
   RetentionJob,
   RetryScheduler,
   type StateStore,
+  type StateStores,
   SyncCluster,
   type SyncDefinitions,
   type SyncEngine,
@@ -48,7 +49,7 @@ export const workflowsLayer = (
 ): Layer.Layer<
   SyncWorkflows | WorkflowTriggers,
   WorkflowsStartupError,
-  SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient | SyncDefinitions
+  SyncEngine | StateStore | StateStores.StateStores | ConnectorAdapters | SqlClient.SqlClient | SyncDefinitions
 > => {
   const workflows = SyncWorkflows.layer.pipe(Layer.provideMerge(clusterLayer(settings)))
   // The schedulers (syncs on schedule, automatic retries, retention) run on exactly one runner of the cluster.

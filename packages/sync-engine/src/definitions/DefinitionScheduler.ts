@@ -12,7 +12,8 @@ import { Clock, Duration, Effect, type Layer } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"
 import type { SqlClient } from "effect/sql"
 import type { SyncEngine } from "../pipeline/SyncEngine.ts"
-import type { StateStore } from "../state/StateStore.ts"
+import type { ConnectorStore } from "../state/ConnectorStore.ts"
+import type { ManifestStore } from "../state/ManifestStore.ts"
 import type { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
 import { slotOf } from "../workflow/SyncScheduler.ts"
 import { WorkflowTriggers } from "../workflow/WorkflowTriggers.ts"
@@ -83,7 +84,8 @@ export const layer = (
   | Sharding.Sharding
   | SyncDefinitions
   | WorkflowTriggers
-  | StateStore
+  | ConnectorStore
+  | ManifestStore
   | SyncEngine
   | ConnectorAdapters
   | SqlClient.SqlClient

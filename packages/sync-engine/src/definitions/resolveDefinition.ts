@@ -18,8 +18,8 @@ import { schemaOf, TableTaken } from "../pipeline/resolveTarget.ts"
 import { type SyncSink, sinkStateEntity } from "../pipeline/SyncSink.ts"
 import type { StagesOptions } from "../stages/Stages.ts"
 import type { SelectOptions } from "../stages/select/SelectOptions.ts"
+import { ConnectorStore } from "../state/ConnectorStore.ts"
 import * as EntityTables from "../state/EntityTables.ts"
-import { StateStore } from "../state/StateStore.ts"
 import { ConnectorNotFound } from "../state/StateStoreError.ts"
 import { DefinitionNotRunnable } from "./DefinitionErrors.ts"
 import type { SyncDefinition } from "./SyncDefinition.ts"
@@ -69,8 +69,8 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
       message: `${definition.name}: pushing into ${destination.connectorId}:${destination.entity} does not run yet (connector plugins do not declare their identity fields and parent references)`
     })
   }
-  const state = yield* StateStore
-  const connector = yield* state.getConnector(connectorId)
+  const connectorStore = yield* ConnectorStore
+  const connector = yield* connectorStore.getConnector(connectorId)
   if (Option.isNone(connector)) return yield* new ConnectorNotFound({ connectorId })
   const schema =
     destination.schema === undefined

@@ -19,7 +19,8 @@ import type { EntityManifest } from "@syncflow/adapter-core"
 import { Cron, Effect, Option, Result } from "effect"
 import * as Identifier from "../destination/Identifier.ts"
 import { makeStages } from "../stages/Stages.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ConnectorStore } from "../state/ConnectorStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
 import type { StateStoreError } from "../state/StateStoreError.ts"
 import { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
 import { InvalidDefinition } from "./DefinitionErrors.ts"
@@ -40,19 +41,20 @@ export const destinationFields = (definition: NewSyncDefinition, source: EntityM
 /** Checks a definition against the stored connectors and manifests (see the module rules). */
 export const validateDefinition = Effect.fnUntraced(function* (
   definition: NewSyncDefinition
-): Effect.fn.Return<void, InvalidDefinition | StateStoreError, StateStore | ConnectorAdapters> {
-  const state = yield* StateStore
+): Effect.fn.Return<void, InvalidDefinition | StateStoreError, ConnectorStore | ManifestStore | ConnectorAdapters> {
+  const connectorStore = yield* ConnectorStore
+  const manifestStore = yield* ManifestStore
   if (definition.name.includes(":")) {
     return yield* invalid("name", "a name has no ':' (default definitions are named <connector>:<entity>)")
   }
   if (definition.id.includes(":")) return yield* invalid("id", "an id has no ':'")
 
   const { source, destination } = definition
-  const sourceConnector = yield* state.getConnector(source.connectorId)
+  const sourceConnector = yield* connectorStore.getConnector(source.connectorId)
   if (Option.isNone(sourceConnector)) {
     return yield* invalid("source.connectorId", `no connector ${JSON.stringify(source.connectorId)}`)
   }
-  const sourceEntity = yield* state.getManifest(source.connectorId, source.entity)
+  const sourceEntity = yield* manifestStore.getManifest(source.connectorId, source.entity)
   if (Option.isNone(sourceEntity)) {
     return yield* invalid(
       "source.entity",
@@ -73,7 +75,7 @@ export const validateDefinition = Effect.fnUntraced(function* (
       if (Result.isFailure(checked)) return yield* invalid(`destination.${kind}`, checked.failure.message)
     }
   } else {
-    const target = yield* state.getConnector(destination.connectorId)
+    const target = yield* connectorStore.getConnector(destination.connectorId)
     if (Option.isNone(target)) {
       return yield* invalid("destination.connectorId", `no connector ${JSON.stringify(destination.connectorId)}`)
     }
@@ -87,7 +89,7 @@ export const validateDefinition = Effect.fnUntraced(function* (
         `connector ${JSON.stringify(destination.connectorId)} (${target.value.adapter}) cannot write records`
       )
     }
-    const targetEntity = yield* state.getManifest(destination.connectorId, destination.entity)
+    const targetEntity = yield* manifestStore.getManifest(destination.connectorId, destination.entity)
     if (Option.isNone(targetEntity)) {
       return yield* invalid(
         "destination.entity",

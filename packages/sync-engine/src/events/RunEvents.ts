@@ -6,7 +6,7 @@
 import { PgClient } from "@effect/sql-pg"
 import { Context, DateTime, Duration, Effect, Layer, Option, PubSub, RcRef, Result, Schema, Stream } from "effect"
 import type { SqlError } from "effect/sql"
-import { StateStore } from "../state/StateStore.ts"
+import { RunStore } from "../state/RunStore.ts"
 import { RunNotFound, type StateStoreError } from "../state/StateStoreError.ts"
 import { publishRunEvent, RunEventJson, runEventsChannel } from "./publishRunEvent.ts"
 import type { RunEvent } from "./RunEvent.ts"
@@ -32,11 +32,11 @@ export class RunEvents extends Context.Service<
   }
 >()("@syncflow/sync-engine/events/RunEvents") {
   /** Run events over the state store's PostgreSQL database. */
-  static readonly layer: Layer.Layer<RunEvents, never, PgClient.PgClient | StateStore> = Layer.effect(
+  static readonly layer: Layer.Layer<RunEvents, never, PgClient.PgClient | RunStore> = Layer.effect(
     RunEvents,
     Effect.gen(function* () {
       const pg = yield* PgClient.PgClient
-      const state = yield* StateStore
+      const runStore = yield* RunStore
       // One LISTEN per process while anyone follows a run, released with the last follower.
       const hub = yield* RcRef.make({
         acquire: Effect.gen(function* () {
@@ -56,7 +56,7 @@ export class RunEvents extends Context.Service<
         Stream.unwrap(
           Effect.gen(function* () {
             const subscription = yield* PubSub.subscribe(yield* RcRef.get(hub))
-            const found = yield* state.getRun(runId)
+            const found = yield* runStore.getRun(runId)
             if (Option.isNone(found)) return yield* new RunNotFound({ runId })
             const run = found.value
             if (run.status !== "running") return Stream.make(runFinishedOf(run))
@@ -66,7 +66,7 @@ export class RunEvents extends Context.Service<
             // lost with a dropped LISTEN connection) still ends its followers' streams: its row says so.
             const ended = Stream.tick(endCheckInterval).pipe(
               Stream.drop(1),
-              Stream.mapEffect(() => state.getRun(runId)),
+              Stream.mapEffect(() => runStore.getRun(runId)),
               Stream.filterMap((row) =>
                 Option.isSome(row) && row.value.status !== "running"
                   ? Result.succeed<RunEvent>(runFinishedOf(row.value))

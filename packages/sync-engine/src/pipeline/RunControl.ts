@@ -7,7 +7,7 @@
 import { PgTypes } from "@effect/sql-pg"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql"
-import { StateStore } from "../state/StateStore.ts"
+import { RunStore } from "../state/RunStore.ts"
 import { RunNotFound, StateStoreError } from "../state/StateStoreError.ts"
 import { RunStatus, type SyncRun } from "../state/SyncRun.ts"
 
@@ -38,10 +38,10 @@ export class RunControl extends Context.Service<
   }
 >()("@syncflow/sync-engine/pipeline/RunControl") {
   /** Run control over the state store's database. */
-  static readonly layer: Layer.Layer<RunControl, never, StateStore | SqlClient.SqlClient> = Layer.effect(
+  static readonly layer: Layer.Layer<RunControl, never, RunStore | SqlClient.SqlClient> = Layer.effect(
     RunControl,
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const runStore = yield* RunStore
       const sql = yield* SqlClient.SqlClient
       const cancel = Effect.fn("RunControl.cancel")(function* (runId: string) {
         if (!uuidPattern.test(runId)) return yield* new RunNotFound({ runId })
@@ -54,7 +54,7 @@ export class RunControl extends Context.Service<
           .pipe(
             Effect.mapError((cause) => new StateStoreError({ operation: "cancelRun", message: cause.message, cause }))
           )
-        const run = yield* state.getRun(runId)
+        const run = yield* runStore.getRun(runId)
         if (Option.isNone(run)) return yield* new RunNotFound({ runId })
         if (run.value.status !== "running") {
           return yield* new RunNotRunning({ runId, status: run.value.status })

@@ -4,7 +4,7 @@
  * discovery reach the table without a manual `discover`. Discovering costs a metadata request, so
  * the stored manifests are reused while the connector's last discovery is younger than its
  * discovery TTL (10 minutes by default; `0` rediscovers before every sync). A rediscovery replaces
- * the stored manifests and keeps each entity's sync settings (`StateStore.saveManifests`).
+ * the stored manifests and keeps each entity's sync settings (`ManifestStore.saveManifests`).
  *
  * The age is measured with the Effect `Clock` against the stored `discovered_at` (written with the
  * same clock), so every process of a cluster shares the cache and tests drive it with `TestClock`.
@@ -13,7 +13,7 @@
  */
 import type { Adapter, AdapterError, EntityManifest } from "@syncflow/adapter-core"
 import { Clock, Duration, Effect } from "effect"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
 import type { StateStoreError } from "../state/StateStoreError.ts"
 
 /** How long discovered manifests are reused when a connector does not say: 10 minutes. */
@@ -38,9 +38,9 @@ export const freshManifests = Effect.fnUntraced(function* (
   connectorId: string,
   adapter: Adapter,
   ttl: Duration.Input | undefined
-): Effect.fn.Return<FreshManifests, AdapterError | StateStoreError, StateStore> {
-  const state = yield* StateStore
-  const stored = yield* state.listManifests(connectorId)
+): Effect.fn.Return<FreshManifests, AdapterError | StateStoreError, ManifestStore> {
+  const manifestStore = yield* ManifestStore
+  const stored = yield* manifestStore.listManifests(connectorId)
   const now = yield* Clock.currentTimeMillis
   const maxAge = Duration.toMillis(ttl ?? defaultDiscoveryTtl)
   const newest = stored.reduce((at, entity) => Math.max(at, entity.discoveredAt.epochMilliseconds), -Infinity)
@@ -61,7 +61,7 @@ export const freshManifests = Effect.fnUntraced(function* (
     )
   )
   if (discovered === undefined) return { manifests: stored.map((entity) => entity.manifest), rediscovered: false }
-  yield* state.saveManifests(connectorId, discovered)
+  yield* manifestStore.saveManifests(connectorId, discovered)
   yield* Effect.logDebug("manifests rediscovered", { connector: connectorId, entities: discovered.length })
   return { manifests: discovered, rediscovered: true }
 })

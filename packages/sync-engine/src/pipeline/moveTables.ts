@@ -14,9 +14,10 @@ import { SqlClient } from "effect/sql"
 import { ddlLockSql } from "../destination/DdlLock.ts"
 import * as Identifier from "../destination/Identifier.ts"
 import * as TableTarget from "../destination/TableTarget.ts"
+import { ConnectorStore } from "../state/ConnectorStore.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
 import * as EntityTables from "../state/EntityTables.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
 import { ConnectorNotFound } from "../state/StateStoreError.ts"
 import { holdLease, processHolder } from "./holdLease.ts"
 import { schemaOf, TableTaken } from "./resolveTarget.ts"
@@ -72,10 +73,11 @@ const relationSql = `SELECT EXISTS (
  * `targetSchema`. Returns what happened per entity.
  */
 export const moveTables = Effect.fn("moveTables")(function* (request: MoveTablesRequest) {
-  const state = yield* StateStore
+  const connectorStore = yield* ConnectorStore
+  const manifestStore = yield* ManifestStore
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const { connectorId } = request
-  const connector = yield* state.getConnector(connectorId)
+  const connector = yield* connectorStore.getConnector(connectorId)
   if (Option.isNone(connector)) return yield* new ConnectorNotFound({ connectorId })
   const toSchema = request.toSchema ?? null
   const current = yield* Effect.fromResult(schemaOf(connector.value))
@@ -88,7 +90,7 @@ export const moveTables = Effect.fn("moveTables")(function* (request: MoveTables
   // so other processes see it) from before the move until after it.
   const provided = yield* Effect.serviceOption(EntityLeases)
   const leases = Option.isSome(provided) ? provided.value : yield* EntityLeases.make()
-  const entities = yield* state.listManifests(connectorId)
+  const entities = yield* manifestStore.listManifests(connectorId)
   const holder = `move-tables ${processHolder()}`
   yield* Effect.forEach(
     entities,
@@ -152,7 +154,7 @@ export const moveTables = Effect.fn("moveTables")(function* (request: MoveTables
         }
         moved.push({ entity, from: fromKey, to: toKey, moved: true })
       }
-      yield* state.updateConnector(connectorId, { targetSchema: toSchema })
+      yield* connectorStore.updateConnector(connectorId, { targetSchema: toSchema })
       yield* Effect.logInfo("connector tables moved", {
         connector: connectorId,
         schema: destination,

@@ -8,8 +8,9 @@ import { Effect, Option, type Result, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import * as Identifier from "../destination/Identifier.ts"
 import * as TableTarget from "../destination/TableTarget.ts"
+import { ConnectorStore } from "../state/ConnectorStore.ts"
 import * as EntityTables from "../state/EntityTables.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
 import { ConnectorNotFound } from "../state/StateStoreError.ts"
 
 /** The table an entity resolves to already holds another connector's (or entity's) rows. */
@@ -43,14 +44,15 @@ export const schemaOf = (connector: {
  * entity's table (without claiming it), `claimed(entity)` also claims it for the connector.
  */
 export const connectorTargets = Effect.fnUntraced(function* (connectorId: string) {
-  const state = yield* StateStore
+  const connectorStore = yield* ConnectorStore
+  const manifestStore = yield* ManifestStore
   const sql = yield* SqlClient.SqlClient
-  const connector = yield* state.getConnector(connectorId)
+  const connector = yield* connectorStore.getConnector(connectorId)
   if (Option.isNone(connector)) return yield* new ConnectorNotFound({ connectorId })
   const schema = yield* Effect.fromResult(schemaOf(connector.value))
 
   const target = Effect.fnUntraced(function* (entity: string) {
-    const discovered = yield* state.getManifest(connectorId, entity)
+    const discovered = yield* manifestStore.getManifest(connectorId, entity)
     const named = Option.match(discovered, {
       onNone: () => null,
       onSome: (found) => found.settings.targetTable

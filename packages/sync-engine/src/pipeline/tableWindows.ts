@@ -20,8 +20,10 @@ import { placeOrphans } from "../stages/resolve/placeOrphans.ts"
 import { resolveParents } from "../stages/resolve/resolveParents.ts"
 import { makeStages, runStages, type Stages, type StagesOptions, type StageTimes } from "../stages/Stages.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
+import { ConnectorStore } from "../state/ConnectorStore.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
+import type { StateStore } from "../state/StateStore.ts"
 import type { RunCounts } from "../state/SyncRun.ts"
 import { stopIfCancelled } from "./cancellation.ts"
 import { startingColumns } from "./engineCounts.ts"
@@ -46,7 +48,9 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
   /** The targets of a connector's entities (see `resolveTarget.ts`). */
   const connectorTargets = (connectorId: string) =>
     ResolveTarget.connectorTargets(connectorId).pipe(
-      Effect.provideService(StateStore, state),
+      // The StateStore is every store per aggregate: it serves as the two resolveTarget reads.
+      Effect.provideService(ConnectorStore, state),
+      Effect.provideService(ManifestStore, state),
       Effect.provideService(SqlClient.SqlClient, sql)
     )
   type Targets = Effect.Success<ReturnType<typeof connectorTargets>>

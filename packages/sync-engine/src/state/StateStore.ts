@@ -67,13 +67,19 @@ const make = Effect.gen(function* () {
 export class StateStore extends Context.Service<StateStore, StateStoreService>()(
   "@syncflow/sync-engine/state/StateStore"
 ) {
-  /** The StateStore with the given settings. */
+  /**
+   * The StateStore with the given settings, and every store per aggregate it is made of (so code
+   * given this layer may yield either).
+   */
   static readonly layerWith = (
     options: StateStoreOptions
-  ): Layer.Layer<StateStore, StateStoreError, SqlClient.SqlClient | SecretBox> =>
-    Layer.effect(StateStore, make).pipe(Layer.provide(StateStores.layerWith(options)))
+  ): Layer.Layer<StateStore | StateStores.StateStores, StateStoreError, SqlClient.SqlClient | SecretBox> =>
+    Layer.effect(StateStore, make).pipe(Layer.provideMerge(StateStores.layerWith(options)))
 
-  /** The StateStore with the default retry policies. */
-  static readonly layer: Layer.Layer<StateStore, StateStoreError, SqlClient.SqlClient | SecretBox> =
-    StateStore.layerWith({})
+  /** The StateStore and the stores per aggregate, with the default retry policies. */
+  static readonly layer: Layer.Layer<
+    StateStore | StateStores.StateStores,
+    StateStoreError,
+    SqlClient.SqlClient | SecretBox
+  > = StateStore.layerWith({})
 }

@@ -13,7 +13,8 @@
 import { Clock, Duration, Effect, type Layer } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"
 import { noRetries, SyncEngine } from "../pipeline/SyncEngine.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { FailedRecordStore } from "../state/FailedRecordStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 
 /** The retry scheduler's settings. */
@@ -55,12 +56,15 @@ const emptyPass = (pending: boolean): RetryPass => ({
  * One pass over every enabled entity: its due failed records, and, with `pending`, its parked
  * children and kept orphans. An entity whose retry fails is logged and skipped; the pass goes on.
  */
-export const pass = (pending: boolean): Effect.Effect<RetryPass, never, StateStore | SyncEngine | ConnectorAdapters> =>
+export const pass = (
+  pending: boolean
+): Effect.Effect<RetryPass, never, ManifestStore | FailedRecordStore | SyncEngine | ConnectorAdapters> =>
   Effect.gen(function* () {
-    const state = yield* StateStore
+    const manifestStore = yield* ManifestStore
+    const failedRecordStore = yield* FailedRecordStore
     const engine = yield* SyncEngine
     const adapters = yield* ConnectorAdapters
-    const entities = yield* state.listEnabledEntities
+    const entities = yield* manifestStore.listEnabledEntities
     let total = emptyPass(pending)
     const byConnector = new Map<string, Array<(typeof entities)[number]>>()
     for (const entity of entities) {
@@ -71,11 +75,11 @@ export const pass = (pending: boolean): Effect.Effect<RetryPass, never, StateSto
     for (const [connectorId, group] of byConnector) {
       const connector = Effect.gen(function* () {
         const runtime = yield* adapters.runtime(connectorId)
-        const manifests = (yield* state.listManifests(connectorId)).map((entity) => entity.manifest)
+        const manifests = (yield* manifestStore.listManifests(connectorId)).map((entity) => entity.manifest)
         for (const { manifest } of group) {
           const one = Effect.gen(function* () {
             // Most entities have no open failed record: one indexed look costs less than a retry's setup.
-            const open = yield* state.listFailedRecords({ connectorId, entity: manifest.entity, limit: 1 })
+            const open = yield* failedRecordStore.listFailedRecords({ connectorId, entity: manifest.entity, limit: 1 })
             const failed =
               open.length === 0
                 ? noRetries
@@ -127,7 +131,7 @@ export const pass = (pending: boolean): Effect.Effect<RetryPass, never, StateSto
 /** The scheduler's loop: a pass now and every `tick`, checking children every `pendingEvery`. */
 export const loop = (
   options: RetrySchedulerOptions = {}
-): Effect.Effect<never, never, StateStore | SyncEngine | ConnectorAdapters> =>
+): Effect.Effect<never, never, ManifestStore | FailedRecordStore | SyncEngine | ConnectorAdapters> =>
   Effect.suspend(() => {
     const tick = options.tick ?? Duration.seconds(30)
     const pendingEvery = Duration.toMillis(Duration.fromInputUnsafe(options.pendingEvery ?? Duration.minutes(5)))
@@ -145,5 +149,5 @@ export const loop = (
 /** The cluster-wide retry scheduler: register it on every runner; the cluster runs it on exactly one. */
 export const layer = (
   options: RetrySchedulerOptions = {}
-): Layer.Layer<never, never, Sharding.Sharding | StateStore | SyncEngine | ConnectorAdapters> =>
+): Layer.Layer<never, never, Sharding.Sharding | ManifestStore | FailedRecordStore | SyncEngine | ConnectorAdapters> =>
   Singleton.make("syncflow/RetryScheduler", loop(options))

@@ -38,7 +38,7 @@ import { dependencyOrder } from "../pipeline/dependencyOrder.ts"
 import { listingKind, type SyncMode } from "../pipeline/SyncMode.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
 import type { EntitySettings } from "../state/EntitySettings.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
 import { type EntityTrigger, SyncWorkflows } from "./SyncWorkflows.ts"
 import { reconcileKey, scheduleKey } from "./triggerKeys.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
@@ -137,13 +137,13 @@ const noSyncs: ReadonlyArray<ScheduledSync> = []
  */
 export const tick = (
   claimed: Map<string, number>
-): Effect.Effect<ReadonlyArray<ScheduledSync>, never, StateStore | WorkflowTriggers | SyncWorkflows> =>
+): Effect.Effect<ReadonlyArray<ScheduledSync>, never, ManifestStore | WorkflowTriggers | SyncWorkflows> =>
   Effect.gen(function* () {
-    const state = yield* StateStore
+    const manifestStore = yield* ManifestStore
     const triggers = yield* WorkflowTriggers
     const workflows = yield* SyncWorkflows
     const now = yield* Clock.currentTimeMillis
-    const entities = parentsFirst(yield* state.listEnabledEntities)
+    const entities = parentsFirst(yield* manifestStore.listEnabledEntities)
     const fired: Array<ScheduledSync> = []
     // Per entity, once a pass: whether a sync of it runs (a parent's, for its children).
     const entitySyncing = new Map<string, boolean>()
@@ -281,7 +281,7 @@ export const sweep: Effect.Effect<number, never, EntityLeases> = Effect.gen(func
 /** The cluster-wide scheduler: register it on every runner; the cluster runs it on exactly one. */
 export const layer = (
   options: SchedulerOptions = {}
-): Layer.Layer<never, never, Sharding.Sharding | StateStore | WorkflowTriggers | SyncWorkflows | EntityLeases> =>
+): Layer.Layer<never, never, Sharding.Sharding | ManifestStore | WorkflowTriggers | SyncWorkflows | EntityLeases> =>
   Singleton.make(
     "syncflow/SyncScheduler",
     Effect.suspend(() => {

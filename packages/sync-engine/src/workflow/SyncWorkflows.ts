@@ -11,6 +11,7 @@ import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
 import { StateStore } from "../state/StateStore.ts"
+import type * as StateStores from "../state/StateStores.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, runOfExecution } from "./executionRuns.ts"
 import {
@@ -167,7 +168,12 @@ export class SyncWorkflows extends Context.Service<
   ): Layer.Layer<
     SyncWorkflows | WorkflowTriggers | EntityLeases,
     SqlError.SqlError,
-    WorkflowEngine.WorkflowEngine | SyncEngine | StateStore | ConnectorAdapters | SqlClient.SqlClient
+    | WorkflowEngine.WorkflowEngine
+    | SyncEngine
+    | StateStore
+    | StateStores.StateStores
+    | ConnectorAdapters
+    | SqlClient.SqlClient
   > =>
     Layer.effect(
       SyncWorkflows,
