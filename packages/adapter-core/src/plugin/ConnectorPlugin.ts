@@ -14,6 +14,7 @@ import type { AdapterError } from "../errors/AdapterError.ts"
 import type { ConnectorInstance } from "./ConnectorInstance.ts"
 import { ConnectorSetupError } from "./ConnectorSetupError.ts"
 import type { PluginCapabilities } from "./PluginCapabilities.ts"
+import type { PluginDestination } from "./PluginDestination.ts"
 import type { PluginStageOptions } from "./PluginStageOptions.ts"
 import type { PluginWebhooks } from "./PluginWebhooks.ts"
 
@@ -75,6 +76,8 @@ export interface ConnectorPluginDefinition<Settings extends PluginSchema, Creden
   readonly capabilities: Omit<PluginCapabilities, "webhooks">
   /** How it receives webhooks, if it does. */
   readonly webhooks?: PluginWebhooks | undefined
+  /** How sync definitions push into its connectors, if they can (its adapters also need `write`). */
+  readonly destination?: PluginDestination | undefined
 }
 
 /** A JSON Schema (draft 2020-12) object. */
@@ -110,6 +113,8 @@ export interface ConnectorPlugin {
     readonly credentials: Credentials | undefined
   }) => Effect.Effect<ConnectorInstance, ConnectorSetupError | AdapterError, PluginServices | Scope.Scope>
   readonly webhooks: PluginWebhooks | undefined
+  /** How sync definitions push into its connectors; `undefined`: it cannot be a destination. */
+  readonly destination: PluginDestination | undefined
 }
 
 const strict = { onExcessProperty: "error" } as const
@@ -154,6 +159,7 @@ export const make = <Settings extends PluginSchema, CredentialsInput extends Plu
         onSuccess: (settings) =>
           definition.build({ connectorId: input.connectorId, settings, credentials: input.credentials })
       }),
-    webhooks: definition.webhooks
+    webhooks: definition.webhooks,
+    destination: definition.destination
   }
 }

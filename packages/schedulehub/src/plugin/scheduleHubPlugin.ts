@@ -45,5 +45,10 @@ export const scheduleHubPlugin: ConnectorPlugin.ConnectorPlugin = ConnectorPlugi
       // No request at build time: the writable entities are the schema's, read with the manifests.
       return { adapter: ScheduleHubAdapter.fromClient(client) }
     }),
-  capabilities: { discover: true, incremental: false, oauth2: false, write: true }
+  capabilities: { discover: true, incremental: false, oauth2: false, write: true },
+  // A record carries its row's identity in these fields; `uid` is ScheduleHub's own.
+  destination: {
+    identityFields: { keyHash: "erp_key_hash", dataHash: "erp_data_hash", rowVersion: "erp_rowversion" },
+    assignedFields: ["uid"]
+  }
 })

@@ -115,6 +115,7 @@ const make = Effect.gen(function* () {
       runtime: {
         adapter: started.instance.adapter,
         stages: (_manifest: EntityManifest) => stages,
+        ...(plugin.destination === undefined ? {} : { destination: plugin.destination }),
         ...(discoveryTtlSeconds === undefined ? {} : { discoveryTtl: Duration.seconds(discoveryTtlSeconds) })
       },
       pageSize,

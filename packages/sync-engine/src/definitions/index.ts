@@ -1,4 +1,6 @@
 /** Sync definitions: the model, their storage, their validation and their resolution into an engine run. */
+
+export * from "./connectorSink.ts"
 export * from "./DefinitionErrors.ts"
 export * as DefinitionScheduler from "./DefinitionScheduler.ts"
 export * from "./resolveDefinition.ts"

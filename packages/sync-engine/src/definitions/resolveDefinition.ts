@@ -6,8 +6,10 @@
  *   ledger, keyed by the definition's id (its checkpoints, runs and failed records are the entity's
  *   name `@` the id); its table is claimed in `syncflow.entity_tables`, so no other sync writes it
  *   (`TableTaken` otherwise);
- * - a definition into a connector's entity does not run yet: pushing needs the target's identity
- *   fields and parent references, which connector plugins do not declare yet (`DefinitionNotRunnable`).
+ * - a definition into a connector's entity pushes into it (`connectorSink`): an `ApiDestination` over
+ *   the destination connector's adapter with its plugin's identity fields, and the SQL row ledger,
+ *   keyed by the definition's id (its state under `<entity>@<id>` as above). It needs the source
+ *   connector's manifests and stage options (`source`): without them it is `DefinitionNotRunnable`.
  */
 import { Effect, Option } from "effect"
 import * as PostgresDestination from "../destination/PostgresDestination.ts"
@@ -21,6 +23,7 @@ import type { SelectOptions } from "../stages/select/SelectOptions.ts"
 import { ConnectorStore } from "../state/ConnectorStore.ts"
 import * as EntityTables from "../state/EntityTables.ts"
 import { ConnectorNotFound } from "../state/StateStoreError.ts"
+import { connectorSink, type SinkSource } from "./connectorSink.ts"
 import { DefinitionNotRunnable } from "./DefinitionErrors.ts"
 import type { SyncDefinition } from "./SyncDefinition.ts"
 
@@ -48,7 +51,7 @@ export const selectOf = (definition: SyncDefinition): SelectOptions | undefined 
       }
 
 /** Resolves a stored definition (see the module comment). */
-export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDefinition) {
+export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDefinition, source?: SinkSource) {
   const { connectorId, entity } = definition.source
   const select = selectOf(definition)
   const stages = (base: StagesOptions | undefined): StagesOptions | undefined =>
@@ -64,10 +67,13 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
   if (definition.isDefault) return resolved(undefined)
   const destination = definition.destination
   if (destination.kind === "connector") {
-    return yield* new DefinitionNotRunnable({
-      id: definition.id,
-      message: `${definition.name}: pushing into ${destination.connectorId}:${destination.entity} does not run yet (connector plugins do not declare their identity fields and parent references)`
-    })
+    if (source === undefined) {
+      return yield* new DefinitionNotRunnable({
+        id: definition.id,
+        message: `${definition.name}: pushing into ${destination.connectorId}:${destination.entity} needs the source connector's manifests`
+      })
+    }
+    return resolved(yield* connectorSink(definition, destination, source))
   }
   const connectorStore = yield* ConnectorStore
   const connector = yield* connectorStore.getConnector(connectorId)

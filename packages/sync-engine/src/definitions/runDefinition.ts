@@ -24,16 +24,17 @@ export const runDefinition = Effect.fnUntraced(function* (
   definition: SyncDefinition,
   options: RunDefinitionOptions = {}
 ) {
-  const resolved = yield* resolveDefinition(definition)
-  const runtime = yield* (yield* ConnectorAdapters).runtime(resolved.connectorId)
-  const { manifests } = yield* freshManifests(resolved.connectorId, runtime.adapter, runtime.discoveryTtl)
-  const manifest = manifests.find((m) => m.entity === resolved.entity)
+  const { connectorId, entity } = definition.source
+  const runtime = yield* (yield* ConnectorAdapters).runtime(connectorId)
+  const { manifests } = yield* freshManifests(connectorId, runtime.adapter, runtime.discoveryTtl)
+  const manifest = manifests.find((m) => m.entity === entity)
   if (manifest === undefined) {
     return yield* new DefinitionNotRunnable({
       id: definition.id,
-      message: `connector ${resolved.connectorId} no longer has entity ${JSON.stringify(resolved.entity)}`
+      message: `connector ${connectorId} no longer has entity ${JSON.stringify(entity)}`
     })
   }
+  const resolved = yield* resolveDefinition(definition, { manifests, stages: runtime.stages })
   return yield* (yield* SyncEngine).syncEntity({
     connectorId: resolved.connectorId,
     adapter: runtime.adapter,

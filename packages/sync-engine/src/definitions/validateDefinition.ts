@@ -4,8 +4,8 @@
  * - `name` has no `:` (default definitions are named `<connector>:<entity>`);
  * - `source.connectorId` is a connector, `source.entity` one of its discovered entities;
  * - a PostgreSQL destination's `schema` and `table` are valid identifiers;
- * - a connector destination's `connectorId` is a connector whose adapter writes (`Adapter.write`),
- *   its `entity` one of the connector's discovered entities that the adapter can write;
+ * - a connector destination's `connectorId` is a connector whose adapter writes (`Adapter.write`)
+ *   and whose plugin can be a destination (declares its identity fields), its `entity` one of the connector's discovered entities that the adapter can write;
  * - `direction` agrees with the destination (`pull` into PostgreSQL, `push` into a connector);
  * - every `mapping` key is a field of the source entity's manifest, every mapped name a field of the
  *   destination entity's manifest (connector destinations), no two fields mapped to one name;
@@ -87,6 +87,12 @@ export const validateDefinition = Effect.fnUntraced(function* (
       return yield* invalid(
         "destination.connectorId",
         `connector ${JSON.stringify(destination.connectorId)} (${target.value.adapter}) cannot write records`
+      )
+    }
+    if (runtime.success.destination === undefined) {
+      return yield* invalid(
+        "destination.connectorId",
+        `connector ${JSON.stringify(destination.connectorId)} (${target.value.adapter}) cannot be a destination: its plugin declares no identity fields`
       )
     }
     const targetEntity = yield* manifestStore.getManifest(destination.connectorId, destination.entity)

@@ -3,7 +3,7 @@
  * Adapter contract, so whoever wires the engine (the server, a test) says how a stored connector
  * becomes an `Adapter` and which stage options its entities need.
  */
-import type { Adapter, EntityManifest } from "@syncflow/adapter-core"
+import type { Adapter, EntityManifest, PluginDestination } from "@syncflow/adapter-core"
 import { Context, type Duration, type Effect, Schema } from "effect"
 import type { StagesOptions } from "../stages/Stages.ts"
 
@@ -17,6 +17,11 @@ export interface ConnectorRuntime {
    * minutes when absent; `0` rediscovers before every sync). See `freshManifests`.
    */
   readonly discoveryTtl?: Duration.Input | undefined
+  /**
+   * How sync definitions push into this connector (its plugin's `destination`: identity fields);
+   * absent: it cannot be a definition's destination.
+   */
+  readonly destination?: PluginDestination | undefined
 }
 
 /** A connector that cannot be turned into an adapter: unknown id, unknown adapter type, bad settings. */

@@ -108,8 +108,8 @@ export const UpdateDefinition = Schema.Struct({
 
 /**
  * What running a definition did: a default definition's entity sync `started`, `joined` or `queued`
- * behind the running one (with its run); another definition's run `started` in the server (its runs
- * under `runsEntity`).
+ * behind the running one (with its run); another definition's run (into PostgreSQL or pushed into a
+ * connector) `started` in the server (its runs under `runsEntity`).
  */
 export const DefinitionRunTriggered = Schema.Struct({
   definitionId: Schema.String,
@@ -181,13 +181,14 @@ export class DefinitionsGroup extends HttpApiGroup.make("definitions")
     ),
     HttpApiEndpoint.post("run", "/definitions/:definitionId/run", {
       params,
+      query: { mode: Schema.optionalKey(SyncMode) },
       success: DefinitionRunTriggered.pipe(HttpApiSchema.status(202)),
       error: [NotFound, Conflict, Unavailable]
     }).annotateMerge(
       OpenApi.annotations({
         summary: "Run a sync definition",
         description:
-          "A default definition: starts its entity's sync (or joins the one running) in the entity's mode. Another definition into PostgreSQL: starts an incremental run into its table in the server; a definition into a connector: 409 (does not run yet)."
+          "A default definition: starts its entity's sync (or joins the one running) in the entity's mode (or `mode`). Another definition starts a run in the server in `mode` (default incremental; `reconcile` also deletes in the destination what the source no longer has): into its PostgreSQL table, or pushed into the destination connector's entity."
       })
     )
   )

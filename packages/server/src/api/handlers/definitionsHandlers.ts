@@ -2,8 +2,8 @@
  * The sync definitions group: list, create, read, change, delete and run definitions. Invalid
  * definitions are 400s naming the field; a taken id or name, and a change of a default definition,
  * are 409s. Running a default definition triggers its entity's sync (the durable `SyncWorkflows`);
- * another definition into PostgreSQL runs in the server (`runDefinition`), its runs listed under
- * `<entity>@<definition id>`.
+ * another definition (into PostgreSQL, or pushed into a connector) runs in the server
+ * (`runDefinition`), its runs listed under `<entity>@<definition id>`.
  */
 import {
   type ConnectorAdapters,
@@ -92,17 +92,13 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           )
         })
       )
-      .handle("run", ({ params }) =>
+      .handle("run", ({ params, query }) =>
         Effect.gen(function* () {
           const definition = yield* find(params.definitionId)
           if (!definition.isDefault) {
-            if (definition.destination.kind === "connector") {
-              return yield* new Conflict({
-                detail: `${definition.name}: pushing into a connector's entity does not run yet (connector plugins do not declare their identity fields)`
-              })
-            }
+            const mode = query.mode ?? "incremental"
             // Runs in the server until it ends (logged); its runs are listed under `runsEntity`.
-            yield* runDefinition(definition).pipe(
+            yield* runDefinition(definition, { mode }).pipe(
               Effect.tapCause((cause) => Effect.logError("definition run failed", cause)),
               Effect.annotateLogs({ definition: definition.id }),
               Effect.provideContext(context),
@@ -111,7 +107,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
             return {
               definitionId: definition.id,
               status: "started" as const,
-              mode: "incremental" as const,
+              mode,
               runsEntity: sinkStateEntity(definition.source.entity, definition.id)
             }
           }
@@ -120,10 +116,12 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           const discovered = yield* state
             .getManifest(connectorId, entity)
             .pipe(Effect.catchTags({ StateStoreError: failures.StateStoreError }))
-          const mode = Option.match(discovered, {
-            onNone: () => "incremental" as const,
-            onSome: (e) => e.settings.mode
-          })
+          const mode =
+            query.mode ??
+            Option.match(discovered, {
+              onNone: () => "incremental" as const,
+              onSome: (e) => e.settings.mode
+            })
           const trigger = yield* workflows
             .triggerEntity({ connectorId, entity, mode })
             .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
