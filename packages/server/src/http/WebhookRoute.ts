@@ -11,7 +11,7 @@
  *   as a sync of the record would be). No sync starts for them: an incremental listing cannot see a
  *   record that is gone.
  */
-import { StateStore, SyncEngine, SyncWorkflows } from "@syncflow/sync-engine"
+import { ManifestStore, SyncEngine, SyncWorkflows } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 import { Unauthorized } from "../api/AdminAuth.ts"
@@ -36,7 +36,7 @@ export const WebhookRoute = HttpRouter.use((router) =>
   Effect.gen(function* () {
     const runtimes = yield* ConnectorRuntimes
     const workflows = yield* SyncWorkflows
-    const state = yield* StateStore
+    const manifestStore = yield* ManifestStore
     const engine = yield* SyncEngine
 
     const handle = Effect.gen(function* () {
@@ -74,7 +74,7 @@ export const WebhookRoute = HttpRouter.use((router) =>
         )
       }
       const manifests = new Map(
-        (yield* state.listManifests(connectorId).pipe(Effect.orElseSucceed(() => []))).map((e) => [
+        (yield* manifestStore.listManifests(connectorId).pipe(Effect.orElseSucceed(() => []))).map((e) => [
           e.entity,
           e.manifest
         ])

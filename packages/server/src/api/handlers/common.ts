@@ -2,7 +2,7 @@
  * Helpers shared by the API handlers: reading a connector or an entity or failing with `NotFound`,
  * and turning internal failures into the API's errors.
  */
-import { StateStore } from "@syncflow/sync-engine"
+import { ConnectorStore, ManifestStore } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { NotFound, Unavailable } from "../ApiErrors.ts"
 
@@ -13,8 +13,8 @@ export const unavailable = <A, E extends { readonly message: string }, R>(
 
 /** The connector, or `NotFound`. */
 export const requireConnector = Effect.fnUntraced(function* (connectorId: string) {
-  const state = yield* StateStore
-  const found = yield* unavailable(state.getConnector(connectorId)).pipe(Effect.orDie)
+  const connectorStore = yield* ConnectorStore
+  const found = yield* unavailable(connectorStore.getConnector(connectorId)).pipe(Effect.orDie)
   if (Option.isNone(found)) return yield* new NotFound({ detail: `No connector ${JSON.stringify(connectorId)}` })
   return found.value
 })
@@ -22,8 +22,8 @@ export const requireConnector = Effect.fnUntraced(function* (connectorId: string
 /** The discovered entity, or `NotFound`. */
 export const requireEntity = Effect.fnUntraced(function* (connectorId: string, entity: string) {
   yield* requireConnector(connectorId)
-  const state = yield* StateStore
-  const found = yield* unavailable(state.getManifest(connectorId, entity)).pipe(Effect.orDie)
+  const manifestStore = yield* ManifestStore
+  const found = yield* unavailable(manifestStore.getManifest(connectorId, entity)).pipe(Effect.orDie)
   if (Option.isNone(found)) {
     return yield* new NotFound({
       detail: `Connector ${JSON.stringify(connectorId)} has no discovered entity ${JSON.stringify(entity)}`

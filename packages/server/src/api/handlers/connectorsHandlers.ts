@@ -3,7 +3,7 @@
  * in one statement), list, get, update, delete, test connection, discover, a connector-wide sync,
  * and moving its tables to another schema.
  */
-import { moveTables, StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { ConnectorStore, ManifestStore, moveTables, SyncWorkflows } from "@syncflow/sync-engine"
 import { Duration, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import * as ConnectorAdmin from "../../connectors/ConnectorAdmin.ts"
@@ -21,14 +21,15 @@ const upstreamTimeout = Duration.seconds(60)
 /** The connectors handlers. */
 export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handlers) =>
   Effect.gen(function* () {
-    const state = yield* StateStore
+    const connectorStore = yield* ConnectorStore
+    const manifestStore = yield* ManifestStore
     const runtimes = yield* ConnectorRuntimes
     const workflows = yield* SyncWorkflows
     const info = yield* ServerInfo
 
     return handlers
       .handle("list", () =>
-        unavailable(state.listConnectors).pipe(
+        unavailable(connectorStore.listConnectors).pipe(
           Effect.map((all) => all.map(connectorView)),
           Effect.orDie
         )
@@ -62,7 +63,7 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
       )
       .handle("remove", ({ params }) =>
         Effect.gen(function* () {
-          const deleted = yield* unavailable(state.deleteConnector(params.connectorId))
+          const deleted = yield* unavailable(connectorStore.deleteConnector(params.connectorId))
           if (!deleted) return yield* new NotFound({ detail: `No connector ${JSON.stringify(params.connectorId)}` })
           yield* runtimes.forget(params.connectorId)
         })
@@ -92,15 +93,15 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
           const manifests = yield* running.runtime.adapter.manifests.pipe(
             Effect.mapError((error) => new UpstreamFailed({ detail: error.message }))
           )
-          yield* unavailable(state.saveManifests(params.connectorId, manifests))
-          const entities = yield* unavailable(state.listManifests(params.connectorId))
+          yield* unavailable(manifestStore.saveManifests(params.connectorId, manifests))
+          const entities = yield* unavailable(manifestStore.listManifests(params.connectorId))
           return entities.map(entityView)
         })
       )
       .handle("sync", ({ params, payload }) =>
         Effect.gen(function* () {
           yield* requireConnector(params.connectorId)
-          const known = yield* unavailable(state.listManifests(params.connectorId))
+          const known = yield* unavailable(manifestStore.listManifests(params.connectorId))
           const unknown = (payload.entities ?? []).find((entity) => !known.some((e) => e.entity === entity))
           if (unknown !== undefined) {
             return yield* new InvalidField({

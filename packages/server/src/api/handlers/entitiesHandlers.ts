@@ -3,7 +3,7 @@
  * entity (through the durable `SyncWorkflows`): the answer says whether it started, joined the running
  * sync or was queued behind it.
  */
-import { StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { ManifestStore, SyncWorkflows } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { checkTargetTable } from "../../connectors/TargetSchema.ts"
@@ -15,7 +15,7 @@ import { requireConnector, requireEntity, unavailable } from "./common.ts"
 /** The entities handlers. */
 export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers) =>
   Effect.gen(function* () {
-    const state = yield* StateStore
+    const manifestStore = yield* ManifestStore
     const workflows = yield* SyncWorkflows
 
     const start = Effect.fnUntraced(function* (connectorId: string, entity: string, fullRefresh: boolean) {
@@ -33,7 +33,7 @@ export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers)
       .handle("list", ({ params }) =>
         Effect.gen(function* () {
           yield* requireConnector(params.connectorId)
-          const entities = yield* unavailable(state.listManifests(params.connectorId)).pipe(Effect.orDie)
+          const entities = yield* unavailable(manifestStore.listManifests(params.connectorId)).pipe(Effect.orDie)
           return entities.map(entityView)
         })
       )
@@ -43,7 +43,7 @@ export const EntitiesHandlers = HttpApiBuilder.group(Api, "entities", (handlers)
           const badTable = checkTargetTable(payload.targetTable)
           if (badTable !== undefined) return yield* badTable
           const updated = yield* unavailable(
-            state.updateEntitySettings(params.connectorId, params.entity, payload)
+            manifestStore.updateEntitySettings(params.connectorId, params.entity, payload)
           ).pipe(Effect.orDie)
           if (Option.isNone(updated)) {
             return yield* new NotFound({

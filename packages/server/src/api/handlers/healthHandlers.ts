@@ -2,7 +2,7 @@
  * Health: liveness (the process answers), the database (a query answers) and each connector's
  * upstream (its test connection passes). A failing check makes the report `degraded`, served as 503.
  */
-import { StateStore } from "@syncflow/sync-engine"
+import { ConnectorStore } from "@syncflow/sync-engine"
 import { Clock, Duration, Effect } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { SqlClient } from "effect/sql"
@@ -38,7 +38,7 @@ export const HealthHandlers = HttpApiBuilder.group(Api, "health", (handlers) =>
   Effect.gen(function* () {
     const info = yield* ServerInfo
     const sql = yield* SqlClient.SqlClient
-    const state = yield* StateStore
+    const connectorStore = yield* ConnectorStore
     const runtimes = yield* ConnectorRuntimes
 
     const report = (checks: ReadonlyArray<Check>) =>
@@ -51,7 +51,7 @@ export const HealthHandlers = HttpApiBuilder.group(Api, "health", (handlers) =>
       .handle("database", () => Effect.flatMap(check("database", sql`SELECT 1`), (database) => report([database])))
       .handle("connectors", () =>
         Effect.gen(function* () {
-          const connectors = yield* state.listConnectors.pipe(Effect.orElseSucceed(() => []))
+          const connectors = yield* connectorStore.listConnectors.pipe(Effect.orElseSucceed(() => []))
           const checks = yield* Effect.forEach(
             connectors,
             (connector) =>

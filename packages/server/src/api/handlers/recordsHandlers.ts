@@ -3,7 +3,7 @@
  * (exactly that record, through today's configuration, as the automatic retries do), discard one,
  * list pending children and an entity's kept orphans.
  */
-import { StateStore, SyncEngine } from "@syncflow/sync-engine"
+import { FailedRecordStore, ManifestStore, PendingChildStore, SyncEngine } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
@@ -15,12 +15,14 @@ import { requireConnector, requireEntity, unavailable } from "./common.ts"
 /** The failed records and pending children handlers. */
 export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =>
   Effect.gen(function* () {
-    const state = yield* StateStore
+    const manifestStore = yield* ManifestStore
+    const failedRecordStore = yield* FailedRecordStore
+    const pendingChildStore = yield* PendingChildStore
     const engine = yield* SyncEngine
     const runtimes = yield* ConnectorRuntimes
 
     const requireRecord = Effect.fnUntraced(function* (recordId: string) {
-      const record = yield* unavailable(state.getFailedRecord(recordId)).pipe(Effect.orDie)
+      const record = yield* unavailable(failedRecordStore.getFailedRecord(recordId)).pipe(Effect.orDie)
       if (Option.isNone(record)) return yield* new NotFound({ detail: `No failed record ${JSON.stringify(recordId)}` })
       return record.value
     })
@@ -30,7 +32,7 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
         Effect.gen(function* () {
           yield* requireConnector(params.connectorId)
           const records = yield* unavailable(
-            state.listFailedRecords({
+            failedRecordStore.listFailedRecords({
               connectorId: params.connectorId,
               entity: query.entity,
               runId: query.runId,
@@ -46,7 +48,7 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
       .handle("retryFailed", ({ params }) =>
         Effect.gen(function* () {
           const record = yield* requireRecord(params.recordId)
-          const manifests = yield* unavailable(state.listManifests(record.connectorId))
+          const manifests = yield* unavailable(manifestStore.listManifests(record.connectorId))
           const manifest = manifests.find((entity) => entity.entity === record.entity)?.manifest
           if (manifest === undefined) {
             return yield* new Unavailable({ detail: `Entity ${record.entity} is no longer discovered` })
@@ -75,7 +77,9 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
       )
       .handle("discardFailed", ({ params }) =>
         Effect.gen(function* () {
-          const discarded = yield* unavailable(state.discardFailedRecords([params.recordId])).pipe(Effect.orDie)
+          const discarded = yield* unavailable(failedRecordStore.discardFailedRecords([params.recordId])).pipe(
+            Effect.orDie
+          )
           if (discarded === 0) {
             return yield* new NotFound({ detail: `No failed record ${JSON.stringify(params.recordId)}` })
           }
@@ -96,7 +100,11 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
         Effect.gen(function* () {
           yield* requireConnector(params.connectorId)
           const children = yield* unavailable(
-            state.listPendingChildren({ connectorId: params.connectorId, entity: query.entity, limit: query.limit })
+            pendingChildStore.listPendingChildren({
+              connectorId: params.connectorId,
+              entity: query.entity,
+              limit: query.limit
+            })
           ).pipe(Effect.orDie)
           return children.map(pendingChildView)
         })

@@ -3,7 +3,7 @@
  * counts (a running run's counts are read live: the engine adds to them with every committed window),
  * cancelling a running run (`RunControl`) and following one live (`RunEvents`, server-sent events).
  */
-import { RunControl, RunEvents, StateStore, SyncWorkflows } from "@syncflow/sync-engine"
+import { RunControl, RunEvents, RunStore, SyncWorkflows } from "@syncflow/sync-engine"
 import { Effect, Option, Stream } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
@@ -16,7 +16,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /** The runs handlers. */
 export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
   Effect.gen(function* () {
-    const state = yield* StateStore
+    const runStore = yield* RunStore
     const control = yield* RunControl
     const events = yield* RunEvents
     const workflows = yield* SyncWorkflows
@@ -24,7 +24,7 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
     return handlers
       .handle("list", ({ query }) =>
         unavailable(
-          state.searchRuns({
+          runStore.searchRuns({
             connectorId: query.connector,
             entity: query.entity,
             status: query.status,
@@ -39,7 +39,7 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
         Effect.gen(function* () {
           yield* requireEntity(params.connectorId, params.entity)
           const runs = yield* unavailable(
-            state.searchRuns({
+            runStore.searchRuns({
               connectorId: params.connectorId,
               entity: params.entity,
               status: query.status,
@@ -52,11 +52,11 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
       .handle("get", ({ params }) =>
         Effect.gen(function* () {
           const run = uuidPattern.test(params.runId)
-            ? yield* unavailable(state.getRun(params.runId)).pipe(Effect.orDie)
+            ? yield* unavailable(runStore.getRun(params.runId)).pipe(Effect.orDie)
             : Option.none()
           if (Option.isSome(run)) return runView(run.value)
           // The run id a trigger answered with, or an entity sync's execution id.
-          const links = yield* unavailable(state.executionRuns(params.runId)).pipe(Effect.orDie)
+          const links = yield* unavailable(runStore.executionRuns(params.runId)).pipe(Effect.orDie)
           const id = JSON.stringify(params.runId)
           const entities = new Set(links.map((link) => `${link.connectorId}/${link.entity}`))
           if (entities.size > 1) {
@@ -81,7 +81,7 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
           if (Option.isNone(status)) {
             return yield* new NotFound({ detail: `No execution ${JSON.stringify(params.executionId)}` })
           }
-          const links = yield* unavailable(state.executionRuns(params.executionId)).pipe(Effect.orDie)
+          const links = yield* unavailable(runStore.executionRuns(params.executionId)).pipe(Effect.orDie)
           const mine = links.filter((link) => link.executionId === params.executionId)
           return {
             executionId: params.executionId,
@@ -105,7 +105,7 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
       .handle("events", ({ params }) =>
         Effect.gen(function* () {
           const run = uuidPattern.test(params.runId)
-            ? yield* unavailable(state.getRun(params.runId)).pipe(Effect.orDie)
+            ? yield* unavailable(runStore.getRun(params.runId)).pipe(Effect.orDie)
             : Option.none()
           if (Option.isNone(run)) return yield* notFound(params.runId)
           return events.subscribe(params.runId).pipe(
