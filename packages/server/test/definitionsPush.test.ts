@@ -133,7 +133,12 @@ layer(testServerLayerWith({ plugins: [...defaultPlugins, writerOnlyPlugin] }), {
           return found
         }
 
-        // A connector that writes but whose plugin declares no identity fields is no destination.
+        // A changed connector gets a new adapter, which has not read ScheduleHub's schema yet: what it
+      // writes is read when a definition needs it.
+      const renamed = yield* call("PATCH", "/api/v1/connectors/hub", { body: { name: "ScheduleHub (prod)" } })
+      assert.strictEqual(renamed.status, 200, JSON.stringify(renamed.body))
+
+      // A connector that writes but whose plugin declares no identity fields is no destination.
         const refused = yield* call("POST", "/api/v1/definitions", {
           body: {
             name: "Items to a writer",

@@ -21,6 +21,7 @@ import { ManifestStore } from "../state/ManifestStore.ts"
 import { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
 import { DefinitionNotRunnable } from "./DefinitionErrors.ts"
 import type { SyncDefinition } from "./SyncDefinition.ts"
+import { writableEntities } from "./writableEntities.ts"
 
 /** The source side a connector sink is built from: the source connector's manifests and their stage options. */
 export interface SinkSource {
@@ -42,6 +43,12 @@ export const connectorSink = Effect.fnUntraced(function* (
     return yield* notRunnable(
       `connector ${destination.connectorId} cannot be pushed into (its plugin is no destination)`
     )
+  }
+  const writable = yield* writableEntities(runtime.adapter, destination.entity).pipe(
+    Effect.mapError((error) => notRunnable(`connector ${destination.connectorId}: ${error.message}`))
+  )
+  if (!writable.includes(destination.entity)) {
+    return yield* notRunnable(`connector ${destination.connectorId} cannot write ${JSON.stringify(destination.entity)}`)
   }
   const stored = yield* (yield* ManifestStore).getManifest(destination.connectorId, destination.entity)
   if (Option.isNone(stored)) {

@@ -25,6 +25,7 @@ import type { StateStoreError } from "../state/StateStoreError.ts"
 import { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
 import { InvalidDefinition } from "./DefinitionErrors.ts"
 import { directionOf, type NewSyncDefinition } from "./SyncDefinition.ts"
+import { writableEntities } from "./writableEntities.ts"
 
 const invalid = (field: string, message: string) => new InvalidDefinition({ field, message })
 
@@ -102,10 +103,17 @@ export const validateDefinition = Effect.fnUntraced(function* (
         `connector ${JSON.stringify(destination.connectorId)} has no discovered entity ${JSON.stringify(destination.entity)}`
       )
     }
-    if (!writer.entities.includes(destination.entity)) {
+    const writable = yield* Effect.result(writableEntities(runtime.success.adapter, destination.entity))
+    if (Result.isFailure(writable)) {
+      return yield* invalid(
+        "destination.connectorId",
+        `connector ${JSON.stringify(destination.connectorId)}: reading what it writes failed: ${writable.failure.message}`
+      )
+    }
+    if (!writable.success.includes(destination.entity)) {
       return yield* invalid(
         "destination.entity",
-        `connector ${JSON.stringify(destination.connectorId)} cannot write ${JSON.stringify(destination.entity)} (it writes ${writer.entities.join(", ") || "nothing"})`
+        `connector ${JSON.stringify(destination.connectorId)} cannot write ${JSON.stringify(destination.entity)} (it writes ${writable.success.join(", ") || "nothing"})`
       )
     }
     const columns = fieldsOf(targetEntity.value.manifest)
