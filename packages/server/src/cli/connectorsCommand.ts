@@ -10,7 +10,7 @@
  * syncflow connectors move-tables erp   # public.<entity> (the old layout) -> erp.<entity>
  * ```
  */
-import { moveTables, StateStore } from "@syncflow/sync-engine"
+import { ConnectorStore, moveTables } from "@syncflow/sync-engine"
 import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type ConnectorView, connectorView } from "../api/Views.ts"
@@ -81,7 +81,9 @@ const list = Command.make(
   "list",
   { json },
   Effect.fnUntraced(function* (input) {
-    const connectors = yield* withCore(Effect.flatMap(StateStore, (state) => state.listConnectors))
+    const connectors = yield* withCore(
+      Effect.flatMap(ConnectorStore, (connectorStore) => connectorStore.listConnectors)
+    )
     if (input.json) return yield* Console.log(JSON.stringify(connectors.map(connectorView)))
     if (connectors.length === 0) return yield* Console.log("No connectors")
     for (const connector of connectors) {
@@ -108,7 +110,7 @@ const details = (connector: typeof ConnectorView.Type, receivesWebhooks: boolean
 
 /** The stored connector `id`, or a failure naming it. */
 const getConnector = (id: string) =>
-  Effect.flatMap(StateStore, (state) => state.getConnector(id)).pipe(
+  Effect.flatMap(ConnectorStore, (connectorStore) => connectorStore.getConnector(id)).pipe(
     Effect.flatMap(
       Option.match({
         onNone: () => Effect.fail(new CliFailure({ message: `No connector ${id}` })),
@@ -214,7 +216,7 @@ const remove = Command.make(
   Effect.fnUntraced(function* (input) {
     const deleted = yield* withCore(
       Effect.gen(function* () {
-        const deleted = yield* (yield* StateStore).deleteConnector(input.connector)
+        const deleted = yield* (yield* ConnectorStore).deleteConnector(input.connector)
         yield* (yield* ConnectorRuntimes).forget(input.connector)
         return deleted
       })
@@ -238,7 +240,7 @@ const move = Command.make(
     const moved = yield* withCore(
       Effect.gen(function* () {
         const toSchema = Option.getOrNull(input.toSchema)
-        const existing = yield* (yield* StateStore).getConnector(input.connector)
+        const existing = yield* (yield* ConnectorStore).getConnector(input.connector)
         if (Option.isNone(existing)) return yield* new CliFailure({ message: `No connector ${input.connector}` })
         if (toSchema !== existing.value.targetSchema) yield* checkTargetSchema(input.connector, toSchema)
         return yield* moveTables({ connectorId: input.connector, toSchema })

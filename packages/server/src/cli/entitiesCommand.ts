@@ -4,7 +4,7 @@
  * `PATCH /api/v1/connectors/{id}/entities/{entity}` changes them (absent flags are kept). A cron
  * expression is checked as the scheduler reads it (`Cron.parse`): a bad one is refused, not stored.
  */
-import { type DiscoveredEntity, StateStore } from "@syncflow/sync-engine"
+import { type DiscoveredEntity, ManifestStore } from "@syncflow/sync-engine"
 import { Console, Cron, Effect, Option, Result, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { UpdateEntity } from "../api/groups/EntitiesGroup.ts"
@@ -49,7 +49,7 @@ const checkCrons = (patch: { readonly cron: unknown; readonly reconcileCron: unk
 /** Changes an entity's settings; a failure names a connector or entity that does not exist. */
 const updateSettings = (connector: string, entity: string, patch: typeof UpdateEntity.Type) =>
   withCore(
-    Effect.flatMap(StateStore, (state) => state.updateEntitySettings(connector, entity, patch)).pipe(
+    Effect.flatMap(ManifestStore, (manifestStore) => manifestStore.updateEntitySettings(connector, entity, patch)).pipe(
       Effect.flatMap(
         Option.match({
           onNone: () =>
@@ -64,7 +64,9 @@ const list = Command.make(
   "list",
   { connector: Argument.String("connector"), json },
   Effect.fnUntraced(function* (input) {
-    const entities = yield* withCore(Effect.flatMap(StateStore, (state) => state.listManifests(input.connector)))
+    const entities = yield* withCore(
+      Effect.flatMap(ManifestStore, (manifestStore) => manifestStore.listManifests(input.connector))
+    )
     if (input.json) return yield* Console.log(JSON.stringify(entities.map(entityView)))
     if (entities.length === 0) return yield* Console.log(`No discovered entities for ${input.connector}`)
     for (const entity of entities) yield* Console.log(line(entity))
@@ -145,7 +147,9 @@ const show = Command.make(
   "show",
   { connector: Argument.String("connector"), entity: Argument.String("entity"), json },
   Effect.fnUntraced(function* (input) {
-    const entities = yield* withCore(Effect.flatMap(StateStore, (state) => state.listManifests(input.connector)))
+    const entities = yield* withCore(
+      Effect.flatMap(ManifestStore, (manifestStore) => manifestStore.listManifests(input.connector))
+    )
     const found = entities.find((entity) => entity.entity === input.entity)
     if (found === undefined) {
       return yield* new CliFailure({ message: `Connector ${input.connector} has no discovered entity ${input.entity}` })

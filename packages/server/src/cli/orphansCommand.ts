@@ -3,7 +3,7 @@
  * name was missing, flagged `_parent_missing`), and what the entity does with such rows (`keep`,
  * the default, or `park`).
  */
-import { OrphanPolicy, StateStore, SyncEngine } from "@syncflow/sync-engine"
+import { ManifestStore, OrphanPolicy, SyncEngine } from "@syncflow/sync-engine"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { CliFailure } from "./CliFailure.ts"
@@ -38,8 +38,8 @@ const orphansPolicy = Command.make(
   },
   Effect.fnUntraced(function* (input) {
     const updated = yield* withCore(
-      Effect.flatMap(StateStore, (state) =>
-        state.updateEntitySettings(input.connector, input.entity, { orphans: input.policy })
+      Effect.flatMap(ManifestStore, (manifestStore) =>
+        manifestStore.updateEntitySettings(input.connector, input.entity, { orphans: input.policy })
       )
     )
     if (Option.isNone(updated)) {

@@ -2,7 +2,7 @@
  * The smaller `syncflow` commands: `serve`, `discover <connector>`, `runs`, `failed list|retry|discard`,
  * and `version`.
  */
-import { StateStore, SyncEngine } from "@syncflow/sync-engine"
+import { FailedRecordStore, ManifestStore, RunStore, SyncEngine } from "@syncflow/sync-engine"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { entityView, failedRecordView, runView } from "../api/Views.ts"
@@ -53,11 +53,11 @@ export const discoverCommand = Command.make(
   Effect.fnUntraced(function* (input) {
     const entities = yield* withCore(
       Effect.gen(function* () {
-        const state = yield* StateStore
+        const manifestStore = yield* ManifestStore
         const running = yield* (yield* ConnectorRuntimes).get(input.connector)
         const manifests = yield* running.runtime.adapter.manifests
-        yield* state.saveManifests(input.connector, manifests)
-        return yield* state.listManifests(input.connector)
+        yield* manifestStore.saveManifests(input.connector, manifests)
+        return yield* manifestStore.listManifests(input.connector)
       }).pipe(Effect.mapError((error) => new CliFailure({ message: `Discovery failed: ${error.message}` })))
     )
     if (input.json) return yield* Console.log(JSON.stringify(entities.map(entityView)))
@@ -84,8 +84,8 @@ export const runsCommand = Command.make(
   },
   Effect.fnUntraced(function* (input) {
     const runs = yield* withCore(
-      Effect.flatMap(StateStore, (state) =>
-        state.searchRuns({
+      Effect.flatMap(RunStore, (runStore) =>
+        runStore.searchRuns({
           connectorId: Option.getOrUndefined(input.connector),
           entity: Option.getOrUndefined(input.entity),
           status: Option.getOrUndefined(input.status),
@@ -115,8 +115,8 @@ const failedList = Command.make(
   },
   Effect.fnUntraced(function* (input) {
     const records = yield* withCore(
-      Effect.flatMap(StateStore, (state) =>
-        state.listFailedRecords({
+      Effect.flatMap(FailedRecordStore, (failedRecordStore) =>
+        failedRecordStore.listFailedRecords({
           connectorId: input.connector,
           entity: Option.getOrUndefined(input.entity),
           limit: input.limit
@@ -139,14 +139,15 @@ const failedRetry = Command.make(
   Effect.fnUntraced(function* (input) {
     yield* withCore(
       Effect.gen(function* () {
-        const state = yield* StateStore
+        const manifestStore = yield* ManifestStore
+        const failedRecordStore = yield* FailedRecordStore
         const engine = yield* SyncEngine
         const runtimes = yield* ConnectorRuntimes
         for (const id of input.records) {
-          const record = yield* state.getFailedRecord(id)
+          const record = yield* failedRecordStore.getFailedRecord(id)
           if (Option.isNone(record)) return yield* new CliFailure({ message: `No failed record ${id}` })
           const { connectorId, entity } = record.value
-          const manifests = (yield* state.listManifests(connectorId)).map((e) => e.manifest)
+          const manifests = (yield* manifestStore.listManifests(connectorId)).map((e) => e.manifest)
           const manifest = manifests.find((m) => m.entity === entity)
           if (manifest === undefined) return yield* new CliFailure({ message: `Entity ${entity} is not discovered` })
           const running = yield* runtimes.get(connectorId)
@@ -187,15 +188,15 @@ const failedDiscard = Command.make(
   Effect.fnUntraced(function* (input) {
     const discarded = yield* withCore(
       Effect.gen(function* () {
-        const state = yield* StateStore
+        const failedRecordStore = yield* FailedRecordStore
         const known: Array<string> = []
         for (const id of input.records) {
-          if (!/^\d+$/.test(id) || Option.isNone(yield* state.getFailedRecord(id))) {
+          if (!/^\d+$/.test(id) || Option.isNone(yield* failedRecordStore.getFailedRecord(id))) {
             return yield* new CliFailure({ message: `No failed record ${id} (nothing discarded)` })
           }
           known.push(id)
         }
-        return yield* state.discardFailedRecords(known)
+        return yield* failedRecordStore.discardFailedRecords(known)
       })
     )
     if (input.json) return yield* Console.log(JSON.stringify({ discarded }))

@@ -4,7 +4,7 @@
  * process it runs (the server's, another shell's), to stop at its next window boundary
  * (`RunControl.cancel`). `runs` alone lists recent runs: see `otherCommands.ts`.
  */
-import { RunControl, StateStore } from "@syncflow/sync-engine"
+import { RunControl, RunStore } from "@syncflow/sync-engine"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type RunView, runView } from "../api/Views.ts"
@@ -39,7 +39,7 @@ export const runsShowCommand = Command.make(
   { run: Argument.String("run").pipe(Argument.withDescription("The run's id")), json },
   Effect.fnUntraced(function* (input) {
     if (!isUuid(input.run)) return yield* new CliFailure({ message: `No run ${input.run} (run ids are UUIDs)` })
-    const found = yield* withCore(Effect.flatMap(StateStore, (state) => state.getRun(input.run)))
+    const found = yield* withCore(Effect.flatMap(RunStore, (runStore) => runStore.getRun(input.run)))
     if (Option.isNone(found)) return yield* new CliFailure({ message: `No run ${input.run}` })
     const run = runView(found.value)
     if (input.json) return yield* Console.log(JSON.stringify(run))

@@ -8,13 +8,7 @@
  * while another sync of an entity runs (the server's, another shell's), the command stops with one
  * line naming it and exit code 75, or with `--wait` waits for it (queued) and then syncs.
  */
-import {
-  type ColumnTypeMismatch,
-  freshManifests,
-  StateStore,
-  SyncEngine,
-  type SyncSummary
-} from "@syncflow/sync-engine"
+import { type ColumnTypeMismatch, freshManifests, RunStore, SyncEngine, type SyncSummary } from "@syncflow/sync-engine"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
@@ -124,10 +118,10 @@ const sync = Effect.fnUntraced(function* (input: {
       .pipe(Effect.annotateLogs({ connector: input.connector })),
     (done) => done.map((summary) => summary.runId)
   )
-  const state = yield* StateStore
+  const runStore = yield* RunStore
   const mismatches = new Map<string, ReadonlyArray<ColumnTypeMismatch>>()
   for (const summary of summaries) {
-    const run = yield* state.getRun(summary.runId)
+    const run = yield* runStore.getRun(summary.runId)
     mismatches.set(summary.runId, Option.match(run, { onNone: () => [], onSome: (found) => found.typeMismatches }))
   }
   const report = toReport(input.connector, mode, summaries, (runId) => mismatches.get(runId) ?? [])

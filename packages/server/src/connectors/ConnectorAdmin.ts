@@ -4,7 +4,7 @@
  * secret sealed, and the connector written in one statement (nothing half-written).
  */
 import { randomUUID } from "node:crypto"
-import { type Connector, type SecretBox, StateStore } from "@syncflow/sync-engine"
+import { type Connector, ConnectorStore, type SecretBox } from "@syncflow/sync-engine"
 import { Effect, Option, type Redacted, Result, Schema } from "effect"
 import { Conflict, InvalidField, NotFound, Unavailable } from "../api/ApiErrors.ts"
 import { ConnectorPlugins } from "./ConnectorPlugins.ts"
@@ -110,7 +110,7 @@ const prepare = Effect.fnUntraced(function* (input: {
 })
 
 const nameTaken = Effect.fnUntraced(function* (name: string, except: string | undefined) {
-  const all = yield* storeFailure((yield* StateStore).listConnectors)
+  const all = yield* storeFailure((yield* ConnectorStore).listConnectors)
   return all.some((connector) => connector.name === name && connector.id !== except)
 })
 
@@ -118,9 +118,9 @@ const nameTaken = Effect.fnUntraced(function* (name: string, except: string | un
 export const createConnector = Effect.fnUntraced(function* (
   input: NewConnectorInput,
   publicUrl: string
-): Effect.fn.Return<Connector, InvalidField | Conflict | Unavailable, StateStore | SecretBox> {
-  const state = yield* StateStore
-  if (input.id !== undefined && Option.isSome(yield* storeFailure(state.getConnector(input.id)))) {
+): Effect.fn.Return<Connector, InvalidField | Conflict | Unavailable, ConnectorStore | SecretBox> {
+  const connectorStore = yield* ConnectorStore
+  if (input.id !== undefined && Option.isSome(yield* storeFailure(connectorStore.getConnector(input.id)))) {
     return yield* new Conflict({ field: "id", detail: `id: a connector ${input.id} already exists` })
   }
   if (yield* nameTaken(input.name, undefined)) {
@@ -142,7 +142,7 @@ export const createConnector = Effect.fnUntraced(function* (
     publicUrl
   })
   const connector = yield* storeFailure(
-    state.createConnector({
+    connectorStore.createConnector({
       id,
       adapter: input.adapter,
       name: input.name,
@@ -160,8 +160,8 @@ export const updateConnector = Effect.fnUntraced(function* (
   existing: Connector,
   changes: ConnectorChanges,
   publicUrl: string
-): Effect.fn.Return<Connector, InvalidField | Conflict | NotFound | Unavailable, StateStore | SecretBox> {
-  const state = yield* StateStore
+): Effect.fn.Return<Connector, InvalidField | Conflict | NotFound | Unavailable, ConnectorStore | SecretBox> {
+  const connectorStore = yield* ConnectorStore
   if (changes.name !== undefined && (yield* nameTaken(changes.name, existing.id))) {
     return yield* new Conflict({ field: "name", detail: `name: a connector is already named ${changes.name}` })
   }
@@ -180,7 +180,7 @@ export const updateConnector = Effect.fnUntraced(function* (
     keptSealedSecret: sealedSecretOf(existing.config),
     publicUrl
   })
-  return yield* state
+  return yield* connectorStore
     .updateConnector(existing.id, {
       ...(changes.name === undefined ? {} : { name: changes.name }),
       ...(changes.targetSchema === undefined ? {} : { targetSchema: changes.targetSchema }),

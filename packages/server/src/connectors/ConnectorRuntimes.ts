@@ -19,10 +19,10 @@ import {
   type Connector,
   ConnectorAdapters,
   type ConnectorRuntime,
+  ConnectorStore,
   ConnectorUnavailable,
   PostgresTokenStore,
-  type SecretBox,
-  StateStore
+  type SecretBox
 } from "@syncflow/sync-engine"
 import { Context, Duration, Effect, Exit, Layer, Option, Predicate, Scope, Semaphore } from "effect"
 import type { RateLimiter } from "effect/persistence"
@@ -57,10 +57,10 @@ const unavailable = (connectorId: string, message: string) => new ConnectorUnava
 const settingsOf = (config: unknown): unknown => WebhookSecret.publicConfig(config).config
 
 const make = Effect.gen(function* () {
-  const state = yield* StateStore
+  const connectorStore = yield* ConnectorStore
   const plugins = yield* ConnectorPlugins
   const shared = yield* Effect.context<
-    TokenManager | TokenStore | AdapterHttp.AdapterHttpServices | SecretBox | StateStore | SqlClient.SqlClient
+    TokenManager | TokenStore | AdapterHttp.AdapterHttpServices | SecretBox | ConnectorStore | SqlClient.SqlClient
   >()
   const tokens = Context.get(shared, TokenStore)
   const cache = new Map<string, Cached>()
@@ -90,7 +90,7 @@ const make = Effect.gen(function* () {
         `unknown adapter ${JSON.stringify(connector.adapter)}: this server offers ${plugins.all.map((p) => p.name).join(", ")}`
       )
     }
-    const credentials = yield* state.getCredentials(connector.id).pipe(
+    const credentials = yield* connectorStore.getCredentials(connector.id).pipe(
       Effect.map(Option.getOrUndefined),
       Effect.mapError((error) =>
         unavailable(connector.id, error._tag === "ConnectorNotFound" ? "no such connector" : error.message)
@@ -134,7 +134,7 @@ const make = Effect.gen(function* () {
 
   const get = (connectorId: string): Effect.Effect<RunningConnector, ConnectorUnavailable> =>
     Effect.gen(function* () {
-      const connector = yield* state.getConnector(connectorId).pipe(
+      const connector = yield* connectorStore.getConnector(connectorId).pipe(
         Effect.mapError((error) => unavailable(connectorId, error.message)),
         Effect.flatMap(
           Option.match({
@@ -191,7 +191,7 @@ export class ConnectorRuntimes extends Context.Service<
   static readonly layer: Layer.Layer<
     ConnectorRuntimes,
     SqlError.SqlError,
-    StateStore | SecretBox | SqlClient.SqlClient | RateLimiter.RateLimiterStore
+    ConnectorStore | SecretBox | SqlClient.SqlClient | RateLimiter.RateLimiterStore
   > = Layer.effect(ConnectorRuntimes, make).pipe(
     Layer.provide(
       Layer.mergeAll(

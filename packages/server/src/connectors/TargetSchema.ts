@@ -4,7 +4,7 @@
  * connector's id must make a schema name (`ERP-2` makes `erp_2`). Two connectors never share a
  * schema: a new or changed schema that another connector already uses is a conflict.
  */
-import { type Connector, Identifier, StateStore, schemaOf } from "@syncflow/sync-engine"
+import { type Connector, ConnectorStore, Identifier, schemaOf } from "@syncflow/sync-engine"
 import { Effect, Result } from "effect"
 import { Conflict, InvalidField, Unavailable } from "../api/ApiErrors.ts"
 
@@ -15,7 +15,7 @@ import { Conflict, InvalidField, Unavailable } from "../api/ApiErrors.ts"
 export const checkTargetSchema = Effect.fnUntraced(function* (
   connectorId: string,
   targetSchema: string | null
-): Effect.fn.Return<string, InvalidField | Conflict | Unavailable, StateStore> {
+): Effect.fn.Return<string, InvalidField | Conflict | Unavailable, ConnectorStore> {
   const resolved = schemaOf({ id: connectorId, targetSchema })
   if (Result.isFailure(resolved)) {
     const field = targetSchema === null ? "id" : "targetSchema"
@@ -23,7 +23,7 @@ export const checkTargetSchema = Effect.fnUntraced(function* (
     return yield* new InvalidField({ field, detail: `${field}: ${resolved.failure.message}${hint}` })
   }
   const schema = resolved.success
-  const all = yield* (yield* StateStore).listConnectors.pipe(
+  const all = yield* (yield* ConnectorStore).listConnectors.pipe(
     Effect.mapError((error) => new Unavailable({ detail: error.message }))
   )
   const other = all.find((connector) => connector.id !== connectorId && effectiveSchema(connector) === schema)

@@ -7,13 +7,14 @@
  */
 import {
   type ConnectorAdapters,
+  type ConnectorStore,
   createDefinition,
   type DefaultDefinitionFixed,
   DefinitionNotFound,
   type DefinitionTaken,
   type InvalidDefinition,
+  ManifestStore,
   runDefinition,
-  StateStore,
   type StateStoreError,
   SyncDefinitions,
   type SyncEngine,
@@ -44,7 +45,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
     const definitions = yield* SyncDefinitions
     const workflows = yield* SyncWorkflows
     const context = yield* Effect.context<
-      StateStore | SyncDefinitions | SyncEngine | ConnectorAdapters | SqlClient.SqlClient
+      ConnectorStore | ManifestStore | SyncDefinitions | SyncEngine | ConnectorAdapters | SqlClient.SqlClient
     >()
     // Definition runs started here end with the server (a run interrupted resumes on its next run).
     const scope = yield* Scope.Scope
@@ -112,8 +113,8 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
             }
           }
           const { connectorId, entity } = definition.source
-          const state = yield* StateStore
-          const discovered = yield* state
+          const manifestStore = yield* ManifestStore
+          const discovered = yield* manifestStore
             .getManifest(connectorId, entity)
             .pipe(Effect.catchTags({ StateStoreError: failures.StateStoreError }))
           const mode =
