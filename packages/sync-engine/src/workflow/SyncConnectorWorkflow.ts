@@ -19,7 +19,8 @@ import { freshManifests } from "../pipeline/freshManifests.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { listingKind, SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
+import { RunStore } from "../state/RunStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, runOfExecution } from "./executionRuns.ts"
 import { isEntityRunning, SyncEntityWorkflow, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
@@ -163,7 +164,7 @@ const claimActivity = (
         if (answer.status === "running") {
           claims[entity] = { seq: answer.seq, mode: answer.mode }
           const runId = yield* runOfExecution(entityExecution)
-          yield* StateStore.use((state) => state.linkRuns(executionId, [{ runId, ...target }]))
+          yield* RunStore.use((runStore) => runStore.linkRuns(executionId, [{ runId, ...target }]))
         } else {
           claims[entity] =
             answer.status === "queued"
@@ -188,8 +189,10 @@ const pendingActivity = (
     error: SyncWorkflowError,
     execute: Effect.gen(function* () {
       const engine = yield* SyncEngine
-      const state = yield* StateStore
-      const manifests = (yield* state.listManifests(payload.connectorId)).map((discovered) => discovered.manifest)
+      const manifestStore = yield* ManifestStore
+      const manifests = (yield* manifestStore.listManifests(payload.connectorId)).map(
+        (discovered) => discovered.manifest
+      )
       const retried = new Set<string>()
       for (const parent of parents) {
         for (const child of children[parent] ?? []) {

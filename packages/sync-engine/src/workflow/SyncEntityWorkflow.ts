@@ -30,7 +30,8 @@ import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
+import { RunStore } from "../state/RunStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
@@ -107,12 +108,12 @@ export const runIdOf = (executionId: string): string => {
  * stored ones (and discover when the entity was never discovered).
  */
 const manifestsFor = Effect.fnUntraced(function* (connectorId: string, entity: string, rediscover: boolean) {
-  const state = yield* StateStore
+  const manifestStore = yield* ManifestStore
   const adapters = yield* ConnectorAdapters
   const runtime = yield* adapters.runtime(connectorId)
   let manifests: ReadonlyArray<EntityManifest> = rediscover
     ? (yield* freshManifests(connectorId, runtime.adapter, runtime.discoveryTtl)).manifests
-    : (yield* state.listManifests(connectorId)).map((discovered) => discovered.manifest)
+    : (yield* manifestStore.listManifests(connectorId)).map((discovered) => discovered.manifest)
   if (!manifests.some((manifest) => manifest.entity === entity)) {
     manifests = (yield* freshManifests(connectorId, runtime.adapter, 0)).manifests
   }
@@ -231,8 +232,8 @@ const runActivity = (payload: SyncEntityPayload, executionId: string, runId: str
   Activity.make({
     name: "run",
     error: SyncWorkflowError,
-    execute: StateStore.use((state) =>
-      state.linkRuns(
+    execute: RunStore.use((runStore) =>
+      runStore.linkRuns(
         executionId,
         [...new Set([runIdOf(executionId), runId])].map((id) => ({
           runId: id,
@@ -260,7 +261,7 @@ const failActivity = (
   Activity.make({
     name: "fail",
     execute: Effect.gen(function* () {
-      const state = yield* StateStore
+      const runStore = yield* RunStore
       const leases = yield* EntityLeases
       const key = { connectorId: payload.connectorId, entity: payload.entity }
       // The run a first window opened (or resumed) before it failed is attached to this execution's lease.
@@ -270,15 +271,15 @@ const failActivity = (
       )
       const failedRun = lease?.holder === holder && lease.runId !== null ? lease.runId : runId
       const recorded = yield* Effect.gen(function* () {
-        const existing = Option.getOrUndefined(yield* state.getRun(failedRun))
+        const existing = Option.getOrUndefined(yield* runStore.getRun(failedRun))
         if (existing === undefined) {
           const { connectorId, entity, mode } = payload
-          yield* state.startRun({ id: failedRun, connectorId, entity, mode })
+          yield* runStore.startRun({ id: failedRun, connectorId, entity, mode })
         }
-        yield* state.linkRuns(executionId, [
+        yield* runStore.linkRuns(executionId, [
           { runId: failedRun, connectorId: payload.connectorId, entity: payload.entity }
         ])
-        yield* state.finishRun(failedRun, { status: "failed", error: error.message })
+        yield* runStore.finishRun(failedRun, { status: "failed", error: error.message })
         return existing
       }).pipe(Effect.option)
       const existing = Option.getOrUndefined(recorded)

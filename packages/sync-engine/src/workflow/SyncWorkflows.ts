@@ -10,7 +10,8 @@ import type { SyncEngine } from "../pipeline/SyncEngine.ts"
 import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
+import { RunStore } from "../state/RunStore.ts"
 import type * as StateStores from "../state/StateStores.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, runOfExecution } from "./executionRuns.ts"
@@ -168,19 +169,15 @@ export class SyncWorkflows extends Context.Service<
   ): Layer.Layer<
     SyncWorkflows | WorkflowTriggers | EntityLeases,
     SqlError.SqlError,
-    | WorkflowEngine.WorkflowEngine
-    | SyncEngine
-    | StateStore
-    | StateStores.StateStores
-    | ConnectorAdapters
-    | SqlClient.SqlClient
+    WorkflowEngine.WorkflowEngine | SyncEngine | StateStores.StateStores | ConnectorAdapters | SqlClient.SqlClient
   > =>
     Layer.effect(
       SyncWorkflows,
       Effect.gen(function* () {
         const triggers = yield* WorkflowTriggers
-        const state = yield* StateStore
-        const context = yield* Effect.context<WorkflowEngine.WorkflowEngine | StateStore>()
+        const manifestStore = yield* ManifestStore
+        const runStore = yield* RunStore
+        const context = yield* Effect.context<WorkflowEngine.WorkflowEngine | StateStores.StateStores>()
         // Released first on shutdown: window activities stop before the cluster drains (see WorkflowShutdown).
         yield* signalOnRelease
 
@@ -266,7 +263,7 @@ export class SyncWorkflows extends Context.Service<
          */
         const claimEntities = Effect.fnUntraced(function* (request: StartConnectorSync, executionId: string) {
           const { connectorId, mode } = request
-          const manifests = (yield* state.listManifests(connectorId)).map((discovered) => discovered.manifest)
+          const manifests = (yield* manifestStore.listManifests(connectorId)).map((discovered) => discovered.manifest)
           const claims: Record<string, EntityClaim> = {}
           const runs: Array<ConnectorTriggerRun> = []
           for (const entity of dependencyLevels(manifests, request.entities).flat()) {
@@ -288,7 +285,7 @@ export class SyncWorkflows extends Context.Service<
               case "running": {
                 claims[entity] = { seq: answer.seq, mode: answer.mode }
                 const runId = yield* runOfExecution(entityExecution)
-                yield* state.linkRuns(executionId, [{ runId, ...target }])
+                yield* runStore.linkRuns(executionId, [{ runId, ...target }])
                 runs.push({ entity, status: "joined", executionId: entityExecution, runId })
                 break
               }
@@ -305,11 +302,11 @@ export class SyncWorkflows extends Context.Service<
 
         /** The runs a connector sync carries, as its links list them (a joined trigger's answer). */
         const runsOfConnector = Effect.fnUntraced(function* (executionId: string) {
-          const links = (yield* state.executionRuns(executionId)).filter((link) => link.executionId === executionId)
+          const links = (yield* runStore.executionRuns(executionId)).filter((link) => link.executionId === executionId)
           const runs: Array<ConnectorTriggerRun> = []
           for (const link of links) {
             // The entity execution that carries the run is linked with it too.
-            const carriers = yield* state.executionRuns(link.runId)
+            const carriers = yield* runStore.executionRuns(link.runId)
             const entityExecution = carriers.find((other) => other.executionId !== executionId)?.executionId
             runs.push({
               entity: link.entity,
@@ -446,7 +443,7 @@ export class SyncWorkflows extends Context.Service<
               )
             }
             // No result yet: running (or about to start) when a trigger linked runs with it.
-            const links = yield* state.executionRuns(executionId).pipe(Effect.orElseSucceed(() => []))
+            const links = yield* runStore.executionRuns(executionId).pipe(Effect.orElseSucceed(() => []))
             return links.some((link) => link.executionId === executionId)
               ? Option.some<SyncStatus>({ _tag: "Running" })
               : Option.none()

@@ -6,7 +6,8 @@
  */
 import { Effect, Option } from "effect"
 import { type SyncMode, sameListing } from "../pipeline/SyncMode.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { CheckpointStore } from "../state/CheckpointStore.ts"
+import { RunStore } from "../state/RunStore.ts"
 import { runIdOf } from "./SyncEntityWorkflow.ts"
 
 /**
@@ -14,8 +15,8 @@ import { runIdOf } from "./SyncEntityWorkflow.ts"
  * allocated when it was triggered (derived from the execution id for an execution older than the links).
  */
 export const runOfExecution = Effect.fnUntraced(function* (executionId: string) {
-  const state = yield* StateStore
-  const links = (yield* state.executionRuns(executionId)).filter((link) => link.executionId === executionId)
+  const runStore = yield* RunStore
+  const links = (yield* runStore.executionRuns(executionId)).filter((link) => link.executionId === executionId)
   const started = links.filter((link) => Option.isSome(link.run)).at(-1)
   return started?.runId ?? links[0]?.runId ?? runIdOf(executionId)
 })
@@ -33,19 +34,20 @@ export const allocateRun = Effect.fnUntraced(function* (
   listingMode: SyncMode | undefined,
   carriedBy?: string | undefined
 ) {
-  const state = yield* StateStore
+  const checkpointStore = yield* CheckpointStore
+  const runStore = yield* RunStore
   const planned = runIdOf(executionId)
   const checkpoint =
     listingMode === undefined
       ? undefined
-      : Option.getOrUndefined(yield* state.getCheckpoint(target.connectorId, target.entity))
+      : Option.getOrUndefined(yield* checkpointStore.getCheckpoint(target.connectorId, target.entity))
   const listing = checkpoint?.listing
   const runId =
     listingMode !== undefined && listing !== undefined && listing !== null && sameListing(listing.mode, listingMode)
       ? listing.runId
       : planned
   const links = [...new Set([planned, runId])].map((id) => ({ runId: id, ...target }))
-  yield* state.linkRuns(executionId, links)
-  if (carriedBy !== undefined) yield* state.linkRuns(carriedBy, [{ runId, ...target }])
+  yield* runStore.linkRuns(executionId, links)
+  if (carriedBy !== undefined) yield* runStore.linkRuns(carriedBy, [{ runId, ...target }])
   return runId
 })
