@@ -92,6 +92,10 @@ const specFlags = {
   ),
   cron: Flag.String("cron").pipe(Flag.withDescription("A cron schedule (five fields, UTC)"), Flag.optional),
   interval: Flag.Int("interval").pipe(Flag.withDescription("Seconds between scheduled runs"), Flag.optional),
+  operation: Flag.Literals("operation", ["upsert", "insert", "update"]).pipe(
+    Flag.withDescription("upsert (default): create and update; insert: only new records; update: only known ones"),
+    Flag.optional
+  ),
   enabled: Flag.Literals("enabled", ["true", "false"]).pipe(
     Flag.withDescription("Whether it runs on its schedule"),
     Flag.optional
@@ -157,6 +161,7 @@ const bodyOf = Effect.fnUntraced(function* (input: SpecInput) {
   if (input.matchKey.length > 0) body.matchKey = input.matchKey
   if (Option.isSome(input.cron)) body.schedule = { cron: input.cron.value }
   else if (Option.isSome(input.interval)) body.schedule = { intervalSeconds: input.interval.value }
+  if (Option.isSome(input.operation)) body.operation = input.operation.value
   if (Option.isSome(input.enabled)) body.enabled = input.enabled.value === "true"
   return body
 })

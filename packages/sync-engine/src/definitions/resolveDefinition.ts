@@ -10,6 +10,7 @@
  *   the destination connector's adapter with its plugin's identity fields, and the SQL row ledger,
  *   keyed by the definition's id (its state under `<entity>@<id>` as above). It needs the source
  *   connector's manifests and stage options (`source`): without them it is `DefinitionNotRunnable`.
+ * Either sink applies only what the definition's `operation` makes (`withOperation`).
  */
 import { Effect, Option } from "effect"
 import * as PostgresDestination from "../destination/PostgresDestination.ts"
@@ -25,6 +26,7 @@ import * as EntityTables from "../state/EntityTables.ts"
 import { ConnectorNotFound } from "../state/StateStoreError.ts"
 import { connectorSink, type SinkSource } from "./connectorSink.ts"
 import { DefinitionNotRunnable } from "./DefinitionErrors.ts"
+import { withOperation } from "./operationSink.ts"
 import type { SyncDefinition } from "./SyncDefinition.ts"
 
 /** A definition, ready to run. */
@@ -61,7 +63,7 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
     connectorId,
     entity,
     select,
-    sink,
+    sink: sink === undefined ? undefined : withOperation(sink, definition.operation),
     stages
   })
   if (definition.isDefault) return resolved(undefined)

@@ -13,7 +13,7 @@
  * - every `matchKey` field is a field of the target (the mapped fields in PostgreSQL, the destination
  *   entity's manifest for a connector); without a match key the source's business key is mapped;
  * - `schedule.cron` parses (`Cron.parse`, UTC);
- * - `operation` is one the destinations apply today (`upsert`).
+ * - `operation` is one the sinks apply today (`upsert`, `insert`, `update`; see `operationSink`).
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Cron, Effect, Option, Result } from "effect"
@@ -24,6 +24,7 @@ import { ManifestStore } from "../state/ManifestStore.ts"
 import type { StateStoreError } from "../state/StateStoreError.ts"
 import { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
 import { InvalidDefinition } from "./DefinitionErrors.ts"
+import { appliedOperations } from "./operationSink.ts"
 import { directionOf, type NewSyncDefinition } from "./SyncDefinition.ts"
 import { writableEntities } from "./writableEntities.ts"
 
@@ -185,10 +186,10 @@ export const validateDefinition = Effect.fnUntraced(function* (
     const parsed = Cron.parse(definition.schedule.cron, "UTC")
     if (Result.isFailure(parsed)) return yield* invalid("schedule.cron", parsed.failure.message)
   }
-  if (definition.operation !== "upsert") {
+  if (!appliedOperations.includes(definition.operation)) {
     return yield* invalid(
       "operation",
-      `${definition.operation} is not applied yet: destinations apply upsert (create or update by match key)`
+      `${definition.operation} is not applied yet: definitions apply ${appliedOperations.join(", ")}`
     )
   }
 
