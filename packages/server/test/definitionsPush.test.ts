@@ -51,13 +51,14 @@ const assertTruth = Effect.fnUntraced(function* (
   assert.deepStrictEqual(sorted(actual), sorted(expected), manifest.entity)
 })
 
-/** The runs of `hub-<entity>`, newest first (listed under `<entity>@hub-<entity>`). */
+/** The source entity of a definition of this file: `hub-<entity>`, or `hub-items-gone`'s items. */
+const sourceOf = (definitionId: string) =>
+  definitionId === "hub-items-gone" ? "items" : definitionId.replace(/^hub-/, "")
+
+/** The runs of a definition, newest first (listed under `<entity>@<definition id>`). */
 const runsOf = (definitionId: string) =>
   Effect.map(
-    call(
-      "GET",
-      `/api/v1/runs?connector=erp&entity=${encodeURIComponent(`${definitionId.replace(/^hub-/, "")}@${definitionId}`)}`
-    ),
+    call("GET", `/api/v1/runs?connector=erp&entity=${encodeURIComponent(`${sourceOf(definitionId)}@${definitionId}`)}`),
     (reply) => bodyAs(reply, Schema.Array(RunView))
   )
 
@@ -72,7 +73,7 @@ const runToEnd = Effect.fnUntraced(function* (definitionId: string, mode?: "reco
   assert.deepInclude(bodyAs(started, DefinitionRunTriggered), {
     status: "started",
     mode: mode ?? "incremental",
-    runsEntity: `${definitionId.replace(/^hub-/, "")}@${definitionId}`
+    runsEntity: `${sourceOf(definitionId)}@${definitionId}`
   })
   return yield* eventually(
     Effect.map(runsOf(definitionId), (runs) =>
@@ -134,11 +135,11 @@ layer(testServerLayerWith({ plugins: [...defaultPlugins, writerOnlyPlugin] }), {
         }
 
         // A changed connector gets a new adapter, which has not read ScheduleHub's schema yet: what it
-      // writes is read when a definition needs it.
-      const renamed = yield* call("PATCH", "/api/v1/connectors/hub", { body: { name: "ScheduleHub (prod)" } })
-      assert.strictEqual(renamed.status, 200, JSON.stringify(renamed.body))
+        // writes is read when a definition needs it.
+        const renamed = yield* call("PATCH", "/api/v1/connectors/hub", { body: { name: "ScheduleHub (prod)" } })
+        assert.strictEqual(renamed.status, 200, JSON.stringify(renamed.body))
 
-      // A connector that writes but whose plugin declares no identity fields is no destination.
+        // A connector that writes but whose plugin declares no identity fields is no destination.
         const refused = yield* call("POST", "/api/v1/definitions", {
           body: {
             name: "Items to a writer",
@@ -192,6 +193,33 @@ layer(testServerLayerWith({ plugins: [...defaultPlugins, writerOnlyPlugin] }), {
         const items = yield* runToEnd("hub-items", "reconcile")
         assert.strictEqual(items.counts.inserted + items.counts.updated + items.counts.deleted, 0, "nothing changed")
         for (const entity of pushed) yield* assertTruth(erp, hub, manifest(entity))
+
+        // A delete definition removes from ScheduleHub the records its source lists (here: three items).
+        const partNos = Array.from(erp.groundTruth.rows("items"), (row) => String(row.values.part_no)).slice(0, 3)
+        const deleting = yield* call("POST", "/api/v1/definitions", {
+          body: {
+            id: "hub-items-gone",
+            name: "Items withdrawn from ScheduleHub",
+            source: { connectorId: "erp", entity: "items" },
+            destination: { kind: "connector", connectorId: "hub", entity: "items" },
+            filters: [{ field: "part_no", op: "in", values: partNos }],
+            operation: "delete"
+          }
+        })
+        assert.strictEqual(deleting.status, 201, JSON.stringify(deleting.body))
+        const before = yield* hub.records("items")
+        const deleted = yield* runToEnd("hub-items-gone")
+        assert.strictEqual(deleted.status, "succeeded", JSON.stringify(deleted))
+        assert.strictEqual(deleted.counts.deleted, 3)
+        const after = yield* hub.records("items")
+        assert.strictEqual(after.length, before.length - 3)
+        assert.sameMembers(
+          before.filter((r) => !partNos.includes(String(r.part_no))).map((r) => String(r.erp_key_hash)),
+          after.map((r) => String(r.erp_key_hash))
+        )
+        // Again: nothing left to delete, nothing else touched.
+        yield* runToEnd("hub-items-gone")
+        assert.strictEqual((yield* hub.records("items")).length, after.length)
       })
   )
 })

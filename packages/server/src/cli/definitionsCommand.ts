@@ -92,8 +92,10 @@ const specFlags = {
   ),
   cron: Flag.String("cron").pipe(Flag.withDescription("A cron schedule (five fields, UTC)"), Flag.optional),
   interval: Flag.Int("interval").pipe(Flag.withDescription("Seconds between scheduled runs"), Flag.optional),
-  operation: Flag.Literals("operation", ["upsert", "insert", "update"]).pipe(
-    Flag.withDescription("upsert (default): create and update; insert: only new records; update: only known ones"),
+  operation: Flag.Literals("operation", ["upsert", "insert", "update", "delete"]).pipe(
+    Flag.withDescription(
+      "upsert (default): create and update; insert: only new records; update: only known ones; delete: delete the listed records (connectors)"
+    ),
     Flag.optional
   ),
   enabled: Flag.Literals("enabled", ["true", "false"]).pipe(

@@ -8,6 +8,8 @@
  * hash is computed from the source row as a sync of the source's parent entity of that name
  * computes it. So the source's parents must bear the target's parent entity names (ERP `orders` ->
  * ScheduleHub `orders`), and a mapping must keep the foreign-key fields under their source names.
+ * The sink applies the definition's operation (`withOperation`; `delete` finds target records by
+ * the writer's `lookup`).
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect, Option } from "effect"
@@ -20,6 +22,7 @@ import type { StagesOptions } from "../stages/Stages.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
 import { DefinitionNotRunnable } from "./DefinitionErrors.ts"
+import { withOperation } from "./operationSink.ts"
 import type { SyncDefinition } from "./SyncDefinition.ts"
 import { writableEntities } from "./writableEntities.ts"
 
@@ -81,6 +84,7 @@ export const connectorSink = Effect.fnUntraced(function* (
   const fields = (target.columns ?? [])
     .filter((column) => !skipped.has(column.name))
     .map((column) => ({ name: column.name, type: column.type }))
+  const lookup = writer.lookup
   const sink: SyncSink = {
     syncId: definition.id,
     destination: ApiDestination.make({
@@ -92,5 +96,5 @@ export const connectorSink = Effect.fnUntraced(function* (
     ledger: yield* SqlRowLedger.make,
     target: TableTarget.make(destination.connectorId, destination.entity, destination.entity)
   }
-  return sink
+  return withOperation(sink, definition.operation, lookup)
 })

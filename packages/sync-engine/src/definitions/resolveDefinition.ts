@@ -63,7 +63,7 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
     connectorId,
     entity,
     select,
-    sink: sink === undefined ? undefined : withOperation(sink, definition.operation),
+    sink,
     stages
   })
   if (definition.isDefault) return resolved(undefined)
@@ -97,10 +97,15 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
     })
   }
   const tables = yield* PostgresDestination.make()
-  return resolved({
-    syncId: definition.id,
-    destination: TableWriteSide.make(tables),
-    ledger: TableRowLedger.make(tables),
-    target
-  })
+  return resolved(
+    withOperation(
+      {
+        syncId: definition.id,
+        destination: TableWriteSide.make(tables),
+        ledger: TableRowLedger.make(tables),
+        target
+      },
+      definition.operation
+    )
+  )
 })

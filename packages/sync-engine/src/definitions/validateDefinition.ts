@@ -13,7 +13,8 @@
  * - every `matchKey` field is a field of the target (the mapped fields in PostgreSQL, the destination
  *   entity's manifest for a connector); without a match key the source's business key is mapped;
  * - `schedule.cron` parses (`Cron.parse`, UTC);
- * - `operation` is one the sinks apply today (`upsert`, `insert`, `update`; see `operationSink`).
+ * - `operation` is one the sinks apply (`upsert`, `insert`, `update`; `delete` into a connector
+ *   whose writer finds records by business key; see `operationSink`).
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Cron, Effect, Option, Result } from "effect"
@@ -67,6 +68,7 @@ export const validateDefinition = Effect.fnUntraced(function* (
   const sourceFields = new Set(fieldsOf(sourceManifest))
 
   let targetFields: ReadonlySet<string> | undefined
+  let deletes = false
   if (destination.kind === "postgres") {
     for (const [kind, name] of [
       ["schema", destination.schema],
@@ -97,6 +99,7 @@ export const validateDefinition = Effect.fnUntraced(function* (
         `connector ${JSON.stringify(destination.connectorId)} (${target.value.adapter}) cannot be a destination: its plugin declares no identity fields`
       )
     }
+    deletes = writer.lookup !== undefined
     const targetEntity = yield* manifestStore.getManifest(destination.connectorId, destination.entity)
     if (Option.isNone(targetEntity)) {
       return yield* invalid(
@@ -186,7 +189,14 @@ export const validateDefinition = Effect.fnUntraced(function* (
     const parsed = Cron.parse(definition.schedule.cron, "UTC")
     if (Result.isFailure(parsed)) return yield* invalid("schedule.cron", parsed.failure.message)
   }
-  if (!appliedOperations.includes(definition.operation)) {
+  if (definition.operation === "delete") {
+    if (!deletes) {
+      return yield* invalid(
+        "operation",
+        "delete applies to a connector destination that finds records by business key (its writer's lookup)"
+      )
+    }
+  } else if (!appliedOperations.includes(definition.operation)) {
     return yield* invalid(
       "operation",
       `${definition.operation} is not applied yet: definitions apply ${appliedOperations.join(", ")}`

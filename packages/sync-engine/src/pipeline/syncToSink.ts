@@ -238,6 +238,8 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
                           failed: stageCounts.failed + applied.failed.length,
                           inserted: applied.inserted,
                           updated: applied.updated,
+                          // Only a definition deleting the rows it lists deletes in a window.
+                          deleted: applied.deleted.length,
                           unchanged: plan.unchanged,
                           orphaned: applied.parked.length
                         }
