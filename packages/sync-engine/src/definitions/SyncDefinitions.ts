@@ -1,6 +1,6 @@
 /**
  * The stored sync definitions (table `syncflow.sync_definitions`, migrations 12 and 13): list, read,
- * create, replace and delete them. Default definitions are created by discovery (the StateStore's
+ * create, replace and delete them. Default definitions are created by discovery (the ManifestStore's
  * `saveManifests`) and read back with the schedule and the enabled flag of their entity's settings;
  * `create`, `replace` and `remove` refuse them with `DefaultDefinitionFixed`.
  *
@@ -9,7 +9,7 @@
 import { PgTypes } from "@effect/sql-pg"
 import { Context, Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql"
-import { StateStore } from "../state/StateStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
 import type { StateStoreError } from "../state/StateStoreError.ts"
 import { now, storeError } from "../state/storeHelpers.ts"
 import { DefaultDefinitionFixed, DefinitionNotFound, DefinitionTaken } from "./DefinitionErrors.ts"
@@ -73,7 +73,7 @@ const columnValues = (definition: NewSyncDefinition) => [
 ]
 
 const make = Effect.gen(function* () {
-  yield* StateStore // its layer has applied the migrations
+  yield* ManifestStore // built by StateStores.layer, which has applied the migrations
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
 
   const select = (where: string, params: ReadonlyArray<unknown>) =>
@@ -172,8 +172,8 @@ const make = Effect.gen(function* () {
 export class SyncDefinitions extends Context.Service<SyncDefinitions, SyncDefinitionsService>()(
   "@syncflow/sync-engine/definitions/SyncDefinitions"
 ) {
-  /** The definitions on the ambient database (after the StateStore's migrations). */
-  static readonly layer: Layer.Layer<SyncDefinitions, never, SqlClient.SqlClient | StateStore> = Layer.effect(
+  /** The definitions on the ambient database (after the migrations, applied by `StateStores.layer`). */
+  static readonly layer: Layer.Layer<SyncDefinitions, never, SqlClient.SqlClient | ManifestStore> = Layer.effect(
     SyncDefinitions,
     make
   )

@@ -4,7 +4,7 @@
  */
 import { DateTime, Effect } from "effect"
 import type { SqlClient } from "effect/sql"
-import type { StateStore } from "../state/StateStore.ts"
+import type { RunStore } from "../state/RunStore.ts"
 import { type RunCounts, runCountNames, type SyncRun } from "../state/SyncRun.ts"
 import { publishRunEvent } from "./publishRunEvent.ts"
 import { RunFinished, RunStarted, WindowCommitted } from "./RunEvent.ts"
@@ -66,9 +66,9 @@ export const windowCommittedOf = (
 }
 
 /** Publishes that a run started (or resumed), as its row says. */
-export const publishRunStarted = (sql: SqlClient.SqlClient, state: StateStore["Service"], runId: string) =>
+export const publishRunStarted = (sql: SqlClient.SqlClient, runs: Pick<RunStore["Service"], "getRun">, runId: string) =>
   Effect.gen(function* () {
-    const run = yield* state.getRun(runId)
+    const run = yield* runs.getRun(runId)
     if (run._tag === "Some") yield* publishRunEvent(sql, runStartedOf(run.value))
   })
 
@@ -78,13 +78,13 @@ export const publishRunStarted = (sql: SqlClient.SqlClient, state: StateStore["S
  */
 export const publishWindowCommitted = (
   sql: SqlClient.SqlClient,
-  state: StateStore["Service"],
+  runs: Pick<RunStore["Service"], "getRun">,
   runId: string,
   windowRows: number,
   total: number | null
 ) =>
   Effect.gen(function* () {
-    const run = yield* state.getRun(runId)
+    const run = yield* runs.getRun(runId)
     if (run._tag === "None") return
     yield* publishRunEvent(sql, windowCommittedOf(run.value, windowRows, total, yield* DateTime.now))
   })
