@@ -36,12 +36,7 @@ export {
   RecordBody,
   UpdateRecord
 } from "./endpoints/WriteRecords.ts"
-export {
-  BearerInput,
-  ScheduleHubCredentialsInput,
-  ScheduleHubSettings,
-  ServiceJwtInput
-} from "./plugin/ScheduleHubPluginSettings.ts"
+export { ScheduleHubCredentialsInput, ScheduleHubSettings } from "./plugin/ScheduleHubPluginSettings.ts"
 /** The connector plugin (adapter name `schedulehub`) and what a user gives to create a connector. */
 export { scheduleHubPlugin } from "./plugin/scheduleHubPlugin.ts"
 /** The adapter (manifests, export pages, test connection, write side). */

@@ -3,7 +3,7 @@
  * optional request budget) and its credentials in a friendly form (a service JWT secret or a
  * static bearer token).
  */
-import { HttpUrlInput, SecretInput } from "@syncflow/adapter-core"
+import { HttpUrlInput, JwtCredentialsInput } from "@syncflow/adapter-core"
 import { Schema } from "effect"
 
 /** The settings of an APISmith connector. */
@@ -35,18 +35,5 @@ export const ApiSmithSettings = Schema.Struct({
   )
 })
 
-/** APISmith: an HS256 service JWT minted from the shared secret. */
-export const ServiceJwtInput = Schema.Struct({
-  type: Schema.Literal("serviceJwt"),
-  secret: SecretInput,
-  issuer: Schema.optionalKey(Schema.NonEmptyString),
-  audience: Schema.optionalKey(Schema.NonEmptyString),
-  subject: Schema.optionalKey(Schema.NonEmptyString),
-  ttlSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0)))
-})
-
-/** APISmith: a static bearer token. */
-export const BearerInput = Schema.Struct({ type: Schema.Literal("bearer"), token: SecretInput })
-
-/** The credentials of an APISmith connector, as the API and CLI take them. */
-export const ApiSmithCredentialsInput = Schema.Union([ServiceJwtInput, BearerInput])
+/** The credentials of an APISmith connector, as the API and CLI take them: a service JWT secret or a bearer token. */
+export const ApiSmithCredentialsInput = JwtCredentialsInput

@@ -2,7 +2,7 @@
  * The APISmith connector plugin: what a SyncFlow server needs to offer APISmith instances (Oracle
  * ERP data APIs) as connectors — settings and credentials, and the adapter over `ApiSmithClient`.
  */
-import { ConnectorPlugin, ConnectorSetupError, RateLimitPolicy } from "@syncflow/adapter-core"
+import { ConnectorPlugin, ConnectorSetupError, jwtCredentials, RateLimitPolicy } from "@syncflow/adapter-core"
 import { Context, Duration, Effect, Layer } from "effect"
 import { ApiSmithAdapter } from "../ApiSmithAdapter.ts"
 import { ApiSmithClient } from "../ApiSmithClient.ts"
@@ -18,16 +18,7 @@ export const apiSmithPlugin: ConnectorPlugin.ConnectorPlugin = ConnectorPlugin.m
     "Every data API an APISmith instance publishes, discovered with its Oracle metadata, listed in full or incrementally by row version.",
   settings: ApiSmithSettings,
   credentials: ApiSmithCredentialsInput,
-  toCredentials: (input) =>
-    input.type === "bearer"
-      ? ApiSmithCredentials.bearer(input.token)
-      : ApiSmithCredentials.serviceJwt({
-          secret: input.secret,
-          ...(input.issuer === undefined ? {} : { issuer: input.issuer }),
-          ...(input.audience === undefined ? {} : { audience: input.audience }),
-          ...(input.subject === undefined ? {} : { subject: input.subject }),
-          ...(input.ttlSeconds === undefined ? {} : { ttlSeconds: input.ttlSeconds })
-        }),
+  toCredentials: (input) => jwtCredentials(input, ApiSmithCredentials.defaultClaims),
   build: ({ connectorId, settings, credentials }) =>
     Effect.gen(function* () {
       if (credentials === undefined || (credentials._tag !== "ServiceJwt" && credentials._tag !== "Bearer")) {

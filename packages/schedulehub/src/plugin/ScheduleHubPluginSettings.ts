@@ -3,7 +3,7 @@
  * budget, the per-request timeout) and its credentials (a service JWT secret or a static bearer
  * token).
  */
-import { HttpUrlInput, SecretInput } from "@syncflow/adapter-core"
+import { HttpUrlInput, JwtCredentialsInput } from "@syncflow/adapter-core"
 import { Schema } from "effect"
 
 /** The settings of a ScheduleHub connector. */
@@ -22,18 +22,5 @@ export const ScheduleHubSettings = Schema.Struct({
   )
 })
 
-/** ScheduleHub: an HS256 service JWT minted from the shared secret. */
-export const ServiceJwtInput = Schema.Struct({
-  type: Schema.Literal("serviceJwt"),
-  secret: SecretInput,
-  issuer: Schema.optionalKey(Schema.NonEmptyString),
-  audience: Schema.optionalKey(Schema.NonEmptyString),
-  subject: Schema.optionalKey(Schema.NonEmptyString),
-  ttlSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0)))
-})
-
-/** ScheduleHub: a static bearer token. */
-export const BearerInput = Schema.Struct({ type: Schema.Literal("bearer"), token: SecretInput })
-
-/** The credentials of a ScheduleHub connector, as the API and CLI take them. */
-export const ScheduleHubCredentialsInput = Schema.Union([ServiceJwtInput, BearerInput])
+/** The credentials of a ScheduleHub connector, as the API and CLI take them: a service JWT secret or a bearer token. */
+export const ScheduleHubCredentialsInput = JwtCredentialsInput

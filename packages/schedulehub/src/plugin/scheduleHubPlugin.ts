@@ -3,7 +3,7 @@
  * connectors — settings and credentials, and the adapter over `ScheduleHubClient` (manifests from
  * its schema, and the write side a destination drives).
  */
-import { ConnectorPlugin, ConnectorSetupError } from "@syncflow/adapter-core"
+import { ConnectorPlugin, ConnectorSetupError, jwtCredentials } from "@syncflow/adapter-core"
 import { Duration, Effect } from "effect"
 import { ScheduleHubAdapter } from "../ScheduleHubAdapter.ts"
 import { ScheduleHubClient } from "../ScheduleHubClient.ts"
@@ -18,16 +18,7 @@ export const scheduleHubPlugin: ConnectorPlugin.ConnectorPlugin = ConnectorPlugi
     "A ScheduleHub instance as a destination: its entities discovered from its schema, records created, updated and deleted in batches of up to 1,000 with idempotency keys.",
   settings: ScheduleHubSettings,
   credentials: ScheduleHubCredentialsInput,
-  toCredentials: (input) =>
-    input.type === "bearer"
-      ? ScheduleHubCredentials.bearer(input.token)
-      : ScheduleHubCredentials.serviceJwt({
-          secret: input.secret,
-          ...(input.issuer === undefined ? {} : { issuer: input.issuer }),
-          ...(input.audience === undefined ? {} : { audience: input.audience }),
-          ...(input.subject === undefined ? {} : { subject: input.subject }),
-          ...(input.ttlSeconds === undefined ? {} : { ttlSeconds: input.ttlSeconds })
-        }),
+  toCredentials: (input) => jwtCredentials(input, ScheduleHubCredentials.defaultClaims),
   build: ({ connectorId, settings, credentials }) =>
     Effect.gen(function* () {
       if (credentials === undefined || (credentials._tag !== "ServiceJwt" && credentials._tag !== "Bearer")) {
