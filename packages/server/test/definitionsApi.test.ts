@@ -80,15 +80,28 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("sync de
         bodyAs(yield* call("GET", `/api/v1/definitions/${encodeURIComponent("Items, slim")}`), DefinitionView).id,
         "items-slim"
       )
-      // Run it: the table holds the truth's rows that pass the filter, its runs are the definition's.
+      // Run it (its durable workflow): the table holds the truth's rows that pass the filter, its
+      // run is readable by the id the answer gave, and listed as the definition's.
       const started = yield* call("POST", "/api/v1/definitions/items-slim/run")
       assert.strictEqual(started.status, 202, JSON.stringify(started.body))
-      assert.deepInclude(bodyAs(started, DefinitionRunTriggered), { status: "started", runsEntity: "items@items-slim" })
+      const trigger = bodyAs(started, DefinitionRunTriggered)
+      assert.deepInclude(trigger, { status: "started", runsEntity: "items@items-slim" })
+      assert.isString(trigger.executionId)
+      assert.isString(trigger.runId)
       const slimRun = yield* eventually(
-        Effect.map(call("GET", "/api/v1/runs?connector=erp&entity=items@items-slim"), (reply) => {
-          const runs = bodyAs(reply, Schema.Array(RunView))
-          return runs.length > 0 && runs[0]?.status !== "running" ? Option.some(runs[0]) : Option.none()
+        Effect.map(call("GET", `/api/v1/runs/${trigger.runId}`), (reply) => {
+          if (reply.status !== 200) return Option.none()
+          const run = bodyAs(reply, RunView)
+          return run.status !== "running" ? Option.some(run) : Option.none()
         })
+      )
+      const listed = bodyAs(
+        yield* call("GET", "/api/v1/runs?connector=erp&entity=items@items-slim"),
+        Schema.Array(RunView)
+      )
+      assert.deepStrictEqual(
+        listed.map((run) => run.id),
+        [trigger.runId]
       )
       const passing = [...fake.groundTruth.rows("items")].filter((row) => row.values[second] !== null).length
       assert.deepInclude(slimRun, { status: "succeeded" })

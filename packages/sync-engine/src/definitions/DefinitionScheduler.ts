@@ -5,8 +5,9 @@
  * slot has come (`slotOf`: interval periods since the epoch, or cron occurrences, UTC). A slot fires
  * once, claimed in the shared database (`WorkflowTriggers.claimSlot`, key `definition:<id>`); a
  * definition's first slot is only recorded (armed), so creating one, or starting a server, runs
- * nothing at once. A run still going when its next slot comes holds the definition's lease, and the
- * new run is refused (logged) rather than run twice.
+ * nothing at once. A due definition's run is triggered through its durable `SyncDefinition`
+ * workflow: a run still going when its next slot comes is joined (or the new one queued behind it),
+ * never run twice.
  */
 import { Clock, Duration, Effect, type Layer } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"
@@ -16,8 +17,8 @@ import type { ConnectorStore } from "../state/ConnectorStore.ts"
 import type { ManifestStore } from "../state/ManifestStore.ts"
 import type { ConnectorAdapters } from "../workflow/ConnectorAdapters.ts"
 import { slotOf } from "../workflow/SyncScheduler.ts"
+import { SyncWorkflows } from "../workflow/SyncWorkflows.ts"
 import { WorkflowTriggers } from "../workflow/WorkflowTriggers.ts"
-import { runDefinition } from "./runDefinition.ts"
 import type { SyncDefinition } from "./SyncDefinition.ts"
 import { SyncDefinitions } from "./SyncDefinitions.ts"
 
@@ -64,14 +65,14 @@ export const tick = (claimed: Map<string, number>) =>
     Effect.withSpan("DefinitionScheduler.tick")
   )
 
-/** Runs a due definition to its end, logging the outcome (a failed run is recorded by the engine). */
+/** Triggers a due definition's durable run (started, joined or queued), logging the answer. */
 const runDue = (definition: SyncDefinition) =>
-  runDefinition(definition).pipe(
-    Effect.tap((summary) =>
-      Effect.logInfo("scheduled definition run finished", { definition: definition.id, runId: summary.runId })
+  SyncWorkflows.use((workflows) => workflows.triggerDefinition(definition, "incremental")).pipe(
+    Effect.tap((answer) =>
+      Effect.logInfo("scheduled definition run triggered", { definition: definition.id, ...answer })
     ),
     Effect.catchCause((cause) =>
-      Effect.logWarning("scheduled definition run failed", { definition: definition.id, cause })
+      Effect.logWarning("scheduled definition run failed to start", { definition: definition.id, cause })
     )
   )
 
@@ -84,6 +85,7 @@ export const layer = (
   | Sharding.Sharding
   | SyncDefinitions
   | WorkflowTriggers
+  | SyncWorkflows
   | ConnectorStore
   | ManifestStore
   | SyncEngine
@@ -96,7 +98,7 @@ export const layer = (
       const claimed = new Map<string, number>()
       return Effect.forever(
         Effect.gen(function* () {
-          for (const definition of yield* tick(claimed)) yield* Effect.forkChild(runDue(definition))
+          for (const definition of yield* tick(claimed)) yield* runDue(definition)
           yield* Effect.sleep(options.tick ?? Duration.seconds(1))
         })
       )

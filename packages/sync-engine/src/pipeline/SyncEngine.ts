@@ -40,6 +40,7 @@ import {
 } from "./SyncRequests.ts"
 import type { SyncSink } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
+import { makeSinkWindows } from "./sinkWindow.ts"
 import { makeSinkSync } from "./syncToSink.ts"
 import { makeTableWindows } from "./tableWindows.ts"
 import type { Window } from "./Window.ts"
@@ -138,6 +139,7 @@ export class SyncEngine extends Context.Service<
         })
 
       const sinks = makeSinkSync({ state, sql, leases })
+      const sinkWindows = makeSinkWindows({ state, sql, leases }, sinks)
 
       const syncEntity = Effect.fn("SyncEngine.syncEntity")(
         function* (request: SyncEntityRequest) {
@@ -229,6 +231,8 @@ export class SyncEngine extends Context.Service<
 
       const syncWindow = Effect.fn("SyncEngine.syncWindow")(
         function* (request: SyncWindowRequest) {
+          // A window of a sync definition's sink: see sinkWindow.ts.
+          if (request.sink !== undefined) return yield* sinkWindows.syncWindow({ ...request, sink: request.sink })
           const { connectorId, manifest } = request
           const mode: SyncMode = request.mode ?? "incremental"
           yield* Effect.annotateCurrentSpan({ connectorId, entity: manifest.entity, mode })
@@ -275,6 +279,7 @@ export class SyncEngine extends Context.Service<
 
       const finishListing = Effect.fn("SyncEngine.finishListing")(
         function* (request: FinishListingRequest) {
+          if (request.sink !== undefined) return yield* sinkWindows.finishListing({ ...request, sink: request.sink })
           const { connectorId, manifest, runId } = request
           const key = { connectorId, entity: manifest.entity }
           yield* leases.acquire(key, request.holder)

@@ -126,4 +126,6 @@ export interface FinishListingRequest {
   readonly runId: string
   /** The holder of the entity's lease (the one its windows took): released once the run has finished. */
   readonly holder: string
+  /** A sync definition's sink: the listing its windows committed into it (`sinkWindow.ts`). */
+  readonly sink?: SyncSink | undefined
 }

@@ -15,7 +15,7 @@ import type { LedgerScope } from "../ledger/RowLedger.ts"
 import { planChanges } from "../stages/delta/planChanges.ts"
 import { type Applied, applyChanges } from "../stages/ingest/applyChanges.ts"
 import { maxRowVersion, toIngestRows } from "../stages/ingest/toIngestRows.ts"
-import { makeStages, runStages, type StagesOptions } from "../stages/Stages.ts"
+import { makeStages, runStages, type Stages, type StagesOptions } from "../stages/Stages.ts"
 import { reconcileUnseen } from "../stages/track/reconcileUnseen.ts"
 import { trackApplied } from "../stages/track/trackApplied.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
@@ -31,7 +31,7 @@ import { type SyncMode, sameListing } from "./SyncMode.ts"
 import { type SyncSink, sinkStateEntity } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
-import { type WindowPage, windows } from "./Window.ts"
+import { type Window, type WindowPage, windows } from "./Window.ts"
 
 /** What a sync into a sink needs. */
 export interface SinkSyncRequest {
@@ -45,6 +45,23 @@ export interface SinkSyncRequest {
   readonly windowRows?: number | undefined
   readonly holder?: string | undefined
   readonly waitForLease?: boolean | undefined
+}
+
+/** A sink's listing, opened (see `openListing`): what its windows and its end need. */
+export interface OpenSinkListing {
+  readonly request: SinkSyncRequest
+  /** The entity its state is kept under (`<entity>@<syncId>`). */
+  readonly entity: string
+  readonly scope: LedgerScope
+  readonly stages: Stages
+  readonly failureKey: ReturnType<typeof makeFailureKey>
+  /** The listing as opened (resumed from the checkpoint, or new). */
+  readonly listing: ListingState
+  readonly resumed: boolean
+  /** The high-water mark before this listing. */
+  readonly highWater: string | null
+  /** Where its next window starts; `undefined`: nothing left to read. */
+  readonly from: Cursor.Cursor | undefined
 }
 
 /** The services the sink orchestration runs on. */
@@ -127,152 +144,212 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
       }
     })
 
-  const syncEntity = Effect.fn("SyncEngine.syncToSink")(
-    function* (request: SinkSyncRequest) {
-      const { connectorId, manifest, sink } = request
-      const entity = sinkStateEntity(manifest.entity, sink.syncId)
-      const scope: LedgerScope = { syncId: sink.syncId, target: sink.target }
-      const mode: SyncMode = request.mode ?? "incremental"
-      const key = { connectorId, entity }
-      const holder = request.holder ?? processHolder()
-      yield* holdLease(leases, key, holder, { release: true, wait: request.waitForLease === true })
-      const stages = yield* makeStages(manifest, request.stages)
-      const failureKey = makeFailureKey(stages)
-      // The target's columns are the Map stage's: a sync definition's mapping selects and renames them.
-      yield* sink.destination.prepareEntity(
-        sink.target,
-        stages.mapper.passThrough ? manifest : { ...manifest, columns: stages.mapper.columns }
+  /**
+   * Opens the sink's listing in `mode`: prepares the target, then resumes the listing a checkpoint
+   * saved (same kind) or starts one with a new run (`runId` when given, so a retried first window of
+   * a workflow starts the same run). The caller holds the lease.
+   */
+  const openListing = Effect.fnUntraced(function* (
+    request: SinkSyncRequest,
+    mode: SyncMode,
+    runId?: string | undefined
+  ) {
+    const { connectorId, manifest, sink } = request
+    const entity = sinkStateEntity(manifest.entity, sink.syncId)
+    const scope: LedgerScope = { syncId: sink.syncId, target: sink.target }
+    const stages = yield* makeStages(manifest, request.stages)
+    const failureKey = makeFailureKey(stages)
+    // The target's columns are the Map stage's: a sync definition's mapping selects and renames them.
+    yield* sink.destination.prepareEntity(
+      sink.target,
+      stages.mapper.passThrough ? manifest : { ...manifest, columns: stages.mapper.columns }
+    )
+    const checkpoint = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, entity))
+    const saving = checkpoint?.listing
+    const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
+    let listing: ListingState
+    if (resumable !== null) {
+      listing = resumable
+      yield* state.resumeRun(resumable.runId)
+    } else {
+      const empty = yield* sink.ledger.isEmpty(scope)
+      const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
+      const run = yield* state.startRun({ id: runId, connectorId, entity, mode })
+      listing = {
+        runId: run.id,
+        mode,
+        since: incremental ? (checkpoint?.rowVersion ?? null) : null,
+        maxRowVersion: checkpoint?.rowVersion ?? null,
+        initial: empty
+      }
+    }
+    const open: OpenSinkListing = {
+      request,
+      entity,
+      scope,
+      stages,
+      failureKey,
+      listing,
+      resumed: resumable !== null,
+      highWater: checkpoint?.rowVersion ?? null,
+      from: resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined)
+    }
+    return open
+  })
+
+  /** The stream of an open listing's windows from `from` (stages 2-5 run on each page). */
+  const windowsFrom = (open: OpenSinkListing, from: Cursor.Cursor) =>
+    open.request.adapter
+      .streamPages(open.request.manifest.entity, {
+        from,
+        ...(open.listing.since === null ? {} : { since: open.listing.since }),
+        ...(open.request.pageSize === undefined ? {} : { pageSize: open.request.pageSize })
+      })
+      .pipe(
+        Stream.map((page): WindowPage => {
+          const staged = runStages(open.stages, page.items)
+          return {
+            rows: toIngestRows(staged.ok, open.request.manifest.cursorField),
+            // Kept for the rows the destination parks or refuses: their failed records keep the raw data.
+            raws: rawsToPark("park", staged.ok),
+            failures: staged.failures,
+            counts: staged.counts,
+            next: page.next
+          }
+        }),
+        windows(open.request.windowRows ?? 10_000)
       )
 
-      const checkpoint = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, entity))
-      const saving = checkpoint?.listing
-      const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
-      let listing: ListingState
-      if (resumable !== null) {
-        listing = resumable
-        yield* state.resumeRun(resumable.runId)
-      } else {
-        const empty = yield* sink.ledger.isEmpty(scope)
-        const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
-        const run = yield* state.startRun({ connectorId, entity, mode })
-        listing = {
-          runId: run.id,
-          mode,
-          since: incremental ? (checkpoint?.rowVersion ?? null) : null,
-          maxRowVersion: checkpoint?.rowVersion ?? null,
-          initial: empty
-        }
-      }
+  /**
+   * Commits one window of an open listing (read from `windowStart`): writes, ledger, failed records,
+   * parked children, checkpoint (cursor `window.next`) and run counts. Returns the listing it moved
+   * on to, the window's counts and how many children it parked.
+   */
+  const commitWindow = (open: OpenSinkListing, listing: ListingState, window: Window, windowStart: Cursor.Cursor) =>
+    Effect.gen(function* () {
+      const { connectorId, sink } = open.request
+      const { entity, scope } = open
       const runId = listing.runId
-      const highWater = checkpoint?.rowVersion ?? null
+      const rows: ReadonlyArray<IngestRow> = window.pages.flatMap((p) => p.rows)
+      const failures = window.pages.flatMap((p) => p.failures)
+      const rawOf = (bkHash: string) => rawInWindow(window, bkHash)
+      const plan = yield* planChanges(sink.ledger, scope, rows, runId)
+      const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
+      const committed = yield* writeAndTrack(
+        sink,
+        scope,
+        plan.changes,
+        { runId, window: JSON.stringify(windowStart) },
+        (applied) =>
+          Effect.gen(function* () {
+            yield* settle(connectorId, entity, runId, applied, rawOf)
+            if (failures.length > 0) {
+              yield* state.recordFailedRecords(
+                toFailedRecords(failures, { connectorId, entity, runId }, open.failureKey)
+              )
+            }
+            yield* state.saveCheckpoint({
+              connectorId,
+              entity,
+              cursor: window.next ?? null,
+              rowVersion: open.highWater,
+              runId,
+              listing: next
+            })
+            const stageCounts = window.pages.reduce(
+              (acc, p) => ({
+                fetched: acc.fetched + p.counts.input,
+                normalized: acc.normalized + p.counts.normalized,
+                validated: acc.validated + p.counts.validated,
+                mapped: acc.mapped + p.counts.mapped,
+                failed: acc.failed + p.counts.failed
+              }),
+              { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
+            )
+            const windowCounts: Partial<RunCounts> = {
+              ...stageCounts,
+              failed: stageCounts.failed + applied.failed.length,
+              inserted: applied.inserted,
+              updated: applied.updated,
+              // Only a definition deleting the rows it lists deletes in a window.
+              deleted: applied.deleted.length,
+              unchanged: plan.unchanged,
+              orphaned: applied.parked.length
+            }
+            yield* state.addRunCounts(runId, windowCounts)
+            return { windowCounts, parked: applied.parked.length }
+          })
+      )
+      return { listing: next, ...committed }
+    })
+
+  /**
+   * Ends a listing whose windows are committed: a complete one reconciles what it did not see, the
+   * checkpoint moves its high-water mark and forgets the listing (one transaction). Returns the deletes.
+   */
+  const endListing = (
+    open: {
+      readonly request: Pick<SinkSyncRequest, "connectorId" | "sink">
+      readonly entity: string
+      readonly scope: LedgerScope
+    },
+    listing: ListingState
+  ) =>
+    sql.withTransaction(
+      Effect.gen(function* () {
+        const { connectorId, sink } = open.request
+        const runId = listing.runId
+        const deleted =
+          listing.since === null
+            ? yield* reconcileUnseen(sink.ledger, sink.destination, sink.target, open.scope, runId)
+            : 0
+        yield* state.saveCheckpoint({
+          connectorId,
+          entity: open.entity,
+          cursor: null,
+          rowVersion: listing.maxRowVersion,
+          runId,
+          listing: null
+        })
+        if (deleted > 0) yield* state.addRunCounts(runId, { deleted })
+        return deleted
+      })
+    )
+
+  const syncEntity = Effect.fn("SyncEngine.syncToSink")(
+    function* (request: SinkSyncRequest) {
+      const { connectorId, sink } = request
+      const mode: SyncMode = request.mode ?? "incremental"
+      const key = { connectorId, entity: sinkStateEntity(request.manifest.entity, sink.syncId) }
+      const holder = request.holder ?? processHolder()
+      yield* holdLease(leases, key, holder, { release: true, wait: request.waitForLease === true })
+      const open = yield* openListing(request, mode)
+      let listing = open.listing
+      const runId = listing.runId
+      const entity = open.entity
       yield* takeOver(leases, key, holder, runId)
       yield* Effect.annotateLogsScoped({ runId, syncId: sink.syncId })
-      yield* Effect.logInfo(resumable === null ? "sync started" : "sync resumed")
-      const from = resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined)
+      yield* Effect.logInfo(open.resumed ? "sync resumed" : "sync started")
       const startedAt = performance.now()
       let counts = zeroCounts
       let pending = 0
 
       const run = Effect.gen(function* () {
-        if (from !== undefined) {
-          let windowStart: Cursor.Cursor = from
-          yield* request.adapter
-            .streamPages(manifest.entity, {
-              from,
-              ...(listing.since === null ? {} : { since: listing.since }),
-              ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
-            })
-            .pipe(
-              Stream.map((page): WindowPage => {
-                const staged = runStages(stages, page.items)
-                return {
-                  rows: toIngestRows(staged.ok, manifest.cursorField),
-                  // Kept for the rows the destination parks or refuses: their failed records keep the raw data.
-                  raws: rawsToPark("park", staged.ok),
-                  failures: staged.failures,
-                  counts: staged.counts,
-                  next: page.next
-                }
-              }),
-              windows(request.windowRows ?? 10_000),
-              Stream.runForEach((window) =>
-                Effect.gen(function* () {
-                  const rows: ReadonlyArray<IngestRow> = window.pages.flatMap((p) => p.rows)
-                  const failures = window.pages.flatMap((p) => p.failures)
-                  const rawOf = (bkHash: string) => rawInWindow(window, bkHash)
-                  const plan = yield* planChanges(sink.ledger, scope, rows, runId)
-                  const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
-                  const windowCounts = yield* writeAndTrack(
-                    sink,
-                    scope,
-                    plan.changes,
-                    { runId, window: JSON.stringify(windowStart) },
-                    (applied) =>
-                      Effect.gen(function* () {
-                        yield* settle(connectorId, entity, runId, applied, rawOf)
-                        if (failures.length > 0) {
-                          yield* state.recordFailedRecords(
-                            toFailedRecords(failures, { connectorId, entity, runId }, failureKey)
-                          )
-                        }
-                        yield* state.saveCheckpoint({
-                          connectorId,
-                          entity,
-                          cursor: window.next ?? null,
-                          rowVersion: highWater,
-                          runId,
-                          listing: next
-                        })
-                        const stageCounts = window.pages.reduce(
-                          (acc, p) => ({
-                            fetched: acc.fetched + p.counts.input,
-                            normalized: acc.normalized + p.counts.normalized,
-                            validated: acc.validated + p.counts.validated,
-                            mapped: acc.mapped + p.counts.mapped,
-                            failed: acc.failed + p.counts.failed
-                          }),
-                          { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
-                        )
-                        const windowCounts: Partial<RunCounts> = {
-                          ...stageCounts,
-                          failed: stageCounts.failed + applied.failed.length,
-                          inserted: applied.inserted,
-                          updated: applied.updated,
-                          // Only a definition deleting the rows it lists deletes in a window.
-                          deleted: applied.deleted.length,
-                          unchanged: plan.unchanged,
-                          orphaned: applied.parked.length
-                        }
-                        yield* state.addRunCounts(runId, windowCounts)
-                        return { windowCounts, parked: applied.parked.length }
-                      })
-                  )
-                  listing = next
-                  counts = addCounts(counts, windowCounts.windowCounts)
-                  pending += windowCounts.parked
-                  if (window.next !== undefined) windowStart = window.next
-                })
-              )
+        if (open.from !== undefined) {
+          let windowStart: Cursor.Cursor = open.from
+          yield* windowsFrom(open, open.from).pipe(
+            Stream.runForEach((window) =>
+              Effect.gen(function* () {
+                const committed = yield* commitWindow(open, listing, window, windowStart)
+                listing = committed.listing
+                counts = addCounts(counts, committed.windowCounts)
+                pending += committed.parked
+                if (window.next !== undefined) windowStart = window.next
+              })
             )
+          )
         }
-        const complete = listing.since === null
-        const deleted = yield* sql.withTransaction(
-          Effect.gen(function* () {
-            const deleted = complete
-              ? yield* reconcileUnseen(sink.ledger, sink.destination, sink.target, scope, runId)
-              : 0
-            yield* state.saveCheckpoint({
-              connectorId,
-              entity,
-              cursor: null,
-              rowVersion: listing.maxRowVersion,
-              runId,
-              listing: null
-            })
-            if (deleted > 0) yield* state.addRunCounts(runId, { deleted })
-            return deleted
-          })
-        )
+        const deleted = yield* endListing(open, listing)
         counts = addCounts(counts, { deleted })
         return yield* state.finishRun(runId, { status: "succeeded" })
       })
@@ -287,11 +364,10 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
         connectorId,
         entity,
         mode,
-        resumed: resumable !== null,
-        counts:
-          resumable !== null
-            ? (Object.fromEntries(runCountNames.map((name) => [name, finished[name]])) as RunCounts)
-            : counts,
+        resumed: open.resumed,
+        counts: open.resumed
+          ? (Object.fromEntries(runCountNames.map((name) => [name, finished[name]])) as RunCounts)
+          : counts,
         pending,
         timings: { wallMs: performance.now() - startedAt, stagesMs: 0, writeMs: 0, waitMs: 0 }
       }
@@ -353,5 +429,5 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
     }
   })
 
-  return { syncEntity, retryPendingChildren }
+  return { syncEntity, retryPendingChildren, openListing, windowsFrom, commitWindow, endListing }
 }

@@ -6,6 +6,7 @@
 import { type Cause, Context, Duration, Effect, Layer, Option, Schedule } from "effect"
 import type { SqlClient, SqlError } from "effect/sql"
 import type { WorkflowEngine } from "effect/workflow"
+import type { SyncDefinition } from "../definitions/SyncDefinition.ts"
 import type { SyncEngine } from "../pipeline/SyncEngine.ts"
 import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
@@ -22,6 +23,7 @@ import {
   SyncConnectorWorkflow,
   SyncConnectorWorkflowLayer
 } from "./SyncConnectorWorkflow.ts"
+import { type DefinitionRunAnswer, SyncDefinitionWorkflowLayer, triggerDefinition } from "./SyncDefinitionWorkflow.ts"
 import {
   isEntityRunning,
   SyncEntityWorkflow,
@@ -158,6 +160,11 @@ export class SyncWorkflows extends Context.Service<
      * id. Its runs are `StateStore.executionRuns`.
      */
     readonly executionStatus: (executionId: string) => Effect.Effect<Option.Option<SyncStatus | ConnectorStatus>>
+    /** Triggers a run of a (non-default) sync definition through its durable workflow (see `SyncDefinitionWorkflow`). */
+    readonly triggerDefinition: (
+      definition: SyncDefinition,
+      mode: SyncMode
+    ) => Effect.Effect<DefinitionRunAnswer, SyncWorkflowError>
   }
 >()("@syncflow/sync-engine/workflow/SyncWorkflows") {
   /**
@@ -450,6 +457,12 @@ export class SyncWorkflows extends Context.Service<
           }).pipe(Effect.provideContext(context))
 
         return SyncWorkflows.of({
+          triggerDefinition: (definition, mode) =>
+            triggerDefinition(definition, mode).pipe(
+              Effect.provideService(WorkflowTriggers, triggers),
+              Effect.provideContext(context),
+              Effect.mapError(SyncWorkflowError.from)
+            ),
           triggerConnector,
           entitySyncing,
           executionStatus,
@@ -463,7 +476,9 @@ export class SyncWorkflows extends Context.Service<
         })
       })
     ).pipe(
-      Layer.provideMerge(Layer.mergeAll(SyncEntityWorkflowLayer, SyncConnectorWorkflowLayer)),
+      Layer.provideMerge(
+        Layer.mergeAll(SyncEntityWorkflowLayer, SyncConnectorWorkflowLayer, SyncDefinitionWorkflowLayer)
+      ),
       Layer.provideMerge(WorkflowTriggers.layer),
       Layer.provideMerge(EntityLeases.layer),
       Layer.provideMerge(WorkflowShutdown.layer),

@@ -109,13 +109,13 @@ export const UpdateDefinition = Schema.Struct({
 /**
  * What running a definition did: a default definition's entity sync `started`, `joined` or `queued`
  * behind the running one (with its run); another definition's run (into PostgreSQL or pushed into a
- * connector) `started` in the server (its runs under `runsEntity`).
+ * connector) likewise, through its durable `SyncDefinition` workflow (its runs under `runsEntity`).
  */
 export const DefinitionRunTriggered = Schema.Struct({
   definitionId: Schema.String,
-  /** A default definition's run: the entity sync's durable execution. */
+  /** The run's durable execution (the entity sync's for a default definition). */
   executionId: Schema.optionalKey(Schema.String),
-  /** A default definition's run: the entity sync's run (`GET /api/v1/runs/{runId}`). */
+  /** The run (`GET /api/v1/runs/{runId}`). */
   runId: Schema.optionalKey(Schema.String),
   status: Schema.Literals(["started", "joined", "queued"]),
   mode: SyncMode,

@@ -2,8 +2,8 @@
  * The sync definitions group: list, create, read, change, delete and run definitions. Invalid
  * definitions are 400s naming the field; a taken id or name, and a change of a default definition,
  * are 409s. Running a default definition triggers its entity's sync (the durable `SyncWorkflows`);
- * another definition (into PostgreSQL, or pushed into a connector) runs in the server
- * (`runDefinition`), its runs listed under `<entity>@<definition id>`.
+ * another definition (into PostgreSQL, or pushed into a connector) triggers its durable
+ * `SyncDefinition` workflow, its runs listed under `<entity>@<definition id>`.
  */
 import {
   type ConnectorAdapters,
@@ -14,7 +14,6 @@ import {
   type DefinitionTaken,
   type InvalidDefinition,
   ManifestStore,
-  runDefinition,
   type StateStoreError,
   SyncDefinitions,
   type SyncEngine,
@@ -22,7 +21,7 @@ import {
   sinkStateEntity,
   updateDefinition
 } from "@syncflow/sync-engine"
-import { Effect, Option, Scope } from "effect"
+import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import type { SqlClient } from "effect/sql"
 import { Api } from "../Api.ts"
@@ -47,8 +46,6 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
     const context = yield* Effect.context<
       ConnectorStore | ManifestStore | SyncDefinitions | SyncEngine | ConnectorAdapters | SqlClient.SqlClient
     >()
-    // Definition runs started here end with the server (a run interrupted resumes on its next run).
-    const scope = yield* Scope.Scope
 
     const find = (idOrName: string) =>
       Effect.flatMap(definitions.get(idOrName), (found) =>
@@ -98,17 +95,19 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           const definition = yield* find(params.definitionId)
           if (!definition.isDefault) {
             const mode = query.mode ?? "incremental"
-            // Runs in the server until it ends (logged); its runs are listed under `runsEntity`.
-            yield* runDefinition(definition, { mode }).pipe(
-              Effect.tapCause((cause) => Effect.logError("definition run failed", cause)),
-              Effect.annotateLogs({ definition: definition.id }),
-              Effect.provideContext(context),
-              Effect.forkIn(scope)
+            // A durable SyncDefinition workflow: started, joined or queued behind the running one.
+            const trigger = yield* workflows
+              .triggerDefinition(definition, mode)
+              .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
+            yield* Effect.logInfo(`definition run ${trigger.status}`).pipe(
+              Effect.annotateLogs({ definition: definition.id, ...trigger })
             )
             return {
               definitionId: definition.id,
-              status: "started" as const,
-              mode,
+              executionId: trigger.executionId,
+              runId: trigger.runId,
+              status: trigger.status,
+              mode: trigger.mode,
               runsEntity: sinkStateEntity(definition.source.entity, definition.id)
             }
           }
