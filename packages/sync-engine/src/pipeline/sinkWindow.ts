@@ -4,9 +4,11 @@
  * window from the checkpoint's cursor, so a call repeated after a crash continues from the committed
  * checkpoint and never writes a window twice. The lease of the sink's state entity is taken by the
  * first window for the caller's `holder`, renewed by the others and released by `finishSinkListing`.
+ * A run asked to stop (`RunControl.cancel`) ends `cancelled` at its next window boundary.
  */
 import { Effect, Option, Stream } from "effect"
 import { publishRunStarted } from "../events/RunProgress.ts"
+import { stopIfCancelled } from "./cancellation.ts"
 import { addCounts, zeroCounts } from "./engineCounts.ts"
 import { holdLease, takeOver } from "./holdLease.ts"
 import type { SyncMode } from "./SyncMode.ts"
@@ -66,6 +68,32 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
       )
       // An empty listing still commits its (empty) last window, so the checkpoint says it is done.
       const window: Window = Option.getOrElse(first, () => ({ pages: [], next: undefined, rows: 0 }))
+      // Cancelled (`RunControl.cancel`): the window is dropped and the listing ends, nothing reconciled.
+      const cancelled = yield* stopIfCancelled(sql, runId).pipe(
+        Effect.as(false),
+        Effect.catchTag("RunCancelled", () =>
+          Effect.as(
+            sql.withTransaction(
+              Effect.andThen(
+                state.saveCheckpoint({
+                  connectorId: request.connectorId,
+                  entity: open.entity,
+                  cursor: null,
+                  rowVersion: open.highWater,
+                  runId,
+                  listing: null
+                }),
+                state.finishRun(runId, { status: "cancelled" })
+              )
+            ),
+            true
+          )
+        )
+      )
+      if (cancelled) {
+        yield* Effect.logInfo("sync cancelled")
+        return outcome(true)
+      }
       const committed = yield* steps
         .commitWindow(open, open.listing, window, open.from)
         .pipe(
