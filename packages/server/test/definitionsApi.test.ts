@@ -8,7 +8,7 @@ import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
 import { Effect, Option, Redacted, Schema } from "effect"
 import { DefinitionRunTriggered, DefinitionView } from "../src/api/groups/DefinitionsGroup.ts"
-import { EntityView, RunView } from "../src/api/Views.ts"
+import { EntityView, ExecutionView, RunView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, testServerLayer } from "./fixtures.ts"
 import { liveRows } from "./liveRows.ts"
 
@@ -94,6 +94,20 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("sync de
           const run = bodyAs(reply, RunView)
           return run.status !== "running" ? Option.some(run) : Option.none()
         })
+      )
+      // Its execution, once it has ended: succeeded, with its run.
+      const execution = yield* eventually(
+        Effect.map(call("GET", `/api/v1/executions/${trigger.executionId}`), (reply) => {
+          if (reply.status !== 200) return Option.none()
+          const view = bodyAs(reply, ExecutionView)
+          return view.status !== "running" ? Option.some(view) : Option.none()
+        })
+      )
+      assert.strictEqual(execution.executionId, trigger.executionId)
+      assert.strictEqual(execution.status, "succeeded")
+      assert.includeMembers(
+        execution.runs.map((link) => link.runId),
+        [trigger.runId]
       )
       const listed = bodyAs(
         yield* call("GET", "/api/v1/runs?connector=erp&entity=items@items-slim"),

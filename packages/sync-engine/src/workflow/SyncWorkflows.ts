@@ -23,7 +23,12 @@ import {
   SyncConnectorWorkflow,
   SyncConnectorWorkflowLayer
 } from "./SyncConnectorWorkflow.ts"
-import { type DefinitionRunAnswer, SyncDefinitionWorkflowLayer, triggerDefinition } from "./SyncDefinitionWorkflow.ts"
+import {
+  type DefinitionRunAnswer,
+  SyncDefinitionWorkflow,
+  SyncDefinitionWorkflowLayer,
+  triggerDefinition
+} from "./SyncDefinitionWorkflow.ts"
 import {
   isEntityRunning,
   SyncEntityWorkflow,
@@ -432,6 +437,16 @@ export class SyncWorkflows extends Context.Service<
             const entity = yield* SyncEntityWorkflow.poll(executionId)
             if (Option.isSome(entity)) {
               const result = entity.value
+              if (result._tag === "Suspended") return Option.some<SyncStatus>({ _tag: "Running" })
+              return Option.some<SyncStatus>(
+                result.exit._tag === "Success"
+                  ? { _tag: "Succeeded", summary: result.exit.value }
+                  : { _tag: "Failed", message: failureOf(result.exit.cause) }
+              )
+            }
+            const definition = yield* SyncDefinitionWorkflow.poll(executionId)
+            if (Option.isSome(definition)) {
+              const result = definition.value
               if (result._tag === "Suspended") return Option.some<SyncStatus>({ _tag: "Running" })
               return Option.some<SyncStatus>(
                 result.exit._tag === "Success"
