@@ -1,7 +1,7 @@
 /**
  * The schedules of sync definitions other than the default ones (those follow their entity's
  * settings and the entity scheduler): one for the whole cluster (a cluster `Singleton`). Every tick
- * it reads the enabled definitions into PostgreSQL that have a schedule, and runs each one whose
+ * it reads the enabled definitions that have a schedule (into PostgreSQL or a connector), and runs each one whose
  * slot has come (`slotOf`: interval periods since the epoch, or cron occurrences, UTC). A slot fires
  * once, claimed in the shared database (`WorkflowTriggers.claimSlot`, key `definition:<id>`); a
  * definition's first slot is only recorded (armed), so creating one, or starting a server, runs
@@ -44,7 +44,6 @@ export const tick = (claimed: Map<string, number>) =>
     for (const definition of yield* definitions.list()) {
       const { schedule } = definition
       if (definition.isDefault || !definition.enabled || schedule === null) continue
-      if (definition.destination.kind !== "postgres") continue
       const slot = slotOf(
         "cron" in schedule
           ? { cron: schedule.cron, intervalSeconds: null }
