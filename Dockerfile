@@ -9,7 +9,7 @@
 # pnpm-lock.yaml pins, so the base is plain Debian; Debian's own Node only bootstraps pnpm.
 ARG DEBIAN_IMAGE=debian:bookworm-slim
 
-# 1. Build and pack every package, as they would be published.
+# 1. Build and pack every package under packages/, as they would be published.
 FROM ${DEBIAN_IMAGE} AS build
 # Behind a TLS-intercepting proxy: mount its CA bundle and name it here (build-time only).
 ARG NODE_EXTRA_CA_CERTS
@@ -20,8 +20,8 @@ WORKDIR /src
 COPY . .
 RUN npx -y pnpm@10.34.9 install --frozen-lockfile \
   && mkdir /tarballs \
-  && for p in adapter-core embedded-postgres pco apismith sync-engine server; do \
-       (cd "packages/$p" && npx -y pnpm@10.34.9 pack --pack-destination /tarballs) || exit 1; \
+  && for p in packages/*/; do \
+       (cd "$p" && npx -y pnpm@10.34.9 pack --pack-destination /tarballs) || exit 1; \
      done \
   && cp "$(readlink -f node_modules/node/bin/node)" /node
 
