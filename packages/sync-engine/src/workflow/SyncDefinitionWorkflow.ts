@@ -22,12 +22,10 @@ import { workflowHolder } from "../pipeline/holdLease.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 import { sinkStateEntity } from "../pipeline/SyncSink.ts"
-import type { SyncSummary } from "../pipeline/SyncSummary.ts"
-import { EntityLeases } from "../state/EntityLeases.ts"
-import { RunStore } from "../state/RunStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, runOfExecution } from "./executionRuns.ts"
-import { runIdOf, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
+import { executeListing, linkExecutionRuns, recordFailedRun, runIdOf } from "./listingExecution.ts"
+import { SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { untilShutdown } from "./WorkflowShutdown.ts"
@@ -170,17 +168,14 @@ const closeActivity = (payload: SyncDefinitionPayload) =>
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
-/** Links the execution with its run (allocated when triggered, and the one its first window opened). */
+/** Links the execution with its runs (see `linkExecutionRuns`). */
 const runActivity = (payload: SyncDefinitionPayload, executionId: string, runId: string) =>
   Activity.make({
     name: "run",
     error: SyncWorkflowError,
-    execute: RunStore.use((runStore) =>
-      runStore.linkRuns(
-        executionId,
-        [...new Set([runIdOf(executionId), runId])].map((id) => ({ runId: id, ...stateOf(payload.definition) }))
-      )
-    ).pipe(Effect.mapError(SyncWorkflowError.from))
+    execute: linkExecutionRuns(executionId, stateOf(payload.definition), runId).pipe(
+      Effect.mapError(SyncWorkflowError.from)
+    )
   })
 
 /** Marks the run failed (recording one when none was opened) and releases the definition's lease. */
@@ -194,75 +189,29 @@ const failActivity = (
   Activity.make({
     name: "fail",
     execute: Effect.gen(function* () {
-      const runStore = yield* RunStore
-      const leases = yield* EntityLeases
       const key = stateOf(payload.definition)
-      const lease = yield* leases.current(key).pipe(
-        Effect.map(Option.getOrUndefined),
-        Effect.orElseSucceed(() => undefined)
-      )
-      const failedRun = lease?.holder === holder && lease.runId !== null ? lease.runId : runId
-      yield* Effect.gen(function* () {
-        const existing = Option.getOrUndefined(yield* runStore.getRun(failedRun))
-        if (existing === undefined) yield* runStore.startRun({ id: failedRun, ...key, mode: payload.mode })
-        yield* runStore.linkRuns(executionId, [{ runId: failedRun, ...key }])
-        yield* runStore.finishRun(failedRun, { status: "failed", error: error.message })
-      }).pipe(Effect.ignore)
+      const { failedRun } = yield* recordFailedRun({ executionId, key, mode: payload.mode, runId, holder, error })
       yield* Effect.logError("definition run failed", {
         definition: payload.definition.id,
         runId: failedRun,
         executionId,
         error: error.message
       })
-      yield* leases.release(key, holder).pipe(Effect.ignore)
     })
   })
 
 /** The SyncDefinition workflow's implementation: register it on a runner. */
-export const SyncDefinitionWorkflowLayer = SyncDefinitionWorkflow.toLayer(
-  Effect.fnUntraced(function* (payload, executionId) {
-    const startedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    let runId = runIdOf(executionId)
-    const holder = workflowHolder(executionId)
-    let resumed = false
-    let pending = 0
-    const body = Effect.gen(function* () {
-      for (let index = 0; ; index++) {
-        const outcome = yield* windowActivity(payload, runIdOf(executionId), index, holder)
-        runId = outcome.runId
-        if (index === 0) {
-          resumed = outcome.resumed
-          yield* runActivity(payload, executionId, runId)
-        }
-        pending += outcome.pending
-        if (outcome.done) break
-      }
-      const finished = yield* finishActivity(payload, runId, holder)
-      yield* pendingActivity(payload)
-      yield* closeActivity(payload)
-      return finished
-    })
-    const counts = yield* body.pipe(
-      Effect.tapError((error) =>
-        Effect.andThen(
-          failActivity(payload, executionId, runId, holder, error),
-          closeActivity(payload).pipe(Effect.ignore)
-        )
-      )
-    )
-    const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    const summary: SyncSummary = {
-      runId,
-      ...stateOf(payload.definition),
-      mode: payload.mode,
-      resumed,
-      counts,
-      pending,
-      timings: { wallMs: finishedAt - startedAt, stagesMs: 0, writeMs: 0, waitMs: 0 }
-    }
-    return summary
+export const SyncDefinitionWorkflowLayer = SyncDefinitionWorkflow.toLayer((payload, executionId) => {
+  const holder = workflowHolder(executionId)
+  return executeListing(executionId, stateOf(payload.definition), payload.mode, {
+    window: (index) => windowActivity(payload, runIdOf(executionId), index, holder),
+    run: (runId) => runActivity(payload, executionId, runId),
+    finish: (runId) => finishActivity(payload, runId, holder),
+    pending: pendingActivity(payload),
+    close: closeActivity(payload),
+    fail: (runId, error) => failActivity(payload, executionId, runId, holder, error)
   })
-)
+})
 
 /** What triggering a definition's run did: started, joined (the running one covers it) or queued behind it. */
 export interface DefinitionRunAnswer {

@@ -28,11 +28,9 @@ import { freshManifests } from "../pipeline/freshManifests.ts"
 import { workflowHolder } from "../pipeline/holdLease.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
-import type { SyncSummary } from "../pipeline/SyncSummary.ts"
-import { EntityLeases } from "../state/EntityLeases.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
-import { RunStore } from "../state/RunStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
+import { executeListing, linkExecutionRuns, recordFailedRun, runIdOf } from "./listingExecution.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { entityTriggerKey } from "./triggerKeys.ts"
@@ -90,16 +88,6 @@ export const isEntityRunning = (payload: SyncEntityPayload) =>
     const result = yield* SyncEntityWorkflow.poll(executionId)
     return result._tag === "None" || result.value._tag === "Suspended"
   })
-
-/** A UUID derived from an execution id (hex), so a retried first window starts the same run. */
-export const runIdOf = (executionId: string): string => {
-  const hex = executionId
-    .replace(/[^0-9a-f]/gi, "")
-    .padEnd(32, "0")
-    .slice(0, 32)
-    .toLowerCase()
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
-}
 
 /**
  * The entity's manifest and the connector's others. `rediscover` (the first window of an execution)
@@ -224,24 +212,14 @@ const closeActivity = (payload: SyncEntityPayload) =>
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
-/**
- * Links the execution with its run: the one allocated when it was triggered and the one its first
- * window opened (another when it resumed an interrupted listing), so either id finds it.
- */
+/** Links the execution with its runs (see `linkExecutionRuns`). */
 const runActivity = (payload: SyncEntityPayload, executionId: string, runId: string) =>
   Activity.make({
     name: "run",
     error: SyncWorkflowError,
-    execute: RunStore.use((runStore) =>
-      runStore.linkRuns(
-        executionId,
-        [...new Set([runIdOf(executionId), runId])].map((id) => ({
-          runId: id,
-          connectorId: payload.connectorId,
-          entity: payload.entity
-        }))
-      )
-    ).pipe(Effect.mapError(SyncWorkflowError.from))
+    execute: linkExecutionRuns(executionId, { connectorId: payload.connectorId, entity: payload.entity }, runId).pipe(
+      Effect.mapError(SyncWorkflowError.from)
+    )
   })
 
 /**
@@ -261,30 +239,17 @@ const failActivity = (
   Activity.make({
     name: "fail",
     execute: Effect.gen(function* () {
-      const runStore = yield* RunStore
-      const leases = yield* EntityLeases
       const key = { connectorId: payload.connectorId, entity: payload.entity }
-      // The run a first window opened (or resumed) before it failed is attached to this execution's lease.
-      const lease = yield* leases.current(key).pipe(
-        Effect.map(Option.getOrUndefined),
-        Effect.orElseSucceed(() => undefined)
-      )
-      const failedRun = lease?.holder === holder && lease.runId !== null ? lease.runId : runId
-      const recorded = yield* Effect.gen(function* () {
-        const existing = Option.getOrUndefined(yield* runStore.getRun(failedRun))
-        if (existing === undefined) {
-          const { connectorId, entity, mode } = payload
-          yield* runStore.startRun({ id: failedRun, connectorId, entity, mode })
-        }
-        yield* runStore.linkRuns(executionId, [
-          { runId: failedRun, connectorId: payload.connectorId, entity: payload.entity }
-        ])
-        yield* runStore.finishRun(failedRun, { status: "failed", error: error.message })
-        return existing
-      }).pipe(Effect.option)
-      const existing = Option.getOrUndefined(recorded)
+      const { failedRun, before } = yield* recordFailedRun({
+        executionId,
+        key,
+        mode: payload.mode,
+        runId,
+        holder,
+        error
+      })
       // The engine logs the failures of the windows it ran; this one it never saw.
-      if (existing === undefined || existing.status === "running") {
+      if (before === undefined || before.status === "running") {
         yield* Effect.logError("sync failed", {
           connector: payload.connectorId,
           entity: payload.entity,
@@ -294,55 +259,24 @@ const failActivity = (
           error: error.message
         })
       }
-      yield* leases.release(key, holder).pipe(Effect.ignore)
     })
   })
 
 /** The SyncEntity workflow's implementation: register it on a runner. */
-export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer(
-  Effect.fnUntraced(function* (payload, executionId) {
-    const startedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    let runId = runIdOf(executionId)
-    const holder = workflowHolder(executionId)
-    let resumed = false
-    let pending = 0
-    const body = Effect.gen(function* () {
-      if (payload.skip !== undefined) return yield* new SyncWorkflowError({ message: payload.skip })
-      for (let index = 0; ; index++) {
-        const outcome = yield* windowActivity(payload, runIdOf(executionId), index, holder)
-        runId = outcome.runId
-        if (index === 0) {
-          resumed = outcome.resumed
-          yield* runActivity(payload, executionId, runId)
-        }
-        pending += outcome.pending
-        if (outcome.done) break
-      }
-      const finished = yield* finishActivity(payload, runId, holder)
-      yield* pendingActivity(payload)
-      yield* closeActivity(payload)
-      return finished
-    })
-    const counts = yield* body.pipe(
-      Effect.tapError((error) =>
-        // A failed execution still closes its trigger: what was queued behind it starts.
-        Effect.andThen(
-          failActivity(payload, executionId, runId, holder, error),
-          closeActivity(payload).pipe(Effect.ignore)
-        )
-      )
-    )
-    const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    const summary: SyncSummary = {
-      runId,
-      connectorId: payload.connectorId,
-      entity: payload.entity,
-      mode: payload.mode,
-      resumed,
-      counts,
-      pending,
-      timings: { wallMs: finishedAt - startedAt, stagesMs: 0, writeMs: 0, waitMs: 0 }
-    }
-    return summary
-  })
-)
+export const SyncEntityWorkflowLayer = SyncEntityWorkflow.toLayer((payload, executionId) => {
+  const holder = workflowHolder(executionId)
+  return executeListing(
+    executionId,
+    { connectorId: payload.connectorId, entity: payload.entity },
+    payload.mode,
+    {
+      window: (index) => windowActivity(payload, runIdOf(executionId), index, holder),
+      run: (runId) => runActivity(payload, executionId, runId),
+      finish: (runId) => finishActivity(payload, runId, holder),
+      pending: pendingActivity(payload),
+      close: closeActivity(payload),
+      fail: (runId, error) => failActivity(payload, executionId, runId, holder, error)
+    },
+    payload.skip
+  )
+})

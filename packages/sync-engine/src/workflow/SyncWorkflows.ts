@@ -367,19 +367,11 @@ export class SyncWorkflows extends Context.Service<
 
         const executionStatus = (executionId: string) =>
           Effect.gen(function* () {
+            // An entity's and a definition's execution both end in one summary.
             const entity = yield* SyncEntityWorkflow.poll(executionId)
-            if (Option.isSome(entity)) {
-              const result = entity.value
-              if (result._tag === "Suspended") return Option.some<SyncStatus>({ _tag: "Running" })
-              return Option.some<SyncStatus>(
-                result.exit._tag === "Success"
-                  ? { _tag: "Succeeded", summary: result.exit.value }
-                  : { _tag: "Failed", message: failureOf(result.exit.cause) }
-              )
-            }
-            const definition = yield* SyncDefinitionWorkflow.poll(executionId)
-            if (Option.isSome(definition)) {
-              const result = definition.value
+            const found = Option.isSome(entity) ? entity : yield* SyncDefinitionWorkflow.poll(executionId)
+            if (Option.isSome(found)) {
+              const result = found.value
               if (result._tag === "Suspended") return Option.some<SyncStatus>({ _tag: "Running" })
               return Option.some<SyncStatus>(
                 result.exit._tag === "Success"

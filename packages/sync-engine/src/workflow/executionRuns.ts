@@ -8,7 +8,7 @@ import { Effect, Option } from "effect"
 import { type SyncMode, sameListing } from "../pipeline/SyncMode.ts"
 import { CheckpointStore } from "../state/CheckpointStore.ts"
 import { RunStore } from "../state/RunStore.ts"
-import { runIdOf } from "./SyncEntityWorkflow.ts"
+import { runIdOf } from "./listingExecution.ts"
 
 /**
  * The run an entity execution carries: the one its first window opened, once it has, or the one

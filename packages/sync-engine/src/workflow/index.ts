@@ -1,6 +1,7 @@
 /** Durable sync workflows on effect/cluster: the workflows, the cluster they run on, and their scheduler. */
 export * from "./ConnectorAdapters.ts"
 export * from "./executionRuns.ts"
+export { runIdOf } from "./listingExecution.ts"
 export * as RetentionJob from "./RetentionJob.ts"
 export * as RetryScheduler from "./RetryScheduler.ts"
 export * as SyncCluster from "./SyncCluster.ts"
