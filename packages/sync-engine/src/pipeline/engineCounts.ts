@@ -7,6 +7,7 @@ import { Predicate, Schema } from "effect"
 import type { Stages } from "../stages/Stages.ts"
 import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
 import { businessKeyColumns } from "./inferColumns.ts"
+import type { Window } from "./Window.ts"
 
 /** The columns an entity's table starts with: the declared ones, or its business key when none are. */
 export const startingColumns = (manifest: EntityManifest, stages: Stages): ReadonlyArray<ColumnManifest> =>
@@ -36,3 +37,16 @@ export const errorMessage = (error: unknown): string => {
 /** The counts of a run. */
 export const pickCounts = (run: RunCounts): RunCounts =>
   Object.fromEntries(runCountNames.map((name) => [name, run[name]])) as RunCounts
+
+/** The stage counts of a window's pages (fetched through failed in stages 2-5), summed. */
+export const windowStageCounts = (window: Window) =>
+  window.pages.reduce(
+    (acc, p) => ({
+      fetched: acc.fetched + p.counts.input,
+      normalized: acc.normalized + p.counts.normalized,
+      validated: acc.validated + p.counts.validated,
+      mapped: acc.mapped + p.counts.mapped,
+      failed: acc.failed + p.counts.failed
+    }),
+    { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
+  )

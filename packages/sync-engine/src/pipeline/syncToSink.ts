@@ -23,7 +23,7 @@ import type { EntityLeases } from "../state/EntityLeases.ts"
 import type { NewFailedRecord } from "../state/FailedRecord.ts"
 import type { StateStore } from "../state/StateStore.ts"
 import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
-import { addCounts, IngestRowJson, zeroCounts } from "./engineCounts.ts"
+import { addCounts, IngestRowJson, windowStageCounts, zeroCounts } from "./engineCounts.ts"
 import { makeFailureKey } from "./failureKey.ts"
 import { holdLease, processHolder, takeOver } from "./holdLease.ts"
 import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
@@ -256,16 +256,7 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
               runId,
               listing: next
             })
-            const stageCounts = window.pages.reduce(
-              (acc, p) => ({
-                fetched: acc.fetched + p.counts.input,
-                normalized: acc.normalized + p.counts.normalized,
-                validated: acc.validated + p.counts.validated,
-                mapped: acc.mapped + p.counts.mapped,
-                failed: acc.failed + p.counts.failed
-              }),
-              { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
-            )
+            const stageCounts = windowStageCounts(window)
             const windowCounts: Partial<RunCounts> = {
               ...stageCounts,
               failed: stageCounts.failed + applied.failed.length,

@@ -26,7 +26,7 @@ import { ManifestStore } from "../state/ManifestStore.ts"
 import type { StateStore } from "../state/StateStore.ts"
 import type { RunCounts } from "../state/SyncRun.ts"
 import { stopIfCancelled } from "./cancellation.ts"
-import { startingColumns } from "./engineCounts.ts"
+import { startingColumns, windowStageCounts } from "./engineCounts.ts"
 import { makeFailureKey } from "./failureKey.ts"
 import { inferColumns, withoutUnknownNulls } from "./inferColumns.ts"
 import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
@@ -268,16 +268,7 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
           runId,
           listing: next
         })
-        const stageCounts = window.pages.reduce(
-          (acc, p) => ({
-            fetched: acc.fetched + p.counts.input,
-            normalized: acc.normalized + p.counts.normalized,
-            validated: acc.validated + p.counts.validated,
-            mapped: acc.mapped + p.counts.mapped,
-            failed: acc.failed + p.counts.failed
-          }),
-          { fetched: 0, normalized: 0, validated: 0, mapped: 0, failed: 0 }
-        )
+        const stageCounts = windowStageCounts(window)
         const windowCounts: Partial<RunCounts> = {
           ...stageCounts,
           inserted: written.inserted,
