@@ -17,6 +17,7 @@ import { Duration, Effect, Option, Schedule, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
 import { resolveDefinition } from "../definitions/resolveDefinition.ts"
 import { SyncDefinition } from "../definitions/SyncDefinition.ts"
+import { pickCounts } from "../pipeline/engineCounts.ts"
 import { freshManifests } from "../pipeline/freshManifests.ts"
 import { workflowHolder } from "../pipeline/holdLease.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
@@ -24,7 +25,7 @@ import { SyncMode } from "../pipeline/SyncMode.ts"
 import { sinkStateEntity } from "../pipeline/SyncSink.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, runOfExecution } from "./executionRuns.ts"
-import { executeListing, linkExecutionRuns, recordFailedRun, runIdOf } from "./listingExecution.ts"
+import { executeListing, linkExecutionRuns, recordFailedRun, retryWhileBusy, runIdOf } from "./listingExecution.ts"
 import { SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
@@ -77,9 +78,6 @@ const resolve = Effect.fnUntraced(function* (definition: SyncDefinition, redisco
   return { runtime, manifest, manifests, sink: resolved.sink, stages: resolved.stages(runtime.stages(manifest)) }
 })
 
-/** How often a window waiting for the definition's lease (another run holds it) tries again. */
-const leaseRetry = Schedule.spaced("1 second")
-
 /** The activity that commits the next window of the definition's listing. */
 const windowActivity = (payload: SyncDefinitionPayload, runId: string, index: number, holder: string) =>
   Activity.make({
@@ -103,11 +101,7 @@ const windowActivity = (payload: SyncDefinitionPayload, runId: string, index: nu
         runId,
         holder
       })
-    }).pipe(
-      untilShutdown,
-      Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: leaseRetry }),
-      Effect.mapError(SyncWorkflowError.from)
-    )
+    }).pipe(untilShutdown, retryWhileBusy, Effect.mapError(SyncWorkflowError.from))
   })
 
 /** The activity that ends the listing and finishes the run. */
@@ -126,12 +120,8 @@ const finishActivity = (payload: SyncDefinitionPayload, runId: string, holder: s
         runId,
         holder
       })
-      const { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned } = run
-      return { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned }
-    }).pipe(
-      Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: leaseRetry }),
-      Effect.mapError(SyncWorkflowError.from)
-    )
+      return pickCounts(run)
+    }).pipe(retryWhileBusy, Effect.mapError(SyncWorkflowError.from))
   })
 
 /** The activity that retries the children this definition's destination parked (their parents may have arrived). */

@@ -22,15 +22,16 @@
  * not single records, so for row-version sources it reads only what changed, otherwise everything.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { Context, Effect, Option, Schedule, Schema } from "effect"
+import { Context, Effect, Option, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
+import { pickCounts } from "../pipeline/engineCounts.ts"
 import { freshManifests } from "../pipeline/freshManifests.ts"
 import { workflowHolder } from "../pipeline/holdLease.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
-import { executeListing, linkExecutionRuns, recordFailedRun, runIdOf } from "./listingExecution.ts"
+import { executeListing, linkExecutionRuns, recordFailedRun, retryWhileBusy, runIdOf } from "./listingExecution.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { entityTriggerKey } from "./triggerKeys.ts"
@@ -116,9 +117,6 @@ const manifestsFor = Effect.fnUntraced(function* (connectorId: string, entity: s
 const engineMode = (payload: SyncEntityPayload): SyncMode =>
   payload.recordIds !== undefined && payload.recordIds.length > 0 ? "incremental" : payload.mode
 
-/** How often a window waiting for the entity's lease (another sync holds it) tries again. */
-const leaseRetry = Schedule.spaced("1 second")
-
 /** The activity that commits the next window of the listing (waiting while another sync holds the lease). */
 const windowActivity = (payload: SyncEntityPayload, runId: string, index: number, holder: string) =>
   Activity.make({
@@ -149,7 +147,7 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
           ? Effect.logDebug("waiting for the entity's lease", { error: error.message })
           : Effect.void
       ),
-      Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: leaseRetry }),
+      retryWhileBusy,
       Effect.mapError(SyncWorkflowError.from)
     )
   })
@@ -164,12 +162,8 @@ const finishActivity = (payload: SyncEntityPayload, runId: string, holder: strin
       const engine = yield* SyncEngine
       const { manifest } = yield* manifestsFor(payload.connectorId, payload.entity, false)
       const run = yield* engine.finishListing({ connectorId: payload.connectorId, manifest, runId, holder })
-      const { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned } = run
-      return { fetched, normalized, validated, mapped, inserted, updated, unchanged, deleted, failed, orphaned }
-    }).pipe(
-      Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: leaseRetry }),
-      Effect.mapError(SyncWorkflowError.from)
-    )
+      return pickCounts(run)
+    }).pipe(retryWhileBusy, Effect.mapError(SyncWorkflowError.from))
   })
 
 /**

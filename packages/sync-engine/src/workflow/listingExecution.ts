@@ -3,7 +3,7 @@
  * activities (windows until done, then finish, retry parked children, close the trigger; on failure
  * record the failed run and still close), and the run bookkeeping their activities do.
  */
-import { Effect, Option } from "effect"
+import { Effect, Option, Schedule } from "effect"
 import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
@@ -141,3 +141,10 @@ export const recordFailedRun = Effect.fnUntraced(function* (options: {
   const before: SyncRun | undefined = Option.getOrUndefined(recorded)
   return { failedRun, before }
 })
+
+/** How often an activity waiting for its lease (another sync holds it) tries again. */
+const leaseRetry = Schedule.spaced("1 second")
+
+/** Retries an activity's work while another sync holds its lease (`EntityBusy`). */
+export const retryWhileBusy = <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.retry(effect, { while: (error) => error._tag === "EntityBusy", schedule: leaseRetry })
