@@ -17,6 +17,7 @@ import {
   type StateStoreError,
   SyncDefinitions,
   type SyncEngine,
+  type SyncMode,
   SyncWorkflows,
   sinkStateEntity,
   updateDefinition
@@ -39,6 +40,32 @@ const failures = {
 }
 
 /** The definitions handlers. */
+
+/** A definition run's answer (logged): the trigger's execution and run, and where its runs are listed. */
+const answered = (
+  definitionId: string,
+  trigger: {
+    readonly status: "started" | "joined" | "queued"
+    readonly executionId: string
+    readonly runId: string
+    readonly mode: SyncMode
+  },
+  runsEntity: string
+) =>
+  Effect.as(
+    Effect.logInfo(`definition run ${trigger.status}`).pipe(
+      Effect.annotateLogs({ definition: definitionId, ...trigger })
+    ),
+    {
+      definitionId,
+      executionId: trigger.executionId,
+      runId: trigger.runId,
+      status: trigger.status,
+      mode: trigger.mode,
+      runsEntity
+    }
+  )
+
 export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (handlers) =>
   Effect.gen(function* () {
     const definitions = yield* SyncDefinitions
@@ -99,17 +126,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
             const trigger = yield* workflows
               .triggerDefinition(definition, mode)
               .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
-            yield* Effect.logInfo(`definition run ${trigger.status}`).pipe(
-              Effect.annotateLogs({ definition: definition.id, ...trigger })
-            )
-            return {
-              definitionId: definition.id,
-              executionId: trigger.executionId,
-              runId: trigger.runId,
-              status: trigger.status,
-              mode: trigger.mode,
-              runsEntity: sinkStateEntity(definition.source.entity, definition.id)
-            }
+            return yield* answered(definition.id, trigger, sinkStateEntity(definition.source.entity, definition.id))
           }
           const { connectorId, entity } = definition.source
           const manifestStore = yield* ManifestStore
@@ -125,17 +142,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           const trigger = yield* workflows
             .triggerEntity({ connectorId, entity, mode })
             .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
-          yield* Effect.logInfo(`definition run ${trigger.status}`).pipe(
-            Effect.annotateLogs({ definition: definition.id, ...trigger })
-          )
-          return {
-            definitionId: definition.id,
-            executionId: trigger.executionId,
-            runId: trigger.runId,
-            status: trigger.status,
-            mode: trigger.mode,
-            runsEntity: entity
-          }
+          return yield* answered(definition.id, trigger, entity)
         }).pipe(Effect.provideContext(context))
       )
   })
