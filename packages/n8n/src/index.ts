@@ -1,0 +1,48 @@
+/**
+ * @syncflow/n8n: n8n for SyncFlow. A typed client of n8n's public REST API (workflows, executions)
+ * and of its webhooks, usable on its own; a destination plugin (adapter name `n8n`) that sends a
+ * sync definition's changes to a webhook workflow in batches with their run and entity. A faithful
+ * fake is in `@syncflow/n8n/testing`.
+ */
+
+/** The endpoint definitions and their schemas. */
+export { Execution, ExecutionPage, ExecutionStatus, ExecutionStatusFilter } from "./endpoints/Execution.ts"
+export { GetExecution, ListExecutions } from "./endpoints/ExecutionEndpoints.ts"
+/** n8n's public API as an `HttpApi`. */
+export { N8nApi } from "./endpoints/N8nApi.ts"
+export {
+  JsonObject,
+  WEBHOOK_NODE_TYPE,
+  Workflow,
+  WorkflowInput,
+  WorkflowNode,
+  WorkflowPage,
+  WorkflowTag,
+  webhookNodes
+} from "./endpoints/Workflow.ts"
+export {
+  ActivateWorkflow,
+  CreateWorkflow,
+  DEFAULT_PAGE_SIZE,
+  DeactivateWorkflow,
+  DeleteWorkflow,
+  GetWorkflow,
+  ListWorkflows,
+  MAX_PAGE_SIZE,
+  UpdateWorkflow
+} from "./endpoints/WorkflowEndpoints.ts"
+/** The typed client service and its options. */
+export {
+  type ExecutionFilter,
+  isNotFound,
+  type ListingOptions,
+  N8nClient,
+  type N8nClientOptions,
+  type N8nClientService,
+  type WebhookOptions,
+  type WorkflowFilter
+} from "./N8nClient.ts"
+/** The API key credentials. */
+export * as N8nCredentials from "./N8nCredentials.ts"
+/** A webhook's answer. */
+export { answerBody, WebhookAnswer } from "./webhook/WebhookAnswer.ts"
