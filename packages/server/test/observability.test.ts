@@ -113,7 +113,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("serve: log
         const exported = otlp.traces.join("\n")
         assert.include(exported, "resourceSpans")
         assert.include(exported, "syncflow-otel-test")
-        assert.include(exported, "StateStore.createConnector")
+        assert.include(exported, "ConnectorStore.createConnector")
         assert.notInclude(exported, "never-logged-token")
       }).pipe(Effect.scoped),
     // A real server process: seconds to start on a loaded machine.

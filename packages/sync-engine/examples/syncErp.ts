@@ -1,16 +1,16 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { AdapterHttp, TokenManager, TokenStore } from "@syncflow/adapter-core"
 import { ApiSmithAdapter, ApiSmithClient, ApiSmithCredentials } from "@syncflow/apismith"
-import { PostgresDestination, SecretBox, StateStore, SyncEngine } from "@syncflow/sync-engine"
+import { ConnectorStore, PostgresDestination, SecretBox, StateStores, SyncEngine } from "@syncflow/sync-engine"
 import { Effect, Layer, Redacted } from "effect"
 
 // Sync every entity of an APISmith connector into PostgreSQL, parents first.
 export const syncErp = Effect.gen(function* () {
   const engine = yield* SyncEngine
-  const state = yield* StateStore
+  const connectorStore = yield* ConnectorStore
   const adapter = yield* ApiSmithAdapter
-  const existing = yield* state.getConnector("erp")
-  if (existing._tag === "None") yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+  const existing = yield* connectorStore.getConnector("erp")
+  if (existing._tag === "None") yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
   return yield* engine.syncConnector({
     connectorId: "erp",
     adapter,
@@ -23,7 +23,7 @@ export const syncErp = Effect.gen(function* () {
 export const EngineLive = (secretKey: Redacted.Redacted<string>) =>
   SyncEngine.layer.pipe(
     Layer.provideMerge(PostgresDestination.layer),
-    Layer.provideMerge(StateStore.layer),
+    Layer.provideMerge(StateStores.layer),
     Layer.provide(SecretBox.layer({ key: secretKey }))
   )
 

@@ -1,6 +1,6 @@
 /**
  * The services every SyncFlow command runs on: the database (external or embedded), the secret box,
- * the state store, the PostgreSQL destination, the sync engine, run control (cancel) and run events
+ * the state stores, the PostgreSQL destination, the sync engine, run control (cancel) and run events
  * (live progress), and the connectors' running adapters with their shared rate-limit budgets.
  */
 
@@ -15,9 +15,8 @@ import {
   RunEvents,
   SecretBox,
   type SecretKeyError,
-  StateStore,
   type StateStoreError,
-  type StateStores,
+  StateStores,
   SyncDefinitions,
   SyncEngine
 } from "@syncflow/sync-engine"
@@ -33,7 +32,6 @@ export type CoreServices =
   | SqlClient.SqlClient
   | PgClient.PgClient
   | SecretBox
-  | StateStore
   | StateStores.StateStores
   | SyncDefinitions
   | SyncEngine
@@ -56,7 +54,7 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
   Effect.gen(function* () {
     const settings = yield* ServerConfig
     const key = yield* resolveSecretKey(settings)
-    const base = StateStore.layer.pipe(
+    const base = StateStores.layer.pipe(
       Layer.provideMerge(SecretBox.layer({ key })),
       Layer.provideMerge(Database.layer(settings))
     )

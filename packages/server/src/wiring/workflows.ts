@@ -13,7 +13,6 @@ import {
   DefinitionScheduler,
   RetentionJob,
   RetryScheduler,
-  type StateStore,
   type StateStores,
   SyncCluster,
   type SyncDefinitions,
@@ -49,7 +48,7 @@ export const workflowsLayer = (
 ): Layer.Layer<
   SyncWorkflows | WorkflowTriggers,
   WorkflowsStartupError,
-  SyncEngine | StateStore | StateStores.StateStores | ConnectorAdapters | SqlClient.SqlClient | SyncDefinitions
+  SyncEngine | StateStores.StateStores | ConnectorAdapters | SqlClient.SqlClient | SyncDefinitions
 > => {
   const workflows = SyncWorkflows.layer.pipe(Layer.provideMerge(clusterLayer(settings)))
   // The schedulers (syncs on schedule, automatic retries, retention) run on exactly one runner of the cluster.

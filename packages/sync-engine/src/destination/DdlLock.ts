@@ -1,7 +1,7 @@
 /**
  * Serialises SyncFlow's DDL across processes: `CREATE ... IF NOT EXISTS` is not safe when two
  * sessions run it at once (the loser fails on a catalog unique index), so every schema change runs
- * in a transaction holding one advisory lock. The StateStore migrations take the same lock
+ * in a transaction holding one advisory lock. The `syncflow` migrations take the same lock
  * (`hashtextextended('syncflow:ddl', 0)`).
  */
 import { Effect } from "effect"

@@ -64,7 +64,7 @@ export const makeDestinationCatalog = (sql: SqlClient.SqlClient, stagingSchema: 
 
   /**
    * The seen-keys table, `syncflow.destination_seen`, is SyncFlow's bookkeeping: it comes from the
-   * migrations (16), which this applies when pending (a destination used without a StateStore).
+   * migrations (16), which this applies when pending (a destination used without the state stores).
    */
   const createStagingTable = Effect.asVoid(Effect.provideService(migrate, SqlClient.SqlClient, sql))
 

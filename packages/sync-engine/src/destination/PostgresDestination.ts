@@ -48,7 +48,7 @@ import { type BulkPath, upsertOperation } from "./UpsertOperation.ts"
 /** Settings of the PostgreSQL destination. */
 export interface PostgresDestinationOptions {
   /**
-   * The schema of the bulk path's staging tables. Default `syncflow` (the StateStore's). Seen keys
+   * The schema of the bulk path's staging tables. Default `syncflow` (the state stores'). Seen keys
    * are always kept in `syncflow.destination_seen`, which the migrations create.
    */
   readonly stagingSchema?: string | undefined

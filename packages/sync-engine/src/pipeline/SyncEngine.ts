@@ -18,8 +18,13 @@ import { publishRunStarted } from "../events/RunProgress.ts"
 import { resolveKeptOrphans } from "../stages/resolve/resolveKeptOrphans.ts"
 import { resolveParents } from "../stages/resolve/resolveParents.ts"
 import { emptyStageTimes, makeStages } from "../stages/Stages.ts"
+import { CheckpointStore } from "../state/CheckpointStore.ts"
+import { ConnectorStore } from "../state/ConnectorStore.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
-import { StateStore } from "../state/StateStore.ts"
+import { FailedRecordStore } from "../state/FailedRecordStore.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
+import { PendingChildStore } from "../state/PendingChildStore.ts"
+import { RunStore } from "../state/RunStore.ts"
 import type { RunCounts, SyncRun } from "../state/SyncRun.ts"
 import { cancelListing, withCancellation } from "./cancellation.ts"
 import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
@@ -48,7 +53,15 @@ import type { Window } from "./Window.ts"
 export * from "./SyncRequests.ts"
 
 /** What the engine's layer runs on. */
-type EngineServices = StateStore | TableDestination | SqlClient.SqlClient
+type EngineServices =
+  | ConnectorStore
+  | ManifestStore
+  | CheckpointStore
+  | RunStore
+  | FailedRecordStore
+  | PendingChildStore
+  | TableDestination
+  | SqlClient.SqlClient
 
 /** The sync engine service. */
 export class SyncEngine extends Context.Service<
@@ -103,23 +116,37 @@ export class SyncEngine extends Context.Service<
     ) => Effect.Effect<ReadonlyArray<ParentMissingRow>, SyncError>
   }
 >()("@syncflow/sync-engine/pipeline/SyncEngine") {
-  /** The engine over a StateStore, a TableDestination and the SQL client they share. */
+  /** The engine over the state stores, a TableDestination and the SQL client they share. */
   static readonly layer: Layer.Layer<SyncEngine, never, EngineServices> = Layer.effect(
     SyncEngine,
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      const checkpointStore = yield* CheckpointStore
+      const runStore = yield* RunStore
+      const failedRecordStore = yield* FailedRecordStore
+      const pendingChildStore = yield* PendingChildStore
       const destination = yield* TableDestination
       const sql = yield* SqlClient.SqlClient
       const provided = yield* Effect.serviceOption(EntityLeases)
       const leases = Option.isSome(provided) ? provided.value : yield* EntityLeases.make()
-      const cancelContext = { sql, state, destination }
+      const cancelContext = { sql, checkpointStore, runStore, destination }
 
       const { connectorTargets, parentLinks, orphanPolicy, prepare, openListing, commitWindow, finalize, stagedPages } =
-        makeTableWindows({ state, destination, sql })
+        makeTableWindows({
+          connectorStore,
+          manifestStore,
+          checkpointStore,
+          runStore,
+          failedRecordStore,
+          pendingChildStore,
+          destination,
+          sql
+        })
 
       const markFailed = (runId: string) => (error: unknown) =>
         Effect.logError("sync failed", { error: errorMessage(error) }).pipe(
-          Effect.andThen(state.finishRun(runId, { status: "failed", error: errorMessage(error) })),
+          Effect.andThen(runStore.finishRun(runId, { status: "failed", error: errorMessage(error) })),
           Effect.ignore
         )
 
@@ -138,8 +165,9 @@ export class SyncEngine extends Context.Service<
           mode: request.mode ?? "incremental"
         })
 
-      const sinks = makeSinkSync({ state, sql, leases })
-      const sinkWindows = makeSinkWindows({ state, sql, leases }, sinks)
+      const sinkServices = { checkpointStore, runStore, failedRecordStore, pendingChildStore, sql, leases }
+      const sinks = makeSinkSync(sinkServices)
+      const sinkWindows = makeSinkWindows(sinkServices, sinks)
 
       const syncEntity = Effect.fn("SyncEngine.syncEntity")(
         function* (request: SyncEntityRequest) {
@@ -156,11 +184,11 @@ export class SyncEngine extends Context.Service<
           const opened = yield* openListing(connectorId, manifest, prepared.target, mode, undefined)
           let listing = opened.listing
           const runId = listing.runId
-          yield* state.recordTypeMismatches(runId, prepared.typeMismatches)
+          yield* runStore.recordTypeMismatches(runId, prepared.typeMismatches)
           yield* takeOver(leases, key, holder, runId)
           yield* Effect.annotateLogsScoped({ runId })
           yield* Effect.logInfo(opened.resumed ? "sync resumed" : "sync started")
-          yield* publishRunStarted(sql, state, runId)
+          yield* publishRunStarted(sql, runStore, runId)
           let counts = zeroCounts
           let pending = 0
 
@@ -196,7 +224,7 @@ export class SyncEngine extends Context.Service<
             }
             const deleted = yield* finalize(connectorId, prepared.target, listing)
             counts = addCounts(counts, { deleted })
-            const finished = yield* state.finishRun(runId, { status: "succeeded" })
+            const finished = yield* runStore.finishRun(runId, { status: "succeeded" })
             return finished
           })
 
@@ -242,13 +270,13 @@ export class SyncEngine extends Context.Service<
           const prepared = yield* prepare(request)
           const opened = yield* openListing(connectorId, manifest, prepared.target, mode, request.runId)
           const listing = opened.listing
-          yield* state.recordTypeMismatches(listing.runId, prepared.typeMismatches)
+          yield* runStore.recordTypeMismatches(listing.runId, prepared.typeMismatches)
           yield* takeOver(leases, key, request.holder, listing.runId)
           yield* Effect.annotateLogsScoped({ runId: listing.runId })
           // A window of a listing in progress continues it; only a new listing is a new sync.
           if (!opened.resumed) {
             yield* Effect.logInfo("sync started")
-            yield* publishRunStarted(sql, state, listing.runId)
+            yield* publishRunStarted(sql, runStore, listing.runId)
           }
           const outcome = (done: boolean, counts: RunCounts, pending: number): WindowOutcome => ({
             runId: listing.runId,
@@ -283,7 +311,7 @@ export class SyncEngine extends Context.Service<
           const { connectorId, manifest, runId } = request
           const key = { connectorId, entity: manifest.entity }
           yield* leases.acquire(key, request.holder)
-          const saved = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, manifest.entity))
+          const saved = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(connectorId, manifest.entity))
           const listing = saved?.listing
           // Already finalized (a retried call): only the run may be left to finish.
           if (listing !== undefined && listing !== null && listing.runId === runId) {
@@ -299,7 +327,7 @@ export class SyncEngine extends Context.Service<
             )
             yield* finalize(connectorId, target, listing).pipe(Effect.tapError(markFailed(runId)))
           }
-          const run = yield* state.finishRun(runId, { status: "succeeded" })
+          const run = yield* runStore.finishRun(runId, { status: "succeeded" })
           yield* leases.release(key, request.holder)
           yield* Effect.logInfo("sync finished", { ...pickCounts(run), durationMs: run.durationMs })
           return run
@@ -329,7 +357,10 @@ export class SyncEngine extends Context.Service<
         let outcome: RetryOutcome = { ...noRetries, resolved: kept.cleared, stillWaiting: kept.stillMissing }
         // Batch after batch: a child taken now is not due again until its next attempt.
         while (true) {
-          const { due, movedToFailed } = yield* state.takeDuePendingChildren({ connectorId, entity: manifest.entity })
+          const { due, movedToFailed } = yield* pendingChildStore.takeDuePendingChildren({
+            connectorId,
+            entity: manifest.entity
+          })
           outcome = { ...outcome, movedToFailed: outcome.movedToFailed + movedToFailed }
           if (due.length === 0) return outcome
           const rows: Array<IngestRow> = []
@@ -344,8 +375,8 @@ export class SyncEngine extends Context.Service<
                 const keys = resolved.ready.map((row) => row._bk_hash)
                 yield* destination.upsert(target, resolved.ready)
                 yield* destination.markParentMissing(target, [], keys)
-                yield* state.removePendingChildren(connectorId, manifest.entity, keys)
-                yield* state.supersedeFailedRecords(connectorId, manifest.entity, keys)
+                yield* pendingChildStore.removePendingChildren(connectorId, manifest.entity, keys)
+                yield* failedRecordStore.supersedeFailedRecords(connectorId, manifest.entity, keys)
               })
             )
           }
@@ -364,7 +395,8 @@ export class SyncEngine extends Context.Service<
         const target = yield* targets.claimed(manifest.entity)
         const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages, targets)
         const context = {
-          state,
+          runStore,
+          failedRecordStore,
           destination,
           sql,
           connectorId,
@@ -375,13 +407,13 @@ export class SyncEngine extends Context.Service<
           orphans: links.length === 0 ? ("keep" as const) : yield* orphanPolicy(connectorId, manifest.entity)
         }
         if (request.ids !== undefined) {
-          const taken = yield* state.takeFailedRecords(request.ids)
+          const taken = yield* failedRecordStore.takeFailedRecords(request.ids)
           const mine = taken.filter((record) => record.connectorId === connectorId && record.entity === manifest.entity)
           return mine.length === 0 ? noRetries : yield* retryFailedBatch(context, mine)
         }
         let outcome = noRetries
         while (true) {
-          const due = yield* state.takeDueFailedRecords({ connectorId, entity: manifest.entity })
+          const due = yield* failedRecordStore.takeDueFailedRecords({ connectorId, entity: manifest.entity })
           if (due.length === 0) return outcome
           outcome = addOutcomes(outcome, yield* retryFailedBatch(context, due))
         }
@@ -391,7 +423,7 @@ export class SyncEngine extends Context.Service<
         let discovered = request.manifests
         if (discovered === undefined) {
           discovered = yield* request.adapter.manifests
-          yield* state.saveManifests(request.connectorId, discovered)
+          yield* manifestStore.saveManifests(request.connectorId, discovered)
         }
         const wanted = request.entities
         const ordered = dependencyOrder(discovered).filter((m) => wanted === undefined || wanted.includes(m.entity))

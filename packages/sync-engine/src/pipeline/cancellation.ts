@@ -12,7 +12,8 @@ import type { SqlClient } from "effect/sql"
 import type { TableDestination } from "../destination/TableDestination.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
-import type { StateStore } from "../state/StateStore.ts"
+import type { CheckpointStore } from "../state/CheckpointStore.ts"
+import type { RunStore } from "../state/RunStore.ts"
 
 /** The run was asked to stop: raised at a window boundary, handled by `cancelListing`. */
 export class RunCancelled extends Schema.TaggedError<RunCancelled>()("RunCancelled", {
@@ -28,7 +29,8 @@ export const stopIfCancelled = (sql: SqlClient.SqlClient, runId: string) =>
 /** What `cancelListing` writes with. */
 export interface CancelContext {
   readonly sql: SqlClient.SqlClient
-  readonly state: StateStore["Service"]
+  readonly checkpointStore: CheckpointStore["Service"]
+  readonly runStore: RunStore["Service"]
   readonly destination: TableDestination["Service"]
 }
 
@@ -38,7 +40,7 @@ export interface CancelContext {
  * `cancelled`.
  */
 export const cancelListing = (
-  { sql, state, destination }: CancelContext,
+  { sql, checkpointStore, runStore, destination }: CancelContext,
   connectorId: string,
   target: TableTarget,
   listing: ListingState,
@@ -47,7 +49,7 @@ export const cancelListing = (
   sql.withTransaction(
     Effect.gen(function* () {
       if (listing.since === null) yield* destination.forgetSeen(target, listing.runId)
-      yield* state.saveCheckpoint({
+      yield* checkpointStore.saveCheckpoint({
         connectorId,
         entity: target.entity ?? target.table,
         cursor: null,
@@ -55,7 +57,7 @@ export const cancelListing = (
         runId: listing.runId,
         listing: null
       })
-      const run = yield* state.finishRun(listing.runId, { status: "cancelled" })
+      const run = yield* runStore.finishRun(listing.runId, { status: "cancelled" })
       yield* Effect.logInfo("sync cancelled", { runId: listing.runId })
       return run
     })

@@ -31,7 +31,8 @@ import { resolveParents } from "../stages/resolve/resolveParents.ts"
 import { runStages, type Stages } from "../stages/Stages.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import type { FailedRecord } from "../state/FailedRecord.ts"
-import type { StateStore } from "../state/StateStore.ts"
+import type { FailedRecordStore } from "../state/FailedRecordStore.ts"
+import type { RunStore } from "../state/RunStore.ts"
 
 /** What a retry of parked children or failed records did. */
 export interface RetryOutcome {
@@ -67,7 +68,8 @@ const decodeMappedRow = Schema.decodeUnknownOption(
 
 /** What the batch needs. */
 export interface RetryContext {
-  readonly state: StateStore["Service"]
+  readonly runStore: RunStore["Service"]
+  readonly failedRecordStore: FailedRecordStore["Service"]
   readonly destination: TableDestination["Service"]
   readonly sql: SqlClient.SqlClient
   readonly connectorId: string
@@ -85,7 +87,7 @@ export interface RetryContext {
  * newer or a deleted row (`stale`).
  */
 const compareStored = Effect.fnUntraced(function* (
-  state: StateStore["Service"],
+  runStore: RunStore["Service"],
   record: FailedRecord,
   row: IngestRow,
   stored: StoredRow
@@ -98,7 +100,7 @@ const compareStored = Effect.fnUntraced(function* (
   }
   const lastRun = stored.lastSeenRun ?? null
   if (lastRun === null || lastRun === record.runId) return "write" as const
-  const run = yield* state.getRun(lastRun)
+  const run = yield* runStore.getRun(lastRun)
   // A run that started after the failure was recorded read a newer state of the source.
   const older = Option.match(run, {
     onNone: () => true,
@@ -112,7 +114,7 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
   context: RetryContext,
   records: ReadonlyArray<FailedRecord>
 ) {
-  const { state, destination, sql, connectorId, manifest } = context
+  const { runStore, failedRecordStore, destination, sql, connectorId, manifest } = context
   const entity = manifest.entity
   // The newest record of each key is the one to retry; the older ones are superseded by it.
   const newest = new Map<string, FailedRecord>()
@@ -163,7 +165,7 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
   const same: Array<string> = []
   for (const entry of storable) {
     const found = stored.get(entry.row._bk_hash)
-    const verdict = found === undefined ? "write" : yield* compareStored(state, entry.record, entry.row, found)
+    const verdict = found === undefined ? "write" : yield* compareStored(runStore, entry.record, entry.row, found)
     if (verdict === "write") fresh.push(entry)
     else if (verdict === "same") same.push(entry.record.id)
     else stale.push(entry.record.id)
@@ -194,21 +196,22 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
         yield* destination.upsert(context.target, rows, runId === null ? {} : { runId })
       }
       if (context.links.length > 0) yield* destination.markParentMissing(context.target, placed.missing, placed.present)
-      if (same.length > 0) yield* state.resolveFailedRecords(same, "retried")
+      if (same.length > 0) yield* failedRecordStore.resolveFailedRecords(same, "retried")
       if (writtenEntries.length > 0) {
-        yield* state.resolveFailedRecords(
+        yield* failedRecordStore.resolveFailedRecords(
           writtenEntries.map((entry) => entry.record.id),
           "retried"
         )
-        yield* state.supersedeFailedRecords(
+        yield* failedRecordStore.supersedeFailedRecords(
           connectorId,
           entity,
           writtenEntries.map((entry) => entry.row._bk_hash)
         )
       }
       if (stale.length > 0) {
-        const superseded = older.length > 0 ? yield* state.resolveFailedRecords(older, "superseded") : 0
-        if (stale.length > older.length) yield* state.resolveFailedRecords(stale.slice(older.length), "stale")
+        const superseded = older.length > 0 ? yield* failedRecordStore.resolveFailedRecords(older, "superseded") : 0
+        if (stale.length > older.length)
+          yield* failedRecordStore.resolveFailedRecords(stale.slice(older.length), "stale")
         return superseded
       }
       return 0

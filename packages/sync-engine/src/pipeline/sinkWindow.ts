@@ -34,7 +34,7 @@ export interface SinkFinishRequest {
 
 /** Builds the window-at-a-time sink operations from the sink steps and their services. */
 export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof makeSinkSync>) => {
-  const { state, sql, leases } = services
+  const { checkpointStore, runStore, sql, leases } = services
   const keyOf = (request: Pick<SinkSyncRequest, "connectorId" | "manifest" | "sink">) => ({
     connectorId: request.connectorId,
     entity: sinkStateEntity(request.manifest.entity, request.sink.syncId)
@@ -51,7 +51,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
       yield* Effect.annotateLogsScoped({ runId, syncId: request.sink.syncId })
       if (!open.resumed) {
         yield* Effect.logInfo("sync started")
-        yield* publishRunStarted(sql, state, runId)
+        yield* publishRunStarted(sql, runStore, runId)
       }
       const outcome = (done: boolean, committed?: Parameters<typeof addCounts>[1], pending = 0): WindowOutcome => ({
         runId,
@@ -63,7 +63,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
       if (open.from === undefined) return outcome(true)
       const first = yield* Stream.runHead(steps.windowsFrom(open, open.from)).pipe(
         Effect.tapError((error) =>
-          state.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
+          runStore.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
         )
       )
       // An empty listing still commits its (empty) last window, so the checkpoint says it is done.
@@ -75,7 +75,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
           Effect.as(
             sql.withTransaction(
               Effect.andThen(
-                state.saveCheckpoint({
+                checkpointStore.saveCheckpoint({
                   connectorId: request.connectorId,
                   entity: open.entity,
                   cursor: null,
@@ -83,7 +83,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
                   runId,
                   listing: null
                 }),
-                state.finishRun(runId, { status: "cancelled" })
+                runStore.finishRun(runId, { status: "cancelled" })
               )
             ),
             true
@@ -98,7 +98,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
         .commitWindow(open, open.listing, window, open.from)
         .pipe(
           Effect.tapError((error) =>
-            state.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
+            runStore.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
           )
         )
       yield* Effect.logDebug("window committed", { stage: "ingest", ...committed.windowCounts })
@@ -118,13 +118,13 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
     const key = keyOf(request)
     yield* leases.acquire(key, request.holder)
     const entity = key.entity
-    const saved = Option.getOrUndefined(yield* state.getCheckpoint(request.connectorId, entity))
+    const saved = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(request.connectorId, entity))
     const listing = saved?.listing
     if (listing !== undefined && listing !== null && listing.runId === request.runId) {
       const scope = { syncId: request.sink.syncId, target: request.sink.target }
       yield* steps.endListing({ request, entity, scope }, listing)
     }
-    const run = yield* state.finishRun(request.runId, { status: "succeeded" })
+    const run = yield* runStore.finishRun(request.runId, { status: "succeeded" })
     yield* leases.release(key, request.holder)
     yield* Effect.logInfo("sync finished", { runId: run.id, syncId: request.sink.syncId })
     return run

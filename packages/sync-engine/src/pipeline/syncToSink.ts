@@ -19,9 +19,12 @@ import { makeStages, runStages, type Stages, type StagesOptions } from "../stage
 import { reconcileUnseen } from "../stages/track/reconcileUnseen.ts"
 import { trackApplied } from "../stages/track/trackApplied.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
+import type { CheckpointStore } from "../state/CheckpointStore.ts"
 import type { EntityLeases } from "../state/EntityLeases.ts"
 import type { NewFailedRecord } from "../state/FailedRecord.ts"
-import type { StateStore } from "../state/StateStore.ts"
+import type { FailedRecordStore } from "../state/FailedRecordStore.ts"
+import type { PendingChildStore } from "../state/PendingChildStore.ts"
+import type { RunStore } from "../state/RunStore.ts"
 import { type RunCounts, runCountNames } from "../state/SyncRun.ts"
 import { addCounts, IngestRowJson, windowStageCounts, zeroCounts } from "./engineCounts.ts"
 import { makeFailureKey } from "./failureKey.ts"
@@ -66,7 +69,10 @@ export interface OpenSinkListing {
 
 /** The services the sink orchestration runs on. */
 export interface SinkServices {
-  readonly state: StateStore["Service"]
+  readonly checkpointStore: CheckpointStore["Service"]
+  readonly runStore: RunStore["Service"]
+  readonly failedRecordStore: FailedRecordStore["Service"]
+  readonly pendingChildStore: PendingChildStore["Service"]
   readonly sql: SqlClient.SqlClient
   readonly leases: EntityLeases["Service"]
 }
@@ -90,7 +96,14 @@ const refusedRecords = (
   }))
 
 /** Builds the sink operations on `services`. */
-export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
+export const makeSinkSync = ({
+  checkpointStore,
+  runStore,
+  failedRecordStore,
+  pendingChildStore,
+  sql,
+  leases
+}: SinkServices) => {
   /**
    * Applies changes (outside the transaction unless the destination is transactional), then commits
    * `commit` with the ledger's record of them in one transaction.
@@ -120,7 +133,7 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
   ) =>
     Effect.gen(function* () {
       if (applied.parked.length > 0) {
-        yield* state.enqueuePendingChildren(
+        yield* pendingChildStore.enqueuePendingChildren(
           applied.parked.map((child) => ({
             connectorId,
             entity,
@@ -136,11 +149,11 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
       }
       const written = applied.written.map((row) => row.bkHash)
       if (written.length > 0) {
-        yield* state.removePendingChildren(connectorId, entity, written)
-        yield* state.supersedeFailedRecords(connectorId, entity, written)
+        yield* pendingChildStore.removePendingChildren(connectorId, entity, written)
+        yield* failedRecordStore.supersedeFailedRecords(connectorId, entity, written)
       }
       if (applied.failed.length > 0) {
-        yield* state.recordFailedRecords(refusedRecords(applied, { connectorId, entity, runId }, rawOf))
+        yield* failedRecordStore.recordFailedRecords(refusedRecords(applied, { connectorId, entity, runId }, rawOf))
       }
     })
 
@@ -164,17 +177,17 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
       sink.target,
       stages.mapper.passThrough ? manifest : { ...manifest, columns: stages.mapper.columns }
     )
-    const checkpoint = Option.getOrUndefined(yield* state.getCheckpoint(connectorId, entity))
+    const checkpoint = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(connectorId, entity))
     const saving = checkpoint?.listing
     const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
     let listing: ListingState
     if (resumable !== null) {
       listing = resumable
-      yield* state.resumeRun(resumable.runId)
+      yield* runStore.resumeRun(resumable.runId)
     } else {
       const empty = yield* sink.ledger.isEmpty(scope)
       const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
-      const run = yield* state.startRun({ id: runId, connectorId, entity, mode })
+      const run = yield* runStore.startRun({ id: runId, connectorId, entity, mode })
       listing = {
         runId: run.id,
         mode,
@@ -244,11 +257,11 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
           Effect.gen(function* () {
             yield* settle(connectorId, entity, runId, applied, rawOf)
             if (failures.length > 0) {
-              yield* state.recordFailedRecords(
+              yield* failedRecordStore.recordFailedRecords(
                 toFailedRecords(failures, { connectorId, entity, runId }, open.failureKey)
               )
             }
-            yield* state.saveCheckpoint({
+            yield* checkpointStore.saveCheckpoint({
               connectorId,
               entity,
               cursor: window.next ?? null,
@@ -267,7 +280,7 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
               unchanged: plan.unchanged,
               orphaned: applied.parked.length
             }
-            yield* state.addRunCounts(runId, windowCounts)
+            yield* runStore.addRunCounts(runId, windowCounts)
             return { windowCounts, parked: applied.parked.length }
           })
       )
@@ -294,7 +307,7 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
           listing.since === null
             ? yield* reconcileUnseen(sink.ledger, sink.destination, sink.target, open.scope, runId)
             : 0
-        yield* state.saveCheckpoint({
+        yield* checkpointStore.saveCheckpoint({
           connectorId,
           entity: open.entity,
           cursor: null,
@@ -302,7 +315,7 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
           runId,
           listing: null
         })
-        if (deleted > 0) yield* state.addRunCounts(runId, { deleted })
+        if (deleted > 0) yield* runStore.addRunCounts(runId, { deleted })
         return deleted
       })
     )
@@ -342,12 +355,12 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
         }
         const deleted = yield* endListing(open, listing)
         counts = addCounts(counts, { deleted })
-        return yield* state.finishRun(runId, { status: "succeeded" })
+        return yield* runStore.finishRun(runId, { status: "succeeded" })
       })
 
       const finished = yield* run.pipe(
         Effect.tapError((error) =>
-          state.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
+          runStore.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
         )
       )
       const summary: SyncSummary = {
@@ -391,7 +404,7 @@ export const makeSinkSync = ({ state, sql, leases }: SinkServices) => {
     let movedToFailed = 0
     let round = 0
     while (true) {
-      const due = yield* state.takeDuePendingChildren({ connectorId, entity })
+      const due = yield* pendingChildStore.takeDuePendingChildren({ connectorId, entity })
       movedToFailed += due.movedToFailed
       if (due.due.length === 0) return { resolved, stillWaiting, movedToFailed }
       const rows: Array<IngestRow> = []

@@ -20,10 +20,13 @@ import { placeOrphans } from "../stages/resolve/placeOrphans.ts"
 import { resolveParents } from "../stages/resolve/resolveParents.ts"
 import { makeStages, runStages, type Stages, type StagesOptions, type StageTimes } from "../stages/Stages.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
+import type { CheckpointStore } from "../state/CheckpointStore.ts"
 import { ConnectorStore } from "../state/ConnectorStore.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
+import type { FailedRecordStore } from "../state/FailedRecordStore.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
-import type { StateStore } from "../state/StateStore.ts"
+import type { PendingChildStore } from "../state/PendingChildStore.ts"
+import type { RunStore } from "../state/RunStore.ts"
 import type { RunCounts } from "../state/SyncRun.ts"
 import { stopIfCancelled } from "./cancellation.ts"
 import { startingColumns, windowStageCounts } from "./engineCounts.ts"
@@ -38,19 +41,24 @@ import { type Window, type WindowPage, windows, windowTotal } from "./Window.ts"
 
 /** The services the table windows run on. */
 export interface TableWindowServices {
-  readonly state: StateStore["Service"]
+  readonly connectorStore: ConnectorStore["Service"]
+  readonly manifestStore: ManifestStore["Service"]
+  readonly checkpointStore: CheckpointStore["Service"]
+  readonly runStore: RunStore["Service"]
+  readonly failedRecordStore: FailedRecordStore["Service"]
+  readonly pendingChildStore: PendingChildStore["Service"]
   readonly destination: TableDestination["Service"]
   readonly sql: SqlClient.SqlClient
 }
 
 /** Builds the table windows' operations on `services`. */
-export const makeTableWindows = ({ state, destination, sql }: TableWindowServices) => {
+export const makeTableWindows = (services: TableWindowServices) => {
+  const { manifestStore, checkpointStore, runStore, failedRecordStore, pendingChildStore, destination, sql } = services
   /** The targets of a connector's entities (see `resolveTarget.ts`). */
   const connectorTargets = (connectorId: string) =>
     ResolveTarget.connectorTargets(connectorId).pipe(
-      // The StateStore is every store per aggregate: it serves as the two resolveTarget reads.
-      Effect.provideService(ConnectorStore, state),
-      Effect.provideService(ManifestStore, state),
+      Effect.provideService(ConnectorStore, services.connectorStore),
+      Effect.provideService(ManifestStore, manifestStore),
       Effect.provideService(SqlClient.SqlClient, sql)
     )
   type Targets = Effect.Success<ReturnType<typeof connectorTargets>>
@@ -97,7 +105,7 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
 
   /** The entity's orphan policy: the stored setting, `keep` for an entity never discovered. */
   const orphanPolicy = (connectorId: string, entity: string) =>
-    Effect.map(state.getManifest(connectorId, entity), (found) =>
+    Effect.map(manifestStore.getManifest(connectorId, entity), (found) =>
       Option.match(found, { onNone: (): OrphanPolicy => "keep", onSome: (e) => e.settings.orphans })
     )
 
@@ -135,7 +143,7 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
     runId: string | undefined
   ) {
     const entity = manifest.entity
-    const saved = yield* state.getCheckpoint(connectorId, entity)
+    const saved = yield* checkpointStore.getCheckpoint(connectorId, entity)
     const checkpoint = Option.getOrUndefined(saved)
     // `full-refresh` and `reconcile` are the same complete listing: either resumes the other's.
     const saving = checkpoint?.listing
@@ -143,15 +151,15 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
     let listing: ListingState
     if (resumable !== null) {
       listing = resumable
-      yield* state.resumeRun(resumable.runId)
+      yield* runStore.resumeRun(resumable.runId)
     } else {
       // An empty table (never synced, or a new target: another schema or table) is listed completely,
       // also by an incremental sync whose checkpoint has a high-water mark from the old table.
       const empty = yield* destination.isEmpty(target)
       const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
-      let run = yield* state.startRun({ id: runId, connectorId, entity, mode })
+      let run = yield* runStore.startRun({ id: runId, connectorId, entity, mode })
       // A retried first window whose run was marked abandoned meanwhile: it runs again.
-      if (run.status === "abandoned") run = yield* state.resumeRun(run.id)
+      if (run.status === "abandoned") run = yield* runStore.resumeRun(run.id)
       listing = {
         runId: run.id,
         mode,
@@ -208,7 +216,7 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
         const resolved = yield* resolveParents(destination, links, rows)
         const placed = placeOrphans(prepared.orphans, rows, resolved, links.length > 0)
         if (placed.parked.length > 0) {
-          yield* state.enqueuePendingChildren(
+          yield* pendingChildStore.enqueuePendingChildren(
             placed.parked.map((child) => ({
               connectorId,
               entity,
@@ -242,25 +250,25 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
         if (links.length > 0) {
           yield* destination.markParentMissing(target, placed.missing, placed.present)
           // A row parked by an earlier listing must not come back over the one written now.
-          yield* state.removePendingChildren(
+          yield* pendingChildStore.removePendingChildren(
             connectorId,
             entity,
             placed.write.map((row) => row._bk_hash)
           )
         }
         // The window's keys now hold the source's state: their older failures are closed.
-        yield* state.supersedeFailedRecords(
+        yield* failedRecordStore.supersedeFailedRecords(
           connectorId,
           entity,
           placed.write.map((row) => row._bk_hash)
         )
         if (failures.length > 0) {
-          yield* state.recordFailedRecords(
+          yield* failedRecordStore.recordFailedRecords(
             toFailedRecords(failures, { connectorId, entity, runId }, prepared.failureKey)
           )
         }
         const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
-        yield* state.saveCheckpoint({
+        yield* checkpointStore.saveCheckpoint({
           connectorId,
           entity,
           cursor: window.next ?? null,
@@ -277,8 +285,8 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
           unchanged: written.unchanged + written.deduplicated + plan.unchanged,
           orphaned: placed.missing.length + placed.parked.length
         }
-        yield* state.addRunCounts(runId, windowCounts)
-        yield* publishWindowCommitted(sql, state, runId, window.rows, windowTotal(window))
+        yield* runStore.addRunCounts(runId, windowCounts)
+        yield* publishWindowCommitted(sql, runStore, runId, window.rows, windowTotal(window))
         return { next, windowCounts, waiting: placed.parked.length }
       })
     )
@@ -294,7 +302,7 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
         // Every row of an initial listing's table was written by it: no need to look for unseen ones.
         const deleted = complete && listing.initial !== true ? yield* destination.markDeletedNotSeen(target, runId) : 0
         if (complete) yield* destination.forgetSeen(target, runId)
-        yield* state.saveCheckpoint({
+        yield* checkpointStore.saveCheckpoint({
           connectorId,
           entity,
           cursor: null,
@@ -302,7 +310,7 @@ export const makeTableWindows = ({ state, destination, sql }: TableWindowService
           runId,
           listing: null
         })
-        if (deleted > 0) yield* state.addRunCounts(runId, { deleted })
+        if (deleted > 0) yield* runStore.addRunCounts(runId, { deleted })
         return deleted
       })
     )

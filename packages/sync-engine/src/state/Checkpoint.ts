@@ -1,6 +1,6 @@
 /**
  * Where an entity's sync stands: the listing cursor to resume from and the highest row version
- * committed. It advances only together with the rows before it (see `StateStore`).
+ * committed. It advances only together with the rows before it (see `CheckpointStore`).
  */
 import { Cursor } from "@syncflow/adapter-core"
 import { Schema } from "effect"

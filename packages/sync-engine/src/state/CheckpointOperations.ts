@@ -15,7 +15,7 @@ export const checkpointOperations = (sql: SqlClient.SqlClient): CheckpointStoreS
   const decodeCheckpoints = Schema.decodeUnknownEffect(Schema.Array(Checkpoint))
   const encodeCursor = Schema.encodeUnknownEffect(Schema.toCodecJson(Cursor.Cursor))
 
-  const getCheckpoint = Effect.fn("StateStore.getCheckpoint")(function* (connectorId: string, entity: string) {
+  const getCheckpoint = Effect.fn("CheckpointStore.getCheckpoint")(function* (connectorId: string, entity: string) {
     const rows = yield* sql
       .unsafe(`SELECT ${checkpointColumns} FROM syncflow.checkpoints WHERE connector_id = $1 AND entity = $2`, [
         connectorId,
@@ -25,7 +25,7 @@ export const checkpointOperations = (sql: SqlClient.SqlClient): CheckpointStoreS
     return Option.fromUndefinedOr(rows[0])
   }, storeError("getCheckpoint"))
 
-  const saveCheckpoint = Effect.fn("StateStore.saveCheckpoint")(function* (checkpoint: CheckpointInput) {
+  const saveCheckpoint = Effect.fn("CheckpointStore.saveCheckpoint")(function* (checkpoint: CheckpointInput) {
     const cursor =
       checkpoint.cursor === undefined || checkpoint.cursor === null ? null : yield* encodeCursor(checkpoint.cursor)
     yield* sql.unsafe(
@@ -45,7 +45,7 @@ export const checkpointOperations = (sql: SqlClient.SqlClient): CheckpointStoreS
     )
   }, storeError("saveCheckpoint"))
 
-  const clearCheckpoint = Effect.fn("StateStore.clearCheckpoint")(function* (connectorId: string, entity: string) {
+  const clearCheckpoint = Effect.fn("CheckpointStore.clearCheckpoint")(function* (connectorId: string, entity: string) {
     yield* sql.unsafe(`DELETE FROM syncflow.checkpoints WHERE connector_id = $1 AND entity = $2`, [connectorId, entity])
   }, storeError("clearCheckpoint"))
 

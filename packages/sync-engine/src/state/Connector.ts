@@ -1,6 +1,6 @@
 /**
  * A connector: one configured connection to a source (an adapter, its settings and its sealed
- * credentials). Credentials never appear on a `Connector`: read them with `StateStore.getCredentials`.
+ * credentials). Credentials never appear on a `Connector`: read them with `ConnectorStore.getCredentials`.
  */
 import type { Credentials } from "@syncflow/adapter-core"
 import { Schema } from "effect"

@@ -38,7 +38,7 @@ export const connectorOperations = (
       decodeConnectors
     )
 
-  const createConnector = Effect.fn("StateStore.createConnector")(function* (input: NewConnector) {
+  const createConnector = Effect.fn("ConnectorStore.createConnector")(function* (input: NewConnector) {
     const id = input.id ?? (yield* random.uuidV4())
     const at = yield* now
     const sealed = input.credentials === undefined ? null : yield* sealCredentials(id, input.credentials)
@@ -60,15 +60,19 @@ export const connectorOperations = (
     return rows[0]!
   }, storeError("createConnector"))
 
-  const getConnector = Effect.fn("StateStore.getConnector")(function* (id: string) {
+  const getConnector = Effect.fn("ConnectorStore.getConnector")(function* (id: string) {
     return Option.fromUndefinedOr((yield* selectConnector(id))[0])
   }, storeError("getConnector"))
 
   const listConnectors = sql
     .unsafe(`SELECT ${connectorColumns} FROM syncflow.connectors ORDER BY name`)
-    .pipe(Effect.flatMap(decodeConnectors), storeError("listConnectors"), Effect.withSpan("StateStore.listConnectors"))
+    .pipe(
+      Effect.flatMap(decodeConnectors),
+      storeError("listConnectors"),
+      Effect.withSpan("ConnectorStore.listConnectors")
+    )
 
-  const updateConnector = Effect.fn("StateStore.updateConnector")(function* (id: string, patch: ConnectorPatch) {
+  const updateConnector = Effect.fn("ConnectorStore.updateConnector")(function* (id: string, patch: ConnectorPatch) {
     const sealed =
       patch.credentials === undefined || patch.credentials === null
         ? null
@@ -96,12 +100,12 @@ export const connectorOperations = (
     return row
   })
 
-  const deleteConnector = Effect.fn("StateStore.deleteConnector")(function* (id: string) {
+  const deleteConnector = Effect.fn("ConnectorStore.deleteConnector")(function* (id: string) {
     const rows = yield* sql.unsafe(`DELETE FROM syncflow.connectors WHERE id = $1 RETURNING 1`, [id])
     return rows.length > 0
   }, storeError("deleteConnector"))
 
-  const getCredentials = Effect.fn("StateStore.getCredentials")(function* (id: string) {
+  const getCredentials = Effect.fn("ConnectorStore.getCredentials")(function* (id: string) {
     const rows = yield* sql
       .unsafe<{ readonly credentials: Uint8Array | null }>(
         `SELECT credentials FROM syncflow.connectors WHERE id = $1`,

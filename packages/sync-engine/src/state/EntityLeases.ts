@@ -78,7 +78,7 @@ export class EntityLeases extends Context.Service<
     readonly sweep: Effect.Effect<ReadonlyArray<AbandonedRun>, SqlError.SqlError>
   }
 >()("@syncflow/sync-engine/state/EntityLeases") {
-  /** Builds the leases over the ambient SQL client (the table comes with the StateStore's migration 6). */
+  /** Builds the leases over the ambient SQL client (the table comes with the `syncflow` migration 6). */
   static readonly make = (
     options: { readonly ttl?: Duration.Input | undefined } = {}
   ): Effect.Effect<EntityLeases["Service"], never, SqlClient.SqlClient> =>

@@ -28,7 +28,7 @@ export const failedRecordOperations = (
 ): FailedRecordStoreService => {
   const decodeFailed = Schema.decodeUnknownEffect(Schema.Array(FailedRecord))
 
-  const recordFailedRecords = Effect.fn("StateStore.recordFailedRecords")(function* (
+  const recordFailedRecords = Effect.fn("FailedRecordStore.recordFailedRecords")(function* (
     records: ReadonlyArray<NewFailedRecord>
   ) {
     if (records.length === 0) return 0
@@ -77,7 +77,7 @@ export const failedRecordOperations = (
     return records.length
   }, storeError("recordFailedRecords"))
 
-  const listFailedRecords = Effect.fn("StateStore.listFailedRecords")(function* (filter: FailedRecordFilter) {
+  const listFailedRecords = Effect.fn("FailedRecordStore.listFailedRecords")(function* (filter: FailedRecordFilter) {
     return yield* sql
       .unsafe(
         `SELECT ${failedColumns("f")} FROM syncflow.failed_records f
@@ -96,7 +96,7 @@ export const failedRecordOperations = (
       .pipe(Effect.flatMap(decodeFailed))
   }, storeError("listFailedRecords"))
 
-  const takeDueFailedRecords = Effect.fn("StateStore.takeDueFailedRecords")(function* (options: TakeDue) {
+  const takeDueFailedRecords = Effect.fn("FailedRecordStore.takeDueFailedRecords")(function* (options: TakeDue) {
     const rows = yield* sql
       .unsafe(
         `WITH due AS (
@@ -126,7 +126,7 @@ export const failedRecordOperations = (
   /** The ids that are failed-record ids (bigint text); others match no record. */
   const recordIds = (ids: ReadonlyArray<string>) => ids.filter((id) => /^[0-9]{1,18}$/.test(id))
 
-  const getFailedRecord = Effect.fn("StateStore.getFailedRecord")(function* (id: string) {
+  const getFailedRecord = Effect.fn("FailedRecordStore.getFailedRecord")(function* (id: string) {
     if (recordIds([id]).length === 0) return Option.none<FailedRecord>()
     const rows = yield* sql
       .unsafe(`SELECT ${failedColumns("f")} FROM syncflow.failed_records f WHERE f.id = $1::bigint`, [id])
@@ -134,7 +134,9 @@ export const failedRecordOperations = (
     return Option.fromUndefinedOr(rows[0])
   }, storeError("getFailedRecord"))
 
-  const requeueFailedRecords = Effect.fn("StateStore.requeueFailedRecords")(function* (ids: ReadonlyArray<string>) {
+  const requeueFailedRecords = Effect.fn("FailedRecordStore.requeueFailedRecords")(function* (
+    ids: ReadonlyArray<string>
+  ) {
     const valid = recordIds(ids)
     if (valid.length === 0) return 0
     const rows = yield* sql.unsafe(
@@ -145,7 +147,9 @@ export const failedRecordOperations = (
     return rows.length
   }, storeError("requeueFailedRecords"))
 
-  const discardFailedRecords = Effect.fn("StateStore.discardFailedRecords")(function* (ids: ReadonlyArray<string>) {
+  const discardFailedRecords = Effect.fn("FailedRecordStore.discardFailedRecords")(function* (
+    ids: ReadonlyArray<string>
+  ) {
     const valid = recordIds(ids)
     if (valid.length === 0) return 0
     const rows = yield* sql.unsafe(
@@ -155,7 +159,7 @@ export const failedRecordOperations = (
     return rows.length
   }, storeError("discardFailedRecords"))
 
-  const resolveFailedRecords = Effect.fn("StateStore.resolveFailedRecords")(function* (
+  const resolveFailedRecords = Effect.fn("FailedRecordStore.resolveFailedRecords")(function* (
     ids: ReadonlyArray<string>,
     resolution: FailedRecordResolution = "retried"
   ) {
@@ -169,7 +173,7 @@ export const failedRecordOperations = (
     return rows.length
   }, storeError("resolveFailedRecords"))
 
-  const takeFailedRecords = Effect.fn("StateStore.takeFailedRecords")(function* (ids: ReadonlyArray<string>) {
+  const takeFailedRecords = Effect.fn("FailedRecordStore.takeFailedRecords")(function* (ids: ReadonlyArray<string>) {
     const valid = recordIds(ids)
     if (valid.length === 0) return []
     const at = yield* now
@@ -191,7 +195,7 @@ export const failedRecordOperations = (
     return [...rows].sort((a, b) => Number(a.id) - Number(b.id))
   }, storeError("takeFailedRecords"))
 
-  const supersedeFailedRecords = Effect.fn("StateStore.supersedeFailedRecords")(function* (
+  const supersedeFailedRecords = Effect.fn("FailedRecordStore.supersedeFailedRecords")(function* (
     connectorId: string,
     entity: string,
     bkHashes: ReadonlyArray<string>

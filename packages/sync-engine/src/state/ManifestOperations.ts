@@ -21,7 +21,7 @@ export const manifestOperations = (sql: SqlClient.SqlClient): ManifestStoreServi
   const decodeEntities = Schema.decodeUnknownEffect(Schema.Array(DiscoveredEntity))
   const encodeManifest = Schema.encodeUnknownEffect(Schema.toCodecJson(EntityManifest))
 
-  const saveManifests = Effect.fn("StateStore.saveManifests")(function* (
+  const saveManifests = Effect.fn("ManifestStore.saveManifests")(function* (
     connectorId: string,
     manifests: ReadonlyArray<EntityManifest>
   ) {
@@ -52,7 +52,7 @@ export const manifestOperations = (sql: SqlClient.SqlClient): ManifestStoreServi
     )
   }, storeError("saveManifests"))
 
-  const getManifest = Effect.fn("StateStore.getManifest")(function* (connectorId: string, entity: string) {
+  const getManifest = Effect.fn("ManifestStore.getManifest")(function* (connectorId: string, entity: string) {
     const rows = yield* sql
       .unsafe(`SELECT ${entityColumns} FROM syncflow.entities WHERE connector_id = $1 AND entity = $2`, [
         connectorId,
@@ -62,13 +62,13 @@ export const manifestOperations = (sql: SqlClient.SqlClient): ManifestStoreServi
     return Option.fromUndefinedOr(rows[0])
   }, storeError("getManifest"))
 
-  const listManifests = Effect.fn("StateStore.listManifests")(function* (connectorId: string) {
+  const listManifests = Effect.fn("ManifestStore.listManifests")(function* (connectorId: string) {
     return yield* sql
       .unsafe(`SELECT ${entityColumns} FROM syncflow.entities WHERE connector_id = $1 ORDER BY entity`, [connectorId])
       .pipe(Effect.flatMap(decodeEntities))
   }, storeError("listManifests"))
 
-  const updateEntitySettings = Effect.fn("StateStore.updateEntitySettings")(function* (
+  const updateEntitySettings = Effect.fn("ManifestStore.updateEntitySettings")(function* (
     connectorId: string,
     entity: string,
     patch: EntitySettingsPatch
@@ -108,7 +108,7 @@ export const manifestOperations = (sql: SqlClient.SqlClient): ManifestStoreServi
     return yield* sql
       .unsafe(`SELECT ${entityColumns} FROM syncflow.entities WHERE enabled ORDER BY connector_id, entity`)
       .pipe(Effect.flatMap(decodeEntities))
-  }).pipe(Effect.withSpan("StateStore.listEnabledEntities"), storeError("listEnabledEntities"))
+  }).pipe(Effect.withSpan("ManifestStore.listEnabledEntities"), storeError("listEnabledEntities"))
 
   return { saveManifests, getManifest, listManifests, updateEntitySettings, listEnabledEntities }
 }

@@ -26,7 +26,7 @@ export const pendingChildOperations = (
 ): PendingChildStoreService => {
   const decodePending = Schema.decodeUnknownEffect(Schema.Array(PendingChild))
 
-  const enqueuePendingChildren = Effect.fn("StateStore.enqueuePendingChildren")(function* (
+  const enqueuePendingChildren = Effect.fn("PendingChildStore.enqueuePendingChildren")(function* (
     children: ReadonlyArray<NewPendingChild>
   ) {
     if (children.length === 0) return
@@ -62,7 +62,7 @@ export const pendingChildOperations = (
     }
   }, storeError("enqueuePendingChildren"))
 
-  const takeDuePendingChildren = Effect.fn("StateStore.takeDuePendingChildren")(function* (options: TakeDue) {
+  const takeDuePendingChildren = Effect.fn("PendingChildStore.takeDuePendingChildren")(function* (options: TakeDue) {
     const at = yield* now
     const failedDue = new Date(at.getTime() + Duration.toMillis(failedRetry.firstDelay))
     return yield* sql.withTransaction(
@@ -113,7 +113,7 @@ export const pendingChildOperations = (
     )
   }, storeError("takeDuePendingChildren"))
 
-  const pendingChildrenOf = Effect.fn("StateStore.pendingChildrenOf")(function* (
+  const pendingChildrenOf = Effect.fn("PendingChildStore.pendingChildrenOf")(function* (
     connectorId: string,
     parentEntity: string,
     parentBkHashes: ReadonlyArray<string>
@@ -129,7 +129,9 @@ export const pendingChildOperations = (
       .pipe(Effect.flatMap(decodePending))
   }, storeError("pendingChildrenOf"))
 
-  const listPendingChildren = Effect.fn("StateStore.listPendingChildren")(function* (filter: PendingChildFilter) {
+  const listPendingChildren = Effect.fn("PendingChildStore.listPendingChildren")(function* (
+    filter: PendingChildFilter
+  ) {
     return yield* sql
       .unsafe(
         `SELECT ${pendingColumns("p")} FROM syncflow.pending_children p
@@ -140,7 +142,7 @@ export const pendingChildOperations = (
       .pipe(Effect.flatMap(decodePending))
   }, storeError("listPendingChildren"))
 
-  const removePendingChildren = Effect.fn("StateStore.removePendingChildren")(function* (
+  const removePendingChildren = Effect.fn("PendingChildStore.removePendingChildren")(function* (
     connectorId: string,
     entity: string,
     bkHashes: ReadonlyArray<string>

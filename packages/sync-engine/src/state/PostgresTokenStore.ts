@@ -25,7 +25,7 @@ const decoder = new TextDecoder()
 /** The associated data a connection's token set is sealed with. */
 const sealContext = (connectionId: string) => `token:${connectionId}`
 
-/** Builds the store on the ambient `SqlClient`, after applying the StateStore migrations. */
+/** Builds the store on the ambient `SqlClient`, after applying the `syncflow` migrations. */
 export const make = Effect.gen(function* () {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const box = yield* SecretBox
@@ -80,7 +80,7 @@ export const make = Effect.gen(function* () {
   return TokenStore.of({ get, set, delete: remove })
 })
 
-/** The PostgreSQL `TokenStore`; building it applies the StateStore migrations. */
+/** The PostgreSQL `TokenStore`; building it applies the `syncflow` migrations. */
 export const layer: Layer.Layer<TokenStore, SqlError.SqlError, SqlClient.SqlClient | SecretBox> = Layer.effect(
   TokenStore,
   make

@@ -38,7 +38,7 @@ export const runOperations = (
       decodeRuns
     )
 
-  const startRun = Effect.fn("StateStore.startRun")(function* (input: StartRun) {
+  const startRun = Effect.fn("RunStore.startRun")(function* (input: StartRun) {
     const id = input.id ?? (yield* random.uuidV4())
     yield* sql.unsafe(
       `INSERT INTO syncflow.sync_runs (id, connector_id, entity, mode, started_at) VALUES ($1, $2, $3, $4, $5)
@@ -48,7 +48,7 @@ export const runOperations = (
     return (yield* selectRun(id))[0]!
   }, storeError("startRun"))
 
-  const recordTypeMismatches = Effect.fn("StateStore.recordTypeMismatches")(function* (
+  const recordTypeMismatches = Effect.fn("RunStore.recordTypeMismatches")(function* (
     runId: string,
     mismatches: ReadonlyArray<ColumnTypeMismatch>
   ) {
@@ -66,7 +66,7 @@ export const runOperations = (
     )
   }, storeError("recordTypeMismatches"))
 
-  const addRunCounts = Effect.fn("StateStore.addRunCounts")(function* (runId: string, counts: Partial<RunCounts>) {
+  const addRunCounts = Effect.fn("RunStore.addRunCounts")(function* (runId: string, counts: Partial<RunCounts>) {
     const names = runCountNames.filter((name) => counts[name] !== undefined)
     const assignments = names.map((name, index) => `${name} = ${name} + $${index + 2}::bigint`)
     const rows = yield* sql
@@ -80,7 +80,7 @@ export const runOperations = (
     if (rows.length === 0) return yield* new RunNotFound({ runId })
   })
 
-  const finishRun = Effect.fn("StateStore.finishRun")(function* (runId: string, outcome: FinishRun) {
+  const finishRun = Effect.fn("RunStore.finishRun")(function* (runId: string, outcome: FinishRun) {
     const rows = yield* sql
       .unsafe(
         `UPDATE syncflow.sync_runs SET status = $2, error = $3::text, finished_at = $4::timestamptz,
@@ -100,7 +100,7 @@ export const runOperations = (
     return run
   })
 
-  const resumeRun = Effect.fn("StateStore.resumeRun")(function* (runId: string) {
+  const resumeRun = Effect.fn("RunStore.resumeRun")(function* (runId: string) {
     const rows = yield* sql
       .unsafe(
         `UPDATE syncflow.sync_runs SET status = 'running', error = NULL, finished_at = NULL, duration_ms = NULL
@@ -113,11 +113,11 @@ export const runOperations = (
     return run
   })
 
-  const getRun = Effect.fn("StateStore.getRun")(function* (runId: string) {
+  const getRun = Effect.fn("RunStore.getRun")(function* (runId: string) {
     return Option.fromUndefinedOr((yield* selectRun(runId))[0])
   }, storeError("getRun"))
 
-  const listRuns = Effect.fn("StateStore.listRuns")(function* (filter: RunFilter) {
+  const listRuns = Effect.fn("RunStore.listRuns")(function* (filter: RunFilter) {
     return yield* sql
       .unsafe(
         `SELECT ${runColumns} FROM syncflow.sync_runs WHERE connector_id = $1 AND ($2::text IS NULL OR entity = $2)
@@ -127,7 +127,7 @@ export const runOperations = (
       .pipe(Effect.flatMap(decodeRuns))
   }, storeError("listRuns"))
 
-  const searchRuns = Effect.fn("StateStore.searchRuns")(function* (filter: RunSearch) {
+  const searchRuns = Effect.fn("RunStore.searchRuns")(function* (filter: RunSearch) {
     return yield* sql
       .unsafe(
         `SELECT ${runColumns} FROM syncflow.sync_runs
@@ -139,7 +139,7 @@ export const runOperations = (
       .pipe(Effect.flatMap(decodeRuns))
   }, storeError("searchRuns"))
 
-  const linkRuns = Effect.fn("StateStore.linkRuns")(function* (executionId: string, links: ReadonlyArray<RunLink>) {
+  const linkRuns = Effect.fn("RunStore.linkRuns")(function* (executionId: string, links: ReadonlyArray<RunLink>) {
     if (links.length === 0) return
     const at = yield* now
     for (const link of links) {
@@ -153,7 +153,7 @@ export const runOperations = (
 
   const decodeLinks = Schema.decodeUnknownEffect(Schema.Array(ExecutionLinkRow))
 
-  const executionRuns = Effect.fn("StateStore.executionRuns")(function* (id: string) {
+  const executionRuns = Effect.fn("RunStore.executionRuns")(function* (id: string) {
     // An execution id: all of its links. A run id: the links of the same entity in the executions
     // that carry it (an entity sync's run allocated up front and the run it resumed).
     const links = yield* sql

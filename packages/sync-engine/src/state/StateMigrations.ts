@@ -1,5 +1,5 @@
 /**
- * The schema `syncflow` of the StateStore, as ordered migrations, and the runner that applies them.
+ * The schema `syncflow` of the state stores, as ordered migrations, and the runner that applies them.
  *
  * The runner applies every pending migration in ONE transaction that first takes the advisory lock
  * SyncFlow's DDL shares (`hashtextextended('syncflow:ddl', 0)`, see `destination/DdlLock.ts`), so
@@ -410,4 +410,4 @@ export const migrate: Effect.Effect<ReadonlyArray<number>, SqlError.SqlError, Sq
       })
     )
   }
-).pipe(Effect.withSpan("StateStore.migrate"))
+).pipe(Effect.withSpan("StateMigrations.migrate"))

@@ -1,11 +1,11 @@
 /**
- * Failures of the StateStore. Messages name connectors, entities and runs, never secrets.
+ * Failures of the state stores (`StateStores`). Messages name connectors, entities and runs, never secrets.
  */
 import { Schema } from "effect"
 
 /** The state store could not read or write (a database failure, or a stored value that does not decode). */
 export class StateStoreError extends Schema.TaggedError<StateStoreError>()("StateStoreError", {
-  /** The StateStore operation, e.g. `saveCheckpoint`. */
+  /** The store operation, e.g. `saveCheckpoint`. */
   operation: Schema.String,
   message: Schema.String,
   cause: Schema.optional(Schema.Defect())

@@ -1,4 +1,4 @@
-/** SyncFlow's state in PostgreSQL: the stores per aggregate (StateStores), the StateStore over them, the migrations, the PostgreSQL TokenStore and the SecretBox. */
+/** SyncFlow's state in PostgreSQL: the stores per aggregate (StateStores), the migrations, the PostgreSQL TokenStore and the SecretBox. */
 export * from "./Checkpoint.ts"
 export * from "./CheckpointStore.ts"
 export * from "./ColumnTypeMismatch.ts"

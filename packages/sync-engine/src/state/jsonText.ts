@@ -1,5 +1,5 @@
 /**
- * JSON text for the `jsonb` columns of the StateStore (rows kept for failed records and pending
+ * JSON text for the `jsonb` columns of the state stores (rows kept for failed records and pending
  * children): bigints become decimal strings and bytes hex strings (forms the destination accepts
  * back), `undefined` is SQL `NULL`. NUL characters, which `jsonb` cannot hold, are dropped from
  * strings (the normalizer removes them anyway, so a retried record normalizes the same): a record

@@ -1,5 +1,5 @@
 /**
- * What the StateStore's operation groups share: the error wrapper, the clock, and the array
+ * What the state stores' operation groups share: the error wrapper, the clock, and the array
  * parameters and batching of their statements.
  */
 import { PgTypes } from "@effect/sql-pg"

@@ -27,7 +27,7 @@ export interface StartEntitySync {
  * What an entity trigger did: `started` a sync; `joined` the one running (any request while a
  * complete listing runs, an incremental one while an incremental one runs); or `queued` one behind
  * the running sync `behind`, which starts it when it ends. `executionId` is the sync that carries the
- * request, `runId` its run (allocated when the sync was triggered: `StateStore.executionRuns` finds
+ * request, `runId` its run (allocated when the sync was triggered: `RunStore.executionRuns` finds
  * it by either id, also before it has started) and `mode` the mode it runs in (a queued complete
  * listing absorbs a queued incremental one).
  */
@@ -70,7 +70,7 @@ export interface ConnectorTriggerRun {
  * What a connector trigger did: `started` a connector sync, or `joined` the one running in the same
  * listing kind. `runs` are its entities' runs, parents first, as far as the connector's stored
  * manifests know them (a connector never discovered learns its entities when the sync runs; its
- * execution then lists them, see `StateStore.executionRuns`).
+ * execution then lists them, see `RunStore.executionRuns`).
  */
 export interface ConnectorTrigger {
   readonly status: "started" | "joined"

@@ -95,7 +95,7 @@ export class SyncWorkflows extends Context.Service<
     readonly entitySyncing: (connectorId: string, entity: string) => Effect.Effect<boolean, SyncWorkflowError>
     /**
      * Where an execution (of an entity or a connector sync) stands; `None` when no execution has this
-     * id. Its runs are `StateStore.executionRuns`.
+     * id. Its runs are `RunStore.executionRuns`.
      */
     readonly executionStatus: (executionId: string) => Effect.Effect<Option.Option<SyncStatus | ConnectorStatus>>
     /** Triggers a run of a (non-default) sync definition through its durable workflow (see `SyncDefinitionWorkflow`). */

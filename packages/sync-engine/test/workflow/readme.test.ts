@@ -6,7 +6,7 @@ import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { EngineLive, ErpLive } from "../../examples/syncErp.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { testKey } from "../state/fixtures.ts"
 import { DurableLive, syncErpDurably } from "./fixtures/durableSync.ts"
 
@@ -23,8 +23,8 @@ layer(PgTest.layer, { timeout: 60_000, excludeTestServices: true })("sync-engine
       Effect.gen(function* () {
         const fake = yield* FakeErp.make({ seed: 4, rows: { items: 300, customers: 100, orders: 200 } })
         const summaries = yield* Effect.gen(function* () {
-          const state = yield* StateStore
-          yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+          const connectorStore = yield* ConnectorStore
+          yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
           return yield* syncErpDurably
         }).pipe(
           Effect.provide(
