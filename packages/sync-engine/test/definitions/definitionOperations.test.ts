@@ -12,7 +12,8 @@ import { Effect, Layer } from "effect"
 import { runDefinition } from "../../src/definitions/runDefinition.ts"
 import { SyncDefinitions } from "../../src/definitions/SyncDefinitions.ts"
 import { createDefinition, updateDefinition } from "../../src/definitions/saveDefinition.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
 import { apiSmithStages, cleanText, engineLayer, fakeErp, storedRows } from "../pipeline/fixtures.ts"
 
@@ -44,9 +45,10 @@ layer(testLayer, { timeout: 120_000 })("a definition's operation", (it) => {
   it.effect("insert adds only new rows; update changes only the rows its ledger knows", () =>
     Effect.gen(function* () {
       const { fake, adapter, manifests } = yield* fakeErp({ seed: 43, rows: { items: 300, customers: 10, orders: 10 } })
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-      yield* state.saveManifests("erp", manifests)
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* manifestStore.saveManifests("erp", manifests)
       const adapters = Layer.succeed(ConnectorAdapters, {
         runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages })
       })

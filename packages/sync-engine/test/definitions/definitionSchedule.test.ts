@@ -10,7 +10,8 @@ import { TestClock } from "effect/testing"
 import { tick } from "../../src/definitions/DefinitionScheduler.ts"
 import { SyncDefinitions } from "../../src/definitions/SyncDefinitions.ts"
 import { createDefinition, updateDefinition } from "../../src/definitions/saveDefinition.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
 import { WorkflowTriggers } from "../../src/workflow/WorkflowTriggers.ts"
 import { apiSmithStages, engineLayer, fakeErp } from "../pipeline/fixtures.ts"
@@ -21,9 +22,10 @@ layer(testLayer, { timeout: 120_000, excludeTestServices: true })("definition sc
   it.effect("fire once per slot after the first, only for enabled scheduled definitions", () =>
     Effect.gen(function* () {
       const { adapter, manifests } = yield* fakeErp({ seed: 9, rows: { items: 100, customers: 10, orders: 10 } })
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-      yield* state.saveManifests("erp", manifests)
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* manifestStore.saveManifests("erp", manifests)
       const adapters = Layer.succeed(ConnectorAdapters, {
         runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages })
       })

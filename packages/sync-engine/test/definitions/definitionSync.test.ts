@@ -10,7 +10,9 @@ import { SqlClient } from "effect/sql"
 import { runDefinition } from "../../src/definitions/runDefinition.ts"
 import { SyncDefinitions } from "../../src/definitions/SyncDefinitions.ts"
 import { createDefinition } from "../../src/definitions/saveDefinition.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
+import { RunStore } from "../../src/state/RunStore.ts"
 import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
 import { apiSmithStages, cleanText, engineLayer, fakeErp, storedRows } from "../pipeline/fixtures.ts"
 
@@ -20,9 +22,11 @@ layer(testLayer, { timeout: 120_000 })("a sync definition into PostgreSQL", (it)
   it.effect("maps and filters the ERP's items into its own table, equal to the filtered, mapped truth", () =>
     Effect.gen(function* () {
       const { fake, adapter, manifests } = yield* fakeErp({ seed: 31, rows: { items: 800, customers: 10, orders: 10 } })
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-      yield* state.saveManifests("erp", manifests)
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      const runStore = yield* RunStore
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* manifestStore.saveManifests("erp", manifests)
       const adapters = Layer.succeed(ConnectorAdapters, {
         runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages })
       })
@@ -77,7 +81,7 @@ layer(testLayer, { timeout: 120_000 })("a sync definition into PostgreSQL", (it)
       // A second run writes nothing; the runs are the definition's; the default table was never made.
       const again = yield* runDefinition(definition).pipe(Effect.provide(adapters))
       assert.deepInclude(again.counts, { inserted: 0, updated: 0, deleted: 0, failed: 0 })
-      const runs = yield* state.listRuns({ connectorId: "erp", entity: "items@active-items" })
+      const runs = yield* runStore.listRuns({ connectorId: "erp", entity: "items@active-items" })
       assert.strictEqual(runs.length, 2)
       const defaultTable =
         yield* sql`SELECT 1 FROM information_schema.tables WHERE table_schema = 'erp' AND table_name = 'items'`

@@ -12,7 +12,9 @@ import { SyncDefinitions } from "../../src/definitions/SyncDefinitions.ts"
 import { createDefinition } from "../../src/definitions/saveDefinition.ts"
 import { RunControl } from "../../src/pipeline/RunControl.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { CheckpointStore } from "../../src/state/CheckpointStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 
@@ -22,10 +24,12 @@ layer(testLayer, { timeout: 120_000 })("a sync definition, window by window", (i
   it.effect("commits window after window into its table; a cancelled run stops at the next window", () =>
     Effect.gen(function* () {
       const { fake, adapter, manifest, manifests } = yield* fakeErp({ seed: 41, rows: { items: 900 } })
-      const state = yield* StateStore
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      const checkpointStore = yield* CheckpointStore
       const engine = yield* SyncEngine
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-      yield* state.saveManifests("erp", manifests)
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* manifestStore.saveManifests("erp", manifests)
       const adapters = Layer.succeed(ConnectorAdapters, {
         runtime: () => Effect.succeed({ adapter, stages: () => apiSmithStages })
       })
@@ -74,7 +78,7 @@ layer(testLayer, { timeout: 120_000 })("a sync definition, window by window", (i
       )
       assert.isTrue(
         Option.isNone(
-          yield* state
+          yield* checkpointStore
             .getCheckpoint("erp", "items@items-windows")
             .pipe(Effect.map((checkpoint) => Option.flatMap(checkpoint, (c) => Option.fromNullishOr(c.listing))))
         )

@@ -9,7 +9,7 @@ import type { EntityManifest } from "@syncflow/adapter-core"
 import type { FakeErp } from "@syncflow/apismith/testing"
 import { Effect } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, cleanText, engineLayer, fakeErp, storedRows } from "./fixtures.ts"
 
 interface ServedRow {
@@ -55,7 +55,7 @@ layer(engineLayer, { timeout: 120_000 })("initial sync of every ERP entity", (it
         [...slugs]
       )
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp-all", adapter: "apismith", name: "ERP" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp-all", adapter: "apismith", name: "ERP" })
 
       const summaries = yield* engine.syncConnector({ connectorId: "erp-all", adapter, stages: () => apiSmithStages })
       assert.sameMembers(

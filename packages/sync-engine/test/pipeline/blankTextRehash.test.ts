@@ -8,7 +8,7 @@ import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import type { StagesOptions } from "../../src/stages/Stages.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
 interface ServedRow {
@@ -22,7 +22,7 @@ layer(engineLayer, { timeout: 60_000 })("blank text and the data hash", (it) => 
       const customers = manifest("customers")
       assert.strictEqual(customers.deltaStrategy, "hash")
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp-blank", adapter: "apismith", name: "ERP" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp-blank", adapter: "apismith", name: "ERP" })
       const sync = (stages: StagesOptions) =>
         engine.syncEntity({ connectorId: "erp-blank", adapter, manifest: customers, stages })
 

@@ -13,8 +13,10 @@ import { TestClock } from "effect/testing"
 import { RunEvents } from "../../src/events/RunEvents.ts"
 import { RunControl } from "../../src/pipeline/RunControl.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
+import { CheckpointStore } from "../../src/state/CheckpointStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { EntityLeases } from "../../src/state/EntityLeases.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { RunStore } from "../../src/state/RunStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
 const testLayer = Layer.mergeAll(RunControl.layer, RunEvents.layer).pipe(Layer.provideMerge(engineLayer))
@@ -60,11 +62,13 @@ layer(testLayer, { timeout: 60_000 })("cancel and live progress", (it) => {
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 11, rows: { items: 1500 } })
         const items = manifest("items")
-        const state = yield* StateStore
+        const connectorStore = yield* ConnectorStore
+        const checkpointStore = yield* CheckpointStore
+        const runStore = yield* RunStore
         const engine = yield* SyncEngine
         const control = yield* RunControl
         const events = yield* RunEvents
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const request = { connectorId: "erp", manifest: items, stages: apiSmithStages, pageSize: 250, windowRows: 250 }
         yield* engine.syncEntity({ ...request, adapter })
         yield* fake.mutate("items", { delete: 20, update: 30, insert: 10 })
@@ -88,7 +92,7 @@ layer(testLayer, { timeout: 60_000 })("cancel and live progress", (it) => {
         const summary = yield* Fiber.join(running)
         assert.isTrue(summary.cancelled)
 
-        const run = Option.getOrThrow(yield* state.getRun(runId))
+        const run = Option.getOrThrow(yield* runStore.getRun(runId))
         assert.strictEqual(run.status, "cancelled")
         assert.strictEqual(run.fetched, 500)
         assert.strictEqual(run.deleted, 0)
@@ -96,7 +100,7 @@ layer(testLayer, { timeout: 60_000 })("cancel and live progress", (it) => {
         const sql = yield* SqlClient.SqlClient
         const deleted = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM erp.items WHERE _deleted`
         assert.strictEqual(deleted[0]?.n, 0)
-        const checkpoint = Option.getOrThrow(yield* state.getCheckpoint("erp", "items"))
+        const checkpoint = Option.getOrThrow(yield* checkpointStore.getCheckpoint("erp", "items"))
         assert.isNull(checkpoint.listing)
 
         // Its follower got a snapshot, then the run's end with the counts of its row.
@@ -135,10 +139,11 @@ layer(testLayer, { timeout: 60_000 })("cancel and live progress", (it) => {
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 12, rows: { customers: 1000 } })
         const customers = manifest("customers")
-        const state = yield* StateStore
+        const connectorStore = yield* ConnectorStore
+        const runStore = yield* RunStore
         const engine = yield* SyncEngine
         const events = yield* RunEvents
-        yield* state.createConnector({ id: "erp2", adapter: "apismith", name: "ERP 2" })
+        yield* connectorStore.createConnector({ id: "erp2", adapter: "apismith", name: "ERP 2" })
         const held = yield* hold
         const total = Array.from(fake.groundTruth.rows("customers")).length
         const running = yield* Effect.forkChild(
@@ -165,7 +170,7 @@ layer(testLayer, { timeout: 60_000 })("cancel and live progress", (it) => {
         yield* Deferred.succeed(held.gate, undefined)
         const summary = yield* Fiber.join(running)
         const seen = Array.from(yield* Fiber.join(followed))
-        const run = Option.getOrThrow(yield* state.getRun(runId))
+        const run = Option.getOrThrow(yield* runStore.getRun(runId))
 
         assert.strictEqual(seen[0]?._tag, "RunStarted")
         const windows = seen.filter((event) => event._tag === "WindowCommitted")
@@ -202,10 +207,11 @@ layer(testLayer, { timeout: 60_000 })("cancel and live progress", (it) => {
 
   it.effect("a follower of a run that ends without saying so (abandoned by the sweep) still gets its end", () =>
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const connectorStore = yield* ConnectorStore
+      const runStore = yield* RunStore
       const events = yield* RunEvents
-      yield* state.createConnector({ id: "erp3", adapter: "apismith", name: "ERP 3" })
-      const run = yield* state.startRun({ connectorId: "erp3", entity: "items", mode: "incremental" })
+      yield* connectorStore.createConnector({ id: "erp3", adapter: "apismith", name: "ERP 3" })
+      const run = yield* runStore.startRun({ connectorId: "erp3", entity: "items", mode: "incremental" })
       const listening = yield* Deferred.make<void>()
       const followed = yield* Effect.forkChild(
         events.subscribe(run.id).pipe(

@@ -8,7 +8,7 @@ import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { listingKind, sameListing } from "../../src/pipeline/SyncMode.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
 layer(engineLayer, { timeout: 60_000 })("complete listing modes", (it) => {
@@ -22,7 +22,7 @@ layer(engineLayer, { timeout: 60_000 })("complete listing modes", (it) => {
       const { fake, adapter, manifest } = yield* fakeErp({ seed: 71, rows: { items: 1000 } })
       const items = manifest("items")
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       const request = {
         connectorId: "erp",
         adapter,

@@ -10,8 +10,9 @@ import { Effect, Exit, Option } from "effect"
 import { SqlClient } from "effect/sql"
 import { moveTables } from "../../src/pipeline/moveTables.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { EntityLeases } from "../../src/state/EntityLeases.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
 /** The schemas holding a table of this name. */
@@ -31,9 +32,9 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
         const north = yield* fakeErp({ seed: 31, rows: { items: 400, customers: 40, orders: 60 } })
         const south = yield* fakeErp({ seed: 32, rows: { items: 300, customers: 30, orders: 50 } })
         const engine = yield* SyncEngine
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "ERP-North", adapter: "apismith", name: "North" })
-        yield* state.createConnector({ id: "erp-south", adapter: "apismith", name: "South" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "ERP-North", adapter: "apismith", name: "North" })
+        yield* connectorStore.createConnector({ id: "erp-south", adapter: "apismith", name: "South" })
         const sync = (connectorId: string, erp: typeof north, mode: "incremental" | "full-refresh") =>
           engine.syncConnector({
             connectorId,
@@ -106,7 +107,7 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
         assert.strictEqual(after["erp_south.items"], 304)
 
         // A third connector told to write into North's schema is refused before it writes anything.
-        yield* state.createConnector({
+        yield* connectorStore.createConnector({
           id: "intruder",
           adapter: "apismith",
           name: "Intruder",
@@ -126,10 +127,15 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
       Effect.gen(function* () {
         const erp = yield* fakeErp({ seed: 33, rows: { items: 500, customers: 30, orders: 40 } })
         const engine = yield* SyncEngine
-        const state = yield* StateStore
+        const connectorStore = yield* ConnectorStore
         const sql = yield* SqlClient.SqlClient
         // The old layout: what migration 4 keeps for a connector whose tables are in public.
-        yield* state.createConnector({ id: "legacy", adapter: "apismith", name: "Legacy", targetSchema: "public" })
+        yield* connectorStore.createConnector({
+          id: "legacy",
+          adapter: "apismith",
+          name: "Legacy",
+          targetSchema: "public"
+        })
         const sync = (mode: "incremental" | "full-refresh") =>
           engine.syncConnector({ connectorId: "legacy", adapter: erp.adapter, mode, stages: () => apiSmithStages })
         const loaded = yield* sync("incremental")
@@ -162,7 +168,7 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
           moved.map((m) => [m.entity, m.from, m.to, m.moved].join(" ")),
           erp.manifests.map((m) => `${m.entity} public.${m.entity} legacy.${m.entity} true`)
         )
-        assert.strictEqual(Option.getOrThrow(yield* state.getConnector("legacy")).targetSchema, null)
+        assert.strictEqual(Option.getOrThrow(yield* connectorStore.getConnector("legacy")).targetSchema, null)
         const where = yield* schemasWith("items")
         assert.include(where, "legacy")
         assert.notInclude(where, "public")
@@ -196,10 +202,11 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
     Effect.gen(function* () {
       const erp = yield* fakeErp({ seed: 34, rows: { items: 250 } })
       const engine = yield* SyncEngine
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "shop", adapter: "apismith", name: "Shop" })
-      yield* state.saveManifests("shop", erp.manifests)
-      yield* state.updateEntitySettings("shop", "items", { targetTable: "articles" })
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      yield* connectorStore.createConnector({ id: "shop", adapter: "apismith", name: "Shop" })
+      yield* manifestStore.saveManifests("shop", erp.manifests)
+      yield* manifestStore.updateEntitySettings("shop", "items", { targetTable: "articles" })
       const items = erp.manifest("items")
       const sync = engine.syncEntity({
         connectorId: "shop",
@@ -214,12 +221,12 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
 
       // Another schema without moving: the incremental sync lists everything into the new, empty table.
       yield* erp.fake.mutate("items", { update: 2 })
-      yield* state.updateConnector("shop", { targetSchema: "shop_v2" })
+      yield* connectorStore.updateConnector("shop", { targetSchema: "shop_v2" })
       assert.deepInclude((yield* sync).counts, { fetched: 250, inserted: 250 })
       assert.deepStrictEqual(yield* storedIdentities("articles", "shop_v2"), yield* expectedIdentities(erp.fake, items))
 
       // Two entities of one connector are never given one table either: the second is refused, naming the first.
-      yield* state.updateEntitySettings("shop", "customers", { targetTable: "articles" })
+      yield* manifestStore.updateEntitySettings("shop", "customers", { targetTable: "articles" })
       const clash = yield* Effect.flip(
         engine.syncEntity({
           connectorId: "shop",

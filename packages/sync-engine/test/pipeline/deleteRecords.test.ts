@@ -10,7 +10,7 @@ import { assert, layer } from "@effect/vitest"
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
 const entities = ["items", "customers", "orders", "order_lines"]
@@ -23,7 +23,7 @@ layer(engineLayer, { timeout: 120_000 })("deletes a source announces", (it) => {
         rows: { items: 400, customers: 40, orders: 60 }
       })
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       yield* engine.syncConnector({ connectorId: "erp", adapter, entities, stages: () => apiSmithStages })
       const keyOf = (m: EntityManifest, values: Readonly<Record<string, unknown>>) =>
         Object.fromEntries(m.businessKey.map((field) => [field, values[field]]))

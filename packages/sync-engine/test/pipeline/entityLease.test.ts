@@ -10,8 +10,8 @@ import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import * as PostgresDestination from "../../src/destination/PostgresDestination.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { EntityLeases } from "../../src/state/EntityLeases.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 import { gated, makeGate } from "./gatedAdapter.ts"
 
@@ -25,8 +25,8 @@ layer(engineLayer, { timeout: 60_000 })("one sync per entity", (it) => {
     Effect.gen(function* () {
       const { fake, adapter, manifest } = yield* fakeErp({ seed: 5, rows: { items: 1500 } })
       const items = manifest("items")
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      const connectorStore = yield* ConnectorStore
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       const first = yield* SyncEngine
       const second = yield* otherEngine
       const leases = yield* EntityLeases.make()
@@ -71,8 +71,8 @@ layer(engineLayer, { timeout: 60_000 })("one sync per entity", (it) => {
     Effect.gen(function* () {
       const { fake, adapter, manifest } = yield* fakeErp({ seed: 6, rows: { customers: 200 } })
       const customers = manifest("customers")
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp2", adapter: "apismith", name: "ERP 2" })
+      const connectorStore = yield* ConnectorStore
+      yield* connectorStore.createConnector({ id: "erp2", adapter: "apismith", name: "ERP 2" })
       const engine = yield* SyncEngine
       const leases = yield* EntityLeases.make()
       const key = { connectorId: "erp2", entity: "customers" }

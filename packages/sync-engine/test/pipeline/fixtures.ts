@@ -20,17 +20,17 @@ import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { identifyChunk } from "../../src/stages/identity/identifyChunk.ts"
 import { mapChunk } from "../../src/stages/map/mapChunk.ts"
 import { makeStages, type StagesOptions } from "../../src/stages/Stages.ts"
-import { stateStoreLayer } from "../state/fixtures.ts"
+import { stateStoresLayer } from "../state/fixtures.ts"
 
 /** The stage options of APISmith connectors: its meta fields are not data. */
 export const apiSmithStages: StagesOptions = {
   normalize: { mapping: { metaFields: ["_row_version", "_oracle_keys"] } }
 }
 
-/** The engine, its StateStore and TableDestination, on a fresh test database. */
+/** The engine, the state stores and the TableDestination, on a fresh test database. */
 export const engineLayer = SyncEngine.layer.pipe(
   Layer.provideMerge(PostgresDestination.layer),
-  Layer.provideMerge(stateStoreLayer())
+  Layer.provideMerge(stateStoresLayer())
 )
 
 const HttpStack = Layer.mergeAll(TokenManager.layer, AdapterHttp.layerMemory()).pipe(

@@ -7,7 +7,8 @@ import { type Adapter, UpstreamUnavailable } from "@syncflow/adapter-core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { freshManifests } from "../../src/pipeline/freshManifests.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { engineLayer, fakeErp } from "./fixtures.ts"
 
 /** The adapter, counting how many times its metadata is read. */
@@ -36,14 +37,15 @@ layer(engineLayer, { timeout: 60_000 })("discovery TTL", (it) => {
     Effect.gen(function* () {
       const { fake, adapter: erp } = yield* fakeErp({ seed: 92, rows: { items: 50 } })
       const { adapter, reads } = counting(erp)
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
 
       // Nothing stored: discovered at once.
       const first = yield* freshManifests("erp", adapter, "10 minutes")
       assert.isTrue(first.rediscovered)
       assert.strictEqual(reads(), 1)
-      yield* state.updateEntitySettings("erp", "items", { intervalSeconds: 60, mode: "full-refresh" })
+      yield* manifestStore.updateEntitySettings("erp", "items", { intervalSeconds: 60, mode: "full-refresh" })
 
       yield* fake.mutate("items", { addColumn: true, update: 1 })
       // Within the TTL: the stored manifests, without the new column, and no metadata request.
@@ -59,7 +61,7 @@ layer(engineLayer, { timeout: 60_000 })("discovery TTL", (it) => {
       assert.isTrue(fresh.rediscovered)
       assert.isTrue(hasColumn(fresh.manifests, "planner_code"))
       assert.strictEqual(reads(), 2)
-      const stored = yield* state.getManifest("erp", "items")
+      const stored = yield* manifestStore.getManifest("erp", "items")
       assert.isTrue(stored._tag === "Some" && hasColumn([stored.value.manifest], "planner_code"))
       assert.strictEqual(stored._tag === "Some" ? stored.value.settings.intervalSeconds : 0, 60)
       assert.strictEqual(stored._tag === "Some" ? stored.value.settings.mode : "", "full-refresh")
@@ -76,10 +78,11 @@ layer(engineLayer, { timeout: 60_000 })("discovery TTL", (it) => {
   it.effect("returns the entities the latest discovery found, not ones the source no longer lists", () =>
     Effect.gen(function* () {
       const { adapter, manifest } = yield* fakeErp({ seed: 94, rows: { items: 20 } })
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp3", adapter: "apismith", name: "ERP 3" })
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      yield* connectorStore.createConnector({ id: "erp3", adapter: "apismith", name: "ERP 3" })
       // An entity a discovery found once, under a name the source no longer lists.
-      yield* state.saveManifests("erp3", [{ ...manifest("items"), entity: "retired_items" }])
+      yield* manifestStore.saveManifests("erp3", [{ ...manifest("items"), entity: "retired_items" }])
       yield* TestClock.adjust("11 minutes")
       const fresh = yield* freshManifests("erp3", adapter, "10 minutes")
       assert.isTrue(fresh.rediscovered)
@@ -91,15 +94,15 @@ layer(engineLayer, { timeout: 60_000 })("discovery TTL", (it) => {
       assert.isFalse(cached.rediscovered)
       assert.deepStrictEqual(cached.manifests.map((m) => m.entity).sort(), fresh.manifests.map((m) => m.entity).sort())
       // Still stored (its runs and settings are kept).
-      assert.isTrue((yield* state.getManifest("erp3", "retired_items"))._tag === "Some")
+      assert.isTrue((yield* manifestStore.getManifest("erp3", "retired_items"))._tag === "Some")
     }).pipe(Effect.scoped)
   )
 
   it.effect("goes on with the stored manifests when the source's metadata cannot be read", () =>
     Effect.gen(function* () {
       const { adapter: erp } = yield* fakeErp({ seed: 93, rows: { items: 20 } })
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp2", adapter: "apismith", name: "ERP 2" })
+      const connectorStore = yield* ConnectorStore
+      yield* connectorStore.createConnector({ id: "erp2", adapter: "apismith", name: "ERP 2" })
       const unavailable = new UpstreamUnavailable({ endpoint: "/api/v1/apis", reason: "status", message: "503" })
       const down: Adapter = { ...erp, manifests: Effect.fail(unavailable) }
       // Never discovered: the sync cannot go on, and says why.

@@ -5,7 +5,8 @@
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { CheckpointStore } from "../../src/state/CheckpointStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
 layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
@@ -15,7 +16,7 @@ layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
       const customers = manifest("customers")
       assert.strictEqual(customers.deltaStrategy, "hash")
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp-hash", adapter: "apismith", name: "ERP hash" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp-hash", adapter: "apismith", name: "ERP hash" })
       const sync = engine.syncEntity({
         connectorId: "erp-hash",
         adapter,
@@ -51,13 +52,14 @@ layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
       const { fake, adapter, manifest } = yield* fakeErp({ seed: 6, rows: { items: 300 } })
       const items = manifest("items")
       const engine = yield* SyncEngine
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp-reset", adapter: "apismith", name: "ERP reset" })
+      const connectorStore = yield* ConnectorStore
+      const checkpointStore = yield* CheckpointStore
+      yield* connectorStore.createConnector({ id: "erp-reset", adapter: "apismith", name: "ERP reset" })
       const sync = engine.syncEntity({ connectorId: "erp-reset", adapter, manifest: items, stages: apiSmithStages })
       assert.deepInclude((yield* sync).counts, { fetched: 300, inserted: 300, deleted: 0 })
 
       // The checkpoint is gone (reset by hand), the rows are not: this is no initial load.
-      yield* state.clearCheckpoint("erp-reset", "items")
+      yield* checkpointStore.clearCheckpoint("erp-reset", "items")
       yield* fake.mutate("items", { delete: 4 })
       assert.deepInclude((yield* sync).counts, { fetched: 296, inserted: 0, updated: 0, unchanged: 296, deleted: 4 })
       assert.deepStrictEqual(yield* storedIdentities("items", "erp_reset"), yield* expectedIdentities(fake, items))
@@ -70,7 +72,7 @@ layer(engineLayer, { timeout: 60_000 })("hash and full deltas", (it) => {
       const units = manifest("units")
       assert.strictEqual(units.deltaStrategy, "full")
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp-full", adapter: "apismith", name: "ERP full" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp-full", adapter: "apismith", name: "ERP full" })
       const sync = engine.syncEntity({ connectorId: "erp-full", adapter, manifest: units, stages: apiSmithStages })
       const first = yield* sync
       const total = fake.groundTruth.count("units")

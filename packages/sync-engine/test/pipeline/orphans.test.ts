@@ -15,7 +15,11 @@ import { TableDestination } from "../../src/destination/TableDestination.ts"
 import * as TableTarget from "../../src/destination/TableTarget.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import type { SyncMode } from "../../src/pipeline/SyncMode.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
+import { PendingChildStore } from "../../src/state/PendingChildStore.ts"
+import { RunStore } from "../../src/state/RunStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 import { keyOf, keysWhere, sameSet, truthRows } from "./truthKeys.ts"
 
@@ -24,7 +28,7 @@ const syncedErp = (seed: number) =>
   Effect.gen(function* () {
     const erp = yield* fakeErp({ seed, rows: { customers: 40, orders: 150 } })
     const engine = yield* SyncEngine
-    yield* (yield* StateStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+    yield* (yield* ConnectorStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
     const sync = (entity: string, mode: SyncMode) =>
       engine.syncEntity({
         connectorId: "erp",
@@ -117,7 +121,7 @@ layer(engineLayer, { timeout: 60_000 })("orphans keep (the default)", (it) => {
       assert.isTrue(sameSet(new Set(listed.map((row) => row.bkHash)), orphans))
       for (const row of listed) assert.isString(row.row.customer_id)
 
-      const runs = yield* (yield* StateStore).getRun(refresh.runId)
+      const runs = yield* (yield* RunStore).getRun(refresh.runId)
       assert.strictEqual(runs._tag === "Some" ? runs.value.orphaned : -1, orphans.size)
       yield* Effect.logInfo("orphans keep: checked against the truth", {
         orders: orderCount,
@@ -134,7 +138,7 @@ layer(engineLayer, { timeout: 60_000 })("orphans keep: parents that arrive later
     Effect.gen(function* () {
       const { fake, adapter, manifests, manifest } = yield* fakeErp({ seed: 32, rows: { customers: 20, orders: 50 } })
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       const orders = manifest("orders")
       const early = yield* engine.syncEntity({
         connectorId: "erp",
@@ -170,8 +174,9 @@ layer(engineLayer, { timeout: 60_000 })("orphans park", (it) => {
   it.effect("parked orders are not soft-deleted by a reconcile; their parents' deletes are", () =>
     Effect.gen(function* () {
       const erp = yield* syncedErp(33)
-      const state = yield* StateStore
-      yield* state.updateEntitySettings("erp", "orders", { orphans: "park" })
+      const manifestStore = yield* ManifestStore
+      const pendingChildStore = yield* PendingChildStore
+      yield* manifestStore.updateEntitySettings("erp", "orders", { orphans: "park" })
 
       const report = yield* erp.fake.mutate("customers", { delete: 12 })
       const gone = yield* deletedCustomers(erp, report.deleted)
@@ -184,7 +189,11 @@ layer(engineLayer, { timeout: 60_000 })("orphans park", (it) => {
       const refresh = yield* erp.sync("orders", "full-refresh")
       assert.deepInclude(refresh.counts, { deleted: 0, failed: 0, orphaned: orphans.size })
       assert.strictEqual(refresh.pending, orphans.size)
-      const parked = yield* state.listPendingChildren({ connectorId: "erp", entity: "orders", limit: 10_000 })
+      const parked = yield* pendingChildStore.listPendingChildren({
+        connectorId: "erp",
+        entity: "orders",
+        limit: 10_000
+      })
       assert.isTrue(sameSet(new Set(parked.map((child) => child.bkHash)), orphans), "exactly the orphans are parked")
       // Unchanged since the first sync, the parked orders are still live: the table equals the truth.
       yield* assertTableIsTruth(erp, "orders")
@@ -193,10 +202,13 @@ layer(engineLayer, { timeout: 60_000 })("orphans park", (it) => {
 
       // Back to keep: the next listing flags the orphans and drops their parked copies, which can
       // then never be written over a newer row.
-      yield* state.updateEntitySettings("erp", "orders", { orphans: "keep" })
+      yield* manifestStore.updateEntitySettings("erp", "orders", { orphans: "keep" })
       const kept = yield* erp.sync("orders", "full-refresh")
       assert.deepInclude(kept.counts, { deleted: 0, failed: 0, orphaned: orphans.size })
-      assert.strictEqual((yield* state.listPendingChildren({ connectorId: "erp", entity: "orders" })).length, 0)
+      assert.strictEqual(
+        (yield* pendingChildStore.listPendingChildren({ connectorId: "erp", entity: "orders" })).length,
+        0
+      )
       assert.isTrue(sameSet(yield* keysWhere("orders", "_parent_missing"), orphans), "flagged once kept")
       yield* assertTableIsTruth(erp, "orders")
 
@@ -247,12 +259,15 @@ const servedRecords = Effect.fnUntraced(function* (fake: FakeErp.FakeErp, lines:
 layer(engineLayer, { timeout: 60_000 })("orphans park: attempts used up", (it) => {
   it.effect("a parked child that used its attempts becomes a failed record that a retry writes", () =>
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      const failedRecordStore = yield* FailedRecordStore
+      const pendingChildStore = yield* PendingChildStore
       const engine = yield* SyncEngine
       const { fake, adapter, manifests, manifest } = yield* fakeErp({ seed: 34, rows: { customers: 20, orders: 40 } })
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-      yield* state.saveManifests("erp", manifests)
-      yield* state.updateEntitySettings("erp", "order_lines", { orphans: "park" })
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* manifestStore.saveManifests("erp", manifests)
+      yield* manifestStore.updateEntitySettings("erp", "order_lines", { orphans: "park" })
       const lines = manifest("order_lines")
       const early = yield* engine.syncEntity({
         connectorId: "erp",
@@ -273,8 +288,15 @@ layer(engineLayer, { timeout: 60_000 })("orphans park: attempts used up", (it) =
         yield* TestClock.adjust("1 hour")
         yield* engine.retryPendingChildren("erp", lines, manifests)
       }
-      assert.strictEqual((yield* state.listPendingChildren({ connectorId: "erp", entity: "order_lines" })).length, 0)
-      const failed = yield* state.listFailedRecords({ connectorId: "erp", entity: "order_lines", limit: 10_000 })
+      assert.strictEqual(
+        (yield* pendingChildStore.listPendingChildren({ connectorId: "erp", entity: "order_lines" })).length,
+        0
+      )
+      const failed = yield* failedRecordStore.listFailedRecords({
+        connectorId: "erp",
+        entity: "order_lines",
+        limit: 10_000
+      })
       assert.strictEqual(failed.length, expected.size)
       for (const record of failed) {
         assert.strictEqual(record.stage, "resolve")
@@ -308,7 +330,10 @@ layer(engineLayer, { timeout: 60_000 })("orphans park: attempts used up", (it) =
       })
       assert.deepStrictEqual(retried, { resolved: expected.size, stillWaiting: 0, movedToFailed: 0, stale: 0 })
       assert.deepStrictEqual(yield* storedIdentities("order_lines"), expected)
-      assert.strictEqual((yield* state.listFailedRecords({ connectorId: "erp", entity: "order_lines" })).length, 0)
+      assert.strictEqual(
+        (yield* failedRecordStore.listFailedRecords({ connectorId: "erp", entity: "order_lines" })).length,
+        0
+      )
     }).pipe(Effect.scoped)
   )
 })

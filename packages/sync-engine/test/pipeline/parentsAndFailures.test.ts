@@ -8,7 +8,9 @@ import { Effect, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
+import { PendingChildStore } from "../../src/state/PendingChildStore.ts"
 import { apiSmithStages, engineLayer, fakeErp } from "./fixtures.ts"
 
 /** The rows of a table in a connector's schema. */
@@ -58,8 +60,9 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
         rows: { customers: 30, orders: 60 }
       })
       const engine = yield* SyncEngine
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      const connectorStore = yield* ConnectorStore
+      const pendingChildStore = yield* PendingChildStore
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       const lines = manifest("order_lines")
       assert.deepStrictEqual(
         lines.parents.map((p) => p.entity),
@@ -90,7 +93,7 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
         ["customers", "orders"]
       )
       assert.strictEqual(yield* count("erp", "order_lines"), lineCount)
-      const waiting = yield* state.takeDuePendingChildren({ connectorId: "erp", entity: "order_lines" })
+      const waiting = yield* pendingChildStore.takeDuePendingChildren({ connectorId: "erp", entity: "order_lines" })
       assert.strictEqual(waiting.due.length, 0)
     }).pipe(Effect.scoped)
   )
@@ -100,12 +103,13 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
     () =>
       Effect.gen(function* () {
         const engine = yield* SyncEngine
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "pay", adapter: "payments", name: "Payments" })
+        const connectorStore = yield* ConnectorStore
+        const failedRecordStore = yield* FailedRecordStore
+        yield* connectorStore.createConnector({ id: "pay", adapter: "payments", name: "Payments" })
         const summary = yield* engine.syncEntity({ connectorId: "pay", adapter: paymentsAdapter, manifest: payments })
         assert.deepInclude(summary.counts, { fetched: 1000, inserted: 999, failed: 1 })
         assert.strictEqual(yield* count("pay", "payments"), 999)
-        const failed = yield* state.listFailedRecords({ connectorId: "pay" })
+        const failed = yield* failedRecordStore.listFailedRecords({ connectorId: "pay" })
         assert.strictEqual(failed.length, 1)
         const [record] = failed
         assert.strictEqual(record?.stage, "normalize")
@@ -143,8 +147,8 @@ layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
   it.effect("due records are retried with backoff through today's configuration, at most 3 times", () =>
     Effect.gen(function* () {
       const engine = yield* SyncEngine
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "notes", adapter: "notes", name: "Notes" })
+      const connectorStore = yield* ConnectorStore
+      yield* connectorStore.createConnector({ id: "notes", adapter: "notes", name: "Notes" })
       const strict = { required: ["body"] }
       const synced = yield* engine.syncEntity({
         connectorId: "notes",
@@ -178,8 +182,9 @@ layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
   it.effect("a record fixed by a relaxed configuration is written and marked resolved", () =>
     Effect.gen(function* () {
       const engine = yield* SyncEngine
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "notes2", adapter: "notes", name: "Notes 2" })
+      const connectorStore = yield* ConnectorStore
+      const failedRecordStore = yield* FailedRecordStore
+      yield* connectorStore.createConnector({ id: "notes2", adapter: "notes", name: "Notes 2" })
       const manifest = { ...notes, entity: "notes2" }
       yield* engine.syncEntity({
         connectorId: "notes2",
@@ -191,8 +196,8 @@ layer(engineLayer, { timeout: 60_000 })("retrying failed records", (it) => {
       const retried = yield* engine.retryFailedRecords({ connectorId: "notes2", manifest })
       assert.deepStrictEqual(retried, { resolved: 3, stillWaiting: 0, movedToFailed: 0, stale: 0 })
       assert.strictEqual(yield* count("notes2", "notes2"), 10)
-      assert.strictEqual((yield* state.listFailedRecords({ connectorId: "notes2" })).length, 0)
-      const all = yield* state.listFailedRecords({ connectorId: "notes2", includeResolved: true })
+      assert.strictEqual((yield* failedRecordStore.listFailedRecords({ connectorId: "notes2" })).length, 0)
+      const all = yield* failedRecordStore.listFailedRecords({ connectorId: "notes2", includeResolved: true })
       assert.strictEqual(all.length, 3)
       for (const record of all) assert.isNotNull(record.resolvedAt)
     })

@@ -8,7 +8,7 @@ import { FakePco } from "@syncflow/pco/testing"
 import { Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { engineLayer } from "./fixtures.ts"
 
 layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
@@ -28,7 +28,7 @@ layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
       )
       const adapter = Context.get(services, PcoAdapter)
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "pco", adapter: "pco", name: "Church" })
+      yield* (yield* ConnectorStore).createConnector({ id: "pco", adapter: "pco", name: "Church" })
       const entities = ["campus", "person", "household", "household_membership", "email"]
 
       const first = yield* engine.syncConnector({ connectorId: "pco", adapter, entities })

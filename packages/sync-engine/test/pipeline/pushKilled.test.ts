@@ -13,8 +13,8 @@ import { Clock, Duration, Effect, Option, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { defaultLeaseTtl } from "../../src/state/EntityLeases.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
 import { waitFor } from "../workflow/processes.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp } from "./fixtures.ts"
 import { fakeScheduleHub, hubIdentities, scheduleHubSink } from "./scheduleHubFixtures.ts"
@@ -28,8 +28,8 @@ layer(engineLayer, { timeout: 120_000 })("a push killed between its write and it
       Effect.gen(function* () {
         const { fake, adapter, manifests, manifest } = yield* fakeErp({ seed: 41, rows: { items: 600 } })
         const { hub, writer } = yield* fakeScheduleHub()
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "push-kill", adapter: "apismith", name: "push-kill" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "push-kill", adapter: "apismith", name: "push-kill" })
         const databaseUrl = Redacted.value(yield* PgTest.databaseUrl)
 
         // The pusher writes windows of 100 items; after ScheduleHub answered its third batch it hangs.

@@ -15,7 +15,9 @@ import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import type { SyncSink } from "../../src/pipeline/SyncSink.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
+import { PendingChildStore } from "../../src/state/PendingChildStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp } from "./fixtures.ts"
 import { fakeScheduleHub, hubIdentities, scheduleHubSink } from "./scheduleHubFixtures.ts"
 
@@ -36,7 +38,7 @@ const setup = (connectorId: string, seed: number, writerOf?: (writer: RecordWrit
   Effect.gen(function* () {
     const erp = yield* fakeErp({ seed, rows: { items: 120, customers: 30, orders: 40 } })
     const { hub, writer } = yield* fakeScheduleHub()
-    yield* (yield* StateStore).createConnector({ id: connectorId, adapter: "apismith", name: connectorId })
+    yield* (yield* ConnectorStore).createConnector({ id: connectorId, adapter: "apismith", name: connectorId })
     const sinks = new Map<string, SyncSink>()
     for (const entity of pushed) {
       sinks.set(
@@ -118,8 +120,8 @@ layer(engineLayer, { timeout: 120_000 })("push to ScheduleHub", (it) => {
       assert.strictEqual(retried.resolved, erp.groundTruth.count("order_lines"))
       assert.strictEqual(retried.stillWaiting, 0)
       for (const entity of ["customers", "orders", "order_lines"]) yield* assertTruth(erp, hub, manifest(entity))
-      const state = yield* StateStore
-      const waiting = yield* state.listPendingChildren({ connectorId: "push-orphans" })
+      const pendingChildStore = yield* PendingChildStore
+      const waiting = yield* pendingChildStore.listPendingChildren({ connectorId: "push-orphans" })
       assert.strictEqual(waiting.length, 0)
     }).pipe(Effect.scoped)
   )
@@ -143,7 +145,7 @@ layer(engineLayer, { timeout: 120_000 })("push to ScheduleHub", (it) => {
   it.effect("a row ScheduleHub refuses (422) is a failed record of stage ingest; the other 999 are written", () =>
     Effect.gen(function* () {
       const { hub, writer } = yield* fakeScheduleHub()
-      yield* (yield* StateStore).createConnector({ id: "push-422", adapter: "apismith", name: "push-422" })
+      yield* (yield* ConnectorStore).createConnector({ id: "push-422", adapter: "apismith", name: "push-422" })
       const items: EntityManifest = {
         entity: "items",
         endpoint: "items.list",
@@ -171,7 +173,7 @@ layer(engineLayer, { timeout: 120_000 })("push to ScheduleHub", (it) => {
       assert.strictEqual(summary.counts.inserted, 999)
       assert.strictEqual(summary.counts.failed, 1)
       assert.strictEqual((yield* hubIdentities(hub, "items")).count, 999)
-      const failed = yield* (yield* StateStore).listFailedRecords({ connectorId: "push-422" })
+      const failed = yield* (yield* FailedRecordStore).listFailedRecords({ connectorId: "push-422" })
       assert.strictEqual(failed.length, 1)
       assert.strictEqual(failed[0]?.stage, "ingest")
       assert.include(failed[0]?.message ?? "", "list_price")

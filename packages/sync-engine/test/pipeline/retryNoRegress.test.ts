@@ -14,7 +14,8 @@ import { TestClock } from "effect/testing"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import type { SyncMode } from "../../src/pipeline/SyncMode.ts"
 import type { StagesOptions } from "../../src/stages/Stages.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 import { keyOf, keysWhere, truthRows } from "./truthKeys.ts"
 
@@ -51,12 +52,13 @@ const entitySync = (erp: Effect.Success<ReturnType<typeof fakeErp>>, entity: str
 layer(engineLayer, { timeout: 60_000 })("retries on a row-version entity (items)", (it) => {
   it.effect("superseded by a later write; written when newer; never over a newer row; never un-deleting", () =>
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const connectorStore = yield* ConnectorStore
+      const failedRecordStore = yield* FailedRecordStore
       const erp = yield* fakeErp({ seed: 41, rows: { items: 400 } })
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       const items = yield* entitySync(erp, "items")
       const strict = requiring("description")
-      const open = () => state.listFailedRecords({ connectorId: "erp", entity: "items", limit: 10_000 })
+      const open = () => failedRecordStore.listFailedRecords({ connectorId: "erp", entity: "items", limit: 10_000 })
 
       // A strict sync: the rows without a description fail, keyed by business key.
       const failing = yield* nullIn(erp.fake, items.manifest, "description")
@@ -70,7 +72,11 @@ layer(engineLayer, { timeout: 60_000 })("retries on a row-version entity (items)
       yield* TestClock.adjust("1 minute")
       yield* items.sync("full-refresh", apiSmithStages)
       assert.strictEqual((yield* open()).length, 0)
-      const closed = yield* state.listFailedRecords({ connectorId: "erp", entity: "items", includeResolved: true })
+      const closed = yield* failedRecordStore.listFailedRecords({
+        connectorId: "erp",
+        entity: "items",
+        includeResolved: true
+      })
       assert.strictEqual(closed.length, failing.size)
       for (const record of closed) assert.strictEqual(record.resolution, "superseded")
       assert.deepStrictEqual(yield* storedIdentities("items"), yield* expectedIdentities(erp.fake, items.manifest))
@@ -136,23 +142,32 @@ layer(engineLayer, { timeout: 60_000 })("retries on a row-version entity (items)
 layer(engineLayer, { timeout: 60_000 })("retries on an entity without row versions (customers)", (it) => {
   it.effect("a one-record retry touches that record only; an old one does not overwrite a later run's row", () =>
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const connectorStore = yield* ConnectorStore
+      const failedRecordStore = yield* FailedRecordStore
       const erp = yield* fakeErp({ seed: 42, rows: { customers: 300 } })
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       const customers = yield* entitySync(erp, "customers")
       assert.strictEqual(customers.manifest.deltaStrategy, "hash")
       const strict = requiring("credit_limit")
       const failing = yield* nullIn(erp.fake, customers.manifest, "credit_limit")
       assert.isAtLeast(failing.size, 3)
       yield* customers.sync("incremental", strict)
-      const failures = yield* state.listFailedRecords({ connectorId: "erp", entity: "customers", limit: 10_000 })
+      const failures = yield* failedRecordStore.listFailedRecords({
+        connectorId: "erp",
+        entity: "customers",
+        limit: 10_000
+      })
       assert.strictEqual(failures.length, failing.size)
 
       // One record, not yet due: exactly that one is retried and written.
       const [one, ...others] = failures
       const single = yield* customers.retry(apiSmithStages, [one!.id])
       assert.deepStrictEqual(single, { resolved: 1, stillWaiting: 0, movedToFailed: 0, stale: 0 })
-      const after = yield* state.listFailedRecords({ connectorId: "erp", entity: "customers", includeResolved: true })
+      const after = yield* failedRecordStore.listFailedRecords({
+        connectorId: "erp",
+        entity: "customers",
+        includeResolved: true
+      })
       for (const record of after) {
         const untouched = others.find((other) => other.id === record.id)
         if (record.id === one!.id) assert.deepInclude(record, { resolution: "retried", attempts: 1 })

@@ -6,7 +6,7 @@
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
 
 layer(engineLayer, { timeout: 60_000 })("row-version delta", (it) => {
@@ -16,7 +16,7 @@ layer(engineLayer, { timeout: 60_000 })("row-version delta", (it) => {
       const items = manifest("items")
       assert.strictEqual(items.deltaStrategy, "rowversion")
       const engine = yield* SyncEngine
-      yield* (yield* StateStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* (yield* ConnectorStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
       const sync = (mode: "incremental" | "reconcile") =>
         engine.syncEntity({
           connectorId: "erp",

@@ -12,7 +12,8 @@ import { ErpDataset, FakeErp } from "@syncflow/apismith/testing"
 import { Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, storedIdentities } from "./fixtures.ts"
 
 const HttpStack = Layer.mergeAll(TokenManager.layer, AdapterHttp.layerMemory()).pipe(
@@ -63,8 +64,9 @@ layer(engineLayer, { timeout: 60_000 })("names from metadata", (it) => {
     Effect.gen(function* () {
       const { fake, adapter } = yield* renamedErp({ seed: 12, rows: { items: 400, customers: 60, orders: 120 } })
       const engine = yield* SyncEngine
-      const state = yield* StateStore
-      yield* state.createConnector({ id: "erp-names", adapter: "apismith", name: "ERP with quoted aliases" })
+      const connectorStore = yield* ConnectorStore
+      const manifestStore = yield* ManifestStore
+      yield* connectorStore.createConnector({ id: "erp-names", adapter: "apismith", name: "ERP with quoted aliases" })
       const sync = engine.syncConnector({ connectorId: "erp-names", adapter, stages: () => apiSmithStages })
 
       const first = yield* sync
@@ -75,7 +77,7 @@ layer(engineLayer, { timeout: 60_000 })("names from metadata", (it) => {
       }
 
       // The stored manifests carry the mapping; the tables have the normalized columns only.
-      const manifests = new Map((yield* state.listManifests("erp-names")).map((e) => [e.entity, e.manifest]))
+      const manifests = new Map((yield* manifestStore.listManifests("erp-names")).map((e) => [e.entity, e.manifest]))
       assert.strictEqual(manifests.get("order_lines")?.sourceName, "Order-Lines")
       assert.deepStrictEqual(
         manifests

@@ -5,7 +5,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { engineLayer, fakeErp } from "../pipeline/fixtures.ts"
 import { ready, spawnRunner } from "../workflow/processes.ts"
 
@@ -59,8 +59,8 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a rate limi
     "holds with the PostgreSQL store and with the Redis store",
     () =>
       Effect.gen(function* () {
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         for (const store of ["postgres", "redis"] as const) {
           const arrivals = yield* syncTwice(store).pipe(Effect.scoped)
           // 40 pages per process and the discovery requests: enough to run into the budget many times.

@@ -10,8 +10,9 @@ import { Clock, Duration, Effect, Option } from "effect"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { EntityLeases } from "../../src/state/EntityLeases.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { RunStore } from "../../src/state/RunStore.ts"
 import { sweep } from "../../src/workflow/SyncScheduler.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { rowsOrEmpty, spawnRunner, waitFor } from "./processes.ts"
@@ -37,9 +38,10 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("runs whose 
           Effect.provideService(effect, Clock.Clock, clock)
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 23, rows: { items: 2000 } })
         const items = manifest("items")
-        const state = yield* StateStore
+        const connectorStore = yield* ConnectorStore
+        const runStore = yield* RunStore
         const engine = yield* SyncEngine
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const leases = yield* EntityLeases.make()
         const env = { ERP_URL: fake.baseUrl, ROLE: "engine", ENTITY: "items", HANG: "1" }
         const request = {
@@ -87,7 +89,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("runs whose 
         yield* clock.setTime(Date.now() + Duration.toMillis(leases.ttl) + 1000)
         const summary = yield* atTestTime(engine.syncEntity(request))
         assert.deepInclude(summary.counts, { fetched: 2000, inserted: 2000, failed: 0 })
-        const taken = Option.getOrThrow(yield* state.getRun(first.runId))
+        const taken = Option.getOrThrow(yield* runStore.getRun(first.runId))
         assert.strictEqual(taken.status, "abandoned")
         assert.include(taken.error ?? "", `run ${summary.runId} took the entity over`)
         assert.isNotNull(taken.finishedAt)
@@ -102,7 +104,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("runs whose 
         assert.strictEqual(yield* atTestTime(sweep.pipe(Effect.provideService(EntityLeases, leases))), 0)
         yield* clock.setTime(Date.now() + Duration.toMillis(leases.ttl) + 1000)
         assert.strictEqual(yield* atTestTime(sweep.pipe(Effect.provideService(EntityLeases, leases))), 1)
-        const swept = Option.getOrThrow(yield* state.getRun(second.runId))
+        const swept = Option.getOrThrow(yield* runStore.getRun(second.runId))
         assert.strictEqual(swept.status, "abandoned")
         assert.include(swept.error ?? "", "no live lease")
 

@@ -9,7 +9,10 @@ import { type Duration, Effect, Layer, Queue } from "effect"
 import { TestClock } from "effect/testing"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import type { StagesOptions } from "../../src/stages/Stages.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
+import { PendingChildStore } from "../../src/state/PendingChildStore.ts"
 import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
 import * as RetryScheduler from "../../src/workflow/RetryScheduler.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
@@ -18,12 +21,13 @@ import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentit
 const withRetryLoop = (seed: number, entities: ReadonlyArray<string>, configuration: { stages: StagesOptions }) =>
   Effect.gen(function* () {
     const erp = yield* fakeErp({ seed, rows: { items: 300, customers: 20, orders: 40 } })
-    const state = yield* StateStore
-    yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-    yield* state.saveManifests("erp", erp.manifests)
+    const connectorStore = yield* ConnectorStore
+    const manifestStore = yield* ManifestStore
+    yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+    yield* manifestStore.saveManifests("erp", erp.manifests)
     for (const manifest of erp.manifests) {
       if (!entities.includes(manifest.entity))
-        yield* state.updateEntitySettings("erp", manifest.entity, { enabled: false })
+        yield* manifestStore.updateEntitySettings("erp", manifest.entity, { enabled: false })
     }
     const adapters = Layer.succeed(
       ConnectorAdapters,
@@ -46,7 +50,7 @@ const withRetryLoop = (seed: number, entities: ReadonlyArray<string>, configurat
 layer(engineLayer, { timeout: 120_000 })("automatic retries of failed records", (it) => {
   it.effect("retried at 60 s, 120 s, 240 s after failing, at most 3 times, then by today's configuration", () =>
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const failedRecordStore = yield* FailedRecordStore
       const engine = yield* SyncEngine
       const strict: StagesOptions = { ...apiSmithStages, required: ["description"] }
       const configuration = { stages: strict }
@@ -56,7 +60,7 @@ layer(engineLayer, { timeout: 120_000 })("automatic retries of failed records", 
       const first = yield* sync
       assert.isAbove(first.counts.failed, 0)
       const attempts = Effect.map(
-        state.listFailedRecords({ connectorId: "erp", entity: "items", limit: 10_000 }),
+        failedRecordStore.listFailedRecords({ connectorId: "erp", entity: "items", limit: 10_000 }),
         (records) => new Set(records.map((record) => record.attempts))
       )
 
@@ -90,7 +94,10 @@ layer(engineLayer, { timeout: 120_000 })("automatic retries of failed records", 
       assert.strictEqual((yield* erp.tick).retried, 0)
       const fixed = yield* erp.tick
       assert.strictEqual(fixed.retried, first.counts.failed)
-      assert.strictEqual((yield* state.listFailedRecords({ connectorId: "erp", entity: "items" })).length, 0)
+      assert.strictEqual(
+        (yield* failedRecordStore.listFailedRecords({ connectorId: "erp", entity: "items" })).length,
+        0
+      )
       assert.deepStrictEqual(yield* storedIdentities("items"), yield* expectedIdentities(erp.fake, items))
     }).pipe(Effect.scoped)
   )
@@ -99,10 +106,11 @@ layer(engineLayer, { timeout: 120_000 })("automatic retries of failed records", 
 layer(engineLayer, { timeout: 120_000 })("automatic retries of parked children", (it) => {
   it.effect("parked children are checked every 5 minutes and resolve once their parents are there", () =>
     Effect.gen(function* () {
-      const state = yield* StateStore
+      const manifestStore = yield* ManifestStore
+      const pendingChildStore = yield* PendingChildStore
       const engine = yield* SyncEngine
       const erp = yield* withRetryLoop(52, ["orders", "order_lines"], { stages: apiSmithStages })
-      yield* state.updateEntitySettings("erp", "order_lines", { orphans: "park" })
+      yield* manifestStore.updateEntitySettings("erp", "order_lines", { orphans: "park" })
       const lines = erp.manifest("order_lines")
       const sync = (entity: string) =>
         engine.syncEntity({
@@ -118,7 +126,7 @@ layer(engineLayer, { timeout: 120_000 })("automatic retries of parked children",
       yield* sync("customers")
       yield* sync("orders")
       const parked = Effect.map(
-        state.listPendingChildren({ connectorId: "erp", entity: "order_lines", limit: 10_000 }),
+        pendingChildStore.listPendingChildren({ connectorId: "erp", entity: "order_lines", limit: 10_000 }),
         (children) => children.length
       )
       for (let second = 30; second < 300; second += 30) {

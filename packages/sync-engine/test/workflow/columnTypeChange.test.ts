@@ -10,7 +10,10 @@ import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { identifyChunk } from "../../src/stages/identity/identifyChunk.ts"
 import { mapChunk } from "../../src/stages/map/mapChunk.ts"
 import { makeStages } from "../../src/stages/Stages.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
+import { RunStore } from "../../src/state/RunStore.ts"
 import { apiSmithStages, engineLayer, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { field, itemsTable, storedColumn } from "./driftFixtures.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
@@ -31,8 +34,11 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
     () =>
       Effect.gen(function* () {
         const { fake, adapter } = yield* fakeErp({ seed: 94, rows: { items: 600 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        const manifestStore = yield* ManifestStore
+        const runStore = yield* RunStore
+        const failedRecordStore = yield* FailedRecordStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const workflows = yield* inProcessWorkflows(adapter, { windowRows: 200, pageSize: 100 }, { discoveryTtl: 0 })
         const sync = Effect.flatMap(
           workflows.startEntity({ connectorId: "erp", entity: "items", mode: "incremental" }),
@@ -66,18 +72,18 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
         assert.isBelow(unstorable.size, 100)
 
         // The run (and the entity) report the mismatch; the run succeeded and counted the failures.
-        const run = yield* state.getRun(summary.runId)
+        const run = yield* runStore.getRun(summary.runId)
         assert.strictEqual(run._tag, "Some")
         if (run._tag === "None") return
         assert.strictEqual(run.value.status, "succeeded")
         assert.deepStrictEqual(run.value.typeMismatches, [{ column: "weight_kg", expected: "text", actual: "numeric" }])
         assert.strictEqual(run.value.failed, unstorable.size)
         assert.strictEqual(summary.counts.failed, unstorable.size)
-        const entity = yield* state.getManifest("erp", "items")
+        const entity = yield* manifestStore.getManifest("erp", "items")
         assert.deepStrictEqual(entity._tag === "Some" ? entity.value.typeMismatches : [], run.value.typeMismatches)
 
         // Each such row is a failed record of stage ingest, with the reason and its raw data as served.
-        const failed = yield* state.listFailedRecords({ connectorId: "erp", entity: "items", limit: 1000 })
+        const failed = yield* failedRecordStore.listFailedRecords({ connectorId: "erp", entity: "items", limit: 1000 })
         assert.strictEqual(failed.length, unstorable.size)
         for (const record of failed) {
           assert.strictEqual(record.stage, "ingest")
@@ -133,7 +139,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
         const again = yield* engine.retryFailedRecords({ connectorId: "erp", manifest, stages: apiSmithStages, ids })
         assert.deepInclude(again, { resolved: 0, stillWaiting: unstorable.size })
         assert.strictEqual(
-          (yield* state.listFailedRecords({ connectorId: "erp", entity: "items" })).length,
+          (yield* failedRecordStore.listFailedRecords({ connectorId: "erp", entity: "items" })).length,
           unstorable.size
         )
 
@@ -141,7 +147,10 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
         yield* rowsOrEmpty(`ALTER TABLE ${yield* itemsTable} ALTER COLUMN weight_kg TYPE text USING weight_kg::text`)
         const retried = yield* engine.retryFailedRecords({ connectorId: "erp", manifest, stages: apiSmithStages, ids })
         assert.deepInclude(retried, { resolved: unstorable.size, stillWaiting: 0 })
-        assert.strictEqual((yield* state.listFailedRecords({ connectorId: "erp", entity: "items" })).length, 0)
+        assert.strictEqual(
+          (yield* failedRecordStore.listFailedRecords({ connectorId: "erp", entity: "items" })).length,
+          0
+        )
         const all = yield* storedIdentities("items")
         assert.strictEqual(all.size, 620)
         for (const row of identified) assert.strictEqual(all.get(row.keyHash), row.dataHash, keyOf(row))
@@ -149,9 +158,9 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a column's 
         for (const [key, text] of unstorable) assert.strictEqual(texts.get(key), text, key)
         // The next sync finds no mismatch, on the run and on the entity.
         const clean = yield* sync
-        const cleanRun = yield* state.getRun(clean.runId)
+        const cleanRun = yield* runStore.getRun(clean.runId)
         assert.deepStrictEqual(cleanRun._tag === "Some" ? cleanRun.value.typeMismatches : undefined, [])
-        const cleared = yield* state.getManifest("erp", "items")
+        const cleared = yield* manifestStore.getManifest("erp", "items")
         assert.deepStrictEqual(cleared._tag === "Some" ? cleared.value.typeMismatches : undefined, [])
       }).pipe(Effect.scoped),
     120_000

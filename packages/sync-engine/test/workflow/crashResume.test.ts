@@ -5,7 +5,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { rowsOrEmpty, spawnRunner, waitFor } from "./processes.ts"
 
@@ -18,8 +18,8 @@ layer(engineLayer, { timeout: 240_000, excludeTestServices: true })("durable Syn
     () =>
       Effect.gen(function* () {
         const { fake, manifest } = yield* fakeErp({ seed: 11, rows: { items: rows } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const env = { ERP_URL: fake.baseUrl, WINDOW_ROWS: String(windowRows), PAGE_SIZE: "1000" }
 
         const first = yield* spawnRunner({ ...env, ROLE: "single", RUNNER_NAME: "first", START_ENTITY: "erp/items" })

@@ -9,7 +9,8 @@ import { Effect, Layer, Option, Schema } from "effect"
 import { SyncDefinition } from "../../src/definitions/SyncDefinition.ts"
 import { SyncDefinitions } from "../../src/definitions/SyncDefinitions.ts"
 import { createDefinition } from "../../src/definitions/saveDefinition.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { ConnectorAdapters } from "../../src/workflow/ConnectorAdapters.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { rowsOrEmpty, spawnRunner, waitFor } from "./processes.ts"
@@ -24,9 +25,10 @@ layer(testLayer, { timeout: 240_000, excludeTestServices: true })("durable SyncD
     () =>
       Effect.gen(function* () {
         const { fake, adapter, manifest, manifests } = yield* fakeErp({ seed: 12, rows: { items: rows } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-        yield* state.saveManifests("erp", manifests)
+        const connectorStore = yield* ConnectorStore
+        const manifestStore = yield* ManifestStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        yield* manifestStore.saveManifests("erp", manifests)
         const definition = yield* createDefinition({
           id: "items-copy",
           name: "Items copy",

@@ -4,7 +4,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { freePort, ready, rowsOrEmpty, spawnRunner, waitFor } from "./processes.ts"
 
@@ -16,8 +16,8 @@ layer(engineLayer, { timeout: 240_000, excludeTestServices: true })("a cluster o
     () =>
       Effect.gen(function* () {
         const { fake, manifest } = yield* fakeErp({ seed: 13, rows: { items: rows } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const env = { ERP_URL: fake.baseUrl, WINDOW_ROWS: "2000", PAGE_SIZE: "500", ROLE: "runner" }
         const b = yield* spawnRunner({ ...env, RUNNER_NAME: "b", RUNNER_PORT: String(yield* freePort) })
         yield* ready(b)

@@ -5,7 +5,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
 import { rowsOrEmpty } from "./processes.ts"
@@ -16,8 +16,8 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("follow-up s
     () =>
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 31, rows: { items: 4000 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const workflows = yield* inProcessWorkflows(adapter, { windowRows: 500, pageSize: 100 })
 
         const first = yield* workflows.startEntity({ connectorId: "erp", entity: "items", mode: "full-refresh" })

@@ -6,7 +6,7 @@
 import { assert, layer } from "@effect/vitest"
 import { Deferred, Effect, Fiber } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { gated, makeGate } from "../pipeline/gatedAdapter.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
@@ -25,8 +25,8 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a workflow 
     () =>
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 43, rows: { items: 400 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erpb", adapter: "apismith", name: "ERP B" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erpb", adapter: "apismith", name: "ERP B" })
         const workflows = yield* inProcessWorkflows(adapter, { windowRows: 100, pageSize: 50 })
         const engine = yield* SyncEngine
         const items = manifest("items")

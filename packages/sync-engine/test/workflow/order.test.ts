@@ -5,7 +5,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
 import { rowsOrEmpty } from "./processes.ts"
@@ -19,8 +19,8 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("SyncConnect
           seed: 21,
           rows: { customers: 400, orders: 800, items: 300 }
         })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const workflows = yield* inProcessWorkflows(adapter, { windowRows: 250, pageSize: 100, entityConcurrency: 2 })
 
         const summaries = yield* workflows.runConnector({ connectorId: "erp", mode: "full-refresh" })

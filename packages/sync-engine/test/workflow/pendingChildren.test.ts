@@ -6,7 +6,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
 import { rowsOrEmpty } from "./processes.ts"
@@ -17,8 +17,8 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("SyncEntity 
     () =>
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 22, rows: { customers: 50, orders: 120 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const workflows = yield* inProcessWorkflows(adapter, { windowRows: 250, pageSize: 100 })
         const sync = (entity: string) =>
           Effect.flatMap(workflows.startEntity({ connectorId: "erp", entity, mode: "incremental" }), (id) =>

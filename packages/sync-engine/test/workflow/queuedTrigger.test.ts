@@ -5,7 +5,8 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Deferred, Effect, Option } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { RunStore } from "../../src/state/RunStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { gated, makeGate } from "../pipeline/gatedAdapter.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
@@ -34,8 +35,9 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("queued trig
     () =>
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 41, rows: { items: 3000 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        const runStore = yield* RunStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         const gate = yield* makeGate
         let holding = false
         const workflows = yield* inProcessWorkflows(
@@ -79,7 +81,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("queued trig
         assert.strictEqual(full.status === "queued" ? full.behind : "", incremental.executionId)
         assert.strictEqual(full.status === "queued" ? full.behindRunId : "", incremental.runId)
         // Its run is known before it starts: linked with its execution, not stored yet.
-        const waiting = yield* state.executionRuns(full.runId)
+        const waiting = yield* runStore.executionRuns(full.runId)
         assert.deepStrictEqual(
           waiting.map((link) => [link.executionId, link.runId, Option.isSome(link.run)]),
           [[full.executionId, full.runId, false]]
@@ -128,8 +130,8 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("queued trig
     () =>
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 47, rows: { items: 1200 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erpc", adapter: "apismith", name: "ERP C" })
+        const connectorStore = yield* ConnectorStore
+        yield* connectorStore.createConnector({ id: "erpc", adapter: "apismith", name: "ERP C" })
         const gate = yield* makeGate
         let holding = false
         const workflows = yield* inProcessWorkflows(

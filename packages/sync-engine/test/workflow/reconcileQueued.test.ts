@@ -7,7 +7,8 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { schedulerPasses } from "./schedulerPasses.ts"
 
@@ -18,9 +19,10 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("a reconcili
       Effect.gen(function* () {
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 57, rows: { items: 1500 } })
         const items = manifest("items")
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-        yield* state.saveManifests("erp", [items])
+        const connectorStore = yield* ConnectorStore
+        const manifestStore = yield* ManifestStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        yield* manifestStore.saveManifests("erp", [items])
         const { workflows, leases, clock, fire, pass } = yield* schedulerPasses(
           adapter,
           { windowRows: 500 },

@@ -7,8 +7,9 @@
  */
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect } from "effect"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { defaultEntitySettings } from "../../src/state/EntitySettings.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { needsReconciliation, reconcileSlot } from "../../src/workflow/SyncScheduler.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { rowsOrEmpty } from "./processes.ts"
@@ -45,11 +46,12 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("the default
         const { fake, adapter, manifest } = yield* fakeErp({ seed: 53, rows: { items: 2000 } })
         const items = manifest("items")
         assert.strictEqual(items.deltaStrategy, "rowversion")
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-        yield* state.saveManifests("erp", [items])
+        const connectorStore = yield* ConnectorStore
+        const manifestStore = yield* ManifestStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        yield* manifestStore.saveManifests("erp", [items])
         // The entity's settings are the defaults nobody changed.
-        const stored = yield* state.listEnabledEntities
+        const stored = yield* manifestStore.listEnabledEntities
         assert.deepStrictEqual(
           stored.map((entity) => entity.settings),
           [defaultEntitySettings]

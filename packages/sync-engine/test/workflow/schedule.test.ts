@@ -4,8 +4,9 @@
  */
 import { assert, describe, it, layer } from "@effect/vitest"
 import { Effect, Option } from "effect"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { defaultEntitySettings } from "../../src/state/EntitySettings.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { currentSlot } from "../../src/workflow/SyncScheduler.ts"
 import { engineLayer, fakeErp } from "../pipeline/fixtures.ts"
 import { freePort, ready, rowsOrEmpty, spawnRunner, waitFor } from "./processes.ts"
@@ -30,11 +31,12 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("one schedul
     () =>
       Effect.gen(function* () {
         const { fake, manifests } = yield* fakeErp({ seed: 41, rows: { items: 200 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-        yield* state.saveManifests("erp", manifests)
+        const connectorStore = yield* ConnectorStore
+        const manifestStore = yield* ManifestStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        yield* manifestStore.saveManifests("erp", manifests)
         for (const manifest of manifests) {
-          yield* state.updateEntitySettings(
+          yield* manifestStore.updateEntitySettings(
             "erp",
             manifest.entity,
             manifest.entity === "items" ? { intervalSeconds: 2, mode: "full-refresh" } : { enabled: false }

@@ -7,7 +7,8 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Deferred, Effect } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import type { ScheduledSync } from "../../src/workflow/SyncScheduler.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { gated, makeGate } from "../pipeline/gatedAdapter.ts"
@@ -29,10 +30,11 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("scheduling 
           seed: 61,
           rows: { customers: 60, orders: 150, items: 40 }
         })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        const manifestStore = yield* ManifestStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         // Just discovered: every entity enabled, every one due at the first pass.
-        yield* state.saveManifests("erp", manifests)
+        yield* manifestStore.saveManifests("erp", manifests)
         const gate = yield* makeGate
         let holding = true
         const { workflows, fire } = yield* schedulerPasses(

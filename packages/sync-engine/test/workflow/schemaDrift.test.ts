@@ -6,7 +6,8 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { engineLayer, expectedIdentities, fakeErp, storedIdentities } from "../pipeline/fixtures.ts"
 import { storedColumn, truthColumn } from "./driftFixtures.ts"
 import { inProcessWorkflows } from "./inProcessWorkflows.ts"
@@ -17,15 +18,16 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("schema drif
     () =>
       Effect.gen(function* () {
         const { fake, adapter } = yield* fakeErp({ seed: 91, rows: { items: 600 } })
-        const state = yield* StateStore
-        yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+        const connectorStore = yield* ConnectorStore
+        const manifestStore = yield* ManifestStore
+        yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
         // Rediscover before every sync (the TTL itself is tested with the TestClock in freshManifests.test.ts).
         const workflows = yield* inProcessWorkflows(adapter, { windowRows: 200, pageSize: 100 }, { discoveryTtl: 0 })
 
         yield* workflows.awaitEntity(
           yield* workflows.startEntity({ connectorId: "erp", entity: "items", mode: "incremental" })
         )
-        const before = (yield* state.listManifests("erp")).find((e) => e.entity === "items")
+        const before = (yield* manifestStore.listManifests("erp")).find((e) => e.entity === "items")
         assert.isDefined(before)
         assert.isFalse(before?.manifest.columns?.some((c) => c.name === "planner_code"))
 
@@ -39,7 +41,7 @@ layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("schema drif
         )
         assert.strictEqual(summary.counts.inserted, 15)
         assert.strictEqual(summary.counts.updated, 40)
-        const after = (yield* state.listManifests("erp")).find((e) => e.entity === "items")
+        const after = (yield* manifestStore.listManifests("erp")).find((e) => e.entity === "items")
         assert.isTrue(after?.manifest.columns?.some((c) => c.name === "planner_code"))
         // Rediscovery keeps the entity's settings.
         assert.deepStrictEqual(after?.settings, before?.settings)
