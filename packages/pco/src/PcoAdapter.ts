@@ -10,12 +10,12 @@ import {
   type Cursor,
   InvalidRequest,
   type ListRecordsOptions,
+  nestedPages,
   type Page,
   type SourceRecord
 } from "@syncflow/adapter-core"
 import { Context, Effect, Layer, Predicate, Stream } from "effect"
 import { parseSince, untilOlderThan } from "./adapter/incremental.ts"
-import { nestedPages } from "./adapter/nestedPages.ts"
 import { type FlattenableResource, toSourceRecord } from "./adapter/toSourceRecord.ts"
 import { ListAddresses } from "./endpoints/addresses.ts"
 import { ListCampuses } from "./endpoints/campuses.ts"

@@ -61,8 +61,22 @@ export class OAuth2 extends Schema.TaggedClass<OAuth2>()("OAuth2", {
   clientAuthentication: Schema.optional(Schema.Literals(["body", "basic"]))
 }) {}
 
+/**
+ * An OAuth2 client-credentials client (RFC 6749 §4.4): the client gets its own access tokens from the
+ * token endpoint, with no user and no refresh token; a token is fetched again when it expires or is
+ * refused.
+ */
+export class OAuth2ClientCredentials extends Schema.TaggedClass<OAuth2ClientCredentials>()("OAuth2ClientCredentials", {
+  clientId: Schema.NonEmptyString,
+  clientSecret: NonEmptySecret,
+  tokenUrl: AbsoluteUrl,
+  scopes: Schema.Array(Schema.String),
+  /** How the client authenticates to the token endpoint: form fields (`"body"`, the default) or HTTP Basic. */
+  clientAuthentication: Schema.optional(Schema.Literals(["body", "basic"]))
+}) {}
+
 /** Any credentials a connection can hold. */
-export type Credentials = ApiKey | Basic | Bearer | ServiceJwt | OAuth2
+export type Credentials = ApiKey | Basic | Bearer | ServiceJwt | OAuth2 | OAuth2ClientCredentials
 
 /** The schema of {@link Credentials}, for decoding configuration and storing credentials. */
-export const Credentials = Schema.Union([ApiKey, Basic, Bearer, ServiceJwt, OAuth2])
+export const Credentials = Schema.Union([ApiKey, Basic, Bearer, ServiceJwt, OAuth2, OAuth2ClientCredentials])

@@ -7,7 +7,7 @@ import { Effect, Redacted, Schema } from "effect"
 import { type HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http"
 import { sampleOf, Unauthorized, UpstreamUnavailable } from "../errors/AdapterError.ts"
 import { CurrentEndpoint } from "../http/CurrentEndpoint.ts"
-import type { OAuth2 } from "./Credentials.ts"
+import type { OAuth2, OAuth2ClientCredentials } from "./Credentials.ts"
 import { TokenSet } from "./TokenSet.ts"
 
 /** A token endpoint's success body (RFC 6749 §5.1, plus the `created_at` PCO adds). */
@@ -73,6 +73,7 @@ export type TokenGrant =
       readonly code_verifier?: Redacted.Redacted<string> | undefined
     }
   | { readonly grant_type: "refresh_token"; readonly refresh_token: Redacted.Redacted<string> }
+  | { readonly grant_type: "client_credentials"; readonly scope?: string | undefined }
 
 // RFC 6749 §2.3.1: the client id and secret are form-encoded before they go into the Basic header.
 const formEncode = (value: string): string => encodeURIComponent(value).replace(/%20/g, "+")
@@ -92,7 +93,7 @@ const readError = Effect.fnUntraced(function* (response: HttpClientResponse.Http
  */
 export const requestToken = Effect.fn("OAuth2.requestToken")(function* (
   client: HttpClient.HttpClient,
-  credentials: OAuth2,
+  credentials: OAuth2 | OAuth2ClientCredentials,
   grant: TokenGrant
 ): Effect.fn.Return<TokenResponse, TokenRequestError> {
   const endpoint = yield* CurrentEndpoint

@@ -16,7 +16,7 @@ import {
   sameCredentials,
   staticAuthenticator
 } from "./Authenticator.ts"
-import type { Credentials, OAuth2, ServiceJwt } from "./Credentials.ts"
+import type { Credentials, OAuth2, OAuth2ClientCredentials, ServiceJwt } from "./Credentials.ts"
 import { type AuthorizeUrlOptions, buildAuthorizeUrl, requestToken, type TokenGrant, toTokenSet } from "./OAuth2.ts"
 import { type MintedServiceJwt, mintServiceJwt } from "./ServiceJwt.ts"
 import type { TokenSet } from "./TokenSet.ts"
@@ -70,7 +70,7 @@ const make = Effect.fnUntraced(function* (options: TokenManagerOptions) {
   const timeout = Duration.fromInputUnsafe(options.tokenRequestTimeout ?? Duration.seconds(30))
 
   /** A token endpoint request, bounded by the timeout. */
-  const tokenRequest = (credentials: OAuth2, grant: TokenGrant) =>
+  const tokenRequest = (credentials: OAuth2 | OAuth2ClientCredentials, grant: TokenGrant) =>
     requestToken(client, credentials, grant).pipe(
       Effect.timeoutOrElse({
         duration: timeout,
@@ -260,6 +260,62 @@ const make = Effect.fnUntraced(function* (options: TokenManagerOptions) {
     }
   }
 
+  const clientTokens = new Map<string, JwtConnection>()
+
+  /**
+   * A client-credentials client: one token per connection, in memory, fetched under the
+   * connection's lock when there is none, it is about to expire, or the upstream refused it.
+   */
+  const clientCredentialsAuthenticator = (
+    connectionId: string,
+    credentials: OAuth2ClientCredentials
+  ): Authenticator => {
+    let connection = clientTokens.get(connectionId)
+    if (connection === undefined) {
+      connection = { lock: Semaphore.makeUnsafe(1), minted: undefined }
+      clientTokens.set(connectionId, connection)
+    }
+    const state = connection
+    const usable = (token: MintedServiceJwt | undefined, now: number): token is MintedServiceJwt =>
+      token !== undefined && now < token.expiresAt - skewMillis
+    const fetchToken = Effect.gen(function* () {
+      const response = yield* tokenRequest(credentials, {
+        grant_type: "client_credentials",
+        scope: credentials.scopes.length === 0 ? undefined : credentials.scopes.join(" ")
+      })
+      const now = yield* Clock.currentTimeMillis
+      const token: MintedServiceJwt = {
+        token: response.access_token,
+        expiresAt: response.expires_in === undefined ? Number.POSITIVE_INFINITY : now + response.expires_in * 1000
+      }
+      state.minted = token
+      yield* Effect.logDebug("fetched an OAuth2 client-credentials token").pipe(Effect.annotateLogs({ connectionId }))
+      return token
+    })
+    const fetchUnless = (keep: (token: MintedServiceJwt, now: number) => boolean) =>
+      state.lock.withPermit(
+        Effect.gen(function* () {
+          const token = state.minted
+          if (token !== undefined && keep(token, yield* Clock.currentTimeMillis)) return token
+          return yield* fetchToken
+        })
+      )
+    return {
+      connectionId,
+      scheme: "OAuth2ClientCredentials",
+      renewable: true,
+      current: Effect.gen(function* () {
+        const token = state.minted
+        if (usable(token, yield* Clock.currentTimeMillis)) return bearerCredentials(token.token)
+        return bearerCredentials((yield* fetchUnless((next, now) => usable(next, now))).token)
+      }),
+      renew: (rejected) =>
+        fetchUnless(
+          (token, now) => usable(token, now) && !sameCredentials(bearerCredentials(token.token), rejected)
+        ).pipe(Effect.map((token) => bearerCredentials(token.token)))
+    }
+  }
+
   const exchangeCode = Effect.fn("TokenManager.exchangeCode")(function* (
     connectionId: string,
     credentials: OAuth2,
@@ -310,6 +366,8 @@ const make = Effect.fnUntraced(function* (options: TokenManagerOptions) {
             return oauthAuthenticator(connectionId, credentials)
           case "ServiceJwt":
             return jwtAuthenticator(connectionId, credentials)
+          case "OAuth2ClientCredentials":
+            return clientCredentialsAuthenticator(connectionId, credentials)
           default:
             return staticAuthenticator(connectionId, credentials)
         }
@@ -320,6 +378,8 @@ const make = Effect.fnUntraced(function* (options: TokenManagerOptions) {
         if (connection !== undefined) connection.tokens = undefined
         const jwt = jwts.get(connectionId)
         if (jwt !== undefined) jwt.minted = undefined
+        const client = clientTokens.get(connectionId)
+        if (client !== undefined) client.minted = undefined
       })
   })
 })

@@ -54,7 +54,8 @@ export interface PageNumberOptions<Body, Item> {
 /** Options of {@link cursorToken}. */
 export interface CursorTokenOptions<Body, Item> {
   readonly items: (body: Body) => ReadonlyArray<Item>
-  readonly nextToken: (body: Body) => string | null | undefined
+  /** The next page's token, from the body or (for APIs that send it there) a response header. */
+  readonly nextToken: (body: Body, headers: Readonly<Record<string, string | undefined>>) => string | null | undefined
   readonly tokenParam?: string
   readonly sizeParam?: string
 }
@@ -136,8 +137,8 @@ export const pageNumber = <Body, Item>(options: PageNumberOptions<Body, Item>): 
 }
 
 /**
- * Cursor token: the body names an opaque token for the next page (`?cursor=abc&limit=100`); the
- * listing ends when it has none.
+ * Cursor token: the body (or a header) names an opaque token for the next page
+ * (`?cursor=abc&limit=100`); the listing ends when it has none.
  */
 export const cursorToken = <Body, Item>(options: CursorTokenOptions<Body, Item>): Pagination<Body, Item> => {
   const tokenParam = options.tokenParam ?? "cursor"
@@ -149,8 +150,8 @@ export const cursorToken = <Body, Item>(options: CursorTokenOptions<Body, Item>)
       query(
         cursor._tag === "Token" ? { [tokenParam]: cursor.token, [sizeParam]: pageSize } : { [sizeParam]: pageSize }
       ),
-    next: ({ body }) => {
-      const token = options.nextToken(body)
+    next: ({ body, headers }) => {
+      const token = options.nextToken(body, headers)
       return token === undefined || token === null || token === "" ? undefined : { _tag: "Token", token }
     }
   }

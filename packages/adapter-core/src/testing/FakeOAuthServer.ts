@@ -4,6 +4,8 @@
  * refresh-token rotation, access-token expiry judged by the caller's Clock (so TestClock drives
  * it), revocation, grant counters and a protected resource.
  *
+ * The client-credentials grant issues access tokens without a refresh token.
+ *
  * Routes: `GET /oauth/authorize` (302 to the redirect URI with `code` and `state`), `POST
  * /oauth/token`, `POST /oauth/revoke`, `GET /me` (the protected resource: 401 unless a live access
  * token is sent as `Authorization: Bearer`), `GET /callback` (echoes its query, a stand-in redirect
@@ -64,6 +66,8 @@ export interface FakeOAuthServer {
   }) => Effect.Effect<string>
   /** Grant counters so far. */
   readonly grants: Effect.Effect<FakeOAuthGrants>
+  /** Successful client-credentials grants so far. */
+  readonly clientCredentialsGrants: Effect.Effect<number>
   /** Revokes every access token issued so far: the next protected request answers 401 (refresh tokens stay valid). */
   readonly revokeAccessTokens: Effect.Effect<void>
   /**
@@ -77,6 +81,8 @@ export interface FakeOAuthServer {
   readonly delayTokenResponses: (millis: number) => Effect.Effect<void>
   /** Answers the next `count` token requests with `status` (503 by default) before handling them. */
   readonly failNextTokenRequests: (count: number, status?: number) => Effect.Effect<void>
+  /** Whether an access token would currently be accepted by the protected resource. */
+  readonly isAccessTokenLive: (token: string) => Effect.Effect<boolean>
   /** Whether a refresh token would currently be accepted. */
   readonly isRefreshTokenLive: (token: string | Redacted.Redacted<string>) => Effect.Effect<boolean>
   /** Every request received so far, in order. */
@@ -150,6 +156,7 @@ export const make = Effect.fnUntraced(function* (
   let counter = 0
   let authorizationCodeGrants = 0
   let refreshTokenGrants = 0
+  let clientCredentialsGrants = 0
   let rejected = 0
   let failures: { count: number; status: number } = { count: 0, status: 503 }
   let rejectAll = false
@@ -268,6 +275,13 @@ export const make = Effect.fnUntraced(function* (
       }
       return issueTokens(now, issued.scope, token)
     }
+    if (grantType === "client_credentials") {
+      clientCredentialsGrants += 1
+      const accessToken = random("access")
+      const scope = form.get("scope") ?? ""
+      accessTokens.set(accessToken, { scope, expiresAt: now + accessTtlMillis })
+      return json(200, { access_token: accessToken, token_type: "bearer", expires_in: accessTtlMillis / 1000, scope })
+    }
     return reject(oauthError(400, "unsupported_grant_type", `grant_type ${grantType ?? "(missing)"} is not supported`))
   })
 
@@ -363,6 +377,17 @@ export const make = Effect.fnUntraced(function* (
     failNextTokenRequests: (count, status = 503) =>
       Effect.sync(() => {
         failures = { count, status }
+      }),
+    clientCredentialsGrants: Effect.sync(() => clientCredentialsGrants),
+    isAccessTokenLive: (token) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const issued = accessTokens.get(token)
+        return (
+          !rejectAll &&
+          !revokedAccessTokens.has(token) &&
+          issued !== undefined &&
+          (issued.expiresAt === undefined || now < issued.expiresAt)
+        )
       }),
     isRefreshTokenLive: (token) =>
       Effect.map(Clock.currentTimeMillis, (now) => {

@@ -6,11 +6,13 @@
 import type { ConnectorPlugin } from "@syncflow/adapter-core"
 import { apiSmithPlugin } from "@syncflow/apismith"
 import { pcoPlugin } from "@syncflow/pco"
+import { restPlugin } from "@syncflow/rest"
 import { scheduleHubPlugin } from "@syncflow/schedulehub"
 
 /** The built-in connector plugins. */
 export const defaultPlugins: ReadonlyArray<ConnectorPlugin.ConnectorPlugin> = [
   apiSmithPlugin,
   pcoPlugin,
-  scheduleHubPlugin
+  scheduleHubPlugin,
+  restPlugin
 ]

@@ -40,6 +40,7 @@ const packages = [
   "pco",
   "apismith",
   "schedulehub",
+  "rest",
   "sync-engine",
   "server"
 ] as const

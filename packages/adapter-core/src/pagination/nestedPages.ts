@@ -1,11 +1,14 @@
 /**
  * A listing of child records that exist only under a parent (household memberships live under
- * households): the parents are listed page by page, and each parent's children page by page. The
- * position — parent page, parent index, child page — is one resumable cursor (a `Token` holding it
- * as JSON), so a sync resumes inside a household as well as between them.
+ * households, a repository's issues under the repository): the parents are listed page by page, and
+ * each parent's children page by page. The position — parent page, parent index, child page — is
+ * one resumable cursor (a `Token` holding it as JSON), so a sync resumes inside a parent as well as
+ * between them.
  */
-import { type AdapterError, Cursor, InvalidRequest, type Page } from "@syncflow/adapter-core"
 import { Effect, Option, Schema, Stream } from "effect"
+import { type AdapterError, InvalidRequest } from "../errors/AdapterError.ts"
+import * as Cursor from "./Cursor.ts"
+import type { Page } from "./Page.ts"
 
 /** Where a nested listing is. */
 const Position = Schema.Struct({
