@@ -5,7 +5,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
-import { SecretBox, StateStore } from "@syncflow/sync-engine"
+import { FailedRecordStore, SecretBox, StateStores } from "@syncflow/sync-engine"
 import { Clock, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { signJwt } from "../src/api/AdminAuth.ts"
 import { EntitySyncTriggered } from "../src/api/groups/EntitiesGroup.ts"
@@ -14,8 +14,8 @@ import { finishedRun } from "./finishedRun.ts"
 import { bodyAs, call, eventually, jwtSecret, secretKey, testServerLayer } from "./fixtures.ts"
 import { liveRows } from "./liveRows.ts"
 
-/** A StateStore on the same database, as another SyncFlow process would see it. */
-const stateStore = StateStore.layer.pipe(Layer.provide(SecretBox.layer({ key: secretKey })))
+/** The state stores on the same database, as another SyncFlow process would see it. */
+const stateStores = StateStores.layer.pipe(Layer.provide(SecretBox.layer({ key: secretKey })))
 
 layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin API", (it) => {
   it.effect("requires a bearer token (the API key or an HS256 JWT) on admin routes; health is open", () =>
@@ -225,8 +225,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
         // A record whose write failed (say, the database went away mid-window) waits in the DLQ...
         const [row] = Array.from(fake.groundTruth.rows("customers"))
         yield* Effect.gen(function* () {
-          const state = yield* StateStore
-          yield* state.recordFailedRecords([
+          const failedRecordStore = yield* FailedRecordStore
+          yield* failedRecordStore.recordFailedRecords([
             {
               connectorId: "erp",
               entity: "customers",
@@ -236,7 +236,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
               raw: row?.values
             }
           ])
-        }).pipe(Effect.provide(stateStore))
+        }).pipe(Effect.provide(stateStores))
         const failed = bodyAs(
           yield* call("GET", "/api/v1/connectors/erp/failed-records?entity=customers"),
           Schema.Array(FailedRecordView)

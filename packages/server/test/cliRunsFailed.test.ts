@@ -5,7 +5,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
-import { SecretBox, StateStore } from "@syncflow/sync-engine"
+import { ConnectorStore, FailedRecordStore, RunStore, SecretBox, StateStores } from "@syncflow/sync-engine"
 import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Layer, Option, Schema } from "effect"
 import { SqlClient } from "effect/sql"
@@ -23,7 +23,7 @@ const failsWith = (result: CliResult, text: string) => {
   assert.notMatch(result.stderr, /^\s+at /m, "no stack trace")
 }
 
-const stateStore = StateStore.layer.pipe(Layer.provide(SecretBox.layer({ key: secretKey })))
+const stateStores = StateStores.layer.pipe(Layer.provide(SecretBox.layer({ key: secretKey })))
 
 const Report = Schema.Struct({
   entities: Schema.Array(Schema.Struct({ entity: Schema.String, runId: Schema.String }))
@@ -55,18 +55,18 @@ layer(PgTest.layer, { timeout: spawningTimeout, excludeTestServices: true })("sy
 
         // A record whose write failed waits in the dead-letter queue; discarding it removes it.
         const id = yield* Effect.gen(function* () {
-          const state = yield* StateStore
-          yield* state.recordFailedRecords([
+          const failedRecordStore = yield* FailedRecordStore
+          yield* failedRecordStore.recordFailedRecords([
             { connectorId: "erp", entity: "items", stage: "ingest", errorType: "DestinationError", message: "gone" }
           ])
-          const [record] = yield* state.listFailedRecords({ connectorId: "erp" })
+          const [record] = yield* failedRecordStore.listFailedRecords({ connectorId: "erp" })
           return record!.id
-        }).pipe(Effect.provide(stateStore))
+        }).pipe(Effect.provide(stateStores))
         failsWith(yield* syncflow(["failed", "discard", id, "999999"], env), "No failed record 999999")
         assert.include(ok(yield* syncflow(["failed", "discard", id, "--json"], env)), '{"discarded":1}')
-        const left = yield* Effect.flatMap(StateStore, (state) => state.getFailedRecord(id)).pipe(
-          Effect.provide(stateStore)
-        )
+        const left = yield* Effect.flatMap(FailedRecordStore, (failedRecordStore) =>
+          failedRecordStore.getFailedRecord(id)
+        ).pipe(Effect.provide(stateStores))
         assert.isTrue(Option.isNone(left))
       }).pipe(Effect.scoped),
     spawningTimeout * 2
@@ -79,10 +79,11 @@ layer(PgTest.layer, { timeout: spawningTimeout, excludeTestServices: true })("sy
         const env = yield* cliEnv
         // A run that another process (say, the server) is running.
         const run = yield* Effect.gen(function* () {
-          const state = yield* StateStore
-          yield* state.createConnector({ id: "held", adapter: "apismith", name: "Held" })
-          return yield* state.startRun({ connectorId: "held", entity: "items", mode: "incremental" })
-        }).pipe(Effect.provide(stateStore))
+          const connectorStore = yield* ConnectorStore
+          const runStore = yield* RunStore
+          yield* connectorStore.createConnector({ id: "held", adapter: "apismith", name: "Held" })
+          return yield* runStore.startRun({ connectorId: "held", entity: "items", mode: "incremental" })
+        }).pipe(Effect.provide(stateStores))
         const asked = ok(yield* syncflow(["runs", "cancel", run.id], env))
         assert.include(asked, `Cancel requested: run ${run.id} (held/items) stops at its next window boundary`)
         const requested = yield* Effect.flatMap(
@@ -94,8 +95,8 @@ layer(PgTest.layer, { timeout: spawningTimeout, excludeTestServices: true })("sy
         assert.deepStrictEqual(requested, [{ asked: true }])
 
         // Once it has ended (as the sync ends it at its window boundary), there is nothing to cancel.
-        yield* Effect.flatMap(StateStore, (state) => state.finishRun(run.id, { status: "cancelled" })).pipe(
-          Effect.provide(stateStore)
+        yield* Effect.flatMap(RunStore, (runStore) => runStore.finishRun(run.id, { status: "cancelled" })).pipe(
+          Effect.provide(stateStores)
         )
         failsWith(yield* syncflow(["runs", "cancel", run.id], env), "is not running (it is cancelled)")
         failsWith(yield* syncflow(["runs", "cancel", "00000000-0000-4000-8000-000000000000"], env), "No run")

@@ -23,8 +23,9 @@ import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import * as TableTarget from "../src/destination/TableTarget.ts"
 import * as SqlRowLedger from "../src/ledger/SqlRowLedger.ts"
 import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
+import { ConnectorStore } from "../src/state/ConnectorStore.ts"
 import { SecretBox } from "../src/state/SecretBox.ts"
-import { StateStore } from "../src/state/StateStore.ts"
+import * as StateStores from "../src/state/StateStores.ts"
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`)
@@ -78,7 +79,7 @@ const main = Effect.gen(function* () {
   ).pipe(Layer.provide(HttpStack))
   const Engine = SyncEngine.layer.pipe(
     Layer.provideMerge(PostgresDestination.layer),
-    Layer.provideMerge(StateStore.layer),
+    Layer.provideMerge(StateStores.layer),
     Layer.provide(SecretBox.layer({ key: Redacted.make(Base64.encode(crypto.getRandomValues(new Uint8Array(32)))) })),
     Layer.provideMerge(PgClient.layer({ url: Redacted.make(database.url), maxConnections: 4 }))
   )
@@ -86,7 +87,7 @@ const main = Effect.gen(function* () {
   const engine = Context.get(services, SyncEngine)
   const adapter = Context.get(services, ApiSmithAdapter)
   const writer = Context.get(services, ScheduleHubAdapter).write
-  yield* Context.get(services, StateStore).createConnector({ id: "bench", adapter: "apismith", name: "bench" })
+  yield* Context.get(services, ConnectorStore).createConnector({ id: "bench", adapter: "apismith", name: "bench" })
   const items = (yield* adapter.manifests).find((m) => m.entity === "items")
   const fields = hub.entities.find((e) => e.name === "items")?.fields
   if (items === undefined || fields === undefined) return yield* Effect.die("no items")

@@ -32,8 +32,9 @@ import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
 import type { SyncMode } from "../src/pipeline/SyncMode.ts"
 import type { SyncSummary } from "../src/pipeline/SyncSummary.ts"
+import { ConnectorStore } from "../src/state/ConnectorStore.ts"
 import { SecretBox } from "../src/state/SecretBox.ts"
-import { StateStore } from "../src/state/StateStore.ts"
+import * as StateStores from "../src/state/StateStores.ts"
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`)
@@ -188,15 +189,15 @@ const main = Effect.gen(function* () {
       : PostgresDestination.layer
   const EngineLive = SyncEngine.layer.pipe(
     Layer.provideMerge(DestinationLive),
-    Layer.provideMerge(StateStore.layer),
+    Layer.provideMerge(StateStores.layer),
     Layer.provide(SecretBox.layer({ key: Redacted.make(Base64.encode(crypto.getRandomValues(new Uint8Array(32)))) })),
     Layer.provideMerge(PgClient.layer({ url: Redacted.make(database.url), maxConnections: 4 }))
   )
   const services = yield* Layer.build(Layer.merge(EngineLive, AdapterLive))
   const engine = Context.get(services, SyncEngine)
   const adapter = Context.get(services, ApiSmithAdapter)
-  const state = Context.get(services, StateStore)
-  yield* state.createConnector({ id: "bench", adapter: "apismith", name: "bench" })
+  const connectorStore = Context.get(services, ConnectorStore)
+  yield* connectorStore.createConnector({ id: "bench", adapter: "apismith", name: "bench" })
   const manifests = yield* adapter.manifests
   const items = manifests.find((m) => m.entity === "items") as EntityManifest
   const sync = (mode: SyncMode) =>

@@ -1,5 +1,5 @@
 /**
- * The StateStore migrations: they create the schema `syncflow`, apply each migration exactly once
+ * The `syncflow` migrations: they create the schema `syncflow`, apply each migration exactly once
  * even when two processes start at once, and do nothing when run again.
  */
 import { PgClient } from "@effect/sql-pg"

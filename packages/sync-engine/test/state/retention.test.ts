@@ -10,11 +10,11 @@ import { Clock, Effect, Layer, Option, Queue } from "effect"
 import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import * as PgRateLimiterStore from "../../src/rate-limit/PgRateLimiterStore.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import type { Pruned } from "../../src/state/Retention.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
 import * as RetentionJob from "../../src/workflow/RetentionJob.ts"
 import { WorkflowTriggers } from "../../src/workflow/WorkflowTriggers.ts"
-import { stateStoreLayer } from "./fixtures.ts"
+import { stateStoresLayer } from "./fixtures.ts"
 
 const day = 86_400_000
 const now = Date.UTC(2026, 5, 1, 12, 0, 0)
@@ -23,14 +23,14 @@ const ago = (days: number) => new Date(now - days * day)
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`
 
-layer(stateStoreLayer())("retention", (it) => {
+layer(stateStoresLayer())("retention", (it) => {
   it.effect("deletes old rows in batches, daily; keeps recent and running ones", () =>
     Effect.gen(function* () {
       const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-      const state = yield* StateStore
-      // The tables other services create when they start.
+      const connectorStore = yield* ConnectorStore
+      // The services whose tables it prunes besides the stores' (building them applies the migrations).
       yield* Layer.build(Layer.mergeAll(WorkflowTriggers.layer, PgRateLimiterStore.layer()))
-      yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+      yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
 
       const run = (n: number, entity: string, status: string, startedDaysAgo: number, finishedDaysAgo: number | null) =>
         sql.unsafe(
