@@ -10,9 +10,9 @@ export { GetHealth, HealthStatus } from "./endpoints/GetHealth.ts"
 export {
   EntityDescription,
   FieldDescription,
-  FieldType,
   GetSchema,
-  ParentLink,
+  HubFieldType,
+  HubParentLink,
   ScheduleHubSchema
 } from "./endpoints/GetSchema.ts"
 export {

@@ -23,13 +23,13 @@
  */
 export type CleanValue = string | number | boolean | null
 
-/** The value of an Oracle key column, as `oracle_keys` carries it. */
-export type OracleKeyValue = string | number
+/** The clean value of an Oracle key column, as `oracle_keys` carries it (never null in the fake). */
+export type CleanKeyValue = string | number
 
 /** A row of an entity in its clean form. */
 export interface CleanRow {
   /** The row's `oracle_keys`, exactly as served (e.g. `{ PART_NO: "PART-0000001" }`). */
-  readonly oracleKeys: Readonly<Record<string, OracleKeyValue>>
+  readonly oracleKeys: Readonly<Record<string, CleanKeyValue>>
   /** The row's `row_version` (`YYYYMMDDHH24MISS`). */
   readonly rowVersion: string
   /** Every column of the entity's current metadata, in metadata order, clean. */

@@ -6,7 +6,7 @@
  */
 import type { DeltaStrategy } from "@syncflow/adapter-core"
 import { fromEpochSeconds } from "../rows/RowVersion.ts"
-import type { CleanRow, CleanValue, OracleKeyValue } from "./CleanRow.ts"
+import type { CleanKeyValue, CleanRow, CleanValue } from "./CleanRow.ts"
 import {
   currentColumns,
   type EntityState,
@@ -90,7 +90,7 @@ export interface RenderedPage {
 }
 
 /** The Oracle keys of a row, as `oracle_keys` carries them. */
-export type OracleKeys = Readonly<Record<string, OracleKeyValue>>
+export type OracleKeys = Readonly<Record<string, CleanKeyValue>>
 
 /** What a mutation did, by the rows' Oracle keys. */
 export interface MutationReport {
@@ -150,7 +150,7 @@ interface RenderPlan {
    */
   readonly renderers: ReadonlyArray<(row: RowContext) => string>
   readonly keyPrefixes: ReadonlyArray<string>
-  readonly keyValues: ReadonlyArray<(row: RowContext) => OracleKeyValue>
+  readonly keyValues: ReadonlyArray<(row: RowContext) => CleanKeyValue>
 }
 
 /** Builds a dataset. */
@@ -213,8 +213,8 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
     return override?.version
   }
 
-  const keysOf = (state: EntityState, row: RowContext): Record<string, OracleKeyValue> => {
-    const keys: Record<string, OracleKeyValue> = {}
+  const keysOf = (state: EntityState, row: RowContext): Record<string, CleanKeyValue> => {
+    const keys: Record<string, CleanKeyValue> = {}
     for (const key of state.entity.keys) keys[key.oracle] = key.value(row)
     return keys
   }
@@ -249,7 +249,7 @@ export const makeErpDataset = (options: ErpDatasetOptions = {}): ErpDataset => {
       }
       body += i === 0 ? '{"oracle_keys":{' : ',{"oracle_keys":{'
       for (let k = 0; k < keyValues.length; k++) {
-        const value = (keyValues[k] as (row: RowContext) => OracleKeyValue)(row)
+        const value = (keyValues[k] as (row: RowContext) => CleanKeyValue)(row)
         body += keyPrefixes[k]
         body += typeof value === "number" ? `${value}` : `"${value}"`
       }

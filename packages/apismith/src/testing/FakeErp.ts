@@ -13,6 +13,7 @@ import { TestServer } from "@syncflow/adapter-core/testing"
 import { Clock, Effect, Queue, Redacted, Result, Schema, type Scope, Stream } from "effect"
 import { serviceJwt } from "../ApiSmithCredentials.ts"
 import { formatIssue } from "../discovery/formatIssue.ts"
+import { MAX_PAGE_SIZE } from "../endpoints/ListData.ts"
 import { RowVersion } from "../rows/RowVersion.ts"
 import type { CleanRow } from "./CleanRow.ts"
 import {
@@ -156,8 +157,8 @@ const decodeSlug = (segment: string): string => {
   }
 }
 
-/** The largest page the fake serves, whatever the request asks (APISmith's cap). */
-export const MAX_PAGE_SIZE = 1000
+/** The largest page the fake serves, whatever the request asks: APISmith's cap, as the client knows it. */
+export { MAX_PAGE_SIZE }
 
 /** Starts a fake APISmith for the life of the scope. */
 export const make = Effect.fnUntraced(function* (

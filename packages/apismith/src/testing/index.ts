@@ -4,7 +4,7 @@
  */
 
 /** The clean form of a row and its values (the ground truth). */
-export type { CleanRow, CleanValue, OracleKeyValue } from "./CleanRow.ts"
+export type { CleanKeyValue, CleanRow, CleanValue } from "./CleanRow.ts"
 /** What a mutation asks for. */
 export type { Mutation } from "./dataset/EntityState.ts"
 /** The dataset without HTTP: pages, clean rows, mutations. */

@@ -5,15 +5,15 @@ import { defineEndpoint } from "@syncflow/adapter-core"
 import { Schema } from "effect"
 
 /** The type of a ScheduleHub field. */
-export const FieldType = Schema.Literals(["string", "integer", "decimal", "boolean", "date", "timestamp", "json"])
+export const HubFieldType = Schema.Literals(["string", "integer", "decimal", "boolean", "date", "timestamp", "json"])
 
 /** The type of a ScheduleHub field. */
-export type FieldType = typeof FieldType.Type
+export type HubFieldType = typeof HubFieldType.Type
 
 /** One field of an entity. */
 export const FieldDescription = Schema.Struct({
   name: Schema.String,
-  type: FieldType,
+  type: HubFieldType,
   required: Schema.Boolean
 })
 
@@ -21,19 +21,19 @@ export const FieldDescription = Schema.Struct({
 export type FieldDescription = typeof FieldDescription.Type
 
 /** A parent of an entity: the child names the parent's `erp_key_hash` in its field `via`. */
-export const ParentLink = Schema.Struct({
+export const HubParentLink = Schema.Struct({
   entity: Schema.String,
   via: Schema.String
 })
 
 /** A parent of an entity. */
-export type ParentLink = typeof ParentLink.Type
+export type HubParentLink = typeof HubParentLink.Type
 
 /** One entity of ScheduleHub. */
 export const EntityDescription = Schema.Struct({
   name: Schema.String,
   fields: Schema.Array(FieldDescription),
-  parents: Schema.Array(ParentLink)
+  parents: Schema.Array(HubParentLink)
 })
 
 /** One entity of ScheduleHub. */

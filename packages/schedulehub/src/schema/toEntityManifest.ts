@@ -4,7 +4,7 @@
  * dependency per `via` link, so parents are written before their children.
  */
 import type { ColumnManifest, ColumnType, EntityManifest } from "@syncflow/adapter-core"
-import type { EntityDescription, FieldType } from "../endpoints/GetSchema.ts"
+import type { EntityDescription, HubFieldType } from "../endpoints/GetSchema.ts"
 import { ListRecords } from "../endpoints/ListRecords.ts"
 
 /** The field holding a record's business-key hash, unique per entity. */
@@ -13,7 +13,7 @@ export const KEY_HASH_FIELD = "erp_key_hash"
 /** The identity fields every record carries besides its own fields. */
 export const IDENTITY_FIELDS: ReadonlyArray<string> = ["erp_key_hash", "erp_data_hash", "erp_rowversion"]
 
-const columnTypes: Record<FieldType, ColumnType> = {
+const columnTypes: Record<HubFieldType, ColumnType> = {
   string: "string",
   integer: "integer",
   decimal: "decimal",

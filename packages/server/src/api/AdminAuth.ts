@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { Clock, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { HttpApiError, HttpApiMiddleware, HttpApiSecurity } from "effect/http-api"
-import type { AdminAuth as AdminCredentials } from "../config/ServerSecrets.ts"
+import type { AdminCredentials } from "../config/ServerSecrets.ts"
 import { problemType } from "./Problem.ts"
 
 /** The request has no valid admin token. */

@@ -10,7 +10,7 @@ import type { ConfigError } from "effect/Config"
 import type { HttpServer, HttpServerError } from "effect/http"
 import { ServerInfo } from "../api/ServerInfo.ts"
 import { ServerConfig, type ServerSettings } from "../config/ServerConfig.ts"
-import { resolveAdminAuth, resolveSecretKey } from "../config/ServerSecrets.ts"
+import { resolveAdminCredentials, resolveSecretKey } from "../config/ServerSecrets.ts"
 import { ConnectorPlugins } from "../connectors/ConnectorPlugins.ts"
 import { describeBuild } from "../describeBuild.ts"
 import { serverLayer } from "../http/HttpServerLive.ts"
@@ -43,7 +43,7 @@ export const serverAppLayer = (
 ): Layer.Layer<HttpServer.HttpServer, ServerStartupError> =>
   Layer.unwrap(
     Effect.gen(function* () {
-      const admin = yield* resolveAdminAuth(settings)
+      const admin = yield* resolveAdminCredentials(settings)
       const stateKey = yield* resolveSecretKey(settings)
       const { version } = yield* describeBuild
       const publicUrl = Option.getOrElse(settings.publicUrl, () => `http://localhost:${settings.port}`).replace(

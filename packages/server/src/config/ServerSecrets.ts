@@ -22,7 +22,7 @@ export class ConfigurationError extends Schema.TaggedError<ConfigurationError>()
 }) {}
 
 /** Who may call the admin API. At least one is set. */
-export interface AdminAuth {
+export interface AdminCredentials {
   readonly apiKey: Option.Option<Redacted.Redacted<string>>
   readonly jwtSecret: Option.Option<Redacted.Redacted<string>>
 }
@@ -68,9 +68,9 @@ export const resolveSecretKey = Effect.fnUntraced(function* (settings: ServerSet
 })
 
 /** Who may call the admin API: configured, or (embedded database only) a generated API key. */
-export const resolveAdminAuth = Effect.fnUntraced(function* (settings: ServerSettings) {
+export const resolveAdminCredentials = Effect.fnUntraced(function* (settings: ServerSettings) {
   if (Option.isSome(settings.apiKey) || Option.isSome(settings.jwtSecret)) {
-    return { apiKey: settings.apiKey, jwtSecret: settings.jwtSecret } satisfies AdminAuth
+    return { apiKey: settings.apiKey, jwtSecret: settings.jwtSecret } satisfies AdminCredentials
   }
   if (Option.isSome(settings.databaseUrl)) {
     return yield* new ConfigurationError({
@@ -81,5 +81,5 @@ export const resolveAdminAuth = Effect.fnUntraced(function* (settings: ServerSet
   }
   const file = yield* fileSecret(settings, "api-key", () => randomBytes(24).toString("base64url"))
   yield* Effect.logInfo(`Admin API key: read it from ${file.path} (or set SYNCFLOW_API_KEY)`)
-  return { apiKey: Option.some(file.secret), jwtSecret: Option.none() } satisfies AdminAuth
+  return { apiKey: Option.some(file.secret), jwtSecret: Option.none() } satisfies AdminCredentials
 })

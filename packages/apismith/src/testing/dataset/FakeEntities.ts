@@ -4,7 +4,7 @@
  * is derived from the row's hash (see `FakeColumn`), so an entity of any size costs no memory.
  */
 import type { DeltaStrategy } from "@syncflow/adapter-core"
-import type { OracleKeyValue } from "../CleanRow.ts"
+import type { CleanKeyValue } from "../CleanRow.ts"
 import {
   bigIdentifier,
   charPool,
@@ -32,7 +32,7 @@ import { hash2, hashText } from "./Prng.ts"
 export interface FakeKey {
   /** The Oracle column name as `oracle_keys` spells it, e.g. `PART_NO`. */
   readonly oracle: string
-  readonly value: (row: RowContext) => OracleKeyValue
+  readonly value: (row: RowContext) => CleanKeyValue
 }
 
 /** One entity (one APISmith API) of the fake ERP. */
