@@ -17,7 +17,7 @@ import { Context, Effect, Layer, type Stream } from "effect"
 import type { ScheduleHubSchema } from "./endpoints/GetSchema.ts"
 import { MAX_BATCH_OPERATIONS } from "./endpoints/WriteRecords.ts"
 import { ScheduleHubClient, type ScheduleHubClientService } from "./ScheduleHubClient.ts"
-import { KEY_HASH_FIELD, toEntityManifest } from "./schema/toEntityManifest.ts"
+import { KEY_HASH_FIELD, toHubEntityManifest } from "./schema/toHubEntityManifest.ts"
 
 /** The adapter: adapter-core's contract, with the write side always present. */
 export interface ScheduleHubAdapterService extends Adapter {
@@ -26,7 +26,7 @@ export interface ScheduleHubAdapterService extends Adapter {
 
 /** The manifests of a schema. */
 export const manifestsOf = (schema: ScheduleHubSchema): ReadonlyArray<EntityManifest> =>
-  schema.entities.map(toEntityManifest)
+  schema.entities.map(toHubEntityManifest)
 
 /**
  * Builds the adapter over a client. `entities` are the entities the write side names as writable;

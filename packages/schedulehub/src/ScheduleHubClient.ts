@@ -26,7 +26,7 @@ import {
 } from "@syncflow/adapter-core"
 import { Context, type Duration, Effect, Layer, Schema, type Stream } from "effect"
 import { HttpClientRequest, type HttpClientResponse } from "effect/http"
-import { GetHealth, type HealthStatus } from "./endpoints/GetHealth.ts"
+import { GetHubHealth, type HubHealthStatus } from "./endpoints/GetHubHealth.ts"
 import { GetSchema, type ScheduleHubSchema } from "./endpoints/GetSchema.ts"
 import {
   ListRecords,
@@ -75,7 +75,7 @@ export interface ScheduleHubClientService {
   /** The base URL requests go to. */
   readonly baseUrl: string
   /** `GET /api/v1/health`: succeeds when ScheduleHub and its database are up. */
-  readonly health: Effect.Effect<HealthStatus, AdapterError>
+  readonly health: Effect.Effect<HubHealthStatus, AdapterError>
   /** `GET /api/v1/schema`: the entities, their fields and parents. */
   readonly schema: Effect.Effect<ScheduleHubSchema, AdapterError>
   /** The pages of an entity's full export (ordered by `uid`), from the start or a saved cursor. */
@@ -267,7 +267,7 @@ const make = Effect.fnUntraced(function* (options: ScheduleHubClientOptions) {
 
   return ScheduleHubClient.of({
     baseUrl,
-    health: client.call(GetHealth, {}).pipe(Effect.withSpan("ScheduleHubClient.health")),
+    health: client.call(GetHubHealth, {}).pipe(Effect.withSpan("ScheduleHubClient.health")),
     schema: client.call(GetSchema, {}).pipe(Effect.withSpan("ScheduleHubClient.schema")),
     streamPages: (entity, list = {}) =>
       client.streamPages(ListRecords, {

@@ -6,7 +6,7 @@
  */
 
 /** The endpoint definitions and their schemas. */
-export { GetHealth, HealthStatus } from "./endpoints/GetHealth.ts"
+export { GetHubHealth, HubHealthStatus } from "./endpoints/GetHubHealth.ts"
 export {
   EntityDescription,
   FieldDescription,
@@ -56,6 +56,6 @@ export {
 /** Service-JWT or bearer credentials for ScheduleHub. */
 export * as ScheduleHubCredentials from "./ScheduleHubCredentials.ts"
 /** From the schema to entity manifests. */
-export { IDENTITY_FIELDS, KEY_HASH_FIELD, toEntityManifest } from "./schema/toEntityManifest.ts"
+export { IDENTITY_FIELDS, KEY_HASH_FIELD, toHubEntityManifest } from "./schema/toHubEntityManifest.ts"
 /** From an answer to a `WriteResult`. */
 export { toWriteResult } from "./writing/WriteAnswer.ts"

@@ -21,10 +21,10 @@ import {
   stateSize,
   versionOf
 } from "./dataset/EntityState.ts"
+import { hash2, hash3, hashText } from "./dataset/ErpHash.ts"
 import type { FakeColumn, RowContext } from "./dataset/FakeColumn.ts"
 import { makeRowContext, rendererOf } from "./dataset/FakeColumn.ts"
 import { type EntitySizes, MUTATION_EPOCH, makeEntities } from "./dataset/FakeEntities.ts"
-import { hash2, hash3, hashText } from "./dataset/Prng.ts"
 import type { PublishedNames } from "./dataset/PublishedNames.ts"
 
 /** What a mutation asks for (insert, update, touch, delete N rows; add or retype a column; same second). */

@@ -22,11 +22,11 @@ import {
 import { TestServer } from "@syncflow/adapter-core/testing"
 import { Clock, Effect, Redacted, Result, type Scope } from "effect"
 import type { EntityDescription } from "../endpoints/GetSchema.ts"
-import { MAX_LOOKUP_KEYS, MAX_PAGE_SIZE } from "../endpoints/ListRecords.ts"
+import { MAX_LOOKUP_KEYS, MAX_PAGE_SIZE, type StoredRecord } from "../endpoints/ListRecords.ts"
 import { MAX_BATCH_OPERATIONS } from "../endpoints/WriteRecords.ts"
 import { serviceJwt } from "../ScheduleHubCredentials.ts"
 import { defaultEntities } from "./FakeSchema.ts"
-import { type Answer, type FakeRecord, makeRecordStore } from "./RecordStore.ts"
+import { type Answer, makeRecordStore } from "./RecordStore.ts"
 
 /** How the fake behaves. */
 export interface FakeScheduleHubOptions {
@@ -85,9 +85,9 @@ export interface FakeScheduleHub {
   /** The entities it holds. */
   readonly entities: ReadonlyArray<EntityDescription>
   /** Every live record of an entity, in uid order. */
-  readonly records: (entity: string) => Effect.Effect<ReadonlyArray<FakeRecord>>
+  readonly records: (entity: string) => Effect.Effect<ReadonlyArray<StoredRecord>>
   /** Every live record of every entity. */
-  readonly state: Effect.Effect<Readonly<Record<string, ReadonlyArray<FakeRecord>>>>
+  readonly state: Effect.Effect<Readonly<Record<string, ReadonlyArray<StoredRecord>>>>
   /** Creates a record directly (no HTTP, no faults), as if another writer had: the API's answer. */
   readonly put: (entity: string, record: SourceRecord) => Effect.Effect<Answer>
   readonly faults: FakeScheduleHubFaults

@@ -15,18 +15,15 @@ export interface Answer {
   readonly body?: unknown
 }
 
-/** A live record of the fake. */
-export type FakeRecord = StoredRecord
-
 interface EntityState {
   readonly description: EntityDescription
   readonly fields: ReadonlyMap<string, FieldDescription>
   /** Live records by uid, in uid order (uids only grow). */
-  readonly records: Map<string, FakeRecord>
+  readonly records: Map<string, StoredRecord>
   /** The uid of each live `erp_key_hash`. */
   readonly byHash: Map<string, string>
   /** The export's order, rebuilt after a change. */
-  ordered: Array<FakeRecord> | undefined
+  ordered: Array<StoredRecord> | undefined
 }
 
 const KEY_HASH = /^[0-9a-f]{32}$/
@@ -94,15 +91,15 @@ export interface RecordStore {
   readonly update: (entity: string, uid: string, body: unknown) => Answer
   readonly remove: (entity: string, uid: string) => Answer
   /** The live records of these hashes. */
-  readonly lookup: (entity: string, hashes: ReadonlyArray<string>) => Array<FakeRecord>
+  readonly lookup: (entity: string, hashes: ReadonlyArray<string>) => Array<StoredRecord>
   /** One page of the export (pages from 1). */
   readonly page: (
     entity: string,
     page: number,
     pageSize: number
-  ) => { readonly items: Array<FakeRecord>; readonly hasMore: boolean }
+  ) => { readonly items: Array<StoredRecord>; readonly hasMore: boolean }
   /** Every live record of an entity, in uid order. */
-  readonly records: (entity: string) => ReadonlyArray<FakeRecord>
+  readonly records: (entity: string) => ReadonlyArray<StoredRecord>
 }
 
 /** A store for these entities. */
@@ -194,7 +191,7 @@ export const makeRecordStore = (entities: ReadonlyArray<EntityDescription>): Rec
     const orphan = missingParent(state, body)
     if (orphan !== undefined) return orphan
     const uid = nextUid(now)
-    const record: FakeRecord = { uid, erp_key_hash: hash, erp_rowversion: null, ...body }
+    const record: StoredRecord = { uid, erp_key_hash: hash, erp_rowversion: null, ...body }
     state.records.set(uid, record)
     state.byHash.set(hash, uid)
     state.ordered = undefined
@@ -210,7 +207,7 @@ export const makeRecordStore = (entities: ReadonlyArray<EntityDescription>): Rec
     if (!isObject(body)) return invalid("record", "the record must be a JSON object")
     const refused = validate(state, body, false)
     if (refused !== undefined) return refused
-    const next: FakeRecord = { ...current, ...body, uid }
+    const next: StoredRecord = { ...current, ...body, uid }
     if (next.erp_key_hash !== current.erp_key_hash) {
       const other = state.byHash.get(next.erp_key_hash)
       if (other !== undefined) return { status: 409, body: { error: "conflict", uid: other } }
@@ -240,7 +237,7 @@ export const makeRecordStore = (entities: ReadonlyArray<EntityDescription>): Rec
     return { status: 204 }
   }
 
-  const ordered = (state: EntityState): Array<FakeRecord> => {
+  const ordered = (state: EntityState): Array<StoredRecord> => {
     if (state.ordered === undefined) state.ordered = Array.from(state.records.values())
     return state.ordered
   }
@@ -254,7 +251,7 @@ export const makeRecordStore = (entities: ReadonlyArray<EntityDescription>): Rec
     lookup: (entity, hashes) => {
       const state = states.get(entity)
       if (state === undefined) return []
-      const found: Array<FakeRecord> = []
+      const found: Array<StoredRecord> = []
       for (const hash of new Set(hashes)) {
         const uid = state.byHash.get(hash)
         const record = uid === undefined ? undefined : state.records.get(uid)

@@ -8,6 +8,6 @@ export * as FakeScheduleHub from "./FakeScheduleHub.ts"
 /** The fake's default, ERP-like entities. */
 export { defaultEntities } from "./FakeSchema.ts"
 /** The fake's records and answers, without HTTP. */
-export { type Answer, type FakeRecord, makeRecordStore, type RecordStore } from "./RecordStore.ts"
+export { type Answer, makeRecordStore, type RecordStore } from "./RecordStore.ts"
 /** UUID v7 uids. */
 export { isUuidV7, makeUuidV7 } from "./uuidV7.ts"

@@ -10,9 +10,9 @@
  * index. A `rowversion_gt` filter keeps the rows whose version is strictly greater.
  */
 import { fromEpochSeconds } from "../../rows/RowVersion.ts"
+import { hash3 } from "./ErpHash.ts"
 import { addedLater, type FakeColumn, retypedLater } from "./FakeColumn.ts"
 import type { FakeEntity } from "./FakeEntities.ts"
-import { hash3 } from "./Prng.ts"
 
 /** The state of a row that a mutation changed (updated, touched or inserted). */
 export interface Override {

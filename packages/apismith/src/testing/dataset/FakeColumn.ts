@@ -5,6 +5,7 @@
  */
 import { Buffer } from "node:buffer"
 import type { CleanValue } from "../CleanRow.ts"
+import { hash2, hashText } from "./ErpHash.ts"
 import {
   canonicalDecimal,
   civilFromDays,
@@ -20,7 +21,6 @@ import {
   padNumber,
   wallClock
 } from "./OracleText.ts"
-import { hash2, hashText } from "./Prng.ts"
 
 /**
  * The coordinates of the row being rendered. One mutable instance is reused for every row of a

@@ -5,6 +5,7 @@
  */
 import type { DeltaStrategy } from "@syncflow/adapter-core"
 import type { CleanKeyValue } from "../CleanRow.ts"
+import { hash2, hashText } from "./ErpHash.ts"
 import {
   bigIdentifier,
   charPool,
@@ -26,7 +27,6 @@ import {
   zeroPaddedCode
 } from "./FakeColumn.ts"
 import { daysFromCivil, padNumber } from "./OracleText.ts"
-import { hash2, hashText } from "./Prng.ts"
 
 /** An Oracle key column of an entity and how its value follows from the row. */
 export interface FakeKey {

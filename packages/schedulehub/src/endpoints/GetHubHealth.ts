@@ -5,17 +5,17 @@ import { defineEndpoint } from "@syncflow/adapter-core"
 import { Schema } from "effect"
 
 /** What the health endpoint says; other fields are ignored. */
-export const HealthStatus = Schema.Struct({ status: Schema.String })
+export const HubHealthStatus = Schema.Struct({ status: Schema.String })
 
 /** What the health endpoint says. */
-export type HealthStatus = typeof HealthStatus.Type
+export type HubHealthStatus = typeof HubHealthStatus.Type
 
 /** The health endpoint, for "test connection". */
-export const GetHealth = defineEndpoint({
+export const GetHubHealth = defineEndpoint({
   entity: "health",
   module: "health",
   name: "get",
   method: "GET",
   path: "/api/v1/health",
-  response: HealthStatus
+  response: HubHealthStatus
 })

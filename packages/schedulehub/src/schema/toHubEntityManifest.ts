@@ -31,7 +31,7 @@ const column = (name: string, type: ColumnType, nullable: boolean, businessKey =
 })
 
 /** The manifest of one ScheduleHub entity. */
-export const toEntityManifest = (entity: EntityDescription): EntityManifest => {
+export const toHubEntityManifest = (entity: EntityDescription): EntityManifest => {
   const own = entity.fields.filter((field) => field.name !== "uid" && !IDENTITY_FIELDS.includes(field.name))
   return {
     entity: entity.name,
