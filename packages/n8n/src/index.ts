@@ -5,6 +5,8 @@
  * fake is in `@syncflow/n8n/testing`.
  */
 
+/** Deliveries of a sync's changes to a webhook workflow, and their outcomes. */
+export { type DeliveryBody, type DeliveryChange, deliveryOf, resultsOf } from "./destination/Delivery.ts"
 /** The endpoint definitions and their schemas. */
 export { Execution, ExecutionPage, ExecutionStatus, ExecutionStatusFilter } from "./endpoints/Execution.ts"
 export { GetExecution, ListExecutions } from "./endpoints/ExecutionEndpoints.ts"
@@ -31,6 +33,15 @@ export {
   MAX_PAGE_SIZE,
   UpdateWorkflow
 } from "./endpoints/WorkflowEndpoints.ts"
+/** The adapter: webhook workflows as a destination. */
+export {
+  DEFAULT_MAX_BATCH,
+  fromClient,
+  IDENTITY_FIELDS,
+  type N8nAdapterOptions,
+  type N8nAdapterService,
+  webhookManifest
+} from "./N8nAdapter.ts"
 /** The typed client service and its options. */
 export {
   type ExecutionFilter,
@@ -44,5 +55,8 @@ export {
 } from "./N8nClient.ts"
 /** The API key credentials. */
 export * as N8nCredentials from "./N8nCredentials.ts"
+export { N8nCredentialsInput, N8nSettings } from "./plugin/N8nPluginSettings.ts"
+/** The connector plugin (adapter name `n8n`) and what a user gives to create a connector. */
+export { n8nPlugin } from "./plugin/n8nPlugin.ts"
 /** A webhook's answer. */
 export { answerBody, WebhookAnswer } from "./webhook/WebhookAnswer.ts"

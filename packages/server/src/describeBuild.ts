@@ -18,7 +18,7 @@ export interface BuiltPackage {
   readonly description: string
 }
 
-const packageNames = ["adapter-core", "pco", "apismith", "schedulehub", "rest", "sync-engine", "server"] as const
+const packageNames = ["adapter-core", "pco", "apismith", "schedulehub", "rest", "n8n", "sync-engine", "server"] as const
 
 const readPackage = (name: string) =>
   Effect.tryPromise(() => readFile(new URL(`../../${name}/package.json`, import.meta.url), "utf8")).pipe(

@@ -34,7 +34,7 @@ describe("syncflow binary", () => {
       assert.match(output, /^SyncFlow \d+\.\d+\.\d+ on Node (\d+)\./)
       const major = Number(/on Node (\d+)\./.exec(output)?.[1])
       assert.isAtLeast(major, 22)
-      for (const name of ["adapter-core", "pco", "apismith", "schedulehub", "rest", "sync-engine", "server"]) {
+      for (const name of ["adapter-core", "pco", "apismith", "schedulehub", "rest", "n8n", "sync-engine", "server"]) {
         assert.include(output, `@syncflow/${name}`)
       }
     },

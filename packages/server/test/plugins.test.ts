@@ -125,9 +125,9 @@ layer(serverLayer, { timeout: 120_000, excludeTestServices: true })("connector p
       const adapters = bodyAs(yield* call("GET", "/api/v1/adapters"), Schema.Array(AdapterView))
       assert.deepStrictEqual(
         adapters.map((adapter) => adapter.name),
-        ["apismith", "pco", "schedulehub", "rest", "inventory"]
+        ["apismith", "pco", "schedulehub", "rest", "n8n", "inventory"]
       )
-      const [apismith, pco, schedulehub, rest, added] = adapters
+      const [apismith, pco, schedulehub, rest, n8n, added] = adapters
       assert.deepStrictEqual(apismith?.capabilities, {
         discover: true,
         incremental: true,
@@ -158,6 +158,13 @@ layer(serverLayer, { timeout: 120_000, excludeTestServices: true })("connector p
         write: false
       })
       assert.include(JSON.stringify(rest?.settingsSchema), '"next-link"')
+      assert.deepStrictEqual(n8n?.capabilities, {
+        discover: true,
+        incremental: false,
+        webhooks: false,
+        oauth2: false,
+        write: true
+      })
       assert.deepInclude(apismith?.settingsSchema, { type: "object", required: ["baseUrl"] })
       assert.deepInclude(pco?.settingsSchema, { type: "object", additionalProperties: false })
       // Each credential type is a branch; every secret is write-only and masked.
@@ -190,7 +197,7 @@ layer(serverLayer, { timeout: 120_000, excludeTestServices: true })("connector p
       const unknown = yield* call("POST", "/api/v1/connectors", { body: { ...base, id: "nowhere", adapter: "erpx" } })
       assert.strictEqual(unknown.status, 400)
       assert.deepInclude(unknown.body, { field: "adapter" })
-      assert.include(JSON.stringify(unknown.body), "apismith, pco, schedulehub, rest, inventory")
+      assert.include(JSON.stringify(unknown.body), "apismith, pco, schedulehub, rest, n8n, inventory")
       const badSettings = yield* call("POST", "/api/v1/connectors", {
         body: { ...base, id: "nowhere", adapter: "inventory", config: { baseUrl: "http://x", pageSize: 0 } }
       })

@@ -9,6 +9,18 @@ import type { Effect } from "effect"
 import type { AdapterError } from "../errors/AdapterError.ts"
 import type { SourceRecord } from "./Adapter.ts"
 
+/** Where a write comes from when a sync makes it: the same on a replayed window. */
+export interface WriteContext {
+  /** The sync (a definition's id, or `<connector>-><target>/<entity>`). */
+  readonly syncId: string
+  /** The run writing. */
+  readonly runId: string
+  /** The window's position in the run's listing. */
+  readonly window: string
+  /** The batch's index within the window. */
+  readonly batch: number
+}
+
 /** Options of one write request. */
 export interface WriteOptions {
   /**
@@ -16,6 +28,8 @@ export interface WriteOptions {
    * crash or a lost answer) changes nothing the first request did not.
    */
   readonly idempotencyKey?: string | undefined
+  /** The sync, run and window the write belongs to, for targets that want to know (an n8n webhook). */
+  readonly context?: WriteContext | undefined
 }
 
 /** One operation of a batch. `id` is the target system's own id of the record. */

@@ -5,6 +5,7 @@
  */
 import type { ConnectorPlugin } from "@syncflow/adapter-core"
 import { apiSmithPlugin } from "@syncflow/apismith"
+import { n8nPlugin } from "@syncflow/n8n"
 import { pcoPlugin } from "@syncflow/pco"
 import { restPlugin } from "@syncflow/rest"
 import { scheduleHubPlugin } from "@syncflow/schedulehub"
@@ -14,5 +15,6 @@ export const defaultPlugins: ReadonlyArray<ConnectorPlugin.ConnectorPlugin> = [
   apiSmithPlugin,
   pcoPlugin,
   scheduleHubPlugin,
-  restPlugin
+  restPlugin,
+  n8nPlugin
 ]

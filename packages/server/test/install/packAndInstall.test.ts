@@ -41,6 +41,7 @@ const packages = [
   "apismith",
   "schedulehub",
   "rest",
+  "n8n",
   "sync-engine",
   "server"
 ] as const

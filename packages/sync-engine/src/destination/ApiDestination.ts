@@ -152,21 +152,21 @@ export const make = (options: ApiDestinationOptions): Destination["Service"] => 
         : { op: "delete", id: planned.row.targetId }
 
   /** Sends operations: the batch form in requests of at most its size, else one request per operation. */
-  const send = (entity: string, operations: ReadonlyArray<WriteOperation>, key: string) =>
+  const send = (entity: string, operations: ReadonlyArray<WriteOperation>, key: string, context: ApplyContext) =>
     Effect.gen(function* () {
       const batch = writer.batch
       if (batch !== undefined) {
         const results: Array<WriteResult> = []
         for (let start = 0; start < operations.length; start += batch.maxOperations) {
           const part = operations.slice(start, start + batch.maxOperations)
-          const answered = yield* batch.run(entity, part, { idempotencyKey: `${key}-${start}` })
+          const answered = yield* batch.run(entity, part, { idempotencyKey: `${key}-${start}`, context })
           results.push(...answered)
         }
         return results
       }
       return yield* Effect.forEach(operations, (operation, index) =>
         operation.op === "create"
-          ? writer.create(entity, operation.record, { idempotencyKey: `${key}-${index}` })
+          ? writer.create(entity, operation.record, { idempotencyKey: `${key}-${index}`, context })
           : operation.op === "update"
             ? writer.update(entity, operation.id, operation.record)
             : writer.delete(entity, operation.id)
@@ -243,7 +243,8 @@ export const make = (options: ApiDestinationOptions): Destination["Service"] => 
       const results = yield* send(
         entity,
         planned.map((p) => operationOf(entity, p)),
-        key
+        key,
+        context
       )
       const outcomes: Array<RowOutcome> = []
       for (let index = 0; index < planned.length; index++) {
