@@ -18,8 +18,9 @@ import { TestClock } from "effect/testing"
 import { SyncDefinition } from "../../src/definitions/SyncDefinition.ts"
 import { SyncDefinitions } from "../../src/definitions/SyncDefinitions.ts"
 import { createDefinition } from "../../src/definitions/saveDefinition.ts"
+import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { defaultLeaseTtl } from "../../src/state/EntityLeases.ts"
-import { StateStore } from "../../src/state/StateStore.ts"
+import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { engineLayer, expectedIdentities, fakeErp } from "../pipeline/fixtures.ts"
 import { waitFor } from "../workflow/processes.ts"
 import { ITEMS_WEBHOOK, n8nConnectorAdapters } from "./fixtures/n8nAdapters.ts"
@@ -43,11 +44,12 @@ layer(testLayer, { timeout: 120_000 })(
           yield* n8n.putWorkflow(webhookWorkflow("ERP items", ITEMS_WEBHOOK), { active: true })
           const urls = { erpUrl: fake.baseUrl, n8nUrl: n8n.baseUrl, n8nApiKey: n8n.apiKey, maxBatch }
           const connectors = yield* n8nConnectorAdapters(urls, { erp: adapter })
-          const state = yield* StateStore
-          yield* state.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-          yield* state.createConnector({ id: "flows", adapter: "n8n", name: "n8n" })
-          yield* state.saveManifests("erp", manifests)
-          yield* state.saveManifests("flows", yield* connectors.flows.manifests)
+          const connectorStore = yield* ConnectorStore
+          const manifestStore = yield* ManifestStore
+          yield* connectorStore.createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
+          yield* connectorStore.createConnector({ id: "flows", adapter: "n8n", name: "n8n" })
+          yield* manifestStore.saveManifests("erp", manifests)
+          yield* manifestStore.saveManifests("flows", yield* connectors.flows.manifests)
           const definition = yield* createDefinition({
             id: "items-to-n8n",
             name: "ERP items to n8n",
