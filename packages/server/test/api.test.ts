@@ -287,8 +287,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("admin A
           if (line === "" || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) continue
           assert.match(line, sample)
         }
-        assert.match(text, /^syncflow_runs\{.*connector="erp".*status="succeeded".*\} \d+/m)
-        assert.match(text, /^syncflow_rows\{.*entity="items".*stage="inserted".*\} 300$/m)
+        assert.match(text, /^syncflow_runs_total\{.*connector="erp".*status="succeeded".*\} \d+/m)
+        assert.match(text, /^syncflow_rows_total\{.*entity="items".*outcome="inserted".*\} 300$/m)
         assert.match(text, /^syncflow_upstream_request_duration_seconds_bucket\{/m)
         assert.match(text, /^syncflow_upstream_requests_total\{.*outcome="ok".*\} \d+/m)
 

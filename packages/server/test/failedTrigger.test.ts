@@ -104,7 +104,10 @@ layer(testServerLayer, { timeout: spawningTimeout, excludeTestServices: true })(
 
         // Counted in the metrics.
         const metrics = String((yield* call("GET", "/metrics", { token: null })).body)
-        assert.match(metrics, /syncflow_runs\{[^}]*connector="dead"[^}]*entity="items"[^}]*status="failed"[^}]*\} 2/)
+        assert.match(
+          metrics,
+          /syncflow_runs_total\{[^}]*connector="dead"[^}]*entity="items"[^}]*status="failed"[^}]*\} 2/
+        )
 
         // And readable through the CLI.
         const env = yield* cliEnv

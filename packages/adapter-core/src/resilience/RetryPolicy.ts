@@ -5,6 +5,7 @@
  */
 import { Duration, Effect, Predicate, Random, Schedule } from "effect"
 import { isAdapterError, isTransient, RateLimited } from "../errors/AdapterError.ts"
+import { countRetry } from "./upstreamRetries.ts"
 
 /**
  * How backoff delays are randomised (with `d` the capped exponential delay): `full` waits a random
@@ -137,16 +138,18 @@ export const delayFor = (policy: RetryPolicy, error: unknown, retry: number): Ef
 /**
  * The policy as a `Schedule` for `Effect.retry`, fed the failures: it stops after
  * `maxAttempts - 1` retries or at the first failure {@link shouldRetry} rejects, and waits
- * {@link delayFor} between attempts. `method` is the HTTP method of the retried request, if any.
+ * {@link delayFor} between attempts. `method` is the HTTP method of the retried request, if any,
+ * and `host` its upstream host, by which each retry is counted in `syncflow_upstream_retries_total`.
  */
-export const schedule = (policy: RetryPolicy, method?: string): Schedule.Schedule<number, unknown> =>
+export const schedule = (policy: RetryPolicy, method?: string, host?: string): Schedule.Schedule<number, unknown> =>
   Schedule.recurs(policy.maxAttempts - 1).pipe(
     Schedule.setInputType<unknown>(),
     Schedule.while(({ input }) => shouldRetry(policy, input, method)),
     Schedule.modifyDelay(({ input, attempt }) => delayFor(policy, input, attempt)),
     Schedule.tap(({ input, attempt, duration }) =>
       Effect.logDebug("Retrying after a transient failure", input).pipe(
-        Effect.annotateLogs({ retry: attempt, delayMillis: Duration.toMillis(duration) })
+        Effect.annotateLogs({ retry: attempt, delayMillis: Duration.toMillis(duration) }),
+        Effect.andThen(countRetry(host, input))
       )
     )
   )

@@ -1,6 +1,7 @@
 /** Resilience for adapter clients: retries, per-request timeouts and per-host circuit breakers. */
 export * as CircuitBreakerPolicy from "./CircuitBreakerPolicy.ts"
 export * as RetryPolicy from "./RetryPolicy.ts"
+export * from "./upstreamRetries.ts"
 export * from "./withCircuitBreaker.ts"
 export * from "./withRequestTimeout.ts"
 export * from "./withRetry.ts"

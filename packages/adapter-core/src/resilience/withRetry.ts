@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import { dual } from "effect/Function"
 import { HttpClient } from "effect/http"
 import * as RetryPolicy from "./RetryPolicy.ts"
+import { circuitKey } from "./withCircuitBreaker.ts"
 
 /**
  * Middleware: retries a request while it fails with a retryable error (`RetryPolicy.shouldRetry`),
@@ -19,7 +20,9 @@ export const withRetry: {
 } = dual(
   2,
   <E, R>(self: HttpClient.HttpClient.With<E, R>, policy: RetryPolicy.RetryPolicy): HttpClient.HttpClient.With<E, R> =>
-    HttpClient.transform(self, (effect, request) => Effect.retry(effect, RetryPolicy.schedule(policy, request.method)))
+    HttpClient.transform(self, (effect, request) =>
+      Effect.retry(effect, RetryPolicy.schedule(policy, request.method, circuitKey(request)))
+    )
 )
 
 /** Retries any effect by `policy` (no HTTP method, so unsafe-method rules do not apply). */

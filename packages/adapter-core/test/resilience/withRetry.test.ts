@@ -1,6 +1,6 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Deferred, Duration, Effect, Fiber, Random } from "effect"
+import { Clock, Deferred, Duration, Effect, Fiber, Metric, Random } from "effect"
 import { HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import {
@@ -12,7 +12,13 @@ import {
 } from "../../src/errors/AdapterError.ts"
 import { CurrentEndpoint } from "../../src/http/CurrentEndpoint.ts"
 import { classifyResponse } from "../../src/http/classifyResponse.ts"
-import { RetryPolicy, retryWithPolicy, withRequestTimeout, withRetry } from "../../src/resilience/index.ts"
+import {
+  RetryPolicy,
+  retryWithPolicy,
+  upstreamRetries,
+  withRequestTimeout,
+  withRetry
+} from "../../src/resilience/index.ts"
 import { RecordingClock, TestServer } from "../../src/testing/index.ts"
 
 const policy = RetryPolicy.make({ maxAttempts: 4, baseDelay: "100 millis", jitter: "none" })
@@ -72,7 +78,13 @@ describe("withRetry", () => {
       yield* expectSleeps(rec, server, [100, 200, 400])
       assert.deepStrictEqual(yield* Fiber.join(fiber), { ok: true })
       assert.strictEqual((yield* server.requests).length, 4)
-    }).pipe(Effect.provide(NodeHttpClient.layerUndici))
+      // Each retry is counted by host and error.
+      const host = new URL(server.baseUrl).host
+      const retried = yield* Metric.value(
+        Metric.withAttributes(upstreamRetries, { host, error: "UpstreamUnavailable" })
+      )
+      assert.strictEqual(retried.count, 3)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici), Effect.provideService(Metric.MetricRegistry, new Map()))
   )
 
   it.effect("gives up after maxAttempts with the last UpstreamUnavailable", () =>

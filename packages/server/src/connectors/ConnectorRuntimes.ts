@@ -27,7 +27,11 @@ import {
 import { Context, Duration, Effect, Exit, Layer, Option, Predicate, Scope, Semaphore } from "effect"
 import type { RateLimiter } from "effect/persistence"
 import type { SqlClient, SqlError } from "effect/sql"
-import { layerInstrumentedHttpClient, layerInstrumentedRateLimiter } from "../observability/SyncMetrics.ts"
+import {
+  layerCircuitMetrics,
+  layerInstrumentedHttpClient,
+  layerInstrumentedRateLimiter
+} from "../observability/UpstreamMetrics.ts"
 import { ConnectorPlugins } from "./ConnectorPlugins.ts"
 import * as WebhookSecret from "./WebhookSecret.ts"
 
@@ -196,7 +200,9 @@ export class ConnectorRuntimes extends Context.Service<
     Layer.provide(
       Layer.mergeAll(
         TokenManager.layer,
-        layerInstrumentedRateLimiter.pipe(Layer.provideMerge(AdapterHttp.layerShared()))
+        Layer.merge(layerInstrumentedRateLimiter, layerCircuitMetrics).pipe(
+          Layer.provideMerge(AdapterHttp.layerShared())
+        )
       ).pipe(
         Layer.provideMerge(PostgresTokenStore.layer),
         Layer.provideMerge(layerInstrumentedHttpClient),

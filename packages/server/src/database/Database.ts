@@ -4,6 +4,7 @@
  * A process that may share it (the CLI, see {@link JoinRunningEmbedded}) connects to the embedded
  * server another process (`syncflow serve`) runs there instead of failing on its lock.
  */
+import { hostname } from "node:os"
 import { join } from "node:path"
 import { PgClient } from "@effect/sql-pg"
 import {
@@ -16,7 +17,13 @@ import type { SqlClient, SqlError } from "effect/sql"
 import type { ServerSettings } from "../config/ServerConfig.ts"
 
 /** Connections kept open per process; the bulk of a sync is one window transaction at a time. */
-const maxConnections = 10
+export const maxConnections = 10
+
+/**
+ * The `application_name` of this process's connections (host and process id, within PostgreSQL's
+ * 63 bytes), so `pg_stat_activity` tells its pool apart: the metrics read it.
+ */
+export const applicationName = `syncflow/${process.pid}@${hostname()}`.slice(0, 63)
 
 /** The embedded PostgreSQL's data directory within SyncFlow's. */
 export const embeddedDataDir = (settings: ServerSettings): string => join(settings.dataDir, "postgres")
@@ -35,7 +42,7 @@ export const layer = (
   settings: ServerSettings
 ): Layer.Layer<PgClient.PgClient | SqlClient.SqlClient, SqlError.SqlError | EmbeddedPostgresError> =>
   Option.match(settings.databaseUrl, {
-    onSome: (url) => PgClient.layer({ url, maxConnections }),
+    onSome: (url) => PgClient.layer({ url, maxConnections, applicationName }),
     onNone: () =>
       Layer.unwrap(
         Effect.gen(function* () {
@@ -46,14 +53,14 @@ export const layer = (
               yield* Effect.logDebug(
                 `Using the embedded PostgreSQL that process ${running.value.ownerPid} runs in ${dataDir} on port ${running.value.port}`
               )
-              return PgClient.layer({ url: running.value.url, maxConnections })
+              return PgClient.layer({ url: running.value.url, maxConnections, applicationName })
             }
           }
           const server = yield* acquireEmbeddedPostgres({ dataDir })
           yield* Effect.logInfo(
             `Embedded PostgreSQL ${server.initialised ? "initialised and " : ""}started in ${dataDir} on port ${server.port}`
           )
-          return PgClient.layer({ url: server.url, maxConnections })
+          return PgClient.layer({ url: server.url, maxConnections, applicationName })
         })
       )
   })

@@ -1,181 +1,202 @@
 /**
- * SyncFlow's Prometheus metrics. Upstream request latency and rate-limit waits are measured as
- * they happen (by wrapping the adapters' HTTP client and rate limiter); runs, rows per stage,
- * failed records by error type and database connections are read from PostgreSQL at each scrape,
- * so every process reports the same totals, whoever ran the syncs.
+ * SyncFlow's sync metrics, read from the database at each scrape so that every process reports the
+ * same values whoever ran the syncs (the server, a CLI sync, another runner): the per-entity totals
+ * the database keeps (`syncflow.entity_metrics`: rows by outcome, runs by status, the run-duration
+ * histogram, the last success, see sync-engine's `EntityMetrics`), the running runs and their rows
+ * per second, unresolved failed records, pending children, type mismatches, and this process's
+ * database pool. Each family is written with the series that exist now: a deleted connector's
+ * series and a finished run's rate are gone from the next scrape. The work is one small query per
+ * family over indexed rows: proportional to the entities (and the running runs, failed records
+ * and pending children outstanding), never to the runs recorded.
  */
-import { UpstreamRateLimiter } from "@syncflow/adapter-core"
-import { runCountNames } from "@syncflow/sync-engine"
-import { Clock, Effect, Layer, Metric } from "effect"
-import { HttpClient } from "effect/http"
-import { PrometheusMetrics } from "effect/observability"
-import { SqlClient } from "effect/sql"
+import { readEntityMetrics, syncDurationBoundaries } from "@syncflow/sync-engine"
+import { Effect } from "effect"
+import type { SqlClient } from "effect/sql"
+import { type Family, histogramSamples, type Labels, type Sample } from "./PrometheusText.ts"
 
-const secondsBoundaries = Metric.exponentialBoundaries({ start: 0.005, factor: 2, count: 14 })
-
-/** Upstream HTTP requests, by host and outcome (`ok`, `http_<status>`, `error`). */
-export const upstreamRequests = Metric.counter("syncflow_upstream_requests_total", {
-  description: "Requests SyncFlow made to upstream APIs",
-  incremental: true
-})
-
-/** How long upstream requests took, by host. */
-export const upstreamLatency = Metric.histogram("syncflow_upstream_request_duration_seconds", {
-  description: "Latency of upstream API requests",
-  boundaries: secondsBoundaries
-})
-
-/** How long requests waited for their rate-limit budget, by adapter (the budget key's first part). */
-export const rateLimitWait = Metric.histogram("syncflow_rate_limit_wait_seconds", {
-  description: "Time spent waiting for an upstream rate-limit budget before a request",
-  boundaries: secondsBoundaries
-})
-
-const runsGauge = Metric.gauge("syncflow_runs", { description: "Sync runs recorded, by connector, entity and status" })
-const rowsGauge = Metric.gauge("syncflow_rows", {
-  description: "Rows counted by each pipeline stage over all recorded runs, by connector, entity and stage"
-})
-const failedGauge = Metric.gauge("syncflow_failed_records", {
-  description: "Unresolved failed records (the dead-letter queue), by connector, entity, stage and error type"
-})
-const pendingGauge = Metric.gauge("syncflow_pending_children", {
-  description: "Child rows waiting for their parent, by connector and entity"
-})
-const typeMismatchesGauge = Metric.gauge("syncflow_type_mismatches", {
-  description:
-    "Columns whose type in the table differs from the source's (schema drift), as each entity's latest sync found them, by connector and entity"
-})
-const connectionsGauge = Metric.gauge("syncflow_db_connections", {
-  description: "Connections to SyncFlow's database, by state (pg_stat_activity)"
-})
-
-/** The platform HTTP client, timing every request into {@link upstreamLatency} and {@link upstreamRequests}. */
-export const instrumentHttpClient = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
-  HttpClient.transform(client, (response, request) =>
-    Effect.gen(function* () {
-      const host = URL.canParse(request.url) ? new URL(request.url).host : "unknown"
-      const start = yield* Clock.currentTimeMillis
-      const observe = (outcome: string) =>
-        Effect.gen(function* () {
-          const elapsed = ((yield* Clock.currentTimeMillis) - start) / 1000
-          yield* Metric.update(Metric.withAttributes(upstreamLatency, { host }), elapsed)
-          yield* Metric.update(Metric.withAttributes(upstreamRequests, { host, outcome }), 1)
-        })
-      return yield* response.pipe(
-        Effect.tap((res) => observe(res.status < 400 ? "ok" : `http_${res.status}`)),
-        Effect.tapError(() => observe("error"))
-      )
-    })
-  )
-
-/** Replaces the ambient `HttpClient` with an instrumented one. */
-export const layerInstrumentedHttpClient: Layer.Layer<HttpClient.HttpClient, never, HttpClient.HttpClient> =
-  Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, instrumentHttpClient))
-
-/** Replaces the ambient `UpstreamRateLimiter` with one that times each wait for a budget. */
-export const layerInstrumentedRateLimiter: Layer.Layer<UpstreamRateLimiter, never, UpstreamRateLimiter> = Layer.effect(
-  UpstreamRateLimiter,
-  Effect.map(UpstreamRateLimiter, (limiter) =>
-    UpstreamRateLimiter.of({
-      ...limiter,
-      acquire: (policy) =>
-        Effect.gen(function* () {
-          const start = yield* Clock.currentTimeMillis
-          const permit = yield* limiter.acquire(policy)
-          const waited = ((yield* Clock.currentTimeMillis) - start) / 1000
-          yield* Metric.update(
-            Metric.withAttributes(rateLimitWait, { adapter: policy.key.split("/")[0] ?? policy.key }),
-            waited
-          )
-          return permit
-        })
-    })
-  )
-)
-
-interface RunRow {
+interface KeyCount {
   readonly connector: string
   readonly entity: string
-  readonly status: string
-  readonly runs: number
+  readonly n: number
 }
 
-/** Reads the database-backed gauges, then formats every metric as Prometheus text. */
-export const scrape: Effect.Effect<string, never, SqlClient.SqlClient> = Effect.gen(function* () {
-  const sql = (yield* SqlClient.SqlClient).withoutTransforms()
-  const sums = runCountNames.map((name) => `sum(${name})::float8 AS ${name}`).join(", ")
-  const runs = yield* sql.unsafe<RunRow & Record<string, number>>(
-    `SELECT connector_id AS connector, entity, status, count(*)::float8 AS runs, ${sums}
-     FROM syncflow.sync_runs GROUP BY connector_id, entity, status`
+interface Running extends KeyCount {
+  readonly rate: number
+  /** How long the oldest running run has been running, in seconds. */
+  readonly longest: number
+}
+
+interface Pending extends KeyCount {
+  /** The age of the oldest pending child, in seconds. */
+  readonly oldest: number
+}
+
+/** What the scrape needs to know of this process's database pool. */
+export interface PoolIdentity {
+  /** The `application_name` this process's connections carry. */
+  readonly applicationName: string
+  readonly maxConnections: number
+}
+
+const entityLabels = (connector: string, entity: string): Labels => ({ connector, entity })
+
+/** A per-entity gauge: every known entity, 0 unless `counts` has it. */
+const perEntity = <R extends KeyCount>(
+  keys: ReadonlyArray<Labels>,
+  counts: ReadonlyArray<R>,
+  pick: (row: R) => number = (row) => row.n
+): ReadonlyArray<Sample> => {
+  const found = new Map(counts.map((row) => [`${row.connector}\u0000${row.entity}`, pick(row)]))
+  return keys.map((labels) => ({ labels, value: found.get(`${labels.connector}\u0000${labels.entity}`) ?? 0 }))
+}
+
+/** The sync metric families, read from SyncFlow's database, and the ids of the connectors that exist. */
+export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlClient, pool: PoolIdentity) {
+  const entities = yield* readEntityMetrics(sql)
+  const running = yield* sql.unsafe<Running>(
+    `SELECT connector_id AS connector, entity, count(*)::float8 AS n,
+       sum(fetched / greatest(extract(epoch FROM (now() - started_at)), 0.001))::float8 AS rate,
+       greatest(max(extract(epoch FROM (now() - started_at))), 0)::float8 AS longest
+     FROM syncflow.sync_runs WHERE status = 'running' GROUP BY connector_id, entity`
   )
-  const rows = new Map<string, { connector: string; entity: string; counts: Record<string, number> }>()
-  for (const row of runs) {
-    yield* Metric.update(
-      Metric.withAttributes(runsGauge, { connector: row.connector, entity: row.entity, status: row.status }),
-      row.runs
-    )
-    const key = `${row.connector}\u0000${row.entity}`
-    const entry = rows.get(key) ?? { connector: row.connector, entity: row.entity, counts: {} }
-    for (const name of runCountNames) entry.counts[name] = (entry.counts[name] ?? 0) + Number(row[name] ?? 0)
-    rows.set(key, entry)
-  }
-  for (const entry of rows.values()) {
-    for (const stage of runCountNames) {
-      yield* Metric.update(
-        Metric.withAttributes(rowsGauge, { connector: entry.connector, entity: entry.entity, stage }),
-        entry.counts[stage] ?? 0
-      )
-    }
-  }
-  const failed = yield* sql.unsafe<{
-    readonly connector: string
-    readonly entity: string
-    readonly stage: string
-    readonly type: string
-    readonly n: number
-  }>(
-    `SELECT connector_id AS connector, entity, stage, error_type AS type, count(*) FILTER (WHERE resolved_at IS NULL)::float8 AS n
-     FROM syncflow.failed_records GROUP BY connector_id, entity, stage, error_type`
+  const failed = yield* sql.unsafe<KeyCount>(
+    `SELECT connector_id AS connector, entity, count(*)::float8 AS n FROM syncflow.failed_records
+     WHERE resolved_at IS NULL GROUP BY connector_id, entity`
   )
-  for (const row of failed) {
-    yield* Metric.update(
-      Metric.withAttributes(failedGauge, {
-        connector: row.connector,
-        entity: row.entity,
-        stage: row.stage,
-        error_type: row.type
-      }),
-      row.n
-    )
-  }
-  const pending = yield* sql.unsafe<{ readonly connector: string; readonly entity: string; readonly n: number }>(
-    `SELECT connector_id AS connector, entity, count(*)::float8 AS n FROM syncflow.pending_children
-     GROUP BY connector_id, entity`
+  const pending = yield* sql.unsafe<Pending>(
+    `SELECT connector_id AS connector, entity, count(*)::float8 AS n,
+       greatest(extract(epoch FROM (now() - min(created_at))), 0)::float8 AS oldest
+     FROM syncflow.pending_children GROUP BY connector_id, entity`
   )
-  for (const row of pending) {
-    yield* Metric.update(Metric.withAttributes(pendingGauge, { connector: row.connector, entity: row.entity }), row.n)
-  }
-  const mismatches = yield* sql.unsafe<{ readonly connector: string; readonly entity: string; readonly n: number }>(
+  const mismatches = yield* sql.unsafe<KeyCount>(
     `SELECT connector_id AS connector, entity, jsonb_array_length(type_mismatches)::float8 AS n FROM syncflow.entities`
   )
-  for (const row of mismatches) {
-    yield* Metric.update(
-      Metric.withAttributes(typeMismatchesGauge, { connector: row.connector, entity: row.entity }),
-      row.n
-    )
-  }
+  const intervals = yield* sql.unsafe<KeyCount>(
+    `SELECT connector_id AS connector, entity, interval_seconds::float8 AS n FROM syncflow.entities
+     WHERE enabled AND cron IS NULL`
+  )
+  const connectors = yield* sql.unsafe<{ readonly id: string }>(`SELECT id FROM syncflow.connectors`)
   const connections = yield* sql.unsafe<{ readonly state: string; readonly n: number }>(
     `SELECT coalesce(state, 'unknown') AS state, count(*)::float8 AS n FROM pg_stat_activity
-     WHERE datname = current_database() GROUP BY 1`
+     WHERE application_name = $1 GROUP BY 1`,
+    [pool.applicationName]
   )
-  for (const row of connections) {
-    yield* Metric.update(Metric.withAttributes(connectionsGauge, { state: row.state }), row.n)
-  }
-  return yield* PrometheusMetrics.format()
-}).pipe(
-  Effect.catch((error) =>
-    Effect.logWarning(`metrics: cannot read the database: ${error.message}`).pipe(
-      Effect.andThen(PrometheusMetrics.format())
-    )
-  )
-)
+
+  const keys = entities.map((row) => entityLabels(row.connectorId, row.entity))
+  const open = connections.reduce((total, row) => total + row.n, 0)
+  const idle = connections.find((row) => row.state === "idle")?.n ?? 0
+  const families: ReadonlyArray<Family> = [
+    {
+      name: "syncflow_rows_total",
+      type: "counter",
+      help: "Rows synced, by connector, entity and outcome (fetched, inserted, updated, unchanged, deleted, failed, orphaned, parked)",
+      samples: entities.flatMap((row) =>
+        Object.entries(row.rows).map(([outcome, value]) => ({
+          labels: { ...entityLabels(row.connectorId, row.entity), outcome },
+          value
+        }))
+      )
+    },
+    {
+      name: "syncflow_runs_total",
+      type: "counter",
+      help: "Sync runs ended, by connector, entity and status (succeeded, failed, cancelled, abandoned)",
+      samples: entities.flatMap((row) =>
+        Object.entries(row.runs).map(([status, value]) => ({
+          labels: { ...entityLabels(row.connectorId, row.entity), status },
+          value
+        }))
+      )
+    },
+    {
+      name: "syncflow_runs_running",
+      type: "gauge",
+      help: "Sync runs running now, by connector and entity",
+      samples: perEntity(keys, running)
+    },
+    {
+      name: "syncflow_running_run_duration_seconds",
+      type: "gauge",
+      help: "How long the oldest running run of an entity has been running (0 when none runs)",
+      samples: perEntity(keys, running, (row) => row.longest)
+    },
+    {
+      name: "syncflow_sync_duration_seconds",
+      type: "histogram",
+      help: "How long sync runs took, by connector and entity",
+      samples: entities.flatMap((row) =>
+        histogramSamples(
+          entityLabels(row.connectorId, row.entity),
+          syncDurationBoundaries,
+          row.durationBuckets,
+          row.durationSecondsSum
+        )
+      )
+    },
+    {
+      name: "syncflow_sync_rows_per_second",
+      type: "gauge",
+      help: "Rows fetched per second by the running syncs (since each run started), by connector and entity; absent when none runs",
+      samples: running.map((row) => ({ labels: entityLabels(row.connector, row.entity), value: row.rate }))
+    },
+    {
+      name: "syncflow_last_success_timestamp_seconds",
+      type: "gauge",
+      help: "When the last successful sync of an entity ended, in seconds since the Unix epoch",
+      samples: entities.flatMap((row) =>
+        row.lastSuccessSeconds === null
+          ? []
+          : [{ labels: entityLabels(row.connectorId, row.entity), value: row.lastSuccessSeconds }]
+      )
+    },
+    {
+      name: "syncflow_failed_records",
+      type: "gauge",
+      help: "Unresolved failed records (the dead-letter queue), by connector and entity",
+      samples: perEntity(keys, failed)
+    },
+    {
+      name: "syncflow_pending_children",
+      type: "gauge",
+      help: "Child rows parked until their parent arrives, by connector and entity",
+      samples: perEntity(keys, pending)
+    },
+    {
+      name: "syncflow_pending_children_oldest_age_seconds",
+      type: "gauge",
+      help: "How long the oldest child row of an entity has been waiting for its parent (0 when none waits)",
+      samples: perEntity(keys, pending, (row) => row.oldest)
+    },
+    {
+      name: "syncflow_entity_sync_interval_seconds",
+      type: "gauge",
+      help: "The interval of an enabled entity's scheduled syncs (entities on a cron schedule or disabled have none)",
+      samples: intervals.map((row) => ({ labels: entityLabels(row.connector, row.entity), value: row.n }))
+    },
+    {
+      name: "syncflow_type_mismatches",
+      type: "gauge",
+      help: "Columns whose type in the table differs from the source's (schema drift), as each entity's latest sync found them",
+      samples: mismatches.map((row) => ({ labels: entityLabels(row.connector, row.entity), value: row.n }))
+    },
+    {
+      name: "syncflow_db_pool_connections_open",
+      type: "gauge",
+      help: "Connections this process's database pool holds open",
+      samples: [{ value: open }]
+    },
+    {
+      name: "syncflow_db_pool_connections_in_use",
+      type: "gauge",
+      help: "Connections of this process's database pool in use (running a statement or in a transaction; the scrape's own included)",
+      samples: [{ value: open - idle }]
+    },
+    {
+      name: "syncflow_db_pool_max_connections",
+      type: "gauge",
+      help: "The most connections this process's database pool opens",
+      samples: [{ value: pool.maxConnections }]
+    }
+  ]
+  return { families, connectors: new Set(connectors.map((row) => row.id)) }
+})

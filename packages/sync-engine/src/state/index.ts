@@ -1,4 +1,4 @@
-/** SyncFlow's state in PostgreSQL: the stores per aggregate (StateStores), the migrations, the PostgreSQL TokenStore and the SecretBox. */
+/** SyncFlow's state in PostgreSQL: the stores per aggregate (StateStores), the migrations, the per-entity metrics, the PostgreSQL TokenStore and the SecretBox. */
 export * from "./Checkpoint.ts"
 export * from "./CheckpointStore.ts"
 export * from "./ColumnTypeMismatch.ts"
@@ -7,6 +7,7 @@ export * from "./ConnectorStore.ts"
 export * from "./DiscoveredEntity.ts"
 export * from "./EntityBusy.ts"
 export * from "./EntityLeases.ts"
+export * from "./EntityMetrics.ts"
 export * from "./EntitySettings.ts"
 export * as EntityTables from "./EntityTables.ts"
 export * from "./FailedRecord.ts"

@@ -41,6 +41,7 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "destination_seen",
           "entities",
           "entity_leases",
+          "entity_metrics",
           "entity_tables",
           "execution_runs",
           "failed_records",
