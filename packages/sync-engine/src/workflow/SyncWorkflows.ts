@@ -10,10 +10,11 @@ import type { SyncDefinition } from "../definitions/SyncDefinition.ts"
 import type { SyncEngine } from "../pipeline/SyncEngine.ts"
 import type { SyncMode } from "../pipeline/SyncMode.ts"
 import type { SyncSummary } from "../pipeline/SyncSummary.ts"
+import type { CheckpointStore } from "../state/CheckpointStore.ts"
+import type { ConnectorStore } from "../state/ConnectorStore.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { RunStore } from "../state/RunStore.ts"
-import type * as StateStores from "../state/StateStores.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, runOfExecution } from "./executionRuns.ts"
 import {
@@ -114,7 +115,14 @@ export class SyncWorkflows extends Context.Service<
   ): Layer.Layer<
     SyncWorkflows | WorkflowTriggers | EntityLeases,
     SqlError.SqlError,
-    WorkflowEngine.WorkflowEngine | SyncEngine | StateStores.StateStores | ConnectorAdapters | SqlClient.SqlClient
+    | WorkflowEngine.WorkflowEngine
+    | SyncEngine
+    | ConnectorStore
+    | ManifestStore
+    | RunStore
+    | CheckpointStore
+    | ConnectorAdapters
+    | SqlClient.SqlClient
   > =>
     Layer.effect(
       SyncWorkflows,
@@ -122,7 +130,9 @@ export class SyncWorkflows extends Context.Service<
         const triggers = yield* WorkflowTriggers
         const manifestStore = yield* ManifestStore
         const runStore = yield* RunStore
-        const context = yield* Effect.context<WorkflowEngine.WorkflowEngine | StateStores.StateStores>()
+        const context = yield* Effect.context<
+          WorkflowEngine.WorkflowEngine | ManifestStore | RunStore | CheckpointStore
+        >()
         // Released first on shutdown: window activities stop before the cluster drains (see WorkflowShutdown).
         yield* signalOnRelease
 
