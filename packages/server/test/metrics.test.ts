@@ -31,7 +31,7 @@ const runs = (metrics: Scrape, status: string) => sampleValue(metrics, "syncflow
 
 layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("/metrics", (it) => {
   it.effect(
-    "before, during and after a sync, after a CLI sync in another process, and after the connector is deleted",
+    "before, during and after a sync, after a CLI sync in another process, with an unreachable upstream, after the connectors are deleted; rules, dashboard and README read what scrapes had",
     () =>
       Effect.gen(function* () {
         // Two windows of 10,000 records (the workflows' window).
@@ -69,8 +69,9 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("/metric
         assert.isAbove(sampleValue(before, "process_cpu_seconds_total", {}) ?? 0, 0)
         assert.isDefined(sampleValue(before, "nodejs_eventloop_lag_seconds", {}))
 
-        // During: pages slowed so the scrape catches the run between its two windows.
-        yield* fake.faults.slowNext(12, 600)
+        // During: pages slowed (10 s for the first window, 2 s for the second) so scrapes catch the run
+        // between its two windows.
+        yield* fake.faults.slowNext(12, 1000)
         assert.strictEqual((yield* call("POST", "/api/v1/connectors/erp/entities/items/sync")).status, 202)
         const during = yield* eventually(
           Effect.map(scrape, (metrics) =>
