@@ -5,9 +5,7 @@
 import { Pagination } from "@syncflow/adapter-core"
 import { getPath, parseFieldPath } from "../document/FieldPath.ts"
 import type { StreamSpec } from "../document/StreamSpec.ts"
-
-/** A raw record of a page. */
-export type RawRecord = Readonly<Record<string, unknown>>
+import type { RawRecord } from "./responseSchema.ts"
 
 /** A stream's pagination over its (already decoded, so well-shaped) bodies. */
 export const paginationOf = (stream: StreamSpec): Pagination.Pagination<unknown, RawRecord> => {

@@ -12,6 +12,9 @@ import type { StreamSpec } from "../document/StreamSpec.ts"
 /** One raw record: a JSON object. */
 export const RawRecord = Schema.Record(Schema.String, Schema.Unknown)
 
+/** One raw record: a JSON object. */
+export type RawRecord = typeof RawRecord.Type
+
 interface Tree {
   leaf: BodySchema | undefined
   optional: boolean

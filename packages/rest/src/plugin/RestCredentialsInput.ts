@@ -2,7 +2,7 @@
  * The credentials of a declarative source as a user gives them: the secret half of the document's
  * `auth` (an API key, a user and password, a bearer token, or an OAuth2 client's id and secret).
  */
-import { SecretInput } from "@syncflow/adapter-core"
+import { BearerInput, SecretInput } from "@syncflow/adapter-core"
 import { Schema } from "effect"
 
 /** The key of `auth: {type: apiKey}`. */
@@ -15,9 +15,6 @@ export const BasicInput = Schema.Struct({
   password: SecretInput
 })
 
-/** The token of `auth: {type: bearer}`. */
-export const BearerInput = Schema.Struct({ type: Schema.Literal("bearer"), token: SecretInput })
-
 /** The client of `auth: {type: oauth2}` (either grant). */
 export const OAuth2ClientInput = Schema.Struct({
   type: Schema.Literal("oauth2"),
@@ -25,8 +22,8 @@ export const OAuth2ClientInput = Schema.Struct({
   clientSecret: SecretInput
 })
 
-/** The credentials of a `rest` connector. */
+/** The credentials of a `rest` connector (`auth: {type: bearer}` takes adapter-core's `BearerInput`). */
 export const RestCredentialsInput = Schema.Union([ApiKeyInput, BasicInput, BearerInput, OAuth2ClientInput])
 
-/** The credentials of a `rest` connector. */
+/** The credentials of a `rest` connector (`auth: {type: bearer}` takes adapter-core's `BearerInput`). */
 export type RestCredentialsInput = typeof RestCredentialsInput.Type
