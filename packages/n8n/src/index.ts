@@ -55,6 +55,14 @@ export {
 } from "./N8nClient.ts"
 /** The API key credentials. */
 export * as N8nCredentials from "./N8nCredentials.ts"
+/** Run-finished notifications to webhooks: subscriptions and their durable delivery. */
+export {
+  EndStatus,
+  NotificationTarget,
+  NotificationTargetSpec,
+  RunNotification
+} from "./notifications/NotificationTarget.ts"
+export { MAX_ATTEMPTS, RunNotifier, type RunNotifierService } from "./notifications/RunNotifier.ts"
 export { N8nCredentialsInput, N8nSettings } from "./plugin/N8nPluginSettings.ts"
 /** The connector plugin (adapter name `n8n`) and what a user gives to create a connector. */
 export { n8nPlugin } from "./plugin/n8nPlugin.ts"

@@ -1,11 +1,14 @@
 /**
  * The services every SyncFlow command runs on: the database (external or embedded), the secret box,
  * the state stores, the PostgreSQL destination, the sync engine, run control (cancel) and run events
- * (live progress), and the connectors' running adapters with their shared rate-limit budgets.
+ * (live progress), the connectors' running adapters with their shared rate-limit budgets, and the
+ * delivery of run-finished notifications to webhooks (`RunNotifier`).
  */
 
+import { NodeHttpClient } from "@effect/platform-node"
 import type { PgClient } from "@effect/sql-pg"
 import type { EmbeddedPostgresError } from "@syncflow/embedded-postgres"
+import { RunNotifier } from "@syncflow/n8n"
 import {
   type ConnectorAdapters,
   type InvalidIdentifier,
@@ -39,6 +42,7 @@ export type CoreServices =
   | RunEvents
   | ConnectorRuntimes
   | ConnectorAdapters
+  | RunNotifier
 
 /** Why the core services could not start: configuration, the key, the database, the state. */
 export type CoreStartupError =
@@ -68,6 +72,8 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
       RunControl.layer,
       RunEvents.layer,
       SyncDefinitions.layer,
+      // Run-finished notifications to webhooks (n8n workflows), delivered from the outbox.
+      RunNotifier.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)),
       connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer), Layer.provide(rateLimits))
     ).pipe(Layer.provideMerge(base))
   })

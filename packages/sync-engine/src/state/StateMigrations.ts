@@ -11,6 +11,7 @@
 import { Effect } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { entityMetricsMigration } from "./migrations/0019_entity_metrics.ts"
+import { runNotifications } from "./migrations/0020_run_notifications.ts"
 
 /** One migration: an id (its order), a name, and its statements. */
 export interface Migration {
@@ -377,7 +378,8 @@ ON CONFLICT DO NOTHING`
       "CREATE INDEX IF NOT EXISTS destination_seen_run_idx ON syncflow.destination_seen (run_id, table_name)"
     ]
   },
-  entityMetricsMigration
+  entityMetricsMigration,
+  runNotifications
 ]
 
 /**

@@ -32,7 +32,8 @@ layer(PgTest.layer)("StateMigrations", (it) => {
       assert.deepStrictEqual(yield* otherProcess, [])
 
       const tables = yield* sql<{ readonly name: string }>`
-        SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'syncflow' ORDER BY table_name`
+        SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'syncflow'
+        ORDER BY table_name COLLATE "C"`
       assert.deepStrictEqual(
         tables.map((row) => row.name),
         [
@@ -49,6 +50,8 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "rate_limits",
           "row_ledger",
           "row_ledger_seen",
+          "run_notification_targets",
+          "run_notifications",
           "schedule_fires",
           "schema_migrations",
           "sync_definitions",
