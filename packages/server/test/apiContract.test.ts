@@ -36,7 +36,9 @@ const problemOf = (reply: Reply, status: number) => {
 
 const Operation = Schema.Struct({
   summary: Schema.optionalKey(Schema.String),
-  description: Schema.optionalKey(Schema.String)
+  description: Schema.optionalKey(Schema.String),
+  security: Schema.optionalKey(Schema.Array(Schema.Record(Schema.String, Schema.Array(Schema.String)))),
+  responses: Schema.optionalKey(Schema.Record(Schema.String, Schema.Unknown))
 })
 const Document = Schema.Struct({
   info: Schema.Struct({ version: Schema.String }),
@@ -116,9 +118,25 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("API con
       assert.strictEqual(reply.status, 200)
       const document = Schema.decodeUnknownSync(Document)(reply.body)
       assert.strictEqual(document.info.version, serverVersion)
-      for (const path of ["/webhooks/{adapter}/{connectorId}", "/metrics", "/api/v1/connectors", "/api/v1/health"]) {
+      for (const path of [
+        "/webhooks/{adapter}/{connectorId}",
+        "/metrics",
+        "/api/v1/connectors",
+        "/api/v1/health",
+        "/api/v1/health/live",
+        "/api/v1/health/ready",
+        "/api/v1/health/connectors"
+      ]) {
         assert.property(document.paths, path)
       }
+      // Liveness and readiness are open; the connectors' health needs the admin token; 503s are documented.
+      const health = (path: string) => document.paths[path]?.get
+      assert.isEmpty(health("/api/v1/health/live")?.security ?? [])
+      assert.isEmpty(health("/api/v1/health/ready")?.security ?? [])
+      assert.deepStrictEqual(health("/api/v1/health/connectors")?.security, [{ bearer: [] }])
+      assert.property(health("/api/v1/health/ready")?.responses ?? {}, "503")
+      assert.property(health("/api/v1/health/connectors")?.responses ?? {}, "503")
+      assert.property(health("/api/v1/health/connectors")?.responses ?? {}, "401")
       for (const [path, item] of Object.entries(document.paths)) {
         for (const [method, operation] of Object.entries(item)) {
           assert.isNotEmpty(operation.summary ?? "", `${method} ${path} has no summary`)

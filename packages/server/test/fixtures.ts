@@ -33,45 +33,52 @@ export const testSettings = (databaseUrl: Redacted.Redacted<string>): ServerSett
   jwtSecret: Option.some(jwtSecret),
   secretKey: Option.some(secretKey),
   publicUrl: Option.some("http://127.0.0.1"),
-  otlpEndpoint: Option.none(),
-  serviceName: "syncflow-test",
   runner: Option.none(),
   redisUrl: Option.none(),
   // Syncs start only when a test triggers them (the scheduler would sync new entities at once).
   scheduler: false,
   logFormat: "json",
+  healthTtlSeconds: 30,
   retentionDays: 30
 })
 
 /** The running test server's base URL. */
 export class TestServer extends Context.Service<TestServer, { readonly baseUrl: string }>()("test/TestServer") {}
 
-/** The server composed with `options` (e.g. its plugins) on the file's test database, which it also provides. */
-export const testServerLayerWith = (options: ServerAppOptions) =>
+/**
+ * The `TestServer` of a running server layer. When it stops, it first lets the syncs a test started
+ * (and did not wait for) finish, so the runner does not shut down under a workflow that is still
+ * sending messages.
+ */
+export const testServerOf = <E, R>(app: Layer.Layer<HttpServer.HttpServer, E, R>) =>
+  Layer.effect(
+    TestServer,
+    Effect.gen(function* () {
+      const server = yield* HttpServer.HttpServer
+      const address = server.address
+      if (address._tag === "UnixPathAddress") return yield* Effect.die("the server is not on TCP")
+      const sql = yield* SqlClient.SqlClient
+      yield* Effect.addFinalizer(() =>
+        eventually(
+          sql<{ readonly pending: number }>`
+          SELECT count(*)::int AS pending FROM cluster_messages WHERE NOT processed`.pipe(
+            Effect.map(([row]) => (row?.pending === 0 ? Option.some(row) : Option.none()))
+          )
+        ).pipe(Effect.ignore)
+      )
+      return TestServer.of({ baseUrl: `http://127.0.0.1:${address.port}` })
+    })
+  ).pipe(Layer.provide(app))
+
+/**
+ * The server composed with `options` (e.g. its plugins) on the file's test database, which it also
+ * provides; `settings` change the test settings.
+ */
+export const testServerLayerWith = (options: ServerAppOptions, settings: Partial<ServerSettings> = {}) =>
   Layer.unwrap(
     Effect.gen(function* () {
       const url = yield* PgTest.databaseUrl
-      return Layer.effect(
-        TestServer,
-        Effect.gen(function* () {
-          const server = yield* HttpServer.HttpServer
-          const address = server.address
-          if (address._tag === "UnixPathAddress") return yield* Effect.die("the server is not on TCP")
-          // Before the server stops: let the syncs a test started (and did not wait for) finish, so the
-          // runner does not shut down under a workflow that is still sending messages.
-          const sql = yield* SqlClient.SqlClient
-          yield* Effect.addFinalizer(() =>
-            eventually(
-              sql<{ readonly pending: number }>`
-              SELECT count(*)::int AS pending FROM cluster_messages WHERE NOT processed`.pipe(
-                Effect.map(([row]) => (row?.pending === 0 ? Option.some(row) : Option.none()))
-              )
-            ).pipe(Effect.ignore)
-          )
-          return TestServer.of({ baseUrl: `http://127.0.0.1:${address.port}` })
-        })
-      ).pipe(
-        Layer.provide(serverAppLayer(testSettings(url), options)),
+      return testServerOf(serverAppLayer({ ...testSettings(url), ...settings }, options)).pipe(
         // Quiet request logs; warnings and errors still show.
         Layer.provide(Layer.succeed(References.MinimumLogLevel, "Warn"))
       )

@@ -1,7 +1,7 @@
 /**
  * What `syncflow serve` tells its operators: one JSON object per log line on stderr, with the
- * connector (and run, entity) as annotations; and traces exported over OTLP/HTTP when
- * `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+ * connector (and run, entity) as annotations and the trace and span ids; and traces exported over
+ * OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (in-process details: otelExport.test.ts).
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { createServer } from "node:http"
@@ -70,6 +70,7 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("serve: log
           SYNCFLOW_API_KEY: "observability-key",
           SYNCFLOW_SCHEDULER: "false",
           OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
           OTEL_SERVICE_NAME: "syncflow-otel-test"
         }
         const lines: Array<string> = []
@@ -104,10 +105,12 @@ layer(PgTest.layer, { timeout: 120_000, excludeTestServices: true })("serve: log
         const parsed = lines.filter((line) => line.trim() !== "").map((line) => JSON.parse(line) as unknown)
         assert.isNotEmpty(parsed)
         for (const entry of parsed) assert.containsAllKeys(entry, ["message", "level", "timestamp", "annotations"])
-        assert.isTrue(
-          parsed.some((entry) => JSON.stringify(entry).includes('"annotations":{"connector":"traced"}')),
-          lines.join("\n")
+        const createdLine = parsed.find((entry) =>
+          JSON.stringify(entry).includes('"annotations":{"connector":"traced"}')
         )
+        assert.isDefined(createdLine, lines.join("\n"))
+        // Written while serving the request: the line names the request's trace and span.
+        assert.match(JSON.stringify(createdLine), /"traceId":"[0-9a-f]{32}","spanId":"[0-9a-f]{16}"/)
         assert.notInclude(lines.join("\n"), "never-logged-token")
 
         const exported = otlp.traces.join("\n")

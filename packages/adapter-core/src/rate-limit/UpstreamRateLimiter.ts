@@ -74,7 +74,12 @@ const inactive: RateLimiter.AdaptiveConsumeResult = { delay: Duration.zero, epoc
 const failOpen =
   <A>(fallback: A) =>
   (error: RateLimiter.RateLimiterError): Effect.Effect<A> =>
-    Effect.as(Effect.logWarning("Rate limiter store failed; sending the request without limiting it", error), fallback)
+    Effect.as(
+      Effect.logWarning("Rate limiter store failed; sending the request without limiting it").pipe(
+        Effect.annotateLogs({ error: error.message })
+      ),
+      fallback
+    )
 
 /**
  * The limits to run at once the upstream advertised `upstream`: the lower of the two rates, with a

@@ -5,6 +5,7 @@
 import { Effect } from "effect"
 import { dual } from "effect/Function"
 import { HttpClient, HttpClientError, type HttpClientResponse } from "effect/http"
+import { unlessProbing } from "../resilience/HealthProbe.ts"
 import type { RateLimitPolicy } from "./RateLimitPolicy.ts"
 import type { RateLimitPermit, UpstreamRateLimiter } from "./UpstreamRateLimiter.ts"
 
@@ -34,7 +35,7 @@ const limited = Effect.fnUntraced(function* <E, R>(
 /**
  * Middleware: waits for the policy's budget before each request (the wait is not part of the
  * request timeout below it) and feeds every response back to the limiter. Adds no error: a failing
- * limiter store lets requests through.
+ * limiter store lets requests through. A health probe's requests (see `HealthProbe`) spend nothing.
  */
 export const withRateLimit: {
   (options: WithRateLimitOptions): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
@@ -42,5 +43,5 @@ export const withRateLimit: {
 } = dual(
   2,
   <E, R>(self: HttpClient.HttpClient.With<E, R>, options: WithRateLimitOptions): HttpClient.HttpClient.With<E, R> =>
-    HttpClient.transformResponse(self, (request) => limited(options, request))
+    HttpClient.transformResponse(self, (request) => unlessProbing(request, limited(options, request)))
 )

@@ -147,8 +147,12 @@ export const schedule = (policy: RetryPolicy, method?: string, host?: string): S
     Schedule.while(({ input }) => shouldRetry(policy, input, method)),
     Schedule.modifyDelay(({ input, attempt }) => delayFor(policy, input, attempt)),
     Schedule.tap(({ input, attempt, duration }) =>
-      Effect.logDebug("Retrying after a transient failure", input).pipe(
-        Effect.annotateLogs({ retry: attempt, delayMillis: Duration.toMillis(duration) }),
+      Effect.logDebug("Retrying after a transient failure").pipe(
+        Effect.annotateLogs({
+          retry: attempt,
+          delayMillis: Duration.toMillis(duration),
+          error: input instanceof Error ? input.message : String(input)
+        }),
         Effect.andThen(countRetry(host, input))
       )
     )

@@ -21,6 +21,7 @@ import {
   UpstreamUnavailable
 } from "../errors/AdapterError.ts"
 import { CurrentEndpoint } from "../http/CurrentEndpoint.ts"
+import { unlessProbing } from "./HealthProbe.ts"
 
 /** The options of {@link withCircuitBreaker}. */
 export interface WithCircuitBreakerOptions {
@@ -78,7 +79,7 @@ const isCircuitBreakerError = (error: unknown): error is CircuitBreaker.CircuitB
  * Middleware: runs each request through the circuit of its host (see the module comment); a
  * rejected request fails with `UpstreamUnavailable { reason: "circuit-open" }` without being sent.
  * Sits below `withRetry`, which never retries an open circuit, so one call is one outcome per
- * attempt.
+ * attempt. A health probe's requests (see `HealthProbe`) go around the breaker.
  */
 export const withCircuitBreaker: {
   (
@@ -98,9 +99,12 @@ export const withCircuitBreaker: {
     return HttpClient.transform(
       self,
       (effect, request): Effect.Effect<HttpClientResponse.HttpClientResponse, E | UpstreamUnavailable, R> =>
-        options.breaker
-          .execute(effect, { key: keyOf(request), classify: classifyCircuitOutcome })
-          .pipe(Effect.catchIf(isCircuitBreakerError, rejected))
+        unlessProbing(
+          effect,
+          options.breaker
+            .execute(effect, { key: keyOf(request), classify: classifyCircuitOutcome })
+            .pipe(Effect.catchIf(isCircuitBreakerError, rejected))
+        )
     )
   }
 )

@@ -5,6 +5,7 @@
 import { Effect } from "effect"
 import { dual } from "effect/Function"
 import { HttpClient } from "effect/http"
+import { unlessProbing } from "./HealthProbe.ts"
 import * as RetryPolicy from "./RetryPolicy.ts"
 import { circuitKey } from "./withCircuitBreaker.ts"
 
@@ -12,7 +13,8 @@ import { circuitKey } from "./withCircuitBreaker.ts"
  * Middleware: retries a request while it fails with a retryable error (`RetryPolicy.shouldRetry`),
  * waiting the upstream's `Retry-After` exactly when the error carries one and the jittered backoff
  * otherwise. After the last attempt the call fails with the last error, unchanged. Each attempt
- * runs every middleware below again (rate limit, timeout, authentication).
+ * runs every middleware below again (rate limit, timeout, authentication). A health probe's
+ * requests (see `HealthProbe`) are not retried.
  */
 export const withRetry: {
   (policy: RetryPolicy.RetryPolicy): <E, R>(self: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E, R>
@@ -21,7 +23,7 @@ export const withRetry: {
   2,
   <E, R>(self: HttpClient.HttpClient.With<E, R>, policy: RetryPolicy.RetryPolicy): HttpClient.HttpClient.With<E, R> =>
     HttpClient.transform(self, (effect, request) =>
-      Effect.retry(effect, RetryPolicy.schedule(policy, request.method, circuitKey(request)))
+      unlessProbing(effect, Effect.retry(effect, RetryPolicy.schedule(policy, request.method, circuitKey(request))))
     )
 )
 

@@ -1,7 +1,8 @@
 /**
  * SyncFlow's configuration, from the environment (and the CLI's flags, which win): where to listen,
  * which PostgreSQL, the data directory, the admin credentials, the key that seals connector
- * credentials, tracing. Secrets are `Redacted` and never logged.
+ * credentials. OpenTelemetry reads its own `OTEL_*` variables (see `observability/Otel.ts`).
+ * Secrets are `Redacted` and never logged.
  */
 import { resolve } from "node:path"
 import { Config, Context, Effect, Layer, Option, Redacted, Schema } from "effect"
@@ -24,12 +25,13 @@ export interface ServerSettings {
   readonly secretKey: Option.Option<Redacted.Redacted<string>>
   /** `SYNCFLOW_PUBLIC_URL`: the server's external URL (OAuth2 redirect URIs); `http://localhost:PORT` by default. */
   readonly publicUrl: Option.Option<string>
-  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: where to export traces (OTLP/HTTP JSON); none: traces are not exported. */
-  readonly otlpEndpoint: Option.Option<string>
-  /** `OTEL_SERVICE_NAME`: the service name on exported traces; `syncflow` by default. */
-  readonly serviceName: string
   /** `SYNCFLOW_SCHEDULER`: whether `serve` runs the scheduler of enabled entities; `true` by default. */
   readonly scheduler: boolean
+  /**
+   * `SYNCFLOW_HEALTH_TTL_SECONDS`: how long a connector's health probe answers
+   * `/api/v1/health/connectors` before the upstream is probed again (30 by default; 0: every time).
+   */
+  readonly healthTtlSeconds: number
   /** `SYNCFLOW_LOG_FORMAT`: `json` (default, one object per line) or `pretty` (logfmt). */
   readonly logFormat: "json" | "pretty"
   /**
@@ -85,9 +87,11 @@ export const settingsConfig: Config.Config<Omit<ServerSettings, "runner"> & { re
     jwtSecret: Config.option(Config.Redacted("SYNCFLOW_JWT_SECRET")),
     secretKey: Config.option(Config.Redacted("SYNCFLOW_SECRET_KEY")),
     publicUrl: Config.option(Config.String("SYNCFLOW_PUBLIC_URL")),
-    otlpEndpoint: Config.option(Config.String("OTEL_EXPORTER_OTLP_ENDPOINT")),
-    serviceName: Config.String("OTEL_SERVICE_NAME").pipe(Config.withDefault("syncflow")),
     scheduler: Config.Boolean("SYNCFLOW_SCHEDULER").pipe(Config.withDefault(true)),
+    healthTtlSeconds: Config.schema(
+      Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+      "SYNCFLOW_HEALTH_TTL_SECONDS"
+    ).pipe(Config.withDefault(30)),
     logFormat: Config.Literals(["json", "pretty"], "SYNCFLOW_LOG_FORMAT").pipe(Config.withDefault("json" as const)),
     retentionDays: Config.schema(Schema.Int.check(Schema.isGreaterThan(0)), "SYNCFLOW_RETENTION_DAYS").pipe(
       Config.withDefault(30)

@@ -21,8 +21,10 @@ import { documentedApi } from "../api/OpenApiDocument.ts"
 import * as RequestProblems from "../api/RequestProblems.ts"
 import { ServerInfo } from "../api/ServerInfo.ts"
 import type { AdminCredentials } from "../config/ServerSecrets.ts"
+import { ConnectorHealth } from "../connectors/ConnectorHealth.ts"
 import { compressionLayer } from "./Compression.ts"
 import { MetricsRoute } from "./MetricsRoute.ts"
+import { probesUntraced, requestLogger } from "./RequestLog.ts"
 import { ServerFailure } from "./ServerFailure.ts"
 import { UnknownRoute } from "./UnknownRoute.ts"
 import { WebhookRoute } from "./WebhookRoute.ts"
@@ -41,7 +43,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
   Layer.mergeAll(
     HttpApiBuilder.layer(api, { openapiPath: openApiPath }).pipe(
       Layer.provide([
-        HealthHandlers,
+        HealthHandlers.pipe(Layer.provide(ConnectorHealth.layer)),
         AdaptersHandlers,
         ConnectorsHandlers,
         EntitiesHandlers,
@@ -72,9 +74,13 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
  */
 const gracefulShutdownTimeout = Duration.seconds(1)
 
-/** The routes served on `host:port`. */
+/**
+ * The routes served on `host:port`, each request logged (health probes and scrapes at DEBUG, see
+ * `RequestLog`).
+ */
 export const serverLayer = (admin: AdminCredentials, listen: { readonly port: number; readonly host: string }) =>
-  HttpRouter.serve(routesLayer(admin)).pipe(
+  HttpRouter.serve(routesLayer(admin), { disableLogger: true, middleware: requestLogger }).pipe(
+    Layer.provide(probesUntraced),
     Layer.provideMerge(
       NodeHttpServer.layer(createServer, { port: listen.port, host: listen.host, gracefulShutdownTimeout })
     )

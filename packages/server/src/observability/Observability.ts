@@ -1,33 +1,22 @@
 /**
- * Logs and traces: structured JSON log lines on stderr (one object per line, with the fiber's
- * annotations such as `connector`, `entity`, `runId` and the span), or logfmt ones for a terminal;
- * OpenTelemetry traces exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+ * Logs and telemetry of `syncflow serve`: structured log lines on stderr (see `LogLines`) and the
+ * OpenTelemetry export of traces, metrics and logs the `OTEL_*` environment variables configure
+ * (see `Otel`).
  */
-import { Layer, Logger, Option } from "effect"
-import { FetchHttpClient } from "effect/http"
-import { OtlpSerialization, OtlpTracer } from "effect/observability"
+import { type Config, Layer } from "effect"
+import type { OtlpExporter } from "effect/observability"
 import type { ServerSettings } from "../config/ServerConfig.ts"
+import { loggerLayer } from "./LogLines.ts"
+import * as Otel from "./Otel.ts"
 
-/** The logger: JSON lines (or logfmt) on stderr, so command output on stdout stays clean. */
-export const loggerLayer = (settings: Pick<ServerSettings, "logFormat">): Layer.Layer<never> =>
-  settings.logFormat === "pretty"
-    ? Logger.layer([Logger.withConsoleError(Logger.formatLogFmt)])
-    : Logger.layer([Logger.withConsoleError(Logger.formatJson)])
+export { loggerLayer } from "./LogLines.ts"
 
-/** The OTLP trace exporter, when an endpoint is configured; nothing otherwise. */
-export const tracingLayer = (
-  settings: Pick<ServerSettings, "otlpEndpoint" | "serviceName">,
+/**
+ * Logs and telemetry: the OTLP exporters are built over the stderr logger, so the OTLP logger joins
+ * it rather than replacing it.
+ */
+export const layer = (
+  settings: Pick<ServerSettings, "logFormat">,
   version: string
-): Layer.Layer<never> =>
-  Option.match(settings.otlpEndpoint, {
-    onNone: () => Layer.empty,
-    onSome: (endpoint) =>
-      OtlpTracer.layer({
-        url: `${endpoint.replace(/\/+$/, "")}/v1/traces`,
-        resource: { serviceName: settings.serviceName, serviceVersion: version }
-      }).pipe(Layer.provide(OtlpSerialization.layerJson), Layer.provide(FetchHttpClient.layer))
-  })
-
-/** Logs and traces. */
-export const layer = (settings: ServerSettings, version: string): Layer.Layer<never> =>
-  Layer.mergeAll(loggerLayer(settings), tracingLayer(settings, version))
+): Layer.Layer<OtlpExporter.Flusher, Config.ConfigError> =>
+  Layer.provideMerge(Otel.layer(version), loggerLayer(settings))

@@ -59,7 +59,10 @@ export const tick = (claimed: Map<string, number>) =>
     return due
   }).pipe(
     Effect.catch((error) =>
-      Effect.as(Effect.logWarning("definition scheduler tick failed", { error: error.message }), [])
+      Effect.as(
+        Effect.logWarning("definition scheduler tick failed").pipe(Effect.annotateLogs({ error: error.message })),
+        []
+      )
     ),
     Effect.withSpan("DefinitionScheduler.tick")
   )
@@ -68,10 +71,14 @@ export const tick = (claimed: Map<string, number>) =>
 const runDue = (definition: SyncDefinition) =>
   SyncWorkflows.use((workflows) => workflows.triggerDefinition(definition, "incremental")).pipe(
     Effect.tap((answer) =>
-      Effect.logInfo("scheduled definition run triggered", { definition: definition.id, ...answer })
+      Effect.logInfo("scheduled definition run triggered").pipe(
+        Effect.annotateLogs({ definition: definition.id, ...answer })
+      )
     ),
     Effect.catchCause((cause) =>
-      Effect.logWarning("scheduled definition run failed to start", { definition: definition.id, cause })
+      Effect.logWarning("scheduled definition run failed to start", cause).pipe(
+        Effect.annotateLogs({ definition: definition.id })
+      )
     )
   )
 

@@ -45,7 +45,7 @@ export class RunEvents extends Context.Service<
           yield* Stream.fromQueue(notifications).pipe(
             Stream.mapEffect((notification) => decode(notification.payload).pipe(Effect.option)),
             Stream.runForEach((event) => (Option.isSome(event) ? PubSub.publish(pubsub, event.value) : Effect.void)),
-            Effect.tapCause((cause) => Effect.logWarning("run events listener stopped", { cause })),
+            Effect.tapCause((cause) => Effect.logWarning("run events listener stopped", cause)),
             Effect.forkScoped
           )
           return pubsub

@@ -59,7 +59,7 @@ export class RunControl extends Context.Service<
         if (run.value.status !== "running") {
           return yield* new RunNotRunning({ runId, status: run.value.status })
         }
-        yield* Effect.logInfo("run cancel requested", { runId })
+        yield* Effect.logInfo("run cancel requested").pipe(Effect.annotateLogs({ runId }))
         return run.value
       })
       return RunControl.of({ cancel })

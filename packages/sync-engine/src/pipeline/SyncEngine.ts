@@ -145,7 +145,8 @@ export class SyncEngine extends Context.Service<
         })
 
       const markFailed = (runId: string) => (error: unknown) =>
-        Effect.logError("sync failed", { error: errorMessage(error) }).pipe(
+        Effect.logError("sync failed").pipe(
+          Effect.annotateLogs({ error: errorMessage(error) }),
           Effect.andThen(runStore.finishRun(runId, { status: "failed", error: errorMessage(error) })),
           Effect.ignore
         )
@@ -187,6 +188,7 @@ export class SyncEngine extends Context.Service<
           yield* runStore.recordTypeMismatches(runId, prepared.typeMismatches)
           yield* takeOver(leases, key, holder, runId)
           yield* Effect.annotateLogsScoped({ runId })
+          yield* Effect.annotateCurrentSpan({ runId })
           yield* Effect.logInfo(opened.resumed ? "sync resumed" : "sync started")
           yield* publishRunStarted(sql, runStore, runId)
           let counts = zeroCounts
@@ -210,7 +212,13 @@ export class SyncEngine extends Context.Service<
                         listing = next
                         counts = addCounts(counts, windowCounts)
                         pending += waiting
-                      }).pipe(Effect.andThen(Effect.logDebug("window committed", { stage: "ingest", ...windowCounts })))
+                      }).pipe(
+                        Effect.andThen(
+                          Effect.logDebug("window committed").pipe(
+                            Effect.annotateLogs({ stage: "ingest", ...windowCounts })
+                          )
+                        )
+                      )
                     ),
                     Effect.ensuring(
                       Effect.sync(() => {
@@ -229,7 +237,9 @@ export class SyncEngine extends Context.Service<
           })
 
           const cancel = cancelListing(cancelContext, connectorId, prepared.target, listing, opened.highWater)
-          const finished = yield* withCancellation(run, () => cancel).pipe(Effect.tapError(markFailed(runId)))
+          const finished = yield* withCancellation(Effect.annotateSpans(run, { runId }), () => cancel).pipe(
+            Effect.tapError(markFailed(runId))
+          )
           const summary: SyncSummary = {
             runId,
             connectorId,
@@ -246,11 +256,13 @@ export class SyncEngine extends Context.Service<
               stages: stageTimes
             }
           }
-          yield* Effect.logInfo("sync finished", {
-            ...summary.counts,
-            pending,
-            durationMs: Math.round(summary.timings.wallMs)
-          })
+          yield* Effect.logInfo("sync finished").pipe(
+            Effect.annotateLogs({
+              ...summary.counts,
+              pending,
+              durationMs: Math.round(summary.timings.wallMs)
+            })
+          )
           return summary
         },
         Effect.scoped,
@@ -273,6 +285,7 @@ export class SyncEngine extends Context.Service<
           yield* runStore.recordTypeMismatches(listing.runId, prepared.typeMismatches)
           yield* takeOver(leases, key, request.holder, listing.runId)
           yield* Effect.annotateLogsScoped({ runId: listing.runId })
+          yield* Effect.annotateCurrentSpan({ runId: listing.runId })
           // A window of a listing in progress continues it; only a new listing is a new sync.
           if (!opened.resumed) {
             yield* Effect.logInfo("sync started")
@@ -298,7 +311,9 @@ export class SyncEngine extends Context.Service<
           ).pipe(Effect.tapError(markFailed(listing.runId)))
           // Cancelled: the listing has ended (`finishListing` only releases the lease).
           if (committed === undefined) return outcome(true, zeroCounts, 0)
-          yield* Effect.logDebug("window committed", { stage: "ingest", ...committed.windowCounts })
+          yield* Effect.logDebug("window committed").pipe(
+            Effect.annotateLogs({ stage: "ingest", ...committed.windowCounts })
+          )
           return outcome(window.next === undefined, addCounts(zeroCounts, committed.windowCounts), committed.waiting)
         },
         Effect.scoped,
@@ -329,7 +344,9 @@ export class SyncEngine extends Context.Service<
           }
           const run = yield* runStore.finishRun(runId, { status: "succeeded" })
           yield* leases.release(key, request.holder)
-          yield* Effect.logInfo("sync finished", { ...pickCounts(run), durationMs: run.durationMs })
+          yield* Effect.logInfo("sync finished").pipe(
+            Effect.annotateLogs({ ...pickCounts(run), durationMs: run.durationMs })
+          )
           return run
         },
         (effect, request) =>

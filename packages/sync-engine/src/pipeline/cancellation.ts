@@ -58,7 +58,7 @@ export const cancelListing = (
         listing: null
       })
       const run = yield* runStore.finishRun(listing.runId, { status: "cancelled" })
-      yield* Effect.logInfo("sync cancelled", { runId: listing.runId })
+      yield* Effect.logInfo("sync cancelled").pipe(Effect.annotateLogs({ runId: listing.runId }))
       return run
     })
   )

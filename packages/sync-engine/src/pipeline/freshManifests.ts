@@ -54,14 +54,19 @@ export const freshManifests = Effect.fnUntraced(function* (
     Effect.catch((error) =>
       stored.length === 0
         ? Effect.fail(error)
-        : Effect.logWarning("rediscovery failed; syncing with the stored manifests", {
-            connector: connectorId,
-            error: error.message
-          }).pipe(Effect.as(undefined))
+        : Effect.logWarning("rediscovery failed; syncing with the stored manifests").pipe(
+            Effect.annotateLogs({
+              connector: connectorId,
+              error: error.message
+            }),
+            Effect.as(undefined)
+          )
     )
   )
   if (discovered === undefined) return { manifests: stored.map((entity) => entity.manifest), rediscovered: false }
   yield* manifestStore.saveManifests(connectorId, discovered)
-  yield* Effect.logDebug("manifests rediscovered", { connector: connectorId, entities: discovered.length })
+  yield* Effect.logDebug("manifests rediscovered").pipe(
+    Effect.annotateLogs({ connector: connectorId, entities: discovered.length })
+  )
   return { manifests: discovered, rediscovered: true }
 })

@@ -14,7 +14,7 @@ const waitForLease = (leases: EntityLeases["Service"], key: LeaseKey, holder: st
   leases.acquire(key, holder).pipe(
     Effect.tapError((error) =>
       error._tag === "EntityBusy"
-        ? Effect.logInfo("waiting for the entity's lease", { holder: error.holder })
+        ? Effect.logInfo("waiting for the entity's lease").pipe(Effect.annotateLogs({ holder: error.holder }))
         : Effect.void
     ),
     Effect.retry({ while: (error) => error._tag === "EntityBusy", schedule: Schedule.spaced("1 second") })
@@ -45,7 +45,9 @@ export const holdLease = (
       : yield* take
     const every = Duration.divideUnsafe(leases.ttl, 3)
     yield* leases.acquire(key, holder).pipe(
-      Effect.tapError((error) => Effect.logWarning("entity lease not renewed", { holder, error: error.message })),
+      Effect.tapError((error) =>
+        Effect.logWarning("entity lease not renewed").pipe(Effect.annotateLogs({ holder, error: error.message }))
+      ),
       Effect.ignore,
       Effect.delay(every),
       Effect.forever,
@@ -68,8 +70,10 @@ export const takeOver = (
     yield* leases.attachRun(key, holder, runId)
     const abandoned = yield* leases.abandonOthers(key, runId)
     if (abandoned.length > 0) {
-      yield* Effect.logWarning("runs abandoned by their executor marked abandoned", {
-        runs: abandoned.map((run) => run.runId)
-      })
+      yield* Effect.logWarning("runs abandoned by their executor marked abandoned").pipe(
+        Effect.annotateLogs({
+          runs: abandoned.map((run) => run.runId)
+        })
+      )
     }
   })

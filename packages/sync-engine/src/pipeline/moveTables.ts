@@ -155,11 +155,13 @@ export const moveTables = Effect.fn("moveTables")(function* (request: MoveTables
         moved.push({ entity, from: fromKey, to: toKey, moved: true })
       }
       yield* connectorStore.updateConnector(connectorId, { targetSchema: toSchema })
-      yield* Effect.logInfo("connector tables moved", {
-        connector: connectorId,
-        schema: destination,
-        tables: moved.filter((m) => m.moved).length
-      })
+      yield* Effect.logInfo("connector tables moved").pipe(
+        Effect.annotateLogs({
+          connector: connectorId,
+          schema: destination,
+          tables: moved.filter((m) => m.moved).length
+        })
+      )
       return moved as ReadonlyArray<MovedTable>
     })
   )

@@ -101,7 +101,9 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
             runStore.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
           )
         )
-      yield* Effect.logDebug("window committed", { stage: "ingest", ...committed.windowCounts })
+      yield* Effect.logDebug("window committed").pipe(
+        Effect.annotateLogs({ stage: "ingest", ...committed.windowCounts })
+      )
       return outcome(window.next === undefined, committed.windowCounts, committed.parked)
     },
     Effect.scoped,
@@ -126,7 +128,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
     }
     const run = yield* runStore.finishRun(request.runId, { status: "succeeded" })
     yield* leases.release(key, request.holder)
-    yield* Effect.logInfo("sync finished", { runId: run.id, syncId: request.sink.syncId })
+    yield* Effect.logInfo("sync finished").pipe(Effect.annotateLogs({ runId: run.id, syncId: request.sink.syncId }))
     return run
   })
 

@@ -375,7 +375,7 @@ export const makeSinkSync = ({
         pending,
         timings: { wallMs: performance.now() - startedAt, stagesMs: 0, writeMs: 0, waitMs: 0 }
       }
-      yield* Effect.logInfo("sync finished", { ...summary.counts, pending })
+      yield* Effect.logInfo("sync finished").pipe(Effect.annotateLogs({ ...summary.counts, pending }))
       return summary
     },
     Effect.scoped,

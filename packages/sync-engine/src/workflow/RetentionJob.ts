@@ -34,11 +34,18 @@ export const prune = (options: RetentionOptions = {}): Effect.Effect<Pruned | un
     const cutoff = new Date(now - retention)
     const pruned = yield* pruneOlderThan(sql, cutoff, options.batchSize ?? 1000)
     if (Object.values(pruned).some((count) => count > 0)) {
-      yield* Effect.logInfo("retention: old rows deleted", { cutoff: cutoff.toISOString(), ...pruned })
+      yield* Effect.logInfo("retention: old rows deleted").pipe(
+        Effect.annotateLogs({ cutoff: cutoff.toISOString(), ...pruned })
+      )
     }
     return pruned
   }).pipe(
-    Effect.catch((error) => Effect.as(Effect.logWarning("retention pass failed", { error: error.message }), undefined)),
+    Effect.catch((error) =>
+      Effect.as(
+        Effect.logWarning("retention pass failed").pipe(Effect.annotateLogs({ error: error.message })),
+        undefined
+      )
+    ),
     Effect.withSpan("RetentionJob.prune")
   )
 

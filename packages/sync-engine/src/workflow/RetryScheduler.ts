@@ -104,26 +104,33 @@ export const pass = (
           })
           yield* one.pipe(
             Effect.catch((error) =>
-              Effect.logWarning("automatic retry failed", {
-                connectorId,
-                entity: manifest.entity,
-                error: error.message
-              })
+              Effect.logWarning("automatic retry failed").pipe(
+                Effect.annotateLogs({
+                  connectorId,
+                  entity: manifest.entity,
+                  error: error.message
+                })
+              )
             )
           )
         }
       })
       yield* connector.pipe(
-        Effect.catch((error) => Effect.logWarning("automatic retry skipped", { connectorId, error: error.message }))
+        Effect.catch((error) =>
+          Effect.logWarning("automatic retry skipped").pipe(Effect.annotateLogs({ connectorId, error: error.message }))
+        )
       )
     }
     if (total.retried + total.stale + total.childrenResolved + total.movedToFailed > 0) {
-      yield* Effect.logInfo("automatic retries", { ...total })
+      yield* Effect.logInfo("automatic retries").pipe(Effect.annotateLogs({ ...total }))
     }
     return total
   }).pipe(
     Effect.catch((error) =>
-      Effect.as(Effect.logWarning("retry pass failed", { error: error.message }), emptyPass(pending))
+      Effect.as(
+        Effect.logWarning("retry pass failed").pipe(Effect.annotateLogs({ error: error.message })),
+        emptyPass(pending)
+      )
     ),
     Effect.withSpan("RetryScheduler.pass")
   )

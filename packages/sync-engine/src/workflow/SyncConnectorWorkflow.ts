@@ -233,11 +233,13 @@ export const SyncConnectorWorkflowLayer = SyncConnectorWorkflow.toLayer(
     const plan = yield* planActivity(payload).pipe(
       Effect.tapError((error) =>
         Effect.andThen(
-          Effect.logError("connector sync failed", {
-            connector: payload.connectorId,
-            executionId,
-            error: error.message
-          }),
+          Effect.logError("connector sync failed").pipe(
+            Effect.annotateLogs({
+              connector: payload.connectorId,
+              executionId,
+              error: error.message
+            })
+          ),
           endUnrun(payload, ran, `not synced: the connector sync failed: ${error.message}`)
         )
       )

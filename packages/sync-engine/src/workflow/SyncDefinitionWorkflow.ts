@@ -154,7 +154,9 @@ const closeActivity = (payload: SyncDefinitionPayload) =>
         { definition: payload.definition, mode: next.value.mode, seq: next.value.seq },
         { discard: true }
       )
-      yield* Effect.logInfo("queued definition run started", { definition: payload.definition.id, ...next.value })
+      yield* Effect.logInfo("queued definition run started").pipe(
+        Effect.annotateLogs({ definition: payload.definition.id, ...next.value })
+      )
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
@@ -181,12 +183,14 @@ const failActivity = (
     execute: Effect.gen(function* () {
       const key = stateOf(payload.definition)
       const { failedRun } = yield* recordFailedRun({ executionId, key, mode: payload.mode, runId, holder, error })
-      yield* Effect.logError("definition run failed", {
-        definition: payload.definition.id,
-        runId: failedRun,
-        executionId,
-        error: error.message
-      })
+      yield* Effect.logError("definition run failed").pipe(
+        Effect.annotateLogs({
+          definition: payload.definition.id,
+          runId: failedRun,
+          executionId,
+          error: error.message
+        })
+      )
     })
   })
 

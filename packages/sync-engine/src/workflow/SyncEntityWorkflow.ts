@@ -144,7 +144,7 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
       untilShutdown,
       Effect.tapError((error) =>
         error._tag === "EntityBusy"
-          ? Effect.logDebug("waiting for the entity's lease", { error: error.message })
+          ? Effect.logDebug("waiting for the entity's lease").pipe(Effect.annotateLogs({ error: error.message }))
           : Effect.void
       ),
       retryWhileBusy,
@@ -202,7 +202,7 @@ const closeActivity = (payload: SyncEntityPayload) =>
         { connectorId: payload.connectorId, entity: payload.entity, mode: next.value.mode, seq: next.value.seq },
         { discard: true }
       )
-      yield* Effect.logInfo("queued sync started", { entity: payload.entity, ...next.value })
+      yield* Effect.logInfo("queued sync started").pipe(Effect.annotateLogs({ entity: payload.entity, ...next.value }))
     }).pipe(Effect.mapError(SyncWorkflowError.from))
   })
 
@@ -244,14 +244,16 @@ const failActivity = (
       })
       // The engine logs the failures of the windows it ran; this one it never saw.
       if (before === undefined || before.status === "running") {
-        yield* Effect.logError("sync failed", {
-          connector: payload.connectorId,
-          entity: payload.entity,
-          mode: payload.mode,
-          runId: failedRun,
-          executionId,
-          error: error.message
-        })
+        yield* Effect.logError("sync failed").pipe(
+          Effect.annotateLogs({
+            connector: payload.connectorId,
+            entity: payload.entity,
+            mode: payload.mode,
+            runId: failedRun,
+            executionId,
+            error: error.message
+          })
+        )
       }
     })
   })

@@ -157,7 +157,9 @@ export const tick = (
           .pipe(
             Effect.catch((error) =>
               Effect.as(
-                Effect.logWarning("entity sync status unknown", { connectorId, entity, error: error.message }),
+                Effect.logWarning("entity sync status unknown").pipe(
+                  Effect.annotateLogs({ connectorId, entity, error: error.message })
+                ),
                 false
               )
             )
@@ -187,7 +189,9 @@ export const tick = (
           .pipe(
             Effect.catch((error) =>
               Effect.as(
-                Effect.logWarning("connector sync status unknown", { connectorId, error: error.message }),
+                Effect.logWarning("connector sync status unknown").pipe(
+                  Effect.annotateLogs({ connectorId, error: error.message })
+                ),
                 false
               )
             )
@@ -207,11 +211,13 @@ export const tick = (
       if (waitingFor !== undefined) {
         // Its own children wait for it in turn.
         entitySyncing.set(`${connectorId}/${entity.entity}`, true)
-        yield* Effect.logDebug("scheduled sync waits for its parent", {
-          connectorId,
-          entity: entity.entity,
-          waitingFor
-        })
+        yield* Effect.logDebug("scheduled sync waits for its parent").pipe(
+          Effect.annotateLogs({
+            connectorId,
+            entity: entity.entity,
+            waitingFor
+          })
+        )
         continue
       }
       // The reconciliation first: when both schedules come at once, it is the one that runs.
@@ -229,17 +235,21 @@ export const tick = (
       const mode: SyncMode = reconcile ? "reconcile" : settings.mode
       const trigger = yield* workflows.triggerEntity({ connectorId, entity: entity.entity, mode }).pipe(
         Effect.tap((trigger) =>
-          Effect.logInfo(`${reconcile ? "scheduled reconciliation" : "scheduled sync"} ${trigger.status}`, {
-            connectorId,
-            entity: entity.entity,
-            mode,
-            executionId: trigger.executionId,
-            runId: trigger.runId
-          })
+          Effect.logInfo(`${reconcile ? "scheduled reconciliation" : "scheduled sync"} ${trigger.status}`).pipe(
+            Effect.annotateLogs({
+              connectorId,
+              entity: entity.entity,
+              mode,
+              executionId: trigger.executionId,
+              runId: trigger.runId
+            })
+          )
         ),
         Effect.catch((error) =>
           Effect.as(
-            Effect.logWarning("scheduled sync could not start", { entity: entity.entity, error: error.message }),
+            Effect.logWarning("scheduled sync could not start").pipe(
+              Effect.annotateLogs({ entity: entity.entity, error: error.message })
+            ),
             undefined
           )
         )
@@ -257,7 +267,9 @@ export const tick = (
     }
     return fired
   }).pipe(
-    Effect.catch((error) => Effect.as(Effect.logWarning("scheduler tick failed", { error: error.message }), noSyncs)),
+    Effect.catch((error) =>
+      Effect.as(Effect.logWarning("scheduler tick failed").pipe(Effect.annotateLogs({ error: error.message })), noSyncs)
+    ),
     Effect.withSpan("SyncScheduler.tick")
   )
 
@@ -266,15 +278,22 @@ export const sweep: Effect.Effect<number, never, EntityLeases> = Effect.gen(func
   const leases = yield* EntityLeases
   const abandoned = yield* leases.sweep
   for (const run of abandoned) {
-    yield* Effect.logWarning("run abandoned: its executor is gone", {
-      connectorId: run.connectorId,
-      entity: run.entity,
-      runId: run.runId
-    })
+    yield* Effect.logWarning("run abandoned: its executor is gone").pipe(
+      Effect.annotateLogs({
+        connectorId: run.connectorId,
+        entity: run.entity,
+        runId: run.runId
+      })
+    )
   }
   return abandoned.length
 }).pipe(
-  Effect.catch((error) => Effect.as(Effect.logWarning("sweep of abandoned runs failed", { error: error.message }), 0)),
+  Effect.catch((error) =>
+    Effect.as(
+      Effect.logWarning("sweep of abandoned runs failed").pipe(Effect.annotateLogs({ error: error.message })),
+      0
+    )
+  ),
   Effect.withSpan("SyncScheduler.sweep")
 )
 

@@ -48,7 +48,8 @@ export interface ListingActivities<RW, RR, RF, RP, RC, RX> {
 /**
  * Runs a listing's activities: windows until the listing is done (linking the execution with its
  * run after the first), then finish, pending and close. A failure records the failed run and still
- * closes the trigger, so what was queued behind it starts.
+ * closes the trigger, so what was queued behind it starts. Traced as a `sync` span whose spans (the
+ * activities, their upstream requests and statements) all carry the `runId`.
  */
 export const executeListing = <RW, RR, RF, RP, RC, RX>(
   executionId: string,
@@ -63,25 +64,31 @@ export const executeListing = <RW, RR, RF, RP, RC, RX>(
     let runId = runIdOf(executionId)
     let resumed = false
     let pending = 0
+    /** Every span of an activity (its windows, upstream requests, statements) names the run. */
+    const ofRun = <A, E, R>(activity: Effect.Effect<A, E, R>) => Effect.annotateSpans(activity, { runId })
     const body = Effect.gen(function* () {
       if (refused !== undefined) return yield* new SyncWorkflowError({ message: refused })
       for (let index = 0; ; index++) {
-        const outcome = yield* activities.window(index)
+        const outcome = yield* ofRun(activities.window(index))
         runId = outcome.runId
         if (index === 0) {
           resumed = outcome.resumed
-          yield* activities.run(runId)
+          // A resumed listing continues an earlier run: the sync's span names the run it carries on.
+          yield* Effect.annotateCurrentSpan({ runId })
+          yield* ofRun(activities.run(runId))
         }
         pending += outcome.pending
         if (outcome.done) break
       }
-      const finished = yield* activities.finish(runId)
-      yield* activities.pending
-      yield* activities.close
+      const finished = yield* ofRun(activities.finish(runId))
+      yield* ofRun(activities.pending)
+      yield* ofRun(activities.close)
       return finished
     })
     const counts = yield* body.pipe(
-      Effect.tapError((error) => Effect.andThen(activities.fail(runId, error), activities.close.pipe(Effect.ignore)))
+      Effect.tapError((error) =>
+        Effect.andThen(ofRun(activities.fail(runId, error)), ofRun(activities.close).pipe(Effect.ignore))
+      )
     )
     const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
     const summary: SyncSummary = {
@@ -94,7 +101,11 @@ export const executeListing = <RW, RR, RF, RP, RC, RX>(
       timings: { wallMs: finishedAt - startedAt, stagesMs: 0, writeMs: 0, waitMs: 0 }
     }
     return summary
-  })
+  }).pipe(
+    Effect.withSpan("sync", {
+      attributes: { runId: runIdOf(executionId), executionId, connectorId: key.connectorId, entity: key.entity, mode }
+    })
+  )
 
 /**
  * Links the execution with its runs: the one allocated when it was triggered and the one its first

@@ -109,7 +109,9 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
             : Option.none()
           if (Option.isNone(run)) return yield* notFound(params.runId)
           return events.subscribe(params.runId).pipe(
-            Stream.tapError((error) => Effect.logWarning("run events stream failed", { error })),
+            Stream.tapError((error) =>
+              Effect.logWarning("run events stream failed").pipe(Effect.annotateLogs({ error: error.message }))
+            ),
             Stream.orDie
           )
         })
