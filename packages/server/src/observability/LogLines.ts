@@ -26,8 +26,15 @@ export const structuredWithTrace = Logger.make((options) => {
 /** JSON lines with trace ids. */
 export const formatJsonWithTrace = Logger.map(structuredWithTrace, Formatter.formatJson)
 
+/** logfmt lines (Effect's) ending with the trace ids. */
+export const formatLogFmtWithTrace = Logger.make((options) => {
+  const line = Logger.formatLogFmt.log(options)
+  const ids = traceIdsOf(options.fiber.context)
+  return ids === undefined ? line : `${line} traceId=${ids.traceId} spanId=${ids.spanId}`
+})
+
 /** The logger: JSON lines (or logfmt) on stderr, so command output on stdout stays clean. */
 export const loggerLayer = (settings: { readonly logFormat: "json" | "pretty" }): Layer.Layer<never> =>
   settings.logFormat === "pretty"
-    ? Logger.layer([Logger.withConsoleError(Logger.formatLogFmt)])
+    ? Logger.layer([Logger.withConsoleError(formatLogFmtWithTrace)])
     : Logger.layer([Logger.withConsoleError(formatJsonWithTrace)])
