@@ -15,7 +15,7 @@ export { AuthSpec } from "./document/AuthSpec.ts"
 export { DocumentError, DocumentIssue, formatIssue } from "./document/DocumentError.ts"
 export { PaginationSpec } from "./document/PaginationSpec.ts"
 /** Reading a document from text (with lines) or a JSON value. */
-export { decodeDocument, readDocument } from "./document/readDocument.ts"
+export { decodeDocument, parseText, readDocument } from "./document/readDocument.ts"
 /** The document's schema. */
 export { SourceDocument } from "./document/SourceDocument.ts"
 export { StreamSpec } from "./document/StreamSpec.ts"

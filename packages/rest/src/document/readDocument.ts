@@ -32,22 +32,34 @@ export const decodeDocument = (input: unknown): Result.Result<SourceDocument, Do
 export const readDocument = (text: string): Result.Result<SourceDocument, DocumentError> =>
   Result.map(readDocumentAt(text), ({ document }) => document)
 
+/**
+ * Parses a document's text (YAML or JSON) into its JSON value, without checking its shape: any
+ * connector's settings file. Syntax errors name their line and column.
+ */
+export const parseText = (text: string): Result.Result<unknown, DocumentError> =>
+  Result.map(parseYaml(text), ({ document }) => document.toJS())
+
+const parseYaml = (text: string) => {
+  const lineCounter = new LineCounter()
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+  if (document.errors.length === 0) return Result.succeed({ document, lineCounter })
+  return Result.fail(
+    new DocumentError({
+      issues: document.errors.map((error) => {
+        const position = lineCounter.linePos(error.pos[0])
+        return { path: "", line: position.line, column: position.col, message: error.message.split("\n")[0] ?? "" }
+      })
+    })
+  )
+}
+
 /** {@link readDocument}, with where each path of the document is in the text. */
 export const readDocumentAt = (
   text: string
 ): Result.Result<{ readonly document: SourceDocument; readonly locate: Locate }, DocumentError> => {
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  if (document.errors.length > 0) {
-    return Result.fail(
-      new DocumentError({
-        issues: document.errors.map((error) => {
-          const position = lineCounter.linePos(error.pos[0])
-          return { path: "", line: position.line, column: position.col, message: error.message.split("\n")[0] ?? "" }
-        })
-      })
-    )
-  }
+  const parsed = parseYaml(text)
+  if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
+  const { document, lineCounter } = parsed.success
   /** The position of the deepest node along `path` (the parent, for a missing key). */
   const locate: Locate = (path) => {
     let node: unknown = document.contents

@@ -1,6 +1,6 @@
 /**
  * The `syncflow` command line: `serve`, `connectors add|list|show|update|test|remove|move-tables`,
- * `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show|cancel]`, `failed
+ * `sources check`, `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show|cancel]`, `failed
  * list|retry|discard`, `orphans list|policy`, `version` (and `--version`, `--help` on every command).
  * Sync definitions: `definitions list|show|create|update|delete|run`.
  */
@@ -14,6 +14,7 @@ import { orphansCommand } from "./orphansCommand.ts"
 import { discoverCommand, failedCommand, runsCommand, serveCommand, versionCommand } from "./otherCommands.ts"
 import { syncflow } from "./Root.ts"
 import { runsCancelCommand, runsShowCommand } from "./runsCommand.ts"
+import { sourcesCommand } from "./sourcesCommand.ts"
 import { syncCommand } from "./syncCommand.ts"
 
 /** The whole command tree. */
@@ -21,6 +22,7 @@ export const command = syncflow.pipe(
   Command.withSubcommands([
     serveCommand,
     connectorsCommand,
+    sourcesCommand,
     discoverCommand,
     entitiesCommand,
     definitionsCommand,

@@ -5,6 +5,7 @@
  *
  * ```sh
  * syncflow connectors add erp --adapter <name> --config '<settings JSON>' --credentials-file erp-credentials.json
+ * syncflow connectors add shop --adapter rest --config-file shop.yaml --credentials-file key.json
  * # (GET /api/v1/adapters gives each adapter's name and the JSON Schemas of its settings and credentials)
  * syncflow connectors update erp --config '{"baseUrl":"http://erp.example:8008"}'
  * syncflow connectors move-tables erp   # public.<entity> (the old layout) -> erp.<entity>
@@ -19,6 +20,7 @@ import { ConnectorPlugins } from "../connectors/ConnectorPlugins.ts"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { checkTargetSchema, effectiveSchema } from "../connectors/TargetSchema.ts"
 import { CliFailure } from "./CliFailure.ts"
+import { readConfigFile } from "./configFile.ts"
 import {
   credentialsEnv,
   credentialsFlags,
@@ -27,6 +29,12 @@ import {
   requireCredentials
 } from "./credentialsInput.ts"
 import { cliSettings, withCore } from "./Root.ts"
+
+/** Whether a rest document's auth needs credentials (any kind but `none`). */
+const needsCredentials = (config: Readonly<Record<string, unknown>>): boolean => {
+  const auth = config.auth
+  return typeof auth === "object" && auth !== null && "type" in auth && auth.type !== "none"
+}
 
 const decodeConfig = Schema.decodeUnknownEffect(Schema.fromJsonString(Schema.Record(Schema.String, Schema.Json)))
 
@@ -44,6 +52,10 @@ const add = Command.make(
       Flag.withDescription(`The adapter's settings as JSON, e.g. '{"baseUrl":"http://erp.example:8007"}'`),
       Flag.withDefault("{}")
     ),
+    configFile: Flag.String("config-file").pipe(
+      Flag.withDescription("The adapter's settings from a YAML or JSON file (for --adapter rest: the source document)"),
+      Flag.optional
+    ),
     ...credentialsFlags,
     targetSchema: Flag.String("target-schema").pipe(
       Flag.withDescription("The PostgreSQL schema of its tables (default: the connector's id as an identifier)"),
@@ -53,11 +65,17 @@ const add = Command.make(
   },
   Effect.fnUntraced(function* (input) {
     const settings = yield* cliSettings()
-    const credentials = yield* requireCredentials(input)
+    const config = Option.isSome(input.configFile)
+      ? yield* readConfigFile(input.configFile.value, input.adapter)
+      : yield* decodeConfig(input.config).pipe(
+          Effect.mapError((error) => new CliFailure({ message: `--config: ${error.message}` }))
+        )
+    // A declarative source whose document authenticates with nothing needs no credentials.
+    const credentials =
+      input.adapter === "rest" && !needsCredentials(config)
+        ? Option.getOrUndefined(yield* readCredentials(input, false))
+        : yield* requireCredentials(input)
     const webhookSecret = yield* readWebhookSecret(input, true)
-    const config = yield* decodeConfig(input.config).pipe(
-      Effect.mapError((error) => new CliFailure({ message: `--config: ${error.message}` }))
-    )
     const publicUrl = Option.getOrElse(settings.publicUrl, () => `http://localhost:${settings.port}`)
     const connector = yield* withCore(
       createConnector(
