@@ -10,9 +10,10 @@ import { assert, layer } from "@effect/vitest"
 import { FakePco } from "@syncflow/pco/testing"
 import { readDocument } from "@syncflow/rest"
 import { FakeStripe } from "@syncflow/rest/testing"
-import { Effect, Option, Redacted, Result, Schema } from "effect"
+import { Effect, Option, Redacted, Result } from "effect"
 import { SqlClient } from "effect/sql"
-import { RunView } from "../src/api/Views.ts"
+import { EntitySyncTriggered } from "../src/api/groups/EntitiesGroup.ts"
+import { ExecutionView } from "../src/api/Views.ts"
 import { bodyAs, call, eventually, testServerLayer } from "./fixtures.ts"
 
 /** The README's Planning Center document, pointing at `baseUrl`, as the JSON the API takes. */
@@ -21,23 +22,22 @@ const pcoDocument = (baseUrl: string) => {
   return Result.getOrThrow(readDocument(text.replace(/^baseUrl: .*$/m, `baseUrl: ${baseUrl}`)))
 }
 
-const runsOf = (connector: string, entity: string) =>
-  Effect.map(call("GET", `/api/v1/runs?connector=${connector}&entity=${entity}`), (reply) =>
-    bodyAs(reply, Schema.Array(RunView))
-  )
-
-/** Syncs one entity and waits for its run to finish (succeeded or failed). */
+/** Syncs one entity and waits for its execution to finish; its (one) run. */
 const syncEntity = (connector: string, entity: string) =>
   Effect.gen(function* () {
     assert.strictEqual((yield* call("POST", `/api/v1/connectors/${connector}/discover`)).status, 200)
     const started = yield* call("POST", `/api/v1/connectors/${connector}/entities/${entity}/sync`)
     assert.strictEqual(started.status, 202, JSON.stringify(started.body))
-    return yield* eventually(
-      Effect.map(runsOf(connector, entity), (runs) => {
-        const run = runs[0]
-        return run !== undefined && !run.live ? Option.some(run) : Option.none()
+    const { executionId } = bodyAs(started, EntitySyncTriggered)
+    const execution = yield* eventually(
+      Effect.map(call("GET", `/api/v1/executions/${executionId}`), (reply) => {
+        const found = reply.status === 200 ? bodyAs(reply, ExecutionView) : undefined
+        return found !== undefined && found.status !== "running" ? Option.some(found) : Option.none()
       })
     )
+    const run = execution.runs.find((candidate) => candidate.entity === entity)?.run
+    if (run === undefined || run === null) return assert.fail(`the execution of ${entity} has no run`)
+    return run
   })
 
 /** A table's rows without the audit columns, by id. */
@@ -140,19 +140,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("declara
         assert.include(failed.error ?? "", "InvalidResponse")
         assert.include(failed.error ?? "", "data: Expected array")
         stripe.breakShape(false)
-        const started = yield* call("POST", "/api/v1/connectors/stripe/entities/customers/sync")
-        assert.strictEqual(started.status, 202)
-        const after = yield* eventually(
-          Effect.map(runsOf("stripe", "customers"), (runs) =>
-            runs.some((run) => run.status === "succeeded") && runs.every((run) => !run.live)
-              ? Option.some(runs)
-              : Option.none()
-          )
-        )
-        assert.include(
-          after.map((run) => run.status),
-          "succeeded"
-        )
+        const succeeded = yield* syncEntity("stripe", "customers")
+        assert.strictEqual(succeeded.status, "succeeded", succeeded.error ?? "")
         assert.strictEqual((yield* rowsOf("stripe.customers")).length, 8)
         // A document that does not decode is refused with the field named.
         const refused = yield* call("POST", "/api/v1/connectors", {
