@@ -1,17 +1,31 @@
 /**
- * `syncflow sync <connector> [entities...] [--full-refresh] [--wait] [--json]`: a one-off sync in this process,
- * straight against the database (no server needed). The connector's entities are rediscovered first
- * when its discovery TTL has passed (10 minutes by default), so new upstream columns are synced.
+ * `syncflow sync <connector> [entities...] [--full-refresh] [--wait] [--json]`: a one-off sync of a
+ * connector (or of the named entities, parents first) through the durable SyncConnector workflow,
+ * the one the API, the scheduler and the webhooks trigger. Beside a running `syncflow serve` on the
+ * same database the server's runner runs it; without one this process does (see
+ * `SyncCluster.layerCommand`). The command waits for its end. The connector's entities are
+ * rediscovered first when its discovery TTL has passed (10 minutes by default), so new upstream
+ * columns are synced.
  * While it runs, stderr shows each entity's progress from its run events (`syncProgress.ts`: bars on
  * a terminal, plain lines otherwise, JSON lines with `--json`); at the end stdout gets a line per
  * entity, or with `--json` a summary of every entity's run, with the columns whose type changed upstream. Each entity's sync holds its lease:
  * while another sync of an entity runs (the server's, another shell's), the command stops with one
  * line naming it and exit code 75, or with `--wait` waits for it (queued) and then syncs.
  */
-import { type ColumnTypeMismatch, freshManifests, RunStore, SyncEngine, type SyncSummary } from "@syncflow/sync-engine"
-import { Console, Effect, Option } from "effect"
+import {
+  type ColumnTypeMismatch,
+  dependencyLevels,
+  EntityBusy,
+  EntityLeases,
+  freshManifests,
+  RunStore,
+  type SyncSummary,
+  SyncWorkflows
+} from "@syncflow/sync-engine"
+import { Clock, Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
+import { commandWorkflowsLayer } from "../wiring/workflows.ts"
 import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
 import { withCore } from "./Root.ts"
 import { progressStyle, withProgress } from "./syncProgress.ts"
@@ -80,6 +94,28 @@ export const toReport = (
   totals: summaries.reduce((total, summary) => addCounts(total, summary.counts), zero)
 })
 
+/**
+ * Refuses the sync (`EntityBusy`, exit code 75) while another sync holds an entity's live lease; with
+ * `wait`, says whom it waits for instead (the workflow's windows wait for the lease).
+ */
+const checkLeases = Effect.fnUntraced(function* (connectorId: string, entities: ReadonlyArray<string>, wait: boolean) {
+  const leases = yield* EntityLeases.make()
+  const now = yield* Clock.currentTimeMillis
+  for (const entity of entities) {
+    const lease = yield* leases.current({ connectorId, entity })
+    if (Option.isNone(lease) || lease.value.expiresAt.epochMilliseconds <= now) continue
+    const busy = new EntityBusy({
+      connectorId,
+      entity,
+      holder: lease.value.holder,
+      runId: lease.value.runId,
+      expiresAt: new Date(lease.value.expiresAt.epochMilliseconds).toISOString()
+    })
+    if (!wait) return yield* busy
+    yield* Effect.logInfo("waiting for the entity's lease", { entity, holder: busy.holder })
+  }
+})
+
 const sync = Effect.fnUntraced(function* (input: {
   readonly connector: string
   readonly entities: ReadonlyArray<string>
@@ -87,11 +123,9 @@ const sync = Effect.fnUntraced(function* (input: {
   readonly wait: boolean
   readonly json: boolean
 }) {
-  const engine = yield* SyncEngine
   const running = yield* (yield* ConnectorRuntimes).get(input.connector)
-  const adapter = running.runtime.adapter
   // Rediscovered when the connector's discovery TTL has passed, so new upstream columns are synced.
-  const { manifests } = yield* freshManifests(input.connector, adapter, running.runtime.discoveryTtl)
+  const { manifests } = yield* freshManifests(input.connector, running.runtime.adapter, running.runtime.discoveryTtl)
   const unknown = input.entities.find((entity) => !manifests.some((manifest) => manifest.entity === entity))
   if (unknown !== undefined) {
     return yield* new CliFailure({
@@ -99,23 +133,26 @@ const sync = Effect.fnUntraced(function* (input: {
     })
   }
   const mode = input.fullRefresh ? "full-refresh" : "incremental"
-  const entities = input.entities.length === 0 ? manifests.map((manifest) => manifest.entity) : input.entities
+  const named = input.entities.length === 0 ? undefined : input.entities
+  const entities = dependencyLevels(manifests, named).flat()
+  yield* checkLeases(input.connector, entities, input.wait)
   const summaries = yield* withProgress(
     input.connector,
     entities,
     progressStyle(input.json),
-    engine
-      .syncConnector({
+    // The cluster is built inside the progress display, so the workflows' log lines print above the bars.
+    Effect.gen(function* () {
+      const workflows = yield* SyncWorkflows
+      const trigger = yield* workflows.triggerConnector({
         connectorId: input.connector,
-        adapter,
-        manifests,
         mode,
-        ...(input.entities.length === 0 ? {} : { entities: input.entities }),
-        stages: running.runtime.stages,
-        pageSize: running.pageSize,
-        waitForLease: input.wait
+        ...(named === undefined ? {} : { entities: named })
       })
-      .pipe(Effect.annotateLogs({ connector: input.connector })),
+      yield* Effect.logDebug("connector sync triggered", { status: trigger.status, executionId: trigger.executionId })
+      const done = yield* workflows.awaitConnector(trigger.executionId)
+      // A running connector sync that was joined may carry more entities than were asked for.
+      return done.filter((summary) => entities.includes(summary.entity))
+    }).pipe(Effect.provide(commandWorkflowsLayer), Effect.annotateLogs({ connector: input.connector })),
     (done) => done.map((summary) => summary.runId)
   )
   const runStore = yield* RunStore
@@ -176,4 +213,8 @@ export const syncCommand = Command.make(
         )
       )
     )
-).pipe(Command.withDescription("Sync a connector now, in this process"))
+).pipe(
+  Command.withDescription(
+    "Sync a connector now (through the server's runner when one is running, else in this process)"
+  )
+)

@@ -6,11 +6,15 @@
  * automatic retries of failed records and parked children, and the cluster-wide retention job (old
  * runs, fires and records pruned daily).
  *
+ * A one-off command (`syncflow sync`) triggers the same workflows through `commandWorkflowsLayer`:
+ * the server's runner runs them when one serves the database, this process otherwise.
+ *
  * This is the one place the server depends on the workflow module's layers.
  */
 import {
   type ConnectorAdapters,
   DefinitionScheduler,
+  type EntityLeases,
   RetentionJob,
   RetryScheduler,
   type StateStores,
@@ -61,3 +65,13 @@ export const workflowsLayer = (
       ).pipe(Layer.provideMerge(workflows))
     : workflows
 }
+
+/**
+ * `SyncWorkflows` for a one-off command: on the cluster of a short-lived process (see
+ * `SyncCluster.layerCommand`), without the schedulers, which belong to the server.
+ */
+export const commandWorkflowsLayer: Layer.Layer<
+  SyncWorkflows | WorkflowTriggers | EntityLeases,
+  ConfigError | SqlError.SqlError,
+  SyncEngine | StateStores.StateStores | ConnectorAdapters | SqlClient.SqlClient
+> = SyncWorkflows.layer.pipe(Layer.provideMerge(SyncCluster.layerCommand()))

@@ -8,8 +8,14 @@
  *   listens on a socket for the other runners, shards are spread over the live runners, and the
  *   shards of a runner that dies (its locks expire) move to the others, which resume its workflows.
  *
- * Both give the `WorkflowEngine` (and `Sharding`) the workflows register on.
+ * - `SyncCluster.layerCommand`: for a short-lived process (`syncflow sync`). When a live runner
+ *   already serves the database (a `syncflow serve`), a client of it: the messages it sends are
+ *   stored in the SQL storage, the server's runner runs them and replies through the storage.
+ *   Otherwise a single runner of its own, at an address unique to the process.
+ *
+ * All give the `WorkflowEngine` (and `Sharding`) the workflows register on.
  */
+import { hostname } from "node:os"
 import { NodeClusterSocket, NodeCrypto } from "@effect/platform-node"
 import { Duration, Effect, Layer, Option } from "effect"
 import type { ConfigError } from "effect/Config"
@@ -130,3 +136,75 @@ export const layerRunner = (
     )
   )
 }
+
+/**
+ * A cluster client: it runs nothing (no runner address, no shards), and the workflow messages it
+ * sends are persisted in the SQL message storage, where the cluster's runners find them (they poll
+ * it) and store their replies.
+ */
+export const layerClient = (
+  tuning: ClusterTuning = {}
+): Layer.Layer<ClusterServices, ConfigError | SqlError.SqlError, SqlClient.SqlClient> =>
+  serializedStartup(
+    ClusterWorkflowEngine.layer.pipe(
+      Layer.provideMerge(
+        SingleRunner.layer({
+          runnerStorage: "sql",
+          shardingConfig: { ...defaultTuning, ...tuning, runnerAddress: Option.none() }
+        })
+      ),
+      Layer.provide(NodeCrypto.layerDigest)
+    )
+  )
+
+/**
+ * Whether a runner serves the database: one whose heartbeat in effect's runners table is fresher
+ * than the shard lock expiration, the filter of effect's `SqlRunnerStorage.getRunners`. A runner
+ * renews its heartbeat with its shard locks; a dead one's goes stale. None before the cluster's
+ * tables exist.
+ */
+export const runnerServes = (
+  tuning: ClusterTuning = {}
+): Effect.Effect<boolean, SqlError.SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function* () {
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+    const [table] = yield* sql<{ readonly found: boolean }>`SELECT to_regclass('cluster_runners') IS NOT NULL AS found`
+    if (table?.found !== true) return false
+    const expiration = Duration.fromInputUnsafe(
+      tuning.shardLockExpiration ?? defaultTuning.shardLockExpiration ?? 10_000
+    )
+    const seconds = Math.ceil(Duration.toSeconds(expiration))
+    const [live] = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM cluster_runners
+      WHERE last_heartbeat > NOW() - make_interval(secs => ${seconds})`
+    return (live?.n ?? 0) > 0
+  })
+
+/**
+ * The runner address of a short-lived process: its host, pid and a random token, so it never takes
+ * the address of a server on the same machine (effect's default `localhost:34431`) or of another
+ * command. Nothing listens on it (a single runner talks to no other runner).
+ */
+export const commandRunnerAddress = (): RunnerAddress.RunnerAddress =>
+  RunnerAddress.make(`${hostname()}/syncflow-${process.pid}-${globalThis.crypto.randomUUID().slice(0, 8)}`, 0)
+
+/**
+ * The cluster of a short-lived process (`syncflow sync`): a client of the runner that serves the
+ * database when one is live (the server runs the workflows it triggers), otherwise a single
+ * runner of its own (see `commandRunnerAddress`), which runs them in this process.
+ */
+export const layerCommand = (
+  tuning: ClusterTuning = {}
+): Layer.Layer<ClusterServices, ConfigError | SqlError.SqlError, SqlClient.SqlClient> =>
+  Layer.unwrap(
+    Effect.gen(function* () {
+      if (yield* runnerServes(tuning)) {
+        yield* Effect.logDebug("a runner serves the database: its workflows run there")
+        return layerClient(tuning)
+      }
+      const address = commandRunnerAddress()
+      yield* Effect.logDebug("no runner serves the database: the workflows run in this process", {
+        runner: address.toString()
+      })
+      return layerSingle({ ...tuning, runnerAddress: Option.some(address) })
+    })
+  )

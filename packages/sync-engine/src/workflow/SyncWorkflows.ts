@@ -88,6 +88,11 @@ export class SyncWorkflows extends Context.Service<
     /** Waits for an entity sync started by `startEntity` to end, polling the shared storage. */
     readonly awaitEntity: (executionId: string) => Effect.Effect<SyncSummary, SyncWorkflowError>
     /**
+     * Waits for a connector sync started by `triggerConnector` to end, polling the shared storage
+     * (any runner may be running it), and returns each entity's summary.
+     */
+    readonly awaitConnector: (executionId: string) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncWorkflowError>
+    /**
      * Whether a connector-wide sync of the connector (incremental or complete) has been started and
      * has not ended: the scheduler leaves the connector's entities to it (see `SyncScheduler.tick`).
      */
@@ -331,15 +336,46 @@ export class SyncWorkflows extends Context.Service<
             Effect.provideContext(context)
           )
 
-        const awaitEntity = (executionId: string) =>
-          entityStatus(executionId).pipe(
+        const failureOf = (cause: Cause.Cause<SyncWorkflowError>) => {
+          const error = cause.reasons.find((reason) => reason._tag === "Fail")
+          return error?._tag === "Fail" ? error.error.message : "the sync died"
+        }
+
+        /** Polls a status until it is no longer `Running`: quickly at first, then every 2 seconds. */
+        const untilEnded = <S extends { readonly _tag: string }>(status: Effect.Effect<S>) =>
+          status.pipe(
             Effect.repeat({
-              until: (status) => status._tag !== "Running",
+              until: (current) => current._tag !== "Running",
               schedule: Schedule.min([Schedule.exponential(Duration.millis(100), 1.5), Schedule.spaced("2 seconds")])
-            }),
+            })
+          )
+
+        const awaitEntity = (executionId: string) =>
+          untilEnded(entityStatus(executionId)).pipe(
             Effect.flatMap((status) =>
               status._tag === "Succeeded"
                 ? Effect.succeed(status.summary)
+                : Effect.fail(new SyncWorkflowError({ message: status._tag === "Failed" ? status.message : "running" }))
+            )
+          )
+
+        const connectorStatus = (executionId: string): Effect.Effect<ConnectorStatus> =>
+          SyncConnectorWorkflow.poll(executionId).pipe(
+            Effect.map((result): ConnectorStatus => {
+              if (Option.isNone(result) || result.value._tag === "Suspended") return { _tag: "Running" }
+              const exit = result.value.exit
+              return exit._tag === "Success"
+                ? { _tag: "Succeeded", summaries: exit.value }
+                : { _tag: "Failed", message: failureOf(exit.cause) }
+            }),
+            Effect.provideContext(context)
+          )
+
+        const awaitConnector = (executionId: string) =>
+          untilEnded(connectorStatus(executionId)).pipe(
+            Effect.flatMap((status) =>
+              status._tag === "Succeeded"
+                ? Effect.succeed(status.summaries)
                 : Effect.fail(new SyncWorkflowError({ message: status._tag === "Failed" ? status.message : "running" }))
             )
           )
@@ -369,11 +405,6 @@ export class SyncWorkflows extends Context.Service<
           Effect.mapError(SyncWorkflowError.from),
           Effect.provideContext(context)
         )
-
-        const failureOf = (cause: Cause.Cause<SyncWorkflowError>) => {
-          const error = cause.reasons.find((reason) => reason._tag === "Fail")
-          return error?._tag === "Fail" ? error.error.message : "the sync died"
-        }
 
         const executionStatus = (executionId: string) =>
           Effect.gen(function* () {
@@ -422,6 +453,7 @@ export class SyncWorkflows extends Context.Service<
           runConnector,
           entityStatus,
           awaitEntity,
+          awaitConnector,
           connectorSyncing
         })
       })
