@@ -308,36 +308,39 @@ describe("packed with pnpm pack, installed with npm outside the repository", () 
       }).pipe(Effect.scoped)
     )
 
-    it.effect("`syncflow connectors add` and `syncflow sync` fill tables that match the fake ERP's truth", () =>
-      Effect.gen(function* () {
-        const fake = yield* FakeErp.make({ seed: 15, rows: { items: 400, customers: 25, orders: 30 } })
-        const env = cleanEnv({
-          DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
-          SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
-        })
-        const syncflow = (args: ReadonlyArray<string>) =>
-          Effect.promise(() => run(installedBin(), args, { cwd: project, env }))
-        const credentials = JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) })
-        const config = JSON.stringify({ baseUrl: fake.baseUrl })
-        const added = yield* syncflow(
-          ["connectors", "add", "--adapter", "apismith", "--id", "erp"].concat([
-            "--config",
-            config,
-            "--credentials",
-            credentials,
-            "ERP"
-          ])
-        )
-        assert.include(ok("connectors add", added), "Created connector erp")
-        ok("sync", yield* syncflow(["sync", "erp", "--json"]))
-        const sql = yield* SqlClient.SqlClient
-        for (const entity of ["items", "customers", "orders", "order_lines"]) {
-          const [row] = yield* sql.unsafe<{ readonly n: number }>(
-            `SELECT count(*)::int AS n FROM erp."${entity}" WHERE NOT _deleted`
+    it.effect(
+      "`syncflow connectors add` and `syncflow sync` fill tables that match the fake ERP's truth",
+      () =>
+        Effect.gen(function* () {
+          const fake = yield* FakeErp.make({ seed: 15, rows: { items: 400, customers: 25, orders: 30 } })
+          const env = cleanEnv({
+            DATABASE_URL: Redacted.value(yield* PgTest.databaseUrl),
+            SYNCFLOW_SECRET_KEY: Redacted.value(secretKey)
+          })
+          const syncflow = (args: ReadonlyArray<string>) =>
+            Effect.promise(() => run(installedBin(), args, { cwd: project, env }))
+          const credentials = JSON.stringify({ type: "serviceJwt", secret: Redacted.value(fake.secret) })
+          const config = JSON.stringify({ baseUrl: fake.baseUrl })
+          const added = yield* syncflow(
+            ["connectors", "add", "--adapter", "apismith", "--id", "erp"].concat([
+              "--config",
+              config,
+              "--credentials",
+              credentials,
+              "ERP"
+            ])
           )
-          assert.strictEqual(row?.n, fake.groundTruth.count(entity), entity)
-        }
-      }).pipe(Effect.scoped)
+          assert.include(ok("connectors add", added), "Created connector erp")
+          ok("sync", yield* syncflow(["sync", "erp", "--json"]))
+          const sql = yield* SqlClient.SqlClient
+          for (const entity of ["items", "customers", "orders", "order_lines"]) {
+            const [row] = yield* sql.unsafe<{ readonly n: number }>(
+              `SELECT count(*)::int AS n FROM erp."${entity}" WHERE NOT _deleted`
+            )
+            assert.strictEqual(row?.n, fake.groundTruth.count(entity), entity)
+          }
+        }).pipe(Effect.scoped),
+      120_000
     )
   })
 })
