@@ -49,6 +49,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
       const runId = open.listing.runId
       yield* takeOver(leases, key, request.holder, runId)
       yield* Effect.annotateLogsScoped({ runId, syncId: request.sink.syncId })
+      yield* Effect.annotateCurrentSpan({ runId, syncId: request.sink.syncId })
       if (!open.resumed) {
         yield* Effect.logInfo("sync started")
         yield* publishRunStarted(sql, runStore, runId)

@@ -333,6 +333,7 @@ export const makeSinkSync = ({
       const entity = open.entity
       yield* takeOver(leases, key, holder, runId)
       yield* Effect.annotateLogsScoped({ runId, syncId: sink.syncId })
+      yield* Effect.annotateCurrentSpan({ runId, connectorId, entity: request.manifest.entity, syncId: sink.syncId })
       yield* Effect.logInfo(open.resumed ? "sync resumed" : "sync started")
       const startedAt = performance.now()
       let counts = zeroCounts
@@ -359,6 +360,7 @@ export const makeSinkSync = ({
       })
 
       const finished = yield* run.pipe(
+        Effect.annotateSpans({ runId }),
         Effect.tapError((error) =>
           runStore.finishRun(runId, { status: "failed", error: String(error.message) }).pipe(Effect.ignore)
         )
