@@ -12,6 +12,7 @@ import { HealthGroup } from "./groups/HealthGroup.ts"
 import { OAuthCallbackGroup, OAuthStartGroup } from "./groups/OAuthGroup.ts"
 import { RecordsGroup } from "./groups/RecordsGroup.ts"
 import { RunsGroup } from "./groups/RunsGroup.ts"
+import { WorkflowsGroup } from "./groups/WorkflowsGroup.ts"
 import { RequestProblems } from "./RequestProblems.ts"
 
 /** The admin API. */
@@ -23,6 +24,7 @@ export class Api extends HttpApi.make("syncflow")
   .add(RunsGroup)
   .add(RecordsGroup)
   .add(DefinitionsGroup)
+  .add(WorkflowsGroup)
   .add(OAuthStartGroup)
   .add(OAuthCallbackGroup)
   .prefix("/api/v1")
@@ -31,6 +33,6 @@ export class Api extends HttpApi.make("syncflow")
     OpenApi.annotations({
       title: "SyncFlow admin API",
       description:
-        "Adapters, connectors, entities, runs, failed records and OAuth2. Webhooks are received at POST /webhooks/{adapter}/{connector}; Prometheus metrics at GET /metrics."
+        "Adapters, connectors, entities, runs, failed records, sync definitions, n8n workflows and OAuth2. Webhooks are received at POST /webhooks/{adapter}/{connector}; Prometheus metrics at GET /metrics."
     })
   ) {}

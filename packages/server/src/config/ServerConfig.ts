@@ -46,6 +46,18 @@ export interface ServerSettings {
   readonly runner: Option.Option<RunnerSettings>
   /** `REDIS_URL`: where runners share their upstream rate-limit budgets; none: in PostgreSQL. */
   readonly redisUrl: Option.Option<Redacted.Redacted<string>>
+  /**
+   * `SYNCFLOW_N8N_URL` and `SYNCFLOW_N8N_API_KEY` (a secret, from the environment or the secret
+   * store, never a flag): the n8n instance `/api/v1/workflows` is proxied to; absent: those routes
+   * answer 503.
+   */
+  readonly n8n?: N8nSettings | undefined
+}
+
+/** The n8n instance the workflow routes are proxied to. */
+export interface N8nSettings {
+  readonly baseUrl: string
+  readonly apiKey: Redacted.Redacted<string>
 }
 
 /** How a cluster runner is reached by the others. */
@@ -77,33 +89,40 @@ interface RunnerEnv extends RunnerSettings {
 }
 
 /** The settings from the environment. */
-export const settingsConfig: Config.Config<Omit<ServerSettings, "runner"> & { readonly runner: RunnerEnv }> =
-  Config.all({
-    port: Config.schema(portSchema, "PORT").pipe(Config.withDefault(8080)),
-    host: Config.String("SYNCFLOW_HOST").pipe(Config.withDefault("0.0.0.0")),
-    dataDir: Config.String("SYNCFLOW_DATA_DIR").pipe(Config.withDefault("./.data")),
-    databaseUrl: Config.option(Config.Redacted("DATABASE_URL")),
-    apiKey: Config.option(Config.Redacted("SYNCFLOW_API_KEY")),
-    jwtSecret: Config.option(Config.Redacted("SYNCFLOW_JWT_SECRET")),
-    secretKey: Config.option(Config.Redacted("SYNCFLOW_SECRET_KEY")),
-    publicUrl: Config.option(Config.String("SYNCFLOW_PUBLIC_URL")),
-    scheduler: Config.Boolean("SYNCFLOW_SCHEDULER").pipe(Config.withDefault(true)),
-    healthTtlSeconds: Config.schema(
-      Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-      "SYNCFLOW_HEALTH_TTL_SECONDS"
-    ).pipe(Config.withDefault(30)),
-    logFormat: Config.Literals(["json", "pretty"], "SYNCFLOW_LOG_FORMAT").pipe(Config.withDefault("json" as const)),
-    retentionDays: Config.schema(Schema.Int.check(Schema.isGreaterThan(0)), "SYNCFLOW_RETENTION_DAYS").pipe(
-      Config.withDefault(30)
-    ),
-    runner: Config.all({
-      enabled: Config.Boolean("SYNCFLOW_RUNNER").pipe(Config.withDefault(false)),
-      host: Config.String("SYNCFLOW_RUNNER_HOST").pipe(Config.withDefault("localhost")),
-      port: Config.schema(portSchema, "SYNCFLOW_RUNNER_PORT").pipe(Config.withDefault(34431)),
-      listenHost: Config.option(Config.String("SYNCFLOW_RUNNER_LISTEN_HOST"))
-    }),
-    redisUrl: Config.option(Config.Redacted("REDIS_URL"))
-  })
+export const settingsConfig: Config.Config<
+  Omit<ServerSettings, "runner" | "n8n"> & {
+    readonly runner: RunnerEnv
+    readonly n8nUrl: Option.Option<string>
+    readonly n8nApiKey: Option.Option<Redacted.Redacted<string>>
+  }
+> = Config.all({
+  port: Config.schema(portSchema, "PORT").pipe(Config.withDefault(8080)),
+  host: Config.String("SYNCFLOW_HOST").pipe(Config.withDefault("0.0.0.0")),
+  dataDir: Config.String("SYNCFLOW_DATA_DIR").pipe(Config.withDefault("./.data")),
+  databaseUrl: Config.option(Config.Redacted("DATABASE_URL")),
+  apiKey: Config.option(Config.Redacted("SYNCFLOW_API_KEY")),
+  jwtSecret: Config.option(Config.Redacted("SYNCFLOW_JWT_SECRET")),
+  secretKey: Config.option(Config.Redacted("SYNCFLOW_SECRET_KEY")),
+  publicUrl: Config.option(Config.String("SYNCFLOW_PUBLIC_URL")),
+  scheduler: Config.Boolean("SYNCFLOW_SCHEDULER").pipe(Config.withDefault(true)),
+  healthTtlSeconds: Config.schema(
+    Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+    "SYNCFLOW_HEALTH_TTL_SECONDS"
+  ).pipe(Config.withDefault(30)),
+  logFormat: Config.Literals(["json", "pretty"], "SYNCFLOW_LOG_FORMAT").pipe(Config.withDefault("json" as const)),
+  retentionDays: Config.schema(Schema.Int.check(Schema.isGreaterThan(0)), "SYNCFLOW_RETENTION_DAYS").pipe(
+    Config.withDefault(30)
+  ),
+  runner: Config.all({
+    enabled: Config.Boolean("SYNCFLOW_RUNNER").pipe(Config.withDefault(false)),
+    host: Config.String("SYNCFLOW_RUNNER_HOST").pipe(Config.withDefault("localhost")),
+    port: Config.schema(portSchema, "SYNCFLOW_RUNNER_PORT").pipe(Config.withDefault(34431)),
+    listenHost: Config.option(Config.String("SYNCFLOW_RUNNER_LISTEN_HOST"))
+  }),
+  redisUrl: Config.option(Config.Redacted("REDIS_URL")),
+  n8nUrl: Config.option(Config.String("SYNCFLOW_N8N_URL")),
+  n8nApiKey: Config.option(Config.Redacted("SYNCFLOW_N8N_API_KEY"))
+})
 
 /** An empty secret in the environment means "unset" (e.g. `DATABASE_URL=` in a `.env`). */
 const nonEmpty = (value: Option.Option<Redacted.Redacted<string>>): Option.Option<Redacted.Redacted<string>> =>
@@ -121,9 +140,13 @@ const runnerSettings = (env: RunnerEnv, overrides: SettingsOverrides): Option.Op
 
 /** The settings: the environment, then the flags. The data directory is made absolute. */
 export const loadSettings = Effect.fnUntraced(function* (overrides: SettingsOverrides = {}) {
-  const env = yield* settingsConfig
+  const { n8nUrl, n8nApiKey, ...env } = yield* settingsConfig
+  const n8nKey = nonEmpty(n8nApiKey)
   const settings: ServerSettings = {
     ...env,
+    ...(Option.isSome(n8nUrl) && n8nUrl.value.trim() !== "" && Option.isSome(n8nKey)
+      ? { n8n: { baseUrl: n8nUrl.value.trim(), apiKey: n8nKey.value } }
+      : {}),
     apiKey: nonEmpty(env.apiKey),
     jwtSecret: nonEmpty(env.jwtSecret),
     secretKey: nonEmpty(env.secretKey),

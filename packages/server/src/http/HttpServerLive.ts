@@ -17,6 +17,7 @@ import { HealthHandlers } from "../api/handlers/healthHandlers.ts"
 import { OAuthCallbackHandlers, OAuthStartHandlers } from "../api/handlers/oauthHandlers.ts"
 import { RecordsHandlers } from "../api/handlers/recordsHandlers.ts"
 import { RunsHandlers } from "../api/handlers/runsHandlers.ts"
+import { WorkflowsHandlers } from "../api/handlers/workflowsHandlers.ts"
 import { documentedApi } from "../api/OpenApiDocument.ts"
 import * as RequestProblems from "../api/RequestProblems.ts"
 import { ServerInfo } from "../api/ServerInfo.ts"
@@ -50,6 +51,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
         RunsHandlers,
         RecordsHandlers,
         DefinitionsHandlers,
+        WorkflowsHandlers,
         OAuthStartHandlers,
         OAuthCallbackHandlers
       ]),
