@@ -45,6 +45,8 @@ const fake = TestServer.make((request) =>
           ? { body: { data: truth.slice(start, start + limit), links: { next } } }
           : { body: truth.slice(start, start + limit), headers: next === null ? {} : { link: `<${next}>; rel="next"` } }
       }
+      case "/single":
+        return { body: { rows: truth } }
       default:
         return { status: 404, body: {} }
     }
@@ -88,6 +90,11 @@ streams:
     primaryKey: id
     pageSize: { max: 5 }
     pagination: { style: next-link, next: link-header }
+  - name: unpaged
+    path: /single
+    records: rows
+    primaryKey: id
+    pagination: { style: none }
 `
 
 const streams = ["by_offset", "by_page", "by_body_token", "by_header_token", "by_body_link", "by_header_link"]
@@ -108,6 +115,11 @@ describe("pagination styles", () => {
         const resumed = yield* allRecords(adapter, stream, { from: saved })
         assert.deepStrictEqual(resumed, truth.slice(10), `${stream} resumed`)
       }
+      // One request, no pagination parameters.
+      const unpaged = yield* Stream.runCollect(adapter.streamPages("unpaged"))
+      assert.strictEqual(unpaged.length, 1)
+      assert.deepStrictEqual(unpaged[0]?.items, truth)
+      assert.isUndefined(unpaged[0]?.next)
     }).pipe(Effect.scoped, Effect.provide(HttpStack))
   )
 })

@@ -30,7 +30,9 @@ export const readConfigFile = Effect.fnUntraced(function* (path: string, adapter
     if (Result.isFailure(document)) {
       return yield* new CliFailure({ message: `--config-file ${path}:\n${document.failure.message}` })
     }
-    return Result.getOrThrow(decodeConfig(encodeDocument(document.success)))
+    const config = decodeConfig(encodeDocument(document.success))
+    if (Result.isSuccess(config)) return config.success
+    return yield* new CliFailure({ message: `--config-file ${path}: ${config.failure.message}` })
   }
   const parsed = parseText(text)
   if (Result.isFailure(parsed)) {
