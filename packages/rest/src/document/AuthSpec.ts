@@ -3,13 +3,8 @@
  * stored in the clear; the key, password, token or client secret come with the connector's
  * credentials). Every kind runs through adapter-core's `TokenManager`.
  */
+import { HttpUrlInput } from "@syncflow/adapter-core"
 import { Schema } from "effect"
-
-const Url = Schema.String.check(
-  Schema.makeFilter(
-    (url: string) => (URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)) || "expected an http(s) URL"
-  )
-)
 
 /** No credentials. */
 export const NoAuth = Schema.Struct({ type: Schema.Literal("none") })
@@ -34,9 +29,9 @@ export const BearerAuth = Schema.Struct({ type: Schema.Literal("bearer") })
 export const OAuth2Auth = Schema.Struct({
   type: Schema.Literal("oauth2"),
   grant: Schema.Literals(["authorization_code", "client_credentials"]),
-  tokenUrl: Url,
+  tokenUrl: HttpUrlInput,
   /** Where users authorize the client (authorization-code grant only). */
-  authorizeUrl: Schema.optionalKey(Url),
+  authorizeUrl: Schema.optionalKey(HttpUrlInput),
   scopes: Schema.optionalKey(Schema.Array(Schema.String)),
   /** How the client authenticates to the token endpoint: form fields (default) or a Basic header. */
   clientAuthentication: Schema.optionalKey(Schema.Literals(["body", "basic"]))
