@@ -1,13 +1,17 @@
 /**
  * @syncflow/server: the `syncflow` server and CLI. Importable parts: the admin API's schema `Api`
- * (for typed clients), the server as a layer (with the connector plugins it offers), and the
- * configuration.
+ * (for typed clients), the server as a layer (with the connector plugins it offers), the
+ * configuration, and how an alert webhook's receiver checks a delivery's signature.
  */
 
+export type { AlertSettings } from "./alerts/AlertSettings.ts"
+export * as AlertSignature from "./alerts/AlertSignature.ts"
+export type { AlertWebhook, AlertWebhookFormat } from "./alerts/AlertWebhook.ts"
 export * as AdminAuth from "./api/AdminAuth.ts"
 export * from "./api/Api.ts"
 export * from "./api/ApiErrors.ts"
 export * from "./api/groups/AdaptersGroup.ts"
+export * from "./api/groups/AlertsGroup.ts"
 export * from "./api/groups/ConnectorsGroup.ts"
 export * from "./api/groups/DefinitionsGroup.ts"
 export * from "./api/groups/EntitiesGroup.ts"

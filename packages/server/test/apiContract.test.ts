@@ -125,7 +125,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("API con
         "/api/v1/health",
         "/api/v1/health/live",
         "/api/v1/health/ready",
-        "/api/v1/health/connectors"
+        "/api/v1/health/connectors",
+        "/api/v1/alerts"
       ]) {
         assert.property(document.paths, path)
       }

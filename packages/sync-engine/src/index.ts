@@ -2,6 +2,7 @@
  * @syncflow/sync-engine: turns any adapter's entity stream into exact, incremental, idempotent
  * changes in PostgreSQL — the nine-stage pipeline, its state store and its destinations.
  */
+export * from "./alerts/index.ts"
 export * from "./definitions/index.ts"
 export * from "./destination/index.ts"
 export * from "./events/index.ts"

@@ -4,6 +4,10 @@
  */
 import { EntityManifest } from "@syncflow/adapter-core"
 import {
+  type Alert,
+  AlertRule,
+  AlertState,
+  alertRuleUnits,
   ColumnTypeMismatch,
   type Connector,
   type DiscoveredEntity,
@@ -230,3 +234,38 @@ export const executionRunViews = (links: ReadonlyArray<ExecutionRun>): ReadonlyA
     }))
   })
 }
+
+/** An alert: one episode of a rule holding, fired then (perhaps) resolved. */
+export const AlertView = Schema.Struct({
+  id: Schema.String,
+  rule: AlertRule,
+  state: AlertState,
+  connectorId: Schema.String,
+  /** `null` for a connector's alert (`upstream_unreachable`). */
+  entity: Schema.NullOr(Schema.String),
+  summary: Schema.String,
+  /** What was observed (the latest while firing), in `unit`. */
+  value: Schema.Number,
+  /** The threshold it crossed, in `unit`. */
+  threshold: Schema.Number,
+  unit: Schema.Literals(["runs", "seconds", "records"]),
+  firedAt: Schema.String,
+  resolvedAt: Schema.NullOr(Schema.String),
+  updatedAt: Schema.String
+})
+
+/** The view of an alert. */
+export const alertView = (alert: Alert): typeof AlertView.Type => ({
+  id: alert.id,
+  rule: alert.rule,
+  state: alert.state,
+  connectorId: alert.connectorId,
+  entity: alert.entity,
+  summary: alert.summary,
+  value: alert.value,
+  threshold: alert.threshold,
+  unit: alertRuleUnits[alert.rule],
+  firedAt: iso(alert.firedAt),
+  resolvedAt: isoOrNull(alert.resolvedAt),
+  updatedAt: iso(alert.updatedAt)
+})

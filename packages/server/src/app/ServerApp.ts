@@ -1,13 +1,14 @@
 /**
  * `syncflow serve` as one layer: the configuration's database and secrets, the engine, the durable
- * workflows on the in-process runner or a cluster runner (`--runner`) with their scheduler (unless
- * `SYNCFLOW_SCHEDULER=false`), and the HTTP server. Building it starts everything; releasing it
+ * workflows on the in-process runner or a cluster runner (`--runner`) with their scheduler and the
+ * alerts (unless `SYNCFLOW_SCHEDULER=false`), and the HTTP server. Building it starts everything; releasing it
  * stops the server, the runner and (when embedded) PostgreSQL.
  */
 import type { ConnectorPlugin } from "@syncflow/adapter-core"
 import { type Cause, Effect, Layer, Option, type Schema } from "effect"
 import type { ConfigError } from "effect/Config"
 import type { HttpServer, HttpServerError } from "effect/http"
+import { type AlertSettings, loadAlertSettings } from "../alerts/AlertSettings.ts"
 import { ServerInfo } from "../api/ServerInfo.ts"
 import { ServerConfig, type ServerSettings } from "../config/ServerConfig.ts"
 import { resolveAdminCredentials, resolveSecretKey } from "../config/ServerSecrets.ts"
@@ -34,6 +35,8 @@ export interface ServerAppOptions {
    * `plugins: [...defaultPlugins, myPlugin]`.
    */
   readonly plugins?: ReadonlyArray<ConnectorPlugin.ConnectorPlugin> | undefined
+  /** The alerts' thresholds and webhooks: from the environment (`SYNCFLOW_ALERT_*`) when absent. */
+  readonly alerts?: AlertSettings | undefined
 }
 
 /** The whole server for these settings; it provides the `HttpServer` (to read its address). */
@@ -46,13 +49,14 @@ export const serverAppLayer = (
       const admin = yield* resolveAdminCredentials(settings)
       const stateKey = yield* resolveSecretKey(settings)
       const { version } = yield* describeBuild
+      const alerts = options.alerts ?? (yield* loadAlertSettings)
       const publicUrl = Option.getOrElse(settings.publicUrl, () => `http://localhost:${settings.port}`).replace(
         /\/+$/,
         ""
       )
       return serverLayer(admin, { port: settings.port, host: settings.host }).pipe(
         Layer.provide(Layer.succeed(ServerInfo, ServerInfo.of({ version, publicUrl, stateKey }))),
-        Layer.provide(workflowsLayer(settings)),
+        Layer.provide(workflowsLayer(settings, alerts)),
         Layer.provide(coreLayer),
         Layer.provide(Layer.succeed(ServerConfig, settings)),
         Layer.provide(options.plugins === undefined ? Layer.empty : ConnectorPlugins.layer(options.plugins))

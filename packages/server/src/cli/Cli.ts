@@ -1,12 +1,14 @@
 /**
  * The `syncflow` command line: `serve`, `connectors add|list|show|update|test|remove|move-tables`,
- * `sources check`, `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show|cancel]`, `failed
- * list|retry|discard`, `orphans list|policy`, `version` (and `--version`, `--help` on every command).
+ * `sources check`, `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show|cancel]`,
+ * `failed list|retry|discard`, `orphans list|policy`, `alerts`, `version` (and `--version`, `--help`
+ * on every command).
  * Sync definitions: `definitions list|show|create|update|delete|run`.
  */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { describeBuild } from "../describeBuild.ts"
+import { alertsCommand } from "./alertsCommand.ts"
 import { connectorsCommand } from "./connectorsCommand.ts"
 import { definitionsCommand } from "./definitionsCommand.ts"
 import { entitiesCommand } from "./entitiesCommand.ts"
@@ -30,6 +32,7 @@ export const command = syncflow.pipe(
     runsCommand.pipe(Command.withSubcommands([runsShowCommand, runsCancelCommand])),
     failedCommand,
     orphansCommand,
+    alertsCommand,
     versionCommand
   ])
 )

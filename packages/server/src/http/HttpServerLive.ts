@@ -10,6 +10,7 @@ import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
 import * as AdminAuth from "../api/AdminAuth.ts"
 import type { Api } from "../api/Api.ts"
 import { AdaptersHandlers } from "../api/handlers/adaptersHandlers.ts"
+import { AlertsHandlers } from "../api/handlers/alertsHandlers.ts"
 import { ConnectorsHandlers } from "../api/handlers/connectorsHandlers.ts"
 import { DefinitionsHandlers } from "../api/handlers/definitionsHandlers.ts"
 import { EntitiesHandlers } from "../api/handlers/entitiesHandlers.ts"
@@ -52,6 +53,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
         RecordsHandlers,
         DefinitionsHandlers,
         WorkflowsHandlers,
+        AlertsHandlers,
         OAuthStartHandlers,
         OAuthCallbackHandlers
       ]),

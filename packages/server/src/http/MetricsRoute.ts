@@ -1,8 +1,8 @@
 /**
  * `GET /metrics`: every metric in the Prometheus text format (open, like most scrape endpoints;
  * put it behind your network's access rules): the sync metrics read from the database, the build,
- * the Node runtime, and what this process measured with Effect's metrics (upstream requests,
- * retries, rate-limit waits, circuit breakers, the cluster's gauges).
+ * the Node runtime, the alerts firing, and what this process measured with Effect's metrics
+ * (upstream requests, retries, rate-limit waits, circuit breakers, the cluster's gauges).
  */
 import { Clock, Effect } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
@@ -10,6 +10,7 @@ import { PrometheusMetrics } from "effect/observability"
 import { SqlClient } from "effect/sql"
 import { ServerInfo } from "../api/ServerInfo.ts"
 import { applicationName, maxConnections } from "../database/Database.ts"
+import { readAlertFamily } from "../observability/AlertMetrics.ts"
 import { type Family, formatFamilies } from "../observability/PrometheusText.ts"
 import { startRuntimeMonitor } from "../observability/RuntimeMetrics.ts"
 import { readSyncFamilies } from "../observability/SyncMetrics.ts"
@@ -29,9 +30,12 @@ export const MetricsRoute = HttpRouter.use((router) =>
     }
     const scrape = Effect.gen(function* () {
       const now = yield* Clock.currentTimeMillis
-      const synced = yield* readSyncFamilies(sql, { applicationName, maxConnections }).pipe(
-        Effect.map((read) => ({
-          families: [...read.families, ...budgetFamilies(read.connectors, now)],
+      const synced = yield* Effect.all([
+        readSyncFamilies(sql, { applicationName, maxConnections }),
+        readAlertFamily(sql)
+      ]).pipe(
+        Effect.map(([read, alerts]) => ({
+          families: [...read.families, ...budgetFamilies(read.connectors, now), alerts],
           up: 1
         })),
         Effect.catch((error) =>

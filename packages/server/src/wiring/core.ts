@@ -1,8 +1,9 @@
 /**
  * The services every SyncFlow command runs on: the database (external or embedded), the secret box,
  * the state stores, the PostgreSQL destination, the sync engine, run control (cancel) and run events
- * (live progress), the connectors' running adapters with their shared rate-limit budgets, and the
- * delivery of run-finished notifications to webhooks (`RunNotifier`).
+ * (live progress), the connectors' running adapters with their shared rate-limit budgets, the
+ * delivery of run-finished notifications to webhooks (`RunNotifier`), and the alerts' store and
+ * outbox.
  */
 
 import { NodeHttpClient } from "@effect/platform-node"
@@ -10,6 +11,8 @@ import type { PgClient } from "@effect/sql-pg"
 import type { EmbeddedPostgresError } from "@syncflow/embedded-postgres"
 import { RunNotifier } from "@syncflow/n8n"
 import {
+  AlertOutbox,
+  AlertStore,
   type ConnectorAdapters,
   type InvalidIdentifier,
   PostgresDestination,
@@ -33,6 +36,8 @@ import * as Database from "../database/Database.ts"
 /** What the core layer provides. */
 export type CoreServices =
   | SqlClient.SqlClient
+  | AlertStore
+  | AlertOutbox
   | PgClient.PgClient
   | SecretBox
   | StateStores.StateStores
@@ -74,6 +79,8 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
       SyncDefinitions.layer,
       // Run-finished notifications to webhooks (n8n workflows), delivered from the outbox.
       RunNotifier.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)),
+      AlertStore.layer,
+      AlertOutbox.layer,
       connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer), Layer.provide(rateLimits))
     ).pipe(Layer.provideMerge(base))
   })

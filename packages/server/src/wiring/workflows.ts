@@ -3,15 +3,19 @@
  * `SyncWorkflows` on the cluster (one in-process runner, or a runner joining the cluster that shares
  * the database, with `serve --runner`) storing its state in the same PostgreSQL, the cluster-wide
  * scheduler of enabled entities (and of sync definitions with their own schedule), the cluster-wide
- * automatic retries of failed records and parked children, and the cluster-wide retention job (old
- * runs, fires and records pruned daily).
+ * automatic retries of failed records and parked children, the cluster-wide retention job (old
+ * runs, fires and records pruned daily), and the cluster-wide alert evaluator and deliverer.
  *
  * A one-off command (`syncflow sync`) triggers the same workflows through `commandWorkflowsLayer`:
  * the server's runner runs them when one serves the database, this process otherwise.
  *
  * This is the one place the server depends on the workflow module's layers.
  */
+import { NodeHttpClient } from "@effect/platform-node"
 import {
+  AlertEvaluator,
+  type AlertOutbox,
+  type AlertStore,
   type ConnectorAdapters,
   DefinitionScheduler,
   type EntityLeases,
@@ -29,6 +33,8 @@ import { Duration, Layer, Option } from "effect"
 import type { ConfigError } from "effect/Config"
 import type { SocketServer } from "effect/socket"
 import type { SqlClient, SqlError } from "effect/sql"
+import * as AlertDeliverer from "../alerts/AlertDeliverer.ts"
+import type { AlertSettings } from "../alerts/AlertSettings.ts"
 import type { ServerSettings } from "../config/ServerConfig.ts"
 
 /** Why the workflows could not start. */
@@ -46,22 +52,44 @@ const clusterLayer = (settings: Pick<ServerSettings, "runner">) =>
       })
   })
 
-/** `SyncWorkflows` (and its triggers) on the cluster of these settings, with the scheduler when enabled. */
+/** The alert evaluator and deliverer of these settings (webhooks get their own HTTP client). */
+const alertsLayer = (alerts: AlertSettings) =>
+  Layer.mergeAll(
+    AlertEvaluator.layer({
+      thresholds: alerts.thresholds,
+      every: alerts.every,
+      webhooks: alerts.webhooks.map((webhook) => webhook.name)
+    }),
+    AlertDeliverer.layer({ webhooks: alerts.webhooks }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  )
+
+/**
+ * `SyncWorkflows` (and its triggers) on the cluster of these settings, with the scheduler and the
+ * alerts when enabled.
+ */
 export const workflowsLayer = (
-  settings: Pick<ServerSettings, "runner" | "scheduler" | "retentionDays">
+  settings: Pick<ServerSettings, "runner" | "scheduler" | "retentionDays">,
+  alerts: AlertSettings
 ): Layer.Layer<
   SyncWorkflows | WorkflowTriggers,
   WorkflowsStartupError,
-  SyncEngine | StateStores.StateStores | ConnectorAdapters | SqlClient.SqlClient | SyncDefinitions
+  | SyncEngine
+  | StateStores.StateStores
+  | ConnectorAdapters
+  | SqlClient.SqlClient
+  | SyncDefinitions
+  | AlertStore
+  | AlertOutbox
 > => {
   const workflows = SyncWorkflows.layer.pipe(Layer.provideMerge(clusterLayer(settings)))
-  // The schedulers (syncs on schedule, automatic retries, retention) run on exactly one runner of the cluster.
+  // The schedulers (syncs on schedule, automatic retries, retention, alerts) run on exactly one runner of the cluster.
   return settings.scheduler
     ? Layer.mergeAll(
         SyncScheduler.layer(),
         RetryScheduler.layer(),
         RetentionJob.layer({ retention: Duration.days(settings.retentionDays) }),
-        DefinitionScheduler.layer()
+        DefinitionScheduler.layer(),
+        alertsLayer(alerts)
       ).pipe(Layer.provideMerge(workflows))
     : workflows
 }

@@ -6,6 +6,7 @@
  * default, daily; off when both its interval and its cron are `null`.
  */
 import { Schema } from "effect"
+import { AlertOverrides } from "../alerts/AlertThresholds.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 
 /**
@@ -43,7 +44,9 @@ export const EntitySettings = Schema.Struct({
   /** What happens to rows whose parent is missing (`keep` by default). */
   orphans: OrphanPolicy,
   /** The entity's table in its connector's schema; `null`: the entity's name. */
-  targetTable: Schema.NullOr(Schema.String)
+  targetTable: Schema.NullOr(Schema.String),
+  /** The entity's own alert thresholds over the global ones (`{}`: the global ones; `null` turns a rule off). */
+  alerts: AlertOverrides
 })
 /** An entity's sync settings. */
 export type EntitySettings = typeof EntitySettings.Type
@@ -57,7 +60,8 @@ export const defaultEntitySettings: EntitySettings = {
   reconcileIntervalSeconds: defaultReconcileIntervalSeconds,
   reconcileCron: null,
   orphans: "keep",
-  targetTable: null
+  targetTable: null,
+  alerts: {}
 }
 
 /** What `updateEntitySettings` changes: absent fields are kept. */

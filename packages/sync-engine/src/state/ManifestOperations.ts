@@ -13,7 +13,7 @@ import { now, storeError, textArray } from "./storeHelpers.ts"
 const entityColumns = `connector_id AS "connectorId", entity, manifest, discovered_at AS "discoveredAt",
   json_build_object('enabled', enabled, 'intervalSeconds', interval_seconds, 'cron', cron, 'mode', mode,
     'reconcileIntervalSeconds', reconcile_interval_seconds, 'reconcileCron', reconcile_cron, 'orphans', orphans,
-    'targetTable', target_table) AS settings,
+    'targetTable', target_table, 'alerts', alert_thresholds) AS settings,
   type_mismatches AS "typeMismatches"`
 
 /** Manifest and entity settings operations on `sql`. */
@@ -80,7 +80,8 @@ export const manifestOperations = (sql: SqlClient.SqlClient): ManifestStoreServi
            reconcile_interval_seconds = CASE WHEN $8 THEN $9::integer ELSE reconcile_interval_seconds END,
            reconcile_cron = CASE WHEN $10 THEN $11 ELSE reconcile_cron END,
            orphans = coalesce($12, orphans),
-           target_table = CASE WHEN $13 THEN $14 ELSE target_table END
+           target_table = CASE WHEN $13 THEN $14 ELSE target_table END,
+           alert_thresholds = coalesce($15::jsonb, alert_thresholds)
          WHERE connector_id = $1 AND entity = $2
          RETURNING ${entityColumns}`,
         [
@@ -97,7 +98,8 @@ export const manifestOperations = (sql: SqlClient.SqlClient): ManifestStoreServi
           patch.reconcileCron ?? null,
           patch.orphans ?? null,
           patch.targetTable !== undefined,
-          patch.targetTable ?? null
+          patch.targetTable ?? null,
+          patch.alerts === undefined ? null : JSON.stringify(patch.alerts)
         ]
       )
       .pipe(Effect.flatMap(decodeEntities))

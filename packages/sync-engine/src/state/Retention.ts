@@ -10,7 +10,9 @@
  * - schedule fires (`syncflow.schedule_fires`) before the cutoff;
  * - closed failed records (`syncflow.failed_records` with `resolved_at`: retried, superseded, stale,
  *   resolved by hand) closed before the cutoff; open ones are kept whatever their age;
- * - rate-limit states (`syncflow.rate_limits`) that expired before the cutoff.
+ * - rate-limit states (`syncflow.rate_limits`) that expired before the cutoff;
+ * - resolved alerts (`syncflow.alerts`, with their deliveries) resolved before the cutoff; firing
+ *   ones are kept whatever their age.
  */
 import { Effect } from "effect"
 import type { SqlClient, SqlError } from "effect/sql"
@@ -22,6 +24,7 @@ export interface Pruned {
   readonly scheduleFires: number
   readonly failedRecords: number
   readonly rateLimits: number
+  readonly alerts: number
 }
 
 /** The tables pruned, each with the statement that deletes one batch of its rows older than `$1`. */
@@ -71,6 +74,13 @@ const statements: ReadonlyArray<readonly [keyof Pruned, string, string | undefin
        SELECT ctid FROM syncflow.rate_limits WHERE expires_at < $1 LIMIT $2
      ))`,
     "syncflow.rate_limits"
+  ],
+  [
+    "alerts",
+    `DELETE FROM syncflow.alerts WHERE id IN (
+       SELECT id FROM syncflow.alerts WHERE state = 'resolved' AND resolved_at < $1 LIMIT $2
+     )`,
+    undefined
   ]
 ]
 
@@ -92,7 +102,8 @@ export const pruneOlderThan = (
       executionLinks: 0,
       scheduleFires: 0,
       failedRecords: 0,
-      rateLimits: 0
+      rateLimits: 0,
+      alerts: 0
     }
     for (const [kind, statement, table] of statements) {
       if (table !== undefined) {

@@ -2,8 +2,8 @@
  * The retention job: one for the whole cluster (a cluster `Singleton`, like `RetryScheduler`, so
  * exactly one runner hosts it and another takes over when that runner dies). When it starts and
  * then daily by default it deletes, in batches of 1,000 rows, the runs, execution links, schedule
- * fires, closed failed records and expired rate-limit states older than the retention (30 days by
- * default; see `state/Retention.ts` for what is always kept).
+ * fires, closed failed records, expired rate-limit states and resolved alerts older than the
+ * retention (30 days by default; see `state/Retention.ts` for what is always kept).
  */
 import { Clock, Duration, Effect, type Layer } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"

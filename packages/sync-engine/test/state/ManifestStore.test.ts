@@ -78,7 +78,8 @@ layer(stateStoresLayer())("ManifestStore", (it) => {
           reconcileIntervalSeconds: 86_400,
           reconcileCron: null,
           orphans: "keep",
-          targetTable: null
+          targetTable: null,
+          alerts: {}
         })
 
         const updated = yield* manifestStore.updateEntitySettings(id, "items", {
@@ -93,7 +94,8 @@ layer(stateStoresLayer())("ManifestStore", (it) => {
           reconcileIntervalSeconds: 86_400,
           reconcileCron: null,
           orphans: "keep",
-          targetTable: null
+          targetTable: null,
+          alerts: {}
         })
         // The reconciliation schedule: a cron replaces the interval; both null switch it off.
         const nightly = yield* manifestStore.updateEntitySettings(id, "items", { reconcileCron: "0 3 * * *" })

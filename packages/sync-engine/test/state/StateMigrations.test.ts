@@ -37,6 +37,8 @@ layer(PgTest.layer)("StateMigrations", (it) => {
       assert.deepStrictEqual(
         tables.map((row) => row.name),
         [
+          "alert_deliveries",
+          "alerts",
           "checkpoints",
           "connectors",
           "destination_seen",

@@ -2,8 +2,8 @@
  * Retention, on the TestClock: the retention job's loop deletes, in small batches, the finished runs,
  * execution links, schedule fires, closed failed records and expired rate-limit states older than
  * the retention (30 days here), and keeps recent rows, running runs, open failed records, each
- * entity's latest run and a run an interrupted listing will resume. A day later, the rows that have
- * crossed the line meanwhile go too.
+ * entity's latest run and a run an interrupted listing will resume; resolved alerts go too, firing
+ * ones stay. A day later, the rows that have crossed the line meanwhile go too.
  */
 import { assert, layer } from "@effect/vitest"
 import { Clock, Effect, Layer, Option, Queue } from "effect"
@@ -86,6 +86,21 @@ layer(stateStoresLayer())("retention", (it) => {
          VALUES ('old', '{}'::jsonb, $1), ('live', '{}'::jsonb, $2), ('forever', '{}'::jsonb, NULL)`,
         [ago(35), new Date(now + 60_000)]
       )
+      // Alerts: resolved long ago (deleted, with its delivery), firing for long (kept), resolved recently (kept).
+      const alert = (state: string, firedDaysAgo: number, resolvedDaysAgo: number | null) =>
+        sql.unsafe(
+          `WITH a AS (
+             INSERT INTO syncflow.alerts (rule, connector_id, entity, state, summary, value, threshold, fired_at,
+               resolved_at, updated_at)
+             VALUES ('long_run', 'erp', $1, $2, 'x', 1, 1, $3, $4, $3) RETURNING id
+           )
+           INSERT INTO syncflow.alert_deliveries (alert_id, change, alert, webhook, next_attempt_at, created_at)
+           SELECT id, 'firing', '{}'::jsonb, 'ops', $3, $3 FROM a`,
+          [`e${firedDaysAgo}`, state, ago(firedDaysAgo), resolvedDaysAgo === null ? null : ago(resolvedDaysAgo)]
+        )
+      yield* alert("resolved", 40, 35)
+      yield* alert("firing", 50, null)
+      yield* alert("resolved", 40, 2)
 
       // The job's own test clock (moving the ambient one by years would wake the pool's timers for each period).
       const clock = yield* TestClock.make()
@@ -103,7 +118,8 @@ layer(stateStoresLayer())("retention", (it) => {
         executionLinks: 3,
         scheduleFires: 4,
         failedRecords: 1,
-        rateLimits: 1
+        rateLimits: 1,
+        alerts: 1
       })
       const runIds = Effect.map(
         sql.unsafe<{ readonly id: string }>(`SELECT id::text FROM syncflow.sync_runs ORDER BY id`),
@@ -131,6 +147,8 @@ layer(stateStoresLayer())("retention", (it) => {
         ),
         ["forever", "live"]
       )
+      assert.strictEqual(yield* count("syncflow.alerts"), 2)
+      assert.strictEqual(yield* count("syncflow.alert_deliveries"), 2)
 
       // Nothing happens before a day has passed; then the run that crossed the line goes.
       yield* clock.adjust("23 hours")
@@ -141,7 +159,8 @@ layer(stateStoresLayer())("retention", (it) => {
         executionLinks: 0,
         scheduleFires: 0,
         failedRecords: 0,
-        rateLimits: 0
+        rateLimits: 0,
+        alerts: 0
       })
       assert.deepStrictEqual(yield* runIds, [6, 7, 8, 9, 11].map(uuid))
     })

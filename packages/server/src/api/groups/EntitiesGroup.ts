@@ -1,7 +1,7 @@
 /**
  * The `entities` endpoint group: an entity's settings and its sync triggers.
  */
-import { OrphanPolicy, SyncMode } from "@syncflow/sync-engine"
+import { AlertOverrides, OrphanPolicy, SyncMode } from "@syncflow/sync-engine"
 import { Cron, Result, Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { AdminAuth } from "../AdminAuth.ts"
@@ -64,7 +64,15 @@ export const UpdateEntity = Schema.Struct({
    * The entity's table in its connector's schema (a lowercase identifier); `null`: the entity's
    * name. Moves no table: the next sync fills the new one from the first row.
    */
-  targetTable: Schema.optionalKey(Schema.NullOr(Schema.String))
+  targetTable: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  /** The entity's own alert thresholds, replacing the ones it had (`{}`: the global thresholds again). */
+  alerts: Schema.optionalKey(
+    AlertOverrides.annotate({
+      description:
+        "The entity's own alert thresholds over the global ones (SYNCFLOW_ALERT_*): consecutiveFailures (runs), longRunMinutes, notSyncedFactor (times its interval or cron period), failedRecords (open records), pendingChildMinutes; null turns that rule off for the entity. Replaces the entity's previous thresholds: {} returns to the global ones.",
+      examples: [{ consecutiveFailures: 1, longRunMinutes: 120 }, { failedRecords: null }]
+    })
+  )
 }).annotate({
   examples: [
     { enabled: true, cron: "*/15 * * * *", mode: "incremental" },
@@ -122,7 +130,7 @@ export class EntitiesGroup extends HttpApiGroup.make("entities")
       OpenApi.annotations({
         summary: "Change an entity's settings",
         description:
-          "Enables or disables an entity, sets its schedule (`intervalSeconds` or a five-field UTC `cron`), its mode, orphan policy, reconciliation schedule or table; absent fields are kept. An invalid cron or interval is a 400 naming the field."
+          "Enables or disables an entity, sets its schedule (`intervalSeconds` or a five-field UTC `cron`), its mode, orphan policy, reconciliation schedule, table or alert thresholds (`alerts`); absent fields are kept. An invalid cron, interval or threshold is a 400 naming the field."
       })
     ),
     HttpApiEndpoint.post("sync", "/connectors/:connectorId/entities/:entity/sync", {
