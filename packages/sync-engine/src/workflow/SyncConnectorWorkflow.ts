@@ -22,7 +22,7 @@ import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { RunStore } from "../state/RunStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
-import { allocateRun, runOfExecution } from "./executionRuns.ts"
+import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts"
 import { isEntityRunning, SyncEntityWorkflow, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
@@ -128,7 +128,12 @@ export const requestEntity = (
 ) =>
   Effect.gen(function* () {
     const isRunning = (seq: number) => isEntityRunning({ ...target, seq })
-    const ask = triggers.request(entityTriggerKey(target.connectorId, target.entity), target.mode, { isRunning })
+    const hasListed = (seq: number) =>
+      Effect.flatMap(SyncEntityWorkflow.executionId({ ...target, seq }), executionListed)
+    const ask = triggers.request(entityTriggerKey(target.connectorId, target.entity), target.mode, {
+      isRunning,
+      hasListed
+    })
     let answer = yield* ask
     while (answer.status === "closing") {
       // The running sync is ending: ask again once it has.

@@ -24,7 +24,7 @@ import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
 import { sinkStateEntity } from "../pipeline/SyncSink.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
-import { allocateRun, runOfExecution } from "./executionRuns.ts"
+import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts"
 import { executeListing, linkExecutionRuns, recordFailedRun, retryWhileBusy, runIdOf } from "./listingExecution.ts"
 import { SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
@@ -235,7 +235,10 @@ export const triggerDefinition = Effect.fn("SyncDefinitionWorkflow.trigger")(fun
   const triggers = yield* WorkflowTriggers
   const key = definitionTriggerKey(definition.id)
   const idOf = (seq: number) => SyncDefinitionWorkflow.executionId({ definition, mode, seq })
-  const ask = triggers.request(key, mode, { isRunning: (seq) => isRunning(definition, seq) })
+  const ask = triggers.request(key, mode, {
+    isRunning: (seq) => isRunning(definition, seq),
+    hasListed: (seq) => Effect.flatMap(idOf(seq), executionListed)
+  })
   let answer = yield* ask
   if (answer.status === "closing") {
     yield* isRunning(definition, answer.seq).pipe(

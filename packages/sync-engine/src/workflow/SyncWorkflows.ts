@@ -16,7 +16,7 @@ import { EntityLeases } from "../state/EntityLeases.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { RunStore } from "../state/RunStore.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
-import { allocateRun, runOfExecution } from "./executionRuns.ts"
+import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts"
 import {
   dependencyLevels,
   type EntityClaim,
@@ -153,7 +153,11 @@ export class SyncWorkflows extends Context.Service<
               })
             const running = (seq: number) =>
               isEntityRunning({ connectorId: request.connectorId, entity: request.entity, mode: request.mode, seq })
-            const ask = triggers.request(key, request.mode, { followUp: request.followUp, isRunning: running })
+            const ask = triggers.request(key, request.mode, {
+              followUp: request.followUp,
+              isRunning: running,
+              hasListed: (seq) => Effect.flatMap(idOf(seq), executionListed)
+            })
             let answer = yield* ask
             if (answer.status === "closing") {
               // The running execution has closed (it is ending): once it has ended, ask again.

@@ -86,16 +86,20 @@ export class WorkflowTriggers extends Context.Service<
      * An entity trigger for `mode`: starts the next execution when none of `key` runs (see
      * `isRunning`), joins the running one when it covers the request (`covers`), or queues one behind
      * it. `followUp` always queues (an incremental one, unless a complete listing is queued already):
-     * a change may have arrived after the running listing passed it. Callers are serialised per key.
+     * a change may have arrived after the running listing passed it. So does a request that comes
+     * when the running execution's listing has ended (`hasListed`: its run is finished, only its last
+     * bookkeeping is left): joining it would sync nothing the request asked for. Callers are
+     * serialised per key.
      */
-    readonly request: <E, R>(
+    readonly request: <E, R, E2 = never, R2 = never>(
       key: string,
       mode: SyncMode,
       options: {
         readonly followUp?: boolean | undefined
         readonly isRunning: (seq: number) => Effect.Effect<boolean, E, R>
+        readonly hasListed?: ((seq: number) => Effect.Effect<boolean, E2, R2>) | undefined
       }
-    ) => Effect.Effect<TriggerAnswer, E | SqlError.SqlError, R>
+    ) => Effect.Effect<TriggerAnswer, E | E2 | SqlError.SqlError, R | R2>
     /**
      * Closes execution `seq` of `key` (its last step, also when it failed): the execution to start
      * next when one was queued, moving the current number on to it. Idempotent: a retried close
@@ -171,12 +175,13 @@ export class WorkflowTriggers extends Context.Service<
             Effect.withSpan("WorkflowTriggers.claimSlot", { attributes: { key, slot } })
           )
 
-      const request = <E, R>(
+      const request = <E, R, E2 = never, R2 = never>(
         key: string,
         mode: SyncMode,
         options: {
           readonly followUp?: boolean | undefined
           readonly isRunning: (seq: number) => Effect.Effect<boolean, E, R>
+          readonly hasListed?: ((seq: number) => Effect.Effect<boolean, E2, R2>) | undefined
         }
       ) =>
         sql
@@ -207,7 +212,8 @@ export class WorkflowTriggers extends Context.Service<
                 if (row?.closed !== null && row?.closed !== undefined && Number(row.closed) >= seq) {
                   return { status: "closing", seq } as const
                 }
-                if (options.followUp !== true && running !== null && covers(running, mode)) {
+                const joinable = options.followUp !== true && running !== null && covers(running, mode)
+                if (joinable && !(options.hasListed !== undefined && (yield* options.hasListed(seq)))) {
                   return { status: "running", seq, mode: running } as const
                 }
                 const next = mergeQueued(queued, mode)

@@ -22,6 +22,16 @@ export const runOfExecution = Effect.fnUntraced(function* (executionId: string) 
 })
 
 /**
+ * Whether an execution's listing has ended: the run it carries is finished (the execution is left
+ * with its last bookkeeping), so a trigger coming now must not join it (see `WorkflowTriggers.request`).
+ */
+export const executionListed = Effect.fnUntraced(function* (executionId: string) {
+  const runId = yield* runOfExecution(executionId)
+  const run = yield* (yield* RunStore).getRun(runId)
+  return Option.isSome(run) && run.value.status !== "running"
+})
+
+/**
  * Allocates the run of an entity execution about to start (`listingMode`: the mode it lists in) or
  * queued (`undefined`: its listing is decided when it starts): a new run whose id comes from the
  * execution id or, when the entity has an interrupted listing this mode continues, that listing's
