@@ -169,7 +169,7 @@ export class RunNotifier extends Context.Service<RunNotifier, RunNotifierService
       Effect.gen(function* () {
         const notifier = yield* make
         yield* notifier.deliverDue.pipe(
-          Effect.catchCause((cause) => Effect.logWarning("run notifications: a delivery pass failed", { cause })),
+          Effect.catchCause((cause) => Effect.logWarning("run notifications: a delivery pass failed", cause)),
           Effect.repeat(Schedule.spaced(every)),
           Effect.forkScoped
         )

@@ -112,7 +112,7 @@ const checkLeases = Effect.fnUntraced(function* (connectorId: string, entities: 
       expiresAt: new Date(lease.value.expiresAt.epochMilliseconds).toISOString()
     })
     if (!wait) return yield* busy
-    yield* Effect.logInfo("waiting for the entity's lease", { entity, holder: busy.holder })
+    yield* Effect.logInfo("waiting for the entity's lease").pipe(Effect.annotateLogs({ entity, holder: busy.holder }))
   }
 })
 
@@ -148,7 +148,9 @@ const sync = Effect.fnUntraced(function* (input: {
         mode,
         ...(named === undefined ? {} : { entities: named })
       })
-      yield* Effect.logDebug("connector sync triggered", { status: trigger.status, executionId: trigger.executionId })
+      yield* Effect.logDebug("connector sync triggered").pipe(
+        Effect.annotateLogs({ status: trigger.status, executionId: trigger.executionId })
+      )
       const done = yield* workflows.awaitConnector(trigger.executionId)
       // A running connector sync that was joined may carry more entities than were asked for.
       return done.filter((summary) => entities.includes(summary.entity))

@@ -202,9 +202,11 @@ export const layerCommand = (
         return layerClient(tuning)
       }
       const address = commandRunnerAddress()
-      yield* Effect.logDebug("no runner serves the database: the workflows run in this process", {
-        runner: address.toString()
-      })
+      yield* Effect.logDebug("no runner serves the database: the workflows run in this process").pipe(
+        Effect.annotateLogs({
+          runner: address.toString()
+        })
+      )
       return layerSingle({ ...tuning, runnerAddress: Option.some(address) })
     })
   )
