@@ -121,15 +121,19 @@ export const deliver = (
         } else if (outcome._tag === "Retry" && delivery.attempts + 1 < maxAttempts) {
           const delay = retryDelay(options, delivery.attempts + 1)
           yield* outbox.retryLater(delivery.id, outcome.error, delay)
-          yield* Effect.logWarning("alert delivery failed; retrying", {
-            ...annotations,
-            error: outcome.error,
-            retryInSeconds: Duration.toSeconds(delay)
-          })
+          yield* Effect.logWarning("alert delivery failed; retrying").pipe(
+            Effect.annotateLogs({
+              ...annotations,
+              error: outcome.error,
+              retryInSeconds: Duration.toSeconds(delay)
+            })
+          )
           retrying++
         } else {
           yield* outbox.giveUp(delivery.id, outcome.error)
-          yield* Effect.logError("alert delivery given up", { ...annotations, error: outcome.error })
+          yield* Effect.logError("alert delivery given up").pipe(
+            Effect.annotateLogs({ ...annotations, error: outcome.error })
+          )
           givenUp++
         }
       }
@@ -137,7 +141,7 @@ export const deliver = (
     return { delivered, retrying, givenUp }
   }).pipe(
     Effect.catch((error) =>
-      Effect.as(Effect.logWarning("alert delivery pass failed", { error: error.message }), {
+      Effect.as(Effect.logWarning("alert delivery pass failed").pipe(Effect.annotateLogs({ error: error.message })), {
         delivered: 0,
         retrying: 0,
         givenUp: 0

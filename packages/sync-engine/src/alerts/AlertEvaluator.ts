@@ -46,26 +46,33 @@ export const evaluate = (
     const at = yield* Clock.currentTimeMillis
     const changes = yield* store.record(alertViolations(measures, thresholds, at), options.webhooks ?? [])
     for (const alert of changes.fired) {
-      yield* Effect.logWarning("alert firing", {
-        alertId: alert.id,
-        rule: alert.rule,
-        connector: alert.connectorId,
-        entity: alert.entity,
-        summary: alert.summary
-      })
+      yield* Effect.logWarning("alert firing").pipe(
+        Effect.annotateLogs({
+          alertId: alert.id,
+          rule: alert.rule,
+          connector: alert.connectorId,
+          entity: alert.entity,
+          summary: alert.summary
+        })
+      )
     }
     for (const alert of changes.resolved) {
-      yield* Effect.logInfo("alert resolved", {
-        alertId: alert.id,
-        rule: alert.rule,
-        connector: alert.connectorId,
-        entity: alert.entity
-      })
+      yield* Effect.logInfo("alert resolved").pipe(
+        Effect.annotateLogs({
+          alertId: alert.id,
+          rule: alert.rule,
+          connector: alert.connectorId,
+          entity: alert.entity
+        })
+      )
     }
     return changes
   }).pipe(
     Effect.catch((error) =>
-      Effect.as(Effect.logWarning("alert evaluation failed", { error: error.message }), undefined)
+      Effect.as(
+        Effect.logWarning("alert evaluation failed").pipe(Effect.annotateLogs({ error: error.message })),
+        undefined
+      )
     ),
     Effect.withSpan("AlertEvaluator.evaluate")
   )
