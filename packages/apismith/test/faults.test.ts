@@ -140,6 +140,28 @@ describe("faults", () => {
     }).pipe(Effect.scoped, Effect.provide(ClientStack))
   )
 
+  it.effect("held pages wait until the test releases each, with no clock involved", () =>
+    Effect.gen(function* () {
+      const fake = yield* FakeErp.make({ rows: { items: 2500 } })
+      const client = yield* clientOf(fake)
+      yield* fake.faults.holdNext(2)
+      const fiber = yield* client.streamAll("items").pipe(Stream.runCollect, Effect.forkChild)
+      const first = yield* fake.faults.nextHeldRequest
+      assert.strictEqual(first.request.url.searchParams.get("page"), "1")
+      yield* first.release
+      const second = yield* fake.faults.nextHeldRequest
+      assert.strictEqual(second.request.url.searchParams.get("page"), "2")
+      // Page 1 is answered; page 2 waits for its release, whatever the time.
+      assert.strictEqual((yield* fake.stats).pages, 1)
+      assert.isUndefined(fiber.pollUnsafe())
+      yield* second.release
+      // The hold is used up: page 3 is not held.
+      assert.strictEqual((yield* Fiber.join(fiber)).length, 2500)
+      const stats = yield* fake.stats
+      assert.deepStrictEqual([stats.faultsInjected, stats.pages], [2, 3])
+    }).pipe(Effect.scoped, Effect.provide(ClientStack))
+  )
+
   it.effect("a page slower than the request timeout times out and is fetched again", () =>
     Effect.gen(function* () {
       const fake = yield* FakeErp.make({ rows: { items: 1200 } })

@@ -69,10 +69,21 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("/metric
         assert.isAbove(sampleValue(before, "process_cpu_seconds_total", {}) ?? 0, 0)
         assert.isDefined(sampleValue(before, "nodejs_eventloop_lag_seconds", {}))
 
-        // During: pages slowed (10 s for the first window, 2 s for the second) so scrapes catch the run
-        // between its two windows.
-        yield* fake.faults.slowNext(12, 1000)
+        // During: the run's 12 pages are held by the fake; the first window's 10 go on one by one, the
+        // second window's first page waits until the scrapes have seen the run between its two windows.
+        yield* fake.faults.holdNext(12)
         assert.strictEqual((yield* call("POST", "/api/v1/connectors/erp/entities/items/sync")).status, 202)
+        const nextPage = Effect.map(fake.faults.nextHeldRequest, (held) => ({
+          page: held.request.url.searchParams.get("page"),
+          release: held.release
+        }))
+        for (let page = 1; page <= 10; page++) {
+          const held = yield* nextPage
+          assert.strictEqual(held.page, String(page))
+          yield* held.release
+        }
+        const secondWindow = yield* nextPage
+        assert.strictEqual(secondWindow.page, "11")
         const during = yield* eventually(
           Effect.map(scrape, (metrics) =>
             sampleValue(metrics, "syncflow_runs_running", items) === 1 && (rows(metrics, "fetched") ?? 0) > 0
@@ -84,6 +95,10 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("/metric
         assert.strictEqual(rows(during, "inserted"), 10_000)
         assert.strictEqual(runs(during, "succeeded"), 0)
         assert.isAbove(sampleValue(during, "syncflow_sync_rows_per_second", items) ?? 0, 0)
+        yield* secondWindow.release
+        const lastPage = yield* nextPage
+        assert.strictEqual(lastPage.page, "12")
+        yield* lastPage.release
 
         // After: the totals are the fake's truth; the running gauge is back to 0 and the rate gone.
         const after = yield* eventually(
@@ -174,7 +189,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("/metric
         )
         assert.deepStrictEqual(left, [])
       }).pipe(Effect.scoped),
-    // A real server, two slowed windows and a CLI process on a loaded machine.
+    // A real server, a sync of two windows and a CLI process on a loaded machine.
     spawningTimeout
   )
 })

@@ -10,7 +10,7 @@
 import { Buffer } from "node:buffer"
 import { mintServiceJwt, type ServiceJwt, type ServiceJwtClaims, verifyServiceJwt } from "@syncflow/adapter-core"
 import { TestServer } from "@syncflow/adapter-core/testing"
-import { Clock, Effect, Queue, Redacted, Result, Schema, type Scope, Stream } from "effect"
+import { Clock, Deferred, Effect, Queue, Redacted, Result, Schema, type Scope, Stream } from "effect"
 import { serviceJwt } from "../ApiSmithCredentials.ts"
 import { formatIssue } from "../discovery/formatIssue.ts"
 import { MAX_PAGE_SIZE } from "../endpoints/ListData.ts"
@@ -53,6 +53,14 @@ export type Truncation =
   /** A complete 200 response whose body is the first half of the page (valid framing, invalid JSON). */
   | "body"
 
+/** A data request held by {@link FakeErpFaults.holdNext}, waiting for the test to let it go on. */
+export interface HeldRequest {
+  /** The request as received (its `page` query parameter says which page it asks for). */
+  readonly request: TestServer.TestRequest
+  /** Lets the request go on: it is then answered as usual (a client that gave up meanwhile gets nothing). */
+  readonly release: Effect.Effect<void>
+}
+
 /** Faults to inject into the next data requests (`GET /api/v1/data/...` with valid credentials). */
 export interface FakeErpFaults {
   /** The next `count` data requests answer `status` (503 by default), with `Retry-After` if given. */
@@ -64,6 +72,14 @@ export interface FakeErpFaults {
   readonly slowNext: (count: number, millis: number) => Effect.Effect<void>
   /** Waits until a slowed request starts waiting, and returns its delay (to `TestClock.adjust` by it). */
   readonly nextSlowRequest: Effect.Effect<number>
+  /**
+   * The next `count` data requests wait, each until the test releases it (see `nextHeldRequest`):
+   * for a test that must see the client between two pages whatever the machine's speed, where the
+   * fake's clock cannot be a `TestClock` (it also checks the tokens of a client on the live clock).
+   */
+  readonly holdNext: (count: number) => Effect.Effect<void>
+  /** Waits until a held request starts waiting (in the order they arrive), and returns it. */
+  readonly nextHeldRequest: Effect.Effect<HeldRequest>
   /** The next `count` data responses are truncated. */
   readonly truncateNext: (count: number, mode?: Truncation) => Effect.Effect<void>
   /** Every token presented so far is now refused with 401 "token expired" (a server clock ahead of the client's). */
@@ -83,7 +99,7 @@ export interface FakeErpStats {
   readonly largestPage: number
   /** Requests refused with 401. */
   readonly unauthorized: number
-  /** Faults injected (5xx answers, slowed and truncated pages). */
+  /** Faults injected (5xx answers, held, slowed and truncated pages). */
   readonly faultsInjected: number
 }
 
@@ -172,6 +188,7 @@ export const make = Effect.fnUntraced(function* (
   const extraApis = options.extraApis ?? []
   const defaultPageSize = options.defaultPageSize ?? 100
   const slowRequests = yield* Queue.unbounded<number>()
+  const heldRequests = yield* Queue.unbounded<HeldRequest>()
   // Cached pages keep their UTF-8 bytes too: encoding a page again for every response (and
   // flattening its text the first time) would cost the fake several milliseconds a page.
   const pageCache =
@@ -199,6 +216,7 @@ export const make = Effect.fnUntraced(function* (
     retryAfterSeconds: undefined
   }
   let slow = { count: 0, millis: 0 }
+  let holds = 0
   let truncation: { count: number; mode: Truncation } = { count: 0, mode: "connection" }
   let databaseAvailable = true
   const seenTokens = new Set<string>()
@@ -251,6 +269,13 @@ export const make = Effect.fnUntraced(function* (
         "the ERP database did not answer in time",
         failures.retryAfterSeconds === undefined ? {} : { "retry-after": String(failures.retryAfterSeconds) }
       )
+    }
+    if (holds > 0) {
+      holds -= 1
+      faultsInjected += 1
+      const gate = yield* Deferred.make<void>()
+      yield* Queue.offer(heldRequests, { request, release: Deferred.succeed(gate, undefined).pipe(Effect.asVoid) })
+      yield* Deferred.await(gate)
     }
     if (slow.count > 0) {
       const millis = slow.millis
@@ -349,6 +374,11 @@ export const make = Effect.fnUntraced(function* (
           slow = { count, millis }
         }),
       nextSlowRequest: Queue.take(slowRequests),
+      holdNext: (count) =>
+        Effect.sync(() => {
+          holds = count
+        }),
+      nextHeldRequest: Queue.take(heldRequests),
       truncateNext: (count, mode = "connection") =>
         Effect.sync(() => {
           truncation = { count, mode }
