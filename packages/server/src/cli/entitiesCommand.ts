@@ -1,6 +1,6 @@
 /**
  * `syncflow entities list|show|enable|disable|set`: each entity's sync settings (enabled, schedule,
- * mode, reconciliation schedule, orphans), changed as the admin API's
+ * mode, reconciliation schedule, orphans, table, alert thresholds), changed as the admin API's
  * `PATCH /api/v1/connectors/{id}/entities/{entity}` changes them (absent flags are kept). A cron
  * expression is checked as the scheduler reads it (`Cron.parse`): a bad one is refused, not stored.
  */
@@ -110,6 +110,12 @@ const set = Command.make(
       Flag.withDescription("Rows whose parent is missing: keep (write and flag them, the default) or park"),
       Flag.optional
     ),
+    alerts: Flag.String("alerts").pipe(
+      Flag.withDescription(
+        'The entity\'s own alert thresholds as JSON, replacing its previous ones, e.g. \'{"consecutiveFailures":1,"longRunMinutes":180}\' (null turns a rule off; {} returns to the global thresholds)'
+      ),
+      Flag.optional
+    ),
     targetTable: Flag.String("target-table").pipe(
       Flag.withDescription(
         "The entity's table in its connector's schema (default: the entity's name; \"none\" restores it). Moves no table"
@@ -127,7 +133,14 @@ const set = Command.make(
       reconcileIntervalSeconds: nullable(input.reconcileInterval, true),
       reconcileCron: nullable(input.reconcileCron, false),
       orphans: Option.getOrUndefined(input.orphans),
-      targetTable: nullable(input.targetTable, false)
+      targetTable: nullable(input.targetTable, false),
+      alerts: yield* Option.match(input.alerts, {
+        onNone: () => Effect.succeed(undefined),
+        onSome: (text) =>
+          Schema.decodeUnknownEffect(Schema.fromJsonString(Schema.Unknown))(text).pipe(
+            Effect.mapError(() => new CliFailure({ message: "Invalid settings: --alerts is not JSON" }))
+          )
+      })
     }
     // Crons first, so that a bad one names its flag (the schema also refuses it, naming the field).
     const badCron = checkCrons(given)
