@@ -55,6 +55,8 @@ const fake = TestServer.make((request) =>
 
 const document = (baseUrl: string) => `
 baseUrl: ${baseUrl}
+query: { v: "2" }
+headers: { X-Client: syncflow-test }
 streams:
   - name: by_offset
     path: /offset
@@ -114,6 +116,11 @@ describe("pagination styles", () => {
         assert.isDefined(saved, stream)
         const resumed = yield* allRecords(adapter, stream, { from: saved })
         assert.deepStrictEqual(resumed, truth.slice(10), `${stream} resumed`)
+      }
+      // The document's query and headers go with every request the listing built.
+      for (const request of yield* server.requests) {
+        assert.strictEqual(request.headers["x-client"], "syncflow-test")
+        if (request.url.pathname === "/offset") assert.strictEqual(request.url.searchParams.get("v"), "2")
       }
       // One request, no pagination parameters.
       const unpaged = yield* Stream.runCollect(adapter.streamPages("unpaged"))
