@@ -3,7 +3,8 @@
  * `sources check`, `discover`, `entities list|show|enable|disable|set`, `sync`, `runs [show|cancel]`,
  * `failed list|retry|discard`, `orphans list|policy`, `alerts`, `version` (and `--version`, `--help`
  * on every command).
- * Sync definitions: `definitions list|show|create|update|delete|run`.
+ * Sync definitions: `definitions list|show|create|update|delete|run`. n8n: `workflows
+ * list|create|activate|execute|executions`.
  */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
@@ -18,6 +19,7 @@ import { syncflow } from "./Root.ts"
 import { runsCancelCommand, runsShowCommand } from "./runsCommand.ts"
 import { sourcesCommand } from "./sourcesCommand.ts"
 import { syncCommand } from "./syncCommand.ts"
+import { workflowsCommand } from "./workflowsCommand.ts"
 
 /** The whole command tree. */
 export const command = syncflow.pipe(
@@ -28,6 +30,7 @@ export const command = syncflow.pipe(
     discoverCommand,
     entitiesCommand,
     definitionsCommand,
+    workflowsCommand,
     syncCommand,
     runsCommand.pipe(Command.withSubcommands([runsShowCommand, runsCancelCommand])),
     failedCommand,
