@@ -6,18 +6,11 @@
  * `Destination` with its `RowLedger`) is in `syncToSink.ts`, and the stages in `src/stages/*`.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
-import { Context, Effect, Layer, Option, Schema, Stream } from "effect"
+import { Context, Effect, Layer, Option, Stream } from "effect"
 import { SqlClient } from "effect/sql"
-import {
-  type IngestRow,
-  type ParentMissingPage,
-  type ParentMissingRow,
-  TableDestination
-} from "../destination/TableDestination.ts"
+import { type ParentMissingPage, type ParentMissingRow, TableDestination } from "../destination/TableDestination.ts"
 import { publishRunStarted } from "../events/RunProgress.ts"
-import { resolveKeptOrphans } from "../stages/resolve/resolveKeptOrphans.ts"
-import { resolveParents } from "../stages/resolve/resolveParents.ts"
-import { emptyStageTimes, makeStages } from "../stages/Stages.ts"
+import { emptyStageTimes } from "../stages/Stages.ts"
 import { CheckpointStore } from "../state/CheckpointStore.ts"
 import { ConnectorStore } from "../state/ConnectorStore.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
@@ -28,16 +21,14 @@ import { RunStore } from "../state/RunStore.ts"
 import type { RunCounts, SyncRun } from "../state/SyncRun.ts"
 import { cancelListing, withCancellation } from "./cancellation.ts"
 import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
-import { dependencyOrder } from "./dependencyOrder.ts"
-import { addCounts, errorMessage, IngestRowJson, pickCounts, zeroCounts } from "./engineCounts.ts"
+import { addCounts, errorMessage, pickCounts, zeroCounts } from "./engineCounts.ts"
 import { holdLease, processHolder, takeOver } from "./holdLease.ts"
-import { addOutcomes, noRetries, type RetryOutcome, retryFailedBatch } from "./retryFailedBatch.ts"
+import { noRetries, type RetryOutcome } from "./retryFailedBatch.ts"
 import type { SyncMode } from "./SyncMode.ts"
 import {
   type FinishListingRequest,
   type RetryFailedRequest,
   SyncConfigError,
-  type SyncConnectorRequest,
   type SyncEntityRequest,
   type SyncError,
   type SyncWindowRequest,
@@ -47,6 +38,7 @@ import type { SyncSink } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { makeSinkWindows } from "./sinkWindow.ts"
 import { makeSinkSync } from "./syncToSink.ts"
+import { makeTableRetries } from "./tableRetries.ts"
 import { makeTableWindows } from "./tableWindows.ts"
 import type { Window } from "./Window.ts"
 
@@ -81,8 +73,6 @@ export class SyncEngine extends Context.Service<
      * not see, moves the high-water mark, clears the listing and finishes the run. Idempotent.
      */
     readonly finishListing: (request: FinishListingRequest) => Effect.Effect<SyncRun, SyncError>
-    /** Syncs a connector's entities, parents first, then retries children parked for missing parents. */
-    readonly syncConnector: (request: SyncConnectorRequest) => Effect.Effect<ReadonlyArray<SyncSummary>, SyncError>
     /**
      * Retries an entity's due failed records (at most 3 times each, with backoff), or only the
      * records `ids` names: their raw data goes through the stages again (with today's configuration)
@@ -131,18 +121,20 @@ export class SyncEngine extends Context.Service<
       const provided = yield* Effect.serviceOption(EntityLeases)
       const leases = Option.isSome(provided) ? provided.value : yield* EntityLeases.make()
       const cancelContext = { sql, checkpointStore, runStore, destination }
+      const tableServices = {
+        connectorStore,
+        manifestStore,
+        checkpointStore,
+        runStore,
+        failedRecordStore,
+        pendingChildStore,
+        destination,
+        sql
+      }
 
       const { connectorTargets, parentLinks, orphanPolicy, prepare, openListing, commitWindow, finalize, stagedPages } =
-        makeTableWindows({
-          connectorStore,
-          manifestStore,
-          checkpointStore,
-          runStore,
-          failedRecordStore,
-          pendingChildStore,
-          destination,
-          sql
-        })
+        makeTableWindows(tableServices)
+      const tableRetries = makeTableRetries(tableServices, { connectorTargets, parentLinks, orphanPolicy })
 
       const markFailed = (runId: string) => (error: unknown) =>
         Effect.logError("sync failed").pipe(
@@ -367,105 +359,7 @@ export class SyncEngine extends Context.Service<
           const retried = yield* sinks.retryPendingChildren(connectorId, manifest, sink)
           return { ...noRetries, ...retried }
         }
-        const targets = yield* connectorTargets(connectorId)
-        const target = yield* targets.claimed(manifest.entity)
-        const links = yield* parentLinks(manifest, manifests, undefined, targets)
-        const kept = yield* resolveKeptOrphans(destination, target, links)
-        let outcome: RetryOutcome = { ...noRetries, resolved: kept.cleared, stillWaiting: kept.stillMissing }
-        // Batch after batch: a child taken now is not due again until its next attempt.
-        while (true) {
-          const { due, movedToFailed } = yield* pendingChildStore.takeDuePendingChildren({
-            connectorId,
-            entity: manifest.entity
-          })
-          outcome = { ...outcome, movedToFailed: outcome.movedToFailed + movedToFailed }
-          if (due.length === 0) return outcome
-          const rows: Array<IngestRow> = []
-          for (const child of due) {
-            const row = yield* Schema.decodeUnknownEffect(IngestRowJson)(child.row).pipe(Effect.option)
-            if (Option.isSome(row)) rows.push(row.value)
-          }
-          const resolved = yield* resolveParents(destination, links, rows)
-          if (resolved.ready.length > 0) {
-            yield* sql.withTransaction(
-              Effect.gen(function* () {
-                const keys = resolved.ready.map((row) => row._bk_hash)
-                yield* destination.upsert(target, resolved.ready)
-                yield* destination.markParentMissing(target, [], keys)
-                yield* pendingChildStore.removePendingChildren(connectorId, manifest.entity, keys)
-                yield* failedRecordStore.supersedeFailedRecords(connectorId, manifest.entity, keys)
-              })
-            )
-          }
-          outcome = {
-            ...outcome,
-            resolved: outcome.resolved + resolved.ready.length,
-            stillWaiting: outcome.stillWaiting + resolved.waiting.length
-          }
-        }
-      })
-
-      const retryFailedRecords = Effect.fn("SyncEngine.retryFailedRecords")(function* (request: RetryFailedRequest) {
-        const { connectorId, manifest } = request
-        const stages = yield* makeStages(manifest, request.stages)
-        const targets = yield* connectorTargets(connectorId)
-        const target = yield* targets.claimed(manifest.entity)
-        const links = yield* parentLinks(manifest, request.manifests ?? [], () => request.stages, targets)
-        const context = {
-          runStore,
-          failedRecordStore,
-          destination,
-          sql,
-          connectorId,
-          manifest,
-          target,
-          stages,
-          links,
-          orphans: links.length === 0 ? ("keep" as const) : yield* orphanPolicy(connectorId, manifest.entity)
-        }
-        if (request.ids !== undefined) {
-          const taken = yield* failedRecordStore.takeFailedRecords(request.ids)
-          const mine = taken.filter((record) => record.connectorId === connectorId && record.entity === manifest.entity)
-          return mine.length === 0 ? noRetries : yield* retryFailedBatch(context, mine)
-        }
-        let outcome = noRetries
-        while (true) {
-          const due = yield* failedRecordStore.takeDueFailedRecords({ connectorId, entity: manifest.entity })
-          if (due.length === 0) return outcome
-          outcome = addOutcomes(outcome, yield* retryFailedBatch(context, due))
-        }
-      })
-
-      const syncConnector = Effect.fn("SyncEngine.syncConnector")(function* (request: SyncConnectorRequest) {
-        let discovered = request.manifests
-        if (discovered === undefined) {
-          discovered = yield* request.adapter.manifests
-          yield* manifestStore.saveManifests(request.connectorId, discovered)
-        }
-        const wanted = request.entities
-        const ordered = dependencyOrder(discovered).filter((m) => wanted === undefined || wanted.includes(m.entity))
-        const summaries: Array<SyncSummary> = []
-        for (const manifest of ordered) {
-          summaries.push(
-            yield* syncEntity({
-              connectorId: request.connectorId,
-              adapter: request.adapter,
-              manifest,
-              manifests: discovered,
-              mode: request.mode,
-              stages: request.stages?.(manifest),
-              pageSize: request.pageSize,
-              windowRows: request.windowRows,
-              waitForLease: request.waitForLease
-            })
-          )
-          for (const child of discovered) {
-            if (child.parents.some((p) => p.entity === manifest.entity)) {
-              yield* retryPendingChildren(request.connectorId, child, discovered)
-            }
-          }
-        }
-        return summaries
+        return yield* tableRetries.retryPendingChildren(connectorId, manifest, manifests)
       })
 
       const listOrphans = Effect.fn("SyncEngine.listOrphans")(function* (
@@ -484,8 +378,7 @@ export class SyncEngine extends Context.Service<
         syncEntity,
         syncWindow,
         finishListing,
-        syncConnector,
-        retryFailedRecords,
+        retryFailedRecords: Effect.fn("SyncEngine.retryFailedRecords")(tableRetries.retryFailedRecords),
         retryPendingChildren,
         deleteRecords: Effect.fn("SyncEngine.deleteRecords")(
           (request: DeleteRecordsRequest) =>

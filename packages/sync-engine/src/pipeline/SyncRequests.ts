@@ -64,21 +64,6 @@ export interface SyncEntityRequest {
   readonly sink?: SyncSink | undefined
 }
 
-/** A connector-wide sync: every entity (or the named ones) in dependency order. */
-export interface SyncConnectorRequest {
-  readonly connectorId: string
-  readonly adapter: Adapter
-  readonly entities?: ReadonlyArray<string> | undefined
-  /** The connector's manifests (e.g. from `freshManifests`); discovered from the adapter and stored when absent. */
-  readonly manifests?: ReadonlyArray<EntityManifest> | undefined
-  readonly mode?: SyncMode | undefined
-  readonly stages?: ((manifest: EntityManifest) => StagesOptions | undefined) | undefined
-  readonly pageSize?: number | undefined
-  readonly windowRows?: number | undefined
-  /** While another sync holds an entity's lease: wait for it instead of failing with `EntityBusy`. */
-  readonly waitForLease?: boolean | undefined
-}
-
 /** Which failed records to retry, and the configuration to run them through. */
 export interface RetryFailedRequest {
   readonly connectorId: string

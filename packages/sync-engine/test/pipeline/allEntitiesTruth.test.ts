@@ -1,5 +1,6 @@
 /**
- * An initial sync of every entity of the fake ERP, then each table compared with the fake's ground
+ * An initial sync of every entity of the fake ERP (the durable SyncConnector workflow, on one
+ * in-process runner), then each table compared with the fake's ground
  * truth: every row (by business key), every column (as PostgreSQL renders the stored value), the row
  * counts. Text the source sent as white space only (`"   "`, `"\t"`, `" \r\n "`, blank CHAR padding)
  * is NULL, as Oracle's `''` is.
@@ -8,9 +9,9 @@ import { assert, layer } from "@effect/vitest"
 import type { EntityManifest } from "@syncflow/adapter-core"
 import type { FakeErp } from "@syncflow/apismith/testing"
 import { Effect } from "effect"
-import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
-import { apiSmithStages, cleanText, engineLayer, fakeErp, storedRows } from "./fixtures.ts"
+import { inProcessWorkflows } from "../workflow/inProcessWorkflows.ts"
+import { cleanText, engineLayer, fakeErp, storedRows } from "./fixtures.ts"
 
 interface ServedRow {
   readonly oracle_keys: Readonly<Record<string, unknown>>
@@ -42,7 +43,7 @@ const textFamily = (dataType: string): "VARCHAR2" | "CHAR" | "CLOB" | undefined 
         ? "CLOB"
         : undefined
 
-layer(engineLayer, { timeout: 120_000 })("initial sync of every ERP entity", (it) => {
+layer(engineLayer, { timeout: 120_000, excludeTestServices: true })("initial sync of every ERP entity", (it) => {
   it.effect("every table equals the ground truth, row by row and column by column; blank text is NULL", () =>
     Effect.gen(function* () {
       const { fake, adapter, manifests } = yield* fakeErp({
@@ -54,10 +55,10 @@ layer(engineLayer, { timeout: 120_000 })("initial sync of every ERP entity", (it
         manifests.map((m) => m.entity),
         [...slugs]
       )
-      const engine = yield* SyncEngine
       yield* (yield* ConnectorStore).createConnector({ id: "erp-all", adapter: "apismith", name: "ERP" })
 
-      const summaries = yield* engine.syncConnector({ connectorId: "erp-all", adapter, stages: () => apiSmithStages })
+      const workflows = yield* inProcessWorkflows(adapter, {})
+      const summaries = yield* workflows.runConnector({ connectorId: "erp-all", mode: "incremental" })
       assert.sameMembers(
         summaries.map((s) => s.entity),
         [...slugs]

@@ -14,6 +14,7 @@ import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { EntityLeases } from "../../src/state/EntityLeases.ts"
 import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
+import { syncInOrder } from "./syncInOrder.ts"
 
 /** The schemas holding a table of this name. */
 const schemasWith = (table: string) =>
@@ -31,16 +32,15 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
       Effect.gen(function* () {
         const north = yield* fakeErp({ seed: 31, rows: { items: 400, customers: 40, orders: 60 } })
         const south = yield* fakeErp({ seed: 32, rows: { items: 300, customers: 30, orders: 50 } })
-        const engine = yield* SyncEngine
         const connectorStore = yield* ConnectorStore
         yield* connectorStore.createConnector({ id: "ERP-North", adapter: "apismith", name: "North" })
         yield* connectorStore.createConnector({ id: "erp-south", adapter: "apismith", name: "South" })
         const sync = (connectorId: string, erp: typeof north, mode: "incremental" | "full-refresh") =>
-          engine.syncConnector({
+          syncInOrder({
             connectorId,
             adapter: erp.adapter,
             mode,
-            stages: () => apiSmithStages,
+            stages: apiSmithStages,
             windowRows: 100
           })
         const entities = north.manifests.map((m) => m.entity)
@@ -126,7 +126,6 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
     () =>
       Effect.gen(function* () {
         const erp = yield* fakeErp({ seed: 33, rows: { items: 500, customers: 30, orders: 40 } })
-        const engine = yield* SyncEngine
         const connectorStore = yield* ConnectorStore
         const sql = yield* SqlClient.SqlClient
         // The old layout: what migration 4 keeps for a connector whose tables are in public.
@@ -137,7 +136,7 @@ layer(engineLayer, { timeout: 120_000 })("one schema per connector", (it) => {
           targetSchema: "public"
         })
         const sync = (mode: "incremental" | "full-refresh") =>
-          engine.syncConnector({ connectorId: "legacy", adapter: erp.adapter, mode, stages: () => apiSmithStages })
+          syncInOrder({ connectorId: "legacy", adapter: erp.adapter, mode, stages: apiSmithStages })
         const loaded = yield* sync("incremental")
         const total = erp.manifests.reduce((n, m) => n + erp.fake.groundTruth.count(m.entity), 0)
         assert.strictEqual(

@@ -12,6 +12,7 @@ import { Effect } from "effect"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
+import { syncInOrder } from "./syncInOrder.ts"
 
 const entities = ["items", "customers", "orders", "order_lines"]
 
@@ -24,7 +25,7 @@ layer(engineLayer, { timeout: 120_000 })("deletes a source announces", (it) => {
       })
       const engine = yield* SyncEngine
       yield* (yield* ConnectorStore).createConnector({ id: "erp", adapter: "apismith", name: "ERP" })
-      yield* engine.syncConnector({ connectorId: "erp", adapter, entities, stages: () => apiSmithStages })
+      yield* syncInOrder({ connectorId: "erp", adapter, entities, stages: apiSmithStages })
       const keyOf = (m: EntityManifest, values: Readonly<Record<string, unknown>>) =>
         Object.fromEntries(m.businessKey.map((field) => [field, values[field]]))
       const truthKeys = (m: EntityManifest) =>

@@ -21,6 +21,7 @@ import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { PendingChildStore } from "../../src/state/PendingChildStore.ts"
 import { RunStore } from "../../src/state/RunStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
+import { syncInOrder } from "./syncInOrder.ts"
 import { keyOf, keysWhere, sameSet, truthRows } from "./truthKeys.ts"
 
 /** A fake ERP with the APISmith adapter, and a connector "erp" on it whose customers, orders and lines are synced. */
@@ -39,11 +40,11 @@ const syncedErp = (seed: number) =>
         stages: apiSmithStages,
         windowRows: 40
       })
-    yield* engine.syncConnector({
+    yield* syncInOrder({
       connectorId: "erp",
       adapter: erp.adapter,
       entities: ["customers", "orders", "order_lines"],
-      stages: () => apiSmithStages
+      stages: apiSmithStages
     })
     return { ...erp, sync }
   })
@@ -154,11 +155,11 @@ layer(engineLayer, { timeout: 60_000 })("orphans keep: parents that arrive later
       assert.strictEqual((yield* keysWhere("orders", "_parent_missing")).size, expected.size)
 
       // The customers' sync ends with the pending-children pass of their children: the flags clear.
-      yield* engine.syncConnector({
+      yield* syncInOrder({
         connectorId: "erp",
         adapter,
         entities: ["customers"],
-        stages: () => apiSmithStages
+        stages: apiSmithStages
       })
       assert.strictEqual((yield* keysWhere("orders", "_parent_missing")).size, 0)
       assert.deepStrictEqual(yield* storedIdentities("orders"), expected)
@@ -312,11 +313,11 @@ layer(engineLayer, { timeout: 60_000 })("orphans park: attempts used up", (it) =
       }
 
       // The orders arrive; the failed records' retry runs their raw data through the stages and writes the lines.
-      yield* engine.syncConnector({
+      yield* syncInOrder({
         connectorId: "erp",
         adapter,
         entities: ["customers", "orders"],
-        stages: () => apiSmithStages
+        stages: apiSmithStages
       })
       // Without the mapped rows they kept, only their raw data can write them.
       const sql = yield* SqlClient.SqlClient

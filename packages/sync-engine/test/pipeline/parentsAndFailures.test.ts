@@ -12,6 +12,7 @@ import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
 import { PendingChildStore } from "../../src/state/PendingChildStore.ts"
 import { apiSmithStages, engineLayer, fakeErp } from "./fixtures.ts"
+import { syncInOrder } from "./syncInOrder.ts"
 
 /** The rows of a table in a connector's schema. */
 const count = (schema: string, table: string) =>
@@ -82,11 +83,11 @@ layer(engineLayer, { timeout: 60_000 })("parents and failures", (it) => {
       assert.strictEqual(early.counts.inserted, 0)
       assert.strictEqual(yield* count("erp", "order_lines"), 0)
 
-      const parents = yield* engine.syncConnector({
+      const parents = yield* syncInOrder({
         connectorId: "erp",
         adapter,
         entities: ["customers", "orders"],
-        stages: () => apiSmithStages
+        stages: apiSmithStages
       })
       assert.deepStrictEqual(
         parents.map((s) => s.entity),

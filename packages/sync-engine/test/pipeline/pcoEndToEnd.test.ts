@@ -1,17 +1,18 @@
 /**
  * Planning Center end to end: people with their households and emails, from the fake PCO over
- * real HTTP into PostgreSQL tables whose columns come from the records themselves.
+ * real HTTP into PostgreSQL tables whose columns come from the records themselves, through the
+ * durable SyncConnector workflow (on one in-process runner) as every sync runs.
  */
 import { assert, layer } from "@effect/vitest"
 import { PcoAdapter, PcoClient } from "@syncflow/pco"
 import { FakePco } from "@syncflow/pco/testing"
 import { Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
-import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
+import { inProcessWorkflows } from "../workflow/inProcessWorkflows.ts"
 import { engineLayer } from "./fixtures.ts"
 
-layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
+layer(engineLayer, { timeout: 60_000, excludeTestServices: true })("PCO end to end", (it) => {
   it.effect("syncs people, households, memberships and emails; a changed person is updated on the next run", () =>
     Effect.gen(function* () {
       const fake = yield* FakePco.make({ people: 40, seed: 8 })
@@ -27,11 +28,11 @@ layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
         )
       )
       const adapter = Context.get(services, PcoAdapter)
-      const engine = yield* SyncEngine
+      const workflows = yield* inProcessWorkflows(adapter, {}, { stages: () => undefined })
       yield* (yield* ConnectorStore).createConnector({ id: "pco", adapter: "pco", name: "Church" })
       const entities = ["campus", "person", "household", "household_membership", "email"]
 
-      const first = yield* engine.syncConnector({ connectorId: "pco", adapter, entities })
+      const first = yield* workflows.runConnector({ connectorId: "pco", entities, mode: "incremental" })
       // Parents first: every entity after the ones it points at.
       const order = first.map((s) => s.entity)
       assert.sameMembers(order, entities)
@@ -57,7 +58,7 @@ layer(engineLayer, { timeout: 60_000 })("PCO end to end", (it) => {
 
       const [someone = ""] = fake.truth.ids("Person")
       yield* fake.mutate.update("Person", someone, { first_name: "Renamed" })
-      const second = yield* engine.syncConnector({ connectorId: "pco", adapter, entities: ["person"] })
+      const second = yield* workflows.runConnector({ connectorId: "pco", entities: ["person"], mode: "incremental" })
       assert.strictEqual(second[0]?.counts.updated, 1)
       const [renamed] = yield* sql.unsafe<{ readonly first_name: string }>(
         `SELECT first_name FROM pco.person WHERE id = $1`,

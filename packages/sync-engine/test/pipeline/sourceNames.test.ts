@@ -11,10 +11,10 @@ import { ApiSmithAdapter, ApiSmithClient } from "@syncflow/apismith"
 import { ErpDataset, FakeErp } from "@syncflow/apismith/testing"
 import { Context, Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
-import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
 import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { ManifestStore } from "../../src/state/ManifestStore.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, storedIdentities } from "./fixtures.ts"
+import { syncInOrder } from "./syncInOrder.ts"
 
 const HttpStack = Layer.mergeAll(TokenManager.layer, AdapterHttp.layerMemory()).pipe(
   Layer.provideMerge(TokenStore.layerMemory),
@@ -63,11 +63,10 @@ layer(engineLayer, { timeout: 60_000 })("names from metadata", (it) => {
   it.effect("an ERP with non-identifier slugs and columns syncs under normalized names; tables equal the truth", () =>
     Effect.gen(function* () {
       const { fake, adapter } = yield* renamedErp({ seed: 12, rows: { items: 400, customers: 60, orders: 120 } })
-      const engine = yield* SyncEngine
       const connectorStore = yield* ConnectorStore
       const manifestStore = yield* ManifestStore
       yield* connectorStore.createConnector({ id: "erp-names", adapter: "apismith", name: "ERP with quoted aliases" })
-      const sync = engine.syncConnector({ connectorId: "erp-names", adapter, stages: () => apiSmithStages })
+      const sync = syncInOrder({ connectorId: "erp-names", adapter, stages: apiSmithStages })
 
       const first = yield* sync
       assert.deepStrictEqual(first.map((s) => s.entity).sort(), [...ENTITIES].sort())
