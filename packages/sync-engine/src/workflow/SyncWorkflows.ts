@@ -3,7 +3,7 @@
  * cluster (one in-process runner by default, or several sharing the database) and reads their
  * outcome. The server's triggers, webhooks and scheduler go through it.
  */
-import { type Cause, Context, Duration, Effect, Layer, Option, Schedule } from "effect"
+import { Context, Effect, Layer, Option, Schedule } from "effect"
 import type { SqlClient, SqlError } from "effect/sql"
 import type { WorkflowEngine } from "effect/workflow"
 import type { SyncDefinition } from "../definitions/SyncDefinition.ts"
@@ -17,6 +17,7 @@ import { ManifestStore } from "../state/ManifestStore.ts"
 import { RunStore } from "../state/RunStore.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts"
+import * as Statuses from "./executionStatus.ts"
 import {
   dependencyLevels,
   type EntityClaim,
@@ -24,12 +25,7 @@ import {
   SyncConnectorWorkflow,
   SyncConnectorWorkflowLayer
 } from "./SyncConnectorWorkflow.ts"
-import {
-  type DefinitionRunAnswer,
-  SyncDefinitionWorkflow,
-  SyncDefinitionWorkflowLayer,
-  triggerDefinition
-} from "./SyncDefinitionWorkflow.ts"
+import { type DefinitionRunAnswer, SyncDefinitionWorkflowLayer, triggerDefinition } from "./SyncDefinitionWorkflow.ts"
 import {
   isEntityRunning,
   SyncEntityWorkflow,
@@ -328,61 +324,12 @@ export class SyncWorkflows extends Context.Service<
           Effect.provideContext(context)
         )
 
-        const entityStatus = (executionId: string): Effect.Effect<SyncStatus> =>
-          SyncEntityWorkflow.poll(executionId).pipe(
-            Effect.map((result): SyncStatus => {
-              if (Option.isNone(result) || result.value._tag === "Suspended") return { _tag: "Running" }
-              const exit = result.value.exit
-              if (exit._tag === "Success") return { _tag: "Succeeded", summary: exit.value }
-              const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
-              return { _tag: "Failed", message: error?._tag === "Fail" ? error.error.message : "the sync died" }
-            }),
-            Effect.provideContext(context)
-          )
-
-        const failureOf = (cause: Cause.Cause<SyncWorkflowError>) => {
-          const error = cause.reasons.find((reason) => reason._tag === "Fail")
-          return error?._tag === "Fail" ? error.error.message : "the sync died"
-        }
-
-        /** Polls a status until it is no longer `Running`: quickly at first, then every 2 seconds. */
-        const untilEnded = <S extends { readonly _tag: string }>(status: Effect.Effect<S>) =>
-          status.pipe(
-            Effect.repeat({
-              until: (current) => current._tag !== "Running",
-              schedule: Schedule.min([Schedule.exponential(Duration.millis(100), 1.5), Schedule.spaced("2 seconds")])
-            })
-          )
-
+        const entityStatus = (executionId: string) =>
+          Statuses.entityStatus(executionId).pipe(Effect.provideContext(context))
         const awaitEntity = (executionId: string) =>
-          untilEnded(entityStatus(executionId)).pipe(
-            Effect.flatMap((status) =>
-              status._tag === "Succeeded"
-                ? Effect.succeed(status.summary)
-                : Effect.fail(new SyncWorkflowError({ message: status._tag === "Failed" ? status.message : "running" }))
-            )
-          )
-
-        const connectorStatus = (executionId: string): Effect.Effect<ConnectorStatus> =>
-          SyncConnectorWorkflow.poll(executionId).pipe(
-            Effect.map((result): ConnectorStatus => {
-              if (Option.isNone(result) || result.value._tag === "Suspended") return { _tag: "Running" }
-              const exit = result.value.exit
-              return exit._tag === "Success"
-                ? { _tag: "Succeeded", summaries: exit.value }
-                : { _tag: "Failed", message: failureOf(exit.cause) }
-            }),
-            Effect.provideContext(context)
-          )
-
+          Statuses.awaitEntity(executionId).pipe(Effect.provideContext(context))
         const awaitConnector = (executionId: string) =>
-          untilEnded(connectorStatus(executionId)).pipe(
-            Effect.flatMap((status) =>
-              status._tag === "Succeeded"
-                ? Effect.succeed(status.summaries)
-                : Effect.fail(new SyncWorkflowError({ message: status._tag === "Failed" ? status.message : "running" }))
-            )
-          )
+          Statuses.awaitConnector(executionId).pipe(Effect.provideContext(context))
 
         const connectorSyncing = Effect.fn("SyncWorkflows.connectorSyncing")(
           function* (connectorId: string) {
@@ -411,35 +358,7 @@ export class SyncWorkflows extends Context.Service<
         )
 
         const executionStatus = (executionId: string) =>
-          Effect.gen(function* () {
-            // An entity's and a definition's execution both end in one summary.
-            const entity = yield* SyncEntityWorkflow.poll(executionId)
-            const found = Option.isSome(entity) ? entity : yield* SyncDefinitionWorkflow.poll(executionId)
-            if (Option.isSome(found)) {
-              const result = found.value
-              if (result._tag === "Suspended") return Option.some<SyncStatus>({ _tag: "Running" })
-              return Option.some<SyncStatus>(
-                result.exit._tag === "Success"
-                  ? { _tag: "Succeeded", summary: result.exit.value }
-                  : { _tag: "Failed", message: failureOf(result.exit.cause) }
-              )
-            }
-            const connector = yield* SyncConnectorWorkflow.poll(executionId)
-            if (Option.isSome(connector)) {
-              const result = connector.value
-              if (result._tag === "Suspended") return Option.some<ConnectorStatus>({ _tag: "Running" })
-              return Option.some<ConnectorStatus>(
-                result.exit._tag === "Success"
-                  ? { _tag: "Succeeded", summaries: result.exit.value }
-                  : { _tag: "Failed", message: failureOf(result.exit.cause) }
-              )
-            }
-            // No result yet: running (or about to start) when a trigger linked runs with it.
-            const links = yield* runStore.executionRuns(executionId).pipe(Effect.orElseSucceed(() => []))
-            return links.some((link) => link.executionId === executionId)
-              ? Option.some<SyncStatus>({ _tag: "Running" })
-              : Option.none()
-          }).pipe(Effect.provideContext(context))
+          Statuses.executionStatus(executionId).pipe(Effect.provideContext(context))
 
         return SyncWorkflows.of({
           triggerDefinition: (definition, mode) =>
