@@ -1,9 +1,11 @@
 /**
  * The sync engine: runs an entity's records from an adapter through the nine stages into the
  * destination, one window at a time, committing each window's rows, failed records, parked
- * children, checkpoint and run counts in one transaction. This file orchestrates; the windows of
- * the default sync (into the connector's table) are in `tableWindows.ts`, a sync into a sink (any
- * `Destination` with its `RowLedger`) is in `syncToSink.ts`, and the stages in `src/stages/*`.
+ * children, checkpoint and run counts in one transaction. This file runs one entity's sync (or one
+ * window of it); the windows of the default sync (into the connector's table) are in
+ * `tableWindows.ts` and its retries in `tableRetries.ts`, a sync into a sink (any `Destination` with
+ * its `RowLedger`) is in `syncToSink.ts`, and the stages in `src/stages/*`. Connectors are synced
+ * by the SyncConnector workflow, entity by entity through this engine (`src/workflow`).
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Context, Effect, Layer, Option, Stream } from "effect"
