@@ -1,6 +1,6 @@
 /**
  * Run-finished notifications to an n8n workflow, over real HTTP against a real PostgreSQL: a webhook
- * subscribed to a sync definition's run ends receives each run's summary once (the outbox row added
+ * subscribed (`POST /api/v1/workflows/notifications`) to a sync definition's run ends receives each run's summary once (the outbox row added
  * with the run's finish, delivered by the server's `RunNotifier` in the background, its answer
  * recorded), under the idempotency key of the run and the subscription; a subscription to the
  * connector's failed runs only is not told of a run that succeeded.
@@ -71,10 +71,24 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("run-fin
         assert.strictEqual(made.status, 201, JSON.stringify(made.body))
         const sql = yield* SqlClient.SqlClient
         const webhookUrl = `${n8n.baseUrl}/webhook/sync-finished`
-        yield* sql`INSERT INTO syncflow.run_notification_targets (id, definition_id, webhook_url)
-          VALUES ('copy-ends', 'items-copy', ${webhookUrl})`
-        yield* sql`INSERT INTO syncflow.run_notification_targets (id, connector_id, webhook_url, statuses)
-          VALUES ('erp-failures', 'erp', ${webhookUrl}, ARRAY['failed'])`
+        const subscribed = yield* call("POST", "/api/v1/workflows/notifications", {
+          body: { id: "copy-ends", definitionId: "items-copy", webhookUrl }
+        })
+        assert.strictEqual(subscribed.status, 201, JSON.stringify(subscribed.body))
+        const failures = yield* call("POST", "/api/v1/workflows/notifications", {
+          body: { id: "erp-failures", connectorId: "erp", webhookUrl, statuses: ["failed"] }
+        })
+        assert.strictEqual(failures.status, 201, JSON.stringify(failures.body))
+        const unknown = yield* call("POST", "/api/v1/workflows/notifications", {
+          body: { id: "nowhere", definitionId: "no-such-definition", webhookUrl }
+        })
+        assert.strictEqual(unknown.status, 400, JSON.stringify(unknown.body))
+        assert.deepInclude(unknown.body, { field: "definitionId" })
+        const listed = yield* call("GET", "/api/v1/workflows/notifications")
+        assert.deepStrictEqual(
+          (listed.body as ReadonlyArray<{ readonly id: string }>).map((t) => t.id),
+          ["copy-ends", "erp-failures"]
+        )
 
         const delivered = (n: number) =>
           eventually(
@@ -113,6 +127,8 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("run-fin
         // One notification per run and subscription, whatever the passes.
         const rows = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM syncflow.run_notifications`
         assert.strictEqual(rows[0]?.n, 2)
+        assert.strictEqual((yield* call("DELETE", "/api/v1/workflows/notifications/erp-failures")).status, 204)
+        assert.strictEqual((yield* call("DELETE", "/api/v1/workflows/notifications/erp-failures")).status, 404)
       }),
     120_000
   )

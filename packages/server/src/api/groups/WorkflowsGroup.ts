@@ -4,6 +4,7 @@
  * workflows listed and created from n8n's workflow JSON, a workflow executed with a payload
  * (through its webhook trigger), and a workflow's executions with their statuses.
  */
+import { NotificationTarget, NotificationTargetSpec } from "@syncflow/n8n"
 import { Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { AdminAuth } from "../AdminAuth.ts"
@@ -118,6 +119,42 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
         summary: "List a workflow's executions",
         description:
           "Newest first, with their mode and status (success, error, running, waiting, canceled); `?status=` filters."
+      })
+    )
+  )
+  .add(
+    HttpApiEndpoint.get("notifications", "/workflows/notifications", {
+      success: Schema.Array(NotificationTarget),
+      error: errors
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List run-finished notifications",
+        description: "The webhooks (n8n workflows) told when a connector's or a sync definition's runs end."
+      })
+    )
+  )
+  .add(
+    HttpApiEndpoint.post("subscribe", "/workflows/notifications", {
+      payload: Schema.Struct({ id: Schema.NonEmptyString, ...NotificationTargetSpec.fields }),
+      success: NotificationTarget.pipe(HttpApiSchema.status(201)),
+      error: errors
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Notify a webhook when runs end",
+        description:
+          "A connector's (`connectorId`) or a sync definition's (`definitionId`) runs: each end with a status of `statuses` (all by default) is POSTed to `webhookUrl` once, with the run's summary, from a durable outbox."
+      })
+    )
+  )
+  .add(
+    HttpApiEndpoint.delete("unsubscribe", "/workflows/notifications/:notificationId", {
+      params: { notificationId: Schema.String },
+      success: HttpApiSchema.NoContent,
+      error: errors
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Stop a run-finished notification",
+        description: "Removes the subscription and its undelivered notifications."
       })
     )
   )

@@ -5,7 +5,7 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { type AdapterError, AdapterHttp, firstIssue } from "@syncflow/adapter-core"
-import { type Execution, N8nClient, type Workflow, WorkflowInput, webhookNodes } from "@syncflow/n8n"
+import { type Execution, N8nClient, RunNotifier, type Workflow, WorkflowInput, webhookNodes } from "@syncflow/n8n"
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { ServerConfig } from "../../config/ServerConfig.ts"
@@ -57,6 +57,7 @@ const decodeInput = Schema.decodeUnknownEffect(WorkflowInput)
 export const WorkflowsHandlers = HttpApiBuilder.group(Api, "workflows", (handlers) =>
   Effect.gen(function* () {
     const { n8n } = yield* ServerConfig
+    const notifier = yield* RunNotifier
     const http = yield* Layer.build(Layer.merge(AdapterHttp.layerMemory(), NodeHttpClient.layerUndici))
     const client =
       n8n === undefined
@@ -106,6 +107,38 @@ export const WorkflowsHandlers = HttpApiBuilder.group(Api, "workflows", (handler
             answer: answer.body
           }))
         )
+      )
+      .handle("notifications", () =>
+        notifier.targets.pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
+      )
+      .handle("subscribe", ({ payload }) =>
+        Effect.gen(function* () {
+          if ((payload.connectorId === undefined) === (payload.definitionId === undefined)) {
+            return yield* new InvalidField({
+              detail: "name exactly one of connectorId and definitionId",
+              field: "connectorId"
+            })
+          }
+          const field = payload.connectorId === undefined ? "definitionId" : "connectorId"
+          return yield* notifier.subscribe(payload).pipe(
+            Effect.mapError(
+              (error) =>
+                new InvalidField({
+                  detail: `the subscription was refused (an unknown ${field}, or the id is taken): ${error.message}`,
+                  field
+                })
+            )
+          )
+        })
+      )
+      .handle("unsubscribe", ({ params }) =>
+        Effect.gen(function* () {
+          const removed = yield* notifier
+            .unsubscribe(params.notificationId)
+            .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
+          if (!removed)
+            return yield* new NotFound({ detail: `No notification ${JSON.stringify(params.notificationId)}` })
+        })
       )
       .handle("executions", ({ params, query }) =>
         withClient((c) =>
