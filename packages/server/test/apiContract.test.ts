@@ -126,7 +126,10 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("API con
         "/api/v1/health/live",
         "/api/v1/health/ready",
         "/api/v1/health/connectors",
-        "/api/v1/alerts"
+        "/api/v1/alerts",
+        "/api/v1/definitions/{definitionId}/runs",
+        "/api/v1/definitions/{definitionId}/failed-records",
+        "/api/v1/definitions/{definitionId}/failed-records/{recordId}/retry"
       ]) {
         assert.property(document.paths, path)
       }

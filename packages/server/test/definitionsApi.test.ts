@@ -85,7 +85,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("sync de
       const started = yield* call("POST", "/api/v1/definitions/items-slim/run")
       assert.strictEqual(started.status, 202, JSON.stringify(started.body))
       const trigger = bodyAs(started, DefinitionRunTriggered)
-      assert.deepInclude(trigger, { status: "started", runsEntity: "items@items-slim" })
+      assert.deepInclude(trigger, { status: "started", definitionId: "items-slim" })
       assert.isString(trigger.executionId)
       assert.isString(trigger.runId)
       const slimRun = yield* eventually(
@@ -109,10 +109,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("sync de
         execution.runs.map((link) => link.runId),
         [trigger.runId]
       )
-      const listed = bodyAs(
-        yield* call("GET", "/api/v1/runs?connector=erp&entity=items@items-slim"),
-        Schema.Array(RunView)
-      )
+      const listed = bodyAs(yield* call("GET", "/api/v1/definitions/items-slim/runs"), Schema.Array(RunView))
       assert.deepStrictEqual(
         listed.map((run) => run.id),
         [trigger.runId]

@@ -3,7 +3,9 @@
  * discovery the default definitions are listed; a definition is created from flags and shown;
  * an invalid one is refused naming the field (exit 1, nothing stored); a mapped, filtered definition
  * runs into its own table, which holds exactly the truth's rows that pass its filter; a default
- * definition runs its entity's sync and the table equals the fake's truth; a definition is deleted.
+ * definition runs its entity's sync and the table equals the fake's truth; a definition's runs and
+ * failed records are listed (`definitions runs|failed`), apart from its entity's default sync; a
+ * definition is deleted.
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
@@ -11,16 +13,18 @@ import { PgTest } from "@syncflow/testing-pg"
 import { Effect, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { DefinitionView } from "../src/api/groups/DefinitionsGroup.ts"
+import { FailedRecordView, RunView } from "../src/api/Views.ts"
 import { addErpConnector } from "./cliConnector.ts"
 import { cliEnv, jsonOutput, ok, spawningTimeout, syncflow } from "./cliProcess.ts"
 import { liveRows } from "./liveRows.ts"
 
 const decodeList = jsonOutput(Schema.Array(DefinitionView))
 const decodeOne = jsonOutput(DefinitionView)
+const decodeRuns = jsonOutput(Schema.Array(RunView))
+const decodeFailed = jsonOutput(Schema.Array(FailedRecordView))
 const decodeRun = jsonOutput(
   Schema.Struct({
     definitionId: Schema.String,
-    runsEntity: Schema.String,
     runId: Schema.String,
     counts: Schema.Struct({ inserted: Schema.Number })
   })
@@ -114,13 +118,29 @@ layer(PgTest.layer, { timeout: spawningTimeout * 6, excludeTestServices: true })
           .filter((row) => row.values.credit_limit !== null && Number(row.values.credit_limit) >= 20_000)
           .map((row) => String(row.values.customer_id))
         assert.strictEqual(big.counts.inserted, bigIds.length)
-        assert.isTrue(big.runsEntity.startsWith("customers@"))
+        assert.isNotEmpty(big.definitionId)
         const sql = yield* SqlClient.SqlClient
         const stored = yield* sql<{ readonly id: string }>`SELECT id FROM shop.big_customers WHERE NOT _deleted`
         assert.sameMembers(
           stored.map((row) => row.id),
           bigIds
         )
+
+        // Its runs and failed records are its own: the default sync of customers (never run) has none.
+        const bigRuns = decodeRuns(ok(yield* syncflow(["definitions", "runs", "Big customers", "--json"], env)))
+        assert.deepStrictEqual(
+          bigRuns.map((r) => [r.id, r.entity, r.definitionId, r.status]),
+          [[big.runId, "customers", big.definitionId, "succeeded"]]
+        )
+        assert.deepStrictEqual(
+          decodeRuns(ok(yield* syncflow(["definitions", "runs", "shop:customers", "--json"], env))),
+          []
+        )
+        assert.deepStrictEqual(
+          decodeFailed(ok(yield* syncflow(["definitions", "failed", "Big customers", "--json"], env))),
+          []
+        )
+        assert.strictEqual((yield* syncflow(["definitions", "runs", "nobody"], env)).code, 1)
 
         const run = decodeRun(ok(yield* syncflow(["definitions", "run", "shop:items", "--json"], env)))
         assert.strictEqual(run.definitionId, "shop:items")

@@ -51,16 +51,9 @@ const assertTruth = Effect.fnUntraced(function* (
   assert.deepStrictEqual(sorted(actual), sorted(expected), manifest.entity)
 })
 
-/** The source entity of a definition of this file: `hub-<entity>`, or `hub-items-gone`'s items. */
-const sourceOf = (definitionId: string) =>
-  definitionId === "hub-items-gone" ? "items" : definitionId.replace(/^hub-/, "")
-
-/** The runs of a definition, newest first (listed under `<entity>@<definition id>`). */
+/** The runs of a definition, newest first. */
 const runsOf = (definitionId: string) =>
-  Effect.map(
-    call("GET", `/api/v1/runs?connector=erp&entity=${encodeURIComponent(`${sourceOf(definitionId)}@${definitionId}`)}`),
-    (reply) => bodyAs(reply, Schema.Array(RunView))
-  )
+  Effect.map(call("GET", `/api/v1/definitions/${definitionId}/runs`), (reply) => bodyAs(reply, Schema.Array(RunView)))
 
 /** Runs a definition through the API (in `mode`) and waits for its run to end; the run. */
 const runToEnd = Effect.fnUntraced(function* (definitionId: string, mode?: "reconcile") {
@@ -74,10 +67,7 @@ const runToEnd = Effect.fnUntraced(function* (definitionId: string, mode?: "reco
   // has ended): either way this request's run lists the source anew.
   const answer = bodyAs(started, DefinitionRunTriggered)
   assert.oneOf(answer.status, ["started", "queued"])
-  assert.deepInclude(answer, {
-    mode: mode ?? "incremental",
-    runsEntity: `${sourceOf(definitionId)}@${definitionId}`
-  })
+  assert.deepInclude(answer, { mode: mode ?? "incremental", definitionId })
   return yield* eventually(
     Effect.map(runsOf(definitionId), (runs) =>
       runs.length > before && runs[0] !== undefined && runs[0].status !== "running"

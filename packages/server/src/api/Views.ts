@@ -91,6 +91,8 @@ export const RunView = Schema.Struct({
   id: Schema.String,
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition it is of; `null` for the entity's default sync. */
+  definitionId: Schema.NullOr(Schema.String),
   mode: Schema.String,
   status: RunStatus,
   /** Whether the run is still going (its counts are live). */
@@ -109,6 +111,7 @@ export const runView = (run: SyncRun): typeof RunView.Type => ({
   id: run.id,
   connectorId: run.connectorId,
   entity: run.entity,
+  definitionId: Option.getOrNull(run.definitionId),
   mode: run.mode,
   status: run.status,
   live: run.status === "running",
@@ -137,6 +140,8 @@ export const FailedRecordView = Schema.Struct({
   runId: Schema.NullOr(Schema.String),
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition it is of; `null` for the entity's default sync. */
+  definitionId: Schema.NullOr(Schema.String),
   stage: Schema.String,
   errorType: Schema.String,
   message: Schema.String,
@@ -155,6 +160,7 @@ export const FailedRecordView = Schema.Struct({
 /** The view of a failed record. */
 export const failedRecordView = (record: FailedRecord): typeof FailedRecordView.Type => ({
   ...record,
+  definitionId: Option.getOrNull(record.definitionId),
   nextAttemptAt: isoOrNull(record.nextAttemptAt),
   createdAt: iso(record.createdAt),
   resolvedAt: isoOrNull(record.resolvedAt)
@@ -164,6 +170,8 @@ export const failedRecordView = (record: FailedRecord): typeof FailedRecordView.
 export const PendingChildView = Schema.Struct({
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition it is of; `null` for the entity's default sync. */
+  definitionId: Schema.NullOr(Schema.String),
   bkHash: Schema.String,
   parentEntity: Schema.String,
   parentBkHash: Schema.String,
@@ -186,6 +194,7 @@ export const OrphanView = Schema.Struct({
 /** The view of a pending child. */
 export const pendingChildView = (child: PendingChild): typeof PendingChildView.Type => ({
   ...child,
+  definitionId: Option.getOrNull(child.definitionId),
   nextAttemptAt: iso(child.nextAttemptAt),
   createdAt: iso(child.createdAt)
 })

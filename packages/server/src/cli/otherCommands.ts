@@ -2,7 +2,14 @@
  * The smaller `syncflow` commands: `serve`, `discover <connector>`, `runs`, `failed list|retry|discard`,
  * and `version`.
  */
-import { FailedRecordStore, ManifestStore, RunStore, SyncEngine } from "@syncflow/sync-engine"
+import {
+  FailedRecordStore,
+  ManifestStore,
+  RunStore,
+  retryDefinitionFailed,
+  SyncDefinitions,
+  SyncEngine
+} from "@syncflow/sync-engine"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { entityView, failedRecordView, runView } from "../api/Views.ts"
@@ -147,17 +154,33 @@ const failedRetry = Command.make(
           const record = yield* failedRecordStore.getFailedRecord(id)
           if (Option.isNone(record)) return yield* new CliFailure({ message: `No failed record ${id}` })
           const { connectorId, entity } = record.value
-          const manifests = (yield* manifestStore.listManifests(connectorId)).map((e) => e.manifest)
-          const manifest = manifests.find((m) => m.entity === entity)
-          if (manifest === undefined) return yield* new CliFailure({ message: `Entity ${entity} is not discovered` })
-          const running = yield* runtimes.get(connectorId)
-          // Exactly this record, due or not.
-          const outcome = yield* engine.retryFailedRecords({
-            connectorId,
-            manifest,
-            manifests,
-            stages: running.runtime.stages(manifest),
-            ids: [id]
+          const outcome = yield* Option.match(record.value.definitionId, {
+            // Exactly this record, due or not.
+            onNone: () =>
+              Effect.gen(function* () {
+                const manifests = (yield* manifestStore.listManifests(connectorId)).map((e) => e.manifest)
+                const manifest = manifests.find((m) => m.entity === entity)
+                if (manifest === undefined) {
+                  return yield* new CliFailure({ message: `Entity ${entity} is not discovered` })
+                }
+                const running = yield* runtimes.get(connectorId)
+                return yield* engine.retryFailedRecords({
+                  connectorId,
+                  manifest,
+                  manifests,
+                  stages: running.runtime.stages(manifest),
+                  ids: [id]
+                })
+              }),
+            // A sync definition's record: through its definition (mapping, filters, destination).
+            onSome: (definitionId) =>
+              Effect.gen(function* () {
+                const definition = yield* (yield* SyncDefinitions).get(definitionId)
+                if (Option.isNone(definition)) {
+                  return yield* new CliFailure({ message: `Definition ${definitionId} no longer exists` })
+                }
+                return yield* retryDefinitionFailed(definition.value, [id])
+              })
           })
           const verdict =
             outcome.resolved > 0

@@ -3,12 +3,12 @@
  * - a default definition is today's entity sync: no sink (the connector's own table), no Select stage;
  * - a definition into PostgreSQL writes its own table (`destination.schema`, default the source
  *   connector's; `destination.table`, default the entity's name) through the table's write side and
- *   ledger, keyed by the definition's id (its checkpoints, runs and failed records are the entity's
- *   name `@` the id); its table is claimed in `syncflow.entity_tables`, so no other sync writes it
+ *   ledger, keyed by the definition's id (its checkpoints, runs and failed records carry the id as
+ *   their `definitionId`); its table is claimed in `syncflow.entity_tables`, so no other sync writes it
  *   (`TableTaken` otherwise);
  * - a definition into a connector's entity pushes into it (`connectorSink`): an `ApiDestination` over
  *   the destination connector's adapter with its plugin's identity fields, and the SQL row ledger,
- *   keyed by the definition's id (its state under `<entity>@<id>` as above). It needs the source
+ *   keyed by the definition's id (its state under its `definitionId` as above). It needs the source
  *   connector's manifests and stage options (`source`): without them it is `DefinitionNotRunnable`.
  * Either sink applies only what the definition's `operation` makes (`withOperation`).
  */
@@ -18,7 +18,7 @@ import * as TableTarget from "../destination/TableTarget.ts"
 import * as TableWriteSide from "../destination/TableWriteSide.ts"
 import * as TableRowLedger from "../ledger/TableRowLedger.ts"
 import { schemaOf, TableTaken } from "../pipeline/resolveTarget.ts"
-import { type SyncSink, sinkStateEntity } from "../pipeline/SyncSink.ts"
+import type { SyncSink } from "../pipeline/SyncSink.ts"
 import type { StagesOptions } from "../stages/Stages.ts"
 import type { SelectOptions } from "../stages/select/SelectOptions.ts"
 import { ConnectorStore } from "../state/ConnectorStore.ts"
@@ -85,12 +85,17 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
       ? yield* Effect.fromResult(schemaOf(connector.value))
       : yield* TableTarget.validateSchema(destination.schema)
   const target = TableTarget.make(schema, destination.table ?? entity, entity)
-  const stateEntity = sinkStateEntity(entity, definition.id)
-  const owner = yield* EntityTables.claim({ connectorId, entity: stateEntity, schema, table: target.table })
+  const owner = yield* EntityTables.claim({
+    connectorId,
+    entity,
+    definitionId: definition.id,
+    schema,
+    table: target.table
+  })
   if (Option.isSome(owner)) {
     return yield* new TableTaken({
       connectorId,
-      entity: stateEntity,
+      entity,
       table: TableTarget.keyOf(target),
       ownerConnectorId: owner.value.connectorId,
       ownerEntity: owner.value.entity

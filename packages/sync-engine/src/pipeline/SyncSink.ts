@@ -9,7 +9,10 @@ import type { RowLedger } from "../ledger/RowLedger.ts"
 
 /** The binding of a sync to its destination. */
 export interface SyncSink {
-  /** Keys the sync's checkpoints, runs, failed records, pending children, ledger and leases. */
+  /**
+   * Keys the sync's ledger, and its checkpoints, runs, failed records, pending children and leases
+   * (their `definition_id`, beside the source connector and entity).
+   */
   readonly syncId: string
   /** The service value. */
   readonly destination: Destination["Service"]
@@ -21,10 +24,3 @@ export interface SyncSink {
 
 /** The id of an entity's default sync (into its connector's table): derived, so existing state keeps its keys. */
 export const defaultSyncId = (connectorId: string, entity: string): string => `${connectorId}/${entity}`
-
-/**
- * The entity name a sink's state is kept under (checkpoints, runs, failed records, pending children
- * and leases are keyed by connector and entity): `<entity>@<syncId>`, so a source entity feeding its
- * default table and a push elsewhere has two distinct states. The default sync keeps the bare name.
- */
-export const sinkStateEntity = (entity: string, syncId: string): string => `${entity}@${syncId}`

@@ -2,7 +2,7 @@
  * A sync into a sink one window at a time, for the durable SyncDefinition workflow: the same open,
  * commit-window and end steps as `syncToSink` (see `makeSinkSync`), each call committing at most one
  * window from the checkpoint's cursor, so a call repeated after a crash continues from the committed
- * checkpoint and never writes a window twice. The lease of the sink's state entity is taken by the
+ * checkpoint and never writes a window twice. The lease of the sink's state (entity and definition) is taken by the
  * first window for the caller's `holder`, renewed by the others and released by `finishSinkListing`.
  * A run asked to stop (`RunControl.cancel`) ends `cancelled` at its next window boundary.
  */
@@ -13,7 +13,6 @@ import { addCounts, zeroCounts } from "./engineCounts.ts"
 import { holdLease, takeOver } from "./holdLease.ts"
 import type { SyncMode } from "./SyncMode.ts"
 import type { WindowOutcome } from "./SyncRequests.ts"
-import { sinkStateEntity } from "./SyncSink.ts"
 import type { makeSinkSync, SinkServices, SinkSyncRequest } from "./syncToSink.ts"
 import type { Window } from "./Window.ts"
 
@@ -37,7 +36,8 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
   const { checkpointStore, runStore, sql, leases } = services
   const keyOf = (request: Pick<SinkSyncRequest, "connectorId" | "manifest" | "sink">) => ({
     connectorId: request.connectorId,
-    entity: sinkStateEntity(request.manifest.entity, request.sink.syncId)
+    entity: request.manifest.entity,
+    definitionId: request.sink.syncId
   })
 
   const syncWindow = Effect.fn("SyncEngine.syncSinkWindow")(
@@ -79,6 +79,7 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
                 checkpointStore.saveCheckpoint({
                   connectorId: request.connectorId,
                   entity: open.entity,
+                  definitionId: open.definitionId,
                   cursor: null,
                   rowVersion: open.highWater,
                   runId,
@@ -120,12 +121,12 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
   const finishListing = Effect.fn("SyncEngine.finishSinkListing")(function* (request: SinkFinishRequest) {
     const key = keyOf(request)
     yield* leases.acquire(key, request.holder)
-    const entity = key.entity
-    const saved = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(request.connectorId, entity))
+    const { entity, definitionId } = key
+    const saved = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(request.connectorId, entity, definitionId))
     const listing = saved?.listing
     if (listing !== undefined && listing !== null && listing.runId === request.runId) {
       const scope = { syncId: request.sink.syncId, target: request.sink.target }
-      yield* steps.endListing({ request, entity, scope }, listing)
+      yield* steps.endListing({ request, entity, definitionId, scope }, listing)
     }
     const run = yield* runStore.finishRun(request.runId, { status: "succeeded" })
     yield* leases.release(key, request.holder)

@@ -31,7 +31,7 @@ import { makeFailureKey } from "./failureKey.ts"
 import { holdLease, processHolder, takeOver } from "./holdLease.ts"
 import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
 import { type SyncMode, sameListing } from "./SyncMode.ts"
-import { type SyncSink, sinkStateEntity } from "./SyncSink.ts"
+import type { SyncSink } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
 import { toFailedRecords } from "./toFailedRecords.ts"
 import { type Window, type WindowPage, windows } from "./Window.ts"
@@ -53,8 +53,10 @@ export interface SinkSyncRequest {
 /** A sink's listing, opened (see `openListing`): what its windows and its end need. */
 export interface OpenSinkListing {
   readonly request: SinkSyncRequest
-  /** The entity its state is kept under (`<entity>@<syncId>`). */
+  /** The source entity. */
   readonly entity: string
+  /** The definition its state is kept under (the sink's sync id). */
+  readonly definitionId: string
   readonly scope: LedgerScope
   readonly stages: Stages
   readonly failureKey: ReturnType<typeof makeFailureKey>
@@ -77,15 +79,24 @@ export interface SinkServices {
   readonly leases: EntityLeases["Service"]
 }
 
+/** Whose state a sink's window writes: the source connector's entity, the definition, the run. */
+interface SinkStateContext {
+  readonly connectorId: string
+  readonly entity: string
+  readonly definitionId: string
+  readonly runId: string
+}
+
 /** The failed records of rows the destination refused (stage `ingest`). */
 const refusedRecords = (
   applied: Applied,
-  context: { readonly connectorId: string; readonly entity: string; readonly runId: string },
+  context: SinkStateContext,
   rawOf: (bkHash: string) => unknown
 ): Array<NewFailedRecord> =>
   applied.failed.map((failure) => ({
     connectorId: context.connectorId,
     entity: context.entity,
+    definitionId: context.definitionId,
     runId: context.runId,
     stage: "ingest",
     errorType: failure.field === undefined ? "Refused" : "InvalidField",
@@ -124,19 +135,15 @@ export const makeSinkSync = ({
   }
 
   /** Parks, closes and records what a write did, in the caller's transaction. */
-  const settle = (
-    connectorId: string,
-    entity: string,
-    runId: string,
-    applied: Applied,
-    rawOf: (bkHash: string) => unknown
-  ) =>
+  const settle = (context: SinkStateContext, applied: Applied, rawOf: (bkHash: string) => unknown) =>
     Effect.gen(function* () {
+      const { connectorId, entity, definitionId, runId } = context
       if (applied.parked.length > 0) {
         yield* pendingChildStore.enqueuePendingChildren(
           applied.parked.map((child) => ({
             connectorId,
             entity,
+            definitionId,
             bkHash: child.bkHash,
             parentEntity: child.parentEntity,
             parentBkHash: child.parentBkHash,
@@ -149,11 +156,11 @@ export const makeSinkSync = ({
       }
       const written = applied.written.map((row) => row.bkHash)
       if (written.length > 0) {
-        yield* pendingChildStore.removePendingChildren(connectorId, entity, written)
-        yield* failedRecordStore.supersedeFailedRecords(connectorId, entity, written)
+        yield* pendingChildStore.removePendingChildren(connectorId, entity, written, definitionId)
+        yield* failedRecordStore.supersedeFailedRecords(connectorId, entity, written, definitionId)
       }
       if (applied.failed.length > 0) {
-        yield* failedRecordStore.recordFailedRecords(refusedRecords(applied, { connectorId, entity, runId }, rawOf))
+        yield* failedRecordStore.recordFailedRecords(refusedRecords(applied, context, rawOf))
       }
     })
 
@@ -168,7 +175,8 @@ export const makeSinkSync = ({
     runId?: string | undefined
   ) {
     const { connectorId, manifest, sink } = request
-    const entity = sinkStateEntity(manifest.entity, sink.syncId)
+    const entity = manifest.entity
+    const definitionId = sink.syncId
     const scope: LedgerScope = { syncId: sink.syncId, target: sink.target }
     const stages = yield* makeStages(manifest, request.stages)
     const failureKey = makeFailureKey(stages)
@@ -177,7 +185,7 @@ export const makeSinkSync = ({
       sink.target,
       stages.mapper.passThrough ? manifest : { ...manifest, columns: stages.mapper.columns }
     )
-    const checkpoint = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(connectorId, entity))
+    const checkpoint = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(connectorId, entity, definitionId))
     const saving = checkpoint?.listing
     const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
     let listing: ListingState
@@ -187,7 +195,7 @@ export const makeSinkSync = ({
     } else {
       const empty = yield* sink.ledger.isEmpty(scope)
       const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
-      const run = yield* runStore.startRun({ id: runId, connectorId, entity, mode })
+      const run = yield* runStore.startRun({ id: runId, connectorId, entity, definitionId, mode })
       listing = {
         runId: run.id,
         mode,
@@ -199,6 +207,7 @@ export const makeSinkSync = ({
     const open: OpenSinkListing = {
       request,
       entity,
+      definitionId,
       scope,
       stages,
       failureKey,
@@ -241,8 +250,9 @@ export const makeSinkSync = ({
   const commitWindow = (open: OpenSinkListing, listing: ListingState, window: Window, windowStart: Cursor.Cursor) =>
     Effect.gen(function* () {
       const { connectorId, sink } = open.request
-      const { entity, scope } = open
+      const { entity, definitionId, scope } = open
       const runId = listing.runId
+      const context: SinkStateContext = { connectorId, entity, definitionId, runId }
       const rows: ReadonlyArray<IngestRow> = window.pages.flatMap((p) => p.rows)
       const failures = window.pages.flatMap((p) => p.failures)
       const rawOf = (bkHash: string) => rawInWindow(window, bkHash)
@@ -255,15 +265,14 @@ export const makeSinkSync = ({
         { runId, window: JSON.stringify(windowStart) },
         (applied) =>
           Effect.gen(function* () {
-            yield* settle(connectorId, entity, runId, applied, rawOf)
+            yield* settle(context, applied, rawOf)
             if (failures.length > 0) {
-              yield* failedRecordStore.recordFailedRecords(
-                toFailedRecords(failures, { connectorId, entity, runId }, open.failureKey)
-              )
+              yield* failedRecordStore.recordFailedRecords(toFailedRecords(failures, context, open.failureKey))
             }
             yield* checkpointStore.saveCheckpoint({
               connectorId,
               entity,
+              definitionId,
               cursor: window.next ?? null,
               rowVersion: open.highWater,
               runId,
@@ -295,6 +304,7 @@ export const makeSinkSync = ({
     open: {
       readonly request: Pick<SinkSyncRequest, "connectorId" | "sink">
       readonly entity: string
+      readonly definitionId: string
       readonly scope: LedgerScope
     },
     listing: ListingState
@@ -310,6 +320,7 @@ export const makeSinkSync = ({
         yield* checkpointStore.saveCheckpoint({
           connectorId,
           entity: open.entity,
+          definitionId: open.definitionId,
           cursor: null,
           rowVersion: listing.maxRowVersion,
           runId,
@@ -324,7 +335,7 @@ export const makeSinkSync = ({
     function* (request: SinkSyncRequest) {
       const { connectorId, sink } = request
       const mode: SyncMode = request.mode ?? "incremental"
-      const key = { connectorId, entity: sinkStateEntity(request.manifest.entity, sink.syncId) }
+      const key = { connectorId, entity: request.manifest.entity, definitionId: sink.syncId }
       const holder = request.holder ?? processHolder()
       yield* holdLease(leases, key, holder, { release: true, wait: request.waitForLease === true })
       const open = yield* openListing(request, mode)
@@ -399,14 +410,15 @@ export const makeSinkSync = ({
     manifest: EntityManifest,
     sink: SyncSink
   ) {
-    const entity = sinkStateEntity(manifest.entity, sink.syncId)
+    const entity = manifest.entity
+    const definitionId = sink.syncId
     const scope: LedgerScope = { syncId: sink.syncId, target: sink.target }
     let resolved = 0
     let stillWaiting = 0
     let movedToFailed = 0
     let round = 0
     while (true) {
-      const due = yield* pendingChildStore.takeDuePendingChildren({ connectorId, entity })
+      const due = yield* pendingChildStore.takeDuePendingChildren({ connectorId, entity, definitionId })
       movedToFailed += due.movedToFailed
       if (due.due.length === 0) return { resolved, stillWaiting, movedToFailed }
       const rows: Array<IngestRow> = []
@@ -423,7 +435,7 @@ export const makeSinkSync = ({
         { runId, window: `pending-${round++}` },
         (applied) =>
           Effect.as(
-            settle(connectorId, entity, runId, applied, () => undefined),
+            settle({ connectorId, entity, definitionId, runId }, applied, () => undefined),
             {
               written: applied.written.length,
               parked: applied.parked.length

@@ -93,7 +93,11 @@ export const makeTableRetries = (services: TableWindowServices, helpers: TableHe
     }
     if (request.ids !== undefined) {
       const taken = yield* failedRecordStore.takeFailedRecords(request.ids)
-      const mine = taken.filter((record) => record.connectorId === connectorId && record.entity === manifest.entity)
+      // The entity's default sync's records only: a definition's are retried through its sink.
+      const mine = taken.filter(
+        (record) =>
+          record.connectorId === connectorId && record.entity === manifest.entity && Option.isNone(record.definitionId)
+      )
       return mine.length === 0 ? noRetries : yield* retryFailedBatch(context, mine)
     }
     let outcome = noRetries

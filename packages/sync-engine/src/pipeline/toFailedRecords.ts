@@ -8,13 +8,20 @@ import type { FailureKey } from "./failureKey.ts"
 /** The failed-record rows of a window's stage failures, keyed by business-key hash when `keyOf` finds one. */
 export const toFailedRecords = (
   failures: ReadonlyArray<RecordFailure>,
-  context: { readonly connectorId: string; readonly entity: string; readonly runId: string },
+  context: {
+    readonly connectorId: string
+    readonly entity: string
+    readonly runId: string
+    /** The sync definition the records are of; absent for the entity's default sync. */
+    readonly definitionId?: string | undefined
+  },
   keyOf?: FailureKey
 ): Array<NewFailedRecord> =>
   failures.map((failure) => ({
     businessKey: keyOf?.(failure) ?? null,
     connectorId: context.connectorId,
     entity: context.entity,
+    ...(context.definitionId === undefined ? {} : { definitionId: context.definitionId }),
     runId: context.runId,
     stage: failure.stage,
     errorType: failure.errorType,

@@ -24,6 +24,8 @@ export type ListingState = typeof ListingState.Type
 export const Checkpoint = Schema.Struct({
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition whose state this is; `None` for the entity's default sync. */
+  definitionId: Schema.OptionFromNullOr(Schema.String),
   /** Where the listing resumes, or `null` to start from the first page. */
   cursor: Schema.NullOr(Cursor.Cursor),
   /** The highest row version committed (rowversion delta), if any. */
@@ -41,6 +43,8 @@ export type Checkpoint = typeof Checkpoint.Type
 export interface CheckpointInput {
   readonly connectorId: string
   readonly entity: string
+  /** The sync definition whose state this is; absent for the entity's default sync. */
+  readonly definitionId?: string | undefined
   readonly cursor?: Cursor.Cursor | null | undefined
   readonly rowVersion?: string | null | undefined
   readonly runId?: string | null | undefined

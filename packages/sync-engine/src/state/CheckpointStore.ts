@@ -12,14 +12,20 @@ import type { StateStoreError } from "./StateStoreError.ts"
 
 /** The checkpoint store's operations. */
 export interface CheckpointStoreService {
+  /** The checkpoint of the entity's default sync, or of definition `definitionId` when given. */
   readonly getCheckpoint: (
     connectorId: string,
-    entity: string
+    entity: string,
+    definitionId?: string | undefined
   ) => Effect.Effect<Option.Option<Checkpoint>, StateStoreError>
   /** Saves the checkpoint: call it in the transaction that commits the rows before it. */
   readonly saveCheckpoint: (checkpoint: CheckpointInput) => Effect.Effect<void, StateStoreError>
   /** Forgets the checkpoint (a full refresh starts from the first page). */
-  readonly clearCheckpoint: (connectorId: string, entity: string) => Effect.Effect<void, StateStoreError>
+  readonly clearCheckpoint: (
+    connectorId: string,
+    entity: string,
+    definitionId?: string | undefined
+  ) => Effect.Effect<void, StateStoreError>
 }
 
 /** SyncFlow's checkpoints, one per connector entity (table `syncflow.checkpoints`). */

@@ -22,6 +22,8 @@ export const defaultLeaseTtl: Duration.Duration = Duration.minutes(2)
 export interface LeaseKey {
   readonly connectorId: string
   readonly entity: string
+  /** The sync definition holding it; absent for the entity's default sync. */
+  readonly definitionId?: string | undefined
 }
 
 /** A lease as stored. */
@@ -90,10 +92,11 @@ export class EntityLeases extends Context.Service<
 
       const current = (key: LeaseKey) =>
         sql
-          .unsafe(`SELECT ${leaseColumns} FROM syncflow.entity_leases WHERE connector_id = $1 AND entity = $2`, [
-            key.connectorId,
-            key.entity
-          ])
+          .unsafe(
+            `SELECT ${leaseColumns} FROM syncflow.entity_leases
+             WHERE connector_id = $1 AND entity = $2 AND definition_id IS NOT DISTINCT FROM $3::text`,
+            [key.connectorId, key.entity, key.definitionId ?? null]
+          )
           .pipe(
             Effect.flatMap((rows) => Effect.orDie(decode(rows))),
             Effect.map((rows) => Option.fromUndefinedOr(rows[0]))
@@ -106,9 +109,9 @@ export class EntityLeases extends Context.Service<
             const taken = yield* sql
               .unsafe(
                 `INSERT INTO syncflow.entity_leases AS l
-                     (connector_id, entity, holder, run_id, acquired_at, renewed_at, expires_at)
-                   VALUES ($1, $2, $3, NULL, $4, $4, $5)
-                   ON CONFLICT (connector_id, entity) DO UPDATE SET
+                     (connector_id, entity, holder, run_id, acquired_at, renewed_at, expires_at, definition_id)
+                   VALUES ($1, $2, $3, NULL, $4, $4, $5, $6::text)
+                   ON CONFLICT (connector_id, entity, (COALESCE(definition_id, ''))) DO UPDATE SET
                      holder = excluded.holder,
                      run_id = CASE WHEN l.holder = excluded.holder THEN l.run_id END,
                      acquired_at = CASE WHEN l.holder = excluded.holder THEN l.acquired_at ELSE excluded.acquired_at END,
@@ -116,7 +119,14 @@ export class EntityLeases extends Context.Service<
                      expires_at = excluded.expires_at
                    WHERE l.holder = excluded.holder OR l.expires_at <= excluded.renewed_at
                    RETURNING ${leaseColumns}`,
-                [key.connectorId, key.entity, holder, new Date(at), new Date(at + Duration.toMillis(ttl))]
+                [
+                  key.connectorId,
+                  key.entity,
+                  holder,
+                  new Date(at),
+                  new Date(at + Duration.toMillis(ttl)),
+                  key.definitionId ?? null
+                ]
               )
               .pipe(Effect.flatMap((rows) => Effect.orDie(decode(rows))))
             if (taken[0] !== undefined) return taken[0]
@@ -133,21 +143,22 @@ export class EntityLeases extends Context.Service<
           }
         }).pipe(Effect.withSpan("EntityLeases.acquire", { attributes: { ...key, holder } }))
 
+      /** The lease row of `key` (the first parameters of a statement). */
+      const keyParams = (key: LeaseKey) => [key.connectorId, key.entity, key.definitionId ?? null]
+      const keyMatch = "connector_id = $1 AND entity = $2 AND definition_id IS NOT DISTINCT FROM $3::text"
+
       const attachRun = (key: LeaseKey, holder: string, runId: string) =>
         sql
-          .unsafe(
-            `UPDATE syncflow.entity_leases SET run_id = $4 WHERE connector_id = $1 AND entity = $2 AND holder = $3`,
-            [key.connectorId, key.entity, holder, PgTypes.uuid(runId)]
-          )
+          .unsafe(`UPDATE syncflow.entity_leases SET run_id = $5 WHERE ${keyMatch} AND holder = $4`, [
+            ...keyParams(key),
+            holder,
+            PgTypes.uuid(runId)
+          ])
           .pipe(Effect.asVoid)
 
       const release = (key: LeaseKey, holder: string) =>
         sql
-          .unsafe(`DELETE FROM syncflow.entity_leases WHERE connector_id = $1 AND entity = $2 AND holder = $3`, [
-            key.connectorId,
-            key.entity,
-            holder
-          ])
+          .unsafe(`DELETE FROM syncflow.entity_leases WHERE ${keyMatch} AND holder = $4`, [...keyParams(key), holder])
           .pipe(Effect.asVoid, Effect.withSpan("EntityLeases.release", { attributes: { ...key, holder } }))
 
       const abandoned = (rows: ReadonlyArray<{ readonly id: string; readonly c: string; readonly e: string }>) =>
@@ -157,12 +168,12 @@ export class EntityLeases extends Context.Service<
         Effect.gen(function* () {
           const at = new Date(yield* now)
           const rows = yield* sql.unsafe<{ readonly id: string; readonly c: string; readonly e: string }>(
-            `UPDATE syncflow.sync_runs SET status = 'abandoned', finished_at = $4::timestamptz,
-                 duration_ms = GREATEST(0, round(extract(epoch FROM ($4::timestamptz - started_at)) * 1000))::bigint,
-                 error = 'abandoned: its sync stopped without finishing (the process or workflow running it is gone); run ' || $3::text || ' took the entity over'
-               WHERE connector_id = $1 AND entity = $2 AND status = 'running' AND id <> $3::uuid AND mode IN ${syncModes}
+            `UPDATE syncflow.sync_runs SET status = 'abandoned', finished_at = $5::timestamptz,
+                 duration_ms = GREATEST(0, round(extract(epoch FROM ($5::timestamptz - started_at)) * 1000))::bigint,
+                 error = 'abandoned: its sync stopped without finishing (the process or workflow running it is gone); run ' || $4::text || ' took the entity over'
+               WHERE ${keyMatch} AND status = 'running' AND id <> $4::uuid AND mode IN ${syncModes}
                RETURNING id::text, connector_id AS c, entity AS e`,
-            [key.connectorId, key.entity, PgTypes.uuid(keep), at]
+            [...keyParams(key), PgTypes.uuid(keep), at]
           )
           return abandoned(rows)
         }).pipe(Effect.withSpan("EntityLeases.abandonOthers", { attributes: { ...key, keep } }))
@@ -175,7 +186,8 @@ export class EntityLeases extends Context.Service<
                error = 'abandoned: its sync stopped without finishing (no live lease: the process or workflow running it is gone)'
              WHERE r.status = 'running' AND r.mode IN ${syncModes} AND NOT EXISTS (
                SELECT 1 FROM syncflow.entity_leases l
-               WHERE l.connector_id = r.connector_id AND l.entity = r.entity AND l.expires_at > $1::timestamptz
+               WHERE l.connector_id = r.connector_id AND l.entity = r.entity
+                 AND l.definition_id IS NOT DISTINCT FROM r.definition_id AND l.expires_at > $1::timestamptz
              )
              RETURNING r.id::text, r.connector_id AS c, r.entity AS e`,
           [at]

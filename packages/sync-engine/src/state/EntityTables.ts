@@ -12,6 +12,8 @@ import { StateStoreError } from "./StateStoreError.ts"
 export const EntityTable = Schema.Struct({
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition writing it; absent or `null` for the entity's default sync. */
+  definitionId: Schema.optionalKey(Schema.NullOr(Schema.String)),
   schema: Schema.String,
   table: Schema.String
 })
@@ -20,7 +22,7 @@ export type EntityTable = typeof EntityTable.Type
 
 const decode = Schema.decodeUnknownEffect(Schema.Array(EntityTable))
 
-const columns = `connector_id AS "connectorId", entity, target_schema AS schema, target_table AS "table"`
+const columns = `connector_id AS "connectorId", entity, definition_id AS "definitionId", target_schema AS schema, target_table AS "table"`
 
 const storeError =
   (operation: string) =>
@@ -37,28 +39,33 @@ export const claim = Effect.fn("EntityTables.claim")(function* (wanted: EntityTa
   const rows = yield* sql
     .unsafe(
       `WITH claimed AS (
-  INSERT INTO syncflow.entity_tables (connector_id, entity, target_schema, target_table)
-  SELECT $1, $2, $3, $4
+  INSERT INTO syncflow.entity_tables (connector_id, entity, target_schema, target_table, definition_id)
+  SELECT $1, $2, $3, $4, $5::text
   WHERE NOT EXISTS (
     SELECT 1 FROM syncflow.entity_tables
-    WHERE target_schema = $3 AND target_table = $4 AND (connector_id, entity) <> ($1, $2)
+    WHERE target_schema = $3 AND target_table = $4
+      AND (connector_id, entity, COALESCE(definition_id, '')) <> ($1, $2, COALESCE($5::text, ''))
   )
-  ON CONFLICT (connector_id, entity) DO UPDATE SET target_schema = excluded.target_schema,
+  ON CONFLICT (connector_id, entity, (COALESCE(definition_id, ''))) DO UPDATE SET target_schema = excluded.target_schema,
     target_table = excluded.target_table, claimed_at = now()
   WHERE (syncflow.entity_tables.target_schema, syncflow.entity_tables.target_table) <> ($3, $4)
 )
 SELECT ${columns} FROM syncflow.entity_tables
-WHERE target_schema = $3 AND target_table = $4 AND (connector_id, entity) <> ($1, $2)`,
-      [wanted.connectorId, wanted.entity, wanted.schema, wanted.table]
+WHERE target_schema = $3 AND target_table = $4
+  AND (connector_id, entity, COALESCE(definition_id, '')) <> ($1, $2, COALESCE($5::text, ''))`,
+      [wanted.connectorId, wanted.entity, wanted.schema, wanted.table, wanted.definitionId ?? null]
     )
     .pipe(Effect.flatMap(decode))
   return Option.fromUndefinedOr(rows[0])
 }, storeError("claimEntityTable"))
 
-/** The tables claimed by a connector's entities. */
+/** The tables claimed by a connector's entities (their default syncs). */
 export const listOf = Effect.fn("EntityTables.listOf")(function* (connectorId: string) {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   return yield* sql
-    .unsafe(`SELECT ${columns} FROM syncflow.entity_tables WHERE connector_id = $1 ORDER BY entity`, [connectorId])
+    .unsafe(
+      `SELECT ${columns} FROM syncflow.entity_tables WHERE connector_id = $1 AND definition_id IS NULL ORDER BY entity`,
+      [connectorId]
+    )
     .pipe(Effect.flatMap(decode))
 }, storeError("listEntityTables"))

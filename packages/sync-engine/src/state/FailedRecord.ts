@@ -32,6 +32,8 @@ export const FailedRecord = Schema.Struct({
   runId: Schema.NullOr(Schema.String),
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition whose state this is; `None` for the entity's default sync. */
+  definitionId: Schema.OptionFromNullOr(Schema.String),
   stage: PipelineStage,
   errorType: Schema.String,
   message: Schema.String,
@@ -55,6 +57,8 @@ export type FailedRecord = typeof FailedRecord.Type
 export interface NewFailedRecord {
   readonly connectorId: string
   readonly entity: string
+  /** The sync definition whose state this is; absent for the entity's default sync. */
+  readonly definitionId?: string | undefined
   readonly stage: PipelineStage
   /** A short classifier, e.g. `RequiredFieldMissing` or the error's `_tag`. */
   readonly errorType: string
@@ -71,6 +75,8 @@ export interface NewFailedRecord {
 export interface FailedRecordFilter {
   readonly connectorId: string
   readonly entity?: string | undefined
+  /** The definition whose records to list; absent: the default syncs' records. */
+  readonly definitionId?: string | undefined
   readonly runId?: string | undefined
   /** Include resolved records. Default false. */
   readonly includeResolved?: boolean | undefined

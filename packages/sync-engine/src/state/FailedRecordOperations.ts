@@ -14,7 +14,7 @@ import type { RecordRetryPolicy } from "./RecordRetryPolicy.ts"
 import { batches, limitOf, now, storeError, textArray, uuidArray } from "./storeHelpers.ts"
 
 const failedColumns = (alias: string) => `${alias}.id::text AS id, ${alias}.run_id::text AS "runId",
-  ${alias}.connector_id AS "connectorId", ${alias}.entity, ${alias}.stage, ${alias}.error_type AS "errorType",
+  ${alias}.connector_id AS "connectorId", ${alias}.entity, ${alias}.definition_id AS "definitionId", ${alias}.stage, ${alias}.error_type AS "errorType",
   ${alias}.message, ${alias}.raw_data AS "rawData", ${alias}.normalized_data AS "normalizedData",
   ${alias}.mapped_data AS "mappedData", ${alias}.business_key AS "businessKey", ${alias}.attempts,
   ${alias}.next_attempt_at AS "nextAttemptAt", ${alias}.created_at AS "createdAt", ${alias}.resolved_at AS "resolvedAt",
@@ -41,23 +41,24 @@ export const failedRecordOperations = (
           `UPDATE syncflow.failed_records f SET resolved_at = $4::timestamptz, next_attempt_at = NULL,
              resolution = 'superseded'
            FROM (SELECT unnest($1::text[]) AS connector_id, unnest($2::text[]) AS entity,
-             unnest($3::text[]) AS business_key) k
+             unnest($3::text[]) AS business_key, unnest($5::text[]) AS definition_id) k
            WHERE f.resolved_at IS NULL AND f.connector_id = k.connector_id AND f.entity = k.entity
-             AND f.business_key = k.business_key`,
+             AND f.definition_id IS NOT DISTINCT FROM k.definition_id AND f.business_key = k.business_key`,
           [
             yield* textArray(keyed.map((record) => record.connectorId)),
             yield* textArray(keyed.map((record) => record.entity)),
             yield* textArray(keyed.map((record) => record.businessKey ?? null)),
-            at
+            at,
+            yield* textArray(keyed.map((record) => record.definitionId ?? null))
           ]
         )
       }
       yield* sql.unsafe(
         `INSERT INTO syncflow.failed_records (run_id, connector_id, entity, stage, error_type, message, raw_data,
-           normalized_data, mapped_data, business_key, next_attempt_at, created_at)
+           normalized_data, mapped_data, business_key, next_attempt_at, created_at, definition_id)
          SELECT unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]),
            unnest($6::text[]), unnest($7::text[]::jsonb[]), unnest($8::text[]::jsonb[]), unnest($9::text[]::jsonb[]),
-           unnest($10::text[]), $11::timestamptz, $12::timestamptz`,
+           unnest($10::text[]), $11::timestamptz, $12::timestamptz, unnest($13::text[])`,
         [
           yield* uuidArray(batch.map((record) => record.runId ?? null)),
           yield* textArray(batch.map((record) => record.connectorId)),
@@ -70,7 +71,8 @@ export const failedRecordOperations = (
           yield* textArray(batch.map((record) => jsonText(record.mapped))),
           yield* textArray(batch.map((record) => record.businessKey ?? null)),
           due,
-          at
+          at,
+          yield* textArray(batch.map((record) => record.definitionId ?? null))
         ]
       )
     }
@@ -83,6 +85,7 @@ export const failedRecordOperations = (
         `SELECT ${failedColumns("f")} FROM syncflow.failed_records f
          WHERE f.connector_id = $1 AND ($2::text IS NULL OR f.entity = $2) AND ($3::uuid IS NULL OR f.run_id = $3)
            AND ($4::boolean OR f.resolved_at IS NULL) AND ($5::bigint IS NULL OR f.id > $5)
+           AND f.definition_id IS NOT DISTINCT FROM $7::text
          ORDER BY f.id LIMIT $6`,
         [
           filter.connectorId,
@@ -90,7 +93,8 @@ export const failedRecordOperations = (
           PgTypes.uuid(filter.runId ?? null),
           PgTypes.bool(filter.includeResolved ?? false),
           filter.afterId ?? null,
-          limitOf(filter.limit, 100)
+          limitOf(filter.limit, 100),
+          filter.definitionId ?? null
         ]
       )
       .pipe(Effect.flatMap(decodeFailed))
@@ -102,7 +106,7 @@ export const failedRecordOperations = (
         `WITH due AS (
            SELECT id FROM syncflow.failed_records
            WHERE connector_id = $1 AND ($2::text IS NULL OR entity = $2) AND resolved_at IS NULL
-             AND attempts < $3 AND next_attempt_at <= $4::timestamptz
+             AND definition_id IS NOT DISTINCT FROM $7::text AND attempts < $3 AND next_attempt_at <= $4::timestamptz
            ORDER BY next_attempt_at, id LIMIT $5 FOR UPDATE SKIP LOCKED
          )
          UPDATE syncflow.failed_records f SET attempts = f.attempts + 1,
@@ -116,7 +120,8 @@ export const failedRecordOperations = (
           failedRetry.maxAttempts,
           yield* now,
           limitOf(options.limit, 100),
-          PgTypes.float8(Duration.toMillis(failedRetry.retryDelay))
+          PgTypes.float8(Duration.toMillis(failedRetry.retryDelay)),
+          options.definitionId ?? null
         ]
       )
       .pipe(Effect.flatMap(decodeFailed))
@@ -198,18 +203,20 @@ export const failedRecordOperations = (
   const supersedeFailedRecords = Effect.fn("FailedRecordStore.supersedeFailedRecords")(function* (
     connectorId: string,
     entity: string,
-    bkHashes: ReadonlyArray<string>
+    bkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
   ) {
     if (bkHashes.length === 0) return 0
     const rows = yield* sql.unsafe<{ readonly closed: number }>(
       `WITH closed AS (
          UPDATE syncflow.failed_records SET resolved_at = $4::timestamptz, next_attempt_at = NULL,
            resolution = 'superseded'
-         WHERE connector_id = $1 AND entity = $2 AND resolved_at IS NULL AND business_key = ANY($3::text[])
+         WHERE connector_id = $1 AND entity = $2 AND definition_id IS NOT DISTINCT FROM $5::text
+           AND resolved_at IS NULL AND business_key = ANY($3::text[])
          RETURNING 1
        )
        SELECT count(*)::int4 AS closed FROM closed`,
-      [connectorId, entity, yield* textArray(bkHashes), yield* now]
+      [connectorId, entity, yield* textArray(bkHashes), yield* now, definitionId ?? null]
     )
     return rows[0]?.closed ?? 0
   }, storeError("supersedeFailedRecords"))

@@ -16,6 +16,8 @@ import { batchSizeOf } from "./storeHelpers.ts"
 export interface TakeDue {
   readonly connectorId: string
   readonly entity?: string | undefined
+  /** The definition whose records or children to take; absent: the default syncs'. */
+  readonly definitionId?: string | undefined
   readonly limit?: number | undefined
 }
 
@@ -68,13 +70,15 @@ export interface FailedRecordStoreService {
     ids: ReadonlyArray<string>
   ) => Effect.Effect<ReadonlyArray<FailedRecord>, StateStoreError>
   /**
-   * Closes (resolution `superseded`) the entity's unresolved failed records of these business keys:
-   * call it in the transaction that wrote the keys. One statement. Returns how many were closed.
+   * Closes (resolution `superseded`) the entity's unresolved failed records of these business keys
+   * (of its default sync, or of definition `definitionId`): call it in the transaction that wrote the
+   * keys. One statement. Returns how many were closed.
    */
   readonly supersedeFailedRecords: (
     connectorId: string,
     entity: string,
-    bkHashes: ReadonlyArray<string>
+    bkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
   ) => Effect.Effect<number, StateStoreError>
 }
 

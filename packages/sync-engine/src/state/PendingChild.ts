@@ -9,6 +9,8 @@ import { Schema } from "effect"
 export const PendingChild = Schema.Struct({
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition whose state this is; `None` for the entity's default sync. */
+  definitionId: Schema.OptionFromNullOr(Schema.String),
   bkHash: Schema.String,
   parentEntity: Schema.String,
   parentBkHash: Schema.String,
@@ -28,6 +30,8 @@ export type PendingChild = typeof PendingChild.Type
 export interface NewPendingChild {
   readonly connectorId: string
   readonly entity: string
+  /** The sync definition whose state this is; absent for the entity's default sync. */
+  readonly definitionId?: string | undefined
   readonly bkHash: string
   readonly parentEntity: string
   readonly parentBkHash: string

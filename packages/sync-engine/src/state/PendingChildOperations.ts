@@ -10,6 +10,7 @@ import type { RecordRetryPolicy } from "./RecordRetryPolicy.ts"
 import { batches, limitOf, now, storeError, textArray, uuidArray } from "./storeHelpers.ts"
 
 const pendingColumns = (alias: string) => `${alias}.connector_id AS "connectorId", ${alias}.entity,
+  ${alias}.definition_id AS "definitionId",
   ${alias}.bk_hash AS "bkHash", ${alias}.parent_entity AS "parentEntity", ${alias}.parent_bk_hash AS "parentBkHash",
   ${alias}.row_data AS row, ${alias}.run_id::text AS "runId", ${alias}.attempts,
   ${alias}.next_attempt_at AS "nextAttemptAt", ${alias}.last_error AS "lastError", ${alias}.created_at AS "createdAt"`
@@ -31,17 +32,18 @@ export const pendingChildOperations = (
   ) {
     if (children.length === 0) return
     const byKey = new Map<string, NewPendingChild>()
-    for (const child of children) byKey.set(JSON.stringify([child.connectorId, child.entity, child.bkHash]), child)
+    for (const child of children)
+      byKey.set(JSON.stringify([child.connectorId, child.entity, child.definitionId ?? null, child.bkHash]), child)
     const at = yield* now
     const due = new Date(at.getTime() + Duration.toMillis(pendingRetry.firstDelay))
     for (const batch of batches([...byKey.values()], batchSize)) {
       yield* sql.unsafe(
         `INSERT INTO syncflow.pending_children (connector_id, entity, bk_hash, parent_entity, parent_bk_hash, row_data,
-           run_id, last_error, next_attempt_at, created_at, raw_data)
+           run_id, last_error, next_attempt_at, created_at, raw_data, definition_id)
          SELECT unnest($1::text[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::text[]),
            unnest($6::text[]::jsonb[]), unnest($7::uuid[]), unnest($8::text[]), $9::timestamptz, $10::timestamptz,
-           unnest($11::text[]::jsonb[])
-         ON CONFLICT (connector_id, entity, bk_hash) DO UPDATE SET parent_entity = excluded.parent_entity,
+           unnest($11::text[]::jsonb[]), unnest($12::text[])
+         ON CONFLICT (connector_id, entity, (COALESCE(definition_id, '')), bk_hash) DO UPDATE SET parent_entity = excluded.parent_entity,
            parent_bk_hash = excluded.parent_bk_hash, row_data = excluded.row_data, run_id = excluded.run_id,
            last_error = COALESCE(excluded.last_error, pending_children.last_error),
            raw_data = excluded.raw_data`,
@@ -56,7 +58,8 @@ export const pendingChildOperations = (
           yield* textArray(batch.map((child) => child.lastError ?? null)),
           due,
           at,
-          yield* textArray(batch.map((child) => jsonText(child.raw)))
+          yield* textArray(batch.map((child) => jsonText(child.raw))),
+          yield* textArray(batch.map((child) => child.definitionId ?? null))
         ]
       )
     }
@@ -71,32 +74,39 @@ export const pendingChildOperations = (
           `WITH moved AS (
              DELETE FROM syncflow.pending_children p
              WHERE p.connector_id = $1 AND ($2::text IS NULL OR p.entity = $2) AND p.attempts >= $3
-               AND p.next_attempt_at <= $4::timestamptz
+               AND p.definition_id IS NOT DISTINCT FROM $6::text AND p.next_attempt_at <= $4::timestamptz
              RETURNING p.*
            ), failed AS (
              INSERT INTO syncflow.failed_records (run_id, connector_id, entity, stage, error_type, message, raw_data,
-               mapped_data, business_key, next_attempt_at, created_at)
+               mapped_data, business_key, next_attempt_at, created_at, definition_id)
              SELECT run_id, connector_id, entity, 'resolve', 'ParentNotFound',
                'Parent ' || parent_entity || ' ' || parent_bk_hash || ' not found after ' || attempts || ' attempts'
                  || COALESCE(': ' || last_error, ''),
-               raw_data, row_data, bk_hash, $5::timestamptz, $4::timestamptz
+               raw_data, row_data, bk_hash, $5::timestamptz, $4::timestamptz, definition_id
              FROM moved
              RETURNING 1
            )
            SELECT count(*)::int4 AS moved FROM failed`,
-          [options.connectorId, options.entity ?? null, pendingRetry.maxAttempts, at, failedDue]
+          [
+            options.connectorId,
+            options.entity ?? null,
+            pendingRetry.maxAttempts,
+            at,
+            failedDue,
+            options.definitionId ?? null
+          ]
         )
         const due = yield* sql
           .unsafe(
             `WITH due AS (
-               SELECT connector_id, entity, bk_hash FROM syncflow.pending_children
+               SELECT ctid FROM syncflow.pending_children
                WHERE connector_id = $1 AND ($2::text IS NULL OR entity = $2) AND attempts < $3
-                 AND next_attempt_at <= $4::timestamptz
+                 AND definition_id IS NOT DISTINCT FROM $7::text AND next_attempt_at <= $4::timestamptz
                ORDER BY next_attempt_at, entity, bk_hash LIMIT $5 FOR UPDATE SKIP LOCKED
              )
              UPDATE syncflow.pending_children p SET attempts = p.attempts + 1,
                next_attempt_at = $4::timestamptz + ($6::float8 * power(2, p.attempts)) * interval '1 millisecond'
-             FROM due WHERE p.connector_id = due.connector_id AND p.entity = due.entity AND p.bk_hash = due.bk_hash
+             FROM due WHERE p.ctid = due.ctid
              RETURNING ${pendingColumns("p")}`,
             [
               options.connectorId,
@@ -104,7 +114,8 @@ export const pendingChildOperations = (
               pendingRetry.maxAttempts,
               at,
               limitOf(options.limit, 100),
-              PgTypes.float8(Duration.toMillis(pendingRetry.retryDelay))
+              PgTypes.float8(Duration.toMillis(pendingRetry.retryDelay)),
+              options.definitionId ?? null
             ]
           )
           .pipe(Effect.flatMap(decodePending))
@@ -116,15 +127,17 @@ export const pendingChildOperations = (
   const pendingChildrenOf = Effect.fn("PendingChildStore.pendingChildrenOf")(function* (
     connectorId: string,
     parentEntity: string,
-    parentBkHashes: ReadonlyArray<string>
+    parentBkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
   ) {
     if (parentBkHashes.length === 0) return []
     return yield* sql
       .unsafe(
         `SELECT ${pendingColumns("p")} FROM syncflow.pending_children p
          WHERE p.connector_id = $1 AND p.parent_entity = $2 AND p.parent_bk_hash = ANY($3::text[])
+           AND p.definition_id IS NOT DISTINCT FROM $4::text
          ORDER BY p.entity, p.bk_hash`,
-        [connectorId, parentEntity, yield* textArray(parentBkHashes)]
+        [connectorId, parentEntity, yield* textArray(parentBkHashes), definitionId ?? null]
       )
       .pipe(Effect.flatMap(decodePending))
   }, storeError("pendingChildrenOf"))
@@ -136,8 +149,9 @@ export const pendingChildOperations = (
       .unsafe(
         `SELECT ${pendingColumns("p")} FROM syncflow.pending_children p
          WHERE p.connector_id = $1 AND ($2::text IS NULL OR p.entity = $2)
+           AND p.definition_id IS NOT DISTINCT FROM $4::text
          ORDER BY p.created_at, p.entity, p.bk_hash LIMIT $3`,
-        [filter.connectorId, filter.entity ?? null, limitOf(filter.limit, 100)]
+        [filter.connectorId, filter.entity ?? null, limitOf(filter.limit, 100), filter.definitionId ?? null]
       )
       .pipe(Effect.flatMap(decodePending))
   }, storeError("listPendingChildren"))
@@ -145,13 +159,15 @@ export const pendingChildOperations = (
   const removePendingChildren = Effect.fn("PendingChildStore.removePendingChildren")(function* (
     connectorId: string,
     entity: string,
-    bkHashes: ReadonlyArray<string>
+    bkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
   ) {
     if (bkHashes.length === 0) return 0
     const rows = yield* sql.unsafe(
       `DELETE FROM syncflow.pending_children WHERE connector_id = $1 AND entity = $2 AND bk_hash = ANY($3::text[])
+         AND definition_id IS NOT DISTINCT FROM $4::text
        RETURNING 1`,
-      [connectorId, entity, yield* textArray(bkHashes)]
+      [connectorId, entity, yield* textArray(bkHashes), definitionId ?? null]
     )
     return rows.length
   }, storeError("removePendingChildren"))

@@ -17,6 +17,8 @@ import { batchSizeOf } from "./storeHelpers.ts"
 export interface PendingChildFilter {
   readonly connectorId: string
   readonly entity?: string | undefined
+  /** The definition whose children to list; absent: the default syncs'. */
+  readonly definitionId?: string | undefined
   readonly limit?: number | undefined
 }
 
@@ -44,21 +46,26 @@ export interface PendingChildStoreService {
    * next one. Remove the children that resolve with `removePendingChildren`.
    */
   readonly takeDuePendingChildren: (options: TakeDue) => Effect.Effect<DuePendingChildren, StateStoreError>
-  /** The children waiting for any of these parents (to resolve them as soon as the parents arrive). */
+  /**
+   * The children waiting for any of these parents (to resolve them as soon as the parents arrive), of
+   * the default syncs or of definition `definitionId`.
+   */
   readonly pendingChildrenOf: (
     connectorId: string,
     parentEntity: string,
-    parentBkHashes: ReadonlyArray<string>
+    parentBkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
   ) => Effect.Effect<ReadonlyArray<PendingChild>, StateStoreError>
   /** The children waiting for their parents, oldest first. */
   readonly listPendingChildren: (
     filter: PendingChildFilter
   ) => Effect.Effect<ReadonlyArray<PendingChild>, StateStoreError>
-  /** Removes resolved children. Returns how many were removed. */
+  /** Removes resolved children (of the default sync, or of definition `definitionId`). Returns how many were removed. */
   readonly removePendingChildren: (
     connectorId: string,
     entity: string,
-    bkHashes: ReadonlyArray<string>
+    bkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
   ) => Effect.Effect<number, StateStoreError>
 }
 

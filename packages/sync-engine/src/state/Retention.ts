@@ -36,11 +36,13 @@ const statements: ReadonlyArray<readonly [keyof Pruned, string, string | undefin
        WHERE r.status <> 'running' AND r.finished_at < $1
          AND r.id <> (
            SELECT l.id FROM syncflow.sync_runs l WHERE l.connector_id = r.connector_id AND l.entity = r.entity
+             AND l.definition_id IS NOT DISTINCT FROM r.definition_id
            ORDER BY l.started_at DESC, l.id LIMIT 1
          )
          AND NOT EXISTS (
            SELECT 1 FROM syncflow.checkpoints c
            WHERE c.connector_id = r.connector_id AND c.entity = r.entity
+             AND c.definition_id IS NOT DISTINCT FROM r.definition_id
              AND (c.run_id = r.id OR c.listing->>'runId' = r.id::text)
          )
        LIMIT $2

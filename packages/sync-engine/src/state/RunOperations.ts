@@ -17,10 +17,11 @@ const ExecutionLinkRow = Schema.Struct({
   executionId: Schema.String,
   runId: Schema.String,
   connectorId: Schema.String,
-  entity: Schema.String
+  entity: Schema.String,
+  definitionId: Schema.NullOr(Schema.String)
 })
 
-const runColumns = `id::text AS id, connector_id AS "connectorId", entity, mode, status, started_at AS "startedAt",
+const runColumns = `id::text AS id, connector_id AS "connectorId", entity, definition_id AS "definitionId", mode, status, started_at AS "startedAt",
   finished_at AS "finishedAt", duration_ms::float8 AS "durationMs",
   ${runCountNames.map((name) => `${name}::float8 AS ${name}`).join(", ")}, error,
   type_mismatches AS "typeMismatches"`
@@ -41,9 +42,10 @@ export const runOperations = (
   const startRun = Effect.fn("RunStore.startRun")(function* (input: StartRun) {
     const id = input.id ?? (yield* random.uuidV4())
     yield* sql.unsafe(
-      `INSERT INTO syncflow.sync_runs (id, connector_id, entity, mode, started_at) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO syncflow.sync_runs (id, connector_id, entity, mode, started_at, definition_id)
+       VALUES ($1, $2, $3, $4, $5, $6::text)
        ON CONFLICT (id) DO NOTHING`,
-      [PgTypes.uuid(id), input.connectorId, input.entity, input.mode, yield* now]
+      [PgTypes.uuid(id), input.connectorId, input.entity, input.mode, yield* now, input.definitionId ?? null]
     )
     return (yield* selectRun(id))[0]!
   }, storeError("startRun"))
@@ -59,7 +61,7 @@ export const runOperations = (
          RETURNING connector_id, entity
        )
        UPDATE syncflow.entities e SET type_mismatches = $2 FROM (
-         SELECT connector_id, entity FROM syncflow.sync_runs WHERE id = $1
+         SELECT connector_id, entity FROM syncflow.sync_runs WHERE id = $1 AND definition_id IS NULL
        ) r
        WHERE e.connector_id = r.connector_id AND e.entity = r.entity AND e.type_mismatches IS DISTINCT FROM $2`,
       [PgTypes.uuid(runId), json]
@@ -121,8 +123,9 @@ export const runOperations = (
     return yield* sql
       .unsafe(
         `SELECT ${runColumns} FROM syncflow.sync_runs WHERE connector_id = $1 AND ($2::text IS NULL OR entity = $2)
+           AND definition_id IS NOT DISTINCT FROM $4::text
          ORDER BY started_at DESC, id LIMIT $3`,
-        [filter.connectorId, filter.entity ?? null, limitOf(filter.limit, 50)]
+        [filter.connectorId, filter.entity ?? null, limitOf(filter.limit, 50), filter.definitionId ?? null]
       )
       .pipe(Effect.flatMap(decodeRuns))
   }, storeError("listRuns"))
@@ -133,8 +136,16 @@ export const runOperations = (
         `SELECT ${runColumns} FROM syncflow.sync_runs
          WHERE ($1::text IS NULL OR connector_id = $1) AND ($2::text IS NULL OR entity = $2)
            AND ($3::text IS NULL OR status = $3)
+           AND ($5::boolean OR definition_id IS NOT DISTINCT FROM $6::text)
          ORDER BY started_at DESC, id LIMIT $4`,
-        [filter.connectorId ?? null, filter.entity ?? null, filter.status ?? null, limitOf(filter.limit, 50)]
+        [
+          filter.connectorId ?? null,
+          filter.entity ?? null,
+          filter.status ?? null,
+          limitOf(filter.limit, 50),
+          PgTypes.bool(filter.definitionId === undefined),
+          filter.definitionId ?? null
+        ]
       )
       .pipe(Effect.flatMap(decodeRuns))
   }, storeError("searchRuns"))
@@ -144,9 +155,9 @@ export const runOperations = (
     const at = yield* now
     for (const link of links) {
       yield* sql.unsafe(
-        `INSERT INTO syncflow.execution_runs (execution_id, run_id, connector_id, entity, created_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [executionId, PgTypes.uuid(link.runId), link.connectorId, link.entity, at]
+        `INSERT INTO syncflow.execution_runs (execution_id, run_id, connector_id, entity, created_at, definition_id)
+         VALUES ($1, $2, $3, $4, $5, $6::text) ON CONFLICT DO NOTHING`,
+        [executionId, PgTypes.uuid(link.runId), link.connectorId, link.entity, at, link.definitionId ?? null]
       )
     }
   }, storeError("linkRuns"))
@@ -159,14 +170,16 @@ export const runOperations = (
     const links = yield* sql
       .unsafe(
         `WITH hit AS (
-           SELECT execution_id, connector_id, entity, execution_id = $1 AS whole
+           SELECT execution_id, connector_id, entity, definition_id, execution_id = $1 AS whole
            FROM syncflow.execution_runs WHERE execution_id = $1 OR run_id = $2::uuid
          )
-         SELECT e.execution_id AS "executionId", e.run_id::text AS "runId", e.connector_id AS "connectorId", e.entity
+         SELECT e.execution_id AS "executionId", e.run_id::text AS "runId", e.connector_id AS "connectorId", e.entity,
+           e.definition_id AS "definitionId"
          FROM syncflow.execution_runs e
          WHERE EXISTS (
            SELECT 1 FROM hit h WHERE h.execution_id = e.execution_id
-             AND (h.whole OR (h.entity = e.entity AND h.connector_id = e.connector_id))
+             AND (h.whole OR (h.entity = e.entity AND h.connector_id = e.connector_id
+               AND h.definition_id IS NOT DISTINCT FROM e.definition_id))
          )
          ORDER BY e.created_at, e.entity, e.execution_id`,
         [id, uuidPattern.test(id) ? PgTypes.uuid(id) : null]
@@ -179,7 +192,13 @@ export const runOperations = (
       ])
       .pipe(Effect.flatMap(decodeRuns))
     const byId = new Map(runs.map((run) => [run.id, run]))
-    return links.map((link): ExecutionRun => ({ ...link, run: Option.fromUndefinedOr(byId.get(link.runId)) }))
+    return links.map(
+      ({ definitionId, ...link }): ExecutionRun => ({
+        ...link,
+        ...(definitionId === null ? {} : { definitionId }),
+        run: Option.fromUndefinedOr(byId.get(link.runId))
+      })
+    )
   }, storeError("executionRuns"))
 
   return {

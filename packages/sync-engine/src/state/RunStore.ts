@@ -16,6 +16,8 @@ import type { FinishRun, RunCounts, RunStatus, StartRun, SyncRun } from "./SyncR
 export interface RunFilter {
   readonly connectorId: string
   readonly entity?: string | undefined
+  /** The definition whose runs to list; absent: the entities' default syncs. */
+  readonly definitionId?: string | undefined
   readonly limit?: number | undefined
 }
 
@@ -23,6 +25,8 @@ export interface RunFilter {
 export interface RunSearch {
   readonly connectorId?: string | undefined
   readonly entity?: string | undefined
+  /** A definition's runs; `null`: only the entities' default syncs; absent: any. */
+  readonly definitionId?: string | null | undefined
   readonly status?: RunStatus | undefined
   readonly limit?: number | undefined
 }
@@ -32,6 +36,8 @@ export interface RunLink {
   readonly runId: string
   readonly connectorId: string
   readonly entity: string
+  /** The definition the run is of; absent for an entity's default sync. */
+  readonly definitionId?: string | undefined
 }
 
 /** A run linked with an execution, with the stored run once it has started. */

@@ -10,6 +10,7 @@
  */
 import { Effect } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
+import { definitionStateMigration } from "./migrations/0017_definition_state.ts"
 import { alertsMigration } from "./migrations/0018_alerts.ts"
 import { entityMetricsMigration } from "./migrations/0019_entity_metrics.ts"
 import { runNotifications } from "./migrations/0020_run_notifications.ts"
@@ -379,6 +380,7 @@ ON CONFLICT DO NOTHING`
       "CREATE INDEX IF NOT EXISTS destination_seen_run_idx ON syncflow.destination_seen (run_id, table_name)"
     ]
   },
+  definitionStateMigration,
   alertsMigration,
   entityMetricsMigration,
   runNotifications

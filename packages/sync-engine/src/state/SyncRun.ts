@@ -52,6 +52,8 @@ export const SyncRun = Schema.Struct({
   id: Schema.String,
   connectorId: Schema.String,
   entity: Schema.String,
+  /** The sync definition whose state this is; `None` for the entity's default sync. */
+  definitionId: Schema.OptionFromNullOr(Schema.String),
   /** How the run detects changes (`full`, `rowversion`, `hash`) or why it runs (e.g. `retry`). */
   mode: Schema.String,
   status: RunStatus,
@@ -72,6 +74,8 @@ export interface StartRun {
   readonly id?: string | undefined
   readonly connectorId: string
   readonly entity: string
+  /** The sync definition whose state this is; absent for the entity's default sync. */
+  readonly definitionId?: string | undefined
   readonly mode: string
 }
 

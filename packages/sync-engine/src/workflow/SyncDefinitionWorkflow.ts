@@ -10,11 +10,12 @@
  * counts are committed per window, so an activity run again after a crash continues from the
  * checkpoint. `finish` ends the listing and the run, `pending` retries the sink's parked children,
  * `close` starts what a trigger queued behind this run. The execution holds the lease of the
- * definition's state entity (`<entity>@<definition id>`) from its first window to its finish; a
+ * definition's state (its source entity and definition id) from its first window to its finish; a
  * failed execution marks its run failed, releases the lease and closes its trigger.
  */
 import { Duration, Effect, Option, Schedule, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
+import { definitionStateKey } from "../definitions/definitionStateKey.ts"
 import { resolveDefinition } from "../definitions/resolveDefinition.ts"
 import { SyncDefinition } from "../definitions/SyncDefinition.ts"
 import { pickCounts } from "../pipeline/engineCounts.ts"
@@ -22,7 +23,6 @@ import { freshManifests } from "../pipeline/freshManifests.ts"
 import { workflowHolder } from "../pipeline/holdLease.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
 import { SyncMode } from "../pipeline/SyncMode.ts"
-import { sinkStateEntity } from "../pipeline/SyncSink.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts"
 import { executeListing, linkExecutionRuns, recordFailedRun, retryWhileBusy, runIdOf } from "./listingExecution.ts"
@@ -52,11 +52,8 @@ export const SyncDefinitionWorkflow = Workflow.make("SyncDefinition", {
 /** The trigger key of a definition's runs. */
 export const definitionTriggerKey = (definitionId: string): string => `definition-run:${definitionId}`
 
-/** Where a definition's state (checkpoint, runs, lease) is kept: its source connector and `<entity>@<id>`. */
-const stateOf = (definition: SyncDefinition) => ({
-  connectorId: definition.source.connectorId,
-  entity: sinkStateEntity(definition.source.entity, definition.id)
-})
+/** Where a definition's state (checkpoint, runs, lease) is kept: its source connector and entity, and its id. */
+const stateOf = definitionStateKey
 
 /** The definition resolved for an activity: adapter, manifests, stages and sink. */
 const resolve = Effect.fnUntraced(function* (definition: SyncDefinition, rediscover: boolean) {

@@ -40,7 +40,7 @@ export const executionListed = Effect.fnUntraced(function* (executionId: string)
  */
 export const allocateRun = Effect.fnUntraced(function* (
   executionId: string,
-  target: { readonly connectorId: string; readonly entity: string },
+  target: { readonly connectorId: string; readonly entity: string; readonly definitionId?: string | undefined },
   listingMode: SyncMode | undefined,
   carriedBy?: string | undefined
 ) {
@@ -50,7 +50,9 @@ export const allocateRun = Effect.fnUntraced(function* (
   const checkpoint =
     listingMode === undefined
       ? undefined
-      : Option.getOrUndefined(yield* checkpointStore.getCheckpoint(target.connectorId, target.entity))
+      : Option.getOrUndefined(
+          yield* checkpointStore.getCheckpoint(target.connectorId, target.entity, target.definitionId)
+        )
   const listing = checkpoint?.listing
   const runId =
     listingMode !== undefined && listing !== undefined && listing !== null && sameListing(listing.mode, listingMode)

@@ -21,10 +21,11 @@ export const runIdOf = (executionId: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`
 }
 
-/** Whose runs a listing records: a connector and an entity (a definition's: `<entity>@<definition id>`). */
+/** Whose runs a listing records: a connector and an entity, and for a definition's, its id. */
 export interface ListingKey {
   readonly connectorId: string
   readonly entity: string
+  readonly definitionId?: string | undefined
 }
 
 /** What one window activity reports. */
@@ -93,7 +94,8 @@ export const executeListing = <RW, RR, RF, RP, RC, RX>(
     const finishedAt = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
     const summary: SyncSummary = {
       runId,
-      ...key,
+      connectorId: key.connectorId,
+      entity: key.entity,
       mode,
       resumed,
       counts,

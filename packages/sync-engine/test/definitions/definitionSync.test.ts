@@ -5,7 +5,7 @@
  * writes nothing; the runs are the definition's own, and the entity's default table is untouched.
  */
 import { assert, layer } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Option } from "effect"
 import { SqlClient } from "effect/sql"
 import { runDefinition } from "../../src/definitions/runDefinition.ts"
 import { SyncDefinitions } from "../../src/definitions/SyncDefinitions.ts"
@@ -81,8 +81,11 @@ layer(testLayer, { timeout: 120_000 })("a sync definition into PostgreSQL", (it)
       // A second run writes nothing; the runs are the definition's; the default table was never made.
       const again = yield* runDefinition(definition).pipe(Effect.provide(adapters))
       assert.deepInclude(again.counts, { inserted: 0, updated: 0, deleted: 0, failed: 0 })
-      const runs = yield* runStore.listRuns({ connectorId: "erp", entity: "items@active-items" })
+      const runs = yield* runStore.listRuns({ connectorId: "erp", entity: "items", definitionId: "active-items" })
       assert.strictEqual(runs.length, 2)
+      assert.isTrue(runs.every((run) => Option.getOrNull(run.definitionId) === "active-items"))
+      // Not the entity's default sync: that one never ran.
+      assert.deepStrictEqual(yield* runStore.listRuns({ connectorId: "erp", entity: "items" }), [])
       const defaultTable =
         yield* sql`SELECT 1 FROM information_schema.tables WHERE table_schema = 'erp' AND table_name = 'items'`
       assert.strictEqual(defaultTable.length, 0)

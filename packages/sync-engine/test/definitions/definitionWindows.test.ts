@@ -79,7 +79,7 @@ layer(testLayer, { timeout: 120_000 })("a sync definition, window by window", (i
       assert.isTrue(
         Option.isNone(
           yield* checkpointStore
-            .getCheckpoint("erp", "items@items-windows")
+            .getCheckpoint("erp", "items", "items-windows")
             .pipe(Effect.map((checkpoint) => Option.flatMap(checkpoint, (c) => Option.fromNullishOr(c.listing))))
         )
       )

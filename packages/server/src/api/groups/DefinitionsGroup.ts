@@ -1,12 +1,14 @@
 /**
  * The sync definitions group of the admin API: list, create, read, change, delete and run sync
- * definitions (`/api/v1/definitions`). An invalid definition is a 400 problem naming the field
- * (`mapping.price`, `matchKey[0]`, `destination.entity`, ...).
+ * definitions (`/api/v1/definitions`), and list a definition's runs and failed records (and retry
+ * one). An invalid definition is a 400 problem naming the field (`mapping.price`, `matchKey[0]`,
+ * `destination.entity`, ...); an unknown definition a 404.
  */
 import {
   DefinitionDestination,
   DefinitionSchedule,
   DefinitionSource,
+  RunStatus,
   Stages,
   type SyncDefinition,
   SyncDirection,
@@ -17,7 +19,9 @@ import { DateTime, Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { AdminAuth } from "../AdminAuth.ts"
 import { Conflict, InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
-import { ConnectorId } from "../ApiParams.ts"
+import { ConnectorId, Limit } from "../ApiParams.ts"
+import { FailedRecordView, RunView } from "../Views.ts"
+import { RetryResult } from "./RecordsGroup.ts"
 
 /** A definition id as given in a request body: the same rule as a connector id (so never a `:`). */
 const DefinitionId = ConnectorId
@@ -109,7 +113,8 @@ export const UpdateDefinition = Schema.Struct({
 /**
  * What running a definition did: a default definition's entity sync `started`, `joined` or `queued`
  * behind the running one (with its run); another definition's run (into PostgreSQL or pushed into a
- * connector) likewise, through its durable `SyncDefinition` workflow (its runs under `runsEntity`).
+ * connector) likewise, through its durable `SyncDefinition` workflow (its runs at
+ * `GET /api/v1/definitions/{id}/runs`).
  */
 export const DefinitionRunTriggered = Schema.Struct({
   definitionId: Schema.String,
@@ -118,12 +123,7 @@ export const DefinitionRunTriggered = Schema.Struct({
   /** The run (`GET /api/v1/runs/{runId}`). */
   runId: Schema.optionalKey(Schema.String),
   status: Schema.Literals(["started", "joined", "queued"]),
-  mode: SyncMode,
-  /**
-   * The entity its runs are listed under (`GET /api/v1/runs?connector=&entity=`): the entity for a
-   * default definition, `<entity>@<definition id>` for the others.
-   */
-  runsEntity: Schema.String
+  mode: SyncMode
 })
 
 const params = { definitionId: Schema.String }
@@ -178,6 +178,46 @@ export class DefinitionsGroup extends HttpApiGroup.make("definitions")
       error: [NotFound, Conflict, Unavailable]
     }).annotateMerge(
       OpenApi.annotations({ summary: "Delete a sync definition", description: "Default definitions are 409." })
+    ),
+    HttpApiEndpoint.get("runs", "/definitions/:definitionId/runs", {
+      params,
+      query: { status: Schema.optionalKey(RunStatus), limit: Schema.optionalKey(Limit) },
+      success: Schema.Array(RunView),
+      error: NotFound
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List a sync definition's runs",
+        description:
+          "The definition's latest runs, newest first, filtered by status (`limit`: 1 to 10000). A default definition's runs are its entity's (default sync's) runs; another definition's are its own, never mixed with those of its source entity's default sync."
+      })
+    ),
+    HttpApiEndpoint.get("failedRecords", "/definitions/:definitionId/failed-records", {
+      params,
+      query: {
+        runId: Schema.optionalKey(Schema.String),
+        includeResolved: Schema.optionalKey(Schema.Literals(["true", "false"])),
+        afterId: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[0-9]{1,18}$/))),
+        limit: Schema.optionalKey(Limit)
+      },
+      success: Schema.Array(FailedRecordView),
+      error: NotFound
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List a sync definition's failed records",
+        description:
+          "The definition's failed records (records its runs could not write, with the error), oldest first; unresolved only unless `includeResolved=true`. Page with `afterId`. A default definition's are its entity's."
+      })
+    ),
+    HttpApiEndpoint.post("retryFailed", "/definitions/:definitionId/failed-records/:recordId/retry", {
+      params: { definitionId: Schema.String, recordId: Schema.String },
+      success: RetryResult,
+      error: [NotFound, Unavailable]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Retry a sync definition's failed record",
+        description:
+          "Writes the failed record again now, through the definition's mapping, filters and destination; answers whether it was resolved, still fails (or waits for its parent), or was stale (the destination holds a newer or a deleted row). 404 when the record is not the definition's."
+      })
     ),
     HttpApiEndpoint.post("run", "/definitions/:definitionId/run", {
       params,

@@ -1,9 +1,10 @@
 /**
- * The sync definitions group: list, create, read, change, delete and run definitions. Invalid
- * definitions are 400s naming the field; a taken id or name, and a change of a default definition,
- * are 409s. Running a default definition triggers its entity's sync (the durable `SyncWorkflows`);
- * another definition (into PostgreSQL, or pushed into a connector) triggers its durable
- * `SyncDefinition` workflow, its runs listed under `<entity>@<definition id>`.
+ * The sync definitions group: list, create, read, change, delete and run definitions, list their
+ * runs and failed records and retry one. Invalid definitions are 400s naming the field; a taken id
+ * or name, and a change of a default definition, are 409s; an unknown definition is a 404. Running a
+ * default definition triggers its entity's sync (the durable `SyncWorkflows`); another definition
+ * (into PostgreSQL, or pushed into a connector) triggers its durable `SyncDefinition` workflow. A
+ * definition's runs and failed records are those of its state key (`definitionStateKey`).
  */
 import {
   type ConnectorAdapters,
@@ -12,14 +13,19 @@ import {
   type DefaultDefinitionFixed,
   DefinitionNotFound,
   type DefinitionTaken,
+  definitionStateKey,
+  type FailedRecord,
+  FailedRecordStore,
   type InvalidDefinition,
   ManifestStore,
+  type PendingChildStore,
+  RunStore,
+  retryDefinitionFailed,
   type StateStoreError,
   SyncDefinitions,
   type SyncEngine,
   type SyncMode,
   SyncWorkflows,
-  sinkStateEntity,
   updateDefinition
 } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
@@ -28,6 +34,7 @@ import type { SqlClient } from "effect/sql"
 import { Api } from "../Api.ts"
 import { Conflict, InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
 import { definitionView } from "../groups/DefinitionsGroup.ts"
+import { failedRecordView, runView } from "../Views.ts"
 
 /** Each definition failure as the API's error (handlers pick the ones they can meet). */
 const failures = {
@@ -41,7 +48,7 @@ const failures = {
 
 /** The definitions handlers. */
 
-/** A definition run's answer (logged): the trigger's execution and run, and where its runs are listed. */
+/** A definition run's answer (logged): the trigger's execution and run. */
 const answered = (
   definitionId: string,
   trigger: {
@@ -49,8 +56,7 @@ const answered = (
     readonly executionId: string
     readonly runId: string
     readonly mode: SyncMode
-  },
-  runsEntity: string
+  }
 ) =>
   Effect.as(
     Effect.logInfo(`definition run ${trigger.status}`).pipe(
@@ -61,8 +67,7 @@ const answered = (
       executionId: trigger.executionId,
       runId: trigger.runId,
       status: trigger.status,
-      mode: trigger.mode,
-      runsEntity
+      mode: trigger.mode
     }
   )
 
@@ -70,8 +75,18 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
   Effect.gen(function* () {
     const definitions = yield* SyncDefinitions
     const workflows = yield* SyncWorkflows
+    const runStore = yield* RunStore
+    const failedRecordStore = yield* FailedRecordStore
     const context = yield* Effect.context<
-      ConnectorStore | ManifestStore | SyncDefinitions | SyncEngine | ConnectorAdapters | SqlClient.SqlClient
+      | ConnectorStore
+      | ManifestStore
+      | SyncDefinitions
+      | SyncEngine
+      | ConnectorAdapters
+      | SqlClient.SqlClient
+      | RunStore
+      | FailedRecordStore
+      | PendingChildStore
     >()
 
     const find = (idOrName: string) =>
@@ -126,7 +141,7 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
             const trigger = yield* workflows
               .triggerDefinition(definition, mode)
               .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
-            return yield* answered(definition.id, trigger, sinkStateEntity(definition.source.entity, definition.id))
+            return yield* answered(definition.id, trigger)
           }
           const { connectorId, entity } = definition.source
           const manifestStore = yield* ManifestStore
@@ -142,7 +157,64 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
           const trigger = yield* workflows
             .triggerEntity({ connectorId, entity, mode })
             .pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
-          return yield* answered(definition.id, trigger, entity)
+          return yield* answered(definition.id, trigger)
+        }).pipe(Effect.provideContext(context))
+      )
+      .handle("runs", ({ params, query }) =>
+        Effect.gen(function* () {
+          const key = definitionStateKey(yield* find(params.definitionId))
+          const runs = yield* runStore
+            .searchRuns({ ...key, definitionId: key.definitionId ?? null, status: query.status, limit: query.limit })
+            .pipe(Effect.orDie)
+          return runs.map(runView)
+        })
+      )
+      .handle("failedRecords", ({ params, query }) =>
+        Effect.gen(function* () {
+          const key = definitionStateKey(yield* find(params.definitionId))
+          const records = yield* failedRecordStore
+            .listFailedRecords({
+              ...key,
+              runId: query.runId,
+              includeResolved: query.includeResolved === "true",
+              afterId: query.afterId,
+              limit: query.limit
+            })
+            .pipe(Effect.orDie)
+          return records.map(failedRecordView)
+        })
+      )
+      .handle("retryFailed", ({ params }) =>
+        Effect.gen(function* () {
+          const definition = yield* find(params.definitionId)
+          const key = definitionStateKey(definition)
+          const mine = (record: Option.Option<FailedRecord>) =>
+            Option.filter(
+              record,
+              (found) =>
+                found.connectorId === key.connectorId &&
+                found.entity === key.entity &&
+                Option.getOrUndefined(found.definitionId) === key.definitionId
+            )
+          const notFound = new NotFound({
+            detail: `No failed record ${JSON.stringify(params.recordId)} of definition ${definition.id}`
+          })
+          const record = mine(yield* failedRecordStore.getFailedRecord(params.recordId).pipe(Effect.orDie))
+          if (Option.isNone(record)) return yield* notFound
+          const outcome = yield* retryDefinitionFailed(definition, [record.value.id]).pipe(
+            Effect.mapError((error) => new Unavailable({ detail: error.message }))
+          )
+          yield* Effect.logInfo("failed record retried").pipe(
+            Effect.annotateLogs({ definition: definition.id, recordId: record.value.id })
+          )
+          const after = yield* failedRecordStore.getFailedRecord(record.value.id).pipe(Effect.orDie)
+          if (Option.isNone(after)) return yield* notFound
+          return {
+            resolved: outcome.resolved,
+            stillWaiting: outcome.stillWaiting,
+            stale: outcome.stale,
+            record: failedRecordView(after.value)
+          }
         }).pipe(Effect.provideContext(context))
       )
   })

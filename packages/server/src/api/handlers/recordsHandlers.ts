@@ -1,11 +1,23 @@
 /**
  * The failed records and pending children group: list and show failed records, retry one now
- * (exactly that record, through today's configuration, as the automatic retries do), discard one,
+ * (exactly that record, through today's configuration, as the automatic retries do; a sync
+ * definition's record through its definition's mapping and destination), discard one,
  * list pending children and an entity's kept orphans.
  */
-import { FailedRecordStore, ManifestStore, PendingChildStore, SyncEngine } from "@syncflow/sync-engine"
+import {
+  type ConnectorAdapters,
+  type ConnectorStore,
+  FailedRecordStore,
+  ManifestStore,
+  PendingChildStore,
+  type RunStore,
+  retryDefinitionFailed,
+  SyncDefinitions,
+  SyncEngine
+} from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
+import type { SqlClient } from "effect/sql"
 import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
 import { Api } from "../Api.ts"
 import { NotFound, Unavailable } from "../ApiErrors.ts"
@@ -20,6 +32,17 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
     const pendingChildStore = yield* PendingChildStore
     const engine = yield* SyncEngine
     const runtimes = yield* ConnectorRuntimes
+    const definitions = yield* SyncDefinitions
+    const context = yield* Effect.context<
+      | ConnectorAdapters
+      | ConnectorStore
+      | ManifestStore
+      | SyncEngine
+      | SqlClient.SqlClient
+      | FailedRecordStore
+      | PendingChildStore
+      | RunStore
+    >()
 
     const requireRecord = Effect.fnUntraced(function* (recordId: string) {
       const record = yield* unavailable(failedRecordStore.getFailedRecord(recordId)).pipe(Effect.orDie)
@@ -48,6 +71,25 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
       .handle("retryFailed", ({ params }) =>
         Effect.gen(function* () {
           const record = yield* requireRecord(params.recordId)
+          if (Option.isSome(record.definitionId)) {
+            // A sync definition's record: through its definition (mapping, filters, destination).
+            const definitionId = record.definitionId.value
+            const definition = yield* unavailable(definitions.get(definitionId))
+            if (Option.isNone(definition)) {
+              return yield* new Unavailable({ detail: `Definition ${definitionId} no longer exists` })
+            }
+            const outcome = yield* retryDefinitionFailed(definition.value, [record.id]).pipe(
+              Effect.mapError((error) => new Unavailable({ detail: error.message })),
+              Effect.provideContext(context)
+            )
+            const after = yield* requireRecord(record.id)
+            return {
+              resolved: outcome.resolved,
+              stillWaiting: outcome.stillWaiting,
+              stale: outcome.stale,
+              record: failedRecordView(after)
+            }
+          }
           const manifests = yield* unavailable(manifestStore.listManifests(record.connectorId))
           const manifest = manifests.find((entity) => entity.entity === record.entity)?.manifest
           if (manifest === undefined) {

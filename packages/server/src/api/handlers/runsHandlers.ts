@@ -42,6 +42,8 @@ export const RunsHandlers = HttpApiBuilder.group(Api, "runs", (handlers) =>
             runStore.searchRuns({
               connectorId: params.connectorId,
               entity: params.entity,
+              // The entity's default sync: its definitions' runs are theirs (`/definitions/{id}/runs`).
+              definitionId: null,
               status: query.status,
               limit: query.limit
             })
