@@ -138,7 +138,7 @@ const failedList = Command.make(
       )
     }
   })
-).pipe(Command.withDescription("List a connector's unresolved failed records"))
+).pipe(Command.withDescription("List a connector's unresolved failed records (its entities' default syncs')"))
 
 const failedRetry = Command.make(
   "retry",

@@ -173,7 +173,10 @@ layer(engineLayer, { timeout: 120_000 })("push to ScheduleHub", (it) => {
       assert.strictEqual(summary.counts.inserted, 999)
       assert.strictEqual(summary.counts.failed, 1)
       assert.strictEqual((yield* hubIdentities(hub, "items")).count, 999)
-      const failed = yield* (yield* FailedRecordStore).listFailedRecords({ connectorId: "push-422" })
+      const failed = yield* (yield* FailedRecordStore).listFailedRecords({
+        connectorId: "push-422",
+        definitionId: sink.syncId
+      })
       assert.strictEqual(failed.length, 1)
       assert.strictEqual(failed[0]?.stage, "ingest")
       assert.include(failed[0]?.message ?? "", "list_price")

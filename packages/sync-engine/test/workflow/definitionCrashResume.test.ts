@@ -64,12 +64,12 @@ layer(testLayer, { timeout: 240_000, excludeTestServices: true })("durable SyncD
         const run = yield* waitFor(
           "the run to succeed",
           rowsOrEmpty<{ readonly id: string; readonly status: string; readonly inserted: number }>(
-            `SELECT id::text, status, inserted::int FROM syncflow.sync_runs WHERE entity = 'items@items-copy'`
+            `SELECT id::text, status, inserted::int FROM syncflow.sync_runs WHERE entity = 'items' AND definition_id = 'items-copy'`
           ).pipe(Effect.map((r) => Option.filter(Option.fromUndefinedOr(r[0]), (x) => x.status === "succeeded"))),
           { timeout: "120 seconds", context: second.output }
         )
         const runs = yield* rowsOrEmpty<{ readonly n: number }>(
-          `SELECT count(*)::int AS n FROM syncflow.sync_runs WHERE entity = 'items@items-copy'`
+          `SELECT count(*)::int AS n FROM syncflow.sync_runs WHERE entity = 'items' AND definition_id = 'items-copy'`
         )
         assert.strictEqual(runs[0]?.n, 1)
         assert.strictEqual(run.inserted, rows)

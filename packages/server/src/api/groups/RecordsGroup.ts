@@ -35,7 +35,7 @@ export class RecordsGroup extends HttpApiGroup.make("records")
       OpenApi.annotations({
         summary: "List failed records",
         description:
-          "The connector's failed records (the dead-letter queue): records a sync could not write, with the error; unresolved only unless `includeResolved=true`. Page with `afterId`."
+          "The connector's failed records (the dead-letter queue) of its entities' default syncs: records a sync could not write, with the error; unresolved only unless `includeResolved=true`. Page with `afterId`. A sync definition's are at `/definitions/{id}/failed-records`."
       })
     ),
     HttpApiEndpoint.get("getFailed", "/failed-records/:recordId", {

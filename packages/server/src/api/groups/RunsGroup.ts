@@ -35,7 +35,8 @@ export class RunsGroup extends HttpApiGroup.make("runs")
     }).annotateMerge(
       OpenApi.annotations({
         summary: "List an entity's runs",
-        description: "The entity's latest runs, newest first, filtered by status."
+        description:
+          "The entity's (default sync's) latest runs, newest first, filtered by status. A sync definition's runs are at `/definitions/{id}/runs`."
       })
     ),
     HttpApiEndpoint.get("get", "/runs/:runId", {
