@@ -133,6 +133,30 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("a sync 
       // The default sync's record is still open.
       assert.strictEqual((yield* failedAt("/api/v1/connectors/erp/failed-records?entity=items")).length, 1)
 
+      // The run and row metrics tell the definition's from the default sync's (`definition=""`).
+      const metrics = String((yield* call("GET", "/metrics", { token: null })).body)
+      const sample = (name: string, labels: Record<string, string>) =>
+        metrics
+          .split("\n")
+          .filter((line) => line.startsWith(`${name}{`))
+          .find((line) => Object.entries(labels).every(([label, value]) => line.includes(`${label}="${value}"`)))
+          ?.split(" ")
+          .at(-1)
+      const items = { connector: "erp", entity: "items" }
+      assert.strictEqual(
+        sample("syncflow_runs_total", { ...items, definition: "items-copy", status: "succeeded" }),
+        "1"
+      )
+      assert.strictEqual(sample("syncflow_runs_total", { ...items, definition: "", status: "succeeded" }), "1")
+      assert.strictEqual(
+        sample("syncflow_rows_total", { ...items, definition: "items-copy", outcome: "inserted" }),
+        String(truth)
+      )
+      assert.strictEqual(
+        sample("syncflow_rows_total", { ...items, definition: "", outcome: "inserted" }),
+        String(truth)
+      )
+
       // An unknown definition: problem+json 404s.
       notFound(yield* call("GET", "/api/v1/definitions/nobody/runs"))
       notFound(yield* call("GET", "/api/v1/definitions/nobody/failed-records"))

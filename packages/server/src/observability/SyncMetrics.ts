@@ -17,6 +17,8 @@ import { type Family, histogramSamples, type Labels, type Sample } from "./Prome
 interface KeyCount {
   readonly connector: string
   readonly entity: string
+  /** The sync definition (`""`: the entity's default sync), for the families labelled by it. */
+  readonly definition?: string | undefined
   readonly n: number
 }
 
@@ -40,24 +42,37 @@ export interface PoolIdentity {
 
 const entityLabels = (connector: string, entity: string): Labels => ({ connector, entity })
 
-/** A per-entity gauge: every known entity, 0 unless `counts` has it. */
+/** The labels of a sync's run and row metrics: its entity and its definition (`""`: the entity's default sync). */
+const syncLabels = (connector: string, entity: string, definition: string | null | undefined): Labels => ({
+  connector,
+  entity,
+  definition: definition ?? ""
+})
+
+const keyOf = (connector: string | undefined, entity: string | undefined, definition: string | undefined) =>
+  `${connector}\u0000${entity}\u0000${definition ?? ""}`
+
+/** A per-entity (or per-sync) gauge: every known key, 0 unless `counts` has it. */
 const perEntity = <R extends KeyCount>(
   keys: ReadonlyArray<Labels>,
   counts: ReadonlyArray<R>,
   pick: (row: R) => number = (row) => row.n
 ): ReadonlyArray<Sample> => {
-  const found = new Map(counts.map((row) => [`${row.connector}\u0000${row.entity}`, pick(row)]))
-  return keys.map((labels) => ({ labels, value: found.get(`${labels.connector}\u0000${labels.entity}`) ?? 0 }))
+  const found = new Map(counts.map((row) => [keyOf(row.connector, row.entity, row.definition), pick(row)]))
+  return keys.map((labels) => ({
+    labels,
+    value: found.get(keyOf(labels.connector, labels.entity, labels.definition)) ?? 0
+  }))
 }
 
 /** The sync metric families, read from SyncFlow's database, and the ids of the connectors that exist. */
 export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlClient, pool: PoolIdentity) {
   const entities = yield* readEntityMetrics(sql)
   const running = yield* sql.unsafe<Running>(
-    `SELECT connector_id AS connector, entity, count(*)::float8 AS n,
+    `SELECT connector_id AS connector, entity, COALESCE(definition_id, '') AS definition, count(*)::float8 AS n,
        sum(fetched / greatest(extract(epoch FROM (now() - started_at)), 0.001))::float8 AS rate,
        greatest(max(extract(epoch FROM (now() - started_at))), 0)::float8 AS longest
-     FROM syncflow.sync_runs WHERE status = 'running' GROUP BY connector_id, entity`
+     FROM syncflow.sync_runs WHERE status = 'running' GROUP BY connector_id, entity, definition_id`
   )
   const failed = yield* sql.unsafe<KeyCount>(
     `SELECT connector_id AS connector, entity, count(*)::float8 AS n FROM syncflow.failed_records
@@ -82,17 +97,21 @@ export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlC
     [pool.applicationName]
   )
 
-  const keys = entities.map((row) => entityLabels(row.connectorId, row.entity))
+  // The run and row families are per sync (entity and definition); the others per entity.
+  const syncKeys = entities.map((row) => syncLabels(row.connectorId, row.entity, row.definitionId))
+  const keys = [...new Map(entities.map((row) => [keyOf(row.connectorId, row.entity, ""), row])).values()].map((row) =>
+    entityLabels(row.connectorId, row.entity)
+  )
   const open = connections.reduce((total, row) => total + row.n, 0)
   const idle = connections.find((row) => row.state === "idle")?.n ?? 0
   const families: ReadonlyArray<Family> = [
     {
       name: "syncflow_rows_total",
       type: "counter",
-      help: "Rows synced, by connector, entity and outcome (fetched, inserted, updated, unchanged, deleted, failed, orphaned, parked)",
+      help: "Rows synced, by connector, entity, sync definition (empty: the entity's default sync) and outcome (fetched, inserted, updated, unchanged, deleted, failed, orphaned, parked)",
       samples: entities.flatMap((row) =>
         Object.entries(row.rows).map(([outcome, value]) => ({
-          labels: { ...entityLabels(row.connectorId, row.entity), outcome },
+          labels: { ...syncLabels(row.connectorId, row.entity, row.definitionId), outcome },
           value
         }))
       )
@@ -100,10 +119,10 @@ export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlC
     {
       name: "syncflow_runs_total",
       type: "counter",
-      help: "Sync runs ended, by connector, entity and status (succeeded, failed, cancelled, abandoned)",
+      help: "Sync runs ended, by connector, entity, sync definition (empty: the entity's default sync) and status (succeeded, failed, cancelled, abandoned)",
       samples: entities.flatMap((row) =>
         Object.entries(row.runs).map(([status, value]) => ({
-          labels: { ...entityLabels(row.connectorId, row.entity), status },
+          labels: { ...syncLabels(row.connectorId, row.entity, row.definitionId), status },
           value
         }))
       )
@@ -111,22 +130,22 @@ export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlC
     {
       name: "syncflow_runs_running",
       type: "gauge",
-      help: "Sync runs running now, by connector and entity",
-      samples: perEntity(keys, running)
+      help: "Sync runs running now, by connector, entity and sync definition",
+      samples: perEntity(syncKeys, running)
     },
     {
       name: "syncflow_running_run_duration_seconds",
       type: "gauge",
       help: "How long the oldest running run of an entity has been running (0 when none runs)",
-      samples: perEntity(keys, running, (row) => row.longest)
+      samples: perEntity(syncKeys, running, (row) => row.longest)
     },
     {
       name: "syncflow_sync_duration_seconds",
       type: "histogram",
-      help: "How long sync runs took, by connector and entity",
+      help: "How long sync runs took, by connector, entity and sync definition",
       samples: entities.flatMap((row) =>
         histogramSamples(
-          entityLabels(row.connectorId, row.entity),
+          syncLabels(row.connectorId, row.entity, row.definitionId),
           syncDurationBoundaries,
           row.durationBuckets,
           row.durationSecondsSum
@@ -137,7 +156,10 @@ export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlC
       name: "syncflow_sync_rows_per_second",
       type: "gauge",
       help: "Rows fetched per second by the running syncs (since each run started), by connector and entity; absent when none runs",
-      samples: running.map((row) => ({ labels: entityLabels(row.connector, row.entity), value: row.rate }))
+      samples: running.map((row) => ({
+        labels: syncLabels(row.connector, row.entity, row.definition),
+        value: row.rate
+      }))
     },
     {
       name: "syncflow_last_success_timestamp_seconds",
@@ -146,7 +168,7 @@ export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlC
       samples: entities.flatMap((row) =>
         row.lastSuccessSeconds === null
           ? []
-          : [{ labels: entityLabels(row.connectorId, row.entity), value: row.lastSuccessSeconds }]
+          : [{ labels: syncLabels(row.connectorId, row.entity, row.definitionId), value: row.lastSuccessSeconds }]
       )
     },
     {

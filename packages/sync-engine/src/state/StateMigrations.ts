@@ -14,6 +14,7 @@ import { definitionStateMigration } from "./migrations/0017_definition_state.ts"
 import { alertsMigration } from "./migrations/0018_alerts.ts"
 import { entityMetricsMigration } from "./migrations/0019_entity_metrics.ts"
 import { runNotifications } from "./migrations/0020_run_notifications.ts"
+import { definitionStateConsumersMigration } from "./migrations/0024_definition_state_consumers.ts"
 
 /** One migration: an id (its order), a name, and its statements. */
 export interface Migration {
@@ -383,7 +384,8 @@ ON CONFLICT DO NOTHING`
   definitionStateMigration,
   alertsMigration,
   entityMetricsMigration,
-  runNotifications
+  runNotifications,
+  definitionStateConsumersMigration
 ]
 
 /**
