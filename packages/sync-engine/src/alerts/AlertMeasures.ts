@@ -1,7 +1,7 @@
 /**
  * What the alert rules look at, read from the `syncflow` tables in two statements whose cost
  * grows with the number of entities and connectors (each reads a few index entries per entity),
- * not with the number of runs: per enabled entity, its failed runs since its last success, its
+ * not with the number of runs: per enabled entity (its default sync), its failed runs since its last success, its
  * oldest running run, its open failed records and its oldest parked child; per connector, how long
  * its runs have been failing because the upstream cannot be reached.
  */
@@ -63,35 +63,35 @@ const entitiesStatement = `SELECT e.connector_id AS "connectorId", e.entity, e.i
   failures.n::float8 AS failures, failures.error AS "lastError",
   running.id::text AS "runningRunId", ${epoch("running.started_at")} AS "runningSince",
   (SELECT count(*) FROM syncflow.failed_records f
-   WHERE f.connector_id = e.connector_id AND f.entity = e.entity AND f.resolved_at IS NULL)::float8 AS "openFailedRecords",
+   WHERE f.connector_id = e.connector_id AND f.entity = e.entity AND f.definition_id IS NULL AND f.resolved_at IS NULL)::float8 AS "openFailedRecords",
   pending.n::float8 AS "pendingChildren", ${epoch("pending.oldest")} AS "oldestPendingAt"
 FROM syncflow.entities e
 LEFT JOIN LATERAL (
   SELECT r.started_at, r.finished_at FROM syncflow.sync_runs r
-  WHERE r.connector_id = e.connector_id AND r.entity = e.entity AND r.status = 'succeeded'
+  WHERE r.connector_id = e.connector_id AND r.entity = e.entity AND r.definition_id IS NULL AND r.status = 'succeeded'
   ORDER BY r.started_at DESC LIMIT 1
 ) ok ON true
 LEFT JOIN LATERAL (
   SELECT r.started_at FROM syncflow.sync_runs r
-  WHERE r.connector_id = e.connector_id AND r.entity = e.entity
+  WHERE r.connector_id = e.connector_id AND r.entity = e.entity AND r.definition_id IS NULL
   ORDER BY r.started_at LIMIT 1
 ) first_run ON true
 CROSS JOIN LATERAL (
   SELECT count(*) AS n, (array_agg(f.error ORDER BY f.started_at DESC))[1] AS error FROM (
     SELECT r.started_at, r.error FROM syncflow.sync_runs r
-    WHERE r.connector_id = e.connector_id AND r.entity = e.entity AND r.status = 'failed'
+    WHERE r.connector_id = e.connector_id AND r.entity = e.entity AND r.definition_id IS NULL AND r.status = 'failed'
       AND r.started_at > coalesce(ok.started_at, '-infinity'::timestamptz)
     ORDER BY r.started_at DESC LIMIT 1000
   ) f
 ) failures
 LEFT JOIN LATERAL (
   SELECT r.id, r.started_at FROM syncflow.sync_runs r
-  WHERE r.connector_id = e.connector_id AND r.entity = e.entity AND r.status = 'running'
+  WHERE r.connector_id = e.connector_id AND r.entity = e.entity AND r.definition_id IS NULL AND r.status = 'running'
   ORDER BY r.started_at LIMIT 1
 ) running ON true
 CROSS JOIN LATERAL (
   SELECT count(*) AS n, min(p.created_at) AS oldest FROM syncflow.pending_children p
-  WHERE p.connector_id = e.connector_id AND p.entity = e.entity
+  WHERE p.connector_id = e.connector_id AND p.entity = e.entity AND p.definition_id IS NULL
 ) pending
 WHERE e.enabled
 ORDER BY e.connector_id, e.entity`
