@@ -36,7 +36,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("followi
     () =>
       Effect.gen(function* () {
         const { baseUrl } = yield* TestServer
-        // Two windows of 10,000 records (the workflows' window), pages slowed so a follower joins early.
+        // Two windows of 10,000 records (the workflows' window); the fake holds pages where the test must act.
         const fake = yield* FakeErp.make({ seed: 21, rows: { items: 12_000 } })
         const created = yield* call("POST", "/api/v1/connectors", {
           body: {
@@ -50,11 +50,19 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("followi
         assert.strictEqual(created.status, 201)
         assert.strictEqual((yield* call("POST", "/api/v1/connectors/erp/discover")).status, 200)
 
-        // 1. Follow a sync from its start to its end.
-        yield* fake.faults.slowNext(12, 250)
+        // 1. Follow a sync from its start to its end: its first page waits until the follower is connected.
+        yield* fake.faults.holdNext(1)
         assert.strictEqual((yield* call("POST", "/api/v1/connectors/erp/entities/items/sync")).status, 202)
+        const firstPage = yield* fake.faults.nextHeldRequest
+        assert.strictEqual(firstPage.request.url.searchParams.get("page"), "1")
         const first = yield* runningRun("items")
-        const followed = yield* followRun(baseUrl, first.id)
+        const connected = yield* Deferred.make<void>()
+        const following1 = yield* Effect.forkChild(
+          followRun(baseUrl, first.id, () => Deferred.doneUnsafe(connected, Effect.void))
+        )
+        yield* Deferred.await(connected)
+        yield* firstPage.release
+        const followed = yield* Fiber.join(following1)
         assert.strictEqual(followed.status, 200)
         assert.include(followed.contentType ?? "", "text/event-stream")
         const tags = followed.events.map((event) => event._tag)
@@ -86,20 +94,33 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("followi
 
         // 2. Cancel a full refresh once its first window has committed.
         yield* fake.mutate("items", { delete: 30, update: 20, insert: 10 })
-        yield* fake.faults.slowNext(12, 250)
+        // The first window's 10 pages go on once the follower is connected; the second window's first
+        // page waits until the first window has committed and the cancel is asked for.
+        yield* fake.faults.holdNext(11)
         assert.strictEqual((yield* call("POST", "/api/v1/connectors/erp/entities/items/full-refresh")).status, 202)
         const second = yield* runningRun("items")
+        const subscribed = yield* Deferred.make<void>()
         const firstWindow = yield* Deferred.make<void>()
         const following = yield* Effect.forkChild(
           followRun(baseUrl, second.id, (event: RunEvent) => {
+            Deferred.doneUnsafe(subscribed, Effect.void)
             if (event._tag === "WindowCommitted" && event.counts.fetched > 0)
               Deferred.doneUnsafe(firstWindow, Effect.void)
           })
         )
+        yield* Deferred.await(subscribed)
+        for (let page = 1; page <= 10; page++) {
+          const held = yield* fake.faults.nextHeldRequest
+          assert.strictEqual(held.request.url.searchParams.get("page"), String(page))
+          yield* held.release
+        }
+        const secondWindow = yield* fake.faults.nextHeldRequest
+        assert.strictEqual(secondWindow.request.url.searchParams.get("page"), "11")
         yield* Deferred.await(firstWindow)
         const cancelled = yield* call("POST", `/api/v1/runs/${second.id}/cancel`)
         assert.strictEqual(cancelled.status, 202)
         assert.strictEqual(bodyAs(cancelled, RunView).status, "running")
+        yield* secondWindow.release
         const ending = (yield* Fiber.join(following)).events.at(-1)
         assert.strictEqual(ending?._tag, "RunFinished")
         const stopped = bodyAs(yield* call("GET", `/api/v1/runs/${second.id}`), RunView)
