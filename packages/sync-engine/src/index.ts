@@ -5,6 +5,7 @@
 export * from "./alerts/index.ts"
 export * from "./definitions/index.ts"
 export * from "./destination/index.ts"
+export * from "./etl/index.ts"
 export * from "./events/index.ts"
 export * from "./expressions/index.ts"
 export * from "./ledger/index.ts"

@@ -8,6 +8,7 @@
  * has a definition; it is changed through the entity's settings, not as a definition.
  */
 import { Schema } from "effect"
+import { EtlPipeline } from "../etl/EtlStep.ts"
 import { FieldPredicate } from "../stages/select/SelectOptions.ts"
 
 /** Where a definition reads: a connector's entity. */
@@ -88,7 +89,9 @@ export const DefinitionSpec = Schema.Struct({
   /** Absent or `null`: runs only when triggered. */
   schedule: Schema.optionalKey(Schema.NullOr(DefinitionSchedule)),
   /** Default `true`. */
-  enabled: Schema.optionalKey(Schema.Boolean)
+  enabled: Schema.optionalKey(Schema.Boolean),
+  /** ETL steps on the mapped rows before they are written (seed 000's L2); absent: none. */
+  pipeline: Schema.optionalKey(EtlPipeline)
 })
 /** The parts of a definition a user writes. */
 export type DefinitionSpec = typeof DefinitionSpec.Type
@@ -108,6 +111,7 @@ export const SyncDefinition = Schema.Struct({
   direction: SyncDirection,
   schedule: Schema.NullOr(DefinitionSchedule),
   enabled: Schema.Boolean,
+  pipeline: EtlPipeline,
   createdAt: Schema.DateTimeUtcFromDate,
   updatedAt: Schema.DateTimeUtcFromDate
 })
@@ -127,6 +131,7 @@ export interface NewSyncDefinition {
   readonly direction: SyncDirection
   readonly schedule: DefinitionSchedule | null
   readonly enabled: boolean
+  readonly pipeline: EtlPipeline
 }
 
 /** The direction a destination implies: `pull` into PostgreSQL, `push` into a connector. */
@@ -145,7 +150,8 @@ export const withDefaults = (id: string, spec: DefinitionSpec): NewSyncDefinitio
   matchKey: spec.matchKey ?? null,
   direction: spec.direction ?? directionOf(spec.destination),
   schedule: spec.schedule ?? null,
-  enabled: spec.enabled ?? true
+  enabled: spec.enabled ?? true,
+  pipeline: spec.pipeline ?? []
 })
 
 /** The id of an entity's default definition: `<connectorId>:<entity>` (a connector id has no `:`). */

@@ -49,7 +49,7 @@ const definitionColumns = `d.id, d.name, d.is_default AS "isDefault",
          WHEN d.interval_seconds IS NOT NULL THEN json_build_object('intervalSeconds', d.interval_seconds) END
   END AS schedule,
   CASE WHEN d.is_default THEN coalesce(e.enabled, false) ELSE d.enabled END AS enabled,
-  d.created_at AS "createdAt", d.updated_at AS "updatedAt"`
+  d.pipeline, d.created_at AS "createdAt", d.updated_at AS "updatedAt"`
 
 const fromDefinitions = `FROM syncflow.sync_definitions d
   LEFT JOIN syncflow.entities e ON e.connector_id = d.source_connector_id AND e.entity = d.source_entity`
@@ -69,7 +69,8 @@ const columnValues = (definition: NewSyncDefinition) => [
   definition.direction,
   definition.schedule !== null && "intervalSeconds" in definition.schedule ? definition.schedule.intervalSeconds : null,
   definition.schedule !== null && "cron" in definition.schedule ? definition.schedule.cron : null,
-  definition.enabled
+  definition.enabled,
+  PgTypes.jsonb(definition.pipeline)
 ]
 
 const make = Effect.gen(function* () {
@@ -124,8 +125,8 @@ const make = Effect.gen(function* () {
     yield* run(
       `INSERT INTO syncflow.sync_definitions (id, name, is_default, source_connector_id, source_entity, destination,
          destination_connector_id, mapping, filters, operation, match_key, direction, interval_seconds, cron, enabled,
-         created_at, updated_at)
-       VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)`,
+         pipeline, created_at, updated_at)
+       VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
       [definition.id, definition.name, ...columnValues(definition), at]
     )
     const stored = yield* byId(definition.id)
@@ -151,7 +152,7 @@ const make = Effect.gen(function* () {
     yield* run(
       `UPDATE syncflow.sync_definitions SET name = $2, source_connector_id = $3, source_entity = $4, destination = $5,
          destination_connector_id = $6, mapping = $7, filters = $8, operation = $9, match_key = $10, direction = $11,
-         interval_seconds = $12, cron = $13, enabled = $14, updated_at = $15
+         interval_seconds = $12, cron = $13, enabled = $14, pipeline = $15, updated_at = $16
        WHERE id = $1 AND NOT is_default`,
       [id, definition.name, ...columnValues(definition), yield* now]
     )

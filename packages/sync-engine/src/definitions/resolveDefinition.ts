@@ -10,7 +10,8 @@
  *   the destination connector's adapter with its plugin's identity fields, and the SQL row ledger,
  *   keyed by the definition's id (its state under its `definitionId` as above). It needs the source
  *   connector's manifests and stage options (`source`): without them it is `DefinitionNotRunnable`.
- * Either sink applies only what the definition's `operation` makes (`withOperation`).
+ * Either sink applies only what the definition's `operation` makes (`withOperation`), and carries the
+ * definition's ETL steps (`pipeline`), which the sync runs on each window before writing.
  */
 import { Effect, Option } from "effect"
 import * as PostgresDestination from "../destination/PostgresDestination.ts"
@@ -63,7 +64,7 @@ export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDe
     connectorId,
     entity,
     select,
-    sink,
+    sink: sink === undefined || definition.pipeline.length === 0 ? sink : { ...sink, pipeline: definition.pipeline },
     stages
   })
   if (definition.isDefault) return resolved(undefined)

@@ -50,7 +50,8 @@ export const updateDefinition = Effect.fnUntraced(function* (idOrName: string, p
       patch.direction ??
       (patch.destination === undefined ? current.direction : patch.destination.kind === "postgres" ? "pull" : "push"),
     schedule: patch.schedule === undefined ? current.schedule : patch.schedule,
-    enabled: patch.enabled ?? current.enabled
+    enabled: patch.enabled ?? current.enabled,
+    pipeline: patch.pipeline ?? current.pipeline
   }
   yield* validateDefinition(definition)
   return yield* definitions.replace(current.id, definition)

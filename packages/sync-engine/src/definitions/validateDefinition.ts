@@ -14,11 +14,18 @@
  *   entity's manifest for a connector); without a match key the source's business key is mapped;
  * - `schedule.cron` parses (`Cron.parse`, UTC);
  * - `operation` is one the sinks apply (`upsert`, `insert`, `update`; `delete` into a connector
- *   whose writer finds records by business key; see `operationSink`).
+ *   whose writer finds records by business key; see `operationSink`);
+ * - the `pipeline`'s steps compile on the mapped fields, in order (each step's fields exist where it
+ *   runs, its expressions parse, the tables it joins are synced), an error naming the step and its
+ *   field (`pipeline[2].on.field`).
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Cron, Effect, Option, Result } from "effect"
+import type { SqlClient } from "effect/sql"
 import * as Identifier from "../destination/Identifier.ts"
+import { compilePipeline } from "../etl/compilePipeline.ts"
+import { errorField } from "../etl/EtlRunError.ts"
+import { schemaOf } from "../pipeline/resolveTarget.ts"
 import { makeStages } from "../stages/Stages.ts"
 import { ConnectorStore } from "../state/ConnectorStore.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
@@ -44,7 +51,11 @@ export const destinationFields = (definition: NewSyncDefinition, source: EntityM
 /** Checks a definition against the stored connectors and manifests (see the module rules). */
 export const validateDefinition = Effect.fnUntraced(function* (
   definition: NewSyncDefinition
-): Effect.fn.Return<void, InvalidDefinition | StateStoreError, ConnectorStore | ManifestStore | ConnectorAdapters> {
+): Effect.fn.Return<
+  void,
+  InvalidDefinition | StateStoreError,
+  ConnectorStore | ManifestStore | ConnectorAdapters | SqlClient.SqlClient
+> {
   const connectorStore = yield* ConnectorStore
   const manifestStore = yield* ManifestStore
   if (definition.name.includes(":")) {
@@ -214,4 +225,24 @@ export const validateDefinition = Effect.fnUntraced(function* (
     })
   )
   if (Result.isFailure(stages)) return yield* invalid("mapping", stages.failure.message)
+
+  if (definition.pipeline.length > 0) {
+    const schema =
+      destination.kind === "postgres"
+        ? (destination.schema ?? Result.getOrElse(schemaOf(sourceConnector.value), () => source.connectorId))
+        : destination.connectorId
+    const table = destination.kind === "postgres" ? (destination.table ?? source.entity) : destination.entity
+    const compiled = yield* Effect.result(
+      compilePipeline(
+        definition.pipeline,
+        { columns: stages.success.mapper.columns, key: stages.success.mapper.businessKey },
+        { definitionId: definition.id, schema, table },
+        sourceManifest.cursorField
+      )
+    )
+    if (Result.isFailure(compiled)) {
+      const { field, message } = errorField(compiled.failure)
+      return yield* invalid(field, message)
+    }
+  }
 })

@@ -6,6 +6,7 @@ import { Schema } from "effect"
 import type { SqlError } from "effect/sql"
 import type { DestinationError } from "../destination/DestinationError.ts"
 import type { InvalidIdentifier } from "../destination/Identifier.ts"
+import type { EtlRunError } from "../etl/EtlRunError.ts"
 import type { RowLedgerError } from "../ledger/RowLedger.ts"
 import type { StageConfigError } from "../stages/StageConfigError.ts"
 import type { StagesOptions } from "../stages/Stages.ts"
@@ -36,6 +37,7 @@ export type SyncError =
   | SyncConfigError
   | EntityBusy
   | RowLedgerError
+  | EtlRunError
   | SqlError.SqlError
 
 /** What to sync and how. */
@@ -113,4 +115,6 @@ export interface FinishListingRequest {
   readonly holder: string
   /** A sync definition's sink: the listing its windows committed into it (`sinkWindow.ts`). */
   readonly sink?: SyncSink | undefined
+  /** The stage options the windows ran with (a sink's ETL steps are compiled from them to end the listing). */
+  readonly stages?: StagesOptions | undefined
 }

@@ -5,6 +5,7 @@
  */
 import type { Destination } from "../destination/Destination.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
+import type { EtlPipeline } from "../etl/EtlStep.ts"
 import type { RowLedger } from "../ledger/RowLedger.ts"
 
 /** The binding of a sync to its destination. */
@@ -20,6 +21,8 @@ export interface SyncSink {
   readonly ledger: RowLedger["Service"]
   /** Where in the destination (for an API: its entity, as the table's name). */
   readonly target: TableTarget
+  /** A sync definition's ETL steps, run on each window's rows before they are written. */
+  readonly pipeline?: EtlPipeline | undefined
 }
 
 /** The id of an entity's default sync (into its connector's table): derived, so existing state keeps its keys. */

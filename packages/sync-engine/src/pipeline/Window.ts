@@ -5,8 +5,9 @@
 import type { Cursor } from "@syncflow/adapter-core"
 import { Stream } from "effect"
 import type { IngestRow } from "../destination/TableDestination.ts"
+import type { PipelineWindow } from "../etl/compilePipeline.ts"
 import type { RecordFailure } from "../stages/RecordFailure.ts"
-import type { SourceRecord } from "../stages/Row.ts"
+import type { Identified, SourceRecord } from "../stages/Row.ts"
 import type { StageCounts } from "../stages/Stages.ts"
 
 /**
@@ -25,6 +26,8 @@ export interface WindowPage {
   readonly next: Cursor.Cursor | undefined
   /** The records the whole listing holds, when the source said (the adapter page's `total`). */
   readonly total?: number | undefined
+  /** The identified records, kept (instead of `rows`) when a definition's ETL steps run on the window. */
+  readonly records?: ReadonlyArray<Identified> | undefined
 }
 
 /** Consecutive staged pages and the cursor after the last of them (`undefined` at the end of the listing). */
@@ -33,6 +36,8 @@ export interface Window {
   readonly next: Cursor.Cursor | undefined
   /** The number of records fetched for the window. */
   readonly rows: number
+  /** What a definition's ETL steps made of the window's records (their rows replace the pages'). */
+  readonly etl?: PipelineWindow | undefined
 }
 
 /** Groups staged pages into windows of at least `rows` records (the last one may be smaller). */

@@ -27,6 +27,7 @@ export interface SinkFinishRequest {
   readonly connectorId: string
   readonly manifest: SinkSyncRequest["manifest"]
   readonly sink: SinkSyncRequest["sink"]
+  readonly stages?: SinkSyncRequest["stages"]
   readonly runId: string
   readonly holder: string
 }
@@ -126,7 +127,8 @@ export const makeSinkWindows = (services: SinkServices, steps: ReturnType<typeof
     const listing = saved?.listing
     if (listing !== undefined && listing !== null && listing.runId === request.runId) {
       const scope = { syncId: request.sink.syncId, target: request.sink.target }
-      yield* steps.endListing({ request, entity, definitionId, scope }, listing)
+      const pipeline = yield* steps.compileEtl(request, request.stages)
+      yield* steps.endListing({ request, entity, definitionId, scope, pipeline }, listing)
     }
     const run = yield* runStore.finishRun(request.runId, { status: "succeeded" })
     yield* leases.release(key, request.holder)

@@ -8,9 +8,11 @@
  */
 import { type Adapter, Cursor, type EntityManifest } from "@syncflow/adapter-core"
 import { Effect, Option, Schema, Stream } from "effect"
-import type { SqlClient } from "effect/sql"
+import { SqlClient } from "effect/sql"
 import type { DestinationChanges } from "../destination/Destination.ts"
 import type { IngestRow } from "../destination/TableDestination.ts"
+import { type CompiledPipeline, compilePipeline } from "../etl/compilePipeline.ts"
+import { recordStepStats } from "../etl/StepStats.ts"
 import type { LedgerScope } from "../ledger/RowLedger.ts"
 import { planChanges } from "../stages/delta/planChanges.ts"
 import { type Applied, applyChanges } from "../stages/ingest/applyChanges.ts"
@@ -67,6 +69,8 @@ export interface OpenSinkListing {
   readonly highWater: string | null
   /** Where its next window starts; `undefined`: nothing left to read. */
   readonly from: Cursor.Cursor | undefined
+  /** The sink's ETL steps, compiled (absent: none). */
+  readonly pipeline: CompiledPipeline | undefined
 }
 
 /** The services the sink orchestration runs on. */
@@ -164,6 +168,46 @@ export const makeSinkSync = ({
       }
     })
 
+  /** Runs an ETL step's effect on the engine's database. */
+  const withSql = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
+    Effect.provideService(effect, SqlClient.SqlClient, sql)
+
+  /** The sink's ETL steps compiled for rows of `stages` (`undefined` when it has none). */
+  const compileEtl = Effect.fnUntraced(function* (
+    request: Pick<SinkSyncRequest, "manifest" | "sink">,
+    options: StagesOptions | undefined,
+    compiled?: Stages
+  ) {
+    const steps = request.sink.pipeline
+    if (steps === undefined || steps.length === 0) return undefined
+    const stages = compiled ?? (yield* makeStages(request.manifest, options))
+    return yield* compilePipeline(
+      steps,
+      { columns: stages.mapper.columns, key: stages.mapper.businessKey },
+      { definitionId: request.sink.syncId, schema: request.sink.target.schema, table: request.sink.target.table },
+      request.manifest.cursorField
+    ).pipe(withSql)
+  })
+
+  /** A window's plan with deletes of the rows its ETL steps skipped that the target holds (a filter now false). */
+  const withSkippedDeleted = (
+    sink: SyncSink,
+    scope: LedgerScope,
+    plan: Effect.Success<ReturnType<typeof planChanges>>,
+    skipped: ReadonlyArray<string>
+  ) =>
+    skipped.length === 0
+      ? Effect.succeed(plan)
+      : Effect.map(sink.ledger.lookup(scope, skipped), (entries) => ({
+          ...plan,
+          changes: {
+            ...plan.changes,
+            deletes: [...entries.values()].flatMap((entry) =>
+              entry.deleted || entry.targetId === null ? [] : [{ bkHash: entry.bkHash, targetId: entry.targetId }]
+            )
+          }
+        }))
+
   /**
    * Opens the sink's listing in `mode`: prepares the target, then resumes the listing a checkpoint
    * saved (same kind) or starts one with a new run (`runId` when given, so a retried first window of
@@ -180,11 +224,18 @@ export const makeSinkSync = ({
     const scope: LedgerScope = { syncId: sink.syncId, target: sink.target }
     const stages = yield* makeStages(manifest, request.stages)
     const failureKey = makeFailureKey(stages)
-    // The target's columns are the Map stage's: a sync definition's mapping selects and renames them.
+    const pipeline = yield* compileEtl(request, request.stages, stages)
+    // The target's columns are the Map stage's (a sync definition's mapping selects and renames them),
+    // or its ETL steps' last ones.
     yield* sink.destination.prepareEntity(
       sink.target,
-      stages.mapper.passThrough ? manifest : { ...manifest, columns: stages.mapper.columns }
+      pipeline !== undefined
+        ? { ...manifest, columns: pipeline.columns, businessKey: pipeline.key }
+        : stages.mapper.passThrough
+          ? manifest
+          : { ...manifest, columns: stages.mapper.columns }
     )
+    if (pipeline !== undefined) yield* withSql(pipeline.prepare)
     const checkpoint = Option.getOrUndefined(yield* checkpointStore.getCheckpoint(connectorId, entity, definitionId))
     const saving = checkpoint?.listing
     const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
@@ -214,7 +265,8 @@ export const makeSinkSync = ({
       listing,
       resumed: resumable !== null,
       highWater: checkpoint?.rowVersion ?? null,
-      from: resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined)
+      from: resumable === null ? Cursor.start : (checkpoint?.cursor ?? undefined),
+      pipeline
     }
     return open
   })
@@ -231,15 +283,25 @@ export const makeSinkSync = ({
         Stream.map((page): WindowPage => {
           const staged = runStages(open.stages, page.items)
           return {
-            rows: toIngestRows(staged.ok, open.request.manifest.cursorField),
+            rows: open.pipeline === undefined ? toIngestRows(staged.ok, open.request.manifest.cursorField) : [],
             // Kept for the rows the destination parks or refuses: their failed records keep the raw data.
             raws: rawsToPark("park", staged.ok),
             failures: staged.failures,
             counts: staged.counts,
-            next: page.next
+            next: page.next,
+            ...(open.pipeline === undefined ? {} : { records: staged.ok })
           }
         }),
-        windows(open.request.windowRows ?? 10_000)
+        windows(open.request.windowRows ?? 10_000),
+        Stream.mapEffect((window) => {
+          const pipeline = open.pipeline
+          if (pipeline === undefined) return Effect.succeed(window)
+          const records = window.pages.flatMap((page) => page.records ?? [])
+          return Effect.map(
+            withSql(pipeline.applyWindow(records, open.listing.runId)),
+            (etl): Window => ({ ...window, pages: window.pages.map((page) => ({ ...page, records: undefined })), etl })
+          )
+        })
       )
 
   /**
@@ -253,10 +315,12 @@ export const makeSinkSync = ({
       const { entity, definitionId, scope } = open
       const runId = listing.runId
       const context: SinkStateContext = { connectorId, entity, definitionId, runId }
-      const rows: ReadonlyArray<IngestRow> = window.pages.flatMap((p) => p.rows)
-      const failures = window.pages.flatMap((p) => p.failures)
+      const rows: ReadonlyArray<IngestRow> = [...window.pages.flatMap((p) => p.rows), ...(window.etl?.rows ?? [])]
+      const failures = [...window.pages.flatMap((p) => p.failures), ...(window.etl?.failures ?? [])]
       const rawOf = (bkHash: string) => rawInWindow(window, bkHash)
-      const plan = yield* planChanges(sink.ledger, scope, rows, runId)
+      const planned = yield* planChanges(sink.ledger, scope, rows, runId)
+      const plan =
+        window.etl === undefined ? planned : yield* withSkippedDeleted(sink, scope, planned, window.etl.skipped)
       const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
       const committed = yield* writeAndTrack(
         sink,
@@ -266,6 +330,10 @@ export const makeSinkSync = ({
         (applied) =>
           Effect.gen(function* () {
             yield* settle(context, applied, rawOf)
+            if (window.etl !== undefined) {
+              yield* withSql(window.etl.commit)
+              yield* withSql(recordStepStats(runId, window.etl.stats))
+            }
             if (failures.length > 0) {
               yield* failedRecordStore.recordFailedRecords(toFailedRecords(failures, context, open.failureKey))
             }
@@ -281,7 +349,7 @@ export const makeSinkSync = ({
             const stageCounts = windowStageCounts(window)
             const windowCounts: Partial<RunCounts> = {
               ...stageCounts,
-              failed: stageCounts.failed + applied.failed.length,
+              failed: stageCounts.failed + (window.etl?.failures.length ?? 0) + applied.failed.length,
               inserted: applied.inserted,
               updated: applied.updated,
               // Only a definition deleting the rows it lists deletes in a window.
@@ -306,6 +374,7 @@ export const makeSinkSync = ({
       readonly entity: string
       readonly definitionId: string
       readonly scope: LedgerScope
+      readonly pipeline?: CompiledPipeline | undefined
     },
     listing: ListingState
   ) =>
@@ -317,6 +386,7 @@ export const makeSinkSync = ({
           listing.since === null
             ? yield* reconcileUnseen(sink.ledger, sink.destination, sink.target, open.scope, runId)
             : 0
+        if (listing.since === null && open.pipeline !== undefined) yield* withSql(open.pipeline.endListing(runId))
         yield* checkpointStore.saveCheckpoint({
           connectorId,
           entity: open.entity,
@@ -447,5 +517,5 @@ export const makeSinkSync = ({
     }
   })
 
-  return { syncEntity, retryPendingChildren, openListing, windowsFrom, commitWindow, endListing }
+  return { syncEntity, retryPendingChildren, openListing, windowsFrom, commitWindow, endListing, compileEtl }
 }

@@ -37,7 +37,9 @@ export const IssueReason = Schema.Literals([
    * A value the table's existing column cannot store: the source changed the column's type (e.g. a
    * `NUMBER` became `VARCHAR2`) and the column keeps its type (e.g. `"N/A"` for a `numeric` column).
    */
-  "UnstorableValue"
+  "UnstorableValue",
+  /** A sync definition's ETL step could not handle the row (an expression failed, a value did not fit). */
+  "EtlStepFailed"
 ])
 /** Why a field's value was rejected. */
 export type IssueReason = typeof IssueReason.Type
@@ -52,7 +54,8 @@ export const IssueStep = Schema.Literals([
   "validate",
   "map",
   "identity",
-  "ingest"
+  "ingest",
+  "etl"
 ])
 /** The step that found an issue. */
 export type IssueStep = typeof IssueStep.Type

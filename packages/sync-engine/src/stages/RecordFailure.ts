@@ -10,7 +10,7 @@ import type { Row, SourceRecord } from "./Row.ts"
  * The pipeline stage that rejected a record (the `stage` column of failed records). `ingest`: a
  * value the table's existing column cannot store (its type changed upstream).
  */
-export const FailedStage = Schema.Literals(["normalize", "validate", "map", "identity", "ingest"])
+export const FailedStage = Schema.Literals(["normalize", "validate", "map", "identity", "etl", "ingest"])
 /** The pipeline stage that rejected a record. */
 export type FailedStage = typeof FailedStage.Type
 

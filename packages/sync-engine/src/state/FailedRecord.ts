@@ -11,6 +11,7 @@ export const PipelineStage = Schema.Literals([
   "validate",
   "map",
   "identity",
+  "etl",
   "delta",
   "resolve",
   "ingest",

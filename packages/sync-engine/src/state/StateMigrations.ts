@@ -15,6 +15,8 @@ import { alertsMigration } from "./migrations/0018_alerts.ts"
 import { entityMetricsMigration } from "./migrations/0019_entity_metrics.ts"
 import { runNotifications } from "./migrations/0020_run_notifications.ts"
 import { definitionStateConsumersMigration } from "./migrations/0024_definition_state_consumers.ts"
+import { etlPipelineMigration } from "./migrations/0033_etl_pipeline.ts"
+import { etlAggregateInputsMigration } from "./migrations/0034_etl_aggregate_inputs.ts"
 
 /** One migration: an id (its order), a name, and its statements. */
 export interface Migration {
@@ -385,7 +387,9 @@ ON CONFLICT DO NOTHING`
   alertsMigration,
   entityMetricsMigration,
   runNotifications,
-  definitionStateConsumersMigration
+  definitionStateConsumersMigration,
+  etlPipelineMigration,
+  etlAggregateInputsMigration
 ]
 
 /**

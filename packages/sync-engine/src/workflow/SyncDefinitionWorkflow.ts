@@ -114,6 +114,7 @@ const finishActivity = (payload: SyncDefinitionPayload, runId: string, holder: s
         connectorId: payload.definition.source.connectorId,
         manifest: resolved.manifest,
         sink: resolved.sink,
+        stages: resolved.stages,
         runId,
         holder
       })
