@@ -67,7 +67,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("API con
       assert.include(unknown.detail, "GET /api/v1/nothing-here")
       assert.strictEqual(unknown.type, "urn:syncflow:problem:not-found")
       problemOf(yield* call("DELETE", "/metrics", { token: null }), 404)
-      problemOf(yield* call("GET", "/", { token: null }), 404)
+      problemOf(yield* call("DELETE", "/", { token: null }), 404)
     })
   )
 

@@ -1,6 +1,7 @@
 /**
  * The HTTP server of `syncflow serve`: the admin API under `/api/v1` (with its OpenAPI document at
- * `/openapi.json` and an interactive docs page at `/docs`), webhooks, and `/metrics`.
+ * `/openapi.json` and an interactive docs page at `/docs`), webhooks, `/metrics`, and the admin
+ * dashboard at `/`.
  */
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
@@ -25,6 +26,7 @@ import { ServerInfo } from "../api/ServerInfo.ts"
 import type { AdminCredentials } from "../config/ServerSecrets.ts"
 import { ConnectorHealth } from "../connectors/ConnectorHealth.ts"
 import { compressionLayer } from "./Compression.ts"
+import { DashboardRoute } from "./DashboardRoute.ts"
 import { MetricsRoute } from "./MetricsRoute.ts"
 import { probesUntraced, requestLogger } from "./RequestLog.ts"
 import { ServerFailure } from "./ServerFailure.ts"
@@ -66,6 +68,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
     }),
     WebhookRoute,
     MetricsRoute,
+    DashboardRoute,
     UnknownRoute,
     ServerFailure,
     compressionLayer([docsPath, openApiPath])
