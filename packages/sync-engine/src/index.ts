@@ -3,6 +3,7 @@
  * changes in PostgreSQL — the nine-stage pipeline, its state store and its destinations.
  */
 export * from "./alerts/index.ts"
+export * from "./bidirectional/index.ts"
 export * from "./definitions/index.ts"
 export * from "./destination/index.ts"
 export * from "./etl/index.ts"

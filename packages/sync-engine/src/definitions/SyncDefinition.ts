@@ -8,6 +8,7 @@
  * has a definition; it is changed through the entity's settings, not as a definition.
  */
 import { Schema } from "effect"
+import { TwoWaySettings } from "../bidirectional/TwoWaySettings.ts"
 import { EtlPipeline } from "../etl/EtlStep.ts"
 import { FieldPredicate } from "../stages/select/SelectOptions.ts"
 
@@ -53,9 +54,13 @@ export const SyncOperation = Schema.Literals(["insert", "update", "upsert", "del
 /** What a definition does with the records it selects. */
 export type SyncOperation = typeof SyncOperation.Type
 
-/** `pull`: from a connector into SyncFlow's PostgreSQL; `push`: into another system (a destination connector). */
-export const SyncDirection = Schema.Literals(["pull", "push"])
-/** `pull` or `push`. */
+/**
+ * `pull`: from a connector into SyncFlow's PostgreSQL; `push`: into another system (a destination
+ * connector); `bidirectional`: a connector's entity and a PostgreSQL table kept equal both ways
+ * (settings in `bidirectional`, see `bidirectional/`).
+ */
+export const SyncDirection = Schema.Literals(["pull", "push", "bidirectional"])
+/** `pull`, `push` or `bidirectional`. */
 export type SyncDirection = typeof SyncDirection.Type
 
 /** When a definition runs on its own: every `intervalSeconds`, or on a cron expression (five fields, UTC). */
@@ -86,6 +91,8 @@ export const DefinitionSpec = Schema.Struct({
   matchKey: Schema.optionalKey(Schema.Array(Schema.NonEmptyString)),
   /** Default: `pull` into PostgreSQL, `push` into a connector. */
   direction: Schema.optionalKey(SyncDirection),
+  /** The two-way settings; required with `direction: "bidirectional"`. */
+  bidirectional: Schema.optionalKey(TwoWaySettings),
   /** Absent or `null`: runs only when triggered. */
   schedule: Schema.optionalKey(Schema.NullOr(DefinitionSchedule)),
   /** Default `true`. */
@@ -109,6 +116,7 @@ export const SyncDefinition = Schema.Struct({
   operation: SyncOperation,
   matchKey: Schema.NullOr(Schema.Array(Schema.String)),
   direction: SyncDirection,
+  bidirectional: Schema.NullOr(TwoWaySettings),
   schedule: Schema.NullOr(DefinitionSchedule),
   enabled: Schema.Boolean,
   pipeline: EtlPipeline,
@@ -129,6 +137,7 @@ export interface NewSyncDefinition {
   readonly operation: SyncOperation
   readonly matchKey: ReadonlyArray<string> | null
   readonly direction: SyncDirection
+  readonly bidirectional: TwoWaySettings | null
   readonly schedule: DefinitionSchedule | null
   readonly enabled: boolean
   readonly pipeline: EtlPipeline
@@ -149,6 +158,7 @@ export const withDefaults = (id: string, spec: DefinitionSpec): NewSyncDefinitio
   operation: spec.operation ?? "upsert",
   matchKey: spec.matchKey ?? null,
   direction: spec.direction ?? directionOf(spec.destination),
+  bidirectional: spec.bidirectional ?? null,
   schedule: spec.schedule ?? null,
   enabled: spec.enabled ?? true,
   pipeline: spec.pipeline ?? []

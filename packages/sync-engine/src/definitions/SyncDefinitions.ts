@@ -40,7 +40,7 @@ export interface SyncDefinitionsService {
 
 const definitionColumns = `d.id, d.name, d.is_default AS "isDefault",
   json_build_object('connectorId', d.source_connector_id, 'entity', d.source_entity) AS source,
-  d.destination, d.mapping, d.filters, d.operation, d.match_key AS "matchKey", d.direction,
+  d.destination, d.mapping, d.filters, d.operation, d.match_key AS "matchKey", d.direction, d.bidirectional,
   CASE WHEN d.is_default THEN
     CASE WHEN e.cron IS NOT NULL THEN json_build_object('cron', e.cron)
          WHEN e.interval_seconds IS NOT NULL THEN json_build_object('intervalSeconds', e.interval_seconds) END
@@ -70,7 +70,8 @@ const columnValues = (definition: NewSyncDefinition) => [
   definition.schedule !== null && "intervalSeconds" in definition.schedule ? definition.schedule.intervalSeconds : null,
   definition.schedule !== null && "cron" in definition.schedule ? definition.schedule.cron : null,
   definition.enabled,
-  PgTypes.jsonb(definition.pipeline)
+  PgTypes.jsonb(definition.pipeline),
+  definition.bidirectional === null ? null : PgTypes.jsonb(definition.bidirectional)
 ]
 
 const make = Effect.gen(function* () {
@@ -125,8 +126,8 @@ const make = Effect.gen(function* () {
     yield* run(
       `INSERT INTO syncflow.sync_definitions (id, name, is_default, source_connector_id, source_entity, destination,
          destination_connector_id, mapping, filters, operation, match_key, direction, interval_seconds, cron, enabled,
-         pipeline, created_at, updated_at)
-       VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
+         pipeline, bidirectional, created_at, updated_at)
+       VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)`,
       [definition.id, definition.name, ...columnValues(definition), at]
     )
     const stored = yield* byId(definition.id)
@@ -152,7 +153,7 @@ const make = Effect.gen(function* () {
     yield* run(
       `UPDATE syncflow.sync_definitions SET name = $2, source_connector_id = $3, source_entity = $4, destination = $5,
          destination_connector_id = $6, mapping = $7, filters = $8, operation = $9, match_key = $10, direction = $11,
-         interval_seconds = $12, cron = $13, enabled = $14, pipeline = $15, updated_at = $16
+         interval_seconds = $12, cron = $13, enabled = $14, pipeline = $15, bidirectional = $16, updated_at = $17
        WHERE id = $1 AND NOT is_default`,
       [id, definition.name, ...columnValues(definition), yield* now]
     )

@@ -49,6 +49,7 @@ export const updateDefinition = Effect.fnUntraced(function* (idOrName: string, p
     direction:
       patch.direction ??
       (patch.destination === undefined ? current.direction : patch.destination.kind === "postgres" ? "pull" : "push"),
+    bidirectional: patch.bidirectional ?? current.bidirectional,
     schedule: patch.schedule === undefined ? current.schedule : patch.schedule,
     enabled: patch.enabled ?? current.enabled,
     pipeline: patch.pipeline ?? current.pipeline

@@ -6,7 +6,8 @@
  * - a PostgreSQL destination's `schema` and `table` are valid identifiers;
  * - a connector destination's `connectorId` is a connector whose adapter writes (`Adapter.write`)
  *   and whose plugin can be a destination (declares its identity fields), its `entity` one of the connector's discovered entities that the adapter can write;
- * - `direction` agrees with the destination (`pull` into PostgreSQL, `push` into a connector);
+ * - `direction` agrees with the destination (`pull` into PostgreSQL, `push` into a connector), or is
+ *   `bidirectional` with its own rules (`bidirectional/validateTwoWay.ts`);
  * - every `mapping` key is a field of the source entity's manifest, every mapped name a field of the
  *   destination entity's manifest (connector destinations), no two fields mapped to one name;
  * - every `filters[i].field` is a field of the source entity;
@@ -22,6 +23,7 @@
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Cron, Effect, Option, Result } from "effect"
 import type { SqlClient } from "effect/sql"
+import { validateTwoWay } from "../bidirectional/validateTwoWay.ts"
 import * as Identifier from "../destination/Identifier.ts"
 import { compilePipeline } from "../etl/compilePipeline.ts"
 import { errorField } from "../etl/EtlRunError.ts"
@@ -133,6 +135,14 @@ export const validateDefinition = Effect.fnUntraced(function* (
     }
     const columns = fieldsOf(targetEntity.value.manifest)
     if (columns.length > 0) targetFields = new Set(columns)
+  }
+  if (definition.direction === "bidirectional") {
+    // Two-way definitions have their own rules (they take no mapping, filters or match key).
+    yield* validateTwoWay(definition, sourceManifest)
+    return
+  }
+  if (definition.bidirectional !== null) {
+    return yield* invalid("bidirectional", "two-way settings apply to direction: bidirectional")
   }
   if (definition.direction !== directionOf(destination)) {
     return yield* invalid(

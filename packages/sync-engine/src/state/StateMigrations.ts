@@ -15,6 +15,7 @@ import { alertsMigration } from "./migrations/0018_alerts.ts"
 import { entityMetricsMigration } from "./migrations/0019_entity_metrics.ts"
 import { runNotifications } from "./migrations/0020_run_notifications.ts"
 import { definitionStateConsumersMigration } from "./migrations/0024_definition_state_consumers.ts"
+import { twoWayMigration } from "./migrations/0025_two_way.ts"
 import { etlPipelineMigration } from "./migrations/0033_etl_pipeline.ts"
 import { etlAggregateInputsMigration } from "./migrations/0034_etl_aggregate_inputs.ts"
 
@@ -388,6 +389,7 @@ ON CONFLICT DO NOTHING`
   entityMetricsMigration,
   runNotifications,
   definitionStateConsumersMigration,
+  twoWayMigration,
   etlPipelineMigration,
   etlAggregateInputsMigration
 ]
