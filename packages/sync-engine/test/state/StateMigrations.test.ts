@@ -59,6 +59,10 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "sync_definitions",
           "sync_runs",
           "tokens",
+          "two_way_changes",
+          "two_way_conflicts",
+          "two_way_cursors",
+          "two_way_records",
           "workflow_triggers"
         ]
       )
