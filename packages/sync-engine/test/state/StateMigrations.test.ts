@@ -46,6 +46,7 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "entity_leases",
           "entity_metrics",
           "entity_tables",
+          "etl_aggregate_inputs",
           "execution_runs",
           "failed_records",
           "pending_children",
