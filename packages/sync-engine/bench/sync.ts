@@ -3,8 +3,11 @@
  * a real PostgreSQL (DATABASE_URL, or an embedded one), and five scenarios on `items`: the initial
  * sync, a re-sync with nothing changed (incremental, as the scheduler runs it, and full, comparing
  * every row's hash), a row-version delta with 1,000 changed rows, and a hash delta (complete listing)
- * with 1% changed. Each prints rows/s, where the time went and the peak
- * RSS; the same run's raw `COPY` of the synced rows is the baseline.
+ * with 1% changed. Each prints rows/s, where the time went, Node's CPU time per row and the peak
+ * RSS, and its time as a multiple of the same run's floor. After the initial sync it measures, on the
+ * same rows, the baselines (`copyBaselines.ts`: the raw `COPY` into an indexed table, and the floor,
+ * `COPY` into an unindexed table then building the indexes) and the peer (`peerSync.ts`: a
+ * hand-written fetch + batched `unnest` upsert script, in its own process, against the same fake).
  *
  * With `--destination copy`, the destination is `PostgresDestination.layerBulk` (COPY into a
  * staging table for all-new chunks) instead of the unnest upserts.
@@ -16,7 +19,6 @@
 import { spawn } from "node:child_process"
 import { cpus, totalmem } from "node:os"
 import { createInterface } from "node:readline"
-import { pipeline } from "node:stream/promises"
 import { fileURLToPath } from "node:url"
 import { NodeHttpClient, NodeRuntime, NodeServices } from "@effect/platform-node"
 import { PgClient } from "@effect/sql-pg"
@@ -26,7 +28,6 @@ import { acquireEmbeddedPostgres } from "@syncflow/embedded-postgres"
 import { Console, Context, Effect, Layer, Redacted, References } from "effect"
 import * as Base64 from "effect/encoding/Base64"
 import pg from "pg"
-import { from as copyFrom, to as copyTo } from "pg-copy-streams"
 import { PgBulkPool } from "../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
@@ -35,6 +36,7 @@ import type { SyncSummary } from "../src/pipeline/SyncSummary.ts"
 import { ConnectorStore } from "../src/state/ConnectorStore.ts"
 import { SecretBox } from "../src/state/SecretBox.ts"
 import * as StateStores from "../src/state/StateStores.ts"
+import { copyThenIndex, indexedCopy } from "./copyBaselines.ts"
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`)
@@ -107,24 +109,27 @@ const benchDatabase = (adminUrl: string) =>
       })
   )
 
-/** Raw COPY of the synced rows into an identical, indexed table: the baseline. */
-const copyBaseline = (url: string) =>
-  Effect.promise(async () => {
-    const source = new pg.Client({ connectionString: url })
-    const target = new pg.Client({ connectionString: url })
-    await source.connect()
-    await target.connect()
-    await target.query("CREATE TABLE bench.items_copy (LIKE bench.items INCLUDING DEFAULTS INCLUDING INDEXES)")
-    const started = performance.now()
-    await pipeline(
-      source.query(copyTo("COPY bench.items TO STDOUT")),
-      target.query(copyFrom("COPY bench.items_copy FROM STDIN"))
+/**
+ * The peer (`peerSync.ts`) in a process of its own against the same fake: a hand-written fetch +
+ * batched `unnest` upsert of the same rows, timed by itself.
+ */
+const peerProcess = (baseUrl: string, secret: string, databaseUrl: string) =>
+  Effect.callback<{ readonly ms: number; readonly rows: number }>((resume) => {
+    const script = fileURLToPath(new URL("./peerSync.ts", import.meta.url))
+    const child = spawn(process.execPath, [script, baseUrl, secret, databaseUrl], {
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    let output = ""
+    child.stdout.on("data", (bytes: Buffer) => {
+      output += bytes.toString("utf8")
+    })
+    child.on("exit", (code) =>
+      resume(
+        code === 0
+          ? Effect.succeed(JSON.parse(output) as { ms: number; rows: number })
+          : Effect.die(new Error(`the peer exited with ${code}`))
+      )
     )
-    const ms = performance.now() - started
-    await target.query("DROP TABLE bench.items_copy")
-    await source.end()
-    await target.end()
-    return ms
   })
 
 const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2)
@@ -144,7 +149,7 @@ const withCpu = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 const report = (
   label: string,
   { summary, cpuMs }: { readonly summary: SyncSummary; readonly cpuMs: number },
-  baselineMs?: number
+  floorMs: number
 ) => {
   const t = summary.timings
   const c = summary.counts
@@ -155,7 +160,7 @@ const report = (
       `fetched ${c.fetched} inserted ${c.inserted} updated ${c.updated} unchanged ${c.unchanged} deleted ${c.deleted} failed ${c.failed}`,
       `stages 2-5 ${seconds(t.stagesMs)} s (normalize ${seconds(t.stages?.normalize)}, validate ${seconds(t.stages?.validate)}, map ${seconds(t.stages?.map)}, identity ${seconds(t.stages?.identify)})`,
       `delta + resolve + ingest + track, in the windows' transactions: ${seconds(t.writeMs)} s; writer waiting for the next window (fetch, parse, stages): ${seconds(t.waitMs)} s`,
-      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row); peak RSS ${peakRssMb()} MB${baselineMs === undefined ? "" : `, ${(t.wallMs / baselineMs).toFixed(2)}x the raw COPY baseline`}`
+      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row); peak RSS ${peakRssMb()} MB; ${(t.wallMs / floorMs).toFixed(2)}x the floor`
     ].join("\n    ")
   )
 }
@@ -204,22 +209,33 @@ const main = Effect.gen(function* () {
     withCpu(engine.syncEntity({ connectorId: "bench", adapter, manifest: items, mode, stages, windowRows: WINDOW }))
 
   const initial = yield* sync("incremental")
-  const baselineMs = yield* copyBaseline(database.url)
+  const rows = initial.summary.counts.inserted
+  const indexed = yield* Effect.promise(() => indexedCopy(database.url, "bench", "items"))
+  const floor = yield* Effect.promise(() => copyThenIndex(database.url, "bench", "items"))
+  const peer = yield* peerProcess(fake.baseUrl, fake.secret, database.url)
   yield* Console.log(
-    `raw COPY of the same ${initial.summary.counts.inserted} rows into an indexed table: ${(baselineMs / 1000).toFixed(2)} s`
+    [
+      `baselines, the same ${rows} rows:`,
+      `raw COPY into an indexed table                ${seconds(indexed.ms).padStart(6)} s`,
+      `floor: COPY, no index, then build the indexes ${seconds(floor.ms).padStart(6)} s (indexes ${seconds(floor.indexMs)} s)`,
+      `peer: fetch + batched unnest upsert script    ${seconds(peer.ms).padStart(6)} s (${peer.rows} rows, ${Math.round(peer.rows / (peer.ms / 1000))} rows/s)`
+    ].join("\n    ")
   )
-  yield* report("initial sync", initial, baselineMs)
+  yield* report("initial sync", initial, floor.ms)
+  yield* Console.log(
+    `    the peer took ${(peer.ms / initial.summary.timings.wallMs).toFixed(2)}x the initial sync's time`
+  )
   if (SCENARIOS.has("incremental")) {
-    yield* report("re-sync, nothing changed (incremental)", yield* sync("incremental"))
+    yield* report("re-sync, nothing changed (incremental)", yield* sync("incremental"), floor.ms)
   }
-  if (SCENARIOS.has("full")) yield* report("re-sync, nothing changed (full)", yield* sync("full-refresh"))
+  if (SCENARIOS.has("full")) yield* report("re-sync, nothing changed (full)", yield* sync("full-refresh"), floor.ms)
   if (SCENARIOS.has("rowversion")) {
     yield* fake.mutate({ update: 1000 })
-    yield* report("row-version delta, 1,000 changed", yield* sync("incremental"))
+    yield* report("row-version delta, 1,000 changed", yield* sync("incremental"), floor.ms)
   }
   if (SCENARIOS.has("hash")) {
     yield* fake.mutate({ update: Math.round(ROWS / 100) })
-    yield* report("hash delta (full), 1% changed", yield* sync("full-refresh"))
+    yield* report("hash delta (full), 1% changed", yield* sync("full-refresh"), floor.ms)
   }
 }).pipe(
   Effect.scoped,
