@@ -17,7 +17,6 @@ import { ScheduleHubAdapter, ScheduleHubClient } from "@syncflow/schedulehub"
 import { FakeScheduleHub } from "@syncflow/schedulehub/testing"
 import { Console, Context, Effect, Layer, Redacted, References } from "effect"
 import * as Base64 from "effect/encoding/Base64"
-import pg from "pg"
 import * as ApiDestination from "../src/destination/ApiDestination.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import * as TableTarget from "../src/destination/TableTarget.ts"
@@ -26,35 +25,10 @@ import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
 import { ConnectorStore } from "../src/state/ConnectorStore.ts"
 import { SecretBox } from "../src/state/SecretBox.ts"
 import * as StateStores from "../src/state/StateStores.ts"
+import { argument, benchDatabase } from "./benchSupport.ts"
 
-const argument = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
 const ROWS = argument("rows", 20_000)
 const WINDOW = argument("window", 5_000)
-
-/** A database of its own on the server, dropped at the end. */
-const benchDatabase = (adminUrl: string) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const name = `syncflow_push_bench_${process.pid}`
-      const admin = new pg.Client({ connectionString: adminUrl })
-      await admin.connect()
-      await admin.query(`CREATE DATABASE ${name}`)
-      await admin.end()
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
-      return { name, url: url.toString() }
-    }),
-    ({ name }) =>
-      Effect.promise(async () => {
-        const admin = new pg.Client({ connectionString: adminUrl })
-        await admin.connect()
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-        await admin.end()
-      })
-  )
 
 const main = Effect.gen(function* () {
   const adminUrl =

@@ -21,27 +21,18 @@ import { cpus, totalmem } from "node:os"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import { NodeHttpClient, NodeRuntime, NodeServices } from "@effect/platform-node"
-import { PgClient } from "@effect/sql-pg"
 import { AdapterHttp, type EntityManifest, TokenManager, TokenStore } from "@syncflow/adapter-core"
 import { ApiSmithAdapter, ApiSmithClient, ApiSmithCredentials } from "@syncflow/apismith"
 import { acquireEmbeddedPostgres } from "@syncflow/embedded-postgres"
 import { Console, Context, Effect, Layer, Redacted, References } from "effect"
-import * as Base64 from "effect/encoding/Base64"
-import pg from "pg"
 import { PgBulkPool } from "../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
 import type { SyncMode } from "../src/pipeline/SyncMode.ts"
-import type { SyncSummary } from "../src/pipeline/SyncSummary.ts"
 import { ConnectorStore } from "../src/state/ConnectorStore.ts"
-import { SecretBox } from "../src/state/SecretBox.ts"
-import * as StateStores from "../src/state/StateStores.ts"
+import { argument, benchDatabase, engineLayer, report, seconds, withCpu } from "./benchSupport.ts"
 import { copyThenIndex, indexedCopy } from "./copyBaselines.ts"
 
-const argument = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
 const ROWS = argument("rows", 1_000_000)
 const WINDOW = argument("window", 10_000)
 const DESTINATION = process.argv.includes("copy") ? "copy" : "unnest"
@@ -86,29 +77,6 @@ const fakeErpProcess = Effect.acquireRelease(
   (fake) => Effect.sync(fake.stop)
 )
 
-/** A fresh database for the run on the admin server, dropped afterwards. */
-const benchDatabase = (adminUrl: string) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const name = `syncflow_bench_${process.pid}`
-      const admin = new pg.Client({ connectionString: adminUrl })
-      await admin.connect()
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await admin.query(`CREATE DATABASE ${name}`)
-      await admin.end()
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
-      return { name, url: url.toString() }
-    }),
-    ({ name }) =>
-      Effect.promise(async () => {
-        const admin = new pg.Client({ connectionString: adminUrl })
-        await admin.connect()
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-        await admin.end()
-      })
-  )
-
 /**
  * The peer (`peerSync.ts`) in a process of its own against the same fake: a hand-written fetch +
  * batched `unnest` upsert of the same rows, timed by itself.
@@ -131,39 +99,6 @@ const peerProcess = (baseUrl: string, secret: string, databaseUrl: string) =>
       )
     )
   })
-
-const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2)
-
-const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
-
-/** Runs `effect` (a sync) and measures Node's CPU time meanwhile (user + system, all threads), in ms. */
-const withCpu = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.suspend(() => {
-    const before = process.cpuUsage()
-    return Effect.map(effect, (summary) => {
-      const used = process.cpuUsage(before)
-      return { summary, cpuMs: (used.user + used.system) / 1000 }
-    })
-  })
-
-const report = (
-  label: string,
-  { summary, cpuMs }: { readonly summary: SyncSummary; readonly cpuMs: number },
-  floorMs: number
-) => {
-  const t = summary.timings
-  const c = summary.counts
-  const rate = Math.round(c.fetched / (t.wallMs / 1000))
-  return Console.log(
-    [
-      `${label.padEnd(40)} ${(t.wallMs / 1000).toFixed(2).padStart(6)} s  ${String(rate).padStart(8)} rows/s`,
-      `fetched ${c.fetched} inserted ${c.inserted} updated ${c.updated} unchanged ${c.unchanged} deleted ${c.deleted} failed ${c.failed}`,
-      `stages 2-5 ${seconds(t.stagesMs)} s (normalize ${seconds(t.stages?.normalize)}, validate ${seconds(t.stages?.validate)}, map ${seconds(t.stages?.map)}, identity ${seconds(t.stages?.identify)})`,
-      `delta + resolve + ingest + track, in the windows' transactions: ${seconds(t.writeMs)} s; writer waiting for the next window (fetch, parse, stages): ${seconds(t.waitMs)} s`,
-      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row); peak RSS ${peakRssMb()} MB; ${(t.wallMs / floorMs).toFixed(2)}x the floor`
-    ].join("\n    ")
-  )
-}
 
 const main = Effect.gen(function* () {
   yield* Console.log(
@@ -188,15 +123,11 @@ const main = Effect.gen(function* () {
     ),
     Layer.provide(HttpStack)
   )
-  const DestinationLive =
+  const EngineLive = engineLayer(
+    database.url,
     DESTINATION === "copy"
       ? PostgresDestination.layerBulk().pipe(Layer.provide(PgBulkPool.layer({ url: Redacted.make(database.url) })))
       : PostgresDestination.layer
-  const EngineLive = SyncEngine.layer.pipe(
-    Layer.provideMerge(DestinationLive),
-    Layer.provideMerge(StateStores.layer),
-    Layer.provide(SecretBox.layer({ key: Redacted.make(Base64.encode(crypto.getRandomValues(new Uint8Array(32)))) })),
-    Layer.provideMerge(PgClient.layer({ url: Redacted.make(database.url), maxConnections: 4 }))
   )
   const services = yield* Layer.build(Layer.merge(EngineLive, AdapterLive))
   const engine = Context.get(services, SyncEngine)

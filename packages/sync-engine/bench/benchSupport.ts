@@ -1,0 +1,84 @@
+/**
+ * What the benchmarks (`sync.ts`, `pcoSync.ts`) share: their command-line numbers, a database of
+ * their own, the engine's layers on it, the CPU time of a sync, and the report of one sync. Not a test.
+ */
+import { PgClient } from "@effect/sql-pg"
+import { Console, Effect, Layer, Redacted } from "effect"
+import * as Base64 from "effect/encoding/Base64"
+import type { SqlClient } from "effect/sql"
+import pg from "pg"
+import type { TableDestination } from "../src/destination/TableDestination.ts"
+import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
+import type { SyncSummary } from "../src/pipeline/SyncSummary.ts"
+import { SecretBox } from "../src/state/SecretBox.ts"
+import * as StateStores from "../src/state/StateStores.ts"
+
+/** The number after `--name` on the command line, or `fallback`. */
+export const argument = (name: string, fallback: number): number => {
+  const index = process.argv.indexOf(`--${name}`)
+  return index === -1 ? fallback : Number(process.argv[index + 1])
+}
+/** A fresh database for the run on the admin server, dropped afterwards. */
+export const benchDatabase = (adminUrl: string) =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const name = `syncflow_bench_${process.pid}`
+      const admin = new pg.Client({ connectionString: adminUrl })
+      await admin.connect()
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await admin.query(`CREATE DATABASE ${name}`)
+      await admin.end()
+      const url = new URL(adminUrl)
+      url.pathname = `/${name}`
+      return { name, url: url.toString() }
+    }),
+    ({ name }) =>
+      Effect.promise(async () => {
+        const admin = new pg.Client({ connectionString: adminUrl })
+        await admin.connect()
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        await admin.end()
+      })
+  )
+
+/** The engine, its state stores and `destination` on the database at `url`. */
+export const engineLayer = <E>(url: string, destination: Layer.Layer<TableDestination, E, SqlClient.SqlClient>) =>
+  SyncEngine.layer.pipe(
+    Layer.provideMerge(destination),
+    Layer.provideMerge(StateStores.layer),
+    Layer.provide(SecretBox.layer({ key: Redacted.make(Base64.encode(crypto.getRandomValues(new Uint8Array(32)))) })),
+    Layer.provideMerge(PgClient.layer({ url: Redacted.make(url), maxConnections: 4 }))
+  )
+
+export const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2)
+
+export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
+
+/** Runs `effect` (a sync) and measures Node's CPU time meanwhile (user + system, all threads), in ms. */
+export const withCpu = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.suspend(() => {
+    const before = process.cpuUsage()
+    return Effect.map(effect, (summary) => {
+      const used = process.cpuUsage(before)
+      return { summary, cpuMs: (used.user + used.system) / 1000 }
+    })
+  })
+
+export const report = (
+  label: string,
+  { summary, cpuMs }: { readonly summary: SyncSummary; readonly cpuMs: number },
+  floorMs: number
+) => {
+  const t = summary.timings
+  const c = summary.counts
+  const rate = Math.round(c.fetched / (t.wallMs / 1000))
+  return Console.log(
+    [
+      `${label.padEnd(40)} ${(t.wallMs / 1000).toFixed(2).padStart(6)} s  ${String(rate).padStart(8)} rows/s`,
+      `fetched ${c.fetched} inserted ${c.inserted} updated ${c.updated} unchanged ${c.unchanged} deleted ${c.deleted} failed ${c.failed}`,
+      `stages 2-5 ${seconds(t.stagesMs)} s (normalize ${seconds(t.stages?.normalize)}, validate ${seconds(t.stages?.validate)}, map ${seconds(t.stages?.map)}, identity ${seconds(t.stages?.identify)})`,
+      `delta + resolve + ingest + track, in the windows' transactions: ${seconds(t.writeMs)} s; writer waiting for the next window (fetch, parse, stages): ${seconds(t.waitMs)} s`,
+      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row); peak RSS ${peakRssMb()} MB; ${(t.wallMs / floorMs).toFixed(2)}x the floor`
+    ].join("\n    ")
+  )
+}
