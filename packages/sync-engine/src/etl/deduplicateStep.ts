@@ -3,7 +3,8 @@
  * is keyed by it). Which record wins: `last` (default; the last listed), `{ latest: field }` (the
  * greatest value of the field) or `{ earliest: field }` (the least). Within a window the winner is
  * chosen among the window's rows; across windows, a row meets the one an earlier window of the same
- * run stored under its key and replaces it only when it wins (`last` always does). A row stored by
+ * run wrote or found unchanged under its key (`_last_seen_run`, or the run's seen keys) and replaces
+ * it only when it wins (`last` always does). A row stored by
  * an earlier run is replaced: on a complete listing its record comes again if it still exists and
  * still wins. Values compare as numbers when both read as numbers, otherwise as text.
  */
@@ -76,9 +77,12 @@ export const compileDeduplicate = Effect.fnUntraced(function* (input: StepInput,
         const sql = (yield* SqlClient.SqlClient).withoutTransforms()
         const stored = yield* sql
           .unsafe<{ readonly bk: string; readonly value: unknown }>(
-            `SELECT _bk_hash AS bk, ${quote(by)}::text AS value FROM ${quote(target.schema)}.${quote(target.table)}
-             WHERE _bk_hash = ANY($1::text[]) AND NOT _deleted AND _last_seen_run = $2::uuid`,
-            [[...winners.keys()], window.runId]
+            `SELECT t._bk_hash AS bk, t.${quote(by)}::text AS value FROM ${quote(target.schema)}.${quote(target.table)} t
+             WHERE t._bk_hash = ANY($1::text[]) AND NOT t._deleted
+               AND (t._last_seen_run = $2::uuid OR EXISTS (
+                 SELECT 1 FROM syncflow.destination_seen s
+                 WHERE s.run_id = $2::uuid AND s.table_name = $3 AND t._bk_hash = ANY(s.bk_hashes)))`,
+            [[...winners.keys()], window.runId, `${target.schema}.${target.table}`]
           )
           .pipe(Effect.mapError((e) => new EtlRunError({ step: label, message: e.message })))
         for (const row of stored) {

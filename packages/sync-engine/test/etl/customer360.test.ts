@@ -9,6 +9,7 @@
  *   equal the new truth, and the aggregate's state was kept from the changes, not rebuilt;
  * - the run records each step's counts and time.
  */
+import { readFileSync } from "node:fs"
 import { assert, layer } from "@effect/vitest"
 import { Effect } from "effect"
 import { customer360 } from "../../examples/etlPipeline.ts"
@@ -20,6 +21,12 @@ import { apiSmithStages } from "../pipeline/fixtures.ts"
 import { adaptersOf, cents, centsText, erpConnector, etlLayer, queryTexts } from "./etlFixtures.ts"
 
 layer(etlLayer, { timeout: 180_000 })("seed 000's L2 example: join, aggregate, filter", (it) => {
+  it("is shown verbatim in the README", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
+    const example = readFileSync(new URL("../../examples/etlPipeline.ts", import.meta.url), "utf8")
+    assert.include(readme, example.trim())
+  })
+
   it.effect("the orders table and the per-customer aggregate equal the truth across inserts, updates and deletes", () =>
     Effect.gen(function* () {
       const { fake, adapter, manifest } = yield* erpConnector("erp", {
