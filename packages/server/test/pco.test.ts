@@ -267,6 +267,14 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("Plannin
       assert.strictEqual(`${authorize.origin}${authorize.pathname}`, `${fake.baseUrl}/oauth/authorize`)
       const state = authorize.searchParams.get("state") ?? ""
       assert.isNotEmpty(state)
+      // The same consent page as JSON, for a page that holds the admin token (the dashboard's button).
+      const asJson = yield* call("GET", "/api/v1/oauth/pco/church-oauth/authorize-url")
+      assert.strictEqual(asJson.status, 200)
+      const jsonUrl = new URL(String((asJson.body as { readonly authorizeUrl: string }).authorizeUrl))
+      assert.strictEqual(`${jsonUrl.origin}${jsonUrl.pathname}`, `${fake.baseUrl}/oauth/authorize`)
+      assert.isNotEmpty(jsonUrl.searchParams.get("state"))
+      const notOAuth = yield* call("GET", "/api/v1/oauth/pco/nope/authorize-url")
+      assert.strictEqual(notOAuth.status, 404)
       // The provider sends the browser back with a code and the state.
       const back = yield* Effect.promise(() => fetch(authorize, { redirect: "manual" }))
       const callback = new URL(back.headers.get("location") ?? "")

@@ -13,6 +13,7 @@ import { HealthGroup } from "./groups/HealthGroup.ts"
 import { OAuthCallbackGroup, OAuthStartGroup } from "./groups/OAuthGroup.ts"
 import { RecordsGroup } from "./groups/RecordsGroup.ts"
 import { RunsGroup } from "./groups/RunsGroup.ts"
+import { SchedulesGroup } from "./groups/SchedulesGroup.ts"
 import { WorkflowsGroup } from "./groups/WorkflowsGroup.ts"
 import { RequestProblems } from "./RequestProblems.ts"
 
@@ -22,6 +23,7 @@ export class Api extends HttpApi.make("syncflow")
   .add(AdaptersGroup)
   .add(ConnectorsGroup)
   .add(EntitiesGroup)
+  .add(SchedulesGroup)
   .add(RunsGroup)
   .add(RecordsGroup)
   .add(DefinitionsGroup)

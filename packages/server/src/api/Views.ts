@@ -22,6 +22,7 @@ import {
 import { DateTime, Option, Schema } from "effect"
 import { effectiveSchema } from "../connectors/TargetSchema.ts"
 import * as WebhookSecret from "../connectors/WebhookSecret.ts"
+import { DiscoveryDrift } from "./DiscoveryDrift.ts"
 
 const iso = (value: DateTime.Utc): string => DateTime.formatIso(value)
 const isoOrNull = (value: DateTime.Utc | null): string | null => (value === null ? null : iso(value))
@@ -72,6 +73,9 @@ export const EntityView = Schema.Struct({
    */
   typeMismatches: Schema.Array(ColumnTypeMismatch)
 })
+
+/** An entity as a discovery answers it: its view and how its source schema changed (`drift`). */
+export const DiscoveredEntityView = Schema.Struct({ ...EntityView.fields, drift: DiscoveryDrift })
 
 /** The view of a discovered entity. */
 export const entityView = (entity: DiscoveredEntity): typeof EntityView.Type => ({

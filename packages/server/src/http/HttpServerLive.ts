@@ -19,6 +19,7 @@ import { HealthHandlers } from "../api/handlers/healthHandlers.ts"
 import { OAuthCallbackHandlers, OAuthStartHandlers } from "../api/handlers/oauthHandlers.ts"
 import { RecordsHandlers } from "../api/handlers/recordsHandlers.ts"
 import { RunsHandlers } from "../api/handlers/runsHandlers.ts"
+import { SchedulesHandlers } from "../api/handlers/schedulesHandlers.ts"
 import { WorkflowsHandlers } from "../api/handlers/workflowsHandlers.ts"
 import { documentedApi } from "../api/OpenApiDocument.ts"
 import * as RequestProblems from "../api/RequestProblems.ts"
@@ -51,6 +52,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
         AdaptersHandlers,
         ConnectorsHandlers,
         EntitiesHandlers,
+        SchedulesHandlers,
         RunsHandlers,
         RecordsHandlers,
         DefinitionsHandlers,

@@ -74,8 +74,13 @@ export interface NewFailedRecord {
 
 /** Which failed records `listFailedRecords` returns. */
 export interface FailedRecordFilter {
-  readonly connectorId: string
+  /** The connector whose records to list; absent: every connector's. */
+  readonly connectorId?: string | undefined
   readonly entity?: string | undefined
+  /** Only records that failed in this stage. */
+  readonly stage?: PipelineStage | undefined
+  /** Only records of this error type (the reason, e.g. `RequiredFieldMissing`). */
+  readonly errorType?: string | undefined
   /** The definition whose records to list; absent: the default syncs' records. */
   readonly definitionId?: string | undefined
   readonly runId?: string | undefined

@@ -83,18 +83,22 @@ export const failedRecordOperations = (
     return yield* sql
       .unsafe(
         `SELECT ${failedColumns("f")} FROM syncflow.failed_records f
-         WHERE f.connector_id = $1 AND ($2::text IS NULL OR f.entity = $2) AND ($3::uuid IS NULL OR f.run_id = $3)
+         WHERE ($1::text IS NULL OR f.connector_id = $1) AND ($2::text IS NULL OR f.entity = $2)
+           AND ($3::uuid IS NULL OR f.run_id = $3)
            AND ($4::boolean OR f.resolved_at IS NULL) AND ($5::bigint IS NULL OR f.id > $5)
            AND f.definition_id IS NOT DISTINCT FROM $7::text
+           AND ($8::text IS NULL OR f.stage = $8) AND ($9::text IS NULL OR f.error_type = $9)
          ORDER BY f.id LIMIT $6`,
         [
-          filter.connectorId,
+          filter.connectorId ?? null,
           filter.entity ?? null,
           PgTypes.uuid(filter.runId ?? null),
           PgTypes.bool(filter.includeResolved ?? false),
           filter.afterId ?? null,
           limitOf(filter.limit, 100),
-          filter.definitionId ?? null
+          filter.definitionId ?? null,
+          filter.stage ?? null,
+          filter.errorType ?? null
         ]
       )
       .pipe(Effect.flatMap(decodeFailed))

@@ -148,13 +148,37 @@ export const pendingChildOperations = (
     return yield* sql
       .unsafe(
         `SELECT ${pendingColumns("p")} FROM syncflow.pending_children p
-         WHERE p.connector_id = $1 AND ($2::text IS NULL OR p.entity = $2)
-           AND p.definition_id IS NOT DISTINCT FROM $4::text
+         WHERE ($1::text IS NULL OR p.connector_id = $1) AND ($2::text IS NULL OR p.entity = $2)
+           AND p.definition_id IS NOT DISTINCT FROM $4::text AND ($5::text IS NULL OR p.parent_entity = $5)
          ORDER BY p.created_at, p.entity, p.bk_hash LIMIT $3`,
-        [filter.connectorId, filter.entity ?? null, limitOf(filter.limit, 100), filter.definitionId ?? null]
+        [
+          filter.connectorId ?? null,
+          filter.entity ?? null,
+          limitOf(filter.limit, 100),
+          filter.definitionId ?? null,
+          filter.parentEntity ?? null
+        ]
       )
       .pipe(Effect.flatMap(decodePending))
   }, storeError("listPendingChildren"))
+
+  const requeuePendingChildren = Effect.fn("PendingChildStore.requeuePendingChildren")(function* (
+    connectorId: string,
+    entity: string,
+    bkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
+  ) {
+    if (bkHashes.length === 0) return 0
+    const rows = yield* sql.unsafe(
+      `UPDATE syncflow.pending_children SET next_attempt_at = $4::timestamptz,
+         attempts = LEAST(attempts, $6::int - 1)
+       WHERE connector_id = $1 AND entity = $2 AND bk_hash = ANY($3::text[])
+         AND definition_id IS NOT DISTINCT FROM $5::text
+       RETURNING 1`,
+      [connectorId, entity, yield* textArray(bkHashes), yield* now, definitionId ?? null, pendingRetry.maxAttempts]
+    )
+    return rows.length
+  }, storeError("requeuePendingChildren"))
 
   const removePendingChildren = Effect.fn("PendingChildStore.removePendingChildren")(function* (
     connectorId: string,
@@ -177,6 +201,7 @@ export const pendingChildOperations = (
     takeDuePendingChildren,
     pendingChildrenOf,
     listPendingChildren,
+    requeuePendingChildren,
     removePendingChildren
   }
 }

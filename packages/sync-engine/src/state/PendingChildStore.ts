@@ -15,8 +15,11 @@ import { batchSizeOf } from "./storeHelpers.ts"
 
 /** Which pending children `listPendingChildren` returns, oldest first (default 100). */
 export interface PendingChildFilter {
-  readonly connectorId: string
+  /** The connector whose children to list; absent: every connector's. */
+  readonly connectorId?: string | undefined
   readonly entity?: string | undefined
+  /** Only children waiting for a parent of this entity. */
+  readonly parentEntity?: string | undefined
   /** The definition whose children to list; absent: the default syncs'. */
   readonly definitionId?: string | undefined
   readonly limit?: number | undefined
@@ -60,6 +63,16 @@ export interface PendingChildStoreService {
   readonly listPendingChildren: (
     filter: PendingChildFilter
   ) => Effect.Effect<ReadonlyArray<PendingChild>, StateStoreError>
+  /**
+   * Makes these children (of the default sync, or of definition `definitionId`) due for an attempt
+   * now, even those past their last attempt's date (a manual retry). Returns how many were requeued.
+   */
+  readonly requeuePendingChildren: (
+    connectorId: string,
+    entity: string,
+    bkHashes: ReadonlyArray<string>,
+    definitionId?: string | undefined
+  ) => Effect.Effect<number, StateStoreError>
   /** Removes resolved children (of the default sync, or of definition `definitionId`). Returns how many were removed. */
   readonly removePendingChildren: (
     connectorId: string,

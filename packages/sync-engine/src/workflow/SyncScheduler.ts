@@ -73,6 +73,28 @@ export const slotOf = (schedule: Schedule, nowMillis: number): number | undefine
 }
 
 /**
+ * The next `count` times (ms) a schedule fires after `nowMillis`, as the scheduler reads it: the
+ * starts of the next interval periods since the epoch, or the next cron occurrences (UTC). Empty for
+ * an invalid cron expression or no schedule at all.
+ */
+export const nextFireTimes = (schedule: Schedule, nowMillis: number, count: number): ReadonlyArray<number> => {
+  if (schedule.cron !== null) {
+    const parsed = Cron.parse(schedule.cron, "UTC")
+    if (Result.isFailure(parsed)) return []
+    const times: Array<number> = []
+    for (const next of Cron.sequence(parsed.success, new Date(nowMillis))) {
+      if (times.length >= count) break
+      times.push(next.getTime())
+    }
+    return times
+  }
+  if (schedule.intervalSeconds === null) return []
+  const period = schedule.intervalSeconds * 1000
+  const first = (Math.floor(nowMillis / period) + 1) * period
+  return Array.from({ length: count }, (_, index) => first + index * period)
+}
+
+/**
  * The slot an entity's sync schedule is in at `nowMillis`: the number of the interval period, or
  * the time (ms) of the latest cron occurrence. `undefined` for an invalid cron expression.
  */

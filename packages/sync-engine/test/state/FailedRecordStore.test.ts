@@ -76,6 +76,17 @@ layer(stateStoresLayer())("FailedRecordStore", (it) => {
         2500
       )
 
+      // Filtered by stage and reason (error type), and across connectors.
+      const byStage = yield* failedRecordStore.listFailedRecords({ connectorId: id, stage: "validate", limit: 10_000 })
+      assert.strictEqual(byStage.length, 1250)
+      assert.isTrue(byStage.every((record) => record.errorType === "RequiredFieldMissing"))
+      const byReason = yield* failedRecordStore.listFailedRecords({ errorType: "InvalidValue", limit: 10_000 })
+      assert.strictEqual(byReason.filter((record) => record.connectorId === id).length, 1250)
+      assert.strictEqual(
+        (yield* failedRecordStore.listFailedRecords({ connectorId: id, stage: "ingest", errorType: "Other" })).length,
+        0
+      )
+
       const take = () => failedRecordStore.takeDueFailedRecords({ connectorId: id, entity: "items", limit: 10_000 })
       const attemptsOf = (taken: ReadonlyArray<{ readonly attempts: number }>) => [
         ...new Set(taken.map((r) => r.attempts))

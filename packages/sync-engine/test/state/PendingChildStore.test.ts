@@ -109,6 +109,43 @@ layer(stateStoresLayer())("PendingChildStore", (it) => {
   )
 })
 
+layer(stateStoresLayer())("PendingChildStore by hand", (it) => {
+  it.effect("lists children across connectors by parent entity; a requeued child is due at once", () =>
+    Effect.gen(function* () {
+      const pendingChildStore = yield* PendingChildStore
+      const { id } = yield* testConnector("pending-by-hand")
+      const child = (n: number, parentEntity: string) => ({
+        connectorId: id,
+        entity: "order_lines",
+        bkHash: `line-${n}`,
+        parentEntity,
+        parentBkHash: `parent-${n}`,
+        row: { line_no: n },
+        runId: null
+      })
+      yield* pendingChildStore.enqueuePendingChildren([child(1, "orders"), child(2, "items"), child(3, "orders")])
+      const take = () => pendingChildStore.takeDuePendingChildren({ connectorId: id, entity: "order_lines" })
+      assert.strictEqual((yield* take()).due.length, 3)
+      assert.strictEqual((yield* take()).due.length, 0)
+
+      const ofOrders = yield* pendingChildStore.listPendingChildren({ parentEntity: "orders", limit: 10_000 })
+      assert.deepStrictEqual(
+        ofOrders
+          .filter((row) => row.connectorId === id)
+          .map((row) => row.bkHash)
+          .sort(),
+        ["line-1", "line-3"]
+      )
+      assert.strictEqual(yield* pendingChildStore.requeuePendingChildren(id, "order_lines", ["line-1", "line-9"]), 1)
+      assert.deepStrictEqual(
+        (yield* take()).due.map((row) => [row.bkHash, row.attempts]),
+        [["line-1", 2]]
+      )
+      assert.strictEqual((yield* take()).due.length, 0)
+    })
+  )
+})
+
 layer(stateStoresLayer({ batchSize: 2 }))("PendingChildStore with small batches", (it) => {
   it.effect("enqueues pending children across several statements", () =>
     Effect.gen(function* () {

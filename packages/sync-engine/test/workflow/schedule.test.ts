@@ -7,7 +7,7 @@ import { Effect, Option } from "effect"
 import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { defaultEntitySettings } from "../../src/state/EntitySettings.ts"
 import { ManifestStore } from "../../src/state/ManifestStore.ts"
-import { currentSlot } from "../../src/workflow/SyncScheduler.ts"
+import { currentSlot, nextFireTimes } from "../../src/workflow/SyncScheduler.ts"
 import { engineLayer, fakeErp } from "../pipeline/fixtures.ts"
 import { freePort, ready, rowsOrEmpty, spawnRunner, waitFor } from "./processes.ts"
 
@@ -22,6 +22,30 @@ describe("schedule slots", () => {
     assert.strictEqual(currentSlot(hourly, at + 3_599_999), at)
     assert.strictEqual(currentSlot(hourly, at + 3_600_000), at + 3_600_000)
     assert.isUndefined(currentSlot({ ...defaultEntitySettings, cron: "not a cron" }, at))
+  })
+
+  it("the next fire times are the next slots' starts, each one after the other", () => {
+    const at = Date.UTC(2026, 0, 1, 12, 0, 0)
+    const minutes = (times: ReadonlyArray<number>) => times.map((time) => (time - at) / 60_000)
+    // An interval: the next periods since the epoch (one starting exactly now has fired).
+    assert.deepStrictEqual(minutes(nextFireTimes({ intervalSeconds: 300, cron: null }, at, 3)), [5, 10, 15])
+    assert.deepStrictEqual(minutes(nextFireTimes({ intervalSeconds: 300, cron: null }, at + 60_000, 2)), [5, 10])
+    // A cron expression (UTC) takes precedence over the interval.
+    assert.deepStrictEqual(
+      minutes(nextFireTimes({ intervalSeconds: 300, cron: "30 */2 * * *" }, at, 3)),
+      [30, 150, 270]
+    )
+    for (const [index, time] of nextFireTimes({ intervalSeconds: null, cron: "0 0 * * 1" }, at, 5).entries()) {
+      assert.strictEqual(new Date(time).getUTCDay(), 1)
+      assert.strictEqual(new Date(time).getUTCHours(), 0)
+      if (index > 0)
+        assert.strictEqual(
+          time - (nextFireTimes({ intervalSeconds: null, cron: "0 0 * * 1" }, at, 5)[index - 1] ?? 0),
+          7 * 86_400_000
+        )
+    }
+    assert.deepStrictEqual(nextFireTimes({ intervalSeconds: null, cron: "not a cron" }, at, 5), [])
+    assert.deepStrictEqual(nextFireTimes({ intervalSeconds: null, cron: null }, at, 5), [])
   })
 })
 

@@ -7,7 +7,7 @@ import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/ht
 import { AdminAuth } from "../AdminAuth.ts"
 import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
 import { ConnectorId, connectorParams } from "../ApiParams.ts"
-import { ConnectorView, EntityView, TriggeredRun } from "../Views.ts"
+import { ConnectorView, DiscoveredEntityView, TriggeredRun } from "../Views.ts"
 
 const Settings = Schema.Record(Schema.String, Schema.Json).annotate({
   description: "The adapter's settings, as its settingsSchema in GET /api/v1/adapters says"
@@ -158,13 +158,13 @@ export class ConnectorsGroup extends HttpApiGroup.make("connectors")
     ),
     HttpApiEndpoint.post("discover", "/connectors/:connectorId/discover", {
       params: connectorParams,
-      success: Schema.Array(EntityView),
+      success: Schema.Array(DiscoveredEntityView),
       error: [NotFound, UpstreamFailed, Unavailable]
     }).annotateMerge(
       OpenApi.annotations({
         summary: "Discover entities",
         description:
-          "Asks the upstream API which entities it has (names, keys, parents) and records them; new entities start enabled on the default schedule."
+          "Asks the upstream API which entities it has (names, columns, keys, parents) and records them; new entities start enabled on the default schedule. Each entity's `drift` says whether it is new, unchanged, drifted since the previous discovery (columns added, removed or retyped, key changed) or missing (no longer offered); `typeMismatches` are the table's columns whose type differs from the source's, as the latest sync found them."
       })
     ),
     HttpApiEndpoint.post("sync", "/connectors/:connectorId/sync", {

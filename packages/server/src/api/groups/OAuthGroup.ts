@@ -20,6 +20,17 @@ export class OAuthStartGroup extends HttpApiGroup.make("oauthStart")
         description:
           "Redirects (302) the browser to Planning Center's consent page for the connector; the callback then stores its tokens."
       })
+    ),
+    HttpApiEndpoint.get("authorizeUrl", "/oauth/:adapter/:connectorId/authorize-url", {
+      params: { adapter: Schema.String, connectorId: Schema.String },
+      success: Schema.Struct({ authorizeUrl: Schema.String }),
+      error: [NotFound, InvalidField]
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Planning Center OAuth2 consent URL",
+        description:
+          "The consent page's URL (with a signed state, valid for a few minutes) that `start` redirects to, as JSON: for a page that holds the admin token and sends the browser there itself (the dashboard's Connect with Planning Center button)."
+      })
     )
   )
   .middleware(AdminAuth)

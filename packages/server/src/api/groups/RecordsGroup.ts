@@ -4,9 +4,18 @@
 import { Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { AdminAuth } from "../AdminAuth.ts"
-import { NotFound, Unavailable } from "../ApiErrors.ts"
+import { InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
 import { connectorParams, entityParams, Limit } from "../ApiParams.ts"
 import { FailedRecordView, OrphanView, PendingChildView } from "../Views.ts"
+import {
+  FailedRecordSelection,
+  failedRecordFilterFields,
+  ManyDiscardedView,
+  ManyRetriedView,
+  PendingChildSelection,
+  PendingRetriedView,
+  pendingChildFilterFields
+} from "./RecordSelections.ts"
 
 /** The outcome of a manual retry of a failed record. */
 export const RetryResult = Schema.Struct({
@@ -36,6 +45,44 @@ export class RecordsGroup extends HttpApiGroup.make("records")
         summary: "List failed records",
         description:
           "The connector's failed records (the dead-letter queue) of its entities' default syncs: records a sync could not write, with the error; unresolved only unless `includeResolved=true`. Page with `afterId`. A sync definition's are at `/definitions/{id}/failed-records`."
+      })
+    ),
+    HttpApiEndpoint.get("listAllFailed", "/failed-records", {
+      query: {
+        ...failedRecordFilterFields,
+        runId: Schema.optionalKey(Schema.String),
+        includeResolved: Schema.optionalKey(Schema.Literals(["true", "false"])),
+        afterId: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[0-9]{1,18}$/))),
+        limit: Schema.optionalKey(Limit)
+      },
+      success: Schema.Array(FailedRecordView)
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List failed records of every connector",
+        description:
+          "Failed records filtered by `connectorId`, `entity`, `definitionId` (absent: the default syncs'), `stage` and `errorType` (the reason); unresolved only unless `includeResolved=true`. Oldest first; page with `afterId`."
+      })
+    ),
+    HttpApiEndpoint.post("retryManyFailed", "/failed-records/retry", {
+      payload: FailedRecordSelection,
+      success: ManyRetriedView,
+      error: InvalidField
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Retry many failed records",
+        description:
+          "Writes again now the open records named by `ids`, or those matching `filter` (at most `limit`, 1000 by default; `more` says whether others match), each through today's configuration; answers how many were resolved, still fail, were stale or could not be retried."
+      })
+    ),
+    HttpApiEndpoint.post("discardManyFailed", "/failed-records/discard", {
+      payload: FailedRecordSelection,
+      success: ManyDiscardedView,
+      error: InvalidField
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Discard many failed records",
+        description:
+          "Deletes the open records named by `ids`, or those matching `filter` (at most `limit`, 1000 by default), without writing them."
       })
     ),
     HttpApiEndpoint.get("getFailed", "/failed-records/:recordId", {
@@ -93,6 +140,38 @@ export class RecordsGroup extends HttpApiGroup.make("records")
       OpenApi.annotations({
         summary: "List pending children",
         description: "Child records parked until their parent arrives (orphan policy `park`)."
+      })
+    ),
+    HttpApiEndpoint.get("listAllPending", "/pending-children", {
+      query: { ...pendingChildFilterFields, limit: Schema.optionalKey(Limit) },
+      success: Schema.Array(PendingChildView)
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "List pending children of every connector",
+        description:
+          "Child records parked until their parent arrives, filtered by `connectorId`, `entity`, `parentEntity` and `definitionId` (absent: the default syncs'), oldest first."
+      })
+    ),
+    HttpApiEndpoint.post("retryPending", "/pending-children/retry", {
+      payload: PendingChildSelection,
+      success: PendingRetriedView,
+      error: InvalidField
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Retry pending children",
+        description:
+          "Makes the children named by `children`, or those matching `filter` (at most `limit`), due now and retries their entities' parked children: those whose parent has arrived are written, the others wait on (an exhausted one becomes a failed record)."
+      })
+    ),
+    HttpApiEndpoint.post("discardPending", "/pending-children/discard", {
+      payload: PendingChildSelection,
+      success: ManyDiscardedView,
+      error: InvalidField
+    }).annotateMerge(
+      OpenApi.annotations({
+        summary: "Discard pending children",
+        description:
+          "Deletes the children named by `children`, or those matching `filter` (at most `limit`), without writing them."
       })
     )
   )

@@ -11,6 +11,7 @@ import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
 import { checkTargetSchema } from "../../connectors/TargetSchema.ts"
 import { Api } from "../Api.ts"
 import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
+import { discoveryDrift } from "../DiscoveryDrift.ts"
 import { ServerInfo } from "../ServerInfo.ts"
 import { connectorView, entityView } from "../Views.ts"
 import { requireConnector, unavailable } from "./common.ts"
@@ -93,9 +94,16 @@ export const ConnectorsHandlers = HttpApiBuilder.group(Api, "connectors", (handl
           const manifests = yield* running.runtime.adapter.manifests.pipe(
             Effect.mapError((error) => new UpstreamFailed({ detail: error.message }))
           )
+          const before = yield* unavailable(manifestStore.listManifests(params.connectorId))
           yield* unavailable(manifestStore.saveManifests(params.connectorId, manifests))
           const entities = yield* unavailable(manifestStore.listManifests(params.connectorId))
-          return entities.map(entityView)
+          return entities.map((entity) => ({
+            ...entityView(entity),
+            drift: discoveryDrift(
+              before.find((known) => known.entity === entity.entity)?.manifest,
+              manifests.find((found) => found.entity === entity.entity)
+            )
+          }))
         })
       )
       .handle("sync", ({ params, payload }) =>

@@ -1,7 +1,8 @@
 /**
  * OAuth2, for connectors whose plugin offers it: `start` redirects the admin's browser to the
- * upstream's authorize URL with a signed state; `callback` checks the state, exchanges the code for
- * tokens and stores them (sealed in PostgreSQL, through the connector's `TokenManager`). The
+ * upstream's authorize URL with a signed state (`authorizeUrl` answers that URL as JSON, for a page
+ * that sends the browser there itself); `callback` checks the state, exchanges the code for tokens
+ * and stores them (sealed in PostgreSQL, through the connector's `TokenManager`). The
  * `{adapter}` of the path must be the connector's.
  */
 import { Clock, Effect, Option } from "effect"
@@ -35,18 +36,26 @@ export const OAuthStartHandlers = HttpApiBuilder.group(Api, "oauthStart", (handl
   Effect.gen(function* () {
     const runtimes = yield* ConnectorRuntimes
     const info = yield* ServerInfo
-    return handlers.handle("start", ({ params }) =>
-      Effect.gen(function* () {
-        yield* requireConnector(params.connectorId)
-        const oauth2 = yield* oauth2Of(runtimes, params.adapter, params.connectorId)
-        const state = OAuthState.sign(info.stateKey, params.connectorId, yield* Clock.currentTimeMillis)
-        const url = oauth2.authorizeUrl(state)
-        if (url === undefined) return yield* notOAuth(params.adapter, params.connectorId)
-        return HttpServerResponse.jsonUnsafe({ authorizeUrl: url }, { status: 302 }).pipe(
-          HttpServerResponse.setHeader("location", url)
+    /** The connector's consent URL with a fresh signed state. */
+    const authorizeUrlOf = Effect.fnUntraced(function* (adapter: string, connectorId: string) {
+      yield* requireConnector(connectorId)
+      const oauth2 = yield* oauth2Of(runtimes, adapter, connectorId)
+      const state = OAuthState.sign(info.stateKey, connectorId, yield* Clock.currentTimeMillis)
+      const url = oauth2.authorizeUrl(state)
+      if (url === undefined) return yield* notOAuth(adapter, connectorId)
+      return url
+    })
+    return handlers
+      .handle("start", ({ params }) =>
+        Effect.map(authorizeUrlOf(params.adapter, params.connectorId), (url) =>
+          HttpServerResponse.jsonUnsafe({ authorizeUrl: url }, { status: 302 }).pipe(
+            HttpServerResponse.setHeader("location", url)
+          )
         )
-      })
-    )
+      )
+      .handle("authorizeUrl", ({ params }) =>
+        Effect.map(authorizeUrlOf(params.adapter, params.connectorId), (url) => ({ authorizeUrl: url }))
+      )
   })
 )
 

@@ -1,53 +1,54 @@
 /**
- * The failed records and pending children group: list and show failed records, retry one now
- * (exactly that record, through today's configuration, as the automatic retries do; a sync
- * definition's record through its definition's mapping and destination), discard one,
- * list pending children and an entity's kept orphans.
+ * The failed records and pending children group: list (per connector, or across connectors with
+ * filters) and show failed records, retry one or many now (exactly those records, through today's
+ * configuration, as the automatic retries do; a sync definition's through its definition's mapping
+ * and destination), discard one or many, list, retry and discard pending children, and list an
+ * entity's kept orphans.
  */
-import {
-  type ConnectorAdapters,
-  type ConnectorStore,
-  FailedRecordStore,
-  ManifestStore,
-  PendingChildStore,
-  type RunStore,
-  retryDefinitionFailed,
-  SyncDefinitions,
-  SyncEngine
-} from "@syncflow/sync-engine"
+import { type FailedRecord, FailedRecordStore, PendingChildStore, SyncEngine } from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
-import type { SqlClient } from "effect/sql"
-import { ConnectorRuntimes } from "../../connectors/ConnectorRuntimes.ts"
 import { Api } from "../Api.ts"
-import { NotFound, Unavailable } from "../ApiErrors.ts"
+import { InvalidField, NotFound } from "../ApiErrors.ts"
+import type { FailedRecordSelection } from "../groups/RecordSelections.ts"
 import { failedRecordView, pendingChildView } from "../Views.ts"
 import { requireConnector, requireEntity, unavailable } from "./common.ts"
+import { makeFailedRecordRetries } from "./failedRecordRetries.ts"
+import { makePendingChildActions } from "./pendingChildActions.ts"
 
 /** The failed records and pending children handlers. */
 export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =>
   Effect.gen(function* () {
-    const manifestStore = yield* ManifestStore
     const failedRecordStore = yield* FailedRecordStore
     const pendingChildStore = yield* PendingChildStore
     const engine = yield* SyncEngine
-    const runtimes = yield* ConnectorRuntimes
-    const definitions = yield* SyncDefinitions
-    const context = yield* Effect.context<
-      | ConnectorAdapters
-      | ConnectorStore
-      | ManifestStore
-      | SyncEngine
-      | SqlClient.SqlClient
-      | FailedRecordStore
-      | PendingChildStore
-      | RunStore
-    >()
+    const retries = yield* makeFailedRecordRetries
+    const pending = yield* makePendingChildActions
 
     const requireRecord = Effect.fnUntraced(function* (recordId: string) {
       const record = yield* unavailable(failedRecordStore.getFailedRecord(recordId)).pipe(Effect.orDie)
       if (Option.isNone(record)) return yield* new NotFound({ detail: `No failed record ${JSON.stringify(recordId)}` })
       return record.value
+    })
+
+    /** The open records a selection names (`ids`, or `filter` up to `limit`) and whether more match. */
+    const selectFailed = Effect.fnUntraced(function* (selection: typeof FailedRecordSelection.Type) {
+      if ((selection.ids === undefined) === (selection.filter === undefined)) {
+        return yield* new InvalidField({ field: "ids", detail: "ids: give either ids or filter" })
+      }
+      if (selection.ids !== undefined) {
+        const records: Array<FailedRecord> = []
+        for (const id of new Set(selection.ids)) {
+          const found = yield* unavailable(failedRecordStore.getFailedRecord(id)).pipe(Effect.orDie)
+          if (Option.isSome(found) && found.value.resolvedAt === null) records.push(found.value)
+        }
+        return { records, more: false }
+      }
+      const limit = selection.limit ?? 1000
+      const found = yield* unavailable(
+        failedRecordStore.listFailedRecords({ ...selection.filter, limit: limit + 1 })
+      ).pipe(Effect.orDie)
+      return { records: found.slice(0, limit), more: found.length > limit }
     })
 
     return handlers
@@ -71,43 +72,7 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
       .handle("retryFailed", ({ params }) =>
         Effect.gen(function* () {
           const record = yield* requireRecord(params.recordId)
-          if (Option.isSome(record.definitionId)) {
-            // A sync definition's record: through its definition (mapping, filters, destination).
-            const definitionId = record.definitionId.value
-            const definition = yield* unavailable(definitions.get(definitionId))
-            if (Option.isNone(definition)) {
-              return yield* new Unavailable({ detail: `Definition ${definitionId} no longer exists` })
-            }
-            const outcome = yield* retryDefinitionFailed(definition.value, [record.id]).pipe(
-              Effect.mapError((error) => new Unavailable({ detail: error.message })),
-              Effect.provideContext(context)
-            )
-            const after = yield* requireRecord(record.id)
-            return {
-              resolved: outcome.resolved,
-              stillWaiting: outcome.stillWaiting,
-              stale: outcome.stale,
-              record: failedRecordView(after)
-            }
-          }
-          const manifests = yield* unavailable(manifestStore.listManifests(record.connectorId))
-          const manifest = manifests.find((entity) => entity.entity === record.entity)?.manifest
-          if (manifest === undefined) {
-            return yield* new Unavailable({ detail: `Entity ${record.entity} is no longer discovered` })
-          }
-          const running = yield* unavailable(runtimes.get(record.connectorId))
-          const outcome = yield* unavailable(
-            engine.retryFailedRecords({
-              connectorId: record.connectorId,
-              manifest,
-              manifests: manifests.map((entity) => entity.manifest),
-              stages: running.runtime.stages(manifest),
-              ids: [record.id]
-            })
-          )
-          yield* Effect.logInfo("failed record retried").pipe(
-            Effect.annotateLogs({ connector: record.connectorId, entity: record.entity, recordId: record.id })
-          )
+          const outcome = yield* retries.retryOne(record)
           const after = yield* requireRecord(record.id)
           return {
             resolved: outcome.resolved,
@@ -117,6 +82,57 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
           }
         })
       )
+      .handle("listAllFailed", ({ query }) =>
+        Effect.gen(function* () {
+          const records = yield* unavailable(
+            failedRecordStore.listFailedRecords({
+              connectorId: query.connectorId,
+              entity: query.entity,
+              definitionId: query.definitionId,
+              stage: query.stage,
+              errorType: query.errorType,
+              runId: query.runId,
+              includeResolved: query.includeResolved === "true",
+              afterId: query.afterId,
+              limit: query.limit
+            })
+          ).pipe(Effect.orDie)
+          return records.map(failedRecordView)
+        })
+      )
+      .handle("retryManyFailed", ({ payload }) =>
+        Effect.gen(function* () {
+          const { records, more } = yield* selectFailed(payload)
+          const outcome = yield* retries.retryMany(records)
+          return {
+            matched: records.length,
+            resolved: outcome.resolved,
+            stillWaiting: outcome.stillWaiting,
+            stale: outcome.stale,
+            skipped: outcome.skipped,
+            errors: outcome.errors,
+            more
+          }
+        })
+      )
+      .handle("discardManyFailed", ({ payload }) =>
+        Effect.gen(function* () {
+          const { records, more } = yield* selectFailed(payload)
+          const discarded = yield* unavailable(
+            failedRecordStore.discardFailedRecords(records.map((record) => record.id))
+          ).pipe(Effect.orDie)
+          yield* Effect.logInfo("failed records discarded").pipe(Effect.annotateLogs({ discarded }))
+          return { matched: records.length, discarded, more }
+        })
+      )
+      .handle("listAllPending", ({ query }) =>
+        Effect.gen(function* () {
+          const children = yield* unavailable(pendingChildStore.listPendingChildren(query)).pipe(Effect.orDie)
+          return children.map(pendingChildView)
+        })
+      )
+      .handle("retryPending", ({ payload }) => pending.retry(payload))
+      .handle("discardPending", ({ payload }) => pending.discard(payload))
       .handle("discardFailed", ({ params }) =>
         Effect.gen(function* () {
           const discarded = yield* unavailable(failedRecordStore.discardFailedRecords([params.recordId])).pipe(
