@@ -5,7 +5,13 @@
  * and destination), discard one or many, list, retry and discard pending children, and list an
  * entity's kept orphans.
  */
-import { type FailedRecord, FailedRecordStore, PendingChildStore, SyncEngine } from "@syncflow/sync-engine"
+import {
+  type FailedRecord,
+  type FailedRecordFilter,
+  FailedRecordStore,
+  PendingChildStore,
+  SyncEngine
+} from "@syncflow/sync-engine"
 import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
@@ -31,6 +37,13 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
       return record.value
     })
 
+    /** The records a filter lists, as the API shows them. */
+    const listFailed = (filter: FailedRecordFilter) =>
+      unavailable(failedRecordStore.listFailedRecords(filter)).pipe(
+        Effect.map((records) => records.map(failedRecordView)),
+        Effect.orDie
+      )
+
     /** The open records a selection names (`ids`, or `filter` up to `limit`) and whether more match. */
     const selectFailed = Effect.fnUntraced(function* (selection: typeof FailedRecordSelection.Type) {
       if ((selection.ids === undefined) === (selection.filter === undefined)) {
@@ -55,17 +68,11 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
       .handle("listFailed", ({ params, query }) =>
         Effect.gen(function* () {
           yield* requireConnector(params.connectorId)
-          const records = yield* unavailable(
-            failedRecordStore.listFailedRecords({
-              connectorId: params.connectorId,
-              entity: query.entity,
-              runId: query.runId,
-              includeResolved: query.includeResolved === "true",
-              afterId: query.afterId,
-              limit: query.limit
-            })
-          ).pipe(Effect.orDie)
-          return records.map(failedRecordView)
+          return yield* listFailed({
+            ...query,
+            connectorId: params.connectorId,
+            includeResolved: query.includeResolved === "true"
+          })
         })
       )
       .handle("getFailed", ({ params }) => Effect.map(requireRecord(params.recordId), failedRecordView))
@@ -83,22 +90,7 @@ export const RecordsHandlers = HttpApiBuilder.group(Api, "records", (handlers) =
         })
       )
       .handle("listAllFailed", ({ query }) =>
-        Effect.gen(function* () {
-          const records = yield* unavailable(
-            failedRecordStore.listFailedRecords({
-              connectorId: query.connectorId,
-              entity: query.entity,
-              definitionId: query.definitionId,
-              stage: query.stage,
-              errorType: query.errorType,
-              runId: query.runId,
-              includeResolved: query.includeResolved === "true",
-              afterId: query.afterId,
-              limit: query.limit
-            })
-          ).pipe(Effect.orDie)
-          return records.map(failedRecordView)
-        })
+        listFailed({ ...query, includeResolved: query.includeResolved === "true" })
       )
       .handle("retryManyFailed", ({ payload }) =>
         Effect.gen(function* () {
