@@ -1,28 +1,174 @@
-/** The runs page (`/runs`): live runs and the history. */
-import { Link } from "wouter"
+/**
+ * The runs page (`/runs`): the live runs, each followed through its event stream with a progress
+ * bar and a cancel button, and the history, filtered by connector, entity and status (kept in the
+ * query string), with every stage's counts.
+ */
+import { Effect } from "effect"
+import { type FormEvent, useId } from "react"
+import { Link, useLocation, useSearch } from "wouter"
+import type { RunView } from "../api/apiTypes.ts"
 import { useApi } from "../api/useApi.ts"
 import { PageState } from "../layout/PageState.tsx"
+import { LiveRun } from "./LiveRun.tsx"
+import { filtersFromSearch, runStatuses, runsQuery, searchOfFilters } from "./runFilters.ts"
+import { formatSeconds } from "./runProgress.ts"
+
+const historySize = 100
+
+/** The size of each entity's last successful run, by `connector/entity`: the live runs' estimates. */
+const lastSizes = (runs: ReadonlyArray<RunView>): ReadonlyMap<string, number> => {
+  const sizes = new Map<string, number>()
+  for (const run of runs)
+    if (run.status === "succeeded" && !sizes.has(`${run.connectorId}/${run.entity}`))
+      sizes.set(`${run.connectorId}/${run.entity}`, run.counts.fetched)
+  return sizes
+}
+
+const HistoryTable = ({ runs }: { readonly runs: ReadonlyArray<RunView> }) =>
+  runs.length === 0 ? (
+    <p>No run matches.</p>
+  ) : (
+    <div className="table-wrap">
+      <table>
+        <caption className="muted">Newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Status</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Started</th>
+            <th scope="col" className="num">
+              Duration
+            </th>
+            <th scope="col" className="num">
+              Fetched
+            </th>
+            <th scope="col" className="num">
+              Inserted
+            </th>
+            <th scope="col" className="num">
+              Updated
+            </th>
+            <th scope="col" className="num">
+              Unchanged
+            </th>
+            <th scope="col" className="num">
+              Deleted
+            </th>
+            <th scope="col" className="num">
+              Failed
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.id}>
+              <td>
+                <Link href={`/runs/${run.id}`}>
+                  {run.connectorId} / {run.entity}
+                </Link>
+                {run.definitionId === null ? null : <span className="muted"> ({run.definitionId})</span>}
+              </td>
+              <td>
+                <span className={`badge ${run.status}`}>{run.status}</span>
+              </td>
+              <td>{run.mode}</td>
+              <td>{new Date(run.startedAt).toLocaleString()}</td>
+              <td className="num">{formatSeconds(run.durationMs === null ? null : run.durationMs / 1000)}</td>
+              <td className="num">{run.counts.fetched.toLocaleString("en-US")}</td>
+              <td className="num">{run.counts.inserted.toLocaleString("en-US")}</td>
+              <td className="num">{run.counts.updated.toLocaleString("en-US")}</td>
+              <td className="num">{run.counts.unchanged.toLocaleString("en-US")}</td>
+              <td className="num">{run.counts.deleted.toLocaleString("en-US")}</td>
+              <td className="num">{run.counts.failed.toLocaleString("en-US")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
 
 /** The runs page. */
 export const RunsPage = () => {
-  const runs = useApi("runs", (client) => client.runs.list({ query: {} }))
+  const search = useSearch()
+  const [, navigate] = useLocation()
+  const filters = filtersFromSearch(search)
+  const connectorId = useId()
+  const entityId = useId()
+  const statusId = useId()
+  const live = useApi("live", (client) => client.runs.list({ query: { status: "running", limit: 50 } }))
+  const recent = useApi("recent", (client) =>
+    Effect.map(client.runs.list({ query: { status: "succeeded", limit: 500 } }), lastSizes)
+  )
+  const history = useApi(`history${search}`, (client) => client.runs.list({ query: runsQuery(filters, historySize) }))
+  // A finished live run keeps its card (with its end) until the list is refreshed; the history shows it.
+  const finished = history.reload
+  const applyFilters = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault()
+    const form = new FormData(event.currentTarget)
+    const text = (name: string) => String(form.get(name) ?? "")
+    navigate(
+      `/runs${searchOfFilters(
+        filtersFromSearch(
+          `?connector=${encodeURIComponent(text("connector"))}&entity=${encodeURIComponent(text("entity"))}&status=${encodeURIComponent(text("status"))}`
+        )
+      )}`
+    )
+  }
   return (
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">Runs</h1>
-      <PageState loaded={runs}>
-        {(list) => (
-          <ul>
-            {list.map((run) => (
-              <li key={run.id}>
-                <Link href={`/runs/${run.id}`}>
-                  {run.connectorId}/{run.entity}
-                </Link>{" "}
-                {run.status}
-              </li>
-            ))}
-          </ul>
-        )}
+      <h2>Live</h2>
+      <p>
+        <button type="button" className="secondary" onClick={live.reload}>
+          Refresh live runs
+        </button>
+      </p>
+      <PageState loaded={live}>
+        {(runs) =>
+          runs.length === 0 ? (
+            <p>No run is going on.</p>
+          ) : (
+            <div className="live-runs">
+              {runs.map((run) => (
+                <LiveRun
+                  key={run.id}
+                  run={run}
+                  estimate={recent.data?.get(`${run.connectorId}/${run.entity}`) ?? null}
+                  onFinished={finished}
+                />
+              ))}
+            </div>
+          )
+        }
       </PageState>
+      <h2>History</h2>
+      <form className="filters" onSubmit={applyFilters} aria-label="Filter the history" key={search}>
+        <div>
+          <label htmlFor={connectorId}>Connector</label>
+          <input id={connectorId} name="connector" defaultValue={filters.connector ?? ""} />
+        </div>
+        <div>
+          <label htmlFor={entityId}>Entity</label>
+          <input id={entityId} name="entity" defaultValue={filters.entity ?? ""} />
+        </div>
+        <div>
+          <label htmlFor={statusId}>Status</label>
+          <select id={statusId} name="status" defaultValue={filters.status ?? ""}>
+            <option value="">any</option>
+            {runStatuses.map((status) => (
+              <option key={status} value={status}>
+                {status}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Filter</button>
+        <button type="button" className="secondary" onClick={() => navigate("/runs")}>
+          Clear
+        </button>
+      </form>
+      <PageState loaded={history}>{(runs) => <HistoryTable runs={runs} />}</PageState>
     </section>
   )
 }
