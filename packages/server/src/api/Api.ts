@@ -10,6 +10,7 @@ import { ConnectorsGroup } from "./groups/ConnectorsGroup.ts"
 import { DefinitionsGroup } from "./groups/DefinitionsGroup.ts"
 import { EntitiesGroup } from "./groups/EntitiesGroup.ts"
 import { HealthGroup } from "./groups/HealthGroup.ts"
+import { MappingsGroup } from "./groups/MappingsGroup.ts"
 import { OAuthCallbackGroup, OAuthStartGroup } from "./groups/OAuthGroup.ts"
 import { RecordsGroup } from "./groups/RecordsGroup.ts"
 import { RunsGroup } from "./groups/RunsGroup.ts"
@@ -27,6 +28,7 @@ export class Api extends HttpApi.make("syncflow")
   .add(RunsGroup)
   .add(RecordsGroup)
   .add(DefinitionsGroup)
+  .add(MappingsGroup)
   .add(WorkflowsGroup)
   .add(AlertsGroup)
   .add(OAuthStartGroup)

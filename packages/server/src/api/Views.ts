@@ -107,7 +107,9 @@ export const RunView = Schema.Struct({
   counts: RunCountsView,
   error: Schema.NullOr(Schema.String),
   /** Columns whose type in the table differs from the source's (schema drift), as this run found them. */
-  typeMismatches: Schema.Array(ColumnTypeMismatch)
+  typeMismatches: Schema.Array(ColumnTypeMismatch),
+  /** The version of its definition's field mapping the run used (absent: no field mapping). */
+  mappingVersion: Schema.optionalKey(Schema.Number)
 })
 
 /** The view of a run. */
@@ -135,7 +137,8 @@ export const runView = (run: SyncRun): typeof RunView.Type => ({
     orphaned: run.orphaned
   },
   error: run.error,
-  typeMismatches: run.typeMismatches
+  typeMismatches: run.typeMismatches,
+  ...(run.mappingVersion == null ? {} : { mappingVersion: run.mappingVersion })
 })
 
 /** A failed record: what it looked like at each stage, where and why it failed. */

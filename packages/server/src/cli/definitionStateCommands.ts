@@ -49,6 +49,7 @@ export const definitionRunsCommand = Command.make(
         `${run.startedAt}  ${run.status.padEnd(9)} ${run.mode.padEnd(12)} fetched ${run.counts.fetched}  ` +
           `inserted ${run.counts.inserted}  updated ${run.counts.updated}  deleted ${run.counts.deleted}  ` +
           `failed ${run.counts.failed}  ${run.id}` +
+          (run.mappingVersion === undefined ? "" : `  mapping v${run.mappingVersion}`) +
           (run.error === null ? "" : `\n  error: ${run.error}`)
       )
     }

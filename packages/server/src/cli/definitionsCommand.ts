@@ -1,11 +1,12 @@
 /**
- * `syncflow definitions list|show|create|update|delete|run|runs|failed`: sync definitions, as the admin API's
+ * `syncflow definitions list|show|create|update|delete|run|runs|failed|mapping`: sync definitions, as the admin API's
  * `/api/v1/definitions` manages them. A definition is given as JSON in a file (`--file`, the API's
  * body) and/or by flags (`--name`, `--source connector:entity`, `--table`, `--map from=to`,
  * `--where "field op value"`, `--match-key`, `--cron`, `--interval`), flags over the file; without a
  * destination, a definition writes a table in the source connector's schema. `run` runs it in this
  * process (`runDefinition`): a default definition is its entity's sync, like `syncflow sync`.
- * `runs` and `failed` list a definition's runs and failed records (`definitionStateCommands.ts`).
+ * `runs` and `failed` list a definition's runs and failed records (`definitionStateCommands.ts`);
+ * `mapping show|set|history` its field mapping (`definitionMappingCommand.ts`).
  */
 import {
   createDefinition,
@@ -20,6 +21,7 @@ import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { CreateDefinition, definitionView, UpdateDefinition } from "../api/groups/DefinitionsGroup.ts"
 import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
+import { definitionMappingCommand } from "./definitionMappingCommand.ts"
 import { definitionFailedCommand, definitionRunsCommand } from "./definitionStateCommands.ts"
 import { withCore } from "./Root.ts"
 
@@ -305,8 +307,18 @@ const run = Command.make(
   })
 ).pipe(Command.withDescription("Run a sync definition now, in this process"))
 
-/** `syncflow definitions list|show|create|update|delete|run|runs|failed`. */
+/** `syncflow definitions list|show|create|update|delete|run|runs|failed|mapping`. */
 export const definitionsCommand = Command.make("definitions").pipe(
   Command.withDescription("Sync definitions: what goes from a source entity to a destination, mapped and filtered"),
-  Command.withSubcommands([list, show, create, update, remove, run, definitionRunsCommand, definitionFailedCommand])
+  Command.withSubcommands([
+    list,
+    show,
+    create,
+    update,
+    remove,
+    run,
+    definitionRunsCommand,
+    definitionFailedCommand,
+    definitionMappingCommand
+  ])
 )

@@ -16,6 +16,7 @@ import { ConnectorsHandlers } from "../api/handlers/connectorsHandlers.ts"
 import { DefinitionsHandlers } from "../api/handlers/definitionsHandlers.ts"
 import { EntitiesHandlers } from "../api/handlers/entitiesHandlers.ts"
 import { HealthHandlers } from "../api/handlers/healthHandlers.ts"
+import { MappingsHandlers } from "../api/handlers/mappingsHandlers.ts"
 import { OAuthCallbackHandlers, OAuthStartHandlers } from "../api/handlers/oauthHandlers.ts"
 import { RecordsHandlers } from "../api/handlers/recordsHandlers.ts"
 import { RunsHandlers } from "../api/handlers/runsHandlers.ts"
@@ -56,6 +57,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
         RunsHandlers,
         RecordsHandlers,
         DefinitionsHandlers,
+        MappingsHandlers,
         WorkflowsHandlers,
         AlertsHandlers,
         OAuthStartHandlers,

@@ -14,6 +14,7 @@ import {
   AlertOutbox,
   AlertStore,
   type ConnectorAdapters,
+  FieldMappings,
   type InvalidIdentifier,
   PostgresDestination,
   RateLimitStore,
@@ -42,6 +43,7 @@ export type CoreServices =
   | SecretBox
   | StateStores.StateStores
   | SyncDefinitions
+  | FieldMappings
   | SyncEngine
   | RunControl
   | RunEvents
@@ -77,6 +79,7 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
       RunControl.layer,
       RunEvents.layer,
       SyncDefinitions.layer,
+      FieldMappings.layer,
       // Run-finished notifications to webhooks (n8n workflows), delivered from the outbox.
       RunNotifier.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)),
       AlertStore.layer,

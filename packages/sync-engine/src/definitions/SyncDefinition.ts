@@ -10,6 +10,7 @@
 import { Schema } from "effect"
 import { TwoWaySettings } from "../bidirectional/TwoWaySettings.ts"
 import { EtlPipeline } from "../etl/EtlStep.ts"
+import { FieldMappingEntry } from "../mappings/FieldMapping.ts"
 import { FieldPredicate } from "../stages/select/SelectOptions.ts"
 
 /** Where a definition reads: a connector's entity. */
@@ -120,6 +121,10 @@ export const SyncDefinition = Schema.Struct({
   schedule: Schema.NullOr(DefinitionSchedule),
   enabled: Schema.Boolean,
   pipeline: EtlPipeline,
+  /** Its field mapping's latest version (`FieldMappings`, migration 30); absent or null: none. */
+  fieldMapping: Schema.optionalKey(
+    Schema.NullOr(Schema.Struct({ version: Schema.Number, entries: Schema.Array(FieldMappingEntry) }))
+  ),
   createdAt: Schema.DateTimeUtcFromDate,
   updatedAt: Schema.DateTimeUtcFromDate
 })

@@ -49,7 +49,10 @@ const definitionColumns = `d.id, d.name, d.is_default AS "isDefault",
          WHEN d.interval_seconds IS NOT NULL THEN json_build_object('intervalSeconds', d.interval_seconds) END
   END AS schedule,
   CASE WHEN d.is_default THEN coalesce(e.enabled, false) ELSE d.enabled END AS enabled,
-  d.pipeline, d.created_at AS "createdAt", d.updated_at AS "updatedAt"`
+  d.pipeline,
+  (SELECT json_build_object('version', m.version, 'entries', m.entries) FROM syncflow.field_mappings m
+    WHERE m.definition_id = d.id ORDER BY m.version DESC LIMIT 1) AS "fieldMapping",
+  d.created_at AS "createdAt", d.updated_at AS "updatedAt"`
 
 const fromDefinitions = `FROM syncflow.sync_definitions d
   LEFT JOIN syncflow.entities e ON e.connector_id = d.source_connector_id AND e.entity = d.source_entity`

@@ -39,7 +39,7 @@ export interface ResolvedDefinition {
   readonly select: SelectOptions | undefined
   /** Where it writes; `undefined`: the default definition's table (today's entity sync). */
   readonly sink: SyncSink | undefined
-  /** The entity's stage options with the definition's Select stage. */
+  /** The entity's stage options with the definition's Select stage and field mapping (Transform stage). */
   readonly stages: (base: StagesOptions | undefined) => StagesOptions | undefined
 }
 
@@ -57,8 +57,15 @@ export const selectOf = (definition: SyncDefinition): SelectOptions | undefined 
 export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDefinition, source?: SinkSource) {
   const { connectorId, entity } = definition.source
   const select = selectOf(definition)
+  const fieldMapping = definition.fieldMapping ?? undefined
+  const transform =
+    fieldMapping === undefined
+      ? undefined
+      : { mapping: { entries: fieldMapping.entries }, version: fieldMapping.version }
   const stages = (base: StagesOptions | undefined): StagesOptions | undefined =>
-    select === undefined ? base : { ...base, select }
+    select === undefined && transform === undefined
+      ? base
+      : { ...base, ...(select === undefined ? {} : { select }), ...(transform === undefined ? {} : { transform }) }
   const resolved = (sink: SyncSink | undefined): ResolvedDefinition => ({
     definition,
     connectorId,

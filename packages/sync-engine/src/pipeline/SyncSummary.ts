@@ -26,7 +26,7 @@ export interface SyncSummary {
 export interface SyncTimings {
   /** From start to finish. */
   readonly wallMs: number
-  /** In stages 2-5 (normalize, validate, map, identity), on this process's thread. */
+  /** In stages 2-5 (normalize, validate, a field mapping's transform, map, identity), on this process's thread. */
   readonly stagesMs: number
   /** The same, stage by stage (syncs that run in one process: not the workflows). */
   readonly stages?: Readonly<StageTimes> | undefined

@@ -246,7 +246,8 @@ export const makeSinkSync = ({
     } else {
       const empty = yield* sink.ledger.isEmpty(scope)
       const incremental = mode === "incremental" && manifest.deltaStrategy === "rowversion" && !empty
-      const run = yield* runStore.startRun({ id: runId, connectorId, entity, definitionId, mode })
+      const mappingVersion = request.stages?.transform?.version
+      const run = yield* runStore.startRun({ id: runId, connectorId, entity, definitionId, mode, mappingVersion })
       listing = {
         runId: run.id,
         mode,

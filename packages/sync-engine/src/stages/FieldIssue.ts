@@ -39,7 +39,11 @@ export const IssueReason = Schema.Literals([
    */
   "UnstorableValue",
   /** A sync definition's ETL step could not handle the row (an expression failed, a value did not fit). */
-  "EtlStepFailed"
+  "EtlStepFailed",
+  /** A mapping's expression (`calculate`, `custom`) failed on the record: its message names the expression. */
+  "ExpressionFailed",
+  /** A mapping's `format` or `lookup` could not transform the value. */
+  "TransformFailed"
 ])
 /** Why a field's value was rejected. */
 export type IssueReason = typeof IssueReason.Type
@@ -51,6 +55,7 @@ export const IssueStep = Schema.Literals([
   "parseNumerics",
   "normalizeDateTimes",
   "mapFields",
+  "transform",
   "validate",
   "map",
   "identity",

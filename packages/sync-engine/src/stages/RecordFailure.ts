@@ -8,9 +8,10 @@ import type { Row, SourceRecord } from "./Row.ts"
 
 /**
  * The pipeline stage that rejected a record (the `stage` column of failed records). `ingest`: a
- * value the table's existing column cannot store (its type changed upstream).
+ * value the table's existing column cannot store (its type changed upstream). `transform`: a
+ * definition's field mapping (an expression, format or lookup) failed on the record.
  */
-export const FailedStage = Schema.Literals(["normalize", "validate", "map", "identity", "etl", "ingest"])
+export const FailedStage = Schema.Literals(["normalize", "validate", "transform", "map", "identity", "etl", "ingest"])
 /** The pipeline stage that rejected a record. */
 export type FailedStage = typeof FailedStage.Type
 

@@ -2,10 +2,14 @@
  * Stages 2-5 of the pipeline for one entity — Normalize, Validate, Map, Identity — built once from
  * the entity's manifest and settings, and run on a chunk of raw records in one pass per stage. A sync
  * definition's mapping and filters (the Select stage) sit between Validate and Map: records its
- * predicates refuse are skipped, and Map writes only the selected fields, under their new names.
+ * predicates refuse are skipped, and Map writes only the selected fields, under their new names. A
+ * definition's field mapping (the Transform stage, `mappings/`) sits between Select and Map: Map
+ * then writes the mapping's targets.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect } from "effect"
+import { makeTransformer, type Transformer, type TransformOptions } from "../mappings/Transformer.ts"
+import { transformChunk } from "../mappings/transformChunk.ts"
 import type { ChunkResult } from "./ChunkResult.ts"
 import { identifyChunk } from "./identity/identifyChunk.ts"
 import { type IdentityOptions, makeRecordIdentifier, type RecordIdentifier } from "./identity/RecordIdentifier.ts"
@@ -32,6 +36,11 @@ export interface StagesOptions {
   readonly identity?: IdentityOptions
   /** A sync definition's mapping, filters and match key (absent: every record, every field). */
   readonly select?: SelectOptions
+  /**
+   * A definition's field mapping (the Transform stage, after Select): the destination fields are its
+   * targets. With it, Select only filters, and the match key is the mapping's (`TransformOptions.key`).
+   */
+  readonly transform?: TransformOptions
 }
 
 /** Stages 2-5 compiled for one entity. */
@@ -39,6 +48,8 @@ export interface Stages {
   readonly normalizer: Normalizer
   readonly validator: Validator
   readonly selector: Selector
+  /** The definition's field mapping, when it has one. */
+  readonly transformer: Transformer | undefined
   readonly mapper: Mapper
   readonly identifier: RecordIdentifier
 }
@@ -55,6 +66,8 @@ export interface StageCounts {
   readonly failed: number
   /** Records the Select stage's filters skipped (present only when the stages have filters). */
   readonly filtered?: number
+  /** Records the Transform stage passed on (present only when the stages have a field mapping). */
+  readonly transformed?: number
 }
 
 /** Stages 2-5 on one chunk: identified records, every failure (in stage order), counts, drift. */
@@ -75,13 +88,23 @@ export const makeStages = Effect.fnUntraced(function* (
     businessKey: normalizer.businessKey,
     ...(options.required === undefined ? {} : { required: options.required })
   })
-  const selector = yield* makeSelector(normalizer, options.select)
-  const mapper = yield* makeMapper(selector.spec, {
-    ...options.map,
-    columnNames: { ...options.map?.columnNames, ...selector.columnNames }
-  })
+  const transform = options.transform
+  if (transform === undefined) {
+    const selector = yield* makeSelector(normalizer, options.select)
+    const mapper = yield* makeMapper(selector.spec, {
+      ...options.map,
+      columnNames: { ...options.map?.columnNames, ...selector.columnNames }
+    })
+    const identifier = yield* makeRecordIdentifier(mapper, options.identity)
+    return { normalizer, validator, selector, transformer: undefined, mapper, identifier }
+  }
+  const where = options.select?.where
+  const selector = yield* makeSelector(normalizer, where === undefined ? {} : { where })
+  const key = transform.key ?? options.select?.key
+  const transformer = yield* makeTransformer(normalizer, key === undefined ? transform : { ...transform, key })
+  const mapper = yield* makeMapper(transformer.spec)
   const identifier = yield* makeRecordIdentifier(mapper, options.identity)
-  return { normalizer, validator, selector, mapper, identifier }
+  return { normalizer, validator, selector, transformer, mapper, identifier }
 })
 
 const concat = (...lists: ReadonlyArray<ReadonlyArray<RecordFailure>>): ReadonlyArray<RecordFailure> =>
@@ -91,12 +114,14 @@ const concat = (...lists: ReadonlyArray<ReadonlyArray<RecordFailure>>): Readonly
 export interface StageTimes {
   normalize: number
   validate: number
+  /** The field mapping (zero without one). */
+  transform: number
   map: number
   identify: number
 }
 
 /** A fresh {@link StageTimes}, all zero. */
-export const emptyStageTimes = (): StageTimes => ({ normalize: 0, validate: 0, map: 0, identify: 0 })
+export const emptyStageTimes = (): StageTimes => ({ normalize: 0, validate: 0, transform: 0, map: 0, identify: 0 })
 
 /**
  * Runs stages 2-5 on a chunk of raw records, adding each stage's time to `times` when given.
@@ -109,19 +134,28 @@ export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, 
   const validated = validateChunk(stages.validator, normalized.ok)
   const t2 = times === undefined ? 0 : performance.now()
   const selected = selectChunk(stages.selector, validated.ok)
-  const mapped = mapChunk(stages.mapper, selected.ok)
+  const transformed = stages.transformer === undefined ? undefined : transformChunk(stages.transformer, selected.ok)
+  const tTransformed = times === undefined ? 0 : performance.now()
+  const mapped = mapChunk(stages.mapper, transformed === undefined ? selected.ok : transformed.ok)
   const t3 = times === undefined ? 0 : performance.now()
   const identified = identifyChunk(stages.identifier, mapped.ok)
   if (times !== undefined) {
     const t4 = performance.now()
     times.normalize += t1 - t0
     times.validate += t2 - t1
-    times.map += t3 - t2
+    times.transform += tTransformed - t2
+    times.map += t3 - tTransformed
     times.identify += t4 - t3
   }
   return {
     ok: identified.ok,
-    failures: concat(normalized.failures, validated.failures, mapped.failures, identified.failures),
+    failures: concat(
+      normalized.failures,
+      validated.failures,
+      transformed?.failures ?? [],
+      mapped.failures,
+      identified.failures
+    ),
     counts: {
       input: records.length,
       normalized: normalized.ok.length,
@@ -129,7 +163,8 @@ export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, 
       mapped: mapped.ok.length,
       identified: identified.ok.length,
       failed: records.length - identified.ok.length - selected.skipped,
-      ...(stages.selector.keep === undefined ? {} : { filtered: selected.skipped })
+      ...(stages.selector.keep === undefined ? {} : { filtered: selected.skipped }),
+      ...(transformed === undefined ? {} : { transformed: transformed.ok.length })
     },
     unknownFields: normalized.unknownFields
   }

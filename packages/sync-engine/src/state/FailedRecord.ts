@@ -9,6 +9,7 @@ export const PipelineStage = Schema.Literals([
   "fetch",
   "normalize",
   "validate",
+  "transform",
   "map",
   "identity",
   "etl",

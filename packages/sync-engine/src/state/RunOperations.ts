@@ -24,7 +24,7 @@ const ExecutionLinkRow = Schema.Struct({
 const runColumns = `id::text AS id, connector_id AS "connectorId", entity, definition_id AS "definitionId", mode, status, started_at AS "startedAt",
   finished_at AS "finishedAt", duration_ms::float8 AS "durationMs",
   ${runCountNames.map((name) => `${name}::float8 AS ${name}`).join(", ")}, error,
-  type_mismatches AS "typeMismatches"`
+  type_mismatches AS "typeMismatches", mapping_version AS "mappingVersion"`
 
 /** Sync run operations on `sql`; new run ids come from `random`. */
 export const runOperations = (
@@ -42,10 +42,18 @@ export const runOperations = (
   const startRun = Effect.fn("RunStore.startRun")(function* (input: StartRun) {
     const id = input.id ?? (yield* random.uuidV4())
     yield* sql.unsafe(
-      `INSERT INTO syncflow.sync_runs (id, connector_id, entity, mode, started_at, definition_id)
-       VALUES ($1, $2, $3, $4, $5, $6::text)
+      `INSERT INTO syncflow.sync_runs (id, connector_id, entity, mode, started_at, definition_id, mapping_version)
+       VALUES ($1, $2, $3, $4, $5, $6::text, $7::integer)
        ON CONFLICT (id) DO NOTHING`,
-      [PgTypes.uuid(id), input.connectorId, input.entity, input.mode, yield* now, input.definitionId ?? null]
+      [
+        PgTypes.uuid(id),
+        input.connectorId,
+        input.entity,
+        input.mode,
+        yield* now,
+        input.definitionId ?? null,
+        input.mappingVersion ?? null
+      ]
     )
     return (yield* selectRun(id))[0]!
   }, storeError("startRun"))

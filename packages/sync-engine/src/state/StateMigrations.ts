@@ -16,6 +16,7 @@ import { entityMetricsMigration } from "./migrations/0019_entity_metrics.ts"
 import { runNotifications } from "./migrations/0020_run_notifications.ts"
 import { definitionStateConsumersMigration } from "./migrations/0024_definition_state_consumers.ts"
 import { twoWayMigration } from "./migrations/0025_two_way.ts"
+import { fieldMappingsMigration } from "./migrations/0030_field_mappings.ts"
 import { etlPipelineMigration } from "./migrations/0033_etl_pipeline.ts"
 import { etlAggregateInputsMigration } from "./migrations/0034_etl_aggregate_inputs.ts"
 
@@ -390,6 +391,7 @@ ON CONFLICT DO NOTHING`
   runNotifications,
   definitionStateConsumersMigration,
   twoWayMigration,
+  fieldMappingsMigration,
   etlPipelineMigration,
   etlAggregateInputsMigration
 ]

@@ -63,7 +63,9 @@ export const SyncRun = Schema.Struct({
   ...RunCounts.fields,
   error: Schema.NullOr(Schema.String),
   /** Columns whose type in the table differs from the source's (schema drift), as the run found them. */
-  typeMismatches: Schema.Array(ColumnTypeMismatch)
+  typeMismatches: Schema.Array(ColumnTypeMismatch),
+  /** The version of its definition's field mapping the run used; null without one (migration 30). */
+  mappingVersion: Schema.optionalKey(Schema.NullOr(Schema.Number))
 })
 /** A stored run. */
 export type SyncRun = typeof SyncRun.Type
@@ -77,6 +79,8 @@ export interface StartRun {
   /** The sync definition whose state this is; absent for the entity's default sync. */
   readonly definitionId?: string | undefined
   readonly mode: string
+  /** The version of the definition's field mapping the run uses, when it has one. */
+  readonly mappingVersion?: number | undefined
 }
 
 /** How a run ended. */

@@ -49,6 +49,7 @@ layer(PgTest.layer)("StateMigrations", (it) => {
           "etl_aggregate_inputs",
           "execution_runs",
           "failed_records",
+          "field_mappings",
           "pending_children",
           "rate_limits",
           "row_ledger",

@@ -1,0 +1,22 @@
+/**
+ * Field mappings of sync definitions (seed 001's mapping engine): entries with source paths,
+ * transformations (`format`, `lookup`, `calculate`, `custom`), defaults, required flags and target
+ * types; stored in versions (`FieldMappings`), checked and set with `setFieldMapping`, and run as
+ * the Transform stage (`makeTransformer`, `transformChunk`) between Select and Map.
+ */
+export { checkFieldMapping, type MappingProblem } from "./checkFieldMapping.ts"
+export {
+  ExpressionTransform,
+  FieldMapping,
+  FieldMappingEntry,
+  FieldMappingVersion,
+  FormatTransform,
+  LookupTransform,
+  Transformation
+} from "./FieldMapping.ts"
+export { FieldMappings, type FieldMappingsService } from "./FieldMappings.ts"
+export { type Formatter, makeFormatter } from "./formatValue.ts"
+export { parseSourcePath, readSourcePath, type SourcePath } from "./SourcePath.ts"
+export { setFieldMapping } from "./setFieldMapping.ts"
+export { makeTransformer, type Transformer, type TransformOptions } from "./Transformer.ts"
+export { transformChunk } from "./transformChunk.ts"

@@ -1,0 +1,64 @@
+/**
+ * Setting a sync definition's field mapping as a user asks for it (the API's
+ * `PUT /definitions/{id}/mapping`, the CLI's `definitions mapping set`): the mapping is checked
+ * against the source entity's columns and, for a connector destination, the destination entity's
+ * fields — each problem an `InvalidDefinition` naming the entry and field (`entries[2].source`) —
+ * then stored as the definition's next version (the same mapping again changes nothing).
+ */
+import { Effect, Option, Result } from "effect"
+import { DefaultDefinitionFixed, DefinitionNotFound, InvalidDefinition } from "../definitions/DefinitionErrors.ts"
+import { SyncDefinitions } from "../definitions/SyncDefinitions.ts"
+import { makeStages } from "../stages/Stages.ts"
+import { ManifestStore } from "../state/ManifestStore.ts"
+import { checkFieldMapping } from "./checkFieldMapping.ts"
+import type { FieldMapping } from "./FieldMapping.ts"
+import { FieldMappings } from "./FieldMappings.ts"
+
+/** Checks and stores a definition's field mapping (see the module comment); the stored version. */
+export const setFieldMapping = Effect.fnUntraced(function* (idOrName: string, mapping: FieldMapping) {
+  const definitions = yield* SyncDefinitions
+  const found = yield* definitions.get(idOrName)
+  if (Option.isNone(found)) return yield* new DefinitionNotFound({ id: idOrName })
+  const definition = found.value
+  if (definition.isDefault) return yield* new DefaultDefinitionFixed({ id: definition.id })
+  if (definition.mapping !== null) {
+    return yield* new InvalidDefinition({
+      field: "mapping",
+      message:
+        "the definition maps fields by name (its mapping): clear it (mapping: null) before giving it a field mapping"
+    })
+  }
+  const manifests = yield* ManifestStore
+  const { source, destination } = definition
+  const sourceEntity = yield* manifests.getManifest(source.connectorId, source.entity)
+  if (Option.isNone(sourceEntity)) {
+    return yield* new InvalidDefinition({
+      field: "source.entity",
+      message: `connector ${JSON.stringify(source.connectorId)} has no discovered entity ${JSON.stringify(source.entity)}`
+    })
+  }
+  const sourceManifest = sourceEntity.value.manifest
+  let destinationFields: ReadonlyArray<string> | undefined
+  if (destination.kind === "connector") {
+    const target = yield* manifests.getManifest(destination.connectorId, destination.entity)
+    const names = Option.isSome(target) ? (target.value.manifest.columns ?? []).map((c) => c.name) : []
+    if (names.length > 0) destinationFields = names
+  }
+  const problems = checkFieldMapping(mapping, sourceManifest.columns ?? [], destinationFields)
+  const first = problems[0]
+  if (first !== undefined) {
+    return yield* new InvalidDefinition({
+      field: first.field,
+      message: problems.map((p) => `${p.field}: ${p.message}`).join("; ")
+    })
+  }
+  const stages = yield* Effect.result(
+    makeStages(sourceManifest, {
+      select: { where: definition.filters },
+      transform: { mapping, ...(definition.matchKey === null ? {} : { key: definition.matchKey }) }
+    })
+  )
+  if (Result.isFailure(stages))
+    return yield* new InvalidDefinition({ field: "entries", message: stages.failure.message })
+  return yield* (yield* FieldMappings).save(definition.id, mapping)
+})
