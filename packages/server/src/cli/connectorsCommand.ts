@@ -8,6 +8,7 @@
  * syncflow connectors add shop --adapter rest --config-file shop.yaml --credentials-file key.json
  * # (GET /api/v1/adapters gives each adapter's name and the JSON Schemas of its settings and credentials)
  * syncflow connectors update erp --config '{"baseUrl":"http://erp.example:8008"}'
+ * syncflow connectors update shop --config-file orders-v2.yaml   # a rest connector's new document
  * syncflow connectors move-tables erp   # public.<entity> (the old layout) -> erp.<entity>
  * ```
  */
@@ -157,6 +158,12 @@ const update = Command.make(
       Flag.withDescription("The adapter's settings as JSON, replacing the stored ones as a whole"),
       Flag.optional
     ),
+    configFile: Flag.String("config-file").pipe(
+      Flag.withDescription(
+        "The adapter's settings from a YAML or JSON file, replacing the stored ones (for a rest connector: its new source document; the next sync rediscovers its streams)"
+      ),
+      Flag.optional
+    ),
     targetSchema: Flag.String("target-schema").pipe(
       Flag.withDescription('The schema of its tables ("none": its id). Moves no table: see move-tables'),
       Flag.optional
@@ -179,15 +186,21 @@ const update = Command.make(
       })
     }
     const webhookSecret = yield* readWebhookSecret(input, false)
-    const config = Option.isSome(input.config)
-      ? yield* decodeConfig(input.config.value).pipe(
-          Effect.mapError((error) => new CliFailure({ message: `--config: ${error.message}` }))
-        )
-      : undefined
+    if (Option.isSome(input.config) && Option.isSome(input.configFile)) {
+      return yield* new CliFailure({ message: "--config and --config-file: give one of them" })
+    }
     const publicUrl = Option.getOrElse(settings.publicUrl, () => `http://localhost:${settings.port}`)
     const updated = yield* withCore(
       Effect.gen(function* () {
         const existing = yield* getConnector(input.connector)
+        // A settings file is read as the connector's adapter takes it (a rest document is checked, by line).
+        const config = Option.isSome(input.configFile)
+          ? yield* readConfigFile(input.configFile.value, existing.adapter)
+          : Option.isSome(input.config)
+            ? yield* decodeConfig(input.config.value).pipe(
+                Effect.mapError((error) => new CliFailure({ message: `--config: ${error.message}` }))
+              )
+            : undefined
         return yield* updateConnector(
           existing,
           {

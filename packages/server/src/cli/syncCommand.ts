@@ -125,7 +125,12 @@ const sync = Effect.fnUntraced(function* (input: {
 }) {
   const running = yield* (yield* ConnectorRuntimes).get(input.connector)
   // Rediscovered when the connector's discovery TTL has passed, so new upstream columns are synced.
-  const { manifests } = yield* freshManifests(input.connector, running.runtime.adapter, running.runtime.discoveryTtl)
+  const { manifests } = yield* freshManifests(
+    input.connector,
+    running.runtime.adapter,
+    running.runtime.discoveryTtl,
+    running.runtime.changedAt
+  )
   const unknown = input.entities.find((entity) => !manifests.some((manifest) => manifest.entity === entity))
   if (unknown !== undefined) {
     return yield* new CliFailure({

@@ -119,6 +119,8 @@ const make = Effect.gen(function* () {
       runtime: {
         adapter: started.instance.adapter,
         stages: (_manifest: EntityManifest) => stages,
+        // New settings (e.g. a rest connector's replaced document) make the stored manifests stale.
+        changedAt: connector.updatedAt.epochMilliseconds,
         ...(plugin.destination === undefined ? {} : { destination: plugin.destination }),
         ...(discoveryTtlSeconds === undefined ? {} : { discoveryTtl: Duration.seconds(discoveryTtlSeconds) })
       },

@@ -26,7 +26,7 @@ export const runDefinition = Effect.fnUntraced(function* (
 ) {
   const { connectorId, entity } = definition.source
   const runtime = yield* (yield* ConnectorAdapters).runtime(connectorId)
-  const { manifests } = yield* freshManifests(connectorId, runtime.adapter, runtime.discoveryTtl)
+  const { manifests } = yield* freshManifests(connectorId, runtime.adapter, runtime.discoveryTtl, runtime.changedAt)
   const manifest = manifests.find((m) => m.entity === entity)
   if (manifest === undefined) {
     return yield* new DefinitionNotRunnable({

@@ -8,6 +8,8 @@
  *
  * The age is measured with the Effect `Clock` against the stored `discovered_at` (written with the
  * same clock), so every process of a cluster shares the cache and tests drive it with `TestClock`.
+ * A discovery older than the connector's last change (`changedAt`: new settings, e.g. a `rest`
+ * connector's replaced document) is stale whatever its age: the next sync rediscovers.
  * When the source's metadata cannot be read but manifests are stored, the sync goes on with them
  * (logged as a warning): data the old manifests describe is still synced.
  */
@@ -32,19 +34,21 @@ export interface FreshManifests {
 
 /**
  * The connector's manifests, rediscovered from the adapter when the last discovery is older than
- * `ttl` (or there is none), else as stored.
+ * `ttl` or than `changedAt` (epoch milliseconds of the connector's last change), or there is none;
+ * else as stored.
  */
 export const freshManifests = Effect.fnUntraced(function* (
   connectorId: string,
   adapter: Adapter,
-  ttl: Duration.Input | undefined
+  ttl: Duration.Input | undefined,
+  changedAt?: number | undefined
 ): Effect.fn.Return<FreshManifests, AdapterError | StateStoreError, ManifestStore> {
   const manifestStore = yield* ManifestStore
   const stored = yield* manifestStore.listManifests(connectorId)
   const now = yield* Clock.currentTimeMillis
   const maxAge = Duration.toMillis(ttl ?? defaultDiscoveryTtl)
   const newest = stored.reduce((at, entity) => Math.max(at, entity.discoveredAt.epochMilliseconds), -Infinity)
-  if (stored.length > 0 && now - newest < maxAge) {
+  if (stored.length > 0 && now - newest < maxAge && (changedAt === undefined || newest >= changedAt)) {
     // A discovery stores all it found at once: older rows are entities it no longer found.
     const current = stored.filter((entity) => entity.discoveredAt.epochMilliseconds === newest)
     return { manifests: current.map((entity) => entity.manifest), rediscovered: false }

@@ -17,6 +17,8 @@ export interface ConnectorRuntime {
    * minutes when absent; `0` rediscovers before every sync). See `freshManifests`.
    */
   readonly discoveryTtl?: Duration.Input | undefined
+  /** When the connector last changed (epoch milliseconds): discoveries before it are stale. */
+  readonly changedAt?: number | undefined
   /**
    * How sync definitions push into this connector (its plugin's `destination`: identity fields);
    * absent: it cannot be a definition's destination.

@@ -106,7 +106,8 @@ const planActivity = (payload: SyncConnectorPayload) =>
       const { manifests: discovered } = yield* freshManifests(
         payload.connectorId,
         runtime.adapter,
-        runtime.discoveryTtl
+        runtime.discoveryTtl,
+        runtime.changedAt
       )
       const children: Record<string, Array<string>> = {}
       for (const manifest of discovered) {

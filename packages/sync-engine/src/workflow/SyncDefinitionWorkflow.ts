@@ -62,7 +62,8 @@ const resolve = Effect.fnUntraced(function* (definition: SyncDefinition, redisco
   const { manifests } = yield* freshManifests(
     connectorId,
     runtime.adapter,
-    rediscover ? runtime.discoveryTtl : Duration.infinity
+    rediscover ? runtime.discoveryTtl : Duration.infinity,
+    rediscover ? runtime.changedAt : undefined
   )
   const manifest = manifests.find((m) => m.entity === entity)
   if (manifest === undefined) {

@@ -101,7 +101,7 @@ const manifestsFor = Effect.fnUntraced(function* (connectorId: string, entity: s
   const adapters = yield* ConnectorAdapters
   const runtime = yield* adapters.runtime(connectorId)
   let manifests: ReadonlyArray<EntityManifest> = rediscover
-    ? (yield* freshManifests(connectorId, runtime.adapter, runtime.discoveryTtl)).manifests
+    ? (yield* freshManifests(connectorId, runtime.adapter, runtime.discoveryTtl, runtime.changedAt)).manifests
     : (yield* manifestStore.listManifests(connectorId)).map((discovered) => discovered.manifest)
   if (!manifests.some((manifest) => manifest.entity === entity)) {
     manifests = (yield* freshManifests(connectorId, runtime.adapter, 0)).manifests

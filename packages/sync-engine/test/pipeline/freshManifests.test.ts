@@ -1,10 +1,11 @@
 /**
  * The discovery cache: a connector's manifests are rediscovered once its discovery TTL has passed
- * (measured with the TestClock), not before, and a rediscovery keeps the entities' settings.
+ * (measured with the TestClock), not before, or once the connector changed after the last
+ * discovery; a rediscovery keeps the entities' settings.
  */
 import { assert, layer } from "@effect/vitest"
 import { type Adapter, UpstreamUnavailable } from "@syncflow/adapter-core"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { freshManifests } from "../../src/pipeline/freshManifests.ts"
 import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
@@ -72,6 +73,26 @@ layer(engineLayer, { timeout: 60_000 })("discovery TTL", (it) => {
       assert.isTrue((yield* freshManifests("erp", adapter, 0)).rediscovered)
       assert.isTrue((yield* freshManifests("erp", adapter, 0)).rediscovered)
       assert.strictEqual(reads(), 4)
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("a discovery older than the connector's last change is stale within the TTL", () =>
+    Effect.gen(function* () {
+      const { adapter: erp } = yield* fakeErp({ seed: 95, rows: { items: 20 } })
+      const { adapter, reads } = counting(erp)
+      const connectorStore = yield* ConnectorStore
+      yield* connectorStore.createConnector({ id: "erp4", adapter: "apismith", name: "ERP 4" })
+      assert.isTrue((yield* freshManifests("erp4", adapter, "10 minutes")).rediscovered)
+      const discoveredAt = yield* Clock.currentTimeMillis
+      // Unchanged since: the stored manifests.
+      yield* TestClock.adjust("1 minute")
+      assert.isFalse((yield* freshManifests("erp4", adapter, "10 minutes", discoveredAt)).rediscovered)
+      // Changed a minute after the discovery (e.g. a new source document): rediscovered once.
+      const changedAt = yield* Clock.currentTimeMillis
+      yield* TestClock.adjust("1 minute")
+      assert.isTrue((yield* freshManifests("erp4", adapter, "10 minutes", changedAt)).rediscovered)
+      assert.isFalse((yield* freshManifests("erp4", adapter, "10 minutes", changedAt)).rediscovered)
+      assert.strictEqual(reads(), 2)
     }).pipe(Effect.scoped)
   )
 
