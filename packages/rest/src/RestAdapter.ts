@@ -3,7 +3,9 @@
  * `TokenManager`, the document's rate limit, retries, timeout, circuit breaker) under the typed
  * client of the compiled endpoints, and the `Adapter` the sync engine consumes — each stream's
  * records as resumable pages of shaped records, incremental from `since` where the document says
- * how, substreams listed per parent record with the parent's fields as foreign keys.
+ * how, substreams listed per parent record with the parent's fields as foreign keys. Its manifests
+ * carry each stream's columns: the declared ones, and the others inferred from a sample of records
+ * (what `syncflow sources check` shows), so the sync creates the types the user saw.
  */
 import {
   type Adapter,
@@ -12,6 +14,7 @@ import {
   AdapterHttp,
   type Credentials,
   Cursor,
+  type EntityManifest,
   InvalidRequest,
   type ListRecordsOptions,
   nestedPages,
@@ -23,6 +26,7 @@ import {
 } from "@syncflow/adapter-core"
 import { Duration, Effect, Option, Stream } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
+import { streamColumns } from "./check/streamColumns.ts"
 import type { CompiledSource, CompiledStream } from "./compile/compileSource.ts"
 import { sinceValue } from "./compile/sinceValue.ts"
 
@@ -36,9 +40,15 @@ export interface RestAdapterOptions {
 export interface RestSource {
   readonly compiled: CompiledSource
   readonly adapter: Adapter
-  /** The first page of a stream (what `sources check` shows). */
-  readonly firstPage: (stream: string) => Effect.Effect<Page<SourceRecord>, AdapterError>
+  /**
+   * A sample of a stream's records: its first page that has any (of the first {@link samplePages}),
+   * what `sources check` shows and column types are inferred from.
+   */
+  readonly sample: (stream: string) => Effect.Effect<ReadonlyArray<SourceRecord>, AdapterError>
 }
+
+/** How many pages a sample reads at most looking for records (a substream's first parents may have none). */
+export const samplePages = 5
 
 type Records = Stream.Stream<Page<SourceRecord>, AdapterError>
 
@@ -54,6 +64,7 @@ export const make = Effect.fnUntraced(function* (
   options: RestAdapterOptions
 ): Effect.fn.Return<RestSource, never, TokenManager | AdapterHttp.AdapterHttpServices> {
   const document = compiled.document
+  const posts = compiled.streams.some((stream) => stream.spec.method === "POST")
   const tokens = yield* TokenManager
   const authenticator =
     options.credentials === undefined
@@ -71,7 +82,10 @@ export const make = Effect.fnUntraced(function* (
             window: Duration.seconds(document.rateLimit.windowSeconds)
           })
         }),
-    ...(document.retry === undefined ? {} : { retry: RetryPolicy.make({ maxAttempts: document.retry.maxAttempts }) }),
+    // The adapter only reads: a POST stream's requests are searches, as safe to retry as a GET.
+    ...(document.retry === undefined && !posts
+      ? {}
+      : { retry: RetryPolicy.make({ maxAttempts: document.retry?.maxAttempts, retryUnsafeMethods: posts }) }),
     ...(document.timeoutSeconds === undefined ? {} : { timeout: Duration.seconds(document.timeoutSeconds) })
   })
   const headers = Object.entries(document.headers ?? {})
@@ -80,6 +94,19 @@ export const make = Effect.fnUntraced(function* (
       ? stack
       : HttpClient.mapRequest(stack, (request) => HttpClientRequest.setHeaders(request, Object.fromEntries(headers)))
   const client = yield* AdapterClient.make(compiled.api, { baseUrl: document.baseUrl, httpClient })
+  // A POST stream's client puts its parameters in the JSON body (see requestBody.ts).
+  const bodyClients = new Map<string, typeof client>()
+  for (const stream of compiled.streams) {
+    if (stream.withBody === undefined) continue
+    bodyClients.set(
+      stream.spec.name,
+      yield* AdapterClient.make(compiled.api, {
+        baseUrl: document.baseUrl,
+        httpClient: HttpClient.mapRequest(httpClient, stream.withBody)
+      })
+    )
+  }
+  const clientOf = (stream: CompiledStream) => bodyClients.get(stream.spec.name) ?? client
 
   /** The page of a stream at a cursor, its records shaped; `extra` fields are added to each record. */
   const fetchShaped = (
@@ -92,7 +119,7 @@ export const make = Effect.fnUntraced(function* (
     cursor: Cursor.Cursor,
     extra: Readonly<Record<string, unknown>> = {}
   ): Effect.Effect<Page<SourceRecord>, AdapterError> =>
-    Effect.map(client.fetchPage(stream.definition, request, cursor), (page) => ({
+    Effect.map(clientOf(stream).fetchPage(stream.definition, request, cursor), (page) => ({
       ...page,
       items: page.items.map((raw) => ({ ...stream.shape(raw), ...extra }))
     }))
@@ -155,9 +182,23 @@ export const make = Effect.fnUntraced(function* (
     })
   }
 
+  const sampleOf = (stream: CompiledStream): Effect.Effect<ReadonlyArray<SourceRecord>, AdapterError> =>
+    listing(stream, {}).pipe(
+      Stream.take(samplePages),
+      Stream.takeUntil((page) => page.items.length > 0),
+      Stream.runCollect,
+      Effect.map((pages) => pages.at(-1)?.items ?? [])
+    )
+
   const adapter: Adapter = {
     name: "rest",
-    manifests: Effect.succeed(compiled.streams.map((stream) => stream.manifest)),
+    manifests: Effect.forEach(compiled.streams, (stream) =>
+      Effect.map(sampleOf(stream), (records): EntityManifest => {
+        const { columns } = streamColumns(stream, records)
+        const { columns: _declared, ...manifest } = stream.manifest
+        return columns === undefined ? manifest : { ...manifest, columns }
+      })
+    ),
     streamPages: (entity, listOptions = {}) => {
       const stream = compiled.stream(entity)
       return stream === undefined ? Stream.fail(unknownStream(compiled, entity)) : listing(stream, listOptions)
@@ -170,23 +211,9 @@ export const make = Effect.fnUntraced(function* (
   const source: RestSource = {
     compiled,
     adapter,
-    firstPage: (name) => {
+    sample: (name) => {
       const stream = compiled.stream(name)
-      return stream === undefined
-        ? Effect.fail(unknownStream(compiled, name))
-        : Stream.runHead(listing(stream, {})).pipe(
-            Effect.map(
-              Option.getOrElse(
-                (): Page<SourceRecord> => ({
-                  items: [],
-                  cursor: Cursor.start,
-                  next: undefined,
-                  body: undefined,
-                  index: 0
-                })
-              )
-            )
-          )
+      return stream === undefined ? Effect.fail(unknownStream(compiled, name)) : sampleOf(stream)
     }
   }
   return source

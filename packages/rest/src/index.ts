@@ -9,6 +9,8 @@
 export { type CheckedStream, checkSource, type SourceCheck } from "./check/checkSource.ts"
 /** Inferring column types from sampled records. */
 export { sampleColumns } from "./check/sampleColumns.ts"
+/** A stream's columns: declared, and inferred from a sample for the other fields. */
+export { type ColumnsOrigin, type StreamColumns, streamColumns } from "./check/streamColumns.ts"
 /** The compiled form of a document. */
 export { type CompiledSource, type CompiledStream, compileSource } from "./compile/compileSource.ts"
 export { AuthSpec } from "./document/AuthSpec.ts"
@@ -19,6 +21,8 @@ export { decodeDocument, parseText, readDocument } from "./document/readDocument
 /** The document's schema. */
 export { SourceDocument } from "./document/SourceDocument.ts"
 export { StreamSpec } from "./document/StreamSpec.ts"
+/** A `rest` connector's settings as the document's text (`{"document": "<YAML or JSON>"}`). */
+export { DocumentText } from "./plugin/DocumentText.ts"
 export { RestCredentialsInput } from "./plugin/RestCredentialsInput.ts"
 /** The connector plugin (adapter name `rest`). */
 export { restPlugin } from "./plugin/restPlugin.ts"

@@ -1,13 +1,18 @@
 /**
- * Column types inferred from sampled records (what `sources check` shows before a first sync), and
- * the incremental parameter written in each format a document can ask for.
+ * Column types inferred from sampled records (what `sources check` shows before a first sync, and
+ * the columns the connector's manifests give the sync, declared types winning), and the
+ * incremental parameter written in each format a document can ask for.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { checkSource } from "../src/check/checkSource.ts"
 import { sampleColumns } from "../src/check/sampleColumns.ts"
 import { sinceValue } from "../src/compile/sinceValue.ts"
+import { FakeGitHub } from "../src/testing/index.ts"
+import { HttpStack, sourceOf } from "./support/httpStack.ts"
 
 describe("inferred columns", () => {
-  it("types each field from its values, widening mixed ones; missing or null fields are nullable", () => {
+  it("types each field from its values, widening mixed ones; every column but the key is nullable", () => {
     const columns = sampleColumns(
       [
         { id: 1, price: 3, on: true, day: "2024-01-02", at: "2024-01-02T03:04:05Z", tags: ["a"], note: "x", mixed: 1 },
@@ -29,11 +34,11 @@ describe("inferred columns", () => {
       columns.map((c) => [c.name, c.type, c.nullable, c.businessKey]),
       [
         ["id", "integer", false, true],
-        ["price", "decimal", false, false],
-        ["on", "boolean", false, false],
-        ["day", "date", false, false],
-        ["at", "timestamp", false, false],
-        ["tags", "json", false, false],
+        ["price", "decimal", true, false],
+        ["on", "boolean", true, false],
+        ["day", "date", true, false],
+        ["at", "timestamp", true, false],
+        ["tags", "json", true, false],
         ["note", "string", true, false],
         ["mixed", "string", true, false]
       ]
@@ -58,4 +63,59 @@ describe("incremental parameter formats", () => {
     assert.deepStrictEqual(sinceValue(spec("iso8601"), "1748781000"), { value: at })
     assert.isTrue("error" in sinceValue(spec("date"), "not a time"))
   })
+})
+
+describe("columns in the manifests", () => {
+  const document = (baseUrl: string) => `
+baseUrl: ${baseUrl}
+streams:
+  - name: repositories
+    path: /orgs/acme/repos
+    primaryKey: id
+    pagination: { style: next-link, next: link-header }
+    flatten: {}
+    select: [id, name, owner_login]
+  - name: issues
+    path: /repos/{owner}/{repo}/issues
+    parent: { stream: repositories, params: { owner: owner_login, repo: name } }
+    primaryKey: id
+    pagination: { style: next-link, next: link-header }
+    exclude: [user, labels]
+    columns: { id: integer, number: string }
+`
+
+  it.live("are what sources check shows: declared types win, the other fields inferred from a sample", () =>
+    Effect.gen(function* () {
+      const github = yield* FakeGitHub.make({ repositories: 2, issuesPerRepository: 3 })
+      const text = document(github.baseUrl)
+      const check = yield* checkSource(text)
+      const { adapter } = yield* sourceOf(text)
+      const manifests = yield* adapter.manifests
+      for (const stream of check.streams) {
+        assert.deepStrictEqual(manifests.find((m) => m.entity === stream.name)?.columns, stream.columns, stream.name)
+      }
+      const typed = (entity: string) =>
+        manifests.find((m) => m.entity === entity)?.columns?.map((c) => [c.name, c.type, c.nullable])
+      assert.deepStrictEqual(typed("repositories"), [
+        ["id", "integer", false],
+        ["name", "string", true],
+        ["owner_login", "string", true]
+      ])
+      assert.deepStrictEqual(typed("issues"), [
+        ["id", "integer", false],
+        // Declared as text although the records hold numbers: the document wins.
+        ["number", "string", true],
+        ["title", "string", true],
+        ["state", "string", true],
+        ["created_at", "timestamp", true],
+        ["updated_at", "timestamp", true],
+        ["owner", "string", true],
+        ["repo", "string", true]
+      ])
+      assert.deepStrictEqual(
+        check.streams.map((stream) => stream.origin),
+        ["inferred", "declared-and-inferred"]
+      )
+    }).pipe(Effect.scoped, Effect.provide(HttpStack))
+  )
 })

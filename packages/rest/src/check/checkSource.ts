@@ -1,8 +1,9 @@
 /**
  * `syncflow sources check`: a document's text read and checked (problems with their paths and
- * lines), then one page of each stream read through the same adapter a connector would run, showing
- * its first records and its columns (declared, or inferred from the page). A record selector that
- * matches nothing in a real answer is a problem of the document, at the selector's line.
+ * lines), then a sample page of each stream read through the same adapter a connector would run,
+ * showing its first records and its columns — declared, and inferred from the page for the other
+ * fields, as the connector's manifests give them to the sync. A record selector that matches
+ * nothing in a real answer is a problem of the document, at the selector's line.
  */
 import type {
   AdapterError,
@@ -17,20 +18,19 @@ import { compileSource } from "../compile/compileSource.ts"
 import { DocumentError, type DocumentIssue } from "../document/DocumentError.ts"
 import { parseFieldPath, showPath } from "../document/FieldPath.ts"
 import { readDocumentAt } from "../document/readDocument.ts"
-import { primaryKeyOf } from "../document/validateDocument.ts"
 import * as RestAdapter from "../RestAdapter.ts"
-import { sampleColumns } from "./sampleColumns.ts"
+import { type ColumnsOrigin, streamColumns } from "./streamColumns.ts"
 
 /** What one stream's first page showed. */
 export interface CheckedStream {
   readonly name: string
-  /** The first records of its first page (at most `sample`). */
+  /** The first records of its sample page (at most `sample`). */
   readonly records: ReadonlyArray<SourceRecord>
-  /** How many records the first page had. */
+  /** How many records the sample page had. */
   readonly pageSize: number
   readonly columns: ReadonlyArray<ColumnManifest>
-  /** Whether the columns were inferred (the document declares none). */
-  readonly inferred: boolean
+  /** Where the columns came from: the document, the records, both, or neither (no records yet). */
+  readonly origin: ColumnsOrigin
   /** Why its page could not be read. */
   readonly error?: AdapterError | undefined
 }
@@ -55,7 +55,7 @@ export const checkSource = Effect.fnUntraced(function* (
   const issues: Array<DocumentIssue> = []
   const streams: Array<CheckedStream> = []
   for (const [i, stream] of source.compiled.streams.entries()) {
-    const page = yield* Effect.result(source.firstPage(stream.spec.name))
+    const page = yield* Effect.result(source.sample(stream.spec.name))
     if (Result.isFailure(page)) {
       const error = page.failure
       const selector = parseFieldPath(stream.spec.records ?? "")
@@ -77,19 +77,19 @@ export const checkSource = Effect.fnUntraced(function* (
         records: [],
         pageSize: 0,
         columns: stream.manifest.columns ?? [],
-        inferred: false,
+        origin: stream.manifest.columns === undefined ? "none" : "declared",
         error
       })
       continue
     }
-    const records = page.success.items
-    const declared = stream.manifest.columns
+    const records = page.success
+    const { columns, origin } = streamColumns(stream, records)
     streams.push({
       name: stream.spec.name,
       records: records.slice(0, options.sample ?? 3),
       pageSize: records.length,
-      columns: declared ?? sampleColumns(records, primaryKeyOf(stream.spec)),
-      inferred: declared === undefined
+      columns: columns ?? [],
+      origin
     })
   }
   if (issues.length > 0) return yield* new DocumentError({ issues })

@@ -1,8 +1,9 @@
 /**
- * Column types inferred from sampled records, for streams whose document declares none: what
- * `syncflow sources check` shows before the first sync. Integers, decimals, booleans, ISO dates and
- * date-times are recognised; mixed values widen (integer and decimal to decimal, anything else to
- * string, or JSON for objects and arrays); a field missing or null in some record is nullable.
+ * Column types inferred from sampled records, for the fields a stream's document declares no type
+ * for: what `syncflow sources check` shows before the first sync and the columns the sync creates.
+ * Integers, decimals, booleans, ISO dates and date-times are recognised; mixed values widen
+ * (integer and decimal to decimal, anything else to string, or JSON for objects and arrays). A
+ * sample cannot show that a field is never null: every column but the primary key is nullable.
  */
 import type { ColumnManifest, ColumnType, SourceRecord } from "@syncflow/adapter-core"
 
@@ -30,21 +31,19 @@ export const sampleColumns = (
   records: ReadonlyArray<SourceRecord>,
   primaryKey: ReadonlyArray<string>
 ): ReadonlyArray<ColumnManifest> => {
-  const seen = new Map<string, { type: ColumnType | undefined; nullable: boolean; count: number }>()
+  const seen = new Map<string, ColumnType | undefined>()
   for (const record of records) {
     for (const [name, value] of Object.entries(record)) {
-      const column = seen.get(name) ?? { type: undefined, nullable: false, count: 0 }
-      column.count += 1
-      if (value === null || value === undefined) column.nullable = true
-      else column.type = column.type === undefined ? typeOf(value) : widen(column.type, typeOf(value))
-      seen.set(name, column)
+      const type = seen.get(name)
+      if (value === null || value === undefined) seen.set(name, type)
+      else seen.set(name, type === undefined ? typeOf(value) : widen(type, typeOf(value)))
     }
   }
   const key = new Set(primaryKey)
-  return Array.from(seen, ([name, column]) => ({
+  return Array.from(seen, ([name, type]) => ({
     name,
-    type: column.type ?? "string",
-    nullable: !key.has(name) && (column.nullable || column.count < records.length),
+    type: type ?? "string",
+    nullable: !key.has(name),
     businessKey: key.has(name)
   }))
 }

@@ -14,6 +14,7 @@ import type { StreamSpec } from "../document/StreamSpec.ts"
 import { placeholdersOf, primaryKeyOf } from "../document/validateDocument.ts"
 import { compileShape, type ShapeRecord } from "../records/shapeRecord.ts"
 import { paginationOf } from "./paginationOf.ts"
+import { requestBodyOf, type WithBody } from "./requestBody.ts"
 import { responseSchemaOf } from "./responseSchema.ts"
 
 /** The module every stream's endpoint belongs to: errors name endpoints `streams.<name>`. */
@@ -28,6 +29,8 @@ export interface CompiledStream {
   readonly definition: StreamDefinition
   readonly manifest: EntityManifest
   readonly shape: ShapeRecord
+  /** How a `POST` stream's requests get their JSON body; `undefined` for a `GET` stream. */
+  readonly withBody: WithBody | undefined
   /** Each path param of the endpoint, and the parent record field that fills it (substreams only). */
   readonly params: ReadonlyArray<{ readonly param: string; readonly placeholder: string; readonly field: string }>
 }
@@ -117,7 +120,14 @@ const compileStream = (document: SourceDocument, stream: StreamSpec): CompiledSt
         : [{ entity: stream.parent.stream, foreignKey: params.map((p) => p.placeholder) }],
     ...(columns === undefined ? {} : { columns })
   }
-  return { spec: stream, definition, manifest, shape: compileShape(stream), params }
+  return {
+    spec: stream,
+    definition,
+    manifest,
+    shape: compileShape(stream),
+    withBody: requestBodyOf(document, stream),
+    params
+  }
 }
 
 /** Compiles a (decoded, valid) document. */

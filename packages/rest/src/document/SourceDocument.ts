@@ -33,6 +33,11 @@ export const SourceDocument = Schema.Struct({
   retry: Schema.optionalKey(Schema.Struct({ maxAttempts: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)) })),
   /** Per-request timeout in seconds (30 by default). */
   timeoutSeconds: Schema.optionalKey(Schema.Number.check(Schema.isGreaterThan(0))),
+  /**
+   * How long the discovered streams and columns are reused before a sync rediscovers them (new
+   * fields reach the tables at the next sync after this); 600 (10 minutes) by default, 0 before every sync.
+   */
+  discoveryTtlSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
   streams: Schema.NonEmptyArray(StreamSpec)
 }).check(Schema.makeFilter((document) => validateDocument(document)))
 

@@ -54,9 +54,18 @@ export const StreamSpec = Schema.Struct({
   path: Schema.String.check(
     Schema.makeFilter((path: string) => path.startsWith("/") || 'expected a path starting with "/"')
   ),
+  /** `GET` (the default), or `POST` for APIs that list through a search request with a JSON body. */
   method: Schema.optionalKey(Schema.Literals(["GET", "POST"])),
-  /** Fixed query parameters of every first page. */
+  /** Fixed query parameters of every first page (in the JSON body with `paramsIn: body`). */
   query: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),
+  /** The JSON body of every request of a `POST` stream (e.g. a search's filter). */
+  body: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json)),
+  /**
+   * Where the stream's query, the paging parameters (page, size, offset, cursor token) and the
+   * incremental parameter go: the URL's query (the default) or, for a `POST` stream, the JSON body
+   * (a dotted name such as `page.size` is a nested field; page numbers, sizes and offsets are numbers).
+   */
+  paramsIn: Schema.optionalKey(Schema.Literals(["query", "body"])),
   /** Where the array of records is in the body; the body itself when absent. */
   records: Schema.optionalKey(FieldPathInput),
   /** The field(s) identifying a record. */

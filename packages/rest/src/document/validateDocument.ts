@@ -1,7 +1,8 @@
 /**
  * The rules of a source document that its shape alone does not say: unique stream names, parents
  * declared before their children, path placeholders that the parent fills, primary keys among
- * declared columns, an authorize URL for the authorization-code grant. Each broken rule is an issue
+ * declared columns, a request body only on `POST` streams, an authorize URL for the
+ * authorization-code grant. Each broken rule is an issue
  * at its path into the document.
  */
 import type { AuthSpec } from "./AuthSpec.ts"
@@ -58,6 +59,12 @@ export const validateDocument = (document: {
         path: at("parent", "stream"),
         issue: `expected the name of a stream declared before this one (${[...seen].join(", ") || "none"})`
       })
+    }
+    if (stream.method !== "POST") {
+      if (stream.body !== undefined)
+        issues.push({ path: at("body"), issue: "expected method: POST for a stream with a request body" })
+      if (stream.paramsIn === "body")
+        issues.push({ path: at("paramsIn"), issue: "expected method: POST to send the parameters in the body" })
     }
     if (stream.columns !== undefined) {
       for (const key of primaryKeyOf(stream)) {

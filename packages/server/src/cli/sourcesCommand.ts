@@ -2,7 +2,8 @@
  * `syncflow sources check FILE`: checks a declarative source document (each problem with its path
  * into the document, its line and what was expected), then reads one page of each stream through
  * the same adapter a `rest` connector runs, and prints its first records and its columns — declared,
- * or inferred from the page, as they will be before the first sync. Needs no database.
+ * and inferred from the page for the other fields: the column types the first sync creates. Needs
+ * no database.
  *
  * ```sh
  * syncflow sources check github.yaml --credentials-file token.json   # {"type":"bearer","token":"..."}
@@ -10,7 +11,7 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { AdapterHttp, type Credentials, TokenManager, TokenStore } from "@syncflow/adapter-core"
-import { checkSource, readDocument, restPlugin, type SourceCheck } from "@syncflow/rest"
+import { type CheckedStream, checkSource, readDocument, restPlugin, type SourceCheck } from "@syncflow/rest"
 import { Console, Effect, Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { CliFailure } from "./CliFailure.ts"
@@ -22,6 +23,13 @@ const HttpStack = Layer.mergeAll(TokenManager.layer, AdapterHttp.layerMemory()).
   Layer.provideMerge(NodeHttpClient.layerUndici)
 )
 
+const origins: Record<CheckedStream["origin"], string> = {
+  declared: "declared",
+  inferred: "inferred from the page",
+  "declared-and-inferred": "declared; the others inferred from the page",
+  none: "none yet: no records to infer them from; the first sync types them"
+}
+
 /** The lines `sources check` prints for a check. */
 export const checkLines = (check: SourceCheck): ReadonlyArray<string> =>
   check.streams.flatMap((stream) => {
@@ -29,9 +37,9 @@ export const checkLines = (check: SourceCheck): ReadonlyArray<string> =>
     const width = Math.max(8, ...stream.columns.map((column) => column.name.length))
     return [
       `${stream.name}: ${stream.pageSize} records on the first page`,
-      `  columns (${stream.inferred ? "inferred from the page" : "declared"}):`,
+      `  columns (${origins[stream.origin]}):`,
       ...stream.columns.map((column) =>
-        `    ${column.name.padEnd(width)}  ${column.type.padEnd(9)}${column.businessKey ? "  key" : column.nullable ? "  nullable" : ""}`.trimEnd()
+        `    ${column.name.padEnd(width)}  ${column.type.padEnd(9)}${column.businessKey ? "  key" : column.nullable ? "" : "  not null"}`.trimEnd()
       ),
       "  first records:",
       ...stream.records.map((record) => `    ${JSON.stringify(record)}`),
@@ -83,7 +91,7 @@ const check = Command.make(
           result.streams.map((stream) => ({
             name: stream.name,
             pageSize: stream.pageSize,
-            inferred: stream.inferred,
+            origin: stream.origin,
             columns: stream.columns,
             records: stream.records,
             ...(stream.error === undefined ? {} : { error: stream.error.message })
