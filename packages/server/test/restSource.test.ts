@@ -10,7 +10,7 @@ import { assert, layer } from "@effect/vitest"
 import { FakePco } from "@syncflow/pco/testing"
 import { readDocument } from "@syncflow/rest"
 import { FakeStripe } from "@syncflow/rest/testing"
-import { Effect, Option, Predicate, Redacted, Result } from "effect"
+import { Duration, Effect, Option, Predicate, Redacted, Result } from "effect"
 import { SqlClient } from "effect/sql"
 import { EntitySyncTriggered } from "../src/api/groups/EntitiesGroup.ts"
 import { ConnectorView, ExecutionView } from "../src/api/Views.ts"
@@ -34,7 +34,9 @@ const syncEntity = (connector: string, entity: string, discover = true) =>
       Effect.map(call("GET", `/api/v1/executions/${executionId}`), (reply) => {
         const found = reply.status === 200 ? bodyAs(reply, ExecutionView) : undefined
         return found !== undefined && found.status !== "running" ? Option.some(found) : Option.none()
-      })
+      }),
+      // A bound on the wait, not on the sync's speed: two cores shared by many test processes.
+      Duration.minutes(3)
     )
     const run = execution.runs.find((candidate) => candidate.entity === entity)?.run
     if (run === undefined || run === null) return assert.fail(`the execution of ${entity} has no run`)
@@ -64,7 +66,7 @@ const columnTypes = (schema: string, table: string) =>
     Effect.orDie
   )
 
-layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("declarative REST sources", (it) => {
+layer(testServerLayer, { timeout: 240_000, excludeTestServices: true })("declarative REST sources", (it) => {
   it.effect(
     "Planning Center People as a document syncs the same people table as the hand-written adapter",
     () =>
@@ -128,7 +130,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("declara
           assert.strictEqual(comparable(row.updated_at), comparable(truth?.updated_at))
         }
       }).pipe(Effect.scoped),
-    120_000
+    240_000
   )
 
   it.effect(
@@ -189,7 +191,7 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("declara
         assert.strictEqual(refused.status, 400)
         assert.deepInclude(refused.body, { field: "config.streams.0.pagination" })
       }).pipe(Effect.scoped),
-    120_000
+    240_000
   )
 
   it.effect(
@@ -238,6 +240,6 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("declara
           /streams\[0\]\.pagination \(line 14, column \d+\): expected a pagination with style/
         )
       }).pipe(Effect.scoped),
-    120_000
+    240_000
   )
 })
