@@ -6,6 +6,7 @@
 import { HttpApi, OpenApi } from "effect/http-api"
 import { AdaptersGroup } from "./groups/AdaptersGroup.ts"
 import { AlertsGroup } from "./groups/AlertsGroup.ts"
+import { ConflictsGroup } from "./groups/ConflictsGroup.ts"
 import { ConnectorsGroup } from "./groups/ConnectorsGroup.ts"
 import { DefinitionsGroup } from "./groups/DefinitionsGroup.ts"
 import { EntitiesGroup } from "./groups/EntitiesGroup.ts"
@@ -29,6 +30,7 @@ export class Api extends HttpApi.make("syncflow")
   .add(RecordsGroup)
   .add(DefinitionsGroup)
   .add(MappingsGroup)
+  .add(ConflictsGroup)
   .add(WorkflowsGroup)
   .add(AlertsGroup)
   .add(OAuthStartGroup)
@@ -39,6 +41,6 @@ export class Api extends HttpApi.make("syncflow")
     OpenApi.annotations({
       title: "SyncFlow admin API",
       description:
-        "Adapters, connectors, entities, runs, failed records, sync definitions, n8n workflows, alerts and OAuth2. Webhooks are received at POST /webhooks/{adapter}/{connector}; Prometheus metrics at GET /metrics."
+        "Adapters, connectors, entities, runs, failed records, sync definitions (and two-way conflicts), n8n workflows, alerts and OAuth2. Webhooks are received at POST /webhooks/{adapter}/{connector}; Prometheus metrics at GET /metrics."
     })
   ) {}

@@ -1,18 +1,20 @@
 /**
- * `syncflow definitions list|show|create|update|delete|run|runs|failed|mapping`: sync definitions, as the admin API's
+ * `syncflow definitions list|show|create|update|delete|run|runs|failed|mapping|conflicts`: sync definitions, as the admin API's
  * `/api/v1/definitions` manages them. A definition is given as JSON in a file (`--file`, the API's
  * body) and/or by flags (`--name`, `--source connector:entity`, `--table`, `--map from=to`,
  * `--where "field op value"`, `--match-key`, `--cron`, `--interval`), flags over the file; without a
  * destination, a definition writes a table in the source connector's schema. `run` runs it in this
  * process (`runDefinition`): a default definition is its entity's sync, like `syncflow sync`.
  * `runs` and `failed` list a definition's runs and failed records (`definitionStateCommands.ts`);
- * `mapping show|set|history` its field mapping (`definitionMappingCommand.ts`).
+ * `mapping show|set|history` its field mapping (`definitionMappingCommand.ts`); `conflicts list|show|resolve` a two-way
+ * definition's conflicts (`definitionConflictsCommand.ts`).
  */
 import {
   createDefinition,
   type DefinitionPatch,
   type DefinitionSpec,
   runDefinition,
+  runTwoWayDefinition,
   type SyncDefinition,
   SyncDefinitions,
   updateDefinition
@@ -22,6 +24,7 @@ import { Argument, Command, Flag } from "effect/cli"
 import { CreateDefinition, definitionView, UpdateDefinition } from "../api/groups/DefinitionsGroup.ts"
 import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
 import { definitionMappingCommand } from "./definitionMappingCommand.ts"
+import { definitionConflictsCommand } from "./definitionConflictsCommand.ts"
 import { definitionFailedCommand, definitionRunsCommand } from "./definitionStateCommands.ts"
 import { withCore } from "./Root.ts"
 
@@ -279,6 +282,16 @@ const run = Command.make(
     yield* withCore(
       Effect.gen(function* () {
         const definition = yield* find(input.definition)
+        if (definition.direction === "bidirectional") {
+          const cycle = yield* runTwoWayDefinition(definition, { mode: input.fullRefresh ? "complete" : "incremental" })
+          if (input.json) return yield* Console.log(JSON.stringify({ definitionId: definition.id, cycle }))
+          return yield* Console.log(
+            `${definition.id}: two-way cycle ${cycle.cycleId}: listed ${cycle.listed}  table changes ${cycle.tableChanges}  ` +
+              `to connector +${cycle.source.created} ~${cycle.source.updated} -${cycle.source.deleted}  ` +
+              `to table ~${cycle.table.written} -${cycle.table.deleted}  conflicts ${cycle.conflicts}  held ${cycle.held}  ` +
+              `resolutions ${cycle.resolutionsApplied}  failed ${cycle.failed.length}`
+          )
+        }
         const summary = yield* runDefinition(definition, { mode: input.fullRefresh ? "full-refresh" : "incremental" })
         const c = summary.counts
         if (input.json) {
@@ -307,7 +320,7 @@ const run = Command.make(
   })
 ).pipe(Command.withDescription("Run a sync definition now, in this process"))
 
-/** `syncflow definitions list|show|create|update|delete|run|runs|failed|mapping`. */
+/** `syncflow definitions list|show|create|update|delete|run|runs|failed|mapping|conflicts`. */
 export const definitionsCommand = Command.make("definitions").pipe(
   Command.withDescription("Sync definitions: what goes from a source entity to a destination, mapped and filtered"),
   Command.withSubcommands([
@@ -319,6 +332,7 @@ export const definitionsCommand = Command.make("definitions").pipe(
     run,
     definitionRunsCommand,
     definitionFailedCommand,
-    definitionMappingCommand
+    definitionMappingCommand,
+    definitionConflictsCommand
   ])
 )

@@ -5,6 +5,7 @@
  */
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
+import { TwoWayConflicts } from "@syncflow/sync-engine"
 import { Duration, Effect, Layer } from "effect"
 import { HttpRouter } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
@@ -12,6 +13,7 @@ import * as AdminAuth from "../api/AdminAuth.ts"
 import type { Api } from "../api/Api.ts"
 import { AdaptersHandlers } from "../api/handlers/adaptersHandlers.ts"
 import { AlertsHandlers } from "../api/handlers/alertsHandlers.ts"
+import { ConflictsHandlers } from "../api/handlers/conflictsHandlers.ts"
 import { ConnectorsHandlers } from "../api/handlers/connectorsHandlers.ts"
 import { DefinitionsHandlers } from "../api/handlers/definitionsHandlers.ts"
 import { EntitiesHandlers } from "../api/handlers/entitiesHandlers.ts"
@@ -58,6 +60,7 @@ const apiRoutesLayer = (admin: AdminCredentials, api: typeof Api) =>
         RecordsHandlers,
         DefinitionsHandlers,
         MappingsHandlers,
+        ConflictsHandlers.pipe(Layer.provide(TwoWayConflicts.layer)),
         WorkflowsHandlers,
         AlertsHandlers,
         OAuthStartHandlers,

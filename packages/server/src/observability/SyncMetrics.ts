@@ -90,6 +90,17 @@ export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlC
     `SELECT connector_id AS connector, entity, interval_seconds::float8 AS n FROM syncflow.entities
      WHERE enabled AND cron IS NULL`
   )
+  const conflicts = yield* sql.unsafe<{
+    readonly definition: string
+    readonly policy: string
+    readonly outcome: string
+    readonly n: number
+    readonly held: number
+  }>(
+    `SELECT definition_id AS definition, policy, CASE WHEN status = 'closed' THEN outcome ELSE 'held' END AS outcome,
+       count(*)::float8 AS n, count(*) FILTER (WHERE status = 'held')::float8 AS held
+     FROM syncflow.two_way_conflicts GROUP BY 1, 2, 3`
+  )
   const connectors = yield* sql.unsafe<{ readonly id: string }>(`SELECT id FROM syncflow.connectors`)
   const connections = yield* sql.unsafe<{ readonly state: string; readonly n: number }>(
     `SELECT coalesce(state, 'unknown') AS state, count(*)::float8 AS n FROM pg_stat_activity
@@ -200,6 +211,24 @@ export const readSyncFamilies = Effect.fnUntraced(function* (sql: SqlClient.SqlC
       type: "gauge",
       help: "Columns whose type in the table differs from the source's (schema drift), as each entity's latest sync found them",
       samples: mismatches.map((row) => ({ labels: entityLabels(row.connector, row.entity), value: row.n }))
+    },
+    {
+      name: "syncflow_two_way_conflicts_total",
+      type: "counter",
+      help: "Conflicts two-way definitions met, by definition, policy and outcome (source, target, merged; held: in the manual queue or resolved by a user)",
+      samples: conflicts.map((row) => ({
+        labels: { definition: row.definition, policy: row.policy, outcome: row.outcome },
+        value: row.n
+      }))
+    },
+    {
+      name: "syncflow_two_way_conflicts_held",
+      type: "gauge",
+      help: "Conflicts held in a two-way definition's manual queue, waiting for a user",
+      samples: [...new Set(conflicts.map((row) => row.definition))].map((definition) => ({
+        labels: { definition },
+        value: conflicts.filter((row) => row.definition === definition).reduce((n, row) => n + row.held, 0)
+      }))
     },
     {
       name: "syncflow_db_pool_connections_open",

@@ -145,6 +145,10 @@ ON CONFLICT (_key) DO UPDATE SET _source_id = EXCLUDED._source_id, _deleted = fa
     .pipe(Effect.asVoid)
 }
 
+/** Sets a row's connector id (a create the cycle adopted). */
+export const linkRow = (sql: SqlClient.SqlClient, spec: TwoWayTableSpec, key: string, sourceId: string) =>
+  sql.unsafe(`UPDATE ${name(spec)} SET _source_id = $2 WHERE _key = $1`, [key, sourceId]).pipe(Effect.asVoid)
+
 /** Deletes a row, or marks it `_deleted` (`soft`). */
 export const deleteRow = (sql: SqlClient.SqlClient, spec: TwoWayTableSpec, key: string, soft: boolean) =>
   sql

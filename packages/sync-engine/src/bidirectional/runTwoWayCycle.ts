@@ -351,8 +351,20 @@ export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
             )
             if (mine === undefined) continue
             pending.delete(mine.key)
-            const adopted: Ledger.LedgerRecord = { ...mine, sourceId: id, state: "synced" }
-            yield* Ledger.save(sql, definitionId, adopted, cycleId)
+            const adopted: Ledger.LedgerRecord = {
+              ...mine,
+              sourceId: id,
+              sourceHash: hashOf(pullFields, values),
+              tableHash: hashOf(pushFields, mine.base),
+              state: "synced"
+            }
+            yield* sql.withTransaction(
+              Effect.gen(function* () {
+                yield* Table.asWriter(sql, spec)
+                yield* Table.linkRow(sql, spec, mine.key, id)
+                yield* Ledger.save(sql, definitionId, adopted, cycleId)
+              })
+            )
             entries.set(id, adopted)
           }
           const keys = [...entries.values()].map((entry) => entry.key)

@@ -12,6 +12,8 @@
  *   connector's manifests and stage options (`source`): without them it is `DefinitionNotRunnable`.
  * Either sink applies only what the definition's `operation` makes (`withOperation`), and carries the
  * definition's ETL steps (`pipeline`), which the sync runs on each window before writing.
+ * A two-way definition (`direction: "bidirectional"`) is no one-way run: it is `DefinitionNotRunnable`
+ * here, and runs as cycles (`bidirectional/runTwoWayDefinition`).
  */
 import { Effect, Option } from "effect"
 import * as PostgresDestination from "../destination/PostgresDestination.ts"
@@ -56,6 +58,12 @@ export const selectOf = (definition: SyncDefinition): SelectOptions | undefined 
 /** Resolves a stored definition (see the module comment). */
 export const resolveDefinition = Effect.fnUntraced(function* (definition: SyncDefinition, source?: SinkSource) {
   const { connectorId, entity } = definition.source
+  if (definition.direction === "bidirectional") {
+    return yield* new DefinitionNotRunnable({
+      id: definition.id,
+      message: "a bidirectional definition runs as two-way cycles (runTwoWayDefinition), not as a one-way sync"
+    })
+  }
   const select = selectOf(definition)
   const fieldMapping = definition.fieldMapping ?? undefined
   const transform =

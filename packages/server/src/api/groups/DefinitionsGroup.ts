@@ -13,7 +13,8 @@ import {
   type SyncDefinition,
   SyncDirection,
   SyncMode,
-  SyncOperation
+  SyncOperation,
+  TwoWaySettings
 } from "@syncflow/sync-engine"
 import { DateTime, Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
@@ -40,6 +41,8 @@ export const DefinitionView = Schema.Struct({
   operation: SyncOperation,
   matchKey: Schema.NullOr(Schema.Array(Schema.String)),
   direction: SyncDirection,
+  /** A two-way definition's settings (`null` for one-way definitions). */
+  bidirectional: Schema.NullOr(TwoWaySettings),
   schedule: Schema.NullOr(DefinitionSchedule),
   enabled: Schema.Boolean,
   createdAt: Schema.String,
@@ -72,7 +75,12 @@ const specFields = {
     description: "Destination fields that identify a record; absent: the source's business key"
   }),
   direction: SyncDirection.annotate({
-    description: "pull (into PostgreSQL, default there) or push (into a connector)"
+    description:
+      "pull (into PostgreSQL, default there), push (into a connector), or bidirectional (a write-capable connector's entity and a PostgreSQL table kept equal both ways; settings in bidirectional)"
+  }),
+  bidirectional: TwoWaySettings.annotate({
+    description:
+      'A two-way definition\'s settings: {"fields": {"first_name": {"direction"?: "pull"|"push"|"both", "type"?, "policy"?, "column"?}}, "conflictPolicy"?: "source_wins"|"target_wins"|"latest_wins"|"merge"|"manual", "mergeFallback"?, "deletes"?: "propagate"|"ignore"|"soft", "softDelete"?}'
   }),
   schedule: Schema.NullOr(DefinitionSchedule).annotate({
     description: '{"intervalSeconds": n} or {"cron": "five fields, UTC"}; null: runs only when triggered'
@@ -92,6 +100,7 @@ export const CreateDefinition = Schema.Struct({
   operation: Schema.optionalKey(specFields.operation),
   matchKey: Schema.optionalKey(specFields.matchKey),
   direction: Schema.optionalKey(specFields.direction),
+  bidirectional: Schema.optionalKey(specFields.bidirectional),
   schedule: Schema.optionalKey(specFields.schedule),
   enabled: Schema.optionalKey(specFields.enabled)
 })
@@ -106,6 +115,7 @@ export const UpdateDefinition = Schema.Struct({
   operation: Schema.optionalKey(specFields.operation),
   matchKey: Schema.optionalKey(Schema.NullOr(specFields.matchKey)),
   direction: Schema.optionalKey(specFields.direction),
+  bidirectional: Schema.optionalKey(specFields.bidirectional),
   schedule: Schema.optionalKey(specFields.schedule),
   enabled: Schema.optionalKey(specFields.enabled)
 })
@@ -122,8 +132,22 @@ export const DefinitionRunTriggered = Schema.Struct({
   executionId: Schema.optionalKey(Schema.String),
   /** The run (`GET /api/v1/runs/{runId}`). */
   runId: Schema.optionalKey(Schema.String),
-  status: Schema.Literals(["started", "joined", "queued"]),
-  mode: SyncMode
+  status: Schema.Literals(["started", "joined", "queued", "finished"]),
+  mode: SyncMode,
+  /** A two-way definition's cycle, run in the request (`finished`): what it did. */
+  cycle: Schema.optionalKey(
+    Schema.Struct({
+      cycleId: Schema.String,
+      listed: Schema.Number,
+      tableChanges: Schema.Number,
+      source: Schema.Struct({ created: Schema.Number, updated: Schema.Number, deleted: Schema.Number }),
+      table: Schema.Struct({ written: Schema.Number, deleted: Schema.Number }),
+      conflicts: Schema.Number,
+      held: Schema.Number,
+      resolutionsApplied: Schema.Number,
+      failed: Schema.Array(Schema.Struct({ key: Schema.String, reason: Schema.String }))
+    })
+  )
 })
 
 const params = { definitionId: Schema.String }
@@ -228,7 +252,7 @@ export class DefinitionsGroup extends HttpApiGroup.make("definitions")
       OpenApi.annotations({
         summary: "Run a sync definition",
         description:
-          "A default definition: starts its entity's sync (or joins the one running) in the entity's mode (or `mode`). Another definition starts a run in the server in `mode` (default incremental; `reconcile` also deletes in the destination what the source no longer has): into its PostgreSQL table, or pushed into the destination connector's entity."
+          "A default definition: starts its entity's sync (or joins the one running) in the entity's mode (or `mode`). A two-way (bidirectional) definition runs one cycle in the request and answers `finished` with what it did (`mode` other than incremental: a complete cycle, which also finds records deleted in the connector). Another definition starts a run in the server in `mode` (default incremental; `reconcile` also deletes in the destination what the source no longer has): into its PostgreSQL table, or pushed into the destination connector's entity."
       })
     )
   )

@@ -3,7 +3,8 @@
  * runs and failed records and retry one. Invalid definitions are 400s naming the field; a taken id
  * or name, and a change of a default definition, are 409s; an unknown definition is a 404. Running a
  * default definition triggers its entity's sync (the durable `SyncWorkflows`); another definition
- * (into PostgreSQL, or pushed into a connector) triggers its durable `SyncDefinition` workflow. A
+ * (into PostgreSQL, or pushed into a connector) triggers its durable `SyncDefinition` workflow; a
+ * two-way one runs one cycle in the request (each cycle is safe to kill and run again). A
  * definition's runs and failed records are those of its state key (`definitionStateKey`).
  */
 import {
@@ -21,6 +22,7 @@ import {
   type PendingChildStore,
   RunStore,
   retryDefinitionFailed,
+  runTwoWayDefinition,
   type StateStoreError,
   SyncDefinitions,
   type SyncEngine,
@@ -135,6 +137,20 @@ export const DefinitionsHandlers = HttpApiBuilder.group(Api, "definitions", (han
       .handle("run", ({ params, query }) =>
         Effect.gen(function* () {
           const definition = yield* find(params.definitionId)
+          if (definition.direction === "bidirectional") {
+            const mode = query.mode ?? "incremental"
+            const cycle = yield* runTwoWayDefinition(definition, {
+              mode: mode === "incremental" ? "incremental" : "complete"
+            }).pipe(
+              Effect.catchTags({
+                DefinitionNotRunnable: (error) => Effect.fail(new Conflict({ detail: error.message }))
+              }),
+              Effect.mapError((error) =>
+                error instanceof Conflict ? error : new Unavailable({ detail: error.message })
+              )
+            )
+            return { definitionId: definition.id, status: "finished" as const, mode, cycle }
+          }
           if (!definition.isDefault) {
             const mode = query.mode ?? "incremental"
             // A durable SyncDefinition workflow: started, joined or queued behind the running one.
