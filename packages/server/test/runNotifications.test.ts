@@ -84,6 +84,21 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("run-fin
         })
         assert.strictEqual(unknown.status, 400, JSON.stringify(unknown.body))
         assert.deepInclude(unknown.body, { field: "definitionId" })
+        const taken = yield* call("POST", "/api/v1/workflows/notifications", {
+          body: { id: "copy-ends", connectorId: "erp", webhookUrl }
+        })
+        assert.strictEqual(taken.status, 409, JSON.stringify(taken.body))
+        assert.deepInclude(taken.body, { field: "id" })
+        const nowhere = yield* call("POST", "/api/v1/workflows/notifications", {
+          body: { id: "no-webhook", connectorId: "erp" }
+        })
+        assert.strictEqual(nowhere.status, 400, JSON.stringify(nowhere.body))
+        assert.deepInclude(nowhere.body, { field: "webhookUrl" })
+        // This server has no n8n instance configured to find a workflow's webhook in.
+        const noN8n = yield* call("POST", "/api/v1/workflows/notifications", {
+          body: { id: "by-workflow", connectorId: "erp", workflowId: "1" }
+        })
+        assert.strictEqual(noN8n.status, 503, JSON.stringify(noN8n.body))
         const listed = yield* call("GET", "/api/v1/workflows/notifications")
         assert.deepStrictEqual(
           (listed.body as ReadonlyArray<{ readonly id: string }>).map((t) => t.id),

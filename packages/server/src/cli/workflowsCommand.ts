@@ -1,36 +1,24 @@
 /**
  * `syncflow workflows list|create|activate|execute|executions`: the n8n instance of
  * `SYNCFLOW_N8N_URL` and `SYNCFLOW_N8N_API_KEY` (the key from the environment, never a flag), as
- * the admin API's `/api/v1/workflows` offers it, through `@syncflow/n8n`'s client in this process.
+ * the admin API's `/api/v1/workflows` offers it, through `@syncflow/n8n`'s client in this process;
+ * `syncflow workflows notifications list|add|remove`: which runs notify which workflow.
  */
-import { NodeHttpClient } from "@effect/platform-node"
-import { type AdapterError, AdapterHttp } from "@syncflow/adapter-core"
-import { N8nClient, type N8nClientService, type Workflow, WorkflowInput, webhookNodes } from "@syncflow/n8n"
-import { Console, Effect, Layer, Schema, Stream } from "effect"
+import type { AdapterError } from "@syncflow/adapter-core"
+import { type N8nClientService, type Workflow, WorkflowInput, webhookNodes } from "@syncflow/n8n"
+import { Console, Effect, Schema, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { CliFailure } from "./CliFailure.ts"
-import { cliSettings } from "./Root.ts"
+import { requiredN8n } from "./n8nInstance.ts"
+import { notificationsCommand } from "./workflowNotificationsCommand.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
 const workflowArgument = Argument.String("workflow").pipe(Argument.withDescription("The workflow's id"))
 
 /** Runs `f` with a client of the configured instance; any failure is a `CliFailure`. */
 const withN8n = <A>(what: string, f: (client: N8nClientService) => Effect.Effect<A, AdapterError | CliFailure>) =>
-  Effect.gen(function* () {
-    const { n8n } = yield* cliSettings()
-    if (n8n === undefined) {
-      return yield* new CliFailure({
-        message: "No n8n instance is configured: set SYNCFLOW_N8N_URL and SYNCFLOW_N8N_API_KEY"
-      })
-    }
-    return yield* Effect.gen(function* () {
-      const http = yield* Layer.build(Layer.merge(AdapterHttp.layerMemory(), NodeHttpClient.layerUndici))
-      const client = yield* N8nClient.make({ baseUrl: n8n.baseUrl, apiKey: n8n.apiKey }).pipe(
-        Effect.provideContext(http)
-      )
-      return yield* f(client)
-    }).pipe(Effect.scoped)
-  }).pipe(
+  Effect.flatMap(requiredN8n, f).pipe(
+    Effect.scoped,
     Effect.mapError((error) =>
       error._tag === "CliFailure" ? error : new CliFailure({ message: `${what} failed: ${error.message}` })
     )
@@ -116,8 +104,8 @@ const executions = Command.make("executions", { workflow: workflowArgument, json
   )
 ).pipe(Command.withDescription("List an n8n workflow's executions, newest first"))
 
-/** `syncflow workflows list|create|activate|execute|executions`. */
+/** `syncflow workflows list|create|activate|execute|executions|notifications`. */
 export const workflowsCommand = Command.make("workflows").pipe(
   Command.withDescription("The n8n instance's workflows (SYNCFLOW_N8N_URL, SYNCFLOW_N8N_API_KEY)"),
-  Command.withSubcommands([list, create, activateCommand, execute, executions])
+  Command.withSubcommands([list, create, activateCommand, execute, executions, notificationsCommand])
 )

@@ -4,11 +4,12 @@
  * workflows listed and created from n8n's workflow JSON, a workflow executed with a payload
  * (through its webhook trigger), and a workflow's executions with their statuses.
  */
-import { NotificationTarget, NotificationTargetSpec } from "@syncflow/n8n"
+import { NotificationTarget } from "@syncflow/n8n"
 import { Schema } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import { NotificationSubscription } from "../../notifications/subscribeNotification.ts"
 import { AdminAuth } from "../AdminAuth.ts"
-import { InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
+import { Conflict, InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
 
 /** A workflow as the API lists it. */
 export const WorkflowView = Schema.Struct({
@@ -135,14 +136,14 @@ export class WorkflowsGroup extends HttpApiGroup.make("workflows")
   )
   .add(
     HttpApiEndpoint.post("subscribe", "/workflows/notifications", {
-      payload: Schema.Struct({ id: Schema.NonEmptyString, ...NotificationTargetSpec.fields }),
+      payload: NotificationSubscription,
       success: NotificationTarget.pipe(HttpApiSchema.status(201)),
-      error: errors
+      error: [...errors, Conflict]
     }).annotateMerge(
       OpenApi.annotations({
         summary: "Notify a webhook when runs end",
         description:
-          "A connector's (`connectorId`) or a sync definition's (`definitionId`) runs: each end with a status of `statuses` (all by default) is POSTed to `webhookUrl` once, with the run's summary, from a durable outbox."
+          "A connector's (`connectorId`) or a sync definition's (`definitionId`) runs: each end with a status of `statuses` (all by default) is POSTed once, with the run's summary, from a durable outbox, to `webhookUrl` or to the production URL of the Webhook trigger (POST) of `workflowId`, a workflow of the configured n8n instance. An unknown connector, definition or workflow is a 400 naming the field; a taken id a 409."
       })
     )
   )

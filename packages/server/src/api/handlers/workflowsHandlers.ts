@@ -9,6 +9,7 @@ import { type Execution, N8nClient, RunNotifier, type Workflow, WorkflowInput, w
 import { Effect, Layer, Schema, Stream } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { ServerConfig } from "../../config/ServerConfig.ts"
+import { subscribeNotification } from "../../notifications/subscribeNotification.ts"
 import { Api } from "../Api.ts"
 import { InvalidField, NotFound, Unavailable, UpstreamFailed } from "../ApiErrors.ts"
 
@@ -111,26 +112,7 @@ export const WorkflowsHandlers = HttpApiBuilder.group(Api, "workflows", (handler
       .handle("notifications", () =>
         notifier.targets.pipe(Effect.mapError((error) => new Unavailable({ detail: error.message })))
       )
-      .handle("subscribe", ({ payload }) =>
-        Effect.gen(function* () {
-          if ((payload.connectorId === undefined) === (payload.definitionId === undefined)) {
-            return yield* new InvalidField({
-              detail: "name exactly one of connectorId and definitionId",
-              field: "connectorId"
-            })
-          }
-          const field = payload.connectorId === undefined ? "definitionId" : "connectorId"
-          return yield* notifier.subscribe(payload).pipe(
-            Effect.mapError(
-              (error) =>
-                new InvalidField({
-                  detail: `the subscription was refused (an unknown ${field}, or the id is taken): ${error.message}`,
-                  field
-                })
-            )
-          )
-        })
-      )
+      .handle("subscribe", ({ payload }) => subscribeNotification(payload, client))
       .handle("unsubscribe", ({ params }) =>
         Effect.gen(function* () {
           const removed = yield* notifier
