@@ -28,7 +28,7 @@ const Summary = Schema.Struct({
   counts: Schema.Struct({ inserted: Schema.Number })
 })
 
-layer(PgTest.layer, { timeout: spawningTimeout * 4, excludeTestServices: true })(
+layer(PgTest.layer, { timeout: spawningTimeout * 6, excludeTestServices: true })(
   "syncflow workflows notifications",
   (it) => {
     it.effect(
@@ -127,7 +127,7 @@ layer(PgTest.layer, { timeout: spawningTimeout * 4, excludeTestServices: true })
           )
           assert.deepStrictEqual(yield* n8n.deliveries("shop-failed"), [])
         }).pipe(Effect.scoped),
-      spawningTimeout * 4
+      spawningTimeout * 6
     )
   }
 )
