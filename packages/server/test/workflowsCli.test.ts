@@ -50,6 +50,6 @@ describe("syncflow workflows", () => {
         assert.notStrictEqual(unset.code, 0)
         assert.include(unset.stderr, "SYNCFLOW_N8N_URL")
       }).pipe(Effect.scoped),
-    spawningTimeout
+    spawningTimeout * 3
   )
 })
