@@ -55,11 +55,14 @@ const assertKnown = (seen: ReadonlySet<string>, metrics: ReadonlySet<string>, wh
   for (const metric of metrics) assert.isTrue(seen.has(metric), `${where} reads ${metric}, which no scrape had`)
 }
 
-/** Metrics the README lists that a test scrape cannot have: the upstream reports no remaining count. */
+/** Metrics the README lists that this test's scrapes cannot have (the upstream reports no remaining count), or have only after what other tests do. */
 const conditional = new Set([
   "syncflow_rate_limit_upstream_remaining",
   // Present once an alert has been recorded (test/alertsApi.test.ts scrapes it).
-  "syncflow_alerts_firing"
+  "syncflow_alerts_firing",
+  // Present once a two-way definition has met a conflict (test/twoWayApi.test.ts scrapes them).
+  "syncflow_two_way_conflicts_total",
+  "syncflow_two_way_conflicts_held"
 ])
 
 /** Asserts the rules, the dashboard and the README name only metrics in `seen`, and the README all of SyncFlow's. */
