@@ -4,7 +4,7 @@
  * n8n workflow named by its id (its Webhook trigger's URL), a connector's failed runs to a webhook
  * URL; an unknown connector and a taken id are refused naming the field (exit 1, nothing stored);
  * the subscriptions are listed and removed. A sync run by the CLI then reaches the workflow once,
- * with its summary, when the outbox is delivered.
+ * with its summary: the CLI delivers its runs' ends itself, and records them delivered.
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, layer } from "@effect/vitest"
@@ -110,11 +110,9 @@ layer(PgTest.layer, { timeout: spawningTimeout * 6, excludeTestServices: true })
           const again = yield* syncflow(["workflows", "notifications", "remove", "shop-failures"], env)
           assert.strictEqual(again.code, 1, again.stderr)
 
-          // A sync run by the CLI: its end is in the outbox; a deliverer sends it to the workflow once.
+          // A sync run by the CLI, with no server: its end is in the outbox, and the CLI delivers it once.
           const report = decodeSync(ok(yield* syncflow(["sync", "shop", "items", "--json"], env)))
           const runId = report.entities.find((e) => e.entity === "items")?.runId
-          const notifier = yield* RunNotifier.make.pipe(Effect.provide(NodeHttpClient.layerUndici))
-          yield* notifier.deliverDue
           const deliveries = yield* n8n.deliveries("items-synced")
           assert.deepStrictEqual(
             deliveries.map((d) => [Schema.decodeUnknownSync(Summary)(d.body), d.idempotencyKey]),
@@ -126,7 +124,16 @@ layer(PgTest.layer, { timeout: spawningTimeout * 6, excludeTestServices: true })
             ]
           )
           assert.deepStrictEqual(yield* n8n.deliveries("shop-failed"), [])
-        }).pipe(Effect.scoped),
+          // Recorded as delivered, with n8n's answer: a later pass (a server's) sends nothing again.
+          const notifier = yield* RunNotifier.make
+          const [recorded] = yield* notifier.notificationsOf(String(runId))
+          assert.deepStrictEqual(
+            [recorded?.attempts, recorded?.answerStatus, recorded?.deliveredAt !== null],
+            [1, 200, true]
+          )
+          assert.strictEqual(yield* notifier.deliverDue, 0)
+          assert.strictEqual((yield* n8n.deliveries("items-synced")).length, 1)
+        }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici)),
       spawningTimeout * 6
     )
   }

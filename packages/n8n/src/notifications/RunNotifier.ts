@@ -160,20 +160,26 @@ export class RunNotifier extends Context.Service<RunNotifier, RunNotifierService
     SqlClient.SqlClient | HttpClient.HttpClient | Scope.Scope
   > = make
 
-  /** The notifier, delivering due notifications every `every` (2 seconds by default) while the layer lives. */
-  static readonly layer = (
-    every: Duration.Input = Duration.seconds(2)
-  ): Layer.Layer<RunNotifier, never, SqlClient.SqlClient | HttpClient.HttpClient> =>
-    Layer.effect(
-      RunNotifier,
+  /** The notifier, without the background delivery: a process that delivers with `deliverDue` itself. */
+  static readonly layerWithoutDelivery: Layer.Layer<RunNotifier, never, SqlClient.SqlClient | HttpClient.HttpClient> =
+    Layer.effect(RunNotifier, make)
+
+  /** Delivers due notifications every `every` (2 seconds by default) while the layer lives: a server's part. */
+  static readonly delivery = (every: Duration.Input = Duration.seconds(2)): Layer.Layer<never, never, RunNotifier> =>
+    Layer.effectDiscard(
       Effect.gen(function* () {
-        const notifier = yield* make
+        const notifier = yield* RunNotifier
         yield* notifier.deliverDue.pipe(
           Effect.catchCause((cause) => Effect.logWarning("run notifications: a delivery pass failed", cause)),
           Effect.repeat(Schedule.spaced(every)),
           Effect.forkScoped
         )
-        return notifier
       })
     )
+
+  /** The notifier, delivering due notifications every `every` (2 seconds by default) while the layer lives. */
+  static readonly layer = (
+    every: Duration.Input = Duration.seconds(2)
+  ): Layer.Layer<RunNotifier, never, SqlClient.SqlClient | HttpClient.HttpClient> =>
+    RunNotifier.delivery(every).pipe(Layer.provideMerge(RunNotifier.layerWithoutDelivery))
 }

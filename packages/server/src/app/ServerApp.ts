@@ -5,6 +5,7 @@
  * stops the server, the runner and (when embedded) PostgreSQL.
  */
 import type { ConnectorPlugin } from "@syncflow/adapter-core"
+import { RunNotifier } from "@syncflow/n8n"
 import { type Cause, Effect, Layer, Option, type Schema } from "effect"
 import type { ConfigError } from "effect/Config"
 import type { HttpServer, HttpServerError } from "effect/http"
@@ -56,7 +57,7 @@ export const serverAppLayer = (
       )
       return serverLayer(admin, { port: settings.port, host: settings.host }).pipe(
         Layer.provide(Layer.succeed(ServerInfo, ServerInfo.of({ version, publicUrl, stateKey }))),
-        Layer.provide(workflowsLayer(settings, alerts)),
+        Layer.provide(Layer.merge(workflowsLayer(settings, alerts), RunNotifier.delivery())),
         Layer.provide(coreLayer),
         Layer.provide(Layer.succeed(ServerConfig, settings)),
         Layer.provide(options.plugins === undefined ? Layer.empty : ConnectorPlugins.layer(options.plugins))

@@ -26,6 +26,7 @@ import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
 import { definitionConflictsCommand } from "./definitionConflictsCommand.ts"
 import { definitionMappingCommand } from "./definitionMappingCommand.ts"
 import { definitionFailedCommand, definitionRunsCommand } from "./definitionStateCommands.ts"
+import { deliveringRunEnds } from "./deliverRunEnds.ts"
 import { withCore } from "./Root.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
@@ -308,6 +309,7 @@ const run = Command.make(
             `deleted ${c.deleted}  failed ${c.failed}  (run ${summary.runId})`
         )
       }).pipe(
+        deliveringRunEnds,
         Effect.mapError((error) =>
           error._tag === "CliFailure"
             ? error

@@ -27,6 +27,7 @@ import { Argument, Command, Flag } from "effect/cli"
 import { ConnectorRuntimes } from "../connectors/ConnectorRuntimes.ts"
 import { commandWorkflowsLayer } from "../wiring/workflows.ts"
 import { CliFailure, entityBusyExitCode } from "./CliFailure.ts"
+import { deliveringRunEnds } from "./deliverRunEnds.ts"
 import { withCore } from "./Root.ts"
 import { progressStyle, withProgress } from "./syncProgress.ts"
 
@@ -211,6 +212,7 @@ export const syncCommand = Command.make(
   (input) =>
     withCore(
       sync(input).pipe(
+        deliveringRunEnds,
         Effect.mapError((error) =>
           error._tag === "CliFailure"
             ? error

@@ -80,8 +80,9 @@ export const coreLayer: Layer.Layer<CoreServices, CoreStartupError, ServerConfig
       RunEvents.layer,
       SyncDefinitions.layer,
       FieldMappings.layer,
-      // Run-finished notifications to webhooks (n8n workflows), delivered from the outbox.
-      RunNotifier.layer().pipe(Layer.provide(NodeHttpClient.layerUndici)),
+      // Run-finished notifications to webhooks (n8n workflows): the outbox; the server delivers it in the
+      // background (RunNotifier.delivery), a CLI sync once when its runs end (deliverRunEnds).
+      RunNotifier.layerWithoutDelivery.pipe(Layer.provide(NodeHttpClient.layerUndici)),
       AlertStore.layer,
       AlertOutbox.layer,
       connectorAdaptersLayer.pipe(Layer.provideMerge(ConnectorRuntimes.layer), Layer.provide(rateLimits))
