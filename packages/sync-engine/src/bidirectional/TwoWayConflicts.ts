@@ -18,8 +18,11 @@ import { ConflictNotFound, ConflictNotHeld, InvalidResolution } from "./Conflict
 import type { FieldValue, FieldValues } from "./FieldValues.ts"
 import type { ConflictFinding } from "./resolveRecord.ts"
 
-/** A record's synced values as stored. */
-const Values = Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Boolean, Schema.Null]))
+/** A record's synced values as stored (and as a user supplies a merged record). */
+export const ConflictValues = Schema.Record(
+  Schema.String,
+  Schema.Union([Schema.String, Schema.Number, Schema.Boolean, Schema.Null])
+)
 
 /** Where a conflict stands: `held` (manual, waiting), `resolved` (by a user, to apply), `closed`. */
 export const ConflictStatus = Schema.Literals(["held", "resolved", "closed"])
@@ -27,7 +30,7 @@ export const ConflictStatus = Schema.Literals(["held", "resolved", "closed"])
 export type ConflictStatus = typeof ConflictStatus.Type
 
 /** What a held conflict was resolved to: the record both sides get (`null`: deleted on both). */
-export const ConflictResolution = Schema.Struct({ record: Schema.NullOr(Values) })
+export const ConflictResolution = Schema.Struct({ record: Schema.NullOr(ConflictValues) })
 /** What a held conflict was resolved to. */
 export type ConflictResolution = typeof ConflictResolution.Type
 
@@ -42,11 +45,11 @@ export const TwoWayConflict = Schema.Struct({
   /** The fields changed that made the conflict. */
   fields: Schema.Array(Schema.String),
   /** The connector's version (`null`: deleted there). */
-  source: Schema.NullOr(Values),
+  source: Schema.NullOr(ConflictValues),
   /** The table's version (`null`: deleted there). */
-  table: Schema.NullOr(Values),
+  table: Schema.NullOr(ConflictValues),
   /** The last version both sides agreed on. */
-  base: Schema.NullOr(Values),
+  base: Schema.NullOr(ConflictValues),
   policy: Schema.String,
   /** `source`, `target`, `merged`, `held`, or for a resolved one how it was resolved (`source`, `target`, `record`). */
   outcome: Schema.String,

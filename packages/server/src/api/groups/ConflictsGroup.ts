@@ -5,40 +5,27 @@
  * side or supplying the merged record; the next cycle writes it to both sides. An unknown definition
  * or conflict is a 404, a conflict not held a 409, a field not synced a 400 naming it.
  */
-import { Schema } from "effect"
+import { ConflictValues, TwoWayConflict } from "@syncflow/sync-engine"
+import { Schema, Struct } from "effect"
 import { HttpApiEndpoint, HttpApiGroup, OpenApi } from "effect/http-api"
 import { AdminAuth } from "../AdminAuth.ts"
 import { Conflict, InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
 import { Limit } from "../ApiParams.ts"
 
-const Values = Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Boolean, Schema.Null]))
-
-/** A conflict as the API shows it (times as ISO-8601 strings). */
-export const ConflictView = Schema.Struct({
-  id: Schema.String,
-  definitionId: Schema.String,
-  /** The table row's `_key`. */
-  recordKey: Schema.String,
-  /** The connector's id of the record. */
-  sourceId: Schema.NullOr(Schema.String),
-  fields: Schema.Array(Schema.String),
-  /** The connector's version (`null`: deleted there). */
-  source: Schema.NullOr(Values),
-  /** The table's version (`null`: deleted there). */
-  table: Schema.NullOr(Values),
-  base: Schema.NullOr(Values),
-  policy: Schema.String,
-  outcome: Schema.String,
-  status: Schema.Literals(["held", "resolved", "closed"]),
-  resolution: Schema.NullOr(Schema.Struct({ record: Schema.NullOr(Values) })),
-  detectedAt: Schema.String,
-  resolvedAt: Schema.NullOr(Schema.String)
-})
+/**
+ * A conflict as the API shows it: sync-engine's `TwoWayConflict`, its times as ISO-8601 strings.
+ */
+export const ConflictView = TwoWayConflict.mapFields(
+  Struct.assign({
+    detectedAt: Schema.DateTimeUtcFromString,
+    resolvedAt: Schema.NullOr(Schema.DateTimeUtcFromString)
+  })
+)
 
 /** The body of a resolve: `side` (`source`: the connector's version, `target`: the table's) or `record`. */
 export const ResolveConflict = Schema.Struct({
   side: Schema.optionalKey(Schema.Literals(["source", "target"])),
-  record: Schema.optionalKey(Values).annotate({
+  record: Schema.optionalKey(ConflictValues).annotate({
     description: "The merged record (synced fields; those absent are the table's version)"
   })
 })

@@ -2,18 +2,11 @@
  * The two-way conflicts group: a definition's conflict log, one conflict, and the resolution of a
  * held one (through `TwoWayConflicts`). A definition that does not exist is a 404.
  */
-import { type ConflictChoice, SyncDefinitions, type TwoWayConflict, TwoWayConflicts } from "@syncflow/sync-engine"
-import { DateTime, Effect, Option } from "effect"
+import { type ConflictChoice, SyncDefinitions, TwoWayConflicts } from "@syncflow/sync-engine"
+import { Effect, Option } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { Api } from "../Api.ts"
 import { Conflict, InvalidField, NotFound, Unavailable } from "../ApiErrors.ts"
-
-/** A conflict as the API shows it. */
-const conflictView = (conflict: TwoWayConflict) => ({
-  ...conflict,
-  detectedAt: DateTime.formatIso(conflict.detectedAt),
-  resolvedAt: conflict.resolvedAt === null ? null : DateTime.formatIso(conflict.resolvedAt)
-})
 
 const unavailable = (error: { readonly message: string }) => Effect.fail(new Unavailable({ detail: error.message }))
 
@@ -37,7 +30,7 @@ export const ConflictsHandlers = HttpApiBuilder.group(Api, "conflicts", (handler
           const all = yield* conflicts
             .list(id, { status: query.status, limit: query.limit })
             .pipe(Effect.catchTags({ StateStoreError: unavailable }))
-          return all.map(conflictView)
+          return all
         })
       )
       .handle("get", ({ params }) =>
@@ -51,7 +44,7 @@ export const ConflictsHandlers = HttpApiBuilder.group(Api, "conflicts", (handler
               detail: `Sync definition ${JSON.stringify(id)} has no conflict ${params.conflictId}`
             })
           }
-          return conflictView(found.value)
+          return found.value
         })
       )
       .handle("resolve", ({ params, payload }) =>
@@ -75,7 +68,7 @@ export const ConflictsHandlers = HttpApiBuilder.group(Api, "conflicts", (handler
           yield* Effect.logInfo("two-way conflict resolved").pipe(
             Effect.annotateLogs({ definition: id, conflict: params.conflictId, outcome: resolved.outcome })
           )
-          return conflictView(resolved)
+          return resolved
         })
       )
   })
