@@ -2,7 +2,9 @@
 
 export * from "./ConflictErrors.ts"
 export * from "./FieldValues.ts"
+export * from "./refusedWrites.ts"
 export * from "./resolveRecord.ts"
+export * from "./retryTwoWayFailed.ts"
 export * from "./runTwoWayCycle.ts"
 export * from "./runTwoWayDefinition.ts"
 export * from "./TwoWayConflicts.ts"

@@ -11,7 +11,9 @@
  * 6. the cursor is saved.
  * Settling a record is `resolveRecord` on the ledger's base and both sides' versions (a side whose
  * hash is the one SyncFlow last wrote or saw did not change: no echo), then the connector's write,
- * then the table's write with the ledger (and the conflict's closing) in one transaction. A cycle
+ * then the table's write with the ledger (and the conflict's closing) in one transaction. A write
+ * the connector refuses is a failed record of the definition (`refusedWrites`), and the cycle goes
+ * on; the record is tried again by the next cycle. A cycle
  * killed at any point and run again finds what was written by the hashes and the versions, and
  * writes only what is missing: nothing is lost and nothing is written twice.
  */
@@ -20,7 +22,10 @@ import type { Adapter, AdapterError, EntityManifest, SourceRecord, WriteResult }
 import { Effect, type Schema, Stream } from "effect"
 import { SqlClient, type SqlError } from "effect/sql"
 import { DefinitionNotRunnable } from "../definitions/DefinitionErrors.ts"
+import { FailedRecordStore } from "../state/FailedRecordStore.ts"
+import type { StateStoreError } from "../state/StateStoreError.ts"
 import { type FieldValues, hashOf, sameValue, valuesOf } from "./FieldValues.ts"
+import { openFailedKeys, type RefusedWrite, refusalReason, refusedRecord } from "./refusedWrites.ts"
 import { policiesOf, type RecordDecision, resolveRecord, type SideVersion } from "./resolveRecord.ts"
 import { closeConflict, heldKeys, recordConflict, resolvedConflicts } from "./TwoWayConflicts.ts"
 import * as Ledger from "./TwoWayLedger.ts"
@@ -30,6 +35,8 @@ import * as Table from "./TwoWayTable.ts"
 /** What a cycle runs on: the definition's id and settings, its table, and the connector's entity. */
 export interface TwoWayCycleInput {
   readonly definitionId: string
+  /** The connector the definition syncs with (its failed records are kept under it). */
+  readonly connectorId: string
   readonly settings: TwoWaySettings
   readonly schema: string
   readonly table: string
@@ -63,14 +70,14 @@ export interface TwoWayCycleSummary {
   readonly held: number
   /** Resolutions of held conflicts written to both sides. */
   readonly resolutionsApplied: number
-  /** Records the connector refused (retried by the next cycle). */
+  /** Records the connector refused (failed records of the definition, retried by the next cycle). */
   readonly failed: ReadonlyArray<{ readonly key: string; readonly reason: string }>
 }
 
 const chunk = 500
 
 /** What a cycle fails with: the connector unreachable (after its retries), or the database. */
-type CycleError = AdapterError | SqlError.SqlError | Schema.SchemaError
+type CycleError = AdapterError | SqlError.SqlError | Schema.SchemaError | StateStoreError
 
 const parseTime = (value: unknown): number | null => {
   if (typeof value !== "string" && typeof value !== "number") return null
@@ -121,19 +128,50 @@ export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
   }
   const failed: Array<{ readonly key: string; readonly reason: string }> = []
   const failedKeys = new Set<string>()
-  const fail = (key: string, result: WriteResult) => {
-    const reason =
-      result._tag === "invalid"
-        ? `${result.field ?? "record"}: ${result.message}`
-        : result._tag === "refused"
-          ? `${result.status}: ${result.message}`
-          : result._tag
-    failed.push({ key, reason })
-    failedKeys.add(key)
-    return Effect.logWarning("two-way: the connector refused a record").pipe(
-      Effect.annotateLogs({ definitionId, key, reason })
-    )
-  }
+  const failedRecords = yield* FailedRecordStore
+  const refusedContext = { definitionId, connectorId: input.connectorId, entity }
+  // Keys with an open failed record: a write of one of them closes it.
+  const openKeys = yield* openFailedKeys(refusedContext)
+  const valuesOrNull = (side: SideVersion): FieldValues | null => (side.deleted ? null : side.values)
+  /** Records a write the connector refused as a failed record; the cycle goes on without the record. */
+  const fail = (
+    target: {
+      readonly key: string
+      readonly sourceId: string | null
+      readonly source: SideVersion
+      readonly table: SideVersion
+    },
+    operation: RefusedWrite["operation"],
+    sent: SourceRecord | null,
+    result: WriteResult
+  ) =>
+    Effect.gen(function* () {
+      const reason = refusalReason(result)
+      failed.push({ key: target.key, reason })
+      failedKeys.add(target.key)
+      openKeys.add(target.key)
+      yield* failedRecords.recordFailedRecords([
+        refusedRecord(refusedContext, {
+          key: target.key,
+          sourceId: target.sourceId,
+          operation,
+          sent,
+          table: valuesOrNull(target.table),
+          source: valuesOrNull(target.source),
+          result
+        })
+      ])
+      yield* Effect.logWarning("two-way: the connector refused a record").pipe(
+        Effect.annotateLogs({ definitionId, key: target.key, reason })
+      )
+    })
+  /** Closes the key's open failed record, in the transaction that wrote the key. */
+  const closeFailed = (key: string) =>
+    openKeys.has(key)
+      ? Effect.tap(failedRecords.supersedeFailedRecords(input.connectorId, entity, [key], definitionId), () =>
+          Effect.sync(() => openKeys.delete(key))
+        )
+      : Effect.void
 
   const sourceVersionOf = (record: SourceRecord, entry: Ledger.LedgerRecord | undefined): SideVersion => {
     const values = valuesOf(fields, record, (f) => f.field)
@@ -173,13 +211,16 @@ export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
         if (!source.deleted && sourceId !== null) {
           if (deletes === "propagate") {
             const done = yield* writer.delete(entity, sourceId)
-            if (done._tag !== "deleted" && done._tag !== "notFound") return yield* Effect.as(fail(key, done), false)
+            if (done._tag !== "deleted" && done._tag !== "notFound") {
+              return yield* Effect.as(fail(target, "delete", null, done), false)
+            }
             counts.source.deleted++
           } else if (deletes === "soft" && settings.softDelete !== undefined) {
-            const done = yield* writer.update(entity, sourceId, {
-              [settings.softDelete.field]: settings.softDelete.value
-            })
-            if (done._tag !== "updated" && done._tag !== "notFound") return yield* Effect.as(fail(key, done), false)
+            const mark = { [settings.softDelete.field]: settings.softDelete.value }
+            const done = yield* writer.update(entity, sourceId, mark)
+            if (done._tag !== "updated" && done._tag !== "notFound") {
+              return yield* Effect.as(fail(target, "update", mark, done), false)
+            }
             counts.source.updated++
           }
         }
@@ -200,6 +241,7 @@ export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
                 )
               : Ledger.remove(sql, definitionId, key)
             yield* close
+            yield* closeFailed(key)
           })
         )
         return true
@@ -214,8 +256,9 @@ export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
           { key, sourceId: null, base: result, sourceHash: null, tableHash: null, state: "creating" },
           cycleId
         )
-        const created = yield* writer.create(entity, recordOf(pushFields, result))
-        if (created._tag !== "created") return yield* Effect.as(fail(key, created), false)
+        const sent = recordOf(pushFields, result)
+        const created = yield* writer.create(entity, sent)
+        if (created._tag !== "created") return yield* Effect.as(fail(target, "create", sent, created), false)
         counts.source.created++
         sourceId = created.id
         sourceAfter = created.record === undefined ? result : valuesOf(fields, created.record, (f) => f.field)
@@ -225,13 +268,14 @@ export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
         )
         sourceAfter = source.values
         if (changed.length > 0) {
-          const updated = yield* writer.update(entity, sourceId, recordOf(changed, result))
+          const sent = recordOf(changed, result)
+          const updated = yield* writer.update(entity, sourceId, sent)
           if (updated._tag === "notFound") {
             return yield* target.onMissing === "create"
               ? apply({ ...target, source: { deleted: true } })
               : settle(key, target.entry, sourceId, { deleted: true }, table)
           }
-          if (updated._tag !== "updated") return yield* Effect.as(fail(key, updated), false)
+          if (updated._tag !== "updated") return yield* Effect.as(fail(target, "update", sent, updated), false)
           counts.source.updated++
           sourceAfter =
             updated.record === undefined
@@ -265,6 +309,7 @@ export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
             cycleId
           )
           yield* close
+          yield* closeFailed(key)
         })
       )
       return true

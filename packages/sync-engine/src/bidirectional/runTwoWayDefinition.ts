@@ -25,6 +25,7 @@ export const twoWayInput = Effect.fnUntraced(function* (
   }
   const input: TwoWayCycleInput = {
     definitionId: definition.id,
+    connectorId: definition.source.connectorId,
     settings: bidirectional,
     schema: destination.schema ?? definition.source.connectorId,
     table: destination.table ?? definition.source.entity,

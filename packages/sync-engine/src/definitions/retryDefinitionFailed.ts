@@ -1,10 +1,12 @@
 /**
  * Retries failed records of a sync definition now, whether due or not (a manual retry from the API
  * or the CLI): through the definition's stages and sink (`retrySinkFailed`), or, for a default
- * definition, as its entity's records are retried (`SyncEngine.retryFailedRecords`). Records that are
+ * definition, as its entity's records are retried (`SyncEngine.retryFailedRecords`), or, for a
+ * two-way definition, by a cycle (`retryTwoWayFailed`). Records that are
  * not the definition's open records are left alone.
  */
 import { Duration, Effect } from "effect"
+import { retryTwoWayFailed } from "../bidirectional/retryTwoWayFailed.ts"
 import { freshManifests } from "../pipeline/freshManifests.ts"
 import { retrySinkFailed } from "../pipeline/retrySinkFailed.ts"
 import { SyncEngine } from "../pipeline/SyncEngine.ts"
@@ -18,6 +20,7 @@ export const retryDefinitionFailed = Effect.fnUntraced(function* (
   definition: SyncDefinition,
   ids: ReadonlyArray<string>
 ) {
+  if (definition.direction === "bidirectional") return yield* retryTwoWayFailed(definition, ids)
   const { connectorId, entity } = definition.source
   const runtime = yield* (yield* ConnectorAdapters).runtime(connectorId)
   const { manifests } = yield* freshManifests(connectorId, runtime.adapter, Duration.infinity)
