@@ -29,6 +29,8 @@ import { HttpClient, HttpClientRequest } from "effect/http"
 import { streamColumns } from "./check/streamColumns.ts"
 import type { CompiledSource, CompiledStream } from "./compile/compileSource.ts"
 import { sinceValue } from "./compile/sinceValue.ts"
+import { parseFieldPath } from "./document/FieldPath.ts"
+import { isRawRecord, strayRecord } from "./records/strayElement.ts"
 
 /** What a source needs to run: its connection id (tokens, rate-limit budget) and credentials. */
 export interface RestAdapterOptions {
@@ -107,8 +109,14 @@ export const make = Effect.fnUntraced(function* (
     )
   }
   const clientOf = (stream: CompiledStream) => bodyClients.get(stream.spec.name) ?? client
+  /** The records made of stray elements (see strayElement.ts): synced, never sampled for columns. */
+  const strays = new WeakSet<SourceRecord>()
+  const isRecord = (record: SourceRecord) => !strays.has(record)
 
-  /** The page of a stream at a cursor, its records shaped; `extra` fields are added to each record. */
+  /**
+   * The page of a stream at a cursor, its records shaped (a stray element becomes the record of its
+   * place and value); `extra` fields are added to each record.
+   */
   const fetchShaped = (
     stream: CompiledStream,
     request: {
@@ -121,7 +129,12 @@ export const make = Effect.fnUntraced(function* (
   ): Effect.Effect<Page<SourceRecord>, AdapterError> =>
     Effect.map(clientOf(stream).fetchPage(stream.definition, request, cursor), (page) => ({
       ...page,
-      items: page.items.map((raw) => ({ ...stream.shape(raw), ...extra }))
+      items: page.items.map((element, index): SourceRecord => {
+        if (isRawRecord(element)) return { ...stream.shape(element), ...extra }
+        const stray = { ...strayRecord(parseFieldPath(stream.spec.records ?? ""), index, element), ...extra }
+        strays.add(stray)
+        return stray
+      })
     }))
 
   const listing = (stream: CompiledStream, options: ListRecordsOptions): Records => {
@@ -185,9 +198,9 @@ export const make = Effect.fnUntraced(function* (
   const sampleOf = (stream: CompiledStream): Effect.Effect<ReadonlyArray<SourceRecord>, AdapterError> =>
     listing(stream, {}).pipe(
       Stream.take(samplePages),
-      Stream.takeUntil((page) => page.items.length > 0),
+      Stream.takeUntil((page) => page.items.some(isRecord)),
       Stream.runCollect,
-      Effect.map((pages) => pages.at(-1)?.items ?? [])
+      Effect.map((pages) => (pages.at(-1)?.items ?? []).filter(isRecord))
     )
 
   const adapter: Adapter = {

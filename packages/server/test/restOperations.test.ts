@@ -5,7 +5,9 @@
  * text (null, as the engine's rule for text says); schema drift — a new field becomes a column at
  * the next sync (the document rediscovers before every sync), a field whose values change type is
  * reported on the run and the value its column cannot hold is a failed record with its stage and
- * raw data; a record without its key is a failed record too, and the run goes on.
+ * raw data; a record without its key is a failed record too, and the run goes on. An element of
+ * the records array that is not an object (a shape the document did not declare) is one failed
+ * record naming its place in the body, with its value; the other records are synced.
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeCatalog } from "@syncflow/rest/testing"
@@ -29,10 +31,11 @@ streams:
     pagination: { style: page-number, pageParam: page, sizeParam: per_page, totalPages: total_pages }
 `
 
-/** The live rows of the table, by id. */
-const liveTable = Effect.flatMap(SqlClient.SqlClient, (sql) =>
-  sql.unsafe<Record<string, unknown>>(`SELECT * FROM catalog.items WHERE NOT _deleted ORDER BY id`)
-).pipe(Effect.orDie)
+/** The live rows of a connector's items table, by id. */
+const liveTable = (connector: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.unsafe<Record<string, unknown>>(`SELECT * FROM ${connector}.items WHERE NOT _deleted ORDER BY id`)
+  ).pipe(Effect.orDie)
 
 /** The fake's items as the table should hold them: blank text is null (the engine's rule for text). */
 const truthRows = (fake: FakeCatalog.FakeCatalog, except: ReadonlyArray<number> = []) =>
@@ -49,20 +52,20 @@ const truthRows = (fake: FakeCatalog.FakeCatalog, except: ReadonlyArray<number> 
     )
 
 /** Asserts the table's live rows equal the truth on every field of the truth. */
-const assertTableIsTruth = (fake: FakeCatalog.FakeCatalog, except: ReadonlyArray<number> = []) =>
+const assertTableIsTruth = (fake: FakeCatalog.FakeCatalog, except: ReadonlyArray<number> = [], connector = "catalog") =>
   Effect.gen(function* () {
     const expected = truthRows(fake, except)
     const fields = [...new Set(expected.flatMap((row) => Object.keys(row)))]
-    const rows = (yield* liveTable).filter((row) => !except.includes(Number(row.id)))
+    const rows = (yield* liveTable(connector)).filter((row) => !except.includes(Number(row.id)))
     assert.deepStrictEqual(comparableRows(rows, fields), comparableRows(expected, fields))
   })
 
 /** Triggers a sync of the items and waits for its run (the one after `after`). */
-const sync = (after?: string) =>
+const sync = (after?: string, connector = "catalog") =>
   Effect.gen(function* () {
-    const started = yield* call("POST", "/api/v1/connectors/catalog/entities/items/sync")
+    const started = yield* call("POST", `/api/v1/connectors/${connector}/entities/items/sync`)
     assert.strictEqual(started.status, 202, JSON.stringify(started.body))
-    const run: typeof RunView.Type = yield* finishedRun("catalog", "items", after)
+    const run: typeof RunView.Type = yield* finishedRun(connector, "items", after)
     return run
   })
 
@@ -128,6 +131,68 @@ layer(testServerLayer, { timeout: 180_000, excludeTestServices: true })("a REST 
         assert.isDefined(keyless, JSON.stringify(failed))
         for (const record of [quantity, keyless]) assert.isNotEmpty(record?.stage)
         yield* assertTableIsTruth(fake, [5, 8])
+      }).pipe(Effect.scoped),
+    180_000
+  )
+
+  it.effect(
+    "an element of the records array that is not an object is one failed record; the others are synced",
+    () =>
+      Effect.gen(function* () {
+        const fake = yield* FakeCatalog.make({ items: 30 })
+        const created = yield* call("POST", "/api/v1/connectors", {
+          body: {
+            id: "strays",
+            adapter: "rest",
+            name: "Catalog with strays",
+            config: { document: document(fake.baseUrl) },
+            credentials: { type: "bearer", token: "t0ken" }
+          }
+        })
+        assert.strictEqual(created.status, 201, JSON.stringify(created.body))
+        // Pages of 10: a string after item 4 (items[4] of the first page), null after item 25
+        // (items[5] of the third).
+        fake.stray(4, "oops")
+        fake.stray(25, null)
+        assert.strictEqual((yield* call("POST", "/api/v1/connectors/strays/discover")).status, 200)
+        const run = yield* sync(undefined, "strays")
+        assert.deepInclude(run, { status: "succeeded" })
+        assert.deepInclude(run.counts, { fetched: 32, inserted: 30, failed: 2 })
+        yield* assertTableIsTruth(fake, [], "strays")
+        const failed = bodyAs(
+          yield* call("GET", "/api/v1/connectors/strays/failed-records"),
+          Schema.Array(FailedRecordView)
+        )
+        assert.deepStrictEqual(
+          failed
+            .map((record) => ({
+              stage: record.stage,
+              errorType: record.errorType,
+              message: record.message,
+              rawData: record.rawData,
+              runId: record.runId
+            }))
+            .sort((a, b) => JSON.stringify(a.rawData).localeCompare(JSON.stringify(b.rawData))),
+          [
+            {
+              stage: "validate",
+              errorType: "MissingBusinessKey",
+              message: "id: is part of the business key but null or missing",
+              rawData: { "items[4]": "oops" },
+              runId: run.id
+            },
+            {
+              stage: "validate",
+              errorType: "MissingBusinessKey",
+              message: "id: is part of the business key but null or missing",
+              rawData: { "items[5]": null },
+              runId: run.id
+            }
+          ]
+        )
+        // The stray element's place is no column of the table.
+        const columns = Object.keys((yield* liveTable("strays"))[0] ?? {})
+        assert.notInclude(columns, "items[4]")
       }).pipe(Effect.scoped),
     180_000
   )

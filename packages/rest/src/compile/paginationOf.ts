@@ -5,13 +5,19 @@
 import { Pagination } from "@syncflow/adapter-core"
 import { getPath, parseFieldPath } from "../document/FieldPath.ts"
 import type { StreamSpec } from "../document/StreamSpec.ts"
-import type { RawRecord } from "./responseSchema.ts"
+import { isRawRecord } from "../records/strayElement.ts"
 
-/** A stream's pagination over its (already decoded, so well-shaped) bodies. */
-export const paginationOf = (stream: StreamSpec): Pagination.Pagination<unknown, RawRecord> => {
+/**
+ * A stream's pagination over its (already decoded, so well-shaped) bodies. Its items are the
+ * elements of the records array as the upstream sent them: objects, or strays of another type.
+ */
+export const paginationOf = (stream: StreamSpec): Pagination.Pagination<unknown, unknown> => {
   const recordsPath = parseFieldPath(stream.records ?? "")
-  // The response schema made the records an array of objects.
-  const items = (body: unknown) => (getPath(body, recordsPath) ?? []) as ReadonlyArray<RawRecord>
+  const items = (body: unknown): ReadonlyArray<unknown> => {
+    // The response schema made the records an array.
+    const found = getPath(body, recordsPath)
+    return Array.isArray(found) ? found : []
+  }
   const reader = (path: string | undefined) => {
     if (path === undefined) return undefined
     const parsed = parseFieldPath(path)
@@ -82,9 +88,10 @@ export const paginationOf = (stream: StreamSpec): Pagination.Pagination<unknown,
                 (name) => (_body: unknown, headers: Readonly<Record<string, string | undefined>>) =>
                   headers[name]
               )(source.header.toLowerCase())
-            : (
+            : // The last record's field: a stray element after it holds no token.
+              (
                 (field) => (body: unknown) =>
-                  text(items(body).at(-1)?.[field])
+                  text(items(body).findLast(isRawRecord)?.[field])
               )(source.lastRecord)
       return Pagination.cursorToken({
         items,

@@ -1,8 +1,9 @@
 /**
- * The schema of a stream's response body, built from its document: an array of objects at the
- * record selector, and the pagination fields the document reads (a total, a has-more flag, a next
- * token or link) with their types. A body of another shape is adapter-core's `InvalidResponse`
- * naming the field (`data`, `meta.total`, `data[3]`).
+ * The schema of a stream's response body, built from its document: an array at the record
+ * selector, and the pagination fields the document reads (a total, a has-more flag, a next token or
+ * link) with their types. A body of another shape is adapter-core's `InvalidResponse` naming the
+ * field (`data`, `meta.total`): the page cannot be read. The array's elements are not checked here:
+ * one that is not an object is that record's problem, not the page's (see `strayElement.ts`).
  */
 import type { BodySchema } from "@syncflow/adapter-core"
 import { Schema } from "effect"
@@ -78,7 +79,7 @@ const paginationFields = (stream: StreamSpec): ReadonlyArray<readonly [string, B
 /** The response schema of a stream. */
 export const responseSchemaOf = (stream: StreamSpec): BodySchema => {
   const records = parseFieldPath(stream.records ?? "")
-  const list = Schema.Array(RawRecord)
+  const list = Schema.Array(Schema.Unknown)
   if (records.length === 0) return list
   const tree = node()
   add(tree, records, list, false)

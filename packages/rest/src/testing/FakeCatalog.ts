@@ -2,11 +2,13 @@
  * A small product-catalog API on loopback HTTP whose data a test changes between syncs: items as
  * `{items: [...], total_pages}` paged with `page`/`per_page`, sorted by id. The test inserts,
  * updates and deletes items, and can set any field to any JSON value — blank text, a value of
- * another type, a new field, a record without its key — to see what a sync does with it. The
- * items it serves are the ground truth.
+ * another type, a new field, a record without its key — to see what a sync does with it; it can
+ * put a stray element (not an object) in the array after an item, and hold the answer to a page
+ * until the test releases it (to kill a sync while it waits). The items it serves are the ground
+ * truth (strays are not items).
  */
 import { TestServer } from "@syncflow/adapter-core/testing"
-import { Effect, type Scope } from "effect"
+import { Deferred, Effect, Latch, type Scope } from "effect"
 
 /** An item as the fake serves it (any field may be changed by the test). */
 export type FakeItem = Record<string, unknown>
@@ -14,6 +16,14 @@ export type FakeItem = Record<string, unknown>
 /** Options of the fake. */
 export interface FakeCatalogOptions {
   readonly items?: number
+  /** The most items a page holds, whatever `per_page` asks (100 by default). */
+  readonly maxPerPage?: number
+}
+
+/** A page whose answer is held: asked for once `reached` completes, answered after `release`. */
+export interface HeldPage {
+  readonly reached: Effect.Effect<void>
+  readonly release: Effect.Effect<void>
 }
 
 /** A running fake catalog. */
@@ -27,6 +37,10 @@ export interface FakeCatalog {
   readonly update: (id: number, fields: Readonly<Record<string, unknown>>) => void
   /** Removes items. */
   readonly remove: (ids: ReadonlyArray<number>) => void
+  /** Serves `element` (a string, a number, null...) in the array right after item `afterId`; `undefined` removes it. */
+  readonly stray: (afterId: number, element: unknown) => void
+  /** Holds every answer to `page` (from 1) until released; released anyway when the scope ends. */
+  readonly hold: (page: number) => Effect.Effect<HeldPage>
   readonly requests: Effect.Effect<ReadonlyArray<TestServer.TestRequest>>
 }
 
@@ -51,19 +65,28 @@ export const make = Effect.fnUntraced(function* (
       return id
     })
   insert(options.items ?? 30)
+  const strays = new Map<number, unknown>()
+  const held = new Map<number, { readonly reached: Deferred.Deferred<void>; readonly gate: Latch.Latch }>()
+  yield* Effect.addFinalizer(() => Effect.forEach(held.values(), ({ gate }) => Latch.open(gate), { discard: true }))
 
   const server = yield* TestServer.make((request) =>
-    Effect.sync((): TestServer.TestResponse => {
+    Effect.gen(function* () {
       if (request.url.pathname !== "/items") return { status: 404, body: { error: "not found" } }
-      const perPage = Math.min(100, Number(request.url.searchParams.get("per_page") ?? "10"))
+      const perPage = Math.min(options.maxPerPage ?? 100, Number(request.url.searchParams.get("per_page") ?? "10"))
       const page = Number(request.url.searchParams.get("page") ?? "1")
-      const all = [...items.values()].sort((a, b) => Number(a.id) - Number(b.id))
-      return {
-        body: {
-          items: all.slice((page - 1) * perPage, page * perPage),
-          total_pages: Math.max(1, Math.ceil(all.length / perPage))
-        }
+      const hold = held.get(page)
+      if (hold !== undefined) {
+        yield* Deferred.succeed(hold.reached, undefined)
+        yield* hold.gate.await
       }
+      const all = [...items.values()].sort((a, b) => Number(a.id) - Number(b.id))
+      const elements = all
+        .slice((page - 1) * perPage, page * perPage)
+        .flatMap((item): Array<unknown> => (strays.has(Number(item.id)) ? [item, strays.get(Number(item.id))] : [item]))
+      const response: TestServer.TestResponse = {
+        body: { items: elements, total_pages: Math.max(1, Math.ceil(all.length / perPage)) }
+      }
+      return response
     })
   )
   return {
@@ -80,6 +103,18 @@ export const make = Effect.fnUntraced(function* (
     remove: (ids) => {
       for (const id of ids) items.delete(id)
     },
+    stray: (afterId, element) => {
+      if (element === undefined) strays.delete(afterId)
+      else strays.set(afterId, element)
+    },
+    hold: (page) =>
+      Effect.gen(function* () {
+        const reached = yield* Deferred.make<void>()
+        const gate = yield* Latch.make(false)
+        held.set(page, { reached, gate })
+        const heldPage: HeldPage = { reached: Deferred.await(reached), release: Latch.open(gate).pipe(Effect.asVoid) }
+        return heldPage
+      }),
     requests: server.requests
   }
 })
