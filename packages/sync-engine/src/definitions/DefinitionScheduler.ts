@@ -6,8 +6,8 @@
  * once, claimed in the shared database (`WorkflowTriggers.claimSlot`, key `definition:<id>`); a
  * definition's first slot is only recorded (armed), so creating one, or starting a server, runs
  * nothing at once. A due definition's run is triggered through its durable `SyncDefinition`
- * workflow: a run still going when its next slot comes is joined (or the new one queued behind it),
- * never run twice.
+ * workflow (a two-way definition's cycle through its `TwoWayCycle` workflow): a run still going when
+ * its next slot comes is joined (or the new one queued behind it), never run twice.
  */
 import { Clock, Duration, Effect, type Layer } from "effect"
 import { type Sharding, Singleton } from "effect/cluster"
@@ -67,9 +67,16 @@ export const tick = (claimed: Map<string, number>) =>
     Effect.withSpan("DefinitionScheduler.tick")
   )
 
-/** Triggers a due definition's durable run (started, joined or queued), logging the answer. */
-const runDue = (definition: SyncDefinition) =>
-  SyncWorkflows.use((workflows) => workflows.triggerDefinition(definition, "incremental")).pipe(
+/**
+ * Triggers a due definition's durable run (started, joined or queued), logging the answer: a
+ * two-way definition's is a cycle (`TwoWayCycleWorkflow`), another's a `SyncDefinition` run.
+ */
+export const runDue = (definition: SyncDefinition) =>
+  SyncWorkflows.use((workflows) =>
+    definition.direction === "bidirectional"
+      ? workflows.triggerTwoWay(definition, "incremental")
+      : workflows.triggerDefinition(definition, "incremental")
+  ).pipe(
     Effect.tap((answer) =>
       Effect.logInfo("scheduled definition run triggered").pipe(
         Effect.annotateLogs({ definition: definition.id, ...answer })

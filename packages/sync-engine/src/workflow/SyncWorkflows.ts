@@ -1,6 +1,6 @@
 /**
- * The entry point to durable syncs: starts the SyncEntity and SyncConnector workflows on the
- * cluster (one in-process runner by default, or several sharing the database) and reads their
+ * The entry point to durable syncs: starts the SyncEntity, SyncConnector, SyncDefinition and
+ * TwoWayCycle workflows on the cluster (one in-process runner by default, or several sharing the database) and reads their
  * outcome. The server's triggers, webhooks and scheduler go through it.
  */
 import { Context, Effect, Layer, Option, Schedule } from "effect"
@@ -13,6 +13,7 @@ import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import type { CheckpointStore } from "../state/CheckpointStore.ts"
 import type { ConnectorStore } from "../state/ConnectorStore.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
+import type { FailedRecordStore } from "../state/FailedRecordStore.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { RunStore } from "../state/RunStore.ts"
 import type { ConnectorAdapters } from "./ConnectorAdapters.ts"
@@ -34,6 +35,7 @@ import {
   type SyncWorkflowSettings
 } from "./SyncEntityWorkflow.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
+import { type TwoWayCycleAnswer, TwoWayCycleWorkflowLayer, triggerTwoWayCycle } from "./TwoWayCycleWorkflow.ts"
 import { connectorTriggerKey, entityTriggerKey } from "./triggerKeys.ts"
 import { signalOnRelease, WorkflowShutdown } from "./WorkflowShutdown.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
@@ -105,6 +107,14 @@ export class SyncWorkflows extends Context.Service<
       definition: SyncDefinition,
       mode: SyncMode
     ) => Effect.Effect<DefinitionRunAnswer, SyncWorkflowError>
+    /**
+     * Triggers a durable cycle of a two-way definition (`direction: "bidirectional"`): started, or
+     * queued behind the running one (see `TwoWayCycleWorkflow`).
+     */
+    readonly triggerTwoWay: (
+      definition: SyncDefinition,
+      mode: SyncMode
+    ) => Effect.Effect<TwoWayCycleAnswer, SyncWorkflowError>
   }
 >()("@syncflow/sync-engine/workflow/SyncWorkflows") {
   /**
@@ -122,6 +132,7 @@ export class SyncWorkflows extends Context.Service<
     | ManifestStore
     | RunStore
     | CheckpointStore
+    | FailedRecordStore
     | ConnectorAdapters
     | SqlClient.SqlClient
   > =>
@@ -367,6 +378,12 @@ export class SyncWorkflows extends Context.Service<
               Effect.provideContext(context),
               Effect.mapError(SyncWorkflowError.from)
             ),
+          triggerTwoWay: (definition, mode) =>
+            triggerTwoWayCycle(definition, mode).pipe(
+              Effect.provideService(WorkflowTriggers, triggers),
+              Effect.provideContext(context),
+              Effect.mapError(SyncWorkflowError.from)
+            ),
           triggerConnector,
           entitySyncing,
           executionStatus,
@@ -382,7 +399,12 @@ export class SyncWorkflows extends Context.Service<
       })
     ).pipe(
       Layer.provideMerge(
-        Layer.mergeAll(SyncEntityWorkflowLayer, SyncConnectorWorkflowLayer, SyncDefinitionWorkflowLayer)
+        Layer.mergeAll(
+          SyncEntityWorkflowLayer,
+          SyncConnectorWorkflowLayer,
+          SyncDefinitionWorkflowLayer,
+          TwoWayCycleWorkflowLayer
+        )
       ),
       Layer.provideMerge(WorkflowTriggers.layer),
       Layer.provideMerge(EntityLeases.layer),
