@@ -4,7 +4,10 @@
  * different fields, both sides on the same field, an edit against a delete, one-way fields, a row
  * inserted in the table, a record deleted in the connector). After the cycles, both sides are
  * compared field by field with the expected state, written out here per policy; a cycle after that
- * writes nothing on either side; the conflict log holds each conflict once.
+ * writes nothing on either side; the conflict log holds each conflict once. Modification times are
+ * the TestClock's on both sides (the fake stamps its changes with it, the table edits set
+ * `_modified_at` from it); `latest_wins` is also checked on the same field edited a second apart and
+ * in the same second (the documented tie-break: the connector).
  */
 import { assert, layer } from "@effect/vitest"
 import { Duration, Effect, Layer } from "effect"
@@ -224,6 +227,52 @@ layer(testLayer, { timeout: 120_000 })("two-way sync: each policy on scripted ed
           }
         }))
       }).pipe(Effect.scoped)
+  )
+
+  it.effect("latest_wins on the same field: a later time wins; the same second goes to the connector (tie-break)", () =>
+    Effect.gen(function* () {
+      const id = "latest_tie"
+      const connectorId = `pco-${id}`
+      const { fake, adapters, now } = yield* fakePco(connectorId, 7)
+      const sql = yield* SqlClient.SqlClient
+      const definition = yield* twoWayDefinition(id, connectorId, settingsWith({ conflictPolicy: "latest_wins" })).pipe(
+        Effect.provide(adapters)
+      )
+      const cycle = runTwoWayDefinition(definition).pipe(Effect.provide(adapters))
+      yield* cycle
+      const [tie = "", later = ""] = fake.truth.ids("Person")
+      const tableEdit = (person: string, nickname: string) =>
+        Effect.gen(function* () {
+          const at = yield* now
+          yield* sql.unsafe(`UPDATE twoway."${id}" SET nickname = $2, _modified_at = $3 WHERE _source_id = $1`, [
+            person,
+            nickname,
+            at
+          ])
+        })
+      // Both edited in the connector at 12:01:00; the table edits one in the same second, the other a second later.
+      yield* TestClock.adjust(Duration.minutes(1))
+      yield* fake.mutate.update("Person", tie, { nickname: "SrcTie" })
+      yield* fake.mutate.update("Person", later, { nickname: "SrcEarlier" })
+      yield* tableEdit(tie, "TblTie")
+      // The same second on both sides: a tie.
+      assert.strictEqual(
+        Date.parse(String(fake.truth.get("Person", tie)?.attributes.updated_at)),
+        (yield* now).getTime()
+      )
+      yield* TestClock.adjust(Duration.seconds(1))
+      yield* tableEdit(later, "TblLater")
+      const settled = yield* cycle
+      assert.strictEqual(settled.conflicts, 2)
+      const rows = yield* tableRows(id)
+      const bySource = (person: string) => [...rows.values()].find((row) => row.sourceId === person)?.values
+      assert.strictEqual(personOf(fake, tie)?.nickname, "SrcTie")
+      assert.deepStrictEqual(bySource(tie), personOf(fake, tie))
+      assert.strictEqual(personOf(fake, later)?.nickname, "TblLater")
+      assert.deepStrictEqual(bySource(later), personOf(fake, later))
+      const outcomes = (yield* (yield* TwoWayConflicts).list(id)).map((c) => `${c.sourceId}:${c.outcome}`)
+      assert.sameMembers(outcomes, [`${tie}:source`, `${later}:target`])
+    }).pipe(Effect.scoped)
   )
 
   it.effect("merge: one-side fields merged, both-side fields by the fallback (target_wins)", () =>
