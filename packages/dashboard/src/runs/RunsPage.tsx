@@ -1,7 +1,7 @@
 /**
  * The runs page (`/runs`): the live runs, each followed through its event stream with a progress
  * bar and a cancel button, and the history, filtered by connector, entity and status (kept in the
- * query string), with every stage's counts.
+ * query string), with every stage's counts, and a chart of an entity's rows/s and duration over time.
  */
 import { Effect } from "effect"
 import { type FormEvent, useId } from "react"
@@ -10,6 +10,7 @@ import type { RunView } from "../api/apiTypes.ts"
 import { useApi } from "../api/useApi.ts"
 import { PageState } from "../layout/PageState.tsx"
 import { LiveRun } from "./LiveRun.tsx"
+import { RunChartSection } from "./RunChartSection.tsx"
 import { filtersFromSearch, runStatuses, runsQuery, searchOfFilters } from "./runFilters.ts"
 import { formatSeconds } from "./runProgress.ts"
 
@@ -169,6 +170,8 @@ export const RunsPage = () => {
         </button>
       </form>
       <PageState loaded={history}>{(runs) => <HistoryTable runs={runs} />}</PageState>
+      <h2>Throughput and duration</h2>
+      <PageState loaded={history}>{(runs) => <RunChartSection runs={runs} />}</PageState>
     </section>
   )
 }
