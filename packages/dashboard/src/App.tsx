@@ -1,7 +1,7 @@
 /**
  * The dashboard: the sign-in page until the server accepts a key, then the pages by path (client
  * routes, served by the server's SPA fallback): `/` overview, `/connectors`, `/runs`, `/runs/:id`,
- * `/failed`.
+ * `/failed`, `/conflicts`.
  */
 import { Effect } from "effect"
 import { useCallback, useEffect, useMemo, useState } from "react"
@@ -10,6 +10,7 @@ import { type ApiClient, makeApiClient } from "./api/ApiClient.ts"
 import { type Session, SessionContext } from "./api/ApiContext.tsx"
 import { SignIn } from "./auth/SignIn.tsx"
 import { clearSessionKey, readSessionKey, storeSessionKey } from "./auth/session.ts"
+import { ConflictsPage } from "./conflicts/ConflictsPage.tsx"
 import { ConnectorsPage } from "./connectors/ConnectorsPage.tsx"
 import { FailedPage } from "./failed/FailedPage.tsx"
 import { Layout } from "./layout/Layout.tsx"
@@ -48,6 +49,7 @@ export const App = () => {
           <Route path="/runs" component={RunsPage} />
           <Route path="/runs/:runId">{(params) => <RunDetailPage runId={params.runId} />}</Route>
           <Route path="/failed" nest component={FailedPage} />
+          <Route path="/conflicts" nest component={ConflictsPage} />
           <Route component={NotFoundPage} />
         </Switch>
       </Layout>

@@ -21,7 +21,8 @@ export const navigation: ReadonlyArray<{ readonly href: string; readonly label: 
   { href: "/", label: "Overview" },
   { href: "/connectors", label: "Connectors" },
   { href: "/runs", label: "Runs" },
-  { href: "/failed", label: "Failed records" }
+  { href: "/failed", label: "Failed records" },
+  { href: "/conflicts", label: "Conflicts" }
 ]
 
 /** The signed-in frame around `children`. */
