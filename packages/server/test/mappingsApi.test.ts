@@ -2,7 +2,9 @@
  * A sync definition's field mapping through the admin API over real HTTP (real PostgreSQL, the fake
  * ERP): a mapping that does not fit is a 400 problem naming the entry and field and stores nothing;
  * a mapping is set (version 1), read, changed (version 2), listed in its versions; the definition's
- * run uses the latest version (its run says which), and its table holds the transformed truth.
+ * run uses the latest version (its run says which, with the Transform stage's records and time), and its
+ * table holds the transformed truth; a definition's ETL steps are in its run, each with its rows in,
+ * out, skipped and failed and its time.
  */
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
@@ -109,6 +111,10 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("field m
           })
         )
         assert.deepInclude(run, { status: "succeeded", mappingVersion: 2 })
+        // The Transform stage is in the run's counts and timings: every customer passed through it.
+        assert.strictEqual(run.counts.transformed, 40)
+        assert.isNumber(run.transformMs)
+        assert.notProperty(run, "etlSteps")
         const sql = yield* SqlClient.SqlClient
         const rows = (yield* sql<{ readonly id: string; readonly name: string | null; readonly country: string }>`
         SELECT id, name, country FROM erp.customers_mapped WHERE NOT _deleted`).map((r) => [r.id, r.name, r.country])
@@ -118,6 +124,48 @@ layer(testServerLayer, { timeout: 120_000, excludeTestServices: true })("field m
           row.values.country_code === "SE" ? "Sweden" : "elsewhere"
         ])
         assert.sameDeepMembers(rows, expected)
+
+        // A definition with ETL steps: each step's rows in, out, skipped and failed, and its time, in the run.
+        assert.strictEqual(
+          (yield* call("POST", "/api/v1/definitions", {
+            body: {
+              id: "swedish-customers",
+              name: "Swedish customers",
+              source: { connectorId: "erp", entity: "customers" },
+              destination: { kind: "postgres", table: "swedish_customers" },
+              pipeline: [
+                { type: "filter", condition: "country_code == 'SE'" },
+                { type: "map", compute: { shout: { expression: "name + '!'", type: "string" } } }
+              ]
+            }
+          })).status,
+          201
+        )
+        const stepsTrigger = bodyAs(
+          yield* call("POST", "/api/v1/definitions/swedish-customers/run"),
+          DefinitionRunTriggered
+        )
+        const stepsRun = yield* eventually(
+          Effect.map(call("GET", `/api/v1/runs/${stepsTrigger.runId}`), (reply) => {
+            if (reply.status !== 200) return Option.none()
+            const view = bodyAs(reply, RunView)
+            return view.status !== "running" ? Option.some(view) : Option.none()
+          })
+        )
+        const swedish = [...fake.groundTruth.rows("customers")].filter((row) => row.values.country_code === "SE").length
+        assert.strictEqual(stepsRun.status, "succeeded")
+        assert.notProperty(stepsRun.counts, "transformed")
+        assert.deepStrictEqual(
+          (stepsRun.etlSteps ?? []).map((step) => [step.step, step.input, step.output, step.skipped, step.failed]),
+          [
+            ["pipeline[0] filter", 40, swedish, 40 - swedish, 0],
+            ["pipeline[1] map", swedish, swedish, 0, 0]
+          ]
+        )
+        assert.isTrue((stepsRun.etlSteps ?? []).every((step) => typeof step.ms === "number"))
+        const swedishRows = yield* sql<{ readonly n: number }>`
+        SELECT count(*)::int AS n FROM erp.swedish_customers WHERE NOT _deleted`
+        assert.strictEqual(swedishRows[0]?.n, swedish)
       }).pipe(Effect.scoped),
     120_000
   )

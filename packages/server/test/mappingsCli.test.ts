@@ -2,8 +2,8 @@
  * `syncflow definitions mapping set|show|history` as a user runs them (real child processes, the
  * fake ERP on loopback): a mapping that does not fit is refused naming the entry and field (exit 1,
  * nothing stored); a mapping is set from a file, shown and changed (two versions in the history);
- * the definition's run uses the latest version (its run says `mapping v2`) and its table holds the
- * transformed truth.
+ * the definition's run uses the latest version (its run says `mapping v2`; `runs show` gives the
+ * Transform stage's records and time) and its table holds the transformed truth.
  */
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -105,8 +105,13 @@ layer(PgTest.layer, { timeout: spawningTimeout * 4, excludeTestServices: true })
           assert.include(ok(yield* syncflow(["definitions", "run", "customers-mapped"], env)), "inserted 25")
           const runs = ok(yield* syncflow(["definitions", "runs", "customers-mapped"], env))
           assert.include(runs, "mapping v2")
-
+          // The run's detail shows the Transform stage: the records it passed on and its time.
           const sql = yield* SqlClient.SqlClient
+          const [latest] = yield* sql<{ readonly id: string }>`
+          SELECT id::text AS id FROM syncflow.sync_runs WHERE definition_id = 'customers-mapped'`
+          const detail = ok(yield* syncflow(["runs", "show", String(latest?.id)], env))
+          assert.match(detail, /\n {2}transform \(mapping v2\): 25 records {2}\d+\.\d ms\n/)
+
           const rows = (yield* sql<{ readonly id: string; readonly country: string; readonly name: string | null }>`
           SELECT id, country, name FROM shop.customers_mapped WHERE NOT _deleted`).map((r) => [r.id, r.country, r.name])
           const expected = [...fake.groundTruth.rows("customers")].map((row) => [

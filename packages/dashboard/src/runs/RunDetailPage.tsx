@@ -5,7 +5,8 @@ import { useApi } from "../api/useApi.ts"
 import { PageState } from "../layout/PageState.tsx"
 import { formatSeconds } from "./runProgress.ts"
 
-const stages: ReadonlyArray<keyof RunView["counts"]> = [
+// The counts every run has (`transformed` only with a field mapping).
+const stages: ReadonlyArray<Exclude<keyof RunView["counts"], "transformed">> = [
   "fetched",
   "normalized",
   "validated",

@@ -31,6 +31,7 @@ const definition = (
   matchKey: null,
   direction: "pull",
   bidirectional: null,
+  pipeline: [],
   schedule: options.schedule === undefined ? { intervalSeconds: 900 } : options.schedule,
   enabled: options.enabled ?? true,
   createdAt: hoursAgo(100),

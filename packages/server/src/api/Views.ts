@@ -87,8 +87,26 @@ export const entityView = (entity: DiscoveredEntity): typeof EntityView.Type => 
   typeMismatches: entity.typeMismatches
 })
 
-/** The counts of every stage of a run. */
-export const RunCountsView = RunCounts
+/**
+ * The counts of every stage of a run; `transformed` (the records its definition's field mapping
+ * passed on) only for a run with a field mapping.
+ */
+export const RunCountsView = Schema.Struct({
+  ...RunCounts.fields,
+  transformed: Schema.optionalKey(Schema.Number)
+})
+
+/** What one of its definition's ETL steps did in a run, summed over its windows. */
+export const EtlStepView = Schema.Struct({
+  /** `pipeline[i] type`. */
+  step: Schema.String,
+  input: Schema.Number,
+  output: Schema.Number,
+  /** Rows it left out on purpose (a false filter, an inner join without a partner, a duplicate). */
+  skipped: Schema.Number,
+  failed: Schema.Number,
+  ms: Schema.Number
+})
 
 /** A run with its stage counts; a running one's counts grow with every committed window. */
 export const RunView = Schema.Struct({
@@ -109,7 +127,11 @@ export const RunView = Schema.Struct({
   /** Columns whose type in the table differs from the source's (schema drift), as this run found them. */
   typeMismatches: Schema.Array(ColumnTypeMismatch),
   /** The version of its definition's field mapping the run used (absent: no field mapping). */
-  mappingVersion: Schema.optionalKey(Schema.Number)
+  mappingVersion: Schema.optionalKey(Schema.Number),
+  /** Milliseconds its field mapping's Transform stage took, table lookups included (absent: no field mapping). */
+  transformMs: Schema.optionalKey(Schema.Number),
+  /** What each of its definition's ETL steps did, in pipeline order (absent: no steps). */
+  etlSteps: Schema.optionalKey(Schema.Array(EtlStepView))
 })
 
 /** The view of a run. */
@@ -134,11 +156,14 @@ export const runView = (run: SyncRun): typeof RunView.Type => ({
     unchanged: run.unchanged,
     deleted: run.deleted,
     failed: run.failed,
-    orphaned: run.orphaned
+    orphaned: run.orphaned,
+    ...(run.transformed == null ? {} : { transformed: run.transformed })
   },
   error: run.error,
   typeMismatches: run.typeMismatches,
-  ...(run.mappingVersion == null ? {} : { mappingVersion: run.mappingVersion })
+  ...(run.mappingVersion == null ? {} : { mappingVersion: run.mappingVersion }),
+  ...(run.transformMs == null ? {} : { transformMs: run.transformMs }),
+  ...(run.etlSteps == null || run.etlSteps.length === 0 ? {} : { etlSteps: run.etlSteps })
 })
 
 /** A failed record: what it looked like at each stage, where and why it failed. */

@@ -1,5 +1,6 @@
 /**
- * `syncflow runs show ID`: one run with its stage counts, its duration and its error, as the API's
+ * `syncflow runs show ID`: one run with its stage counts, its duration, its field mapping's Transform
+ * stage and its ETL steps (records and milliseconds of each) and its error, as the API's
  * `GET /api/v1/runs/{id}` shows it; `syncflow runs cancel ID`: asks a running sync, in whichever
  * process it runs (the server's, another shell's), to stop at its next window boundary
  * (`RunControl.cancel`). `runs` alone lists recent runs: see `otherCommands.ts`.
@@ -26,6 +27,17 @@ export const runDetails = (run: typeof RunView.Type): ReadonlyArray<string> => {
     `  finished: ${run.finishedAt ?? "-"}${run.durationMs === null ? "" : `  (${(run.durationMs / 1000).toFixed(1)} s)`}`,
     `  fetched ${c.fetched}  inserted ${c.inserted}  updated ${c.updated}  unchanged ${c.unchanged}  ` +
       `deleted ${c.deleted}  failed ${c.failed}  orphaned ${c.orphaned}`,
+    ...(c.transformed === undefined
+      ? []
+      : [
+          `  transform (mapping${run.mappingVersion === undefined ? "" : ` v${run.mappingVersion}`}): ` +
+            `${c.transformed} records  ${(run.transformMs ?? 0).toFixed(1)} ms`
+        ]),
+    ...(run.etlSteps ?? []).map(
+      (step) =>
+        `  ${step.step}: in ${step.input}  out ${step.output}  skipped ${step.skipped}  failed ${step.failed}  ` +
+        `${step.ms.toFixed(1)} ms`
+    ),
     ...(run.error === null ? [] : [`  error: ${run.error}`]),
     ...run.typeMismatches.map(
       (mismatch) => `  ${mismatch.column}: the source's type is ${mismatch.expected}, the column is ${mismatch.actual}`

@@ -5,6 +5,7 @@
  */
 import { ColumnType } from "@syncflow/adapter-core"
 import { Schema } from "effect"
+import { SyncedTableRef } from "../etl/EtlStep.ts"
 
 const Int0 = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 
@@ -54,6 +55,24 @@ export const LookupTransform = Schema.Struct({
 export type LookupTransform = typeof LookupTransform.Type
 
 /**
+ * `lookup` in another synced table: the live row of `from` whose `key` column equals the value gives
+ * its `field` column (e.g. an order's customer id -> the customer's name from the synced customers
+ * table). The rows of a window's keys are read in one query and kept for that window. A key without
+ * a row is `fallback`, or a failure; a null value stays null.
+ */
+export const TableLookupTransform = Schema.Struct({
+  kind: Schema.Literal("lookup"),
+  from: SyncedTableRef,
+  /** The other table's column the value is compared with (as text). */
+  key: Schema.NonEmptyString,
+  /** The other table's column that is the result. */
+  field: Schema.NonEmptyString,
+  fallback: Schema.optionalKey(Schema.Unknown)
+})
+/** A `lookup` in another synced table. */
+export type TableLookupTransform = typeof TableLookupTransform.Type
+
+/**
  * `calculate` (a number) and `custom` (any value): a CEL expression over the record's clean fields,
  * with `value` the entry's source value (see `expressions/`).
  */
@@ -65,7 +84,12 @@ export const ExpressionTransform = Schema.Struct({
 export type ExpressionTransform = typeof ExpressionTransform.Type
 
 /** A mapping entry's transformation. */
-export const Transformation = Schema.Union([FormatTransform, LookupTransform, ExpressionTransform])
+export const Transformation = Schema.Union([
+  FormatTransform,
+  LookupTransform,
+  TableLookupTransform,
+  ExpressionTransform
+])
 /** A mapping entry's transformation. */
 export type Transformation = typeof Transformation.Type
 
@@ -84,7 +108,7 @@ export const FieldMappingEntry = Schema.Struct({
   default: Schema.optionalKey(Schema.Unknown),
   /** A null result (after the default) fails the record. */
   required: Schema.optionalKey(Schema.Boolean),
-  /** The destination field's type; default: the source field's type, `string` after a format or lookup, `decimal` after `calculate`, `json` after `custom` or a nested path. */
+  /** The destination field's type; default: the source field's type, `string` after a format or lookup (a table lookup: give the other column's type), `decimal` after `calculate`, `json` after `custom` or a nested path. */
   type: Schema.optionalKey(ColumnType)
 })
 /** One destination field of a mapping. */

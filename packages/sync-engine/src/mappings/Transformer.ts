@@ -6,6 +6,7 @@
  */
 import type { ColumnManifest, ColumnType } from "@syncflow/adapter-core"
 import { Effect, Result } from "effect"
+import { showRef } from "../etl/SyncedTable.ts"
 import { tryCompileExpression } from "../expressions/Expression.ts"
 import { FieldIssue } from "../stages/FieldIssue.ts"
 import { writeOwn } from "../stages/Fields.ts"
@@ -15,6 +16,7 @@ import { checkFieldMapping } from "./checkFieldMapping.ts"
 import type { FieldMapping, FieldMappingEntry } from "./FieldMapping.ts"
 import { makeFormatter } from "./formatValue.ts"
 import { parseSourcePath, readSourcePath } from "./SourcePath.ts"
+import { makeTableLookup, type TableLookup } from "./TableLookup.ts"
 
 /** A definition's mapping as the stages take it: its entries and the stored version they are. */
 export interface TransformOptions {
@@ -30,6 +32,11 @@ export interface Transformer {
   readonly version: number | undefined
   /** The destination columns (target names and types) and the match key (target names). */
   readonly spec: { readonly columns: ReadonlyArray<ColumnManifest>; readonly businessKey: ReadonlyArray<string> }
+  /**
+   * Its lookups into other synced tables: before `apply` runs on a window's records, they must be
+   * loaded (`loadTableLookups`); a record whose key was not loaded fails.
+   */
+  readonly lookups: ReadonlyArray<TableLookup>
   /** The destination row of a clean record, or the issues of the fields that failed. */
   readonly apply: (row: Row) => { readonly row: Row; readonly issues: ReadonlyArray<FieldIssue> | undefined }
 }
@@ -48,8 +55,9 @@ const toType = (type: ColumnType, value: unknown): unknown =>
 
 const compileEntry = (
   entry: FieldMappingEntry,
+  index: number,
   columns: ReadonlyMap<string, ColumnManifest>
-): { readonly step: Step; readonly type: ColumnType } => {
+): { readonly step: Step; readonly type: ColumnType; readonly lookup?: TableLookup } => {
   const target = entry.target
   const path = entry.source === undefined ? undefined : Result.getOrThrow(parseSourcePath(entry.source))
   const read = (row: Row): unknown => (path === undefined ? null : readSourcePath(row, path))
@@ -58,6 +66,7 @@ const compileEntry = (
   const transform = entry.transform
   let produce: Step
   let derived: ColumnType
+  let lookup: TableLookup | undefined
   if (transform === undefined) {
     derived = sourceType
     produce = (row) => Result.succeed(read(row))
@@ -68,6 +77,29 @@ const compileEntry = (
       const value = read(row)
       return Result.mapError(format(value), (message) =>
         issue(target, "TransformFailed", `format ${transform.format}: ${message}`, value)
+      )
+    }
+  } else if (transform.kind === "lookup" && "from" in transform) {
+    derived = "string"
+    const table = makeTableLookup(`entries[${index}].transform`, transform, read)
+    lookup = table
+    const hasFallback = Object.hasOwn(transform, "fallback")
+    const where = `${transform.key} = `
+    produce = (row) => {
+      const key = table.keyOf(row)
+      if (key === null) return Result.succeed(null)
+      const answer = table.find(key)
+      if (answer._tag === "found") return Result.succeed(answer.value)
+      if (answer._tag === "missing" && hasFallback) return Result.succeed(transform.fallback)
+      return Result.fail(
+        issue(
+          target,
+          "TransformFailed",
+          answer._tag === "missing"
+            ? `lookup: no row of ${showRef(transform.from)} with ${where}${JSON.stringify(key)}`
+            : `lookup: ${showRef(transform.from)} was not read for this record's window`,
+          read(row)
+        )
       )
     }
   } else if (transform.kind === "lookup") {
@@ -142,7 +174,7 @@ const compileEntry = (
       }
       return Result.succeed(toType(type, v))
     })
-  return { step, type }
+  return lookup === undefined ? { step, type } : { step, type, lookup }
 }
 
 /**
@@ -163,7 +195,7 @@ export const makeTransformer = Effect.fnUntraced(function* (
   }
   const byName = new Map(source.columns.map((c) => [c.name, c]))
   const entries = options.mapping.entries
-  const compiled = entries.map((entry) => compileEntry(entry, byName))
+  const compiled = entries.map((entry, index) => compileEntry(entry, index, byName))
   const targets = new Set(entries.map((e) => e.target))
   let businessKey: ReadonlyArray<string>
   if (options.key !== undefined) {
@@ -206,6 +238,7 @@ export const makeTransformer = Effect.fnUntraced(function* (
   return {
     version: options.version,
     spec: { columns, businessKey },
+    lookups: compiled.flatMap((c) => (c.lookup === undefined ? [] : [c.lookup])),
     apply: (row) => {
       const out: Record<string, unknown> = {}
       let issues: Array<FieldIssue> | undefined

@@ -2,17 +2,41 @@
  * Setting a sync definition's field mapping as a user asks for it (the API's
  * `PUT /definitions/{id}/mapping`, the CLI's `definitions mapping set`): the mapping is checked
  * against the source entity's columns and, for a connector destination, the destination entity's
- * fields — each problem an `InvalidDefinition` naming the entry and field (`entries[2].source`) —
+ * fields, and a table lookup against the other table's columns — each problem an
+ * `InvalidDefinition` naming the entry and field (`entries[2].source`, `entries[3].transform.key`) —
  * then stored as the definition's next version (the same mapping again changes nothing).
  */
 import { Effect, Option, Result } from "effect"
 import { DefaultDefinitionFixed, DefinitionNotFound, InvalidDefinition } from "../definitions/DefinitionErrors.ts"
 import { SyncDefinitions } from "../definitions/SyncDefinitions.ts"
+import { resolveSyncedTable } from "../etl/SyncedTable.ts"
 import { makeStages } from "../stages/Stages.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { checkFieldMapping } from "./checkFieldMapping.ts"
 import type { FieldMapping } from "./FieldMapping.ts"
 import { FieldMappings } from "./FieldMappings.ts"
+
+/** Each table lookup's other table must be synced and have its `key` and `field` columns. */
+const checkTableLookups = Effect.fnUntraced(function* (mapping: FieldMapping) {
+  for (const [index, entry] of mapping.entries.entries()) {
+    const transform = entry.transform
+    if (transform?.kind !== "lookup" || !("from" in transform)) continue
+    const at = `entries[${index}].transform`
+    const table = yield* resolveSyncedTable(at, transform.from).pipe(
+      Effect.mapError(
+        (error) => new InvalidDefinition({ field: `${at}.from`, message: `${at}.from: ${error.message}` })
+      )
+    )
+    for (const name of ["key", "field"] as const) {
+      if (!table.columns.some((c) => c.name === transform[name])) {
+        return yield* new InvalidDefinition({
+          field: `${at}.${name}`,
+          message: `${at}.${name}: ${table.schema}.${table.table} has no column ${JSON.stringify(transform[name])}`
+        })
+      }
+    }
+  }
+})
 
 /** Checks and stores a definition's field mapping (see the module comment); the stored version. */
 export const setFieldMapping = Effect.fnUntraced(function* (idOrName: string, mapping: FieldMapping) {
@@ -52,6 +76,7 @@ export const setFieldMapping = Effect.fnUntraced(function* (idOrName: string, ma
       message: problems.map((p) => `${p.field}: ${p.message}`).join("; ")
     })
   }
+  yield* checkTableLookups(mapping)
   const stages = yield* Effect.result(
     makeStages(sourceManifest, {
       select: { where: definition.filters },

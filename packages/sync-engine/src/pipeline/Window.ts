@@ -26,6 +26,8 @@ export interface WindowPage {
   readonly next: Cursor.Cursor | undefined
   /** The records the whole listing holds, when the source said (the adapter page's `total`). */
   readonly total?: number | undefined
+  /** The milliseconds the Transform stage (a definition's field mapping) took on the page, when it has one. */
+  readonly transformMs?: number | undefined
   /** The identified records, kept (instead of `rows`) when a definition's ETL steps run on the window. */
   readonly records?: ReadonlyArray<Identified> | undefined
 }

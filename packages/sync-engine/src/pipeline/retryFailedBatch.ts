@@ -21,14 +21,14 @@
  */
 import type { EntityManifest, SourceRecord } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
-import type { SqlClient } from "effect/sql"
+import { SqlClient } from "effect/sql"
 import type { IngestRow, StoredRow, TableDestination } from "../destination/TableDestination.ts"
 import type { TableTarget } from "../destination/TableTarget.ts"
 import { toIngestRows } from "../stages/ingest/toIngestRows.ts"
 import type { ParentLink } from "../stages/resolve/ParentLink.ts"
 import { placeOrphans } from "../stages/resolve/placeOrphans.ts"
 import { resolveParents } from "../stages/resolve/resolveParents.ts"
-import { runStages, type Stages } from "../stages/Stages.ts"
+import { runStagesLoading, type Stages } from "../stages/Stages.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import type { FailedRecord } from "../state/FailedRecord.ts"
 import type { FailedRecordStore } from "../state/FailedRecordStore.ts"
@@ -139,10 +139,10 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
     }
     return []
   })
-  const staged = runStages(
+  const staged = yield* runStagesLoading(
     context.stages,
     retried.map((entry) => entry.raw)
-  )
+  ).pipe(Effect.provideService(SqlClient.SqlClient, sql))
   // Each row that passed keeps its raw record: that is how it is paired with its failed record.
   const recordOf = new Map<SourceRecord, FailedRecord>(retried.map((entry) => [entry.raw, entry.record]))
   const passed = [

@@ -20,7 +20,7 @@ import type { LedgerEntry, LedgerScope } from "../ledger/RowLedger.ts"
 import { planChanges } from "../stages/delta/planChanges.ts"
 import { type Applied, applyChanges } from "../stages/ingest/applyChanges.ts"
 import { toIngestRows } from "../stages/ingest/toIngestRows.ts"
-import { makeStages, runStages, type StagesOptions } from "../stages/Stages.ts"
+import { makeStages, runStagesLoading, type StagesOptions } from "../stages/Stages.ts"
 import { trackApplied } from "../stages/track/trackApplied.ts"
 import type { FailedRecord } from "../state/FailedRecord.ts"
 import { FailedRecordStore } from "../state/FailedRecordStore.ts"
@@ -71,7 +71,7 @@ export const retrySinkFailed = Effect.fn("SyncEngine.retrySinkFailed")(function*
     return Option.isSome(raw) ? [{ record, raw: raw.value }] : []
   })
   const stages = yield* makeStages(manifest, request.stages)
-  const staged = runStages(
+  const staged = yield* runStagesLoading(
     stages,
     retried.map((entry) => entry.raw)
   )

@@ -14,10 +14,18 @@ import type { IngestRow } from "../destination/TableDestination.ts"
 import { type CompiledPipeline, compilePipeline } from "../etl/compilePipeline.ts"
 import { recordStepStats } from "../etl/StepStats.ts"
 import type { LedgerScope } from "../ledger/RowLedger.ts"
+import { recordTransformStats } from "../mappings/TransformStats.ts"
 import { planChanges } from "../stages/delta/planChanges.ts"
 import { type Applied, applyChanges } from "../stages/ingest/applyChanges.ts"
 import { maxRowVersion, toIngestRows } from "../stages/ingest/toIngestRows.ts"
-import { makeStages, runStages, type Stages, type StagesOptions } from "../stages/Stages.ts"
+import {
+  emptyStageTimes,
+  makeStages,
+  newLookupWindow,
+  runStagesLoading,
+  type Stages,
+  type StagesOptions
+} from "../stages/Stages.ts"
 import { reconcileUnseen } from "../stages/track/reconcileUnseen.ts"
 import { trackApplied } from "../stages/track/trackApplied.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
@@ -281,20 +289,26 @@ export const makeSinkSync = ({
         ...(open.request.pageSize === undefined ? {} : { pageSize: open.request.pageSize })
       })
       .pipe(
-        Stream.map((page): WindowPage => {
-          const staged = runStages(open.stages, page.items)
-          return {
-            rows: open.pipeline === undefined ? toIngestRows(staged.ok, open.request.manifest.cursorField) : [],
-            // Kept for the rows the destination parks or refuses: their failed records keep the raw data.
-            raws: rawsToPark("park", staged.ok),
-            failures: staged.failures,
-            counts: staged.counts,
-            next: page.next,
-            ...(open.pipeline === undefined ? {} : { records: staged.ok })
-          }
+        Stream.mapEffect((page) => {
+          const times = emptyStageTimes()
+          return Effect.map(
+            withSql(runStagesLoading(open.stages, page.items, times)),
+            (staged): WindowPage => ({
+              rows: open.pipeline === undefined ? toIngestRows(staged.ok, open.request.manifest.cursorField) : [],
+              // Kept for the rows the destination parks or refuses: their failed records keep the raw data.
+              raws: rawsToPark("park", staged.ok),
+              failures: staged.failures,
+              counts: staged.counts,
+              next: page.next,
+              ...(open.stages.transformer === undefined ? {} : { transformMs: times.transform }),
+              ...(open.pipeline === undefined ? {} : { records: staged.ok })
+            })
+          )
         }),
         windows(open.request.windowRows ?? 10_000),
         Stream.mapEffect((window) => {
+          // The mapping's table lookups read the next window's keys afresh.
+          newLookupWindow(open.stages)
           const pipeline = open.pipeline
           if (pipeline === undefined) return Effect.succeed(window)
           const records = window.pages.flatMap((page) => page.records ?? [])
@@ -331,6 +345,14 @@ export const makeSinkSync = ({
         (applied) =>
           Effect.gen(function* () {
             yield* settle(context, applied, rawOf)
+            const transformed = window.pages.reduce(
+              (sum, page) => (page.counts.transformed === undefined ? sum : (sum ?? 0) + page.counts.transformed),
+              undefined as number | undefined
+            )
+            if (transformed !== undefined) {
+              const ms = window.pages.reduce((sum, page) => sum + (page.transformMs ?? 0), 0)
+              yield* withSql(recordTransformStats(runId, transformed, ms))
+            }
             if (window.etl !== undefined) {
               yield* withSql(window.etl.commit)
               yield* withSql(recordStepStats(runId, window.etl.stats))

@@ -18,7 +18,14 @@ import { splitUnstorable } from "../stages/ingest/unstorableRows.ts"
 import type { ParentLink } from "../stages/resolve/ParentLink.ts"
 import { placeOrphans } from "../stages/resolve/placeOrphans.ts"
 import { resolveParents } from "../stages/resolve/resolveParents.ts"
-import { makeStages, runStages, type Stages, type StagesOptions, type StageTimes } from "../stages/Stages.ts"
+import {
+  makeStages,
+  newLookupWindow,
+  runStagesLoading,
+  type Stages,
+  type StagesOptions,
+  type StageTimes
+} from "../stages/Stages.ts"
 import type { ListingState } from "../state/Checkpoint.ts"
 import type { CheckpointStore } from "../state/CheckpointStore.ts"
 import { ConnectorStore } from "../state/ConnectorStore.ts"
@@ -337,20 +344,27 @@ export const makeTableWindows = (services: TableWindowServices) => {
       .pipe(
         // Only the destination rows go on: the page's raw records are collected as soon as it is
         // staged, unless the entity parks orphans (see parkedRaws.ts).
-        Stream.map((page): WindowPage => {
-          const staged = runStages(stages, page.items, times)
-          const storable = splitUnstorable(check, staged.ok, toIngestRows(staged.ok, request.manifest.cursorField))
-          const unstorable = storable.failures.length
-          return {
-            rows: storable.rows,
-            raws: rawsToPark(orphans, staged.ok),
-            failures: unstorable === 0 ? staged.failures : [...staged.failures, ...storable.failures],
-            counts: unstorable === 0 ? staged.counts : { ...staged.counts, failed: staged.counts.failed + unstorable },
-            next: page.next,
-            total: page.total
-          }
-        }),
-        windows(request.windowRows ?? 10_000)
+        Stream.mapEffect((page) =>
+          Effect.map(
+            runStagesLoading(stages, page.items, times).pipe(Effect.provideService(SqlClient.SqlClient, sql)),
+            (staged): WindowPage => {
+              const storable = splitUnstorable(check, staged.ok, toIngestRows(staged.ok, request.manifest.cursorField))
+              const unstorable = storable.failures.length
+              return {
+                rows: storable.rows,
+                raws: rawsToPark(orphans, staged.ok),
+                failures: unstorable === 0 ? staged.failures : [...staged.failures, ...storable.failures],
+                counts:
+                  unstorable === 0 ? staged.counts : { ...staged.counts, failed: staged.counts.failed + unstorable },
+                next: page.next,
+                total: page.total
+              }
+            }
+          )
+        ),
+        windows(request.windowRows ?? 10_000),
+        // The mapping's table lookups read the next window's keys afresh.
+        Stream.tap(() => Effect.sync(() => newLookupWindow(stages)))
       )
 
   return { connectorTargets, parentLinks, orphanPolicy, prepare, openListing, commitWindow, finalize, stagedPages }

@@ -8,6 +8,9 @@
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect } from "effect"
+import type { SqlClient } from "effect/sql"
+import type { EtlRunError } from "../etl/EtlRunError.ts"
+import { loadTableLookups } from "../mappings/TableLookup.ts"
 import { makeTransformer, type Transformer, type TransformOptions } from "../mappings/Transformer.ts"
 import { transformChunk } from "../mappings/transformChunk.ts"
 import type { ChunkResult } from "./ChunkResult.ts"
@@ -123,17 +126,30 @@ export interface StageTimes {
 /** A fresh {@link StageTimes}, all zero. */
 export const emptyStageTimes = (): StageTimes => ({ normalize: 0, validate: 0, transform: 0, map: 0, identify: 0 })
 
-/**
- * Runs stages 2-5 on a chunk of raw records, adding each stage's time to `times` when given.
- * Never fails: rejected records are in `failures`.
- */
-export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, times?: StageTimes): StagesResult => {
+/** A chunk through Normalize, Validate and Select, with the time they took. */
+interface Selected {
+  readonly records: ReadonlyArray<SourceRecord>
+  readonly normalized: ReturnType<typeof normalizeChunk>
+  readonly validated: ReturnType<typeof validateChunk>
+  readonly selected: ReturnType<typeof selectChunk>
+}
+
+const select = (stages: Stages, records: ReadonlyArray<SourceRecord>, times?: StageTimes): Selected => {
   const t0 = times === undefined ? 0 : performance.now()
   const normalized = normalizeChunk(stages.normalizer, records)
   const t1 = times === undefined ? 0 : performance.now()
   const validated = validateChunk(stages.validator, normalized.ok)
+  if (times !== undefined) {
+    const t2 = performance.now()
+    times.normalize += t1 - t0
+    times.validate += t2 - t1
+  }
+  return { records, normalized, validated, selected: selectChunk(stages.selector, validated.ok) }
+}
+
+const finish = (stages: Stages, chunk: Selected, times?: StageTimes): StagesResult => {
+  const { records, normalized, validated, selected } = chunk
   const t2 = times === undefined ? 0 : performance.now()
-  const selected = selectChunk(stages.selector, validated.ok)
   const transformed = stages.transformer === undefined ? undefined : transformChunk(stages.transformer, selected.ok)
   const tTransformed = times === undefined ? 0 : performance.now()
   const mapped = mapChunk(stages.mapper, transformed === undefined ? selected.ok : transformed.ok)
@@ -141,8 +157,6 @@ export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, 
   const identified = identifyChunk(stages.identifier, mapped.ok)
   if (times !== undefined) {
     const t4 = performance.now()
-    times.normalize += t1 - t0
-    times.validate += t2 - t1
     times.transform += tTransformed - t2
     times.map += t3 - tTransformed
     times.identify += t4 - t3
@@ -168,4 +182,43 @@ export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, 
     },
     unknownFields: normalized.unknownFields
   }
+}
+
+/**
+ * Runs stages 2-5 on a chunk of raw records, adding each stage's time to `times` when given.
+ * Never fails: rejected records are in `failures`. Stages whose field mapping looks up other synced
+ * tables need {@link runStagesLoading} (here such a record fails, its key not read).
+ */
+export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, times?: StageTimes): StagesResult =>
+  finish(stages, select(stages, records, times), times)
+
+/**
+ * {@link runStages} for stages whose field mapping looks up other synced tables: the keys of the
+ * selected records are read from those tables (one query per lookup, kept for the window) before the
+ * Transform stage, the time counted as the Transform stage's. Fails only when a table cannot be read.
+ */
+export const runStagesLoading = (
+  stages: Stages,
+  records: ReadonlyArray<SourceRecord>,
+  times?: StageTimes
+): Effect.Effect<StagesResult, EtlRunError, SqlClient.SqlClient> => {
+  const transformer = stages.transformer
+  if (transformer === undefined || transformer.lookups.length === 0) {
+    return Effect.sync(() => runStages(stages, records, times))
+  }
+  return Effect.gen(function* () {
+    const chunk = select(stages, records, times)
+    const t0 = times === undefined ? 0 : performance.now()
+    yield* loadTableLookups(
+      transformer.lookups,
+      chunk.selected.ok.map((record) => record.normalized)
+    )
+    if (times !== undefined) times.transform += performance.now() - t0
+    return finish(stages, chunk, times)
+  })
+}
+
+/** Starts a new window for the stages' table lookups (their cached rows are dropped). */
+export const newLookupWindow = (stages: Stages): void => {
+  for (const lookup of stages.transformer?.lookups ?? []) lookup.newWindow()
 }

@@ -63,7 +63,9 @@ export {
 } from "./StageStream.ts"
 export {
   makeStages,
+  newLookupWindow,
   runStages,
+  runStagesLoading,
   type StageCounts,
   type Stages,
   type StagesOptions,

@@ -24,7 +24,8 @@ const ExecutionLinkRow = Schema.Struct({
 const runColumns = `id::text AS id, connector_id AS "connectorId", entity, definition_id AS "definitionId", mode, status, started_at AS "startedAt",
   finished_at AS "finishedAt", duration_ms::float8 AS "durationMs",
   ${runCountNames.map((name) => `${name}::float8 AS ${name}`).join(", ")}, error,
-  type_mismatches AS "typeMismatches", mapping_version AS "mappingVersion"`
+  type_mismatches AS "typeMismatches", mapping_version AS "mappingVersion",
+  transformed::float8 AS transformed, transform_ms AS "transformMs", etl_steps AS "etlSteps"`
 
 /** Sync run operations on `sql`; new run ids come from `random`. */
 export const runOperations = (

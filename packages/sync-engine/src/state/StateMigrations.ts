@@ -17,6 +17,7 @@ import { runNotifications } from "./migrations/0020_run_notifications.ts"
 import { definitionStateConsumersMigration } from "./migrations/0024_definition_state_consumers.ts"
 import { twoWayMigration } from "./migrations/0025_two_way.ts"
 import { fieldMappingsMigration } from "./migrations/0030_field_mappings.ts"
+import { runTransformStatsMigration } from "./migrations/0031_run_transform_stats.ts"
 import { etlPipelineMigration } from "./migrations/0033_etl_pipeline.ts"
 import { etlAggregateInputsMigration } from "./migrations/0034_etl_aggregate_inputs.ts"
 
@@ -392,6 +393,7 @@ ON CONFLICT DO NOTHING`
   definitionStateConsumersMigration,
   twoWayMigration,
   fieldMappingsMigration,
+  runTransformStatsMigration,
   etlPipelineMigration,
   etlAggregateInputsMigration
 ]

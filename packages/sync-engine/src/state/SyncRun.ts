@@ -3,6 +3,7 @@
  * duration and the error.
  */
 import { Schema } from "effect"
+import { StepStats } from "../etl/StepStats.ts"
 import { ColumnTypeMismatch } from "./ColumnTypeMismatch.ts"
 
 /**
@@ -65,7 +66,13 @@ export const SyncRun = Schema.Struct({
   /** Columns whose type in the table differs from the source's (schema drift), as the run found them. */
   typeMismatches: Schema.Array(ColumnTypeMismatch),
   /** The version of its definition's field mapping the run used; null without one (migration 30). */
-  mappingVersion: Schema.optionalKey(Schema.NullOr(Schema.Number))
+  mappingVersion: Schema.optionalKey(Schema.NullOr(Schema.Number)),
+  /** Records the Transform stage (the field mapping) passed on; null without one (migration 31). */
+  transformed: Schema.optionalKey(Schema.NullOr(Schema.Number)),
+  /** Milliseconds the Transform stage took, its table lookups included; null without a field mapping. */
+  transformMs: Schema.optionalKey(Schema.NullOr(Schema.Number)),
+  /** What each of its definition's ETL steps did (rows in, out, skipped, failed, ms); null without steps (migration 33). */
+  etlSteps: Schema.optionalKey(Schema.NullOr(Schema.Array(StepStats)))
 })
 /** A stored run. */
 export type SyncRun = typeof SyncRun.Type

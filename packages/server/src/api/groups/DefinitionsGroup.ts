@@ -8,6 +8,7 @@ import {
   DefinitionDestination,
   DefinitionSchedule,
   DefinitionSource,
+  EtlPipeline,
   RunStatus,
   Stages,
   type SyncDefinition,
@@ -43,6 +44,8 @@ export const DefinitionView = Schema.Struct({
   direction: SyncDirection,
   /** A two-way definition's settings (`null` for one-way definitions). */
   bidirectional: Schema.NullOr(TwoWaySettings),
+  /** Its ETL steps, in order (empty: none). */
+  pipeline: EtlPipeline,
   schedule: Schema.NullOr(DefinitionSchedule),
   enabled: Schema.Boolean,
   createdAt: Schema.String,
@@ -82,6 +85,10 @@ const specFields = {
     description:
       'A two-way definition\'s settings: {"fields": {"first_name": {"direction"?: "pull"|"push"|"both", "type"?, "policy"?, "column"?}}, "conflictPolicy"?: "source_wins"|"target_wins"|"latest_wins"|"merge"|"manual", "mergeFallback"?, "deletes"?: "propagate"|"ignore"|"soft", "softDelete"?}'
   }),
+  pipeline: EtlPipeline.annotate({
+    description:
+      'ETL steps run on the rows in order before they are written: filter, map, join, lookup, split, deduplicate, merge, normalize, aggregate (see the sync-engine README, "ETL steps"); a step that cannot work is a 400 naming pipeline[i] and its field'
+  }),
   schedule: Schema.NullOr(DefinitionSchedule).annotate({
     description: '{"intervalSeconds": n} or {"cron": "five fields, UTC"}; null: runs only when triggered'
   }),
@@ -101,6 +108,7 @@ export const CreateDefinition = Schema.Struct({
   matchKey: Schema.optionalKey(specFields.matchKey),
   direction: Schema.optionalKey(specFields.direction),
   bidirectional: Schema.optionalKey(specFields.bidirectional),
+  pipeline: Schema.optionalKey(specFields.pipeline),
   schedule: Schema.optionalKey(specFields.schedule),
   enabled: Schema.optionalKey(specFields.enabled)
 })
@@ -116,6 +124,7 @@ export const UpdateDefinition = Schema.Struct({
   matchKey: Schema.optionalKey(Schema.NullOr(specFields.matchKey)),
   direction: Schema.optionalKey(specFields.direction),
   bidirectional: Schema.optionalKey(specFields.bidirectional),
+  pipeline: Schema.optionalKey(specFields.pipeline),
   schedule: Schema.optionalKey(specFields.schedule),
   enabled: Schema.optionalKey(specFields.enabled)
 })

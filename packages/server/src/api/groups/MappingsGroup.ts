@@ -30,7 +30,7 @@ export const mappingVersionView = (version: FieldMappingVersion): typeof Mapping
 export const SetMapping = Schema.Struct({
   entries: Schema.Array(FieldMappingEntry).annotate({
     description:
-      'Destination fields, in order: {"source"?: "a.b[0].c" | "tags[*]", "target", "transform"?: {"kind":"format",...} | {"kind":"lookup","values",...} | {"kind":"calculate"|"custom","expression": CEL}, "default"?, "required"?, "type"?}'
+      'Destination fields, in order: {"source"?: "a.b[0].c" | "tags[*]", "target", "transform"?: {"kind":"format",...} | {"kind":"lookup","values",...} | {"kind":"lookup","from":{"connectorId","entity"}|{"definition"},"key","field","fallback"?} | {"kind":"calculate"|"custom","expression": CEL}, "default"?, "required"?, "type"?}'
   })
 })
 
