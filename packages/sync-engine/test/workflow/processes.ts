@@ -36,13 +36,16 @@ const exitOf = (child: ChildProcess) =>
     child.once("exit", (code) => resume(Effect.succeed(code)))
   })
 
-/** Starts a runner with the test database and these variables; killed when the scope closes. */
-export const spawnRunner = (env: Record<string, string>) =>
+/**
+ * Starts a runner (`fixtures/runner.ts`, or another `script`) with the test database and these
+ * variables; killed when the scope closes.
+ */
+export const spawnRunner = (env: Record<string, string>, script: string = runnerScript) =>
   Effect.gen(function* () {
     const databaseUrl = Redacted.value(yield* PgTest.databaseUrl)
     const child = yield* Effect.acquireRelease(
       Effect.sync(() =>
-        spawn(nodeBin, [runnerScript], {
+        spawn(nodeBin, [script], {
           env: { ...process.env, DATABASE_URL: databaseUrl, ...env },
           stdio: ["ignore", "pipe", "pipe"]
         })
