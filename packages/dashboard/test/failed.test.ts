@@ -1,9 +1,9 @@
 /**
  * The failed records pages in a real browser against a real server and the fake ERP: the records a
- * sync could not store are listed and filtered, one is opened (stage, reason, raw data), retried
- * while the table still cannot hold it (it stays open), then, once the column holds text, retried
- * from its page and the rest from the list: the table then holds the fake's values. Every page is
- * screenshotted and has no console problem.
+ * sync could not store are listed and filtered; one is selected and retried from the list while the
+ * table still cannot hold it (it stays open); one is opened (stage, reason, raw data) and retried in
+ * vain, then, once the column holds text, retried from its page and the rest from the list: the
+ * table then holds the fake's values. Every page is screenshotted and has no console problem.
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -42,6 +42,13 @@ layer(Layer.mergeAll(dashboardServerLayer, Browser.layer), { timeout: 120_000, e
           yield* step(() => rows.first().waitFor())
           assert.strictEqual(yield* step(() => rows.count()), unstorable.length)
           assert.deepStrictEqual(unexpectedProblems(yield* screenshot(tab, "failed-records")), [])
+
+          // One selected and retried from the list while the column is still numeric: still failing.
+          yield* step(() => rows.first().getByRole("checkbox").check())
+          yield* step(() => page.getByRole("button", { name: "Retry selected (1)" }).click())
+          yield* step(() => page.getByRole("status").getByText("Retried 1: 0 written, 1 still failing.").waitFor())
+          yield* step(() => rows.nth(unstorable.length - 1).waitFor())
+          assert.strictEqual(yield* step(() => rows.count()), unstorable.length)
 
           // One record: where and why it failed, and what the source sent.
           const link = rows.first().getByRole("link")

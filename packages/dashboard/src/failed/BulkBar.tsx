@@ -4,20 +4,23 @@
  */
 import { useState } from "react"
 
+/** What a bulk action acts on: the selected rows, or every row the filters match. */
+export type BulkScope = "selected" | "matching"
+
 /** Props: how many rows are selected, what the actions do, and the last outcome. */
 export interface BulkBarProps {
   readonly selected: number
   readonly busy: boolean
   readonly outcome: string | undefined
   readonly error: string | undefined
-  readonly onRetry: (scope: "selected" | "matching") => void
-  readonly onDiscard: (scope: "selected" | "matching") => void
+  readonly onRetry: (scope: BulkScope) => void
+  readonly onDiscard: (scope: BulkScope) => void
 }
 
 /** The bulk actions bar. */
 export const BulkBar = ({ selected, busy, outcome, error, onRetry, onDiscard }: BulkBarProps) => {
-  const [confirming, setConfirming] = useState<"selected" | "matching" | null>(null)
-  const discard = (scope: "selected" | "matching") => {
+  const [confirming, setConfirming] = useState<BulkScope | null>(null)
+  const discard = (scope: BulkScope) => {
     if (confirming !== scope) return setConfirming(scope)
     setConfirming(null)
     onDiscard(scope)

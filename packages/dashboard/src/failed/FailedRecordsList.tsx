@@ -4,18 +4,11 @@
  */
 import { type FormEvent, useId, useState } from "react"
 import { Link, useLocation, useSearch } from "wouter"
-import { useAction } from "../api/useAction.ts"
 import { useApi } from "../api/useApi.ts"
 import { PageState } from "../layout/PageState.tsx"
-import { BulkBar } from "./BulkBar.tsx"
-import {
-  bulkSummary,
-  type FailedFilters,
-  failedApiFilter,
-  filtersSearch,
-  readFailedFilters,
-  stages
-} from "./failedFilters.ts"
+import { BulkBar, type BulkScope } from "./BulkBar.tsx"
+import { type FailedFilters, failedApiFilter, filtersSearch, readFailedFilters, stages } from "./failedFilters.ts"
+import { useBulkActions } from "./useBulkActions.ts"
 import { useSelection } from "./useSelection.ts"
 
 const shown = 200
@@ -88,33 +81,16 @@ export const FailedRecordsList = () => {
   )
   const list = records.data ?? []
   const selection = useSelection(list.map((record) => record.id))
-  const action = useAction()
-  const [outcome, setOutcome] = useState<string | undefined>(undefined)
-  const selectionBody = (scope: "selected" | "matching") =>
-    scope === "selected" ? { ids: [...selection.ticked] } : { filter }
-  const retry = async (scope: "selected" | "matching") => {
-    setOutcome(undefined)
-    const done = await action.run((client) => client.records.retryManyFailed({ payload: selectionBody(scope) }))
-    if (done !== undefined) setOutcome(bulkSummary("Retried", done))
-    records.reload()
-  }
-  const discard = async (scope: "selected" | "matching") => {
-    setOutcome(undefined)
-    const done = await action.run((client) => client.records.discardManyFailed({ payload: selectionBody(scope) }))
-    if (done !== undefined) setOutcome(bulkSummary("Discarded", done))
-    records.reload()
-  }
+  const bulk = useBulkActions({
+    body: (scope: BulkScope) => (scope === "selected" ? { ids: [...selection.ticked] } : { filter }),
+    retry: (client, payload) => client.records.retryManyFailed({ payload }),
+    discard: (client, payload) => client.records.discardManyFailed({ payload }),
+    reload: records.reload
+  })
   return (
     <>
       <FilterForm key={search} filters={filters} />
-      <BulkBar
-        selected={selection.ticked.size}
-        busy={action.busy}
-        outcome={outcome}
-        error={action.error}
-        onRetry={(scope) => void retry(scope)}
-        onDiscard={(scope) => void discard(scope)}
-      />
+      <BulkBar selected={selection.ticked.size} {...bulk} />
       <PageState loaded={records}>
         {(rows) =>
           rows.length === 0 ? (

@@ -5,17 +5,11 @@
  */
 import { type FormEvent, useId, useState } from "react"
 import { useLocation, useSearch } from "wouter"
-import { useAction } from "../api/useAction.ts"
 import { useApi } from "../api/useApi.ts"
 import { PageState } from "../layout/PageState.tsx"
-import { BulkBar } from "./BulkBar.tsx"
-import {
-  bulkSummary,
-  filtersSearch,
-  type PendingFilters,
-  pendingApiFilter,
-  readPendingFilters
-} from "./failedFilters.ts"
+import { BulkBar, type BulkScope } from "./BulkBar.tsx"
+import { filtersSearch, type PendingFilters, pendingApiFilter, readPendingFilters } from "./failedFilters.ts"
+import { useBulkActions } from "./useBulkActions.ts"
 import { useSelection } from "./useSelection.ts"
 
 const shown = 200
@@ -71,44 +65,28 @@ export const PendingChildrenList = () => {
   )
   const list = children.data ?? []
   const selection = useSelection(list.map(childKey))
-  const action = useAction()
-  const [outcome, setOutcome] = useState<string | undefined>(undefined)
-  const body = (scope: "selected" | "matching") =>
-    scope === "selected"
-      ? {
-          children: list
-            .filter((child) => selection.ticked.has(childKey(child)))
-            .map((child) => ({
-              connectorId: child.connectorId,
-              entity: child.entity,
-              bkHash: child.bkHash,
-              definitionId: child.definitionId
-            }))
-        }
-      : { filter }
-  const retry = async (scope: "selected" | "matching") => {
-    setOutcome(undefined)
-    const done = await action.run((client) => client.records.retryPending({ payload: body(scope) }))
-    if (done !== undefined) setOutcome(bulkSummary("Retried", done))
-    children.reload()
-  }
-  const discard = async (scope: "selected" | "matching") => {
-    setOutcome(undefined)
-    const done = await action.run((client) => client.records.discardPending({ payload: body(scope) }))
-    if (done !== undefined) setOutcome(bulkSummary("Discarded", done))
-    children.reload()
-  }
+  const bulk = useBulkActions({
+    body: (scope: BulkScope) =>
+      scope === "selected"
+        ? {
+            children: list
+              .filter((child) => selection.ticked.has(childKey(child)))
+              .map((child) => ({
+                connectorId: child.connectorId,
+                entity: child.entity,
+                bkHash: child.bkHash,
+                definitionId: child.definitionId
+              }))
+          }
+        : { filter },
+    retry: (client, payload) => client.records.retryPending({ payload }),
+    discard: (client, payload) => client.records.discardPending({ payload }),
+    reload: children.reload
+  })
   return (
     <>
       <FilterForm key={search} filters={filters} />
-      <BulkBar
-        selected={selection.ticked.size}
-        busy={action.busy}
-        outcome={outcome}
-        error={action.error}
-        onRetry={(scope) => void retry(scope)}
-        onDiscard={(scope) => void discard(scope)}
-      />
+      <BulkBar selected={selection.ticked.size} {...bulk} />
       <PageState loaded={children}>
         {(rows) =>
           rows.length === 0 ? (

@@ -4,17 +4,21 @@
  * query string), with every stage's counts, and a chart of an entity's rows/s and duration over time.
  */
 import { Effect } from "effect"
-import { type FormEvent, useId } from "react"
-import { Link, useLocation, useSearch } from "wouter"
+import { Link, useSearch } from "wouter"
 import type { RunView } from "../api/apiTypes.ts"
 import { useApi } from "../api/useApi.ts"
 import { PageState } from "../layout/PageState.tsx"
 import { LiveRun } from "./LiveRun.tsx"
 import { RunChartSection } from "./RunChartSection.tsx"
-import { filtersFromSearch, runStatuses, runsQuery, searchOfFilters } from "./runFilters.ts"
+import { RunFiltersForm } from "./RunFiltersForm.tsx"
+import { filtersFromSearch, runsQuery } from "./runFilters.ts"
 import { formatSeconds } from "./runProgress.ts"
 
 const historySize = 100
+
+/** The stage counts the history shows, in order. */
+const countColumns = ["fetched", "inserted", "updated", "unchanged", "deleted", "failed"] as const
+const columnTitle = (column: string) => `${column.charAt(0).toUpperCase()}${column.slice(1)}`
 
 /** The size of each entity's last successful run, by `connector/entity`: the live runs' estimates. */
 const lastSizes = (runs: ReadonlyArray<RunView>): ReadonlyMap<string, number> => {
@@ -41,24 +45,11 @@ const HistoryTable = ({ runs }: { readonly runs: ReadonlyArray<RunView> }) =>
             <th scope="col" className="num">
               Duration
             </th>
-            <th scope="col" className="num">
-              Fetched
-            </th>
-            <th scope="col" className="num">
-              Inserted
-            </th>
-            <th scope="col" className="num">
-              Updated
-            </th>
-            <th scope="col" className="num">
-              Unchanged
-            </th>
-            <th scope="col" className="num">
-              Deleted
-            </th>
-            <th scope="col" className="num">
-              Failed
-            </th>
+            {countColumns.map((column) => (
+              <th key={column} scope="col" className="num">
+                {columnTitle(column)}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -76,12 +67,11 @@ const HistoryTable = ({ runs }: { readonly runs: ReadonlyArray<RunView> }) =>
               <td>{run.mode}</td>
               <td>{new Date(run.startedAt).toLocaleString()}</td>
               <td className="num">{formatSeconds(run.durationMs === null ? null : run.durationMs / 1000)}</td>
-              <td className="num">{run.counts.fetched.toLocaleString("en-US")}</td>
-              <td className="num">{run.counts.inserted.toLocaleString("en-US")}</td>
-              <td className="num">{run.counts.updated.toLocaleString("en-US")}</td>
-              <td className="num">{run.counts.unchanged.toLocaleString("en-US")}</td>
-              <td className="num">{run.counts.deleted.toLocaleString("en-US")}</td>
-              <td className="num">{run.counts.failed.toLocaleString("en-US")}</td>
+              {countColumns.map((column) => (
+                <td key={column} className="num">
+                  {run.counts[column].toLocaleString("en-US")}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
@@ -92,11 +82,7 @@ const HistoryTable = ({ runs }: { readonly runs: ReadonlyArray<RunView> }) =>
 /** The runs page. */
 export const RunsPage = () => {
   const search = useSearch()
-  const [, navigate] = useLocation()
   const filters = filtersFromSearch(search)
-  const connectorId = useId()
-  const entityId = useId()
-  const statusId = useId()
   const live = useApi("live", (client) => client.runs.list({ query: { status: "running", limit: 50 } }))
   const recent = useApi("recent", (client) =>
     Effect.map(client.runs.list({ query: { status: "succeeded", limit: 500 } }), lastSizes)
@@ -104,18 +90,6 @@ export const RunsPage = () => {
   const history = useApi(`history${search}`, (client) => client.runs.list({ query: runsQuery(filters, historySize) }))
   // A finished live run keeps its card (with its end) until the list is refreshed; the history shows it.
   const finished = history.reload
-  const applyFilters = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault()
-    const form = new FormData(event.currentTarget)
-    const text = (name: string) => String(form.get(name) ?? "")
-    navigate(
-      `/runs${searchOfFilters(
-        filtersFromSearch(
-          `?connector=${encodeURIComponent(text("connector"))}&entity=${encodeURIComponent(text("entity"))}&status=${encodeURIComponent(text("status"))}`
-        )
-      )}`
-    )
-  }
   return (
     <section aria-labelledby="runs-title">
       <h1 id="runs-title">Runs</h1>
@@ -144,31 +118,7 @@ export const RunsPage = () => {
         }
       </PageState>
       <h2>History</h2>
-      <form className="filters" onSubmit={applyFilters} aria-label="Filter the history" key={search}>
-        <div>
-          <label htmlFor={connectorId}>Connector</label>
-          <input id={connectorId} name="connector" defaultValue={filters.connector ?? ""} />
-        </div>
-        <div>
-          <label htmlFor={entityId}>Entity</label>
-          <input id={entityId} name="entity" defaultValue={filters.entity ?? ""} />
-        </div>
-        <div>
-          <label htmlFor={statusId}>Status</label>
-          <select id={statusId} name="status" defaultValue={filters.status ?? ""}>
-            <option value="">any</option>
-            {runStatuses.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Filter</button>
-        <button type="button" className="secondary" onClick={() => navigate("/runs")}>
-          Clear
-        </button>
-      </form>
+      <RunFiltersForm key={search} filters={filters} />
       <PageState loaded={history}>{(runs) => <HistoryTable runs={runs} />}</PageState>
       <h2>Throughput and duration</h2>
       <PageState loaded={history}>{(runs) => <RunChartSection runs={runs} />}</PageState>
