@@ -24,6 +24,7 @@ import { SqlClient, type SqlError } from "effect/sql"
 import { DefinitionNotRunnable } from "../definitions/DefinitionErrors.ts"
 import { FailedRecordStore } from "../state/FailedRecordStore.ts"
 import type { StateStoreError } from "../state/StateStoreError.ts"
+import { holdCycleLock } from "./cycleLock.ts"
 import { type FieldValues, hashOf, sameValue, valuesOf } from "./FieldValues.ts"
 import { openFailedKeys, type RefusedWrite, refusalReason, refusedRecord } from "./refusedWrites.ts"
 import { policiesOf, type RecordDecision, resolveRecord, type SideVersion } from "./resolveRecord.ts"
@@ -93,11 +94,18 @@ const withBase = (values: FieldValues, fields: ReadonlyArray<SyncedField>, base:
   ...Object.fromEntries(fields.map((f) => [f.field, base[f.field] ?? null]))
 })
 
-/** Runs one cycle of a two-way definition (see the module comment). */
+/**
+ * Runs one cycle of a two-way definition (see the module comment), holding the definition's cycle
+ * lock (`holdCycleLock`): a cycle of the same definition running elsewhere is waited for.
+ */
 export const runTwoWayCycle = Effect.fn("TwoWay.cycle")(function* (
   input: TwoWayCycleInput,
   options: TwoWayCycleOptions = {}
 ) {
+  return yield* Effect.scoped(Effect.andThen(holdCycleLock(input.definitionId), cycle(input, options)))
+})
+
+const cycle = Effect.fnUntraced(function* (input: TwoWayCycleInput, options: TwoWayCycleOptions) {
   const sql = (yield* SqlClient.SqlClient).withoutTransforms()
   const { definitionId, settings, adapter, manifest } = input
   const writer = adapter.write
