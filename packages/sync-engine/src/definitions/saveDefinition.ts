@@ -54,6 +54,6 @@ export const updateDefinition = Effect.fnUntraced(function* (idOrName: string, p
     enabled: patch.enabled ?? current.enabled,
     pipeline: patch.pipeline ?? current.pipeline
   }
-  yield* validateDefinition(definition)
+  yield* validateDefinition(definition, current.fieldMapping)
   return yield* definitions.replace(current.id, definition)
 })

@@ -27,6 +27,7 @@ import { validateTwoWay } from "../bidirectional/validateTwoWay.ts"
 import * as Identifier from "../destination/Identifier.ts"
 import { compilePipeline } from "../etl/compilePipeline.ts"
 import { errorField } from "../etl/EtlRunError.ts"
+import type { FieldMappingEntry } from "../mappings/FieldMapping.ts"
 import { schemaOf } from "../pipeline/resolveTarget.ts"
 import { makeStages } from "../stages/Stages.ts"
 import { ConnectorStore } from "../state/ConnectorStore.ts"
@@ -52,7 +53,9 @@ export const destinationFields = (definition: NewSyncDefinition, source: EntityM
 
 /** Checks a definition against the stored connectors and manifests (see the module rules). */
 export const validateDefinition = Effect.fnUntraced(function* (
-  definition: NewSyncDefinition
+  definition: NewSyncDefinition,
+  /** Its field mapping (the stored one, or one being set): the ETL steps are checked against its targets. */
+  fieldMapping?: { readonly entries: ReadonlyArray<FieldMappingEntry> } | null | undefined
 ): Effect.fn.Return<
   void,
   InvalidDefinition | StateStoreError,
@@ -231,7 +234,15 @@ export const validateDefinition = Effect.fnUntraced(function* (
         ...(definition.mapping === null ? {} : { fields: definition.mapping }),
         where: definition.filters,
         ...(definition.matchKey === null ? {} : { key: definition.matchKey })
-      }
+      },
+      ...(fieldMapping == null
+        ? {}
+        : {
+            transform: {
+              mapping: { entries: fieldMapping.entries },
+              ...(definition.matchKey === null ? {} : { key: definition.matchKey })
+            }
+          })
     })
   )
   if (Result.isFailure(stages)) return yield* invalid("mapping", stages.failure.message)

@@ -4,11 +4,13 @@
  * against the source entity's columns and, for a connector destination, the destination entity's
  * fields, and a table lookup against the other table's columns — each problem an
  * `InvalidDefinition` naming the entry and field (`entries[2].source`, `entries[3].transform.key`) —
- * then stored as the definition's next version (the same mapping again changes nothing).
+ * and the definition's ETL steps against the mapping's targets (`pipeline[i]...`), then stored as
+ * the definition's next version (the same mapping again changes nothing).
  */
 import { Effect, Option, Result } from "effect"
 import { DefaultDefinitionFixed, DefinitionNotFound, InvalidDefinition } from "../definitions/DefinitionErrors.ts"
 import { SyncDefinitions } from "../definitions/SyncDefinitions.ts"
+import { validateDefinition } from "../definitions/validateDefinition.ts"
 import { resolveSyncedTable } from "../etl/SyncedTable.ts"
 import { makeStages } from "../stages/Stages.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
@@ -85,5 +87,7 @@ export const setFieldMapping = Effect.fnUntraced(function* (idOrName: string, ma
   )
   if (Result.isFailure(stages))
     return yield* new InvalidDefinition({ field: "entries", message: stages.failure.message })
+  // The definition's ETL steps read the mapping's targets: they must still work on them.
+  if (definition.pipeline.length > 0) yield* validateDefinition(definition, mapping)
   return yield* (yield* FieldMappings).save(definition.id, mapping)
 })

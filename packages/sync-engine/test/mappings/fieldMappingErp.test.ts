@@ -92,7 +92,9 @@ layer(testLayer, { timeout: 180_000 })("a definition's field mapping on the fake
         source: { connectorId: "erp", entity: "items" },
         destination: { kind: "postgres", table: "items_mapped" }
       }).pipe(Effect.provide(adapters))
-      const first = yield* setFieldMapping("items-mapped", { entries: entries(failing, "upper") })
+      const first = yield* setFieldMapping("items-mapped", { entries: entries(failing, "upper") }).pipe(
+        Effect.provide(adapters)
+      )
       assert.strictEqual(first.version.version, 1)
       const definition = Option.getOrThrow(yield* (yield* SyncDefinitions).get("items-mapped"))
       const summary = yield* runDefinition(definition).pipe(Effect.provide(adapters))
@@ -142,9 +144,13 @@ layer(testLayer, { timeout: 180_000 })("a definition's field mapping on the fake
       assert.include(JSON.stringify(failed?.mappedData), `"sku":"${failing}"`)
 
       // The mapping edited: version 2; the next run (full-refresh, so every row is read again) uses it.
-      const second = yield* setFieldMapping("items-mapped", { entries: entries(failing, "lower") })
+      const second = yield* setFieldMapping("items-mapped", { entries: entries(failing, "lower") }).pipe(
+        Effect.provide(adapters)
+      )
       assert.strictEqual(second.version.version, 2)
-      const same = yield* setFieldMapping("items-mapped", { entries: entries(failing, "lower") })
+      const same = yield* setFieldMapping("items-mapped", { entries: entries(failing, "lower") }).pipe(
+        Effect.provide(adapters)
+      )
       assert.deepStrictEqual([same.added, same.version.version], [false, 2])
       const edited = Option.getOrThrow(yield* (yield* SyncDefinitions).get("items-mapped"))
       const again = yield* runDefinition(edited, { mode: "full-refresh" }).pipe(Effect.provide(adapters))
@@ -189,7 +195,7 @@ layer(testLayer, { timeout: 180_000 })("a definition's field mapping on the fake
         destination: { kind: "postgres", table: "items_checked" }
       }).pipe(Effect.provide(adapters))
       const refused = (mapping: ReadonlyArray<FieldMappingEntry>) =>
-        Effect.flip(setFieldMapping("items-checked", { entries: mapping }))
+        Effect.flip(setFieldMapping("items-checked", { entries: mapping }).pipe(Effect.provide(adapters)))
       const unknownField = yield* refused([
         { source: "part_no", target: "sku" },
         { source: "colour", target: "c" }

@@ -61,7 +61,7 @@ layer(testLayer, { timeout: 120_000, excludeTestServices: true })(
               type: "string"
             }
           ]
-        })
+        }).pipe(Effect.provide(adapters))
         const definition = Option.getOrThrow(yield* (yield* SyncDefinitions).get("phones"))
         const summary = yield* runDefinition(definition).pipe(Effect.provide(adapters))
         const truth = [...fake.truth.all("PhoneNumber")]

@@ -74,7 +74,7 @@ layer(testLayer, { timeout: 180_000 })("a field mapping's lookup into another sy
         source: { connectorId: "erp-lk", entity: "orders" },
         destination: { kind: "postgres", table: "orders_named" }
       }).pipe(Effect.provide(adapters))
-      yield* setFieldMapping("orders-named", { entries: entries(true) })
+      yield* setFieldMapping("orders-named", { entries: entries(true) }).pipe(Effect.provide(adapters))
 
       // Windows of 100 orders, pages of 50: each window reads its customers in its own query.
       const runOrders = Effect.gen(function* () {
@@ -145,7 +145,7 @@ layer(testLayer, { timeout: 180_000 })("a field mapping's lookup into another sy
       )
 
       // Without a fallback, an order whose customer is gone is a failed record naming the lookup.
-      const v2 = yield* setFieldMapping("orders-named", { entries: entries(false) })
+      const v2 = yield* setFieldMapping("orders-named", { entries: entries(false) }).pipe(Effect.provide(adapters))
       assert.strictEqual(v2.version.version, 2)
       const third = yield* runOrders
       assert.deepInclude(third.counts, { fetched: 300, failed: orphans.length })
@@ -206,7 +206,7 @@ layer(testLayer, { timeout: 180_000 })("a field mapping's lookup into another sy
               { source: "order_no", target: "order_no" },
               { source: "customer_id", target: "customer", ...(transform === undefined ? {} : { transform }) }
             ]
-          })
+          }).pipe(Effect.provide(adapters))
         )
       const notSynced = yield* refused({
         kind: "lookup",
