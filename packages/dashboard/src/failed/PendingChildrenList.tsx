@@ -81,7 +81,8 @@ export const PendingChildrenList = () => {
         : { filter },
     retry: (client, payload) => client.records.retryPending({ payload }),
     discard: (client, payload) => client.records.discardPending({ payload }),
-    reload: children.reload
+    reload: children.reload,
+    stillOpen: "still waiting for their parent"
   })
   return (
     <>

@@ -105,18 +105,24 @@ export const bulkSummary = (
     readonly matched: number
     readonly resolved?: number
     readonly stillWaiting?: number
+    readonly requeued?: number
     readonly stale?: number
     readonly skipped?: number
     readonly discarded?: number
     readonly more: boolean
-  }
+  },
+  /** What the records still open are: failed records fail again, pending children wait for their parent. */
+  stillOpen = "still failing"
 ): string => {
   const parts =
     verb === "Discarded"
       ? [`${outcome.discarded ?? 0} discarded`]
       : [
           `${outcome.resolved ?? 0} written`,
-          (outcome.stillWaiting ?? 0) > 0 ? `${outcome.stillWaiting} still failing` : "",
+          (outcome.stillWaiting ?? 0) > 0 ? `${outcome.stillWaiting} ${stillOpen}` : "",
+          (outcome.requeued ?? 0) > (outcome.resolved ?? 0) + (outcome.stillWaiting ?? 0)
+            ? `${(outcome.requeued ?? 0) - (outcome.resolved ?? 0) - (outcome.stillWaiting ?? 0)} due now (written by the next retry pass)`
+            : "",
           (outcome.stale ?? 0) > 0 ? `${outcome.stale} stale (a newer row is in the table)` : "",
           (outcome.skipped ?? 0) > 0 ? `${outcome.skipped} skipped` : ""
         ].filter((part) => part !== "")

@@ -18,6 +18,8 @@ export interface BulkActionsOptions<P, E1, E2> {
   readonly retry: (client: ApiClient, payload: P) => Effect.Effect<Outcome, E1>
   readonly discard: (client: ApiClient, payload: P) => Effect.Effect<Outcome, E2>
   readonly reload: () => void
+  /** How a retry's outcome names the rows still open (`bulkSummary`'s default: still failing). */
+  readonly stillOpen?: string
 }
 
 /** The state and handlers of `BulkBar` (all but `selected`). */
@@ -31,7 +33,7 @@ export const useBulkActions = <P, E1, E2>(options: BulkActionsOptions<P, E1, E2>
       (client): Effect.Effect<Outcome, E1 | E2> =>
         verb === "Retried" ? options.retry(client, payload) : options.discard(client, payload)
     )
-    if (done !== undefined) setOutcome(bulkSummary(verb, done))
+    if (done !== undefined) setOutcome(bulkSummary(verb, done, options.stillOpen))
     options.reload()
   }
   return {

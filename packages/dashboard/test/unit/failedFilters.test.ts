@@ -56,5 +56,20 @@ describe("failedFilters", () => {
       "Retried 3: 2 written, 1 still failing. More match: run it again for the next ones."
     )
     expect(bulkSummary("Discarded", { matched: 2, discarded: 2, more: false })).toBe("Discarded 2: 2 discarded.")
+    // Pending children: those made due now beyond the written and the still waiting.
+    expect(
+      bulkSummary(
+        "Retried",
+        { matched: 14, requeued: 14, resolved: 2, stillWaiting: 0, more: false },
+        "still waiting for their parent"
+      )
+    ).toBe("Retried 14: 2 written, 12 due now (written by the next retry pass).")
+    expect(
+      bulkSummary(
+        "Retried",
+        { matched: 3, requeued: 3, resolved: 0, stillWaiting: 3, more: false },
+        "still waiting for their parent"
+      )
+    ).toBe("Retried 3: 0 written, 3 still waiting for their parent.")
   })
 })
