@@ -1,14 +1,18 @@
 /**
- * The README's examples, shown verbatim, each run against a fake of its API: the GitHub-style and
- * Stripe-style documents read every record the fakes hold, and the Planning Center document reads
- * the same people as the hand-written `@syncflow/pco` adapter and as the fake's ground truth.
+ * The README's examples, shown verbatim, each run against a fake of its API: the five steps'
+ * document reads every order of a fake orders API with its key in the header, and the mistakes the
+ * steps show are refused with the messages shown; the GitHub-style and Stripe-style documents read
+ * every record the fakes hold, and the Planning Center document reads the same people as the
+ * hand-written `@syncflow/pco` adapter and as the fake's ground truth.
  */
 import { readFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
-import { type Adapter, Bearer, type SourceRecord } from "@syncflow/adapter-core"
+import { type Adapter, ApiKey, Bearer, type SourceRecord } from "@syncflow/adapter-core"
+import { TestServer } from "@syncflow/adapter-core/testing"
 import { PcoAdapter, PcoClient } from "@syncflow/pco"
 import { FakePco } from "@syncflow/pco/testing"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted, Result } from "effect"
+import { readDocument } from "../src/document/readDocument.ts"
 import { FakeGitHub, FakeStripe } from "../src/testing/index.ts"
 import { allRecords, HttpStack, sourceOf } from "./support/httpStack.ts"
 
@@ -17,6 +21,28 @@ const example = (name: string) => readFileSync(new URL(`../examples/${name}`, im
 /** The example with its base URL pointing at a fake. */
 const against = (text: string, baseUrl: string) => text.replace(/^baseUrl: .*$/m, `baseUrl: ${baseUrl}`)
 
+/** The first YAML block of the README (the five steps' document), without its list indentation. */
+const tutorial = (() => {
+  const block = /\n( *)```yaml\n([\s\S]*?)\n *```/.exec(readme)
+  const indent = block?.[1] ?? ""
+  return (block?.[2] ?? "")
+    .split("\n")
+    .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+    .join("\n")
+})()
+
+/** 23 orders, `{data: [...]}` by `page` and `per_page`, for the key `k3y` in `X-Api-Key` only. */
+const orders = Array.from({ length: 23 }, (_, i) => ({ id: i + 1, total: `${(i + 1) * 10}.50`, status: "paid" }))
+const fakeOrders = TestServer.make((request) =>
+  Effect.sync((): TestServer.TestResponse => {
+    if (request.headers["x-api-key"] !== "k3y") return { status: 401, body: { error: "bad key" } }
+    if (request.url.pathname !== "/v2/orders") return { status: 404, body: {} }
+    const page = Number(request.url.searchParams.get("page") ?? "1")
+    const perPage = Number(request.url.searchParams.get("per_page") ?? "25")
+    return { body: { data: orders.slice((page - 1) * perPage, page * perPage) } }
+  })
+)
+
 const byId = (records: ReadonlyArray<SourceRecord>) =>
   [...records].sort((a, b) => String(a.id).localeCompare(String(b.id)))
 
@@ -24,6 +50,31 @@ describe("rest README", () => {
   it("shows every example file verbatim", () => {
     for (const name of ["github.yaml", "stripe.yaml", "pco-people.yaml"]) assert.include(readme, example(name).trim())
   })
+
+  it.live("the five steps' document reads every order; the mistakes shown are refused as shown", () =>
+    Effect.gen(function* () {
+      const server = yield* fakeOrders
+      assert.include(tutorial, "name: orders")
+      const { adapter } = yield* sourceOf(
+        against(tutorial, server.baseUrl),
+        new ApiKey({ in: "header", name: "X-Api-Key", key: Redacted.make("k3y") })
+      )
+      assert.deepStrictEqual(yield* allRecords(adapter, "orders", { pageSize: 10 }), orders)
+      assert.deepStrictEqual(
+        (yield* server.requests).map((request) => request.url.searchParams.get("page")),
+        ["1", "2", "3"]
+      )
+      const prose = readme.replace(/\s+/g, " ")
+      for (const mistake of ["{ style: scroll }", "{ style: offset, offsetParam: 5 }"]) {
+        assert.include(prose, `\`pagination: ${mistake}\` gives`)
+        const refused = readDocument(
+          tutorial.replace("{ style: page-number, pageParam: page, sizeParam: per_page }", mistake)
+        )
+        if (Result.isSuccess(refused)) return assert.fail(`${mistake} was accepted`)
+        assert.include(prose, `\`${refused.failure.message}\``)
+      }
+    }).pipe(Effect.scoped, Effect.provide(HttpStack))
+  )
 
   it.live("the GitHub example reads every repository and issue of the fake", () =>
     Effect.gen(function* () {
