@@ -4,9 +4,16 @@
  * (`--side source|target`) or supplying the merged record (`--record JSON`), as
  * `/api/v1/definitions/{id}/conflicts` does; the next cycle writes it to both sides.
  */
-import { type ConflictChoice, SyncDefinitions, type TwoWayConflict, TwoWayConflicts } from "@syncflow/sync-engine"
-import { Console, DateTime, Effect, Option, Schema } from "effect"
+import {
+  type ConflictChoice,
+  ConflictValues,
+  SyncDefinitions,
+  type TwoWayConflict,
+  TwoWayConflicts
+} from "@syncflow/sync-engine"
+import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import { ConflictView } from "../api/groups/ConflictsGroup.ts"
 import { CliFailure } from "./CliFailure.ts"
 import { withCore } from "./Root.ts"
 
@@ -14,8 +21,7 @@ const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.
 const definitionArgument = Argument.String("definition").pipe(Argument.withDescription("The definition's id or name"))
 const conflictArgument = Argument.String("conflict").pipe(Argument.withDescription("The conflict's id"))
 
-const Values = Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Boolean, Schema.Null]))
-const decodeRecord = Schema.decodeUnknownEffect(Schema.fromJsonString(Values))
+const decodeRecord = Schema.decodeUnknownEffect(Schema.fromJsonString(ConflictValues))
 
 /** The id of the definition `idOrName`, or a `CliFailure` naming it. */
 const definitionIdOf = Effect.fnUntraced(function* (idOrName: string) {
@@ -24,11 +30,8 @@ const definitionIdOf = Effect.fnUntraced(function* (idOrName: string) {
   return found.value.id
 })
 
-const view = (conflict: TwoWayConflict) => ({
-  ...conflict,
-  detectedAt: DateTime.formatIso(conflict.detectedAt),
-  resolvedAt: conflict.resolvedAt === null ? null : DateTime.formatIso(conflict.resolvedAt)
-})
+/** A conflict as the API shows it (`ConflictView`: times as ISO-8601 strings). */
+const view = (conflict: TwoWayConflict) => Schema.encodeSync(ConflictView)(conflict)
 
 const line = (c: ReturnType<typeof view>) =>
   `${c.id.padStart(6)}  ${c.detectedAt}  ${c.status.padEnd(8)} ${c.policy.padEnd(11)} ${c.outcome.padEnd(7)} ` +
@@ -102,7 +105,13 @@ const resolve = Command.make(
         const id = yield* definitionIdOf(input.definition)
         return yield* (yield* TwoWayConflicts).resolve(id, input.conflict, choice)
       }).pipe(
-        Effect.mapError((error) => (error._tag === "CliFailure" ? error : new CliFailure({ message: error.message })))
+        Effect.mapError((error) =>
+          error._tag === "CliFailure"
+            ? error
+            : new CliFailure({
+                message: error._tag === "InvalidResolution" ? `${error.field}: ${error.message}` : error.message
+              })
+        )
       )
     )
     yield* Console.log(`Resolved conflict ${resolved.id} (${resolved.outcome}): the next cycle writes it to both sides`)
