@@ -2,7 +2,7 @@
  * The `filter` step: keeps the rows for which its CEL `condition` is true. False (or null) skips the
  * row (counted as skipped); a condition that fails on a row (a value of the wrong type, a result that
  * is not a boolean) sends the row to the failed records with the expression and the values it read,
- * and never fails the window.
+ * and never fails the window. A condition reading a field the rows do not have is refused when compiled.
  */
 import { Effect, Result } from "effect"
 import { tryCompileExpression } from "../expressions/Expression.ts"
@@ -21,6 +21,14 @@ export const compileFilter = Effect.fnUntraced(function* (input: StepInput, step
     return yield* new EtlRunError({ step: label, message: `condition: ${compiled.failure.message}` })
   }
   const condition = compiled.success
+  const known = new Set(input.columns.map((c) => c.name))
+  const unknown = condition.variables.find((name) => !known.has(name))
+  if (unknown !== undefined) {
+    return yield* new EtlRunError({
+      step: label,
+      message: `condition: the rows have no field ${JSON.stringify(unknown)}`
+    })
+  }
   const view = expressionRow(input.columns)
   const apply = (rows: ReadonlyArray<EtlRow>) =>
     Effect.sync(() => {

@@ -34,6 +34,10 @@ export const compileMap = Effect.fnUntraced(function* (input: StepInput, step: t
     if (keys.has(field)) return yield* fail(`compute.${field}: ${field} is the rows' key`)
     const compiled = tryCompileExpression(spec.expression)
     if (Result.isFailure(compiled)) return yield* fail(`compute.${field}: ${compiled.failure.message}`)
+    const unknown = compiled.success.variables.find((name) => !known.has(name))
+    if (unknown !== undefined) {
+      return yield* fail(`compute.${field}.expression: the rows have no field ${JSON.stringify(unknown)}`)
+    }
     computed.push({
       field,
       expression: compiled.success,

@@ -286,6 +286,20 @@ layer(etlLayer, { timeout: 180_000 })("ETL steps on synced ERP data", (it) => {
       assert.strictEqual(noField._tag === "InvalidDefinition" ? noField.field : "", "pipeline[1].metrics.n")
       const badExpression = yield* refused([{ type: "filter", condition: "list_price >" }])
       assert.strictEqual(badExpression._tag === "InvalidDefinition" ? badExpression.field : "", "pipeline[0].condition")
+      // An expression reading a field the rows do not have: refused, not a failure on every row.
+      const unknownCondition = yield* refused([{ type: "filter", condition: "colour == 'red'" }])
+      assert.strictEqual(
+        unknownCondition._tag === "InvalidDefinition" ? unknownCondition.field : "",
+        "pipeline[0].condition"
+      )
+      assert.include(unknownCondition.message, `no field "colour"`)
+      const unknownCompute = yield* refused([
+        { type: "map", compute: { gross: { expression: "net_price * 1.25", type: "decimal" } } }
+      ])
+      assert.strictEqual(
+        unknownCompute._tag === "InvalidDefinition" ? unknownCompute.field : "",
+        "pipeline[0].compute.gross.expression"
+      )
       const notSynced = yield* refused([
         {
           type: "lookup",
