@@ -4,7 +4,8 @@
  * the record as raw data and what was sent as mapped data, keyed by the table row's `_key`. The cycle
  * goes on; the next cycle tries the record again (its table change is kept, the connector's cursor
  * held before it), and once a write of the key goes through its open failed record is closed
- * (`superseded`). A retry from the API or the CLI is one cycle (`retryTwoWayFailed`).
+ * (`superseded`). The same refusal again (same message, same write) keeps the open failed record;
+ * a different one replaces it. A retry from the API or the CLI is one cycle (`retryTwoWayFailed`).
  */
 import type { SourceRecord, WriteResult } from "@syncflow/adapter-core"
 import { Effect } from "effect"
@@ -65,10 +66,22 @@ export const refusedRecord = (context: RefusedContext, refused: RefusedWrite): N
   mapped: refused.sent
 })
 
-/** The keys of the definition's open failed records (the ones a write of the key closes). */
+/** What tells one refusal from another: the message and what was sent (its fields in name order). */
+export const refusalSignature = (message: string, sent: unknown): string => {
+  const fields =
+    sent !== null && typeof sent === "object" && !Array.isArray(sent)
+      ? Object.entries(sent).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      : sent
+  return JSON.stringify([message, fields ?? null])
+}
+
+/**
+ * The keys of the definition's open failed records (the ones a write of the key closes), each with
+ * its refusal's signature (`refusalSignature`).
+ */
 export const openFailedKeys = Effect.fnUntraced(function* (context: RefusedContext) {
   const store = yield* FailedRecordStore
-  const keys = new Set<string>()
+  const keys = new Map<string, string>()
   let afterId: string | undefined
   while (true) {
     const page = yield* store.listFailedRecords({
@@ -78,7 +91,9 @@ export const openFailedKeys = Effect.fnUntraced(function* (context: RefusedConte
       limit: 500,
       afterId
     })
-    for (const record of page) if (record.businessKey !== null) keys.add(record.businessKey)
+    for (const record of page) {
+      if (record.businessKey !== null) keys.set(record.businessKey, refusalSignature(record.message, record.mappedData))
+    }
     const last = page.at(-1)
     if (last === undefined || page.length < 500) return keys
     afterId = last.id

@@ -26,7 +26,7 @@ import { FailedRecordStore } from "../state/FailedRecordStore.ts"
 import type { StateStoreError } from "../state/StateStoreError.ts"
 import { holdCycleLock } from "./cycleLock.ts"
 import { type FieldValues, hashOf, sameValue, valuesOf } from "./FieldValues.ts"
-import { openFailedKeys, type RefusedWrite, refusalReason, refusedRecord } from "./refusedWrites.ts"
+import { openFailedKeys, type RefusedWrite, refusalReason, refusalSignature, refusedRecord } from "./refusedWrites.ts"
 import { policiesOf, type RecordDecision, resolveRecord, type SideVersion } from "./resolveRecord.ts"
 import { closeConflict, heldKeys, recordConflict, resolvedConflicts } from "./TwoWayConflicts.ts"
 import * as Ledger from "./TwoWayLedger.ts"
@@ -157,18 +157,21 @@ const cycle = Effect.fnUntraced(function* (input: TwoWayCycleInput, options: Two
       const reason = refusalReason(result)
       failed.push({ key: target.key, reason })
       failedKeys.add(target.key)
-      openKeys.add(target.key)
-      yield* failedRecords.recordFailedRecords([
-        refusedRecord(refusedContext, {
-          key: target.key,
-          sourceId: target.sourceId,
-          operation,
-          sent,
-          table: valuesOrNull(target.table),
-          source: valuesOrNull(target.source),
-          result
-        })
-      ])
+      const record = refusedRecord(refusedContext, {
+        key: target.key,
+        sourceId: target.sourceId,
+        operation,
+        sent,
+        table: valuesOrNull(target.table),
+        source: valuesOrNull(target.source),
+        result
+      })
+      const signature = refusalSignature(record.message, record.mapped)
+      // The same refusal as the open failed record's: that record stands for it.
+      if (openKeys.get(target.key) !== signature) {
+        yield* failedRecords.recordFailedRecords([record])
+        openKeys.set(target.key, signature)
+      }
       yield* Effect.logWarning("two-way: the connector refused a record").pipe(
         Effect.annotateLogs({ definitionId, key: target.key, reason })
       )

@@ -2,9 +2,10 @@
  * A write Planning Center refuses in a two-way cycle (the fake's 422: a person's first name made
  * blank in the table) is a failed record of the definition (stage `ingest`, the reason, both
  * versions as raw data, what was sent), and the cycle goes on: the other edits reach the connector.
- * The next cycle tries the record again (still refused: one open failed record, not two); a retry
- * through `retryDefinitionFailed` (the API's and the CLI's) reports it still waiting; once the row
- * is fixed in the table, the retry writes it and closes the failed record, both sides equal.
+ * The next cycle tries the record again (refused the same way: the same failed record stays open,
+ * no new one); a retry through `retryDefinitionFailed` (the API's and the CLI's) reports it still
+ * waiting; once the row is fixed in the table, the retry writes it and closes the failed record,
+ * both sides equal.
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -69,13 +70,23 @@ layer(testLayer, { timeout: 120_000 })("two-way sync: a write the connector refu
       })
       assert.deepStrictEqual(failed?.mappedData, { first_name: "" })
 
-      // The next cycle tries it again: refused again, still one open failed record.
+      // The next cycle tries it again: refused again the same way, the same failed record stays open.
       const again = yield* cycle
       assert.deepStrictEqual(
         again.failed.map((f) => f.key),
         [badKey]
       )
-      assert.lengthOf(yield* open, 1)
+      assert.deepStrictEqual(
+        (yield* open).map((record) => record.id),
+        [failed?.id]
+      )
+      const all = failedRecords.listFailedRecords({
+        connectorId,
+        entity: "person",
+        definitionId: id,
+        includeResolved: true
+      })
+      assert.lengthOf(yield* all, 1, "no new failed record for the same refusal")
       const waiting = yield* retryDefinitionFailed(definition, [(yield* open)[0]?.id ?? ""]).pipe(
         Effect.provide(adapters)
       )
