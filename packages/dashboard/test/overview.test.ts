@@ -2,10 +2,12 @@
  * The overview in a real browser against a real server and the fake ERP: every sync definition (the
  * entities' default ones and a user's) with its source's health, its last run, its next scheduled
  * run as the server computes it and the records its runs fetched in the last 24 hours, the failing
- * one (a sync the ERP refused) first, then the one with failed records; the connector's health.
+ * one (a sync the ERP refused) first, then the one with failed records; the connector's health;
+ * the alert that failure fired (its entity's threshold: one failure).
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
+import { AlertEvaluator, AlertStore } from "../../sync-engine/src/index.ts"
 import { Browser, browserTestTimeout, screenshot, step, unexpectedProblems } from "./support/browser.ts"
 import { call, dashboardServerLayer } from "./support/e2eServer.ts"
 import { signIn } from "./support/signIn.ts"
@@ -31,11 +33,26 @@ layer(Layer.mergeAll(dashboardServerLayer, Browser.layer), { timeout: 120_000, e
       () =>
         Effect.gen(function* () {
           const { fake } = yield* erpWithFailedRecords
-          // customers: the ERP refuses every request of its sync, which fails.
+          // customers: the ERP refuses every request of its sync, which fails; one failure is an alert.
+          const threshold = yield* call("PATCH", "/api/v1/connectors/erp/entities/customers", {
+            body: { alerts: { consecutiveFailures: 1 } }
+          })
+          assert.strictEqual(threshold.status, 200)
           yield* fake.faults.failNext(100, { status: 400 })
           const refused = yield* syncEntity("erp", "customers")
           assert.strictEqual(refused.status, "failed")
           yield* fake.faults.failNext(0)
+          // The evaluator's pass (the test server's scheduler, which runs it, is off).
+          yield* AlertEvaluator.evaluate().pipe(Effect.provide(AlertStore.layer))
+          const firing = (yield* call("GET", "/api/v1/alerts?state=firing")).body as ReadonlyArray<{
+            readonly rule: string
+            readonly entity: string | null
+            readonly summary: string
+          }>
+          assert.deepStrictEqual(
+            firing.map((alert) => [alert.rule, alert.entity]),
+            [["consecutive_failures", "customers"]]
+          )
           // A user's definition on a cron, never run; orders disabled.
           const made = yield* call("POST", "/api/v1/definitions", {
             body: {
@@ -103,6 +120,12 @@ layer(Layer.mergeAll(dashboardServerLayer, Browser.layer), { timeout: 120_000, e
           )
           assert.include(yield* text("items-slim"), "never")
           assert.strictEqual(yield* step(() => row("erp:orders").getByTestId("next-run").textContent()), "disabled")
+          // The alert firing, with its rule and summary.
+          const alerts = page.locator("ul.alerts li")
+          assert.strictEqual(yield* step(() => alerts.count()), 1)
+          const alertText = (yield* step(() => alerts.first().textContent())) ?? ""
+          assert.include(alertText, "consecutive_failures")
+          assert.include(alertText, firing[0]?.summary ?? "no summary")
           // Every source is the fake, which answers its health probe.
           const health = yield* step(() => table.locator("tbody tr td:nth-child(3)").allTextContents())
           assert.isTrue(
