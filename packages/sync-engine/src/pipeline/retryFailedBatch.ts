@@ -28,7 +28,7 @@ import { toIngestRows } from "../stages/ingest/toIngestRows.ts"
 import type { ParentLink } from "../stages/resolve/ParentLink.ts"
 import { placeOrphans } from "../stages/resolve/placeOrphans.ts"
 import { resolveParents } from "../stages/resolve/resolveParents.ts"
-import { runStagesLoading, type Stages } from "../stages/Stages.ts"
+import { newLookupWindow, runStagesLoading, type Stages } from "../stages/Stages.ts"
 import type { OrphanPolicy } from "../state/EntitySettings.ts"
 import type { FailedRecord } from "../state/FailedRecord.ts"
 import type { FailedRecordStore } from "../state/FailedRecordStore.ts"
@@ -139,6 +139,8 @@ export const retryFailedBatch = Effect.fnUntraced(function* (
     }
     return []
   })
+  // A batch is a window of its own for the mapping's table lookups: read afresh, then dropped.
+  newLookupWindow(context.stages)
   const staged = yield* runStagesLoading(
     context.stages,
     retried.map((entry) => entry.raw)
