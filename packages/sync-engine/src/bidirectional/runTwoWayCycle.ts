@@ -176,7 +176,7 @@ const cycle = Effect.fnUntraced(function* (input: TwoWayCycleInput, options: Two
         Effect.annotateLogs({ definitionId, key: target.key, reason })
       )
     })
-  /** Closes the key's open failed record, in the transaction that wrote the key. */
+  /** Closes the key's open failed record: in the transaction that wrote the key, or once both sides agree. */
   const closeFailed = (key: string) =>
     openKeys.has(key)
       ? Effect.tap(failedRecords.supersedeFailedRecords(input.connectorId, entity, [key], definitionId), () =>
@@ -337,7 +337,8 @@ const cycle = Effect.fnUntraced(function* (input: TwoWayCycleInput, options: Two
     Effect.gen(function* () {
       const base = entry === undefined || entry.state !== "synced" ? undefined : entry.base
       const decision: RecordDecision = resolveRecord(decide, base, source, table)
-      if (decision._tag === "Unchanged") return true
+      // Both sides agree: a refused write of the record is moot (its row was set back, say).
+      if (decision._tag === "Unchanged") return yield* Effect.as(closeFailed(key), true)
       const at = new Date(yield* Effect.clockWith((clock) => clock.currentTimeMillis))
       if (decision._tag === "Held") {
         yield* recordConflict(sql, { definitionId, key, sourceId, base, finding: decision.conflict, at })

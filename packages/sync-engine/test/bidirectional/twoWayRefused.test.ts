@@ -5,7 +5,7 @@
  * The next cycle tries the record again (refused the same way: the same failed record stays open,
  * no new one); a retry through `retryDefinitionFailed` (the API's and the CLI's) reports it still
  * waiting; once the row is fixed in the table, the retry writes it and closes the failed record,
- * both sides equal.
+ * both sides equal. A refused edit set back in the table closes its failed record without a write.
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -107,6 +107,22 @@ layer(testLayer, { timeout: 120_000 })("two-way sync: a write the connector refu
       const quiet = yield* cycle
       assert.deepStrictEqual(quiet.failed, [])
       assert.strictEqual(yield* fakeWrites(fake), writes)
+
+      // A refused edit set back in the table: nothing to write, and its failed record is closed.
+      const goodKey = keyOf.get(good) ?? ""
+      yield* sql.unsafe(`UPDATE twoway."${id}" SET last_name = '' WHERE _key = $1`, [goodKey])
+      const blanked = yield* cycle
+      assert.deepStrictEqual(
+        blanked.failed.map((f) => f.key),
+        [goodKey]
+      )
+      assert.lengthOf(yield* open, 1)
+      yield* sql.unsafe(`UPDATE twoway."${id}" SET last_name = 'Fine' WHERE _key = $1`, [goodKey])
+      const writesBeforeRevert = yield* fakeWrites(fake)
+      const reverted = yield* cycle
+      assert.deepInclude(reverted, { failed: [], source: { created: 0, updated: 0, deleted: 0 } })
+      assert.strictEqual(yield* fakeWrites(fake), writesBeforeRevert)
+      assert.lengthOf(yield* open, 0)
     }).pipe(Effect.scoped)
   )
 })
