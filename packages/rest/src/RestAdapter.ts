@@ -190,7 +190,11 @@ export const make = Effect.fnUntraced(function* (
         const keys = keysOf(record) ?? {}
         const params: Record<string, string> = {}
         for (const { param, placeholder } of stream.params) params[param] = keys[placeholder] ?? ""
-        return fetchShaped(stream, { ...request, params }, cursor, keys)
+        // The parent's key, when the placeholders are not it: the child's foreign key.
+        const parentKey: Record<string, unknown> = {}
+        for (const { field, parentField } of stream.parentLink?.copied ?? [])
+          parentKey[field] = record[parentField] ?? null
+        return fetchShaped(stream, { ...request, params }, cursor, { ...keys, ...parentKey })
       }
     })
   }

@@ -110,7 +110,8 @@ streams:
         ["created_at", "timestamp", true],
         ["updated_at", "timestamp", true],
         ["owner", "string", true],
-        ["repo", "string", true]
+        ["repo", "string", true],
+        ["repositories_id", "integer", true]
       ])
       assert.deepStrictEqual(
         check.streams.map((stream) => stream.origin),

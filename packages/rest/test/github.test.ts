@@ -58,12 +58,19 @@ describe("GitHub-style source", () => {
       const expected = github.repositories.flatMap((r) =>
         [...r.issues]
           .sort((a, b) => a.updated_at.localeCompare(b.updated_at))
-          .map(({ user, ...issue }) => ({ ...issue, author: user.login, owner: r.owner.login, repo: r.name }))
+          .map(({ user, ...issue }) => ({
+            ...issue,
+            author: user.login,
+            owner: r.owner.login,
+            repo: r.name,
+            repositories_id: r.id
+          }))
       )
       assert.deepStrictEqual(issues, expected)
       const manifests = yield* adapter.manifests
       const issuesManifest = manifests.find((m) => m.entity === "issues")
-      assert.deepStrictEqual(issuesManifest?.parents, [{ entity: "repositories", foreignKey: ["owner", "repo"] }])
+      // The path is filled from the owner and name, not the repository's key: each issue gets the key.
+      assert.deepStrictEqual(issuesManifest?.parents, [{ entity: "repositories", foreignKey: ["repositories_id"] }])
       assert.strictEqual(issuesManifest?.cursorField, "updated_at")
       assert.strictEqual(issuesManifest?.deltaStrategy, "rowversion")
       assert.strictEqual(issuesManifest?.columns?.find((c) => c.name === "id")?.businessKey, true)

@@ -1,7 +1,9 @@
 /**
  * Declarative REST sources through the server: Planning Center People described as a document and
  * the hand-written `pco` adapter, both created through the API on the same fake and synced to
- * PostgreSQL — the two people tables are equal, and equal the fake's people; an upstream answering
+ * PostgreSQL — the two people tables are equal, and equal the fake's people; the README's GitHub
+ * example synced to PostgreSQL equals the fake's repositories and issues, and its incremental
+ * sync takes an edited issue; an upstream answering
  * a shape the document did not declare fails that run with the invalid-response error naming the
  * field, and the server goes on.
  */
@@ -9,7 +11,7 @@ import { readFileSync } from "node:fs"
 import { assert, layer } from "@effect/vitest"
 import { FakePco } from "@syncflow/pco/testing"
 import { readDocument } from "@syncflow/rest"
-import { FakeStripe } from "@syncflow/rest/testing"
+import { FakeGitHub, FakeStripe } from "@syncflow/rest/testing"
 import { Duration, Effect, Option, Predicate, Redacted, Result } from "effect"
 import { SqlClient } from "effect/sql"
 import { EntitySyncTriggered } from "../src/api/groups/EntitiesGroup.ts"
@@ -252,6 +254,82 @@ layer(testServerLayer, { timeout: 240_000, excludeTestServices: true })("declara
         assert.match(
           String(Predicate.isObject(refused.body) ? refused.body.detail : ""),
           /streams\[0\]\.pagination \(line 14, column \d+\): expected a pagination with style/
+        )
+      }).pipe(Effect.scoped),
+    240_000
+  )
+
+  it.effect(
+    "the README's GitHub example synced to PostgreSQL equals the fake's repositories and issues, incrementally too",
+    () =>
+      Effect.gen(function* () {
+        const github = yield* FakeGitHub.make({ token: "ghp_example", repositories: 3, issuesPerRepository: 5 })
+        const text = readFileSync(new URL("../../rest/examples/github.yaml", import.meta.url), "utf8").replace(
+          /^baseUrl: .*$/m,
+          `baseUrl: ${github.baseUrl}`
+        )
+        const created = yield* call("POST", "/api/v1/connectors", {
+          body: {
+            id: "github_example",
+            adapter: "rest",
+            name: "GitHub (README example)",
+            config: { document: text },
+            credentials: { type: "bearer", token: "ghp_example" }
+          }
+        })
+        assert.strictEqual(created.status, 201, JSON.stringify(created.body))
+        for (const [entity, discover] of [
+          ["repositories", true],
+          ["issues", false]
+        ] as const) {
+          const run = yield* syncEntity("github_example", entity, discover)
+          assert.strictEqual(run.status, "succeeded", run.error ?? "")
+        }
+        assert.deepStrictEqual(
+          comparableRows(yield* rowsOf("github_example.repositories"), ["id", "name", "full_name", "owner_login"]),
+          comparableRows(
+            github.repositories.map((repository) => ({ ...repository, owner_login: repository.owner.login })),
+            ["id", "name", "full_name", "owner_login"]
+          )
+        )
+        // repositories_id: the repository's key, each issue's foreign key to its repository's row.
+        const issueFields = [
+          "id",
+          "repositories_id",
+          "owner",
+          "repo",
+          "number",
+          "title",
+          "state",
+          "author",
+          "updated_at"
+        ]
+        const truthIssues = () =>
+          github.repositories
+            .flatMap((repository) =>
+              repository.issues.map((issue) => ({
+                ...issue,
+                owner: repository.owner.login,
+                repo: repository.name,
+                repositories_id: repository.id,
+                author: issue.user.login
+              }))
+            )
+            .sort((a, b) => a.id - b.id)
+        assert.deepStrictEqual(
+          comparableRows(yield* rowsOf("github_example.issues"), issueFields),
+          comparableRows(truthIssues(), issueFields)
+        )
+        // An edit upstream: the incremental sync asks with since and updates that issue only.
+        const [first] = github.repositories
+        const edited = first?.issues[2]?.id ?? 0
+        github.edit(edited, "Edited upstream", "2030-01-01T00:00:00Z")
+        const incremental = yield* syncEntity("github_example", "issues", false)
+        assert.strictEqual(incremental.status, "succeeded", incremental.error ?? "")
+        assert.deepInclude(incremental.counts, { updated: 1, inserted: 0, failed: 0 })
+        assert.deepStrictEqual(
+          comparableRows(yield* rowsOf("github_example.issues"), issueFields),
+          comparableRows(truthIssues(), issueFields)
         )
       }).pipe(Effect.scoped),
     240_000

@@ -14,6 +14,7 @@ import type { StreamSpec } from "../document/StreamSpec.ts"
 import { placeholdersOf, primaryKeyOf } from "../document/validateDocument.ts"
 import { compileShape, type ShapeRecord } from "../records/shapeRecord.ts"
 import { paginationOf } from "./paginationOf.ts"
+import { type ParentLink, parentLinkOf } from "./parentLink.ts"
 import { requestBodyOf, type WithBody } from "./requestBody.ts"
 import { responseSchemaOf } from "./responseSchema.ts"
 
@@ -33,6 +34,8 @@ export interface CompiledStream {
   readonly withBody: WithBody | undefined
   /** Each path param of the endpoint, and the parent record field that fills it (substreams only). */
   readonly params: ReadonlyArray<{ readonly param: string; readonly placeholder: string; readonly field: string }>
+  /** A substream's link to its parent record (its foreign key); `undefined` for a top-level stream. */
+  readonly parentLink: ParentLink | undefined
 }
 
 /** A compiled source. */
@@ -106,6 +109,7 @@ const compileStream = (document: SourceDocument, stream: StreamSpec): CompiledSt
     field: stream.parent?.params[placeholder] ?? placeholder
   }))
   const definition = streamEndpoint(document, stream, params)
+  const parentLink = parentLinkOf(document, stream, params)
   const columns = columnsOf(stream)
   const manifest: EntityManifest = {
     entity: stream.name,
@@ -114,10 +118,7 @@ const compileStream = (document: SourceDocument, stream: StreamSpec): CompiledSt
     businessKey: primaryKeyOf(stream) as EntityManifest["businessKey"],
     ...(stream.incremental === undefined ? {} : { cursorField: stream.incremental.cursorField }),
     deltaStrategy: stream.incremental === undefined ? "full" : "rowversion",
-    parents:
-      stream.parent === undefined
-        ? []
-        : [{ entity: stream.parent.stream, foreignKey: params.map((p) => p.placeholder) }],
+    parents: parentLink === undefined ? [] : [{ entity: parentLink.entity, foreignKey: parentLink.foreignKey }],
     ...(columns === undefined ? {} : { columns })
   }
   return {
@@ -126,7 +127,8 @@ const compileStream = (document: SourceDocument, stream: StreamSpec): CompiledSt
     manifest,
     shape: compileShape(stream),
     withBody: requestBodyOf(document, stream),
-    params
+    params,
+    parentLink
   }
 }
 
