@@ -43,7 +43,7 @@ import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
 import { type SyncMode, sameListing } from "./SyncMode.ts"
 import type { SyncSink } from "./SyncSink.ts"
 import type { SyncSummary } from "./SyncSummary.ts"
-import { toFailedRecords } from "./toFailedRecords.ts"
+import { failedKeys, toFailedRecords } from "./toFailedRecords.ts"
 import { type Window, type WindowPage, windows } from "./Window.ts"
 
 /** What a sync into a sink needs. */
@@ -358,7 +358,10 @@ export const makeSinkSync = ({
               yield* withSql(recordStepStats(runId, window.etl.stats))
             }
             if (failures.length > 0) {
-              yield* failedRecordStore.recordFailedRecords(toFailedRecords(failures, context, open.failureKey))
+              const failed = toFailedRecords(failures, context, open.failureKey)
+              yield* failedRecordStore.recordFailedRecords(failed)
+              // The source lists these records too: a reconcile must not delete them in the target.
+              if (listing.since === null) yield* sink.ledger.touch(scope, failedKeys(failed), runId)
             }
             yield* checkpointStore.saveCheckpoint({
               connectorId,

@@ -43,7 +43,7 @@ import { rawInWindow, rawsToPark } from "./parkedRaws.ts"
 import * as ResolveTarget from "./resolveTarget.ts"
 import { type SyncMode, sameListing } from "./SyncMode.ts"
 import { SyncConfigError, type SyncEntityRequest } from "./SyncRequests.ts"
-import { toFailedRecords } from "./toFailedRecords.ts"
+import { failedKeys, toFailedRecords } from "./toFailedRecords.ts"
 import { type Window, type WindowPage, windows, windowTotal } from "./Window.ts"
 
 /** The services the table windows run on. */
@@ -270,9 +270,11 @@ export const makeTableWindows = (services: TableWindowServices) => {
           placed.write.map((row) => row._bk_hash)
         )
         if (failures.length > 0) {
-          yield* failedRecordStore.recordFailedRecords(
-            toFailedRecords(failures, { connectorId, entity, runId }, prepared.failureKey)
-          )
+          const failed = toFailedRecords(failures, { connectorId, entity, runId }, prepared.failureKey)
+          yield* failedRecordStore.recordFailedRecords(failed)
+          // The source lists these records too: a reconcile keeps their stored rows (the failed
+          // record says why the newer version is not there) instead of taking them for deleted.
+          if (complete && !opened.initial) yield* destination.touch(target, failedKeys(failed), runId)
         }
         const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
         yield* checkpointStore.saveCheckpoint({

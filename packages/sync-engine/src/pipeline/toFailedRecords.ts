@@ -30,3 +30,7 @@ export const toFailedRecords = (
     ...(failure.normalized === undefined ? {} : { normalized: failure.normalized }),
     ...(failure.mapped === undefined ? {} : { mapped: failure.mapped })
   }))
+
+/** The business-key hashes of failed-record rows that have one. */
+export const failedKeys = (records: ReadonlyArray<NewFailedRecord>): Array<string> =>
+  records.flatMap((record) => (record.businessKey == null ? [] : [record.businessKey]))
