@@ -99,7 +99,10 @@ layer(Layer.mergeAll(dashboardServerLayer, Browser.layer), { timeout: 120_000, e
           const names = (listed.body as ReadonlyArray<{ readonly entity: string }>).map((entity) => entity.entity)
           assert.includeMembers(names, ["items", "customers", "orders"])
           const entities = page.getByRole("table", { name: "Entities" })
-          const rowNames = yield* step(() => entities.locator("tbody th[scope=row]").allTextContents())
+          // The table is refetched after the discovery: wait for its last row before reading it.
+          const entityRows = entities.locator("tbody th[scope=row]")
+          yield* step(() => entityRows.nth(names.length - 1).waitFor())
+          const rowNames = yield* step(() => entityRows.allTextContents())
           assert.deepStrictEqual([...rowNames].sort(), [...names].sort())
           const newBadges = yield* step(() => entities.locator(".badge.new").count())
           assert.strictEqual(newBadges, names.length, "every entity is new at the first discovery")

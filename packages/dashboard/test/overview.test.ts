@@ -122,6 +122,7 @@ layer(Layer.mergeAll(dashboardServerLayer, Browser.layer), { timeout: 120_000, e
           assert.strictEqual(yield* step(() => row("erp:orders").getByTestId("next-run").textContent()), "disabled")
           // The alert firing, with its rule and summary.
           const alerts = page.locator("ul.alerts li")
+          yield* step(() => alerts.first().waitFor())
           assert.strictEqual(yield* step(() => alerts.count()), 1)
           const alertText = (yield* step(() => alerts.first().textContent())) ?? ""
           assert.include(alertText, "consecutive_failures")
