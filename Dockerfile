@@ -16,6 +16,10 @@ ARG NODE_EXTRA_CA_CERTS
 RUN apt-get update \
   && apt-get install -y --no-install-recommends nodejs npm ca-certificates \
   && rm -rf /var/lib/apt/lists/*
+# Debian's Node (18) only bootstraps: pnpm runs under the project's Node 24 (first on PATH), so the
+# optional native packages that need Node 20+ (Vite's rolldown binding) are installed, and the
+# dashboard's build in `prepare` runs.
+RUN npm install -g --no-audit --no-fund node@24.21.0 && node --version
 WORKDIR /src
 COPY . .
 RUN npx -y pnpm@10.34.9 install --frozen-lockfile \
