@@ -23,6 +23,7 @@ import { ManifestStore } from "../state/ManifestStore.ts"
 import { RunStore } from "../state/RunStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts"
+import { requestSettled } from "./requestSettled.ts"
 import { isEntityRunning, SyncEntityWorkflow, SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
@@ -131,17 +132,13 @@ export const requestEntity = (
     const isRunning = (seq: number) => isEntityRunning({ ...target, seq })
     const hasListed = (seq: number) =>
       Effect.flatMap(SyncEntityWorkflow.executionId({ ...target, seq }), executionListed)
-    const ask = triggers.request(entityTriggerKey(target.connectorId, target.entity), target.mode, {
-      isRunning,
-      hasListed
-    })
-    let answer = yield* ask
-    while (answer.status === "closing") {
-      // The running sync is ending: ask again once it has.
-      yield* Effect.sleep("100 millis")
-      answer = yield* ask
-    }
-    return answer
+    return yield* requestSettled(
+      triggers,
+      entityTriggerKey(target.connectorId, target.entity),
+      target.mode,
+      { isRunning, hasListed },
+      "sync"
+    )
   })
 
 const claimActivity = (

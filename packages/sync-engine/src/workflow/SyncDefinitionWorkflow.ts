@@ -13,7 +13,7 @@
  * definition's state (its source entity and definition id) from its first window to its finish; a
  * failed execution marks its run failed, releases the lease and closes its trigger.
  */
-import { Duration, Effect, Option, Schedule, Schema } from "effect"
+import { Duration, Effect, Option, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
 import { definitionStateKey } from "../definitions/definitionStateKey.ts"
 import { resolveDefinition } from "../definitions/resolveDefinition.ts"
@@ -26,6 +26,7 @@ import { SyncMode } from "../pipeline/SyncMode.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts"
 import { executeListing, linkExecutionRuns, recordFailedRun, retryWhileBusy, runIdOf } from "./listingExecution.ts"
+import { requestSettled } from "./requestSettled.ts"
 import { SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
 import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
@@ -234,24 +235,17 @@ export const triggerDefinition = Effect.fn("SyncDefinitionWorkflow.trigger")(fun
   const triggers = yield* WorkflowTriggers
   const key = definitionTriggerKey(definition.id)
   const idOf = (seq: number) => SyncDefinitionWorkflow.executionId({ definition, mode, seq })
-  const ask = triggers.request(key, mode, {
-    isRunning: (seq) => isRunning(definition, seq),
-    hasListed: (seq) => Effect.flatMap(idOf(seq), executionListed)
-  })
-  let answer = yield* ask
-  if (answer.status === "closing") {
-    yield* isRunning(definition, answer.seq).pipe(
-      Effect.repeat({ until: (running) => !running, schedule: Schedule.spaced("50 millis") }),
-      Effect.timeoutOrElse({
-        duration: "30 seconds",
-        orElse: () => Effect.fail(new SyncWorkflowError({ message: "the running definition run did not end" }))
-      })
-    )
-    answer = yield* ask
-  }
+  const answer = yield* requestSettled(
+    triggers,
+    key,
+    mode,
+    {
+      isRunning: (seq) => isRunning(definition, seq),
+      hasListed: (seq) => Effect.flatMap(idOf(seq), executionListed)
+    },
+    "definition run"
+  )
   switch (answer.status) {
-    case "closing":
-      return yield* new SyncWorkflowError({ message: "the running definition run did not end" })
     case "running": {
       const executionId = yield* idOf(answer.seq)
       const runId = yield* runOfExecution(executionId)

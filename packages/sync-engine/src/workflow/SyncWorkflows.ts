@@ -3,7 +3,7 @@
  * TwoWayCycle workflows on the cluster (one in-process runner by default, or several sharing the database) and reads their
  * outcome. The server's triggers, webhooks and scheduler go through it.
  */
-import { Context, Effect, Layer, Option, Schedule } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type { SqlClient, SqlError } from "effect/sql"
 import type { WorkflowEngine } from "effect/workflow"
 import type { SyncDefinition } from "../definitions/SyncDefinition.ts"
@@ -51,6 +51,7 @@ export type {
 } from "./SyncTriggerAnswers.ts"
 export { SyncWorkflowError } from "./SyncWorkflowError.ts"
 
+import { requestSettled } from "./requestSettled.ts"
 import type {
   ConnectorStatus,
   ConnectorTrigger,
@@ -160,27 +161,19 @@ export class SyncWorkflows extends Context.Service<
               })
             const running = (seq: number) =>
               isEntityRunning({ connectorId: request.connectorId, entity: request.entity, mode: request.mode, seq })
-            const ask = triggers.request(key, request.mode, {
-              followUp: request.followUp,
-              isRunning: running,
-              hasListed: (seq) => Effect.flatMap(idOf(seq), executionListed)
-            })
-            let answer = yield* ask
-            if (answer.status === "closing") {
-              // The running execution has closed (it is ending): once it has ended, ask again.
-              yield* running(answer.seq).pipe(
-                Effect.repeat({ until: (stillRunning) => !stillRunning, schedule: Schedule.spaced("50 millis") }),
-                Effect.timeoutOrElse({
-                  duration: "30 seconds",
-                  orElse: () => Effect.fail(new SyncWorkflowError({ message: "the running sync did not end" }))
-                })
-              )
-              answer = yield* ask
-            }
+            const answer = yield* requestSettled(
+              triggers,
+              key,
+              request.mode,
+              {
+                followUp: request.followUp,
+                isRunning: running,
+                hasListed: (seq) => Effect.flatMap(idOf(seq), executionListed)
+              },
+              "sync"
+            )
             const { connectorId, entity } = request
             switch (answer.status) {
-              case "closing":
-                return yield* new SyncWorkflowError({ message: "the running sync did not end" })
               case "running": {
                 const executionId = yield* idOf(answer.seq)
                 return {

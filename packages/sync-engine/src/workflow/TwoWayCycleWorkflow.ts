@@ -10,11 +10,12 @@
  * cycle runs queues one cycle behind it (a change may have come after the running cycle read its
  * side), never a second cycle at once.
  */
-import { Effect, Option, Schedule, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { Activity, Workflow } from "effect/workflow"
 import { runTwoWayDefinition } from "../bidirectional/runTwoWayDefinition.ts"
 import { SyncDefinition } from "../definitions/SyncDefinition.ts"
 import { listingKind, SyncMode } from "../pipeline/SyncMode.ts"
+import { requestSettled } from "./requestSettled.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { untilShutdown } from "./WorkflowShutdown.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
@@ -139,22 +140,14 @@ export const triggerTwoWayCycle = Effect.fn("TwoWayCycleWorkflow.trigger")(funct
   const triggers = yield* WorkflowTriggers
   const key = twoWayTriggerKey(definition.id)
   const idOf = (seq: number) => TwoWayCycleWorkflow.executionId({ definition, mode, seq })
-  const ask = triggers.request(key, mode, { followUp: true, isRunning: (seq) => isRunning(definition, seq) })
-  let answer = yield* ask
-  if (answer.status === "closing") {
-    // The running cycle has closed (it is ending): once it has ended, ask again.
-    yield* isRunning(definition, answer.seq).pipe(
-      Effect.repeat({ until: (running) => !running, schedule: Schedule.spaced("50 millis") }),
-      Effect.timeoutOrElse({
-        duration: "30 seconds",
-        orElse: () => Effect.fail(new SyncWorkflowError({ message: "the running two-way cycle did not end" }))
-      })
-    )
-    answer = yield* ask
-  }
+  const answer = yield* requestSettled(
+    triggers,
+    key,
+    mode,
+    { followUp: true, isRunning: (seq) => isRunning(definition, seq) },
+    "two-way cycle"
+  )
   switch (answer.status) {
-    case "closing":
-      return yield* new SyncWorkflowError({ message: "the running two-way cycle did not end" })
     case "running":
       return { status: "joined", executionId: yield* idOf(answer.seq), mode: answer.mode } satisfies TwoWayCycleAnswer
     case "queued":
