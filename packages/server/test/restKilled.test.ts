@@ -135,8 +135,8 @@ layer(PgTest.layer, { timeout: spawningTimeout * 4, excludeTestServices: true })
         )
         assert.includeMembers(after, [11, 12, 13])
         assert.deepStrictEqual(
-          report.entities.map((entity) => ({ runId: entity.runId, ...entity.counts })),
-          [{ runId: killed?.id ?? "", fetched: items, inserted: items, failed: 0 }]
+          report.entities.map((entity) => ({ runId: entity.runId, resumed: entity.resumed, ...entity.counts })),
+          [{ runId: killed?.id ?? "", resumed: true, fetched: items, inserted: items, failed: 0 }]
         )
 
         // The table equals the truth, each item once.

@@ -28,7 +28,7 @@ import { allocateRun, executionListed, runOfExecution } from "./executionRuns.ts
 import { executeListing, linkExecutionRuns, recordFailedRun, retryWhileBusy, runIdOf } from "./listingExecution.ts"
 import { requestSettled } from "./requestSettled.ts"
 import { SyncWorkflowConfig } from "./SyncEntityWorkflow.ts"
-import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
+import { SyncSummarySchema, WindowOutcomeSchema, windowProcess } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { untilShutdown } from "./WorkflowShutdown.ts"
 import { WorkflowTriggers } from "./WorkflowTriggers.ts"
@@ -87,7 +87,7 @@ const windowActivity = (payload: SyncDefinitionPayload, runId: string, index: nu
       const engine = yield* SyncEngine
       const settings = yield* SyncWorkflowConfig
       const resolved = yield* resolve(payload.definition, index === 0)
-      return yield* engine.syncWindow({
+      const outcome = yield* engine.syncWindow({
         connectorId: payload.definition.source.connectorId,
         adapter: resolved.runtime.adapter,
         manifest: resolved.manifest,
@@ -100,6 +100,7 @@ const windowActivity = (payload: SyncDefinitionPayload, runId: string, index: nu
         runId,
         holder
       })
+      return { ...outcome, process: windowProcess }
     }).pipe(untilShutdown, retryWhileBusy, Effect.mapError(SyncWorkflowError.from))
   })
 

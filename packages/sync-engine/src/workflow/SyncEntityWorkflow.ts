@@ -32,7 +32,7 @@ import { SyncMode } from "../pipeline/SyncMode.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { ConnectorAdapters } from "./ConnectorAdapters.ts"
 import { executeListing, linkExecutionRuns, recordFailedRun, retryWhileBusy, runIdOf } from "./listingExecution.ts"
-import { SyncSummarySchema, WindowOutcomeSchema } from "./SyncSummarySchema.ts"
+import { SyncSummarySchema, WindowOutcomeSchema, windowProcess } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 import { entityTriggerKey } from "./triggerKeys.ts"
 import { untilShutdown } from "./WorkflowShutdown.ts"
@@ -127,7 +127,7 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
       const engine = yield* SyncEngine
       const settings = yield* SyncWorkflowConfig
       const { runtime, manifest, manifests } = yield* manifestsFor(payload.connectorId, payload.entity, index === 0)
-      return yield* engine.syncWindow({
+      const outcome = yield* engine.syncWindow({
         connectorId: payload.connectorId,
         adapter: runtime.adapter,
         manifest,
@@ -139,6 +139,7 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
         runId,
         holder
       })
+      return { ...outcome, process: windowProcess }
     }).pipe(
       // SIGTERM: the window stops at once, uncommitted, and is replayed by the next runner.
       untilShutdown,

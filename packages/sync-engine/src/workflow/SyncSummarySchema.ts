@@ -29,5 +29,13 @@ export const WindowOutcomeSchema = Schema.Struct({
   done: Schema.Boolean,
   resumed: Schema.Boolean,
   counts: RunCounts,
-  pending: Schema.Number
+  pending: Schema.Number,
+  /** Which process committed the window (`windowProcess`); absent in results stored before it was kept. */
+  process: Schema.optional(Schema.String)
 })
+
+/**
+ * This process, as window results name it: a resumed execution replays the windows another process
+ * committed, and tells by their `process` that it carries on an interrupted run.
+ */
+export const windowProcess: string = globalThis.crypto.randomUUID()

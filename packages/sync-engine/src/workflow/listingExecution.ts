@@ -9,6 +9,7 @@ import type { SyncSummary } from "../pipeline/SyncSummary.ts"
 import { EntityLeases } from "../state/EntityLeases.ts"
 import { RunStore } from "../state/RunStore.ts"
 import type { RunCounts, SyncRun } from "../state/SyncRun.ts"
+import { windowProcess } from "./SyncSummarySchema.ts"
 import { SyncWorkflowError } from "./SyncWorkflowError.ts"
 
 /** A UUID derived from an execution id (hex), so a retried first window starts the same run. */
@@ -34,6 +35,8 @@ export interface WindowStep {
   readonly done: boolean
   readonly resumed: boolean
   readonly pending: number
+  /** The process that committed the window (`windowProcess`), when it was recorded. */
+  readonly process?: string | undefined
 }
 
 /** The activities of one listing, as a workflow builds them (each may need its own services). */
@@ -73,7 +76,9 @@ export const executeListing = <RW, RR, RF, RP, RC, RX>(
         const outcome = yield* ofRun(activities.window(index))
         runId = outcome.runId
         if (index === 0) {
-          resumed = outcome.resumed
+          // Resumed: the listing continued an interrupted run, or this execution carries on after
+          // the process that committed its first window was lost (its results are replayed here).
+          resumed = outcome.resumed || (outcome.process !== undefined && outcome.process !== windowProcess)
           // A resumed listing continues an earlier run: the sync's span names the run it carries on.
           yield* Effect.annotateCurrentSpan({ runId })
           yield* ofRun(activities.run(runId))
