@@ -1,7 +1,7 @@
 /**
  * A definition's field mapping on Planning Center data (the fake PCO over real HTTP): phone numbers
  * as people enter them (`(555) 555-0123`) become E.164 through `format phone`, equal to the E.164
- * form the fake's ground truth holds; `title` and `lower` case and a `custom` expression on the same
+ * form the fake's ground truth holds; `lower` case and a `custom` expression on the same
  * rows give what the truth says.
  */
 import { assert, layer } from "@effect/vitest"
