@@ -4,7 +4,8 @@
  * ERP -> ScheduleHub (parents first), and after every round of runs — the first push, then the ERP's
  * inserts, updates and deletes — the fake ScheduleHub's live records are exactly the ERP's ground
  * truth (business-key hash -> data hash), each once, children naming their parents. A connector whose
- * plugin is no destination is refused with a 400 naming `destination.connectorId`.
+ * plugin is no destination is refused with a 400 naming `destination.connectorId`; a field mapping
+ * whose target ScheduleHub's entity does not have (or assigns itself) is a 400 naming the entry's target.
  */
 import { assert, layer } from "@effect/vitest"
 import type { EntityManifest } from "@syncflow/adapter-core"
@@ -155,6 +156,27 @@ layer(testServerLayerWith({ plugins: [...defaultPlugins, writerOnlyPlugin] }), {
           assert.strictEqual(made.status, 201, JSON.stringify(made.body))
           assert.deepInclude(bodyAs(made, DefinitionView), { direction: "push", operation: "upsert" })
         }
+
+        // A field mapping whose target ScheduleHub's customers do not have is refused (problem+json
+        // naming the entry and the field), and so is one making ScheduleHub's own uid; nothing is stored.
+        const mappingPath = "/api/v1/definitions/hub-customers/mapping"
+        const unknownTarget = yield* call("PUT", mappingPath, {
+          body: {
+            entries: [
+              { source: "customer_id", target: "customer_id" },
+              { source: "name", target: "full_name" }
+            ]
+          }
+        })
+        assert.strictEqual(unknownTarget.status, 400, JSON.stringify(unknownTarget.body))
+        assert.deepInclude(unknownTarget.body, { field: "entries[1].target" })
+        assert.match(JSON.stringify(unknownTarget.body), /hub:customers has no field .*full_name/)
+        const assignedTarget = yield* call("PUT", mappingPath, {
+          body: { entries: [{ source: "customer_id", target: "uid" }] }
+        })
+        assert.strictEqual(assignedTarget.status, 400, JSON.stringify(assignedTarget.body))
+        assert.deepInclude(assignedTarget.body, { field: "entries[0].target" })
+        assert.strictEqual((yield* call("GET", mappingPath)).status, 404)
 
         // The first push, parents first.
         for (const entity of pushed) {

@@ -10,6 +10,9 @@
  *   `bidirectional` with its own rules (`bidirectional/validateTwoWay.ts`);
  * - every `mapping` key is a field of the source entity's manifest, every mapped name a field of the
  *   destination entity's manifest (connector destinations), no two fields mapped to one name;
+ * - with a field mapping (the stored one, or one being set) and a connector destination whose entity
+ *   declares its fields, every entry's target is one of them and not one the target assigns or
+ *   SyncFlow's identity fills (`fieldMapping.entries[i].target`; `DestinationFields`);
  * - every `filters[i].field` is a field of the source entity;
  * - every `matchKey` field is a field of the target (the mapped fields in PostgreSQL, the destination
  *   entity's manifest for a connector); without a match key the source's business key is mapped;
@@ -27,6 +30,7 @@ import { validateTwoWay } from "../bidirectional/validateTwoWay.ts"
 import * as Identifier from "../destination/Identifier.ts"
 import { compilePipeline } from "../etl/compilePipeline.ts"
 import { errorField } from "../etl/EtlRunError.ts"
+import { connectorDestinationFields, targetProblems } from "../mappings/DestinationFields.ts"
 import type { FieldMappingEntry } from "../mappings/FieldMapping.ts"
 import { schemaOf } from "../pipeline/resolveTarget.ts"
 import { makeStages } from "../stages/Stages.ts"
@@ -156,6 +160,14 @@ export const validateDefinition = Effect.fnUntraced(function* (
     )
   }
 
+  if (fieldMapping != null && destination.kind === "connector") {
+    const fields = yield* connectorDestinationFields(destination)
+    const problem = fields === undefined ? undefined : targetProblems(fieldMapping.entries, fields)[0]
+    if (problem !== undefined) {
+      return yield* invalid(`fieldMapping.${problem.field}`, `the definition's field mapping: ${problem.message}`)
+    }
+  }
+
   if (definition.mapping !== null) {
     if (sourceFields.size === 0) {
       return yield* invalid("mapping", `${source.entity} declares no fields to map (its source has no metadata)`)
@@ -184,7 +196,10 @@ export const validateDefinition = Effect.fnUntraced(function* (
     }
   }
 
-  const written = new Set(destinationFields(definition, sourceManifest))
+  // The fields the definition writes: its field mapping's targets, or the mapped (or every) source field.
+  const written = new Set(
+    fieldMapping == null ? destinationFields(definition, sourceManifest) : fieldMapping.entries.map((e) => e.target)
+  )
   if (definition.matchKey !== null) {
     if (definition.matchKey.length === 0) return yield* invalid("matchKey", "a match key names at least one field")
     for (const [index, field] of definition.matchKey.entries()) {

@@ -6,6 +6,7 @@
 import type { ColumnManifest } from "@syncflow/adapter-core"
 import { Result } from "effect"
 import { tryCompileExpression } from "../expressions/Expression.ts"
+import { type DestinationFields, targetProblems } from "./DestinationFields.ts"
 import type { FieldMapping } from "./FieldMapping.ts"
 import { makeFormatter } from "./formatValue.ts"
 import { parseSourcePath } from "./SourcePath.ts"
@@ -19,17 +20,17 @@ export interface MappingProblem {
 /**
  * The problems of a mapping: unknown source fields (when the source declares columns), malformed
  * paths, expressions that do not compile or read unknown fields, bad format settings, targets named
- * twice or (when `destinationFields` is given) not among the destination's fields.
+ * twice or (when `destination` is given: a connector destination's fields) not among the
+ * destination's fields or reserved there.
  */
 export const checkFieldMapping = (
   mapping: FieldMapping,
   sourceColumns: ReadonlyArray<Pick<ColumnManifest, "name">>,
-  destinationFields?: ReadonlyArray<string>
+  destination?: DestinationFields
 ): ReadonlyArray<MappingProblem> => {
   const problems: Array<MappingProblem> = []
   const known = new Set(sourceColumns.map((c) => c.name))
   const checkColumns = known.size > 0
-  const destination = destinationFields === undefined ? undefined : new Set(destinationFields)
   const targets = new Set<string>()
   if (mapping.entries.length === 0) problems.push({ field: "entries", message: "a mapping has at least one entry" })
   mapping.entries.forEach((entry, i) => {
@@ -38,12 +39,6 @@ export const checkFieldMapping = (
       problems.push({ field: `${at}.target`, message: `${JSON.stringify(entry.target)} is mapped twice` })
     }
     targets.add(entry.target)
-    if (destination !== undefined && !destination.has(entry.target)) {
-      problems.push({
-        field: `${at}.target`,
-        message: `the destination has no field ${JSON.stringify(entry.target)}`
-      })
-    }
     if (entry.source !== undefined) {
       const path = parseSourcePath(entry.source)
       if (Result.isFailure(path)) problems.push({ field: `${at}.source`, message: `${entry.source}: ${path.failure}` })
@@ -92,5 +87,6 @@ export const checkFieldMapping = (
       }
     }
   })
+  if (destination !== undefined) problems.push(...targetProblems(mapping.entries, destination))
   return problems
 }

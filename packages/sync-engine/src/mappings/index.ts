@@ -5,6 +5,7 @@
  * the Transform stage (`makeTransformer`, `transformChunk`) between Select and Map.
  */
 export { checkFieldMapping, type MappingProblem } from "./checkFieldMapping.ts"
+export { connectorDestinationFields, type DestinationFields, targetProblems } from "./DestinationFields.ts"
 export {
   ExpressionTransform,
   FieldMapping,

@@ -2,7 +2,7 @@
  * Setting a sync definition's field mapping as a user asks for it (the API's
  * `PUT /definitions/{id}/mapping`, the CLI's `definitions mapping set`): the mapping is checked
  * against the source entity's columns and, for a connector destination, the destination entity's
- * fields, and a table lookup against the other table's columns — each problem an
+ * fields (`DestinationFields`: a target it does not have, or one it assigns itself, is refused), and a table lookup against the other table's columns — each problem an
  * `InvalidDefinition` naming the entry and field (`entries[2].source`, `entries[3].transform.key`) —
  * and the definition's ETL steps against the mapping's targets (`pipeline[i]...`), then stored as
  * the definition's next version (the same mapping again changes nothing).
@@ -15,6 +15,7 @@ import { resolveSyncedTable } from "../etl/SyncedTable.ts"
 import { makeStages } from "../stages/Stages.ts"
 import { ManifestStore } from "../state/ManifestStore.ts"
 import { checkFieldMapping } from "./checkFieldMapping.ts"
+import { connectorDestinationFields } from "./DestinationFields.ts"
 import type { FieldMapping } from "./FieldMapping.ts"
 import { FieldMappings } from "./FieldMappings.ts"
 
@@ -64,12 +65,8 @@ export const setFieldMapping = Effect.fnUntraced(function* (idOrName: string, ma
     })
   }
   const sourceManifest = sourceEntity.value.manifest
-  let destinationFields: ReadonlyArray<string> | undefined
-  if (destination.kind === "connector") {
-    const target = yield* manifests.getManifest(destination.connectorId, destination.entity)
-    const names = Option.isSome(target) ? (target.value.manifest.columns ?? []).map((c) => c.name) : []
-    if (names.length > 0) destinationFields = names
-  }
+  const destinationFields =
+    destination.kind === "connector" ? yield* connectorDestinationFields(destination) : undefined
   const problems = checkFieldMapping(mapping, sourceManifest.columns ?? [], destinationFields)
   const first = problems[0]
   if (first !== undefined) {

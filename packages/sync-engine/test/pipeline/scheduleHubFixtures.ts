@@ -32,6 +32,13 @@ export const scheduleHubWriter = (
   baseUrl: string,
   credentials: Parameters<typeof ScheduleHubClient.layer>[0]["credentials"],
   requestsPerSecond = 1000
+) => Effect.map(scheduleHubAdapter(baseUrl, credentials, requestsPerSecond), (adapter) => adapter.write)
+
+/** The ScheduleHub adapter on `baseUrl` (short retries), built in the caller's scope. */
+export const scheduleHubAdapter = (
+  baseUrl: string,
+  credentials: Parameters<typeof ScheduleHubClient.layer>[0]["credentials"],
+  requestsPerSecond = 1000
 ) =>
   Effect.gen(function* () {
     const services = yield* Layer.build(
@@ -47,7 +54,7 @@ export const scheduleHubWriter = (
         Layer.provide(HttpStack)
       )
     )
-    return Context.get(services, ScheduleHubAdapter).write
+    return Context.get(services, ScheduleHubAdapter)
   })
 
 /** A fake ScheduleHub and its write side. */
