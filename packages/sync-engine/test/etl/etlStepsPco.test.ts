@@ -8,6 +8,10 @@
  * - map: the address renamed, the location dropped;
  * - normalize, split: each person's name upper-cased (the normalizer's field transforms), then into
  *   child rows, one per word, with the person's id and position;
+ * - filter, lookup, deduplicate: each person's work email with the greatest id, with the person's name
+ *   looked up in the synced people table (a left join: an email whose person is gone keeps null);
+ * - merge: every person with one contact email, merged from the home and the work emails' tables by
+ *   the person's id (the work address first, else the home one), the name the person's own;
  * - the runs record each step's rows in, out and skipped;
  * - Planning Center declares no fields, so steps that name fields are refused (naming the step's
  *   field) until the definition's field mapping declares them, and a mapping that drops a field a
@@ -41,7 +45,7 @@ const personOf = (resource: { readonly relationships: Readonly<Record<string, { 
 
 layer(testLayer, { timeout: 180_000, excludeTestServices: true })("ETL steps on synced PCO data", (it) => {
   it.effect(
-    "aggregate, filter, join, deduplicate, map, normalize and split equal the truth, before and after people change",
+    "aggregate, filter, join, lookup, deduplicate, merge, map, normalize and split equal the truth, before and after people change",
     () =>
       Effect.gen(function* () {
         const fake = yield* FakePco.make({ people: 60, seed: 31 })
@@ -154,6 +158,65 @@ layer(testLayer, { timeout: 180_000, excludeTestServices: true })("ETL steps on 
           ]
         }).pipe(Effect.provide(adapters))
 
+        // lookup: each person's work email, with the person's name from the synced people table.
+        yield* createDefinition({
+          id: "work-emails",
+          name: "Work emails",
+          source: { connectorId: "pco", entity: "email" },
+          destination: { kind: "postgres", table: "work_emails" }
+        }).pipe(Effect.provide(adapters))
+        yield* setFieldMapping("work-emails", {
+          entries: ["id", "address", "location", "person_id"].map((field) => ({ source: field, target: field }))
+        }).pipe(Effect.provide(adapters))
+        const workEmails = yield* updateDefinition("work-emails", {
+          pipeline: [
+            { type: "filter", condition: "location == 'Work'" },
+            {
+              type: "lookup",
+              from: { connectorId: "pco", entity: "person" },
+              on: { field: "person_id", to: "id" },
+              field: "name",
+              as: "person_name"
+            },
+            { type: "deduplicate", key: ["person_id"], keep: { latest: "id" } }
+          ]
+        }).pipe(Effect.provide(adapters))
+        // merge: every person with one contact email, from the work emails' table, else the home ones'.
+        yield* createDefinition({
+          id: "person-contacts",
+          name: "Person contacts",
+          source: { connectorId: "pco", entity: "person" },
+          destination: { kind: "postgres", table: "person_contacts" }
+        }).pipe(Effect.provide(adapters))
+        yield* setFieldMapping("person-contacts", {
+          entries: [
+            { source: "id", target: "id" },
+            { source: "name", target: "name" }
+          ]
+        }).pipe(Effect.provide(adapters))
+        // The merge reads the emails' tables: its steps are set once those are synced.
+        const contactsPipeline: EtlPipeline = [
+          {
+            type: "merge",
+            sources: [
+              {
+                name: "home",
+                from: { definition: "home-emails" },
+                on: { field: "id", to: "person_id" },
+                fields: { email: "email" }
+              },
+              {
+                name: "work",
+                from: { definition: "work-emails" },
+                on: { field: "id", to: "person_id" },
+                fields: { address: "email", person_name: "name" }
+              }
+            ],
+            precedence: ["work", "home", "self"],
+            fieldPrecedence: { name: ["self", "work"] }
+          }
+        ]
+
         const expectTruth = Effect.gen(function* () {
           const people = new Map(Array.from(fake.truth.all("Person"), (p) => [p.id, p.attributes]))
           const emails = Array.from(fake.truth.all("Email"), (e) => ({
@@ -205,12 +268,54 @@ layer(testLayer, { timeout: 180_000, excludeTestServices: true })("ETL steps on 
             storedParts.map((r) => JSON.stringify([r.id, r.position, r.part])),
             parts
           )
-          return { emails: emails.length, home: emails.filter((e) => e.location === "Home").length, best: best.size }
+          // filter, lookup (left), deduplicate: the work email with the greatest id per person, and the
+          // person's name when the person is synced.
+          const work = new Map<string, { id: string; address: string }>()
+          for (const e of emails) {
+            if (e.location !== "Work") continue
+            const held = work.get(String(e.person))
+            if (held === undefined || Number(e.id) > Number(held.id)) work.set(String(e.person), e)
+          }
+          const storedWork = yield* queryTexts(
+            `SELECT person_id, id::text AS id, address, person_name FROM pco.work_emails WHERE NOT _deleted`
+          )
+          assert.sameMembers(
+            storedWork.map((r) => JSON.stringify([r.person_id, r.id, r.address, r.person_name])),
+            [...work].map(([person, e]) =>
+              JSON.stringify([person, e.id, e.address, people.has(person) ? String(people.get(person)?.name) : null])
+            )
+          )
+          // merge: each person, the work email first, else the home one, else none.
+          const storedContacts = yield* queryTexts(
+            `SELECT id::text AS id, name, email FROM pco.person_contacts WHERE NOT _deleted`
+          )
+          assert.sameMembers(
+            storedContacts.map((r) => JSON.stringify([r.id, r.name, r.email])),
+            [...people].map(([id, person]) =>
+              JSON.stringify([id, String(person.name), work.get(id)?.address ?? best.get(id)?.address ?? null])
+            )
+          )
+          const homeOnly = [...people.keys()].filter((id) => best.has(id) && !work.has(id)).length
+          return {
+            emails: emails.length,
+            home: emails.filter((e) => e.location === "Home").length,
+            best: best.size,
+            homeOnly,
+            work: work.size
+          }
         })
 
         const first = yield* runDefinition(homeEmails, { mode: "reconcile" }).pipe(Effect.provide(adapters))
         yield* runDefinition(nameParts, { mode: "reconcile" }).pipe(Effect.provide(adapters))
+        yield* runDefinition(workEmails, { mode: "reconcile" }).pipe(Effect.provide(adapters))
+        const contacts = yield* updateDefinition("person-contacts", { pipeline: contactsPipeline }).pipe(
+          Effect.provide(adapters)
+        )
+        yield* runDefinition(contacts, { mode: "reconcile" }).pipe(Effect.provide(adapters))
         const truth = yield* expectTruth
+        // Some people have a work email (the first source's), some only a home one (the second's).
+        assert.isAbove(truth.work, 0)
+        assert.isAbove(truth.homeOnly, 0)
         assert.isAbove(truth.best, 0)
         assert.isBelow(truth.home, truth.emails)
         assert.deepInclude(first.counts, { fetched: truth.emails, inserted: truth.best, failed: 0 })
@@ -232,6 +337,8 @@ layer(testLayer, { timeout: 180_000, excludeTestServices: true })("ETL steps on 
         yield* syncPeople
         yield* runDefinition(homeEmails, { mode: "reconcile" }).pipe(Effect.provide(adapters))
         yield* runDefinition(nameParts, { mode: "reconcile" }).pipe(Effect.provide(adapters))
+        yield* runDefinition(workEmails, { mode: "reconcile" }).pipe(Effect.provide(adapters))
+        yield* runDefinition(contacts, { mode: "reconcile" }).pipe(Effect.provide(adapters))
         yield* expectTruth
       }).pipe(Effect.scoped)
   )
