@@ -2,7 +2,8 @@
  * `syncflow definitions list|show|create|update|delete|run|runs|failed|mapping|conflicts`: sync definitions, as the admin API's
  * `/api/v1/definitions` manages them. A definition is given as JSON in a file (`--file`, the API's
  * body) and/or by flags (`--name`, `--source connector:entity`, `--table`, `--map from=to`,
- * `--where "field op value"`, `--match-key`, `--cron`, `--interval`), flags over the file; without a
+ * `--where "field op value"`, `--match-key`, `--cron`, `--interval`, `--pipeline steps.yaml`: its
+ * ETL steps, `pipelineFile.ts`), flags over the file; without a
  * destination, a definition writes a table in the source connector's schema. `run` runs it in this
  * process (`runDefinition`): a default definition is its entity's sync, like `syncflow sync`.
  * `runs` and `failed` list a definition's runs and failed records (`definitionStateCommands.ts`);
@@ -27,6 +28,7 @@ import { definitionConflictsCommand } from "./definitionConflictsCommand.ts"
 import { definitionMappingCommand } from "./definitionMappingCommand.ts"
 import { definitionFailedCommand, definitionRunsCommand } from "./definitionStateCommands.ts"
 import { deliveringRunEnds } from "./deliverRunEnds.ts"
+import { readPipelineFile } from "./pipelineFile.ts"
 import { withCore } from "./Root.ts"
 
 const json = Flag.Boolean("json").pipe(Flag.withDescription("Print JSON"), Flag.withDefault(false))
@@ -61,7 +63,8 @@ const details = (definition: SyncDefinition): ReadonlyArray<string> => [
           .join(", ")
   }`,
   `  filters:   ${definition.filters.length === 0 ? "none" : definition.filters.map((f) => `${f.field} ${f.op}${"value" in f ? ` ${JSON.stringify(f.value)}` : "values" in f ? ` ${JSON.stringify(f.values)}` : ""}`).join(" and ")}`,
-  `  operation: ${definition.operation}  match key: ${definition.matchKey?.join(", ") ?? "the source's business key"}  direction: ${definition.direction}`
+  `  operation: ${definition.operation}  match key: ${definition.matchKey?.join(", ") ?? "the source's business key"}  direction: ${definition.direction}`,
+  `  pipeline:  ${definition.pipeline.length === 0 ? "none" : definition.pipeline.map((step, i) => `[${i}] ${step.type}`).join(", ")}`
 ]
 
 const specFlags = {
@@ -107,6 +110,13 @@ const specFlags = {
   ),
   enabled: Flag.Literals("enabled", ["true", "false"]).pipe(
     Flag.withDescription("Whether it runs on its schedule"),
+    Flag.optional
+  ),
+  pipeline: Flag.String("pipeline").pipe(
+    Flag.withDescription(
+      "A file (YAML or JSON, - for stdin) with the ETL steps run on the rows before they are written: a list of steps " +
+        '(filter, map, join, lookup, split, deduplicate, merge, normalize, aggregate), or {"pipeline": [...]}; [] removes them'
+    ),
     Flag.optional
   )
 }
@@ -172,6 +182,7 @@ const bodyOf = Effect.fnUntraced(function* (input: SpecInput) {
   else if (Option.isSome(input.interval)) body.schedule = { intervalSeconds: input.interval.value }
   if (Option.isSome(input.operation)) body.operation = input.operation.value
   if (Option.isSome(input.enabled)) body.enabled = input.enabled.value === "true"
+  if (Option.isSome(input.pipeline)) body.pipeline = yield* readPipelineFile(input.pipeline.value)
   return body
 })
 
