@@ -33,23 +33,56 @@ export const namedSourceRecord = (names: ApiNames): ((row: DataRow) => SourceRec
     }
     return target
   }
-  return (row) => {
-    const data = row.data
-    let renames = false
+  /**
+   * What to do with the rows of one shape (their field names, in order): whether any field is
+   * renamed, and the writes that build the record (target identifier, source field), in order.
+   * The choices depend only on the names, so a shape is worked out once and replayed for each row
+   * that has it (a page's rows share one).
+   */
+  let shapeKeys: ReadonlyArray<string> = []
+  let shapeWrites: ReadonlyArray<readonly [string, string]> | undefined
+  const writesOf = (data: Readonly<Record<string, unknown>>): ReadonlyArray<readonly [string, string]> | undefined => {
+    let i = 0
+    let same = true
     for (const key in data) {
-      if (targetOf(key) !== key) {
-        renames = true
+      if (shapeKeys[i] !== key) {
+        same = false
         break
       }
+      i++
     }
-    if (!renames) return toSourceRecord(row)
-    const record: Record<string, unknown> = {}
+    if (same && i === shapeKeys.length) return shapeWrites
+    const keys: Array<string> = []
+    let renames = false
     for (const key in data) {
-      const target = targetOf(key)
-      if (names.columns.has(key)) setOwn(record, target, data[key])
-      // An undeclared field never overwrites: a taken identifier leaves it under the name it was sent with.
-      else if (!Object.hasOwn(record, target)) setOwn(record, target, data[key])
-      else if (!Object.hasOwn(record, key)) setOwn(record, key, data[key])
+      keys.push(key)
+      if (targetOf(key) !== key) renames = true
+    }
+    let writes: Array<readonly [string, string]> | undefined
+    if (renames) {
+      writes = []
+      const taken = new Set<string>()
+      for (const key of keys) {
+        const target = targetOf(key)
+        // An undeclared field never overwrites: a taken identifier leaves it under the name it was sent with.
+        const to = names.columns.has(key) || !taken.has(target) ? target : !taken.has(key) ? key : undefined
+        if (to === undefined) continue
+        taken.add(to)
+        writes.push([to, key])
+      }
+    }
+    shapeKeys = keys
+    shapeWrites = writes
+    return writes
+  }
+  return (row) => {
+    const data = row.data
+    const writes = writesOf(data)
+    if (writes === undefined) return toSourceRecord(row)
+    const record: Record<string, unknown> = {}
+    for (let i = 0; i < writes.length; i++) {
+      const [to, from] = writes[i] as readonly [string, string]
+      setOwn(record, to, data[from])
     }
     record[ROW_VERSION_FIELD] = row.row_version
     record[ORACLE_KEYS_FIELD] = row.oracle_keys

@@ -204,6 +204,22 @@ describe("names from metadata", () => {
     assert.deepInclude(record, { part_no: "P-1", "part-no": "undeclared", unit_price: "1.5", legacy_flag: "X" })
     assert.strictEqual(Object.getPrototypeOf(record), Object.prototype)
     assert.strictEqual(Object.getOwnPropertyDescriptor(record, "__proto__")?.value, "p")
+    // Rows of one shape are renamed by the plan worked out for the first; other shapes get their own.
+    const row = (json: string) =>
+      toRecord({ oracle_keys: { PART_NO: "P-2" }, row_version: "20250101000001", data: JSON.parse(json) })
+    const again = row('{"part-no":"u2","PART_NO":"P-2","Unit Price":"2","Legacy Flag":null,"__proto__":"q"}')
+    assert.deepStrictEqual(Object.keys(again), Object.keys(record))
+    assert.deepInclude(again, { part_no: "P-2", "part-no": "u2", unit_price: "2", legacy_flag: null })
+    assert.strictEqual(Object.getOwnPropertyDescriptor(again, "__proto__")?.value, "q")
+    const reordered = row('{"PART_NO":"P-3","part-no":"u3","Unit Price":"3"}')
+    assert.deepStrictEqual(Object.keys(reordered), ["part_no", "part-no", "unit_price", "_row_version", "_oracle_keys"])
+    assert.deepInclude(reordered, { part_no: "P-3", "part-no": "u3", unit_price: "3" })
+    const plainRow = row('{"part_no":"P-4"}')
+    assert.deepStrictEqual(plainRow, {
+      part_no: "P-4",
+      _row_version: "20250101000001",
+      _oracle_keys: { PART_NO: "P-2" }
+    })
     // Nothing to rename: the row passes as it is.
     const plain = apiNames(decodeDiscovery([api("parts", ["part_no"])]).apis[0]!)
     assert.isTrue(Result.isSuccess(plain) && !plain.success.renamesColumns)
