@@ -14,6 +14,8 @@ import { loadTableLookups } from "../mappings/TableLookup.ts"
 import { makeTransformer, type Transformer, type TransformOptions } from "../mappings/Transformer.ts"
 import { transformChunk } from "../mappings/transformChunk.ts"
 import type { ChunkResult } from "./ChunkResult.ts"
+import { fusedChunk } from "./fusedChunk.ts"
+import { type FusedRow, makeFusedRow } from "./fusedRow.ts"
 import { identifyChunk } from "./identity/identifyChunk.ts"
 import { type IdentityOptions, makeRecordIdentifier, type RecordIdentifier } from "./identity/RecordIdentifier.ts"
 import { type MapOptions, type Mapper, makeMapper } from "./map/Mapper.ts"
@@ -55,7 +57,33 @@ export interface Stages {
   readonly transformer: Transformer | undefined
   readonly mapper: Mapper
   readonly identifier: RecordIdentifier
+  /** The fast path of the fused stages (`fusedRow.ts`), when the stages allow one. */
+  readonly fusedRow: FusedRow | undefined
+  /** The per-stage times of the chunks run stage by stage, to split the fused chunks' time (see {@link runStages}). */
+  readonly sample: StageSample
 }
+
+/**
+ * How {@link runStages} times the stages: a timed chunk runs record by record (`fusedChunk`), all
+ * stages at once, except every {@link SAMPLE_EVERY}th (the first included), which runs stage by stage
+ * and is timed per stage. A fused chunk's time is split between the stages in the proportions the
+ * sampled chunks measured.
+ */
+export interface StageSample {
+  /** Timed chunks run so far. */
+  chunks: number
+  /** The sampled chunks' time per stage. */
+  readonly times: StageTimes
+}
+
+/** One timed chunk in this many runs stage by stage, timed per stage. */
+export const SAMPLE_EVERY = 16
+
+const withFastPath = (stages: Omit<Stages, "fusedRow" | "sample">): Stages => ({
+  ...stages,
+  fusedRow: makeFusedRow(stages),
+  sample: { chunks: 0, times: emptyStageTimes() }
+})
 
 /** How many records each stage passed on, for the run's counts. */
 export interface StageCounts {
@@ -99,7 +127,7 @@ export const makeStages = Effect.fnUntraced(function* (
       columnNames: { ...options.map?.columnNames, ...selector.columnNames }
     })
     const identifier = yield* makeRecordIdentifier(mapper, options.identity)
-    return { normalizer, validator, selector, transformer: undefined, mapper, identifier }
+    return withFastPath({ normalizer, validator, selector, transformer: undefined, mapper, identifier })
   }
   const where = options.select?.where
   const selector = yield* makeSelector(normalizer, where === undefined ? {} : { where })
@@ -107,7 +135,7 @@ export const makeStages = Effect.fnUntraced(function* (
   const transformer = yield* makeTransformer(normalizer, key === undefined ? transform : { ...transform, key })
   const mapper = yield* makeMapper(transformer.spec)
   const identifier = yield* makeRecordIdentifier(mapper, options.identity)
-  return { normalizer, validator, selector, transformer, mapper, identifier }
+  return withFastPath({ normalizer, validator, selector, transformer, mapper, identifier })
 })
 
 const concat = (...lists: ReadonlyArray<ReadonlyArray<RecordFailure>>): ReadonlyArray<RecordFailure> =>
@@ -185,12 +213,59 @@ const finish = (stages: Stages, chunk: Selected, times?: StageTimes): StagesResu
 }
 
 /**
+ * Stages 2-5 on a chunk one stage after the other (what {@link runStages} gives, on the sampled
+ * chunks and with a field mapping), adding each stage's time to `times` when given.
+ */
+export const runStagesByStage = (
+  stages: Stages,
+  records: ReadonlyArray<SourceRecord>,
+  times?: StageTimes
+): StagesResult => finish(stages, select(stages, records, times), times)
+
+const addTimes = (to: StageTimes, from: StageTimes): void => {
+  to.normalize += from.normalize
+  to.validate += from.validate
+  to.transform += from.transform
+  to.map += from.map
+  to.identify += from.identify
+}
+
+// Splits a fused chunk's time between the stages in the sampled proportions.
+const splitTime = (times: StageTimes, sampled: StageTimes, ms: number): void => {
+  const total = sampled.normalize + sampled.validate + sampled.map + sampled.identify
+  if (total <= 0) {
+    times.normalize += ms
+    return
+  }
+  times.normalize += (ms * sampled.normalize) / total
+  times.validate += (ms * sampled.validate) / total
+  times.map += (ms * sampled.map) / total
+  times.identify += (ms * sampled.identify) / total
+}
+
+/**
  * Runs stages 2-5 on a chunk of raw records, adding each stage's time to `times` when given.
  * Never fails: rejected records are in `failures`. Stages whose field mapping looks up other synced
- * tables need {@link runStagesLoading} (here such a record fails, its key not read).
+ * tables need {@link runStagesLoading} (here such a record fails, its key not read). Without a
+ * field mapping the chunk runs record by record (`fusedChunk`: same results and failures), except
+ * the timing samples (see {@link StageSample}); with one, stage by stage.
  */
-export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, times?: StageTimes): StagesResult =>
-  finish(stages, select(stages, records, times), times)
+export const runStages = (stages: Stages, records: ReadonlyArray<SourceRecord>, times?: StageTimes): StagesResult => {
+  if (stages.transformer !== undefined) return runStagesByStage(stages, records, times)
+  if (times === undefined) return fusedChunk(stages, records)
+  const sample = stages.sample
+  if (sample.chunks++ % SAMPLE_EVERY === 0) {
+    const measured = emptyStageTimes()
+    const result = runStagesByStage(stages, records, measured)
+    addTimes(sample.times, measured)
+    addTimes(times, measured)
+    return result
+  }
+  const t0 = performance.now()
+  const result = fusedChunk(stages, records)
+  splitTime(times, sample.times, performance.now() - t0)
+  return result
+}
 
 /**
  * {@link runStages} for stages whose field mapping looks up other synced tables: the keys of the

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
+import { createBLAKE3, createXXHash128 } from "hash-wasm"
 import { makeBusinessKeyHash } from "../../src/stages/identity/BusinessKeyHash.ts"
 import {
   canonicalFields,
@@ -10,6 +11,8 @@ import {
 import { makeDataHash } from "../../src/stages/identity/DataHash.ts"
 import { identifyChunk } from "../../src/stages/identity/identifyChunk.ts"
 import { makeRecordIdentifier } from "../../src/stages/identity/RecordIdentifier.ts"
+import { textDigest } from "../../src/stages/identity/TextDigest.ts"
+import { wasmTextDigest } from "../../src/stages/identity/WasmTextDigest.ts"
 import type { Mapped, Row } from "../../src/stages/Row.ts"
 
 // Pinned once from the canonical forms documented in canonicalForm.ts. If one of these changes, every
@@ -216,5 +219,42 @@ describe("identity", () => {
       for (const [k, v] of Object.entries(row)) if (v !== null) expected[k] = v
       assert.deepStrictEqual(parseCanonical(canonicalRow(row)), expected)
     }
+  )
+
+  it.effect(
+    "the digests written straight into hash-wasm's memory equal hash-wasm's own, short, long and non-ASCII",
+    () =>
+      Effect.gen(function* () {
+        const direct = {
+          xxhash128: yield* Effect.promise(() => wasmTextDigest("xxhash128")),
+          blake3: yield* Effect.promise(() => wasmTextDigest("blake3"))
+        }
+        const own = {
+          xxhash128: textDigest(yield* Effect.promise(() => createXXHash128())),
+          blake3: textDigest(yield* Effect.promise(() => createBLAKE3()))
+        }
+        assert.strictEqual(direct.xxhash128("item_number=PART-12345"), PINNED.itemKey)
+        assert.strictEqual(direct.blake3("desc=Widget|price=10.50|uom=EA"), PINNED.widget)
+        assert.strictEqual(direct.blake3(""), PINNED.empty)
+        const texts = [
+          "",
+          "a",
+          "Müller \\ 東京 👍 \ud800",
+          // around the module's 16 KiB input buffer (longer texts go through hash-wasm's update)
+          "é".repeat(5461),
+          "x".repeat(5462),
+          "x".repeat(16_384),
+          "y".repeat(100_000),
+          ...Array.from({ length: 200 }, (_, i) => `part_no=PART-${i}|price=${i * 1.5}|${"z".repeat(i * 7)}`)
+        ]
+        for (const text of texts) {
+          assert.strictEqual(direct.xxhash128(text), own.xxhash128(text), `xxHash128 of ${text.length} characters`)
+          assert.strictEqual(direct.blake3(text), own.blake3(text), `BLAKE3 of ${text.length} characters`)
+        }
+        // The hashers are independent: interleaved digests do not disturb each other.
+        const again = yield* Effect.promise(() => wasmTextDigest("blake3"))
+        assert.strictEqual(again("a"), direct.blake3("a"))
+        assert.strictEqual(direct.blake3("desc=Widget|price=10.50|uom=EA"), PINNED.widget)
+      })
   )
 })

@@ -5,12 +5,12 @@
  * A record with a null or missing key field has no business-key hash.
  */
 import { Effect } from "effect"
-import { createXXHash128 } from "hash-wasm"
 import { readOwn } from "../Fields.ts"
 import type { Row } from "../Row.ts"
 import { StageConfigError } from "../StageConfigError.ts"
 import { type CanonicalFields, canonicalFields, canonicalRecord } from "./canonicalForm.ts"
-import { type TextDigest, textDigest } from "./TextDigest.ts"
+import type { TextDigest } from "./TextDigest.ts"
+import { wasmTextDigest } from "./WasmTextDigest.ts"
 
 /** The business-key hasher of an entity. */
 export interface BusinessKeyHash {
@@ -31,7 +31,7 @@ export const makeBusinessKeyHash = Effect.fnUntraced(function* (
   if (keyFields.length === 0) {
     return yield* new StageConfigError({ stage: "identity", message: "the business key has no fields" })
   }
-  const digest = textDigest(yield* Effect.promise(() => createXXHash128()))
+  const digest = yield* Effect.promise(() => wasmTextDigest("xxhash128"))
   const fields = canonicalFields(keyFields)
   const canonical = (row: Row): string | undefined => {
     for (const name of fields.names) if ((fields.inherited ? readOwn(row, name) : row[name]) == null) return undefined

@@ -6,10 +6,10 @@
  * column list, every field of each record minus `exclude`.
  */
 import { Effect } from "effect"
-import { createBLAKE3 } from "hash-wasm"
 import type { Row } from "../Row.ts"
 import { type CanonicalFields, canonicalFields, canonicalRecord } from "./canonicalForm.ts"
-import { type TextDigest, textDigest } from "./TextDigest.ts"
+import type { TextDigest } from "./TextDigest.ts"
+import { wasmTextDigest } from "./WasmTextDigest.ts"
 
 /** The data hasher of an entity. */
 export interface DataHash {
@@ -28,7 +28,7 @@ export const makeDataHash = Effect.fnUntraced(function* (options: {
   readonly fields?: Iterable<string> | undefined
   readonly exclude?: Iterable<string> | undefined
 }) {
-  const digest = textDigest(yield* Effect.promise(() => createBLAKE3()))
+  const digest = yield* Effect.promise(() => wasmTextDigest("blake3"))
   const exclude = new Set(options.exclude ?? [])
   const fields =
     options.fields === undefined

@@ -9,6 +9,25 @@ import { type RecordFailure, recordFailure } from "../RecordFailure.ts"
 import type { Identified, Mapped } from "../Row.ts"
 import type { RecordIdentifier } from "./RecordIdentifier.ts"
 
+/** The failure of a mapped record whose business key has a null or missing field (stage `identity`). */
+export const missingKeyFailure = (identifier: RecordIdentifier, record: Mapped, index: number): RecordFailure => {
+  const missing = identifier.businessKey.fields.names.filter((name) => readOwn(record.mapped, name) == null)
+  return recordFailure(
+    "identity",
+    missing.map(
+      (field) =>
+        new FieldIssue({
+          field,
+          step: "identity",
+          reason: "MissingBusinessKey",
+          message: "is part of the business key but null or missing",
+          value: null
+        })
+    ),
+    { raw: record.raw, normalized: record.normalized, mapped: record.mapped, index }
+  )
+}
+
 /** Hashes a chunk: identified records, and a failure per record with a null or missing key field. */
 export const identifyChunk = (
   identifier: RecordIdentifier,
@@ -22,23 +41,7 @@ export const identifyChunk = (
     const record = records[index] as Mapped
     const keyHash = key.hash(record.mapped)
     if (keyHash === undefined) {
-      const missing = key.fields.names.filter((name) => readOwn(record.mapped, name) == null)
-      failures.push(
-        recordFailure(
-          "identity",
-          missing.map(
-            (field) =>
-              new FieldIssue({
-                field,
-                step: "identity",
-                reason: "MissingBusinessKey",
-                message: "is part of the business key but null or missing",
-                value: null
-              })
-          ),
-          { raw: record.raw, normalized: record.normalized, mapped: record.mapped, index }
-        )
-      )
+      failures.push(missingKeyFailure(identifier, record, index))
       continue
     }
     ok.push({

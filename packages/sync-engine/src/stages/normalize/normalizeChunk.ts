@@ -43,8 +43,11 @@ const run = (plan: FieldPlan, raw: unknown, out: Record<string, unknown>, issues
   return issues
 }
 
-// Normalizes one record into `out`; returns its issues, if any.
-const normalizeInto = (
+/**
+ * Normalizes one record into `out` (an empty object), adding the undeclared field names it has to
+ * `unknown`; returns its issues, if any.
+ */
+export const normalizeInto = (
   normalizer: Normalizer,
   record: SourceRecord,
   out: Record<string, unknown>,
