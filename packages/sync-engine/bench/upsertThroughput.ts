@@ -1,7 +1,8 @@
 /**
  * Scratch measurement (not a test) of PostgresDestination upsert throughput: 100k item rows in
  * 10k-row chunks, one transaction per chunk (as the pipeline's windows), for all-new, unchanged and
- * 10%-changed chunks, plus existingHashes / touch / markDeletedNotSeen.
+ * 10%-changed chunks, plus existingHashes / touch / markDeletedNotSeen; and the initial load's
+ * path for the all-new chunks (`beginLoad` + `load` per chunk, then `finishLoad`).
  *
  *   node_modules/.bin/node packages/sync-engine/bench/upsertThroughput.ts [rows] [chunk]
  *
@@ -11,6 +12,7 @@
 import { PgClient } from "@effect/sql-pg"
 import { Effect, Layer, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
+import { PgBulkPool } from "../src/destination/PgBulkPool.ts"
 import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import { type IngestRow, TableDestination } from "../src/destination/TableDestination.ts"
 import * as TableTarget from "../src/destination/TableTarget.ts"
@@ -105,6 +107,38 @@ const program = Effect.gen(function* () {
   yield* measure("baseline: bare unnest upsert, new", total, baselineUpsert(initial))
   yield* measure("baseline: bare unnest upsert, unchanged", total, baselineUpsert(initial))
   yield* measure("upsert all new", total, upsertAll(initial))
+  // The initial load's path: the same chunks appended without the unique indexes, then indexed.
+  const loading = inPublic("items_load")
+  yield* destination.ensureEntity(loading, { ...manifest, entity: "items_load" })
+  yield* measure(
+    "load all new (initial load)",
+    total,
+    Effect.forEach(
+      initial,
+      (chunk) =>
+        sql.withTransaction(
+          Effect.andThen(destination.beginLoad(loading), destination.load(loading, chunk, { runId }))
+        ),
+      { discard: true }
+    )
+  )
+  yield* measure("finishLoad (build the indexes)", total, sql.withTransaction(destination.finishLoad(loading)))
+  // The same with the bulk path (`layerBulk`): each chunk COPYed into a staging table, then published.
+  const pool = yield* Layer.build(PgBulkPool.layer({ url: Redacted.make(withDatabase(adminUrl, database)) }))
+  const bulk = yield* PostgresDestination.makeBulk().pipe(Effect.provideContext(pool))
+  const bulkLoading = inPublic("items_bulk_load")
+  yield* bulk.ensureEntity(bulkLoading, { ...manifest, entity: "items_bulk_load" })
+  yield* measure(
+    "load all new, COPY bulk path",
+    total,
+    Effect.forEach(
+      initial,
+      (chunk) =>
+        sql.withTransaction(Effect.andThen(bulk.beginLoad(bulkLoading), bulk.load(bulkLoading, chunk, { runId }))),
+      { discard: true }
+    )
+  )
+  yield* measure("finishLoad (build the indexes)", total, sql.withTransaction(bulk.finishLoad(bulkLoading)))
   yield* sql`VACUUM ANALYZE public.items`
   yield* measure("upsert unchanged", total, upsertAll(initial))
   const changed = chunks((i) => (i % 10 === 0 ? 2 : 1))
@@ -141,6 +175,7 @@ const admin = PgClient.layer({ url: Redacted.make(adminUrl), maxConnections: 1 }
 const main = Effect.gen(function* () {
   yield* SqlClient.SqlClient.use((sql) => sql`CREATE DATABASE ${sql(database)}`).pipe(Effect.provide(admin))
   yield* program.pipe(
+    Effect.scoped,
     Effect.provide(
       PostgresDestination.layer.pipe(
         Layer.provideMerge(PgClient.layer({ url: Redacted.make(withDatabase(adminUrl, database)), maxConnections: 2 }))

@@ -29,8 +29,14 @@
  * a table's chunks are all new (an initial load), where it is faster than unnest; a chunk with
  * existing keys sends the next ones back to unnest. Same counts, same semantics.
  *
+ * An initial load (the engine's first listing into an empty table) does not upsert: `beginLoad`
+ * drops the table's primary key and unique `_bk_hash` constraint, `load` appends each window's rows
+ * with a plain INSERT (or, with the bulk path, COPY through a staging table), and `finishLoad` folds
+ * keys written twice and builds the constraints again (`LoadOperations`).
+ *
  * The operations are made by group, each in its own file, on a shared `DestinationCatalog`:
- * `TableOperations`, `UpsertOperation`, `ReconcileOperations` and `ParentMissingOperations`.
+ * `TableOperations`, `UpsertOperation`, `LoadOperations`, `ReconcileOperations` and
+ * `ParentMissingOperations`.
  */
 import type { Duration } from "effect"
 import { Effect, Layer } from "effect"
@@ -38,6 +44,7 @@ import { SqlClient } from "effect/sql"
 import * as CopyLoader from "./CopyLoader.ts"
 import { makeDestinationCatalog } from "./DestinationCatalog.ts"
 import * as Identifier from "./Identifier.ts"
+import { loadOperations } from "./LoadOperations.ts"
 import { parentMissingOperations } from "./ParentMissingOperations.ts"
 import type { PgBulkPool } from "./PgBulkPool.ts"
 import { reconcileOperations } from "./ReconcileOperations.ts"
@@ -118,6 +125,7 @@ const build = Effect.fnUntraced(function* (options: PostgresDestinationOptions, 
   return TableDestination.of({
     ...tableOperations(catalog),
     ...upsertOperation(catalog, maxRows, bulk),
+    ...loadOperations(catalog, maxRows, bulk),
     ...reconcileOperations(catalog),
     ...parentMissingOperations(catalog)
   })

@@ -53,6 +53,16 @@ export interface UpsertOptions {
   readonly runId?: string | undefined
 }
 
+/**
+ * How `finishLoad` counted the business keys an initial load wrote more than once: each version
+ * after the first would have been an update of the row (`updated`: its data hash differs from the
+ * version before it) or a row left alone (`unchanged`). Only the last version is kept.
+ */
+export interface LoadFinished {
+  readonly updated: number
+  readonly unchanged: number
+}
+
 /** What the destination holds for one business key. */
 export interface StoredRow {
   readonly dataHash: string
@@ -126,6 +136,29 @@ export class TableDestination extends Context.Service<
       rows: ReadonlyArray<IngestRow>,
       options?: UpsertOptions
     ) => Effect.Effect<UpsertResult, DestinationError | InvalidIdentifier>
+    /**
+     * Starts an initial load of an empty table, in the caller's transaction: drops the indexes only
+     * the upsert needs (the primary key and the unique `_bk_hash` constraint), so `load` can append
+     * rows at the speed of a plain insert. Until `finishLoad`, `upsert` and `compareHashes` cannot
+     * be used on the table (they need the unique index), and reads by business key scan it.
+     */
+    readonly beginLoad: (target: TableTarget) => Effect.Effect<void, DestinationError | InvalidIdentifier>
+    /**
+     * Appends rows to a table being loaded (after `beginLoad`): no conflict handling, so a business
+     * key written by an earlier chunk is written again (`finishLoad` keeps the last). Repeated keys
+     * within the chunk are folded as `upsert` folds them. Every row counts as inserted.
+     */
+    readonly load: (
+      target: TableTarget,
+      rows: ReadonlyArray<IngestRow>,
+      options?: UpsertOptions
+    ) => Effect.Effect<UpsertResult, DestinationError | InvalidIdentifier>
+    /**
+     * Ends an initial load, in the caller's transaction: keeps the last row written of every
+     * business key written more than once and builds the indexes `beginLoad` dropped. Idempotent:
+     * a table that has them is left alone.
+     */
+    readonly finishLoad: (target: TableTarget) => Effect.Effect<LoadFinished, DestinationError | InvalidIdentifier>
     /**
      * Records that these business keys were seen by the run, without rewriting their rows: for rows
      * the delta stage skipped as unchanged, ahead of `markDeletedNotSeen`. Rows written by `upsert`

@@ -17,8 +17,8 @@ import type { TableTarget } from "./TableTarget.ts"
 
 const noRows: UpsertResult = { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
 
-/** The parameters of one upsert statement: an array per column, the identity arrays, the run id. */
-const encodeChunk = (
+/** The parameters of one upsert (or load) statement: an array per column, the identity arrays, the run id. */
+export const encodeChunk = (
   rows: ReadonlyArray<IngestRow>,
   columns: ReadonlyArray<PlannedColumn>,
   runId: string | null,

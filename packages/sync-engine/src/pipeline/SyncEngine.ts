@@ -224,8 +224,7 @@ export class SyncEngine extends Context.Service<
                 })
               )
             }
-            const deleted = yield* finalize(connectorId, prepared.target, listing)
-            counts = addCounts(counts, { deleted })
+            counts = addCounts(counts, yield* finalize(connectorId, prepared.target, listing))
             const finished = yield* runStore.finishRun(runId, { status: "succeeded" })
             return finished
           })

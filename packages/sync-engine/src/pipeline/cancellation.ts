@@ -4,7 +4,8 @@
  * is abandoned without soft-deleting anything (a cancelled complete listing has not seen every row)
  * and the run ends `cancelled`; the committed windows stay. The next sync starts a new listing as
  * its mode says: an incremental one from the last finished listing's high-water mark, a full refresh
- * from the start.
+ * from the start. A listing that was loading its table without the unique indexes builds them
+ * first (see `TableDestination.finishLoad`).
  */
 import { PgTypes } from "@effect/sql-pg"
 import { Effect, Schema } from "effect"
@@ -48,6 +49,11 @@ export const cancelListing = (
 ) =>
   sql.withTransaction(
     Effect.gen(function* () {
+      if (listing.loading === true) {
+        const folded = yield* destination.finishLoad(target)
+        const repeated = folded.updated + folded.unchanged
+        if (repeated > 0) yield* runStore.addRunCounts(listing.runId, { inserted: -repeated, ...folded })
+      }
       if (listing.since === null) yield* destination.forgetSeen(target, listing.runId)
       yield* checkpointStore.saveCheckpoint({
         connectorId,

@@ -10,6 +10,10 @@
  *   first.
  * - an entity's failed records: the named ones, or batch after batch of the due ones, through
  *   `retryFailedBatch` with today's stages.
+ *
+ * Neither runs while the entity's table is being loaded without its unique indexes (an initial
+ * load, see `TableDestination.beginLoad`): the upsert needs them, so the children and records wait,
+ * still due, for the next pass after the load.
  */
 import type { EntityManifest } from "@syncflow/adapter-core"
 import { Effect, Option, Schema } from "effect"
@@ -27,8 +31,14 @@ type TableHelpers = Pick<ReturnType<typeof makeTableWindows>, "connectorTargets"
 
 /** Builds the table path's retries on `services`. */
 export const makeTableRetries = (services: TableWindowServices, helpers: TableHelpers) => {
-  const { destination, sql, pendingChildStore, failedRecordStore } = services
+  const { destination, sql, pendingChildStore, failedRecordStore, checkpointStore } = services
   const { connectorTargets, parentLinks, orphanPolicy } = helpers
+
+  /** Whether the entity's default sync is loading its table without the unique indexes. */
+  const loading = (connectorId: string, entity: string) =>
+    Effect.map(checkpointStore.getCheckpoint(connectorId, entity), (found) =>
+      Option.isSome(found) ? found.value.listing?.loading === true : false
+    )
 
   /** Retries the entity's due parked children and clears its kept orphans whose parents arrived. */
   const retryPendingChildren = Effect.fnUntraced(function* (
@@ -37,6 +47,7 @@ export const makeTableRetries = (services: TableWindowServices, helpers: TableHe
     manifests: ReadonlyArray<EntityManifest>
   ) {
     const entity = manifest.entity
+    if (yield* loading(connectorId, entity)) return noRetries
     const targets = yield* connectorTargets(connectorId)
     const target = yield* targets.claimed(entity)
     const links = yield* parentLinks(manifest, manifests, undefined, targets)
@@ -75,6 +86,9 @@ export const makeTableRetries = (services: TableWindowServices, helpers: TableHe
   /** Retries the failed records `ids` names (those of the entity), or else every due one of the entity. */
   const retryFailedRecords = Effect.fnUntraced(function* (request: RetryFailedRequest) {
     const { connectorId, manifest } = request
+    if (yield* loading(connectorId, manifest.entity)) {
+      return { ...noRetries, stillWaiting: request.ids?.length ?? 0 }
+    }
     const stages = yield* makeStages(manifest, request.stages)
     const targets = yield* connectorTargets(connectorId)
     const target = yield* targets.claimed(manifest.entity)

@@ -152,9 +152,14 @@ export const makeTableWindows = (services: TableWindowServices) => {
     const entity = manifest.entity
     const saved = yield* checkpointStore.getCheckpoint(connectorId, entity)
     const checkpoint = Option.getOrUndefined(saved)
-    // `full-refresh` and `reconcile` are the same complete listing: either resumes the other's.
+    // `full-refresh` and `reconcile` are the same complete listing: either resumes the other's. A
+    // listing that loads its table without the unique indexes is resumed by any mode: it is complete,
+    // and the table can only be written again once it has built them.
     const saving = checkpoint?.listing
-    const resumable = saving !== undefined && saving !== null && sameListing(saving.mode, mode) ? saving : null
+    const resumable =
+      saving !== undefined && saving !== null && (saving.loading === true || sameListing(saving.mode, mode))
+        ? saving
+        : null
     let listing: ListingState
     if (resumable !== null) {
       listing = resumable
@@ -173,7 +178,9 @@ export const makeTableWindows = (services: TableWindowServices) => {
         since: incremental ? (checkpoint?.rowVersion ?? null) : null,
         maxRowVersion: checkpoint?.rowVersion ?? null,
         // An empty table: nothing to compare with, nothing that could be deleted.
-        initial: empty
+        initial: empty,
+        // ...and nothing to conflict with: it is loaded first and indexed at the end.
+        ...(empty ? { loading: true } : {})
       }
     }
     return {
@@ -250,10 +257,15 @@ export const makeTableWindows = (services: TableWindowServices) => {
           complete && !opened.initial
             ? yield* planDelta(destination, target, placed.write, runId)
             : { write: placed.write, unchanged: 0 }
+        // A table loaded without its unique indexes (they are dropped with the first window, which
+        // commits the listing that says so) gets its rows appended; `finalize` folds repeated keys.
+        if (listing.loading === true) yield* destination.beginLoad(target)
         const written =
           plan.write.length === 0
             ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
-            : yield* destination.upsert(target, plan.write, { runId })
+            : listing.loading === true
+              ? yield* destination.load(target, plan.write, { runId })
+              : yield* destination.upsert(target, plan.write, { runId })
         if (links.length > 0) {
           yield* destination.markParentMissing(target, placed.missing, placed.present)
           // A row parked by an earlier listing must not come back over the one written now.
@@ -301,13 +313,19 @@ export const makeTableWindows = (services: TableWindowServices) => {
     )
   }
 
-  /** Soft-deletes what a complete listing did not see and clears the listing, in one transaction. */
+  /**
+   * Ends a listing in one transaction: builds the indexes of a table it loaded (keeping the last
+   * row of a key listed twice), soft-deletes what a complete listing did not see and clears the
+   * listing. Returns the counts this changes: `deleted`, and the repeated keys of a load moved from
+   * `inserted` to `updated` or `unchanged`.
+   */
   const finalize = (connectorId: string, target: TableTarget, listing: ListingState) => {
     const entity = target.entity ?? target.table
     const complete = listing.since === null
     const runId = listing.runId
     return sql.withTransaction(
       Effect.gen(function* () {
+        const folded = listing.loading === true ? yield* destination.finishLoad(target) : { updated: 0, unchanged: 0 }
         // Every row of an initial listing's table was written by it: no need to look for unseen ones.
         const deleted = complete && listing.initial !== true ? yield* destination.markDeletedNotSeen(target, runId) : 0
         if (complete) yield* destination.forgetSeen(target, runId)
@@ -319,8 +337,12 @@ export const makeTableWindows = (services: TableWindowServices) => {
           runId,
           listing: null
         })
-        if (deleted > 0) yield* runStore.addRunCounts(runId, { deleted })
-        return deleted
+        const ended: Partial<RunCounts> =
+          folded.updated + folded.unchanged > 0
+            ? { deleted, inserted: -(folded.updated + folded.unchanged), ...folded }
+            : { deleted }
+        if (deleted > 0 || folded.updated + folded.unchanged > 0) yield* runStore.addRunCounts(runId, ended)
+        return ended
       })
     )
   }

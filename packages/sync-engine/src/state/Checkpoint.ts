@@ -16,7 +16,12 @@ export const ListingState = Schema.Struct({
   since: Schema.NullOr(Schema.String),
   maxRowVersion: Schema.NullOr(Schema.String),
   /** Whether the listing started on an empty table (nothing to compare); absent means no. */
-  initial: Schema.optionalKey(Schema.Boolean)
+  initial: Schema.optionalKey(Schema.Boolean),
+  /**
+   * Whether the listing loads its empty table without the unique indexes (`TableDestination`
+   * `beginLoad`), built when it ends (`finishLoad`); absent means no. Any mode resumes such a listing.
+   */
+  loading: Schema.optionalKey(Schema.Boolean)
 })
 /** A listing in progress. */
 export type ListingState = typeof ListingState.Type
