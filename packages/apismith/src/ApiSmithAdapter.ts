@@ -115,7 +115,12 @@ export const fromClient = (
         const names = yield* namesOf(entity)
         const toRecord = names === undefined ? toSourceRecord : namedSourceRecord(names)
         return client
-          .streamPages(names?.slug ?? entity, { from: list.from, rowversionGt, pageSize: list.pageSize })
+          .streamPages(names?.slug ?? entity, {
+            from: list.from,
+            rowversionGt,
+            pageSize: list.pageSize,
+            concurrency: list.concurrency
+          })
           .pipe(Stream.map((page): Page<SourceRecord> => ({ ...page, items: page.items.map(toRecord) })))
       })
     )

@@ -52,6 +52,12 @@ export interface ListRowsOptions {
   readonly rowversionGt?: string | undefined
   /** Rows per page, capped at 1,000; 1,000 by default. */
   readonly pageSize?: number | undefined
+  /**
+   * The most pages requested at once (APISmith's pages are numbered, so page n can be asked for
+   * before page n - 1 arrives); 1 by default. The pages still come out in order, each with the
+   * `next` cursor it gave (see adapter-core's `streamPages`).
+   */
+  readonly concurrency?: number | undefined
 }
 
 /** One page of an API's rows, with the decoded body (`page`, `page_size`, `has_more`). */
@@ -71,7 +77,7 @@ export interface ApiSmithClientService {
     cursor: Cursor.Cursor,
     options?: ListRowsOptions
   ) => Effect.Effect<RowPage, AdapterError>
-  /** The pages of an API's rows, one request at a time, from the start or a saved cursor. */
+  /** The pages of an API's rows, in order, from the start or a saved cursor (one request at a time by default). */
   readonly streamPages: (slug: string, options?: ListRowsOptions) => Stream.Stream<RowPage, AdapterError>
   /** Every row of an API, page after page, in constant memory. */
   readonly streamAll: (slug: string, options?: ListRowsOptions) => Stream.Stream<DataRow, AdapterError>
@@ -108,7 +114,8 @@ const make = Effect.fnUntraced(function* (options: ApiSmithClientOptions) {
   const pages = (slug: string, list?: ListRowsOptions) =>
     streamPages<DataRow, DataPage, AdapterError, never>(
       (cursor, index) => fetchPageAt(slug, cursor, list, index),
-      list?.from
+      list?.from,
+      { concurrency: list?.concurrency, following: AdapterClient.following(ListData, list?.pageSize) }
     )
 
   return ApiSmithClient.of({

@@ -2,6 +2,7 @@
  * What the benchmarks (`sync.ts`, `pcoSync.ts`) share: their command-line numbers, a database of
  * their own, the engine's layers on it, the CPU time of a sync, and the report of one sync. Not a test.
  */
+import { readFileSync, writeFileSync } from "node:fs"
 import { PgClient } from "@effect/sql-pg"
 import { Console, Effect, Layer, Redacted } from "effect"
 import * as Base64 from "effect/encoding/Base64"
@@ -52,22 +53,54 @@ export const engineLayer = <E>(url: string, destination: Layer.Layer<TableDestin
 
 export const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(2)
 
-export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024)
+/** This process's peak RSS in MB: since the last `resetPeakRss` on Linux, since it started elsewhere. */
+export const peakRssMb = () => {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))
+    if (hwm !== null) return Math.round(Number(hwm[1]) / 1024)
+  } catch {}
+  return Math.round(process.resourceUsage().maxRSS / 1024)
+}
 
-/** Runs `effect` (a sync) and measures Node's CPU time meanwhile (user + system, all threads), in ms. */
+/**
+ * Starts a new peak-RSS mark (Linux: `/proc/self/clear_refs`), so that the next `peakRssMb` is the
+ * peak of what runs in between (one scenario); elsewhere the peak stays the process's.
+ */
+export const resetPeakRss = () => {
+  try {
+    writeFileSync("/proc/self/clear_refs", "5")
+  } catch {}
+}
+
+/** The process's memory now, in MB: RSS, V8's heap (committed and used) and the memory outside it. */
+export const memoryNow = () => {
+  const m = process.memoryUsage()
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20)
+  return `RSS ${mb(m.rss)} MB (V8 heap ${mb(m.heapTotal)} MB, ${mb(m.heapUsed)} used; buffers ${mb(m.external)} MB)`
+}
+
+/**
+ * Runs `effect` (a sync) and measures Node's CPU time meanwhile (user + system, all threads), in ms,
+ * and the peak RSS while it ran, in MB.
+ */
 export const withCpu = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.suspend(() => {
+    resetPeakRss()
     const before = process.cpuUsage()
     return Effect.map(effect, (summary) => {
       const used = process.cpuUsage(before)
-      return { summary, cpuMs: (used.user + used.system) / 1000 }
+      return { summary, cpuMs: (used.user + used.system) / 1000, peakRssMb: peakRssMb() }
     })
   })
 
 export const report = (
   label: string,
-  { summary, cpuMs }: { readonly summary: SyncSummary; readonly cpuMs: number },
-  floorMs: number
+  {
+    summary,
+    cpuMs,
+    peakRssMb: peak
+  }: { readonly summary: SyncSummary; readonly cpuMs: number; readonly peakRssMb: number },
+  floorMs: number | undefined
 ) => {
   const t = summary.timings
   const c = summary.counts
@@ -78,7 +111,7 @@ export const report = (
       `fetched ${c.fetched} inserted ${c.inserted} updated ${c.updated} unchanged ${c.unchanged} deleted ${c.deleted} failed ${c.failed}`,
       `stages 2-5 ${seconds(t.stagesMs)} s (normalize ${seconds(t.stages?.normalize)}, validate ${seconds(t.stages?.validate)}, map ${seconds(t.stages?.map)}, identity ${seconds(t.stages?.identify)})`,
       `delta + resolve + ingest + track, in the windows' transactions: ${seconds(t.writeMs)} s; writer waiting for the next window (fetch, parse, stages): ${seconds(t.waitMs)} s`,
-      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row); peak RSS ${peakRssMb()} MB; ${(t.wallMs / floorMs).toFixed(2)}x the floor`
+      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row); peak RSS ${peak} MB during it${floorMs === undefined ? "" : `; ${(t.wallMs / floorMs).toFixed(2)}x the floor`}`
     ].join("\n    ")
   )
 }

@@ -12,8 +12,11 @@
  * With `--destination copy`, the destination is `PostgresDestination.layerBulk` (COPY into a
  * staging table for all-new chunks) instead of the unnest upserts.
  *
- *   pnpm bench [--rows 1000000] [--window 10000] [--destination unnest|copy]
+ * `--workers N` fetches N pages of the listing at once (`fetchConcurrency`; 1 by default).
+ *
+ *   pnpm bench [--rows 1000000] [--window 10000] [--destination unnest|copy] [--workers 1]
  *              [--scenarios incremental,full,rowversion,hash]   (the initial sync always runs)
+ *              [--no-baselines]   (no COPY baselines and no peer: a run for the peak RSS alone)
  */
 
 import { spawn } from "node:child_process"
@@ -30,12 +33,16 @@ import * as PostgresDestination from "../src/destination/PostgresDestination.ts"
 import { SyncEngine } from "../src/pipeline/SyncEngine.ts"
 import type { SyncMode } from "../src/pipeline/SyncMode.ts"
 import { ConnectorStore } from "../src/state/ConnectorStore.ts"
-import { argument, benchDatabase, engineLayer, report, seconds, withCpu } from "./benchSupport.ts"
+import { argument, benchDatabase, engineLayer, memoryNow, peakRssMb, report, seconds, withCpu } from "./benchSupport.ts"
 import { copyThenIndex, indexedCopy } from "./copyBaselines.ts"
 
 const ROWS = argument("rows", 1_000_000)
 const WINDOW = argument("window", 10_000)
+/** Pages of `items` requested at once (`SyncEntityRequest.fetchConcurrency`): the ERP's pages are numbered. */
+const WORKERS = argument("workers", 1)
 const DESTINATION = process.argv.includes("copy") ? "copy" : "unnest"
+/** Whether to measure the baselines and the peer after the initial sync (`--no-baselines` skips them). */
+const BASELINES = !process.argv.includes("--no-baselines")
 const scenarioIndex = process.argv.indexOf("--scenarios")
 /** Which scenarios to run after the initial sync (all by default). */
 const SCENARIOS = new Set(
@@ -102,7 +109,7 @@ const peerProcess = (baseUrl: string, secret: string, databaseUrl: string) =>
 
 const main = Effect.gen(function* () {
   yield* Console.log(
-    `SyncFlow sync benchmark: ${ROWS} item rows in windows of ${WINDOW}, ${DESTINATION} destination; Node ${process.versions.node}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB`
+    `SyncFlow sync benchmark: ${ROWS} item rows in windows of ${WINDOW}, ${DESTINATION} destination, ${WORKERS} page${WORKERS === 1 ? "" : "s"} fetched at once; Node ${process.versions.node}; ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB`
   )
   const adminUrl =
     process.env.DATABASE_URL ??
@@ -137,37 +144,55 @@ const main = Effect.gen(function* () {
   const manifests = yield* adapter.manifests
   const items = manifests.find((m) => m.entity === "items") as EntityManifest
   const sync = (mode: SyncMode) =>
-    withCpu(engine.syncEntity({ connectorId: "bench", adapter, manifest: items, mode, stages, windowRows: WINDOW }))
+    withCpu(
+      engine.syncEntity({
+        connectorId: "bench",
+        adapter,
+        manifest: items,
+        mode,
+        stages,
+        windowRows: WINDOW,
+        fetchConcurrency: WORKERS
+      })
+    )
 
   const initial = yield* sync("incremental")
   const rows = initial.summary.counts.inserted
-  const indexed = yield* Effect.promise(() => indexedCopy(database.url, "bench", "items"))
-  const floor = yield* Effect.promise(() => copyThenIndex(database.url, "bench", "items"))
-  const peer = yield* peerProcess(fake.baseUrl, fake.secret, database.url)
-  yield* Console.log(
-    [
-      `baselines, the same ${rows} rows:`,
-      `raw COPY into an indexed table                ${seconds(indexed.ms).padStart(6)} s`,
-      `floor: COPY, no index, then build the indexes ${seconds(floor.ms).padStart(6)} s (indexes ${seconds(floor.indexMs)} s)`,
-      `peer: fetch + batched unnest upsert script    ${seconds(peer.ms).padStart(6)} s (${peer.rows} rows, ${Math.round(peer.rows / (peer.ms / 1000))} rows/s)`
-    ].join("\n    ")
-  )
-  yield* report("initial sync", initial, floor.ms)
-  yield* Console.log(
-    `    the peer took ${(peer.ms / initial.summary.timings.wallMs).toFixed(2)}x the initial sync's time`
-  )
-  if (SCENARIOS.has("incremental")) {
-    yield* report("re-sync, nothing changed (incremental)", yield* sync("incremental"), floor.ms)
+  // Without the baselines (`--no-baselines`, e.g. a memory run of 5,000,000 rows), no ratios to the floor.
+  let floorMs: number | undefined
+  if (BASELINES) {
+    const indexed = yield* Effect.promise(() => indexedCopy(database.url, "bench", "items"))
+    const floor = yield* Effect.promise(() => copyThenIndex(database.url, "bench", "items"))
+    const peer = yield* peerProcess(fake.baseUrl, fake.secret, database.url)
+    floorMs = floor.ms
+    yield* Console.log(
+      [
+        `baselines, the same ${rows} rows:`,
+        `raw COPY into an indexed table                ${seconds(indexed.ms).padStart(6)} s`,
+        `floor: COPY, no index, then build the indexes ${seconds(floorMs).padStart(6)} s (indexes ${seconds(floor.indexMs)} s)`,
+        `peer: fetch + batched unnest upsert script    ${seconds(peer.ms).padStart(6)} s (${peer.rows} rows, ${Math.round(peer.rows / (peer.ms / 1000))} rows/s)`
+      ].join("\n    ")
+    )
+    yield* report("initial sync", initial, floorMs)
+    yield* Console.log(
+      `    the peer took ${(peer.ms / initial.summary.timings.wallMs).toFixed(2)}x the initial sync's time`
+    )
+  } else {
+    yield* report("initial sync", initial, floorMs)
   }
-  if (SCENARIOS.has("full")) yield* report("re-sync, nothing changed (full)", yield* sync("full-refresh"), floor.ms)
+  if (SCENARIOS.has("incremental")) {
+    yield* report("re-sync, nothing changed (incremental)", yield* sync("incremental"), floorMs)
+  }
+  if (SCENARIOS.has("full")) yield* report("re-sync, nothing changed (full)", yield* sync("full-refresh"), floorMs)
   if (SCENARIOS.has("rowversion")) {
     yield* fake.mutate({ update: 1000 })
-    yield* report("row-version delta, 1,000 changed", yield* sync("incremental"), floor.ms)
+    yield* report("row-version delta, 1,000 changed", yield* sync("incremental"), floorMs)
   }
   if (SCENARIOS.has("hash")) {
     yield* fake.mutate({ update: Math.round(ROWS / 100) })
-    yield* report("hash delta (full), 1% changed", yield* sync("full-refresh"), floor.ms)
+    yield* report("hash delta (full), 1% changed", yield* sync("full-refresh"), floorMs)
   }
+  yield* Console.log(`memory at the end: ${memoryNow()}; peak RSS since the last scenario began ${peakRssMb()} MB`)
 }).pipe(
   Effect.scoped,
   Effect.provide(NodeServices.layer),

@@ -20,6 +20,13 @@ export interface ListRecordsOptions {
   readonly since?: string
   /** Records per page (capped at the upstream's maximum). */
   readonly pageSize?: number
+  /**
+   * The most pages to request at once, where the source can be asked for its pages in any order
+   * (offset or page-number paging); 1, one page after another, by default. The pages still come in
+   * the listing's order with the same cursors, so checkpoints and resumes are unchanged. Adapters
+   * whose listing only names the next page (cursor tokens, next links) read one page at a time.
+   */
+  readonly concurrency?: number
 }
 
 /** A source of records, as the engine uses it. */

@@ -62,7 +62,27 @@ export type ListRequest<D> = ListOptionsOf<D> &
   ([keyof ParamsOf<D>] extends [never] ? { readonly params?: ParamsOf<D> } : { readonly params: ParamsOf<D> }) & {
     /** Resume from a cursor saved from an earlier page's `next`. */
     readonly from?: Cursor
+    /**
+     * The most pages requested at once when the pagination allows asking for pages in any order
+     * (offset, page number; see `streamPages`); 1, one page after another, by default.
+     */
+    readonly concurrency?: number | undefined
   }
+
+/**
+ * The cursor of the page after the one at a cursor, were it full, for a list endpoint at a requested
+ * page size (`Pagination.following`, for `streamPages`' `concurrency`); `undefined` for pagination
+ * styles whose next page is only known from the page before.
+ */
+export const following = (
+  definition: ListDefinition,
+  pageSize: number | undefined
+): ((cursor: Cursor) => Cursor) | undefined => {
+  const follow = definition.pagination.following
+  if (follow === undefined) return undefined
+  const size = effectivePageSize(definition.query, pageSize)
+  return (cursor) => follow(cursor, size)
+}
 
 /** A list endpoint definition (one with a pagination style). */
 export type ListDefinition = AnyEndpointDefinition & {
@@ -207,7 +227,10 @@ export const make = Effect.fnUntraced(function* <
     )
 
   const pages = <D extends ListDefinition>(definition: D, request: ListRequest<D>) =>
-    streamPages((cursor, index) => fetchPage(definition, request, cursor, index), request.from ?? start)
+    streamPages((cursor, index) => fetchPage(definition, request, cursor, index), request.from ?? start, {
+      concurrency: request.concurrency,
+      following: following(definition, request.pageSize)
+    })
 
   const client: AdapterClient<typeof generated> = {
     api: generated,

@@ -28,6 +28,13 @@ export interface Pagination<Body, Item> {
   request(cursor: Cursor, pageSize: number): PageRequest
   /** The cursor of the page after this one, or `undefined` on the last page. */
   next(response: PageResponse<Body, Item>): Cursor | undefined
+  /**
+   * The cursor of the page after the one at `cursor`, were that page full, known before it is read:
+   * present for the styles whose pages can be asked for in any order (offset, page number), so that
+   * `streamPages` can request several at once. Cursor tokens and next links are only known from the
+   * page before.
+   */
+  following?(cursor: Cursor, pageSize: number): Cursor
 }
 
 /** Options of {@link offsetLimit}. */
@@ -94,6 +101,10 @@ export const offsetLimit = <Body, Item>(options: OffsetLimitOptions<Body, Item>)
     items: options.items,
     request: (cursor, pageSize) =>
       query({ [offsetParam]: cursor._tag === "Offset" ? cursor.offset : 0, [limitParam]: pageSize }),
+    following: (cursor, pageSize) => ({
+      _tag: "Offset",
+      offset: (cursor._tag === "Offset" ? cursor.offset : 0) + pageSize
+    }),
     next: ({ body, items, cursor, pageSize }) => {
       const offset = cursor._tag === "Offset" ? cursor.offset : 0
       if (options.nextOffset !== undefined) {
@@ -121,6 +132,7 @@ export const pageNumber = <Body, Item>(options: PageNumberOptions<Body, Item>): 
     style: "page-number",
     items: options.items,
     request: (cursor, pageSize) => query({ [pageParam]: pageOf(cursor), [sizeParam]: pageSize }),
+    following: (cursor) => ({ _tag: "PageNumber", page: pageOf(cursor) + 1 }),
     next: ({ body, items, cursor, pageSize }) => {
       const page = pageOf(cursor)
       const hasMore = options.hasMore?.(body)

@@ -1,6 +1,6 @@
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Schema, Stream } from "effect"
+import { Deferred, Effect, Exit, Schema, Stream } from "effect"
 import { HttpClient } from "effect/http"
 import * as AdapterClient from "../../src/client/AdapterClient.ts"
 import { defineEndpoint } from "../../src/endpoint/EndpointDefinition.ts"
@@ -151,6 +151,76 @@ describe("streamPages / streamAll", () => {
       }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
     )
   }
+
+  for (const [style, definition] of definitions) {
+    it.effect(`${style}: pages fetched four at once are the same pages, in order, as one at a time`, () =>
+      Effect.gen(function* () {
+        const { client } = yield* makeClient
+        const view = (pages: ReadonlyArray<{ index: number; cursor: unknown; next: unknown; items: unknown }>) =>
+          pages.map((p) => [p.index, p.cursor, p.next, p.items])
+        const one = yield* Stream.runCollect(client.streamPages(definition, { pageSize: 5 }))
+        const four = yield* Stream.runCollect(client.streamPages(definition, { pageSize: 5, concurrency: 4 }))
+        assert.deepStrictEqual(view(four), view(one))
+        assert.deepStrictEqual(
+          four.flatMap((p) => p.items),
+          all
+        )
+        // Resumed from a page's next cursor, as a checkpoint would.
+        const from = one[2]?.next ?? Cursor.start
+        const rest = yield* Stream.runCollect(client.streamAll(definition, { pageSize: 5, concurrency: 4, from }))
+        assert.deepStrictEqual(rest, all.slice(15))
+      }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
+    )
+  }
+
+  it.effect("with concurrency, offset pages are asked for before the earlier ones arrive", () =>
+    Effect.gen(function* () {
+      // The first page is answered only once the fourth has been asked for (one page at a time would wait forever).
+      const fourthAsked = yield* Deferred.make<void>()
+      const server = yield* TestServer.make((request) => {
+        const offset = num(request.url, "offset", 0)
+        const answer = Effect.succeed({
+          body: { data: all.slice(offset, offset + num(request.url, "limit", 10)), total: TOTAL }
+        })
+        if (offset === 15) return Effect.andThen(Deferred.succeed(fourthAsked, undefined), answer)
+        return offset === 0 ? Effect.andThen(Deferred.await(fourthAsked), answer) : answer
+      })
+      const httpClient = classifyResponse(bufferBody(yield* HttpClient.HttpClient))
+      const client = yield* AdapterClient.make(Api, { baseUrl: server.baseUrl, httpClient })
+      const items = yield* Stream.runCollect(client.streamAll(OffsetItems, { pageSize: 5, concurrency: 4 }))
+      assert.deepStrictEqual(items, all)
+    }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
+  )
+  it.effect(
+    "with concurrency, a short page mid-listing drops the pages asked for ahead and goes on from its next",
+    () =>
+      Effect.gen(function* () {
+        // The page at offset 10 holds 3 records instead of 5 (an upstream that caps a page): the next
+        // offset is 13, not the 15 asked for ahead.
+        const server = yield* TestServer.make((request) =>
+          Effect.sync(() => {
+            const offset = num(request.url, "offset", 0)
+            const limit = offset === 10 ? 3 : num(request.url, "limit", 10)
+            return { body: { data: all.slice(offset, offset + limit), total: TOTAL } }
+          })
+        )
+        const httpClient = classifyResponse(bufferBody(yield* HttpClient.HttpClient))
+        const client = yield* AdapterClient.make(Api, { baseUrl: server.baseUrl, httpClient })
+        const pages = yield* Stream.runCollect(client.streamPages(OffsetItems, { pageSize: 5, concurrency: 4 }))
+        assert.deepStrictEqual(
+          pages.flatMap((p) => p.items),
+          all
+        )
+        assert.deepStrictEqual(
+          pages.map((p) => (p.cursor._tag === "Offset" ? p.cursor.offset : 0)),
+          [0, 5, 10, 13, 18, 23]
+        )
+        assert.deepStrictEqual(
+          pages.map((p) => p.index),
+          [0, 1, 2, 3, 4, 5]
+        )
+      }).pipe(Effect.scoped, Effect.provide(NodeHttpClient.layerUndici))
+  )
 
   it.effect("each page carries its cursor and the next one; the last page has none", () =>
     Effect.gen(function* () {

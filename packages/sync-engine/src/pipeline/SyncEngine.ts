@@ -25,6 +25,7 @@ import { cancelListing, withCancellation } from "./cancellation.ts"
 import { type DeleteRecordsOutcome, type DeleteRecordsRequest, deleteRecords } from "./deleteRecords.ts"
 import { addCounts, errorMessage, pickCounts, zeroCounts } from "./engineCounts.ts"
 import { holdLease, processHolder, takeOver } from "./holdLease.ts"
+import { readAhead } from "./readAhead.ts"
 import { noRetries, type RetryOutcome } from "./retryFailedBatch.ts"
 import type { SyncMode } from "./SyncMode.ts"
 import {
@@ -195,8 +196,8 @@ export class SyncEngine extends Context.Service<
           const run = Effect.gen(function* () {
             if (opened.from !== undefined) {
               yield* stagedPages(request, prepared, listing, opened.from, stageTimes).pipe(
-                // Fetch, parse and stage the next window while the database commits this one.
-                Stream.buffer({ capacity: 1 }),
+                // Fetch, parse and stage the next window while the database commits this one (and no more).
+                readAhead,
                 Stream.runForEach((window) => {
                   const started = performance.now()
                   timings.waitMs += started - lastCommitEnd

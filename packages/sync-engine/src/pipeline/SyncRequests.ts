@@ -51,6 +51,12 @@ export interface SyncEntityRequest {
   readonly stages?: StagesOptions | undefined
   /** Records per upstream page (capped by the adapter). */
   readonly pageSize?: number | undefined
+  /**
+   * Upstream pages requested at once, where the source can be asked for its pages in any order
+   * (offset or page-number paging, e.g. APISmith); 1 by default. Pages, windows and checkpoints stay
+   * exactly as with 1 (see the sync-engine README, "Scaling past two cores").
+   */
+  readonly fetchConcurrency?: number | undefined
   /** Records per committed window (10,000 by default): a crash re-reads at most this many. */
   readonly windowRows?: number | undefined
   /** What happens to rows whose parent is missing; the entity's stored setting (`keep` by default) when absent. */

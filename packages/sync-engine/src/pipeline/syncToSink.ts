@@ -55,6 +55,8 @@ export interface SinkSyncRequest {
   readonly mode?: SyncMode | undefined
   readonly stages?: StagesOptions | undefined
   readonly pageSize?: number | undefined
+  /** Upstream pages requested at once (see `SyncEntityRequest.fetchConcurrency`). */
+  readonly fetchConcurrency?: number | undefined
   readonly windowRows?: number | undefined
   readonly holder?: string | undefined
   readonly waitForLease?: boolean | undefined
@@ -286,7 +288,8 @@ export const makeSinkSync = ({
       .streamPages(open.request.manifest.entity, {
         from,
         ...(open.listing.since === null ? {} : { since: open.listing.since }),
-        ...(open.request.pageSize === undefined ? {} : { pageSize: open.request.pageSize })
+        ...(open.request.pageSize === undefined ? {} : { pageSize: open.request.pageSize }),
+        ...(open.request.fetchConcurrency === undefined ? {} : { concurrency: open.request.fetchConcurrency })
       })
       .pipe(
         Stream.mapEffect((page) => {

@@ -363,7 +363,8 @@ export const makeTableWindows = (services: TableWindowServices) => {
       .streamPages(request.manifest.entity, {
         from,
         ...(listing.since === null ? {} : { since: listing.since }),
-        ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize })
+        ...(request.pageSize === undefined ? {} : { pageSize: request.pageSize }),
+        ...(request.fetchConcurrency === undefined ? {} : { concurrency: request.fetchConcurrency })
       })
       .pipe(
         // Only the destination rows go on: the page's raw records are collected as soon as it is

@@ -96,6 +96,7 @@ const windowActivity = (payload: SyncDefinitionPayload, runId: string, index: nu
         stages: resolved.stages,
         pageSize: settings.pageSize,
         windowRows: settings.windowRows,
+        fetchConcurrency: settings.fetchConcurrency,
         sink: resolved.sink,
         runId,
         holder

@@ -44,6 +44,11 @@ export interface SyncWorkflowSettings {
   readonly pageSize?: number | undefined
   /** Records per window, i.e. per durable activity (10,000 by default). */
   readonly windowRows?: number | undefined
+  /**
+   * Upstream pages requested at once where the source's pages are numbered or offset (1 by default;
+   * see `SyncEntityRequest.fetchConcurrency`): windows and checkpoints are the same whatever it is.
+   */
+  readonly fetchConcurrency?: number | undefined
   /** How many independent entities a SyncConnector workflow syncs at once (4 by default). */
   readonly entityConcurrency?: number | undefined
 }
@@ -136,6 +141,7 @@ const windowActivity = (payload: SyncEntityPayload, runId: string, index: number
         stages: runtime.stages(manifest),
         pageSize: settings.pageSize,
         windowRows: settings.windowRows,
+        fetchConcurrency: settings.fetchConcurrency,
         runId,
         holder
       })
