@@ -8,13 +8,15 @@
  *
  * Reconciliation: rows the run writes get `_last_seen_run = run`; rows the delta stage found
  * unchanged (`compareHashes`, which compares a chunk's data hashes in the database and sends back
- * only the rows to write) are recorded in the same statement, or with `touch`: ONE row per call (the
- * chunk's hashes as a `text[]`) in a staging table, `syncflow.destination_seen`, instead of
- * rewriting every unchanged row (an UPDATE per row would cost as much as the upsert itself and
- * bloat the table). The staging rows are written in the window's transaction, so they survive a
- * crash exactly as far as the rows and the checkpoint do. `markDeletedNotSeen` consumes them in one
- * statement (hash anti-join) and leaves a marker, so reconciling the same run again is a no-op;
- * `forgetSeen` removes what is left.
+ * only the rows to write) are recorded in the same statement, as ONE row per chunk in a staging
+ * table, `syncflow.destination_seen`: their ids (`_id`) as an `int8multirange`, a few ranges for
+ * rows loaded together. Keys given to `touch` (listed records the run does not write) are recorded
+ * as a `text[]` of business-key hashes. Nothing rewrites an unchanged row (an UPDATE per row would
+ * cost as much as the upsert itself and bloat the table). The staging rows are written in the
+ * window's transaction, so they survive a crash exactly as far as the rows and the checkpoint do.
+ * `markDeletedNotSeen` consumes them in one statement that visits only the ids between the seen
+ * ranges (through the primary key, not a scan of the table) and leaves a marker, so reconciling the
+ * same run again is a no-op; `forgetSeen` removes what is left.
  *
  * ```ts
  * const destination = yield* TableDestination

@@ -192,21 +192,49 @@ FROM written`
 /**
  * The delta comparison of a complete listing: `$1` business-key hashes and `$2` data hashes (text
  * arrays of one length), `$3` the run, `$4` the table's key. Returns the 1-based positions of the
- * rows to write (no stored row, another data hash, or soft-deleted) and appends the business keys of
- * the others, in one array, to the seen-keys table. Only the (usually few) rows to write come back.
- * The keys are probed in order, for the reason of {@link inKeyOrder}.
+ * rows to write (no stored row, another data hash, or soft-deleted) and records the others as seen:
+ * their ids (`_id`), as one `int8multirange`, in one row of the seen-keys table. A window's
+ * unchanged rows are mostly consecutive ids, so that value is a few ranges (29 bytes for a window of
+ * 10,000 rows loaded together) where their business keys took 330 kB. Only the (usually few) rows
+ * to write come back. The keys are probed in byte order (`COLLATE "C"`, as the index compares them),
+ * for the reason of {@link inKeyOrder}.
  */
 export const compareHashesSql = (plan: TablePlan, seenTable: string): string => `WITH input AS (
-  SELECT i.bk, i.dh, i.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(bk, dh, n) ORDER BY i.bk
+  SELECT i.bk COLLATE "C" AS bk, i.dh, i.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(bk, dh, n) ORDER BY 1
 ), compared AS (
-  SELECT input.n, input.bk,
+  SELECT input.n, t."_id" AS id,
     (t."_bk_hash" IS NOT NULL AND NOT t."_deleted" AND t."_data_hash" = input.dh) AS same
   FROM input LEFT JOIN ${plan.qualified} AS t ON t."_bk_hash" = input.bk
 ), seen AS (
-  INSERT INTO ${seenTable} (run_id, table_name, bk_hashes)
-  SELECT $3::uuid, $4, array_agg(bk) FROM compared WHERE same HAVING count(*) > 0
+  INSERT INTO ${seenTable} (run_id, table_name, bk_hashes, ids)
+  SELECT $3::uuid, $4, '{}'::text[], range_agg(int8range(id, id, '[]')) FROM compared WHERE same HAVING count(*) > 0
 )
 SELECT n::int4 AS n FROM compared WHERE NOT same`
+
+/**
+ * The ids of the table between the ranges of ids that the seen rows `seen` (a CTE with `ids` and
+ * `bk_hashes` columns) recorded, as the CTE `gaps` (one `int8range` per gap, unbounded at both
+ * ends), and their business keys, as `keys`. The rows a listing did not see are in the gaps: found
+ * through the primary key, they cost what the gaps hold (the rows written by the run, the deleted
+ * ones), not a scan of the table.
+ */
+const gapsAndKeys = (seen: string): string => `gaps AS (
+  SELECT g FROM unnest('{(,)}'::int8multirange - (
+    SELECT coalesce(range_agg(r), '{}'::int8multirange) FROM ${seen}, unnest(${seen}.ids) AS r
+  )) AS g
+), keys AS (
+  SELECT DISTINCT h COLLATE "C" AS bk FROM ${seen}, unnest(${seen}.bk_hashes) AS h
+)`
+
+/** The condition that a row `t` of the table is in gap `gaps.g`, as a range of its primary key. */
+const inGap = `t."_id" >= coalesce(lower(gaps.g), '-9223372036854775808'::int8) AND t."_id" <= coalesce(upper(gaps.g) - 1, 9223372036854775807)`
+
+/**
+ * What a run `$1` did not see: a live row it neither wrote, nor found unchanged, nor touched. The
+ * rows' ids are in `gaps` and their keys are not in `keys` (see {@link gapsAndKeys}).
+ */
+const notSeen = `NOT t."_deleted" AND t."_last_seen_run" IS DISTINCT FROM $1::uuid
+    AND NOT EXISTS (SELECT 1 FROM keys WHERE keys.bk = t."_bk_hash")`
 
 /** Which of `$1` (business-key hashes) the table holds, with their data hashes. */
 export const existingSql = (plan: TablePlan): string =>
@@ -215,23 +243,23 @@ export const existingSql = (plan: TablePlan): string =>
 FROM ${plan.qualified} WHERE "_bk_hash" = ANY($1::text[])`
 
 /**
- * Soft-deletes the rows run `$1` neither wrote nor touched, consuming the run's seen keys for table
- * `$2` from the staging table and leaving a marker row, in one statement. With the marker there,
- * the statement does nothing: reconciling a run again (a replayed workflow step) deletes nothing
- * more, although the seen keys are gone.
+ * Soft-deletes the rows run `$1` neither wrote nor recorded as seen, consuming the run's seen rows
+ * for table `$2` and leaving a marker row, in one statement. With the marker there, the statement
+ * does nothing: reconciling a run again (a replayed workflow step) deletes nothing more, although
+ * the seen rows are gone. Run with JIT off: the planner cannot know how few rows the gaps hold, and
+ * would compile the statement for a large one.
  */
 export const markDeletedSql = (plan: TablePlan, seenTable: string): string => `WITH done AS (
   SELECT 1 FROM ${seenTable} WHERE run_id = $1::uuid AND table_name = $2 AND reconciled
 ), batches AS (
   DELETE FROM ${seenTable}
   WHERE run_id = $1::uuid AND table_name = $2 AND NOT reconciled AND NOT EXISTS (SELECT 1 FROM done)
-  RETURNING bk_hashes
-), seen AS (
-  SELECT DISTINCT h COLLATE "C" AS bk FROM batches, unnest(batches.bk_hashes) AS h
-), gone AS (
+  RETURNING bk_hashes, ids
+), ${gapsAndKeys("batches")}, gone AS (
   UPDATE ${plan.qualified} AS t SET "_deleted" = true, "_deleted_at" = now(), "_updated_at" = now()
-  WHERE NOT EXISTS (SELECT 1 FROM done) AND NOT t."_deleted" AND t."_last_seen_run" IS DISTINCT FROM $1::uuid
-    AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.bk = t."_bk_hash")
+  FROM gaps
+  WHERE NOT EXISTS (SELECT 1 FROM done) AND ${inGap}
+    AND ${notSeen}
   RETURNING 1
 ), marker AS (
   INSERT INTO ${seenTable} (run_id, table_name, bk_hashes, reconciled)
@@ -241,15 +269,14 @@ SELECT count(*)::int4 AS deleted FROM gone`
 
 /**
  * The business keys of the live rows run `$1` neither wrote nor recorded as seen in table `$2`'s
- * staged keys (what `markDeletedSql` would soft-delete), as `bk`, in order.
+ * seen rows (what `markDeletedSql` would soft-delete), as `bk`, in order. Run with JIT off, as it is.
  */
 export const unseenSql = (plan: TablePlan, seenTable: string): string => `WITH seen AS (
-  SELECT DISTINCT h COLLATE "C" AS bk FROM ${seenTable} AS s, unnest(s.bk_hashes) AS h
+  SELECT s.ids, s.bk_hashes FROM ${seenTable} AS s
   WHERE s.run_id = $1::uuid AND s.table_name = $2 AND NOT s.reconciled
-)
-SELECT t."_bk_hash" AS bk FROM ${plan.qualified} AS t
-WHERE NOT t."_deleted" AND t."_last_seen_run" IS DISTINCT FROM $1::uuid
-  AND NOT EXISTS (SELECT 1 FROM seen WHERE seen.bk = t."_bk_hash")
+), ${gapsAndKeys("seen")}
+SELECT t."_bk_hash" AS bk FROM gaps JOIN ${plan.qualified} AS t ON ${inGap}
+WHERE ${notSeen}
 ORDER BY 1`
 
 /**

@@ -20,6 +20,7 @@ import { fieldMappingsMigration } from "./migrations/0030_field_mappings.ts"
 import { runTransformStatsMigration } from "./migrations/0031_run_transform_stats.ts"
 import { etlPipelineMigration } from "./migrations/0033_etl_pipeline.ts"
 import { etlAggregateInputsMigration } from "./migrations/0034_etl_aggregate_inputs.ts"
+import { destinationSeenIdsMigration } from "./migrations/0035_destination_seen_ids.ts"
 
 /** One migration: an id (its order), a name, and its statements. */
 export interface Migration {
@@ -395,7 +396,8 @@ ON CONFLICT DO NOTHING`
   fieldMappingsMigration,
   runTransformStatsMigration,
   etlPipelineMigration,
-  etlAggregateInputsMigration
+  etlAggregateInputsMigration,
+  destinationSeenIdsMigration
 ]
 
 /**
