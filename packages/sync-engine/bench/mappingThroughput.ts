@@ -2,18 +2,30 @@
  * Cost of a definition's field mapping (not a test): rows/s of stages 2-5 on item rows like the
  * fake ERP serves them, without a field mapping and with a typical one — 10 fields (plain, format
  * upper / number / date / pad, a static lookup, defaults) and one CEL expression (`calculate`) —
- * in 1,000-row chunks, with the Transform stage's own time.
+ * and that mapping plus a `lookup` into another synced table (each item's commodity label from a
+ * 100,000-row table, read once per 10,000-row window as a sync does: `runStagesLoading`), in
+ * 1,000-row chunks, with the Transform stage's own time (for the table lookup, its queries too).
+ * The table lookup needs a database: DATABASE_URL (an admin URL, default the local test database)
+ * gets a database of its own for the run.
  *
- *   node_modules/.bin/node packages/sync-engine/bench/mappingThroughput.ts [rows]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node_modules/.bin/node packages/sync-engine/bench/mappingThroughput.ts [rows]
  */
 import { Effect } from "effect"
 import type { FieldMappingEntry } from "../src/mappings/FieldMapping.ts"
 import type { SourceRecord } from "../src/stages/Row.ts"
-import { emptyStageTimes, makeStages, runStages, type StagesOptions } from "../src/stages/Stages.ts"
+import {
+  emptyStageTimes,
+  makeStages,
+  newLookupWindow,
+  runStagesLoading,
+  type StagesOptions
+} from "../src/stages/Stages.ts"
 import { items } from "../test/stages/fixtures.ts"
+import { commodities, createCommodities, lookupDatabase } from "./lookupTable.ts"
 
 const ROWS = Number(process.argv[2] ?? 300_000)
 const CHUNK = 1000
+const WINDOW = 10_000
 const DESCRIPTIONS = ["Hex bolt M8 zinc plated", "Gasket DN50 EPDM", "Pump seal Ø10 – galvanised", null]
 
 const row = (i: number): SourceRecord => {
@@ -49,6 +61,16 @@ const entries: ReadonlyArray<FieldMappingEntry> = [
   { target: "gross", transform: { kind: "calculate", expression: "list_price == null ? null : list_price * 1.25" } }
 ]
 
+/** The typical mapping and a lookup of each item's commodity label in the synced commodities table. */
+const withTableLookup: ReadonlyArray<FieldMappingEntry> = [
+  ...entries,
+  {
+    source: "commodity_code",
+    target: "commodity",
+    transform: { kind: "lookup", from: commodities, key: "code", field: "label", fallback: null }
+  }
+]
+
 const measure = (label: string, options: StagesOptions) =>
   Effect.gen(function* () {
     const stages = yield* makeStages(items, options)
@@ -56,8 +78,9 @@ const measure = (label: string, options: StagesOptions) =>
     let ok = 0
     let failed = 0
     for (let start = 0; start < ROWS; start += CHUNK) {
+      if (start % WINDOW === 0) newLookupWindow(stages)
       const records = Array.from({ length: Math.min(CHUNK, ROWS - start) }, (_, k) => row(start + k))
-      const result = runStages(stages, records, times)
+      const result = yield* runStagesLoading(stages, records, times)
       ok += result.ok.length
       failed += result.failures.length
     }
@@ -72,12 +95,16 @@ const measure = (label: string, options: StagesOptions) =>
   })
 
 const program = Effect.gen(function* () {
-  console.log(`${ROWS} item rows, 1,000-row chunks`)
-  // Warm up both paths first, so the JIT has seen them before anything is timed.
-  const saved = ROWS
+  yield* createCommodities(100_000, "g::text")
+  console.log(`node ${process.version}, ${ROWS} item rows, 1,000-row chunks, windows of ${WINDOW}`)
   yield* measure("no field mapping", {})
   yield* measure("10 fields, one expression", { transform: { mapping: { entries } } })
-  console.log(`(rows: ${saved})`)
+  yield* measure("the same + a table lookup", { transform: { mapping: { entries: withTableLookup } } })
 })
 
-Effect.runPromise(program)
+Effect.runPromise(
+  Effect.gen(function* () {
+    const layer = yield* lookupDatabase
+    yield* program.pipe(Effect.provide(layer))
+  }).pipe(Effect.scoped)
+)
