@@ -15,6 +15,7 @@
  * that every object inherits such as `constructor`) have no fast path ({@link makeFusedRow} gives
  * `undefined`).
  */
+import { compileRow } from "./compiledRow.ts"
 import { readOwn, writeOwn } from "./Fields.ts"
 import { Invalid } from "./Invalid.ts"
 import { canonicalValue } from "./identity/canonicalForm.ts"
@@ -36,6 +37,15 @@ export const SKIPPED = Symbol("SKIPPED")
  * the manifest does not declare are added to `unknown`, as Normalize reports them.
  */
 export type FusedRow = (raw: SourceRecord, unknown: Set<string>) => Identified | typeof BY_STAGE | typeof SKIPPED
+
+/** A field outside the manifest's: a meta field (`plan` undefined, not unknown) or an undeclared one. */
+interface ExtraField {
+  readonly key: string
+  readonly plan: FieldPlan | undefined
+  readonly unknown: boolean
+}
+
+const isFusedRow = (f: unknown): f is FusedRow => typeof f === "function"
 
 /** How a record's fields outside the manifest are handled: the fields in the record's order. */
 interface Extras {
@@ -66,8 +76,14 @@ const canonicalOf = (prefixes: ReadonlyArray<string>, positions: ReadonlyArray<n
   }
 }
 
-/** Compiles the fast path of stages 2-5; `undefined` when the stages cannot run on it. */
-export const makeFusedRow = (stages: Omit<Stages, "fusedRow" | "sample">): FusedRow | undefined => {
+/**
+ * Compiles the fast path of stages 2-5 (generated code, or loops where code cannot be generated or
+ * `generateCode` is false); `undefined` when the stages cannot run on it.
+ */
+export const makeFusedRow = (
+  stages: Omit<Stages, "fusedRow" | "sample">,
+  options: { readonly generateCode?: boolean } = {}
+): FusedRow | undefined => {
   const { normalizer, validator, selector, transformer, mapper, identifier } = stages
   const dataFields = identifier.data.fields
   if (transformer !== undefined || mapper.passThrough || dataFields === undefined) return undefined
@@ -102,20 +118,6 @@ export const makeFusedRow = (stages: Omit<Stages, "fusedRow" | "sample">): Fused
   const dataDigest = identifier.data.digest
   const keep = selector.keep
 
-  // Templates with every field in order: a copy has the final shape at once.
-  const cleanTemplate: Record<string, unknown> = {}
-  for (const p of plans) cleanTemplate[p.name] = null
-  const rowTemplate: Record<string, unknown> = {}
-  for (const m of mappings) rowTemplate[m.column] = null
-  const names = plans.map((p) => p.name)
-  const sources = plans.map((p) => p.source)
-  const columns = mappings.map((m) => m.column)
-  const nPlans = plans.length
-  const nRules = rules.length
-  const nColumns = mappings.length
-  const values: Array<unknown> = new Array(nPlans).fill(null)
-  const row: Array<unknown> = new Array(nColumns).fill(null)
-
   // The extra fields of the last record shape seen (records of a page share their field order).
   let shape: Extras = { keys: [], conflict: false, extra: [] }
   const extrasOf = (raw: SourceRecord): Extras => {
@@ -131,7 +133,7 @@ export const makeFusedRow = (stages: Omit<Stages, "fusedRow" | "sample">): Fused
     }
     if (same && i === keys.length) return shape
     const all: Array<string> = []
-    const extra: Array<Extras["extra"][number]> = []
+    const extra: Array<ExtraField> = []
     let conflict = false
     for (const key in raw) {
       all.push(key)
@@ -149,7 +151,75 @@ export const makeFusedRow = (stages: Omit<Stages, "fusedRow" | "sample">): Fused
     shape = { keys: all, conflict, extra }
     return shape
   }
+  // Adds meta and undeclared fields to a clean record, as Normalize does; false when one is rejected.
+  const applyExtras = (
+    raw: SourceRecord,
+    clean: Record<string, unknown>,
+    extra: ReadonlyArray<ExtraField>,
+    unknown: Set<string>
+  ): boolean => {
+    for (let e = 0; e < extra.length; e++) {
+      const field = extra[e] as ExtraField
+      if (!field.unknown) {
+        writeOwn(clean, field.key, raw[field.key])
+        continue
+      }
+      unknown.add(field.key)
+      const plan = field.plan
+      if (plan === undefined) continue
+      let v: unknown = raw[field.key]
+      for (const step of plan.steps) {
+        v = step(v)
+        if (v instanceof Invalid) return false
+      }
+      if (plan.inherited) writeOwn(clean, plan.name, v)
+      else clean[plan.name] = v
+    }
+    return true
+  }
 
+  const compiled =
+    (options.generateCode ?? true) &&
+    compileRow({
+      fields: plans,
+      rules: rules.map((r, i) => ({
+        name: r.name,
+        position: rulePositions[i] as number,
+        nullIssue: r.nullIssue,
+        check: r.check
+      })),
+      keep,
+      columns: mappings.map((m, j) => ({
+        name: m.column,
+        position: mappingPositions[j] as number,
+        convert: m.convert
+      })),
+      key: keyPositions.map((position, k) => ({ position, prefix: keyFields.prefixes[k] as string })),
+      data: dataPositions.map((position, k) => ({ position, prefix: dataFields.prefixes[k] as string })),
+      canonicalValue,
+      keyDigest,
+      dataDigest,
+      extrasOf,
+      applyExtras,
+      Invalid,
+      BY_STAGE,
+      SKIPPED
+    })
+  if (isFusedRow(compiled)) return compiled
+
+  // Where code cannot be generated: the same plan with loops, the records copied from templates.
+  const cleanTemplate: Record<string, unknown> = {}
+  for (const p of plans) cleanTemplate[p.name] = null
+  const rowTemplate: Record<string, unknown> = {}
+  for (const m of mappings) rowTemplate[m.column] = null
+  const names = plans.map((p) => p.name)
+  const sources = plans.map((p) => p.source)
+  const columns = mappings.map((m) => m.column)
+  const nPlans = plans.length
+  const nRules = rules.length
+  const nColumns = mappings.length
+  const values: Array<unknown> = new Array(nPlans).fill(null)
+  const row: Array<unknown> = new Array(nColumns).fill(null)
   return (raw, unknown) => {
     // Normalize
     for (let i = 0; i < nPlans; i++) {
@@ -162,27 +232,11 @@ export const makeFusedRow = (stages: Omit<Stages, "fusedRow" | "sample">): Fused
       }
       values[i] = v
     }
-    const clean: Record<string, unknown> = { ...cleanTemplate }
-    for (let i = 0; i < nPlans; i++) clean[names[i] as string] = values[i]
     const { extra, conflict } = extrasOf(raw)
     if (conflict) return BY_STAGE
-    for (let e = 0; e < extra.length; e++) {
-      const field = extra[e] as Extras["extra"][number]
-      if (!field.unknown) {
-        writeOwn(clean, field.key, raw[field.key])
-        continue
-      }
-      unknown.add(field.key)
-      const plan = field.plan
-      if (plan === undefined) continue
-      let v: unknown = raw[field.key]
-      for (const step of plan.steps) {
-        v = step(v)
-        if (v instanceof Invalid) return BY_STAGE
-      }
-      if (plan.inherited) writeOwn(clean, plan.name, v)
-      else clean[plan.name] = v
-    }
+    const clean: Record<string, unknown> = { ...cleanTemplate }
+    for (let i = 0; i < nPlans; i++) clean[names[i] as string] = values[i]
+    if (extra.length !== 0 && !applyExtras(raw, clean, extra, unknown)) return BY_STAGE
     // Validate
     for (let r = 0; r < nRules; r++) {
       const rule = rules[r] as ColumnRule

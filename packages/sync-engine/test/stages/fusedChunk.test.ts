@@ -12,7 +12,8 @@ import { PcoAdapter, PcoClient } from "@syncflow/pco"
 import { FakePco } from "@syncflow/pco/testing"
 import { Context, Effect, Layer, Stream } from "effect"
 import { fusedChunk } from "../../src/stages/fusedChunk.ts"
-import { makeStages, runStages, runStagesByStage, type StagesOptions } from "../../src/stages/Stages.ts"
+import { makeFusedRow } from "../../src/stages/fusedRow.ts"
+import { makeStages, runStages, runStagesByStage, type Stages, type StagesOptions } from "../../src/stages/Stages.ts"
 import { apiSmithStages, fakeErp } from "../pipeline/fixtures.ts"
 import { items } from "./fixtures.ts"
 
@@ -47,13 +48,20 @@ const spoil = (manifest: EntityManifest, records: ReadonlyArray<SourceRecord>): 
   })
 }
 
-const assertSame = (stages: Parameters<typeof fusedChunk>[0], records: ReadonlyArray<SourceRecord>, what: string) => {
-  const fused = fusedChunk(stages, records)
+/** Fused (the generated fast path, and its loop version) against stage by stage, on one chunk. */
+const assertSame = (stages: Stages, records: ReadonlyArray<SourceRecord>, what: string) => {
   const byStage = runStagesByStage(stages, records)
-  assert.deepStrictEqual(fused.ok, byStage.ok, `${what}: identified records`)
-  assert.deepStrictEqual(fused.failures, byStage.failures, `${what}: failures`)
-  assert.deepStrictEqual(fused.counts, byStage.counts, `${what}: counts`)
-  assert.deepStrictEqual(fused.unknownFields, byStage.unknownFields, `${what}: undeclared fields`)
+  const loops: Stages = { ...stages, fusedRow: makeFusedRow(stages, { generateCode: false }) }
+  for (const [how, s] of [
+    ["generated", stages],
+    ["loops", loops]
+  ] as const) {
+    const fused = fusedChunk(s, records)
+    assert.deepStrictEqual(fused.ok, byStage.ok, `${what} (${how}): identified records`)
+    assert.deepStrictEqual(fused.failures, byStage.failures, `${what} (${how}): failures`)
+    assert.deepStrictEqual(fused.counts, byStage.counts, `${what} (${how}): counts`)
+    assert.deepStrictEqual(fused.unknownFields, byStage.unknownFields, `${what} (${how}): undeclared fields`)
+  }
   return byStage
 }
 
@@ -66,7 +74,8 @@ describe("fused stages 2-5", () => {
         let failuresSeen = 0
         for (const manifest of manifests) {
           const stages = yield* makeStages(manifest, apiSmithStages)
-          assert.isDefined(stages.fusedRow, `${manifest.entity} has a fast path`)
+          // The generated function (the loop version is an anonymous arrow function).
+          assert.strictEqual(stages.fusedRow?.name, "fusedRow", `${manifest.entity} has a generated fast path`)
           const pages = yield* pagesOf(adapter, manifest.entity)
           assert.isAbove(pages.length, 0, manifest.entity)
           for (const [p, page] of pages.entries()) {
