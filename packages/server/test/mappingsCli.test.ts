@@ -1,7 +1,7 @@
 /**
  * `syncflow definitions mapping set|show|history` as a user runs them (real child processes, the
  * fake ERP on loopback): a mapping that does not fit is refused naming the entry and field (exit 1,
- * nothing stored); a mapping is set from a file, shown and changed (two versions in the history);
+ * nothing stored), and so is one into a connector (the fake ScheduleHub) whose target it lacks; a mapping is set from a file, shown and changed (two versions in the history);
  * the definition's run uses the latest version (its run says `mapping v2`; `runs show` gives the
  * Transform stage's records and time) and its table holds the transformed truth.
  */
@@ -9,8 +9,9 @@ import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, layer } from "@effect/vitest"
 import { FakeErp } from "@syncflow/apismith/testing"
+import { FakeScheduleHub } from "@syncflow/schedulehub/testing"
 import { PgTest } from "@syncflow/testing-pg"
-import { Effect, Schema } from "effect"
+import { Effect, Redacted, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { MappingVersionView } from "../src/api/groups/MappingsGroup.ts"
 import { addErpConnector } from "./cliConnector.ts"
@@ -76,6 +77,61 @@ layer(PgTest.layer, { timeout: spawningTimeout * 4, excludeTestServices: true })
           )
           assert.strictEqual(bad.code, 1)
           assert.include(bad.stderr, "entries[2].source")
+
+          // Into a connector (the fake ScheduleHub): a target its customers lack is refused naming the entry.
+          const hub = yield* FakeScheduleHub.make({ requestsPerSecond: 1000 })
+          ok(
+            yield* syncflow(
+              [
+                "connectors",
+                "add",
+                "--adapter",
+                "schedulehub",
+                "--id",
+                "hub",
+                "--config",
+                JSON.stringify({ baseUrl: hub.baseUrl, requestsPerSecond: 1000 }),
+                "--credentials",
+                JSON.stringify({ type: "serviceJwt", secret: Redacted.value(hub.secret) }),
+                "hub"
+              ],
+              env
+            )
+          )
+          ok(yield* syncflow(["discover", "hub"], env))
+          ok(
+            yield* syncflow(
+              [
+                "definitions",
+                "create",
+                "--id",
+                "customers-to-hub",
+                "--name",
+                "Customers to the hub",
+                "--source",
+                "shop:customers",
+                "--destination",
+                "hub:customers"
+              ],
+              env
+            )
+          )
+          const badTarget = yield* syncflow(
+            [
+              "definitions",
+              "mapping",
+              "set",
+              "customers-to-hub",
+              "--file",
+              mappingFile(dir, "bad-target.json", [
+                { source: "customer_id", target: "customer_id" },
+                { source: "name", target: "full_name" }
+              ])
+            ],
+            env
+          )
+          assert.strictEqual(badTarget.code, 1, badTarget.stdout)
+          assert.include(badTarget.stderr, 'Invalid mapping: entries[1].target: hub:customers has no field "full_name"')
 
           const upper = mappingFile(dir, "upper.json", [
             ...base,
