@@ -80,17 +80,51 @@ export const memoryNow = () => {
 }
 
 /**
- * Runs `effect` (a sync) and measures Node's CPU time meanwhile (user + system, all threads), in ms,
- * and the peak RSS while it ran, in MB.
+ * The CPU time (user + system, ms) of the PostgreSQL backends connected to the database of `url`
+ * right now, read from `/proc` (a server on this machine; `undefined` when it cannot be read). A
+ * backend that exits in between (a parallel index-build worker) is not counted: compare before and
+ * after on the same connections. Robust to a busy machine, unlike wall time.
  */
-export const withCpu = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.suspend(() => {
+export const postgresCpuMs = (url: string): Effect.Effect<number | undefined> =>
+  Effect.promise(async () => {
+    const client = new pg.Client({ connectionString: url })
+    try {
+      await client.connect()
+      const { rows } = await client.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+      )
+      let ticks = 0
+      for (const { pid } of rows) {
+        // Fields after the command name: state is the 1st, utime the 12th, stime the 13th.
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []
+        ticks += Number(fields[11]) + Number(fields[12])
+      }
+      // USER_HZ is 100 on Linux.
+      return Number.isFinite(ticks) ? ticks * 10 : undefined
+    } catch {
+      return undefined
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  })
+
+/**
+ * Runs `effect` (a sync) and measures Node's CPU time meanwhile (user + system, all threads), in ms,
+ * the peak RSS while it ran, in MB, and with `databaseUrl` the CPU time of the database's backends
+ * (see `postgresCpuMs`).
+ */
+export const withCpu = <A, E, R>(effect: Effect.Effect<A, E, R>, databaseUrl?: string) =>
+  Effect.gen(function* () {
+    const pgBefore = databaseUrl === undefined ? undefined : yield* postgresCpuMs(databaseUrl)
     resetPeakRss()
     const before = process.cpuUsage()
-    return Effect.map(effect, (summary) => {
-      const used = process.cpuUsage(before)
-      return { summary, cpuMs: (used.user + used.system) / 1000, peakRssMb: peakRssMb() }
-    })
+    const summary = yield* effect
+    const used = process.cpuUsage(before)
+    const cpuMs = (used.user + used.system) / 1000
+    const peak = peakRssMb()
+    const pgAfter = databaseUrl === undefined ? undefined : yield* postgresCpuMs(databaseUrl)
+    const postgresMs = pgBefore === undefined || pgAfter === undefined ? undefined : pgAfter - pgBefore
+    return { summary, cpuMs, peakRssMb: peak, postgresMs }
   })
 
 export const report = (
@@ -98,8 +132,14 @@ export const report = (
   {
     summary,
     cpuMs,
-    peakRssMb: peak
-  }: { readonly summary: SyncSummary; readonly cpuMs: number; readonly peakRssMb: number },
+    peakRssMb: peak,
+    postgresMs
+  }: {
+    readonly summary: SyncSummary
+    readonly cpuMs: number
+    readonly peakRssMb: number
+    readonly postgresMs?: number | undefined
+  },
   floorMs: number | undefined
 ) => {
   const t = summary.timings
@@ -111,7 +151,7 @@ export const report = (
       `fetched ${c.fetched} inserted ${c.inserted} updated ${c.updated} unchanged ${c.unchanged} deleted ${c.deleted} failed ${c.failed}`,
       `stages 2-5 ${seconds(t.stagesMs)} s (normalize ${seconds(t.stages?.normalize)}, validate ${seconds(t.stages?.validate)}, map ${seconds(t.stages?.map)}, identity ${seconds(t.stages?.identify)})`,
       `delta + resolve + ingest + track, in the windows' transactions: ${seconds(t.writeMs)} s; writer waiting for the next window (fetch, parse, stages): ${seconds(t.waitMs)} s`,
-      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row); peak RSS ${peak} MB during it${floorMs === undefined ? "" : `; ${(t.wallMs / floorMs).toFixed(2)}x the floor`}`
+      `Node CPU ${seconds(cpuMs)} s (${((cpuMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row)${postgresMs === undefined ? "" : `; PostgreSQL CPU ${seconds(postgresMs)} s (${((postgresMs * 1000) / Math.max(1, c.fetched)).toFixed(1)} us/row, the bench database's backends)`}; peak RSS ${peak} MB during it${floorMs === undefined ? "" : `; ${(t.wallMs / floorMs).toFixed(2)}x the floor`}`
     ].join("\n    ")
   )
 }

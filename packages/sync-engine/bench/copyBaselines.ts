@@ -5,14 +5,32 @@
  * the unique business-key hash). Both stream the rows out of the synced table while they are loaded,
  * over two connections. Not a test.
  */
+import { readFileSync } from "node:fs"
 import { pipeline } from "node:stream/promises"
 import pg from "pg"
 import { from as copyFrom, to as copyTo } from "pg-copy-streams"
 
-/** What a baseline measured: its total time and, for the floor, the part spent building indexes. */
+/**
+ * What a baseline measured: its total time and, for the floor, the part spent building indexes;
+ * and the CPU time of the loading backend (its whole life, from `/proc`; parallel index-build
+ * workers not counted), when it could be read.
+ */
 export interface BaselineTimes {
   readonly ms: number
   readonly indexMs: number
+  readonly postgresMs: number | undefined
+}
+
+/** The CPU time (ms) of the backend of `client`, from `/proc` (a server on this machine). */
+const backendCpuMs = async (client: pg.Client): Promise<number | undefined> => {
+  try {
+    const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")
+    const fields = readFileSync(`/proc/${rows[0]?.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? []
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Number.isFinite(ticks) ? ticks * 10 : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** The synced table's indexes as `CREATE INDEX` statements on `table` (index names suffixed). */
@@ -56,7 +74,7 @@ const copyInto = async (
     const loaded = performance.now()
     for (const statement of indexes) await target.query(statement)
     const ended = performance.now()
-    return { ms: ended - started, indexMs: ended - loaded }
+    return { ms: ended - started, indexMs: ended - loaded, postgresMs: await backendCpuMs(target) }
   } finally {
     await target.query(`DROP TABLE IF EXISTS ${schema}.${table}`)
     await source.end()

@@ -153,7 +153,8 @@ const main = Effect.gen(function* () {
         stages,
         windowRows: WINDOW,
         fetchConcurrency: WORKERS
-      })
+      }),
+      database.url
     )
 
   const initial = yield* sync("incremental")
@@ -168,8 +169,8 @@ const main = Effect.gen(function* () {
     yield* Console.log(
       [
         `baselines, the same ${rows} rows:`,
-        `raw COPY into an indexed table                ${seconds(indexed.ms).padStart(6)} s`,
-        `floor: COPY, no index, then build the indexes ${seconds(floorMs).padStart(6)} s (indexes ${seconds(floor.indexMs)} s)`,
+        `raw COPY into an indexed table                ${seconds(indexed.ms).padStart(6)} s${indexed.postgresMs === undefined ? "" : ` (PostgreSQL CPU ${seconds(indexed.postgresMs)} s)`}`,
+        `floor: COPY, no index, then build the indexes ${seconds(floorMs).padStart(6)} s (indexes ${seconds(floor.indexMs)} s${floor.postgresMs === undefined ? "" : `; PostgreSQL CPU ${seconds(floor.postgresMs)} s`})`,
         `peer: fetch + batched unnest upsert script    ${seconds(peer.ms).padStart(6)} s (${peer.rows} rows, ${Math.round(peer.rows / (peer.ms / 1000))} rows/s)`
       ].join("\n    ")
     )

@@ -198,6 +198,13 @@ export const makeTableWindows = (services: TableWindowServices) => {
   type Prepared = Effect.Success<ReturnType<typeof prepare>>
 
   /**
+   * The loads (by run) whose indexes this process has seen dropped by a committed window: their
+   * next windows skip `beginLoad` (a round trip). A process that resumes a load drops them (or finds
+   * them dropped) once.
+   */
+  const loadsBegun = new Set<string>()
+
+  /**
    * Commits one window after `listing` in one transaction and returns the listing after it,
    * the window's counts and how many children it parked.
    */
@@ -214,103 +221,111 @@ export const makeTableWindows = (services: TableWindowServices) => {
     const runId = listing.runId
     // A complete listing (not filtered by row version) can find deletes and needs the seen set.
     const complete = listing.since === null
-    return sql.withTransaction(
-      Effect.gen(function* () {
-        // A window boundary: a run asked to stop ends here, this window unwritten (see cancellation.ts).
-        yield* stopIfCancelled(sql, runId)
-        const failures = window.pages.flatMap((p) => p.failures)
-        let rows: ReadonlyArray<IngestRow> =
-          window.pages.length === 1 ? window.pages[0]!.rows : window.pages.flatMap((p) => p.rows)
-        if (stages.mapper.passThrough) {
-          if (inferColumns(known, rows).length > 0) {
-            yield* destination.ensureEntity(target, { ...manifest, columns: [...known.values()] })
+    return sql
+      .withTransaction(
+        Effect.gen(function* () {
+          // A window boundary: a run asked to stop ends here, this window unwritten (see cancellation.ts).
+          yield* stopIfCancelled(sql, runId)
+          const failures = window.pages.flatMap((p) => p.failures)
+          let rows: ReadonlyArray<IngestRow> =
+            window.pages.length === 1 ? window.pages[0]!.rows : window.pages.flatMap((p) => p.rows)
+          if (stages.mapper.passThrough) {
+            if (inferColumns(known, rows).length > 0) {
+              yield* destination.ensureEntity(target, { ...manifest, columns: [...known.values()] })
+            }
+            rows = withoutUnknownNulls(known, rows)
           }
-          rows = withoutUnknownNulls(known, rows)
-        }
-        const resolved = yield* resolveParents(destination, links, rows)
-        const placed = placeOrphans(prepared.orphans, rows, resolved, links.length > 0)
-        if (placed.parked.length > 0) {
-          yield* pendingChildStore.enqueuePendingChildren(
-            placed.parked.map((child) => ({
+          const resolved = yield* resolveParents(destination, links, rows)
+          const placed = placeOrphans(prepared.orphans, rows, resolved, links.length > 0)
+          if (placed.parked.length > 0) {
+            yield* pendingChildStore.enqueuePendingChildren(
+              placed.parked.map((child) => ({
+                connectorId,
+                entity,
+                bkHash: child.row._bk_hash,
+                parentEntity: child.parentEntity,
+                parentBkHash: child.parentBkHash,
+                row: child.row,
+                raw: rawInWindow(window, child.row._bk_hash),
+                runId,
+                lastError: `parent ${child.parentEntity} ${child.parentBkHash} not synced yet`
+              }))
+            )
+            // The source lists these rows: a reconcile must not take them for deleted.
+            if (complete && !opened.initial) {
+              yield* destination.touch(
+                target,
+                placed.parked.map((child) => child.row._bk_hash),
+                runId
+              )
+            }
+          }
+          // A complete listing of a table that had rows compares hashes (and records unchanged rows as seen).
+          const plan =
+            complete && !opened.initial
+              ? yield* planDelta(destination, target, placed.write, runId)
+              : { write: placed.write, unchanged: 0 }
+          // A table loaded without its unique indexes (they are dropped with the first window, which
+          // commits the listing that says so) gets its rows appended; `finalize` folds repeated keys.
+          if (listing.loading === true && !loadsBegun.has(runId)) yield* destination.beginLoad(target)
+          const written =
+            plan.write.length === 0
+              ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
+              : listing.loading === true
+                ? yield* destination.load(target, plan.write, { runId })
+                : yield* destination.upsert(target, plan.write, { runId })
+          if (links.length > 0) {
+            yield* destination.markParentMissing(target, placed.missing, placed.present)
+            // A row parked by an earlier listing must not come back over the one written now.
+            yield* pendingChildStore.removePendingChildren(
               connectorId,
               entity,
-              bkHash: child.row._bk_hash,
-              parentEntity: child.parentEntity,
-              parentBkHash: child.parentBkHash,
-              row: child.row,
-              raw: rawInWindow(window, child.row._bk_hash),
-              runId,
-              lastError: `parent ${child.parentEntity} ${child.parentBkHash} not synced yet`
-            }))
-          )
-          // The source lists these rows: a reconcile must not take them for deleted.
-          if (complete && !opened.initial) {
-            yield* destination.touch(
-              target,
-              placed.parked.map((child) => child.row._bk_hash),
-              runId
+              placed.write.map((row) => row._bk_hash)
             )
           }
-        }
-        // A complete listing of a table that had rows compares hashes (and records unchanged rows as seen).
-        const plan =
-          complete && !opened.initial
-            ? yield* planDelta(destination, target, placed.write, runId)
-            : { write: placed.write, unchanged: 0 }
-        // A table loaded without its unique indexes (they are dropped with the first window, which
-        // commits the listing that says so) gets its rows appended; `finalize` folds repeated keys.
-        if (listing.loading === true) yield* destination.beginLoad(target)
-        const written =
-          plan.write.length === 0
-            ? { inserted: 0, updated: 0, unchanged: 0, deduplicated: 0 }
-            : listing.loading === true
-              ? yield* destination.load(target, plan.write, { runId })
-              : yield* destination.upsert(target, plan.write, { runId })
-        if (links.length > 0) {
-          yield* destination.markParentMissing(target, placed.missing, placed.present)
-          // A row parked by an earlier listing must not come back over the one written now.
-          yield* pendingChildStore.removePendingChildren(
+          // The window's keys now hold the source's state: their older failures are closed.
+          yield* failedRecordStore.supersedeFailedRecords(
             connectorId,
             entity,
             placed.write.map((row) => row._bk_hash)
           )
-        }
-        // The window's keys now hold the source's state: their older failures are closed.
-        yield* failedRecordStore.supersedeFailedRecords(
-          connectorId,
-          entity,
-          placed.write.map((row) => row._bk_hash)
-        )
-        if (failures.length > 0) {
-          const failed = toFailedRecords(failures, { connectorId, entity, runId }, prepared.failureKey)
-          yield* failedRecordStore.recordFailedRecords(failed)
-          // The source lists these records too: a reconcile keeps their stored rows (the failed
-          // record says why the newer version is not there) instead of taking them for deleted.
-          if (complete && !opened.initial) yield* destination.touch(target, failedKeys(failed), runId)
-        }
-        const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
-        yield* checkpointStore.saveCheckpoint({
-          connectorId,
-          entity,
-          cursor: window.next ?? null,
-          rowVersion: opened.highWater,
-          runId,
-          listing: next
+          if (failures.length > 0) {
+            const failed = toFailedRecords(failures, { connectorId, entity, runId }, prepared.failureKey)
+            yield* failedRecordStore.recordFailedRecords(failed)
+            // The source lists these records too: a reconcile keeps their stored rows (the failed
+            // record says why the newer version is not there) instead of taking them for deleted.
+            if (complete && !opened.initial) yield* destination.touch(target, failedKeys(failed), runId)
+          }
+          const next: ListingState = { ...listing, maxRowVersion: maxRowVersion(rows, listing.maxRowVersion) }
+          yield* checkpointStore.saveCheckpoint({
+            connectorId,
+            entity,
+            cursor: window.next ?? null,
+            rowVersion: opened.highWater,
+            runId,
+            listing: next
+          })
+          const stageCounts = windowStageCounts(window)
+          const windowCounts: Partial<RunCounts> = {
+            ...stageCounts,
+            inserted: written.inserted,
+            updated: written.updated,
+            // A duplicate of a row in the same window is not a change of its own.
+            unchanged: written.unchanged + written.deduplicated + plan.unchanged,
+            orphaned: placed.missing.length + placed.parked.length
+          }
+          yield* runStore.addRunCounts(runId, windowCounts)
+          yield* publishWindowCommitted(sql, runStore, runId, window.rows, windowTotal(window))
+          return { next, windowCounts, waiting: placed.parked.length }
         })
-        const stageCounts = windowStageCounts(window)
-        const windowCounts: Partial<RunCounts> = {
-          ...stageCounts,
-          inserted: written.inserted,
-          updated: written.updated,
-          // A duplicate of a row in the same window is not a change of its own.
-          unchanged: written.unchanged + written.deduplicated + plan.unchanged,
-          orphaned: placed.missing.length + placed.parked.length
-        }
-        yield* runStore.addRunCounts(runId, windowCounts)
-        yield* publishWindowCommitted(sql, runStore, runId, window.rows, windowTotal(window))
-        return { next, windowCounts, waiting: placed.parked.length }
-      })
-    )
+      )
+      .pipe(
+        Effect.tap(() =>
+          Effect.sync(() => {
+            if (listing.loading === true) loadsBegun.add(runId)
+          })
+        )
+      )
   }
 
   /**
@@ -326,6 +341,7 @@ export const makeTableWindows = (services: TableWindowServices) => {
     return sql.withTransaction(
       Effect.gen(function* () {
         const folded = listing.loading === true ? yield* destination.finishLoad(target) : { updated: 0, unchanged: 0 }
+        loadsBegun.delete(runId)
         // Every row of an initial listing's table was written by it: no need to look for unseen ones.
         const deleted = complete && listing.initial !== true ? yield* destination.markDeletedNotSeen(target, runId) : 0
         if (complete) yield* destination.forgetSeen(target, runId)
