@@ -1,7 +1,8 @@
 /**
  * Throughput of stages 2-5 (not a test): 1,000,000 messy item rows like the fake ERP serves them
  * (JSON numbers and formatted numbers, padded text and CHAR, control characters, several date
- * formats, Y/N/1/0 flags), in 1,000-row chunks, each stage timed on its own, plus both hashes alone.
+ * formats, Y/N/1/0 flags), in 1,000-row chunks, each stage timed on its own, plus both hashes alone,
+ * and the same chunks through the fused path `runStages` takes (`fusedChunk`, record by record).
  *
  *   node_modules/.bin/node packages/sync-engine/bench/stagesThroughput.ts [rows]
  */
