@@ -3,7 +3,7 @@
  * is keyed by it). Which record wins: `last` (default; the last listed), `{ latest: field }` (the
  * greatest value of the field) or `{ earliest: field }` (the least). Within a window the winner is
  * chosen among the window's rows; across windows, a row meets the one an earlier window of the same
- * run wrote or found unchanged under its key (`_last_seen_run`, or the run's seen keys) and replaces
+ * run wrote or found unchanged under its key (`_last_seen_run`, or the run's seen ids and keys) and replaces
  * it only when it wins (`last` always does). A row stored by
  * an earlier run is replaced: on a complete listing its record comes again if it still exists and
  * still wins. Values compare as numbers when both read as numbers, otherwise as text.
@@ -81,7 +81,8 @@ export const compileDeduplicate = Effect.fnUntraced(function* (input: StepInput,
              WHERE t._bk_hash = ANY($1::text[]) AND NOT t._deleted
                AND (t._last_seen_run = $2::uuid OR EXISTS (
                  SELECT 1 FROM syncflow.destination_seen s
-                 WHERE s.run_id = $2::uuid AND s.table_name = $3 AND t._bk_hash = ANY(s.bk_hashes)))`,
+                 WHERE s.run_id = $2::uuid AND s.table_name = $3
+                   AND (t._id <@ s.ids OR t._bk_hash = ANY(s.bk_hashes))))`,
             [[...winners.keys()], window.runId, `${target.schema}.${target.table}`]
           )
           .pipe(Effect.mapError((e) => new EtlRunError({ step: label, message: e.message })))
