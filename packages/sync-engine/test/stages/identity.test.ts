@@ -175,6 +175,29 @@ describe("identity", () => {
     })
   )
 
+  it.effect("without a column list, each row's own fields: rows of one shape and of others, interleaved", () =>
+    Effect.gen(function* () {
+      const perRow = yield* makeDataHash({ exclude: ["row_version"] })
+      const rows: ReadonlyArray<Row> = [
+        { id: 1, name: "a", row_version: "1" },
+        { id: 2, name: "b", row_version: "1" },
+        { name: "c", id: 3 },
+        { id: 4, name: "d", row_version: "2", extra: "x|y" },
+        { id: 5, name: "e", row_version: "2" },
+        Object.assign(Object.create({ inherited: "i" }) as Record<string, unknown>, { id: 6, name: "f" }),
+        JSON.parse('{"id":7,"__proto__":"p"}') as Row,
+        {}
+      ]
+      for (let round = 0; round < 2; round++) {
+        for (const row of rows) {
+          const own = Object.fromEntries(Object.entries(row).filter(([k]) => k !== "row_version"))
+          assert.strictEqual(perRow.canonical(row), canonicalRow(own))
+        }
+      }
+      assert.strictEqual(perRow.canonical(rows[3] as Row), "extra=x\\|y|id=4|name=d")
+    })
+  )
+
   it.effect("an empty business key is a configuration error", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(makeBusinessKeyHash([]))

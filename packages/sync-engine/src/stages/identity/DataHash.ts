@@ -34,10 +34,29 @@ export const makeDataHash = Effect.fnUntraced(function* (options: {
     options.fields === undefined
       ? undefined
       : canonicalFields(Array.from(options.fields).filter((f) => !exclude.has(f)))
+  // Without a column list the fields are each row's own: sorted and escaped once per row shape (the
+  // field names in order), which the rows of a page share.
+  let shapeKeys: ReadonlyArray<string> = []
+  let shapeFields = canonicalFields([])
+  const fieldsOf = (row: Row): CanonicalFields => {
+    let i = 0
+    let same = true
+    for (const key in row) {
+      if (!Object.hasOwn(row, key) || shapeKeys[i] !== key) {
+        same = false
+        break
+      }
+      i++
+    }
+    if (same && i === shapeKeys.length) return shapeFields
+    shapeKeys = Object.keys(row)
+    shapeFields = canonicalFields(shapeKeys.filter((f) => !exclude.has(f)))
+    return shapeFields
+  }
   const canonical =
     fields !== undefined
       ? (row: Row) => canonicalRecord(fields, row)
-      : (row: Row) => canonicalRecord(canonicalFields(Object.keys(row).filter((f) => !exclude.has(f))), row)
+      : (row: Row) => canonicalRecord(fieldsOf(row), row)
   const hasher: DataHash = { fields, canonical, hash: (row) => digest(canonical(row)), digest }
   return hasher
 })
