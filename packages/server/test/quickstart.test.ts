@@ -24,7 +24,10 @@ describe("README quick start", () => {
     const pkg = Schema.decodeUnknownSync(Schema.fromJsonString(PackageJson))(
       readFileSync(join(root, "package.json"), "utf8")
     )
-    assert.strictEqual(pkg.scripts.start, "node --max-semi-space-size=16 packages/server/src/bin.ts serve")
+    assert.strictEqual(
+      pkg.scripts.start,
+      "node --max-semi-space-size=16 --max-old-space-size=1024 packages/server/src/bin.ts serve"
+    )
   })
 
   it.live(
