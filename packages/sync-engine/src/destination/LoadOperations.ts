@@ -110,9 +110,10 @@ export const loadOperations = (
     const plan = yield* planFor(valid, false)
     return yield* Effect.gen(function* () {
       const found = yield* constraints(plan.qualified)
+      // The unique index first: a key written twice fails it before the primary key is built for nothing.
       const adds = [
-        ...(found.some((constraint) => constraint.kind === "p") ? [] : ['ADD PRIMARY KEY ("_id")']),
-        ...(found.some((constraint) => constraint.kind === "u") ? [] : ['ADD UNIQUE ("_bk_hash")'])
+        ...(found.some((constraint) => constraint.kind === "u") ? [] : ['ADD UNIQUE ("_bk_hash")']),
+        ...(found.some((constraint) => constraint.kind === "p") ? [] : ['ADD PRIMARY KEY ("_id")'])
       ]
       if (adds.length === 0) return { updated: 0, unchanged: 0 }
       const build = sql.unsafe(`ALTER TABLE ${plan.qualified} ${adds.join(", ")}`)

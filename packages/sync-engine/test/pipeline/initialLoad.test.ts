@@ -4,7 +4,8 @@
  * mid-listing, then again while it builds its indexes, resumes the same run and ends with the
  * ERP's ground truth, every key once and the indexes built; keys listed twice (pages read again
  * after the source changed) keep their last version and count as a normal upsert counts them; a
- * cancelled load builds its indexes before it ends, and the next sync upserts into the table.
+ * cancelled load builds its indexes before it ends, and the next sync upserts into the table; a
+ * load closes the open failed records of the keys it writes.
  */
 import { fileURLToPath } from "node:url"
 import { assert, layer } from "@effect/vitest"
@@ -15,9 +16,11 @@ import { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import { RunControl } from "../../src/pipeline/RunControl.ts"
 import { SyncEngine } from "../../src/pipeline/SyncEngine.ts"
+import type { StagesOptions } from "../../src/stages/Stages.ts"
 import { CheckpointStore } from "../../src/state/CheckpointStore.ts"
 import { ConnectorStore } from "../../src/state/ConnectorStore.ts"
 import { EntityLeases } from "../../src/state/EntityLeases.ts"
+import { FailedRecordStore } from "../../src/state/FailedRecordStore.ts"
 import { RunStore } from "../../src/state/RunStore.ts"
 import { spawnRunner, waitFor } from "../workflow/processes.ts"
 import { apiSmithStages, engineLayer, expectedIdentities, fakeErp, storedIdentities } from "./fixtures.ts"
@@ -102,7 +105,7 @@ layer(RunControl.layer.pipe(Layer.provideMerge(engineLayer)), { timeout: 120_000
               ),
               { timeout: "50 seconds", context: second.output }
             )
-            assert.match(waiting, /ADD PRIMARY KEY \("_id"\), ADD UNIQUE \("_bk_hash"\)/)
+            assert.match(waiting, /ADD UNIQUE \("_bk_hash"\), ADD PRIMARY KEY \("_id"\)/)
             // Every window is committed; only the indexes are missing.
             assert.strictEqual(yield* rowCount("loadkill.items"), 2000)
             yield* second.kill
@@ -221,6 +224,43 @@ layer(RunControl.layer.pipe(Layer.provideMerge(engineLayer)), { timeout: 120_000
       assert.strictEqual(yield* rowCount("cancelled.items"), 800)
       assert.deepStrictEqual(yield* storedIdentities("items", "cancelled"), yield* expectedIdentities(fake, items))
     }).pipe(Effect.scoped, TestClock.withLive)
+  )
+
+  it.effect("a table emptied and loaded again closes the failed records of the keys it writes", () =>
+    Effect.gen(function* () {
+      const { fake, adapter, manifests, manifest } = yield* fakeErp({ seed: 64, rows: { items: 400 } })
+      const items = manifest("items")
+      yield* (yield* ConnectorStore).createConnector({ id: "refill", adapter: "apismith", name: "refill" })
+      const failedRecordStore = yield* FailedRecordStore
+      const engine = yield* SyncEngine
+      const sync = (stages: StagesOptions) =>
+        engine.syncEntity({
+          connectorId: "refill",
+          adapter,
+          manifest: items,
+          manifests,
+          stages,
+          windowRows: 100,
+          pageSize: 100
+        })
+      const open = Effect.map(
+        failedRecordStore.listFailedRecords({ connectorId: "refill", entity: "items", limit: 1000 }),
+        (records) => records.length
+      )
+      // A load that fails the items without a description (required here).
+      const strict = yield* sync({ ...apiSmithStages, required: ["description"] })
+      assert.isAbove(strict.counts.failed, 0)
+      assert.strictEqual(strict.counts.inserted, 400 - strict.counts.failed)
+      assert.strictEqual(yield* open, strict.counts.failed)
+      // The table emptied by hand: the next sync loads it again, and writes those items too.
+      const sql = yield* SqlClient.SqlClient
+      yield* sql.unsafe(`TRUNCATE refill.items`)
+      const again = yield* sync(apiSmithStages)
+      assert.deepInclude(again.counts, { inserted: 400, failed: 0 })
+      assert.strictEqual(yield* open, 0)
+      assert.deepStrictEqual(yield* uniqueConstraints("refill.items"), ["p", "u"])
+      assert.deepStrictEqual(yield* storedIdentities("items", "refill"), yield* expectedIdentities(fake, items))
+    }).pipe(Effect.scoped)
   )
 })
 
