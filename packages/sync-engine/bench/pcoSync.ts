@@ -71,7 +71,8 @@ const main = Effect.gen(function* () {
         manifests,
         mode,
         windowRows: WINDOW
-      })
+      }),
+      database.url
     )
 
   yield* sync("campus", "incremental")
@@ -82,7 +83,7 @@ const main = Effect.gen(function* () {
   yield* Console.log(
     [
       "floors, the same rows (COPY, no index, then build the indexes):",
-      `person ${seconds(personFloor.ms)} s (indexes ${seconds(personFloor.indexMs)} s), email ${seconds(emailFloor.ms)} s (indexes ${seconds(emailFloor.indexMs)} s)`
+      `person ${seconds(personFloor.ms)} s (indexes ${seconds(personFloor.indexMs)} s; PostgreSQL CPU ${seconds(personFloor.postgresMs)} s), email ${seconds(emailFloor.ms)} s (indexes ${seconds(emailFloor.indexMs)} s; PostgreSQL CPU ${seconds(emailFloor.postgresMs)} s)`
     ].join("\n    ")
   )
   yield* report("initial sync, people", people, personFloor.ms)
