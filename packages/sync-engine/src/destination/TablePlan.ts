@@ -191,25 +191,49 @@ FROM written`
 
 /**
  * The delta comparison of a complete listing: `$1` business-key hashes and `$2` data hashes (text
- * arrays of one length), `$3` the run, `$4` the table's key. Returns the 1-based positions of the
- * rows to write (no stored row, another data hash, or soft-deleted) and records the others as seen:
- * their ids (`_id`), as one `int8multirange`, in one row of the seen-keys table. A window's
- * unchanged rows are mostly consecutive ids, so that value is a few ranges (29 bytes for a window of
- * 10,000 rows loaded together) where their business keys took 330 kB. Only the (usually few) rows
- * to write come back. The keys are probed in byte order (`COLLATE "C"`, as the index compares them),
- * for the reason of {@link inKeyOrder}.
+ * arrays of one length), `$3` the run, `$4` the table's key, `$5` and `$6` the ids (`_id`, as text)
+ * where the window's rows are expected, from `$5` included to `$6` excluded. Returns the 1-based
+ * positions `n` of the rows to write (no stored row, another data hash, or soft-deleted), then one
+ * row with `n` NULL and `last`, the largest id of a stored row the window found (NULL if none). The
+ * unchanged rows are recorded as seen: their ids, as one `int8multirange`, in one row of the
+ * seen-keys table (a window's unchanged rows are mostly consecutive ids, so a few ranges: 29 bytes
+ * for a window of 10,000 rows loaded together, where their business keys took 330 kB).
+ *
+ * Finding the stored rows: a table is loaded in listing order, so the rows of a window of a later
+ * listing are mostly in one range of ids, which the caller guesses from the window before (see
+ * `ReconcileOperations`). That range is read through the primary key (a few hundred neighbouring
+ * pages) and hash-joined with the window; only the keys not found there are probed in the unique
+ * index, in byte order (`COLLATE "C"`, as the index compares them; see {@link inKeyOrder}). For a
+ * window of 10,000 keys in a 1,000,000-row table the probes touch 40,000 buffers, the range 514
+ * (EXPLAIN ANALYZE: 17 ms against 118 ms). A wrong guess costs the range's read, never a result.
+ * The probes are a LATERAL join, so they stay probes whatever the planner estimates (it cannot
+ * know how many keys the range holds; a hash join would scan the whole table for them). Run with
+ * JIT off, for the same reason as {@link markDeletedSql}.
  */
 export const compareHashesSql = (plan: TablePlan, seenTable: string): string => `WITH input AS (
-  SELECT i.bk COLLATE "C" AS bk, i.dh, i.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(bk, dh, n) ORDER BY 1
+  SELECT i.bk COLLATE "C" AS bk, i.dh, i.n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(bk, dh, n)
+), near AS MATERIALIZED (
+  SELECT t."_id", t."_bk_hash", t."_data_hash", t."_deleted" FROM ${plan.qualified} AS t
+  WHERE t."_id" >= $5::int8 AND t."_id" < $6::int8
+), nearby AS (
+  SELECT input.n, input.bk, input.dh, near."_id" AS id, near."_data_hash", near."_deleted"
+  FROM input LEFT JOIN near ON near."_bk_hash" = input.bk
 ), compared AS (
-  SELECT input.n, t."_id" AS id,
-    (t."_bk_hash" IS NOT NULL AND NOT t."_deleted" AND t."_data_hash" = input.dh) AS same
-  FROM input LEFT JOIN ${plan.qualified} AS t ON t."_bk_hash" = input.bk
+  SELECT nearby.n, nearby.id, (NOT nearby."_deleted" AND nearby."_data_hash" = nearby.dh) AS same
+  FROM nearby WHERE nearby.id IS NOT NULL
+  UNION ALL
+  SELECT far.n, t."_id", (t."_id" IS NOT NULL AND NOT t."_deleted" AND t."_data_hash" = far.dh) AS same
+  FROM (SELECT nearby.n, nearby.bk, nearby.dh FROM nearby WHERE nearby.id IS NULL ORDER BY nearby.bk) AS far
+  LEFT JOIN LATERAL (
+    SELECT t."_id", t."_deleted", t."_data_hash" FROM ${plan.qualified} AS t WHERE t."_bk_hash" = far.bk
+  ) AS t ON true
 ), seen AS (
   INSERT INTO ${seenTable} (run_id, table_name, bk_hashes, ids)
   SELECT $3::uuid, $4, '{}'::text[], range_agg(int8range(id, id, '[]')) FROM compared WHERE same HAVING count(*) > 0
 )
-SELECT n::int4 AS n FROM compared WHERE NOT same`
+SELECT n::int4 AS n, NULL::text AS last FROM compared WHERE NOT same
+UNION ALL
+SELECT NULL, max(id)::text FROM compared`
 
 /**
  * The ids of the table between the ranges of ids that the seen rows `seen` (a CTE with `ids` and

@@ -31,7 +31,10 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("seen ra
       )
       yield* destination.markDeleted(target, [bk(5), bk(80)])
 
-      // Run 2, window by window: 10..39 and 50..59 unchanged (two windows), 40..44 changed and written.
+      // Run 2, window by window: 50..59 and 10..39 unchanged, then 40..44 changed and written. The
+      // first two windows are not where the comparison expects them (after the window before, from
+      // id 1 for the first): their rows are found through the business-key index. The third is.
+      assert.deepStrictEqual(yield* destination.compareHashes(target, hashes(range(50, 60)), run2), [])
       assert.deepStrictEqual(yield* destination.compareHashes(target, hashes(range(10, 40)), run2), [])
       assert.deepStrictEqual(yield* destination.compareHashes(target, hashes(range(40, 45), 2), run2), range(0, 5))
       yield* destination.upsert(
@@ -39,7 +42,6 @@ layer(PostgresDestination.layer.pipe(Layer.provideMerge(PgTest.layer)))("seen ra
         range(40, 45).map((i) => part(i, 2)),
         { runId: run2 }
       )
-      assert.deepStrictEqual(yield* destination.compareHashes(target, hashes(range(50, 60)), run2), [])
       // 60..69 recorded as business keys by a release before the id ranges, 70..71 touched (parked
       // children, failed records), with a key the table does not hold.
       yield* sql.unsafe(
