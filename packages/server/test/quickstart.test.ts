@@ -26,7 +26,7 @@ describe("README quick start", () => {
     )
     assert.strictEqual(
       pkg.scripts.start,
-      "node --max-semi-space-size=16 --max-old-space-size=1024 packages/server/src/bin.ts serve"
+      "node --max-semi-space-size=8 --max-old-space-size=1024 packages/server/src/bin.ts serve"
     )
   })
 
