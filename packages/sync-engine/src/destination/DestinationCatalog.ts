@@ -6,15 +6,18 @@ import { PgTypes } from "@effect/sql-pg"
 import { Effect, Result } from "effect"
 import { SqlClient } from "effect/sql"
 import { migrate } from "../state/StateMigrations.ts"
+import { fieldNames, resolveColumns } from "./ChunkRows.ts"
 import {
   DestinationError,
   type DestinationErrorReason,
   databaseFailure,
   ForeignTable,
   InvalidArgument,
+  UnknownColumn,
   UnknownEntity
 } from "./DestinationError.ts"
 import * as Identifier from "./Identifier.ts"
+import type { IngestRow } from "./TableDestination.ts"
 import { type CatalogColumn, catalogColumnsSql, makeTablePlan, type TablePlan } from "./TablePlan.ts"
 import { entityOf, keyOf, type TableTarget } from "./TableTarget.ts"
 
@@ -113,6 +116,24 @@ export const makeDestinationCatalog = (sql: SqlClient.SqlClient, stagingSchema: 
     return plan
   })
 
+  /**
+   * The columns `rows` write, in `plan` or, when one is not in it, in the plan read again (another
+   * process may have added the column since the plan was read), with the plan they were found in.
+   */
+  const columnsFor = Effect.fnUntraced(function* (
+    target: { entity: string; schema: string; table: string; key: string },
+    plan: TablePlan,
+    rows: ReadonlyArray<IngestRow>
+  ) {
+    const names = fieldNames(rows)
+    const found = resolveColumns(plan, names)
+    if (Result.isSuccess(found)) return { plan, columns: found.success }
+    const fresh = yield* planFor(target, true)
+    const again = resolveColumns(fresh, names)
+    if (Result.isFailure(again)) return yield* fail(target.entity, new UnknownColumn({ column: again.failure }))
+    return { plan: fresh, columns: again.success }
+  })
+
   /** Records that the staging table exists (`ensureEntity` has just created it). */
   const setStagingReady = () => {
     stagingReady = true
@@ -133,7 +154,8 @@ export const makeDestinationCatalog = (sql: SqlClient.SqlClient, stagingSchema: 
     forgetStaging,
     setStagingReady,
     validTarget,
-    planFor
+    planFor,
+    columnsFor
   }
 }
 

@@ -13,9 +13,9 @@
  *   and the repeated keys are folded into their last version first (see `foldRepeatsSql`).
  */
 import { Effect, Result } from "effect"
-import { dedupe, fieldNames, resolveColumns } from "./ChunkRows.ts"
+import { dedupe } from "./ChunkRows.ts"
 import type { DestinationCatalog } from "./DestinationCatalog.ts"
-import { type DestinationError, databaseFailure, UnknownColumn } from "./DestinationError.ts"
+import { type DestinationError, databaseFailure } from "./DestinationError.ts"
 import type * as Identifier from "./Identifier.ts"
 import { foldRepeatsSql, loadConstraintsSql, loadSql } from "./LoadStatements.ts"
 import type { IngestRow, LoadFinished, TableDestination, UpsertOptions, UpsertResult } from "./TableDestination.ts"
@@ -30,7 +30,7 @@ export const loadOperations = (
   maxRows: number,
   bulk: BulkPath | undefined
 ): Pick<TableDestination["Service"], "beginLoad" | "load" | "finishLoad"> => {
-  const { sql, plans, fail, checkRunId, validTarget, planFor } = catalog
+  const { sql, plans, fail, checkRunId, validTarget, planFor, columnsFor } = catalog
 
   /** The table's primary key and unique `_bk_hash` constraint, as they are now. */
   const constraints = (qualified: string) =>
@@ -62,16 +62,11 @@ export const loadOperations = (
     let plan = yield* planFor(valid, false)
     const { rows: unique, positions } = dedupe(rows)
     const deduplicated = rows.length - unique.length
+    /** The chunk's columns (see `columnsFor`), keeping the plan they were found in. */
     const columnsOf = Effect.fnUntraced(function* (chunk: ReadonlyArray<IngestRow>) {
-      const names = fieldNames(chunk)
-      let columns = resolveColumns(plan, names)
-      if (Result.isFailure(columns)) {
-        // Another process may have added the column since the plan was read.
-        plan = yield* planFor(valid, true)
-        columns = resolveColumns(plan, names)
-        if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
-      }
-      return columns.success
+      const found = yield* columnsFor(valid, plan, chunk)
+      plan = found.plan
+      return found.columns
     })
     if (bulk !== undefined && unique.length >= bulk.minRows) {
       const columns = yield* columnsOf(unique)

@@ -4,12 +4,12 @@
  */
 import { PgTypes } from "@effect/sql-pg"
 import { Effect, Result } from "effect"
-import { dedupe, fieldNames, identityArray, resolveColumns } from "./ChunkRows.ts"
+import { dedupe, identityArray } from "./ChunkRows.ts"
 import { integerElements, Rejected, timestampElements } from "./ColumnEncoding.ts"
 import type * as CopyLoader from "./CopyLoader.ts"
 import type { DestinationCatalog } from "./DestinationCatalog.ts"
 import { arrayParameter } from "./DestinationCatalog.ts"
-import { type DestinationError, databaseFailure, InvalidValue, UnknownColumn } from "./DestinationError.ts"
+import { type DestinationError, databaseFailure, InvalidValue } from "./DestinationError.ts"
 import type * as Identifier from "./Identifier.ts"
 import type { IngestRow, TableDestination, UpsertOptions, UpsertResult } from "./TableDestination.ts"
 import { type PlannedColumn, upsertSql } from "./TablePlan.ts"
@@ -73,7 +73,7 @@ export const upsertOperation = (
   maxRows: number,
   bulk: BulkPath | undefined
 ): Pick<TableDestination["Service"], "upsert"> => {
-  const { sql, plans, fail, checkRunId, validTarget, planFor } = catalog
+  const { sql, plans, fail, checkRunId, validTarget, planFor, columnsFor } = catalog
 
   /** Per `schema.table`, whether its last chunk had only new keys (bulk path only): decides between COPY and unnest. */
   const lastAllNew = new Map<string, boolean>()
@@ -92,16 +92,12 @@ export const upsertOperation = (
     const { rows: unique, positions } = dedupe(rows)
     const expectNew = lastAllNew.get(key) !== false
     if (bulk !== undefined && unique.length >= bulk.minRows && (expectNew || bulk.always)) {
-      const names = fieldNames(unique)
-      let columns = resolveColumns(plan, names)
-      if (Result.isFailure(columns)) {
-        plan = yield* planFor(valid, true)
-        columns = resolveColumns(plan, names)
-        if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
-      }
+      const found = yield* columnsFor(valid, plan, unique)
+      plan = found.plan
+      const columns = found.columns
       const position = positions === undefined ? (index: number) => index : (index: number) => positions[index]!
       const written = yield* bulk.loader
-        .write(entity, plan, columns.success, unique, position, { runId, insertFirst: expectNew })
+        .write(entity, plan, columns, unique, position, { runId, insertFirst: expectNew })
         .pipe(Effect.tapError(() => Effect.sync(() => plans.delete(key))))
       lastAllNew.set(key, written.inserted === unique.length)
       return {
@@ -117,17 +113,11 @@ export const upsertOperation = (
       const chunk = unique.length <= maxRows ? unique : unique.slice(start, start + maxRows)
       const position =
         positions === undefined ? (index: number) => start + index : (index: number) => positions[start + index]!
-      const names = fieldNames(chunk)
-      let columns = resolveColumns(plan, names)
-      if (Result.isFailure(columns)) {
-        // Another process may have added the column since the plan was read.
-        plan = yield* planFor(valid, true)
-        columns = resolveColumns(plan, names)
-        if (Result.isFailure(columns)) return yield* fail(entity, new UnknownColumn({ column: columns.failure }))
-      }
-      const params = encodeChunk(chunk, columns.success, runId, position)
+      const found = yield* columnsFor(valid, plan, chunk)
+      plan = found.plan
+      const params = encodeChunk(chunk, found.columns, runId, position)
       if (Result.isFailure(params)) return yield* fail(entity, params.failure)
-      statements.push({ sql: upsertSql(plan, columns.success), params: params.success })
+      statements.push({ sql: upsertSql(plan, found.columns), params: params.success })
     }
     const run = Effect.forEach(statements, (statement) =>
       sql.unsafe<{ readonly inserted: number; readonly updated: number }>(statement.sql, statement.params)
